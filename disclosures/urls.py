@@ -1,7 +1,9 @@
-from django.urls import path
+"""URL map of the disclosures app. Each area keeps its own module of routes."""
 
-from . import views
+from django.urls import include, path
+
+from .views import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
 ]

@@ -1,0 +1,58 @@
+"""Fixtures shared by the whole suite: a department with its accountant, another department, a reviewer.
+
+Area-specific fixtures live in the conftest.py of each test folder.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from disclosures.models import Department, DepartmentMembership, FiscalYear, Unit
+
+
+@pytest.fixture
+def year_2019(db):
+    return FiscalYear.objects.get_or_create(year=2019)[0]
+
+
+@pytest.fixture
+def year_2020(db):
+    return FiscalYear.objects.get_or_create(year=2020)[0]
+
+
+def make_department(code: str, name: str) -> Department:
+    department = Department.objects.create(code=code, name=name)
+    Unit.objects.create(department=department, code=f"{code}001", name=name, is_main=True)
+    return department
+
+
+@pytest.fixture
+def department(db):
+    return make_department("901", "测试县信访局")
+
+
+@pytest.fixture
+def other_department(db):
+    return make_department("902", "测试县教育局")
+
+
+@pytest.fixture
+def accountant(db, django_user_model, department):
+    user = django_user_model.objects.create_user("accountant", password="pw-Accountant-1", is_staff=True)
+    DepartmentMembership.objects.create(user=user, department=department)
+    return user
+
+
+@pytest.fixture
+def outsider(db, django_user_model, other_department):
+    user = django_user_model.objects.create_user("outsider", password="pw-Outsider-1", is_staff=True)
+    DepartmentMembership.objects.create(user=user, department=other_department)
+    return user
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    user = django_user_model.objects.create_user("reviewer", password="pw-Reviewer-1", is_staff=True)
+    group, _ = Group.objects.get_or_create(name="财政局审核人")
+    group.permissions.add(*Permission.objects.filter(codename__in=["review_filing", "publish_filing"]))
+    user.groups.add(group)
+    return user
