@@ -1,0 +1,104 @@
+"""Money and percentage arithmetic as published: amounts in 元 (Decimal, 2 places), shown in 万元.
+
+Never float. Excel cells arrive as floats: `parse_amount` goes through str and refuses float noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+TEN_THOUSAND = Decimal("10000")
+HUNDRED = Decimal("100")
+ZERO = Decimal("0.00")
+
+
+def yuan(value) -> Decimal:
+    """An amount in 元, quantized to 0.01 (half up)."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_wan(amount: Decimal | None) -> Decimal:
+    """元 → 万元 with 2 decimals, as the published tables show."""
+    if amount is None:
+        return ZERO
+    return (Decimal(amount) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def from_wan(amount) -> Decimal:
+    """万元 (as printed in a document) → 元."""
+    return yuan(Decimal(str(amount)) * TEN_THOUSAND)
+
+
+def format_wan(amount: Decimal | None) -> str:
+    """'382.31' — the 万元 figure with two decimals and no thousands separator, as the texts print it."""
+    return f"{to_wan(amount):.2f}"
+
+
+def format_wan_short(amount: Decimal | None) -> str:
+    """'64.9', '2', '0.4' — the 万元 figure without trailing zeros, as some texts print it."""
+    text = f"{to_wan(amount):.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def percent(part: Decimal, whole: Decimal, places: int = 1) -> Decimal | None:
+    """part / whole in %, ROUND_HALF_UP to `places`; None when the whole is zero."""
+    if not whole:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def format_percent(value: Decimal | None, places: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{places}f}%"
+
+
+def largest_remainder_percentages(values: Sequence[Decimal], places: int = 1) -> list[Decimal]:
+    """Shares of a whole in %, rounded so that they add up to exactly 100 (largest-remainder method).
+
+    Zeros stay zero; an all-zero input gives all zeros.
+    """
+    total = sum((Decimal(v) for v in values), Decimal(0))
+    if not total:
+        return [Decimal(0).quantize(Decimal(1).scaleb(-places)) for _ in values]
+    quantum = Decimal(1).scaleb(-places)
+    exact = [Decimal(v) * HUNDRED / total for v in values]
+    floored = [e.quantize(quantum, rounding=ROUND_DOWN) for e in exact]
+    missing = int(((HUNDRED - sum(floored)) / quantum).to_integral_value(rounding=ROUND_HALF_UP))
+    order = sorted(range(len(values)), key=lambda i: (exact[i] - floored[i], exact[i]), reverse=True)
+    for i in order[:missing]:
+        floored[i] += quantum
+    return floored
+
+
+class AmountError(ValueError):
+    """A cell that is not a valid amount; the message is Chinese and meant for the user."""
+
+
+def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
+    """Read an amount from a cell or a form: '1,036.03', 1036.03 (float) or Decimal → Decimal('1036.03').
+
+    A float that is not exactly a 2-decimal number after going through str (e.g. 0.1 + 0.2) is refused
+    rather than rounded silently.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ZERO
+    if isinstance(value, bool):
+        raise AmountError("金额应为数字")
+    text = str(value).strip().replace(",", "").replace("，", "")
+    if text.startswith("="):
+        raise AmountError("金额不能是公式，请填写数值")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise AmountError(f"“{value}”不是有效的金额") from None
+    if not number.is_finite():
+        raise AmountError(f"“{value}”不是有效的金额")
+    if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise AmountError(f"金额“{value}”超过两位小数")
+    if number < 0 and not allow_negative:
+        raise AmountError("金额不能为负数")
+    return number.quantize(CENT)
