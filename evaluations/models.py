@@ -159,6 +159,10 @@ class SelfEvaluation(models.Model):
     grade = models.CharField("等级", max_length=4, blank=True)
     explanation = models.JSONField("计算过程", default=dict, blank=True)
     published_score = models.DecimalField("原表填报得分", max_digits=6, decimal_places=2, null=True, blank=True, help_text="部门原表自填的总分，用于对照。")
+    published_execution_score = models.DecimalField(
+        "原表执行率得分", max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text="部门原表自填的预算执行率得分（如 seed 002 的 6 分），与计算得分对照。",
+    )
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
 
     class Meta:

@@ -1,0 +1,68 @@
+"""The two rule sets every installation starts with, created by a data migration and by `ensure_rule_sets`.
+
+Helper C's `load_demo` creates them too; both paths use get_or_create on the name, so they agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from disclosures.models import FiscalYear
+from evaluations.models import RuleSet
+
+NATIONAL = "全国通用（财预〔2020〕10号）"
+SICHUAN = "四川"
+
+BANDS = {"achieved": ["0.80", "1.00"], "partial": ["0.60", "0.80"], "not_achieved": ["0.00", "0.60"]}
+GRADES = [[90, "优"], [80, "良"], [60, "中"], [0, "差"]]
+
+RULE_SETS = {
+    NATIONAL: {
+        "province": "",
+        "is_default": True,
+        "execution_weight": Decimal("10"),
+        "output_weight": Decimal("50"),
+        "effect_weight": Decimal("30"),
+        "satisfaction_weight": Decimal("10"),
+        "pooled_indicator_weight": None,
+        "qualitative_bands": BANDS,
+        "grades": GRADES,
+    },
+    SICHUAN: {
+        "province": "四川",
+        "is_default": False,
+        "execution_weight": Decimal("10"),
+        "output_weight": Decimal("50"),
+        "effect_weight": Decimal("30"),
+        "satisfaction_weight": Decimal("10"),
+        "pooled_indicator_weight": Decimal("90"),
+        "qualitative_bands": BANDS,
+        "grades": GRADES,
+    },
+}
+
+
+def ensure_rule_sets() -> list[RuleSet]:
+    """Create the standard rule sets if missing; existing ones (perhaps edited by the admin) are kept."""
+    found = []
+    for name, values in RULE_SETS.items():
+        defaults = dict(values)
+        if defaults["is_default"] and RuleSet.objects.filter(is_default=True).exclude(name=name).exists():
+            defaults["is_default"] = False
+        found.append(RuleSet.objects.get_or_create(name=name, defaults=defaults)[0])
+    return found
+
+
+def rule_set_for(*, fiscal_year: FiscalYear | None = None, region: str = "") -> RuleSet:
+    """The rule set that applies: one for the year and province, else the year's, else the default."""
+    ensure_rule_sets()
+    candidates = RuleSet.objects.all()
+    if fiscal_year is not None and region:
+        match = candidates.filter(fiscal_year=fiscal_year, province=region).first()
+        if match:
+            return match
+    if fiscal_year is not None:
+        match = candidates.filter(fiscal_year=fiscal_year, province="").first()
+        if match:
+            return match
+    return candidates.filter(is_default=True).first() or candidates.get(name=NATIONAL)

@@ -1,0 +1,200 @@
+"""The registry of indicator rules, keyed by comparator (财预〔2020〕10号 and local practice).
+
+Each rule turns an indicator's target, the department's actual (or qualitative band) and the points
+the indicator is worth into a score, the Chinese explanation of how it was computed, the range within
+which a reviewer may set the score (only qualitative rules have a range wider than one value), and
+whether the department must give a reason (shortfall, or an actual ≥ 130% of target).
+
+Choices documented here because the circular leaves them open:
+- "≥" and ">" score alike (actual ≥ target → full), as do "≤" and "<".
+- A qualitative indicator scores the TOP of its band by default (the department's self-assessment, as
+  the published forms do: 达成 → full points); the reviewer may lower it within the band with
+  `services.result_adjust`, never outside it.
+- A negative ratio (negative actual) scores 0, never a negative score.
+- The 130% over-achievement reason applies to the "higher is better" comparators (≥, >, =) with a
+  positive target; for reverse indicators a low actual is the goal, not a sign of a low target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from evaluations.models import Indicator, IndicatorResult, RuleSet
+
+from .numbers import ONE, ZERO, num, pct, q2, score_text, with_unit
+
+C = Indicator.Comparator
+
+DEFAULT_BANDS = {
+    IndicatorResult.Band.ACHIEVED: ("0.80", "1.00"),
+    IndicatorResult.Band.PARTIAL: ("0.60", "0.80"),
+    IndicatorResult.Band.NOT_ACHIEVED: ("0.00", "0.60"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: Decimal
+    explanation: str
+    low: Decimal
+    high: Decimal
+    shortfall: bool = False
+    overachieved: bool = False
+    missing: bool = False
+
+    @property
+    def adjustable(self) -> bool:
+        return self.low != self.high
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    comparator: str
+    target: Decimal | None
+    unit: str
+    actual: Decimal | None
+    band: str
+    points: Decimal
+    rule_set: RuleSet
+
+
+Rule = Callable[[RuleInput], Outcome]
+RULES: dict[str, Rule] = {}
+RULE_LABELS: dict[str, str] = {}
+
+
+def register(*comparators: str, label: str):
+    """Register a rule for comparators; a province's variant replaces a rule by registering again."""
+
+    def decorate(rule: Rule) -> Rule:
+        for comparator in comparators:
+            RULES[comparator] = rule
+            RULE_LABELS[comparator] = label
+        return rule
+
+    return decorate
+
+
+def rule_for(comparator: str) -> Rule:
+    try:
+        return RULES[comparator]
+    except KeyError:
+        raise ValueError(f"没有“{comparator}”型指标的评分规则") from None
+
+
+def _fixed(score: Decimal, explanation: str, **flags) -> Outcome:
+    score = q2(score)
+    return Outcome(score=score, explanation=explanation, low=score, high=score, **flags)
+
+
+def _missing(i: RuleInput) -> Outcome:
+    return _fixed(ZERO, f"未填写完成值，得分 0.00（分值 {score_text(i.points)}）", shortfall=True, missing=True)
+
+
+def _overachieved(i: RuleInput) -> bool:
+    ratio = Decimal(str(i.rule_set.overachievement_ratio or "1.30"))
+    return bool(i.target and i.target > 0 and i.actual is not None and i.actual >= i.target * ratio)
+
+
+def _symbol(comparator: str) -> str:
+    return dict(C.choices).get(comparator, comparator)
+
+
+@register(C.GE, C.GT, label="正向指标：完成值≥指标值得满分，否则按完成值÷指标值×分值")
+def positive(i: RuleInput) -> Outcome:
+    if i.actual is None:
+        return _missing(i)
+    actual, target = with_unit(i.actual, i.unit), with_unit(i.target, i.unit)
+    over = _overachieved(i)
+    if i.actual >= i.target:
+        text = f"完成值 {actual} ≥ 指标值 {target}（{_symbol(i.comparator)}），得满分 {score_text(i.points)}"
+        if over:
+            text += f"；完成值达到指标值的 {pct(i.actual / i.target)}，须说明原因"
+        return _fixed(i.points, text, overachieved=over)
+    ratio = max(i.actual / i.target, ZERO)
+    score = ratio * i.points
+    return _fixed(
+        score,
+        f"完成值 {actual} < 指标值 {target}；得分 = {num(i.actual)} ÷ {num(i.target)} × {score_text(i.points)}"
+        f" = {score_text(score)}",
+        shortfall=True,
+    )
+
+
+@register(C.LE, C.LT, label="反向指标：完成值≤指标值得满分；在指标值与2倍指标值之间按(1−超出÷指标值)×分值；≥2倍得0分")
+def reverse(i: RuleInput) -> Outcome:
+    if i.actual is None:
+        return _missing(i)
+    actual, target = with_unit(i.actual, i.unit), with_unit(i.target, i.unit)
+    if i.actual <= i.target:
+        return _fixed(i.points, f"完成值 {actual} ≤ 指标值 {target}（{_symbol(i.comparator)}），得满分 {score_text(i.points)}")
+    if i.target <= 0:
+        return _fixed(ZERO, f"指标值为 {target}，完成值 {actual} 超过指标值，得分 0.00", shortfall=True)
+    if i.actual >= 2 * i.target:
+        return _fixed(
+            ZERO, f"完成值 {actual} ≥ 2 × 指标值 {target} = {with_unit(2 * i.target, i.unit)}，得分 0.00", shortfall=True
+        )
+    score = (ONE - (i.actual - i.target) / i.target) * i.points
+    return _fixed(
+        score,
+        f"完成值 {actual} 超过指标值 {target}；得分 = (1 − ({num(i.actual)} − {num(i.target)}) ÷ {num(i.target)})"
+        f" × {score_text(i.points)} = {score_text(score)}",
+        shortfall=True,
+    )
+
+
+@register(C.EQ, label="等于型指标：指标值为0时完成即满分、否则0分；指标值非0时按正向指标计分")
+def equality(i: RuleInput) -> Outcome:
+    if i.actual is None:
+        return _missing(i)
+    if i.target == 0:
+        if i.actual == 0:
+            return _fixed(i.points, f"指标值为 0，完成值 {with_unit(i.actual, i.unit)}，得满分 {score_text(i.points)}")
+        return _fixed(
+            ZERO, f"指标值为 0，完成值 {with_unit(i.actual, i.unit)} ≠ 0，全有或全无，得分 0.00", shortfall=True
+        )
+    outcome = positive(i)
+    return Outcome(**{**outcome.__dict__, "explanation": "等于型指标按正向计分：" + outcome.explanation})
+
+
+def band_range(rule_set: RuleSet, band: str) -> tuple[Decimal, Decimal]:
+    """The fraction range of a qualitative band, from the rule set (or the circular's default bands)."""
+    bands = rule_set.qualitative_bands or {}
+    low, high = bands.get(band) or DEFAULT_BANDS[band]
+    return Decimal(str(low)), Decimal(str(high))
+
+
+@register(C.QUALITATIVE, label="定性指标：按档次（达成80–100%、部分达成60–80%、未达成0–60%）计分，默认取档次上限，审核人可在档次内调整")
+def qualitative(i: RuleInput) -> Outcome:
+    if not i.band:
+        return _fixed(ZERO, f"定性指标未选择完成档次，得分 0.00（分值 {score_text(i.points)}）", shortfall=True, missing=True)
+    label = IndicatorResult.Band(i.band).label
+    low, high = band_range(i.rule_set, i.band)
+    score = q2(high * i.points)
+    return Outcome(
+        score=score,
+        explanation=(
+            f"定性指标，档次“{label}”（{pct(low)}–{pct(high)}），默认取档次上限："
+            f"得分 = {pct(high)} × {score_text(i.points)} = {score_text(score)}"
+        ),
+        low=q2(low * i.points),
+        high=score,
+        shortfall=i.band != IndicatorResult.Band.ACHIEVED,
+    )
+
+
+def evaluate(*, indicator: Indicator, result: IndicatorResult | None, points: Decimal, rule_set: RuleSet) -> Outcome:
+    rule = rule_for(indicator.comparator)
+    return rule(
+        RuleInput(
+            comparator=indicator.comparator,
+            target=indicator.target_value,
+            unit=indicator.unit,
+            actual=result.actual_value if result else None,
+            band=result.band if result else "",
+            points=points,
+            rule_set=rule_set,
+        )
+    )
