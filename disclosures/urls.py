@@ -6,4 +6,5 @@ from .views import home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("jobs/", include("disclosures.urls_jobs")),
 ]

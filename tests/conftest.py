@@ -56,3 +56,21 @@ def reviewer(db, django_user_model):
     group.permissions.add(*Permission.objects.filter(codename__in=["review_filing", "publish_filing"]))
     user.groups.add(group)
     return user
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Run tasks in-process even when CELERY_BROKER_URL points at Redis (as in CI's PostgreSQL run).
+
+    Only tests marked `celery_worker` talk to a real worker. Celery reads Django's settings once, so
+    override_settings would not reach it: the app's configuration is switched directly.
+    """
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved

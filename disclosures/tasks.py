@@ -1,0 +1,16 @@
+"""Celery tasks of the disclosures app: thin wrappers around services (see disclosures.services.jobs)."""
+
+import os
+import socket
+
+from celery import current_task
+
+from disclosures.models import Job
+from disclosures.services.jobs import job_task
+
+
+@job_task(name="disclosures.ping")
+def ping(job: Job) -> dict:
+    """Prove a round trip through the queue: report which worker process answered."""
+    hostname = getattr(current_task.request, "hostname", None) or socket.gethostname()
+    return {"pong": True, "worker": hostname, "pid": os.getpid()}
