@@ -6,6 +6,7 @@ so `make run` works on a fresh machine. Set DATABASE_URL (PostgreSQL) and CELERY
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +90,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite with concurrent readers (runserver + in-process tasks) needs a busy timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test database is a file, not memory, so a real Celery worker (another process) can share
+    # it (tests/test_celery_worker.py). One file per test run, so parallel runs do not collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("SQLITE_TEST_DB")
+        or str(Path("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()) / f"gongkai-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,6 +162,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A RUNNING job older than this is taken to have lost its worker and may be claimed again; it is
+# also the hard time limit of job tasks, and must stay below the broker's visibility timeout.
+JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", str(30 * 60)))
 
 CACHES = {
     "default": (

@@ -1,0 +1,121 @@
+"""A task goes through a real Celery worker on Redis, end to end.
+
+The worker is `celery -A config worker`, started as a separate process against the same database as
+the test (the SQLite test database is a file, see config/settings.py; on PostgreSQL, the test
+database). The test enqueues `ping` through job_enqueue and waits for the worker to finish the Job row.
+It skips only when no Redis answers at 127.0.0.1:6379, and never when the CI variable is set.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app
+from disclosures.models import Job
+from disclosures.services.jobs import job_enqueue
+from disclosures.tasks import ping
+
+pytestmark = [pytest.mark.celery_worker]
+
+DEFAULT_TEST_BROKER = "redis://127.0.0.1:6379/15"
+WAIT_SECONDS = 90
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def broker_url():
+    url = settings.CELERY_BROKER_URL or DEFAULT_TEST_BROKER
+    if not url.startswith("redis://"):
+        pytest.fail(f"this test needs a Redis broker, not {url}")
+    if not redis_answers(url):
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but no Redis answers at {url}")
+        pytest.skip(f"no Redis answers at {url}")
+    return url
+
+
+def database_url_of_test_db() -> str:
+    """The URL of the database this test runs on, for the worker's DATABASE_URL."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(db["NAME"])
+        assert not name.startswith(":memory:") and "mode=memory" not in name, "the SQLite test database must be a file"
+        return f"sqlite:///{name}"
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+        return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
+    pytest.fail(f"no worker URL for database engine {db['ENGINE']}")
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, broker_url, tmp_path):
+    """Start `celery -A config worker` on the test database; point this process's Celery at the same broker."""
+    log_path = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url_of_test_db(),
+        "CELERY_BROKER_URL": broker_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker",
+        "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+    ]
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url = broker_url
+    app.conf.task_always_eager = False
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            command, cwd=Path(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield worker, log_path
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+
+
+def test_ping_goes_through_a_real_worker(celery_worker_process, accountant):
+    worker, log_path = celery_worker_process
+
+    job = job_enqueue(kind=Job.Kind.PING, task=ping, user=accountant, params={"test": "worker round trip"})
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline and worker.poll() is None:
+        job.refresh_from_db()
+        if job.status in (Job.Status.DONE, Job.Status.FAILED):
+            break
+        time.sleep(0.25)
+    log = log_path.read_text(errors="replace")[-4000:]
+    assert job.status == Job.Status.DONE, f"job {job.status} ({job.error!r}); worker exit {worker.poll()}; log:\n{log}"
+    assert job.result["pong"] is True
+    assert job.result["pid"] != os.getpid(), "the task ran in the test process, not in the worker"
+    assert job.result["worker"].startswith("test-")
+    assert job.attempts == 1
+    assert job.progress == 100
+    assert job.started_at is not None and job.finished_at >= job.started_at
