@@ -1,0 +1,846 @@
+"""The key figures of a filing, computed from its lines in a constant number of queries.
+
+Everything the tables, the explanatory text (说明), the checks and the public site print comes from
+`filing_figures`: amounts in 元 (Decimal), each as a `Figure` with the budget, the actual and the
+*main stage* — the (effective) budget for a 部门预算 filing, the actual for a 部门决算 filing.
+
+Last year's figures (for "与上年相比") come from the same department's approved or published filing of
+the same kind for year − 1 when it is in the system, else from the filing's `PriorYearFigure` rows.
+The keys of those rows are listed in `PRIOR_KEYS`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from disclosures.models import (
+    AssetHolding,
+    CatalogItem,
+    ExpenseKind,
+    ExpenseLine,
+    Filing,
+    FundingSource,
+    IncomeLine,
+    PriorYearFigure,
+    Procurement,
+    Project,
+    ThreePublicStats,
+    Unit,
+)
+from disclosures.money import ZERO, format_percent, percent, to_wan
+
+#: Keys of last year's figures (PriorYearFigure.key) and what each one means.
+PRIOR_KEYS: dict[str, str] = {
+    "total": "收支总计（本年收入合计＋年初结转和结余）",
+    "income": "本年收入合计",
+    "expense": "本年支出合计",
+    "fiscal_total": "财政拨款收支总计（财政拨款收入＋财政拨款年初结转和结余）",
+    "gpb_expense": "一般公共预算财政拨款支出",
+    "basic": "基本支出",
+    "project": "项目支出",
+    "three_public.total": "“三公”经费合计",
+    "three_public.overseas": "因公出国（境）费",
+    "three_public.vehicle": "公务用车购置及运行维护费",
+    "three_public.vehicle_purchase": "公务用车购置费",
+    "three_public.vehicle_operation": "公务用车运行维护费",
+    "three_public.reception": "公务接待费",
+    "operating_costs": "机关运行经费",
+    "procurement": "政府采购支出（预算）总额",
+}
+
+#: 部门预算支出经济分类 codes of the "三公" items (一般公共预算财政拨款 only; 差旅费 30211 is not 三公).
+THREE_PUBLIC_CODES: dict[str, str] = {
+    "overseas": "30212",
+    "vehicle_purchase": "31013",
+    "vehicle_operation": "30231",
+    "reception": "30217",
+}
+
+GPB = FundingSource.GENERAL_PUBLIC_BUDGET
+OPERATING_COST_NATURES = (Unit.Nature.ADMINISTRATIVE, Unit.Nature.CIVIL_SERVICE_MANAGED)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An amount at each stage, in 元. `amount` is the main stage of the filing (budget or actual)."""
+
+    amount: Decimal = ZERO
+    budget: Decimal = ZERO
+    actual: Decimal = ZERO
+    initial_budget: Decimal = ZERO
+
+    @property
+    def completion(self) -> Decimal | None:
+        """完成预算 %: actual / (effective) budget, 1 decimal; None when the budget is zero."""
+        return percent(self.actual, self.budget)
+
+    @property
+    def wan(self) -> Decimal:
+        return to_wan(self.amount)
+
+    def __add__(self, other: Figure) -> Figure:
+        return Figure(
+            amount=self.amount + other.amount,
+            budget=self.budget + other.budget,
+            actual=self.actual + other.actual,
+            initial_budget=self.initial_budget + other.initial_budget,
+        )
+
+
+NO_FIGURE = Figure()
+
+
+def figure_sum(figures: Iterable[Figure]) -> Figure:
+    total = NO_FIGURE
+    for item in figures:
+        total = total + item
+    return total
+
+
+@dataclass(frozen=True)
+class FunctionRow:
+    """A 支出功能分类 类/款/项 with its total, 基本支出 and 项目支出."""
+
+    code: str
+    name: str
+    level: int  # 1 类, 2 款, 3 项
+    label: str  # "一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）"
+    total: Figure
+    basic: Figure
+    project: Figure
+
+
+@dataclass(frozen=True)
+class EconomicRow:
+    """A 部门预算支出经济分类 类 (3 digits) or 款 (5 digits)."""
+
+    code: str
+    name: str
+    level: int  # 1 类, 2 款
+    total: Figure
+
+
+@dataclass(frozen=True)
+class SourceSplit:
+    source: str
+    label: str
+    total: Figure
+    basic: Figure
+    personnel: Figure
+    public: Figure
+    project: Figure
+
+
+@dataclass(frozen=True)
+class IncomeFigures:
+    total: Figure  # 本年收入合计
+    by_source: dict[str, Figure]  # every FundingSource, in the order of FundingSource
+    opening: Figure  # 年初结转和结余
+    opening_by_source: dict[str, Figure]
+    closing: Figure  # 年末结转和结余
+    closing_by_source: dict[str, Figure]
+    fiscal: Figure  # 财政拨款收入
+    fiscal_opening: Figure
+    fiscal_closing: Figure
+
+    @property
+    def grand_total(self) -> Figure:
+        """收入总计 = 本年收入合计 + 年初结转和结余."""
+        return self.total + self.opening
+
+
+@dataclass(frozen=True)
+class ExpenseFigures:
+    total: Figure  # 本年支出合计
+    basic: Figure
+    personnel: Figure  # 基本支出-人员经费
+    public: Figure  # 基本支出-日常公用经费
+    project: Figure
+    by_source: dict[str, SourceSplit]
+    function_rows: list[FunctionRow]  # all sources, 类/款/项 in code order
+
+    @property
+    def fiscal(self) -> Figure:
+        return figure_sum(self.by_source[s].total for s in (GPB, FundingSource.GOVERNMENT_FUND, FundingSource.STATE_CAPITAL))
+
+
+@dataclass(frozen=True)
+class FundExpenseFigures:
+    """一般公共预算 (or 政府性基金 / 国有资本经营预算) 财政拨款 expense."""
+
+    total: Figure
+    basic: Figure
+    personnel: Figure
+    public: Figure
+    project: Figure
+    function_rows: list[FunctionRow]
+    economic_rows: list[EconomicRow]  # 基本支出 by 经济分类 类/款
+
+    @property
+    def classes(self) -> list[FunctionRow]:
+        return [r for r in self.function_rows if r.level == 1]
+
+    @property
+    def items(self) -> list[FunctionRow]:
+        return [r for r in self.function_rows if r.level == 3]
+
+    def economic_items(self, group: str) -> list[EconomicRow]:
+        """The 款 of 人员经费 ("personnel": 301, 303) or 公用经费 ("public": the others)."""
+        personnel = ("301", "303")
+        return [
+            r for r in self.economic_rows
+            if r.level == 2 and (r.code[:3] in personnel) == (group == "personnel") and r.total.amount
+        ]
+
+
+@dataclass(frozen=True)
+class ThreePublicCounts:
+    overseas_groups: int = 0
+    overseas_people: int = 0
+    reception_batches: int = 0
+    reception_people: int = 0
+    foreign_reception_batches: int = 0
+    foreign_reception_people: int = 0
+    vehicles_purchased: int = 0
+    vehicles_owned: int = 0
+
+
+@dataclass(frozen=True)
+class ThreePublicFigures:
+    overseas: Figure
+    vehicle_purchase: Figure
+    vehicle_operation: Figure
+    reception: Figure
+    counts: ThreePublicCounts
+
+    @property
+    def vehicle(self) -> Figure:
+        """公务用车购置及运行维护费."""
+        return self.vehicle_purchase + self.vehicle_operation
+
+    @property
+    def total(self) -> Figure:
+        return self.overseas + self.vehicle + self.reception
+
+
+@dataclass(frozen=True)
+class OperatingCosts:
+    """机关运行经费: 日常公用经费 of 行政/参公 units paid from 一般公共预算."""
+
+    total: Figure
+    items: list[EconomicRow]
+
+
+@dataclass(frozen=True)
+class ProcurementRow:
+    category: str
+    label: str
+    budget: Decimal
+    actual: Decimal
+    amount: Decimal
+    sme: Decimal
+    micro: Decimal
+
+
+@dataclass(frozen=True)
+class ProcurementFigures:
+    rows: list[ProcurementRow]  # goods, works, services
+    total: Decimal
+    total_budget: Decimal
+    total_actual: Decimal
+    sme: Decimal
+    micro: Decimal
+
+    @property
+    def sme_share(self) -> Decimal | None:
+        return percent(self.sme, self.total)
+
+    @property
+    def micro_share(self) -> Decimal | None:
+        return percent(self.micro, self.total)
+
+    def row(self, category: str) -> ProcurementRow:
+        return next(r for r in self.rows if r.category == category)
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    kind: str
+    label: str
+    quantity: Decimal = field(metadata={"unit": "quantity"})
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class AssetFigures:
+    rows: list[AssetRow]  # every AssetHolding.Kind, zero where not entered
+
+    @property
+    def vehicles(self) -> Decimal:
+        return sum((r.quantity for r in self.rows if r.kind.startswith("vehicle_")), Decimal(0))
+
+    def quantity(self, kind: str) -> Decimal:
+        return next(r.quantity for r in self.rows if r.kind == kind)
+
+
+@dataclass(frozen=True)
+class ProjectFigure:
+    id: int
+    code: str
+    name: str
+    purpose: str
+    declared: Figure  # the project's own amounts (budget / 执行数) — what the project list declares
+    fiscal: Decimal  # 其中财政拨款
+    lines: Figure  # the expense lines linked to the project
+    line_count: int = field(metadata={"unit": "count"})
+    plan: tuple[Decimal | None, ...] = field(metadata={"unit": "percent"})
+    goal_1: str
+    goal_2: str
+    result_summary: str
+
+
+@dataclass(frozen=True)
+class UnattributedLine:
+    """项目支出 lines of one 功能分类项 not linked to any project."""
+
+    function_code: str
+    label: str
+    total: Figure
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    rows: list[ProjectFigure]
+    declared_total: Figure
+    unattributed: list[UnattributedLine]
+
+
+@dataclass(frozen=True)
+class PriorFigures:
+    """Last year's figures: from last year's filing ("filing"), entered rows ("entered") or none ("none")."""
+
+    year: int
+    origin: str
+    filing_id: int | None
+    values: dict[str, Decimal]
+
+    def get(self, key: str) -> Decimal | None:
+        return self.values.get(key)
+
+
+@dataclass(frozen=True)
+class Change:
+    """This year against last year. `delta_wan` and `pct` are computed from the printed 万元 figures, so
+    that a reader recomputes exactly what the text says (43.16 − 50.98 = −7.82, even when the 元 amounts
+    differ by 7.825 万元)."""
+
+    current: Decimal
+    prior: Decimal
+    delta: Decimal  # 元, exact
+    delta_wan: Decimal = field(metadata={"unit": "wan"})
+    pct: Decimal | None = field(metadata={"unit": "percent"})
+
+    @property
+    def direction(self) -> str:
+        return "increase" if self.delta_wan > 0 else "decrease" if self.delta_wan < 0 else "same"
+
+
+@dataclass(frozen=True)
+class FilingFigures:
+    filing_id: int
+    department: str
+    year: int
+    kind: str
+    income: IncomeFigures
+    expense: ExpenseFigures
+    gpb: FundExpenseFigures  # 一般公共预算财政拨款
+    gov_fund: FundExpenseFigures  # 政府性基金预算财政拨款
+    state_capital: FundExpenseFigures  # 国有资本经营预算财政拨款
+    three_public: ThreePublicFigures
+    operating_costs: OperatingCosts
+    procurement: ProcurementFigures
+    assets: AssetFigures
+    projects: ProjectFigures
+    prior: PriorFigures
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == Filing.Kind.FINAL
+
+    @property
+    def current_values(self) -> dict[str, Decimal]:
+        """This year's figure for every PRIOR_KEYS key (main stage)."""
+        return _comparable_values(self)
+
+    def change(self, key: str) -> Change | None:
+        """This year against last year for a PRIOR_KEYS key; None when last year's figure is unknown."""
+        prior = self.prior.get(key)
+        if prior is None:
+            return None
+        current = self.current_values[key]
+        delta_wan = to_wan(current) - to_wan(prior)
+        return Change(
+            current=current, prior=prior, delta=current - prior, delta_wan=delta_wan, pct=percent(delta_wan, to_wan(prior))
+        )
+
+
+# --------------------------------------------------------------------------------------------- building
+
+
+def _stage(filing_kind: str, initial: Decimal, budget: Decimal, actual: Decimal) -> Figure:
+    main = actual if filing_kind == Filing.Kind.FINAL else budget
+    return Figure(amount=main, budget=budget, actual=actual, initial_budget=initial)
+
+
+class _Acc:
+    """Sums of (年初预算, effective budget, actual) keyed by anything."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.sums: dict = defaultdict(lambda: [ZERO, ZERO, ZERO])
+
+    def add(self, key, initial: Decimal, budget: Decimal, actual: Decimal) -> None:
+        s = self.sums[key]
+        s[0] += initial
+        s[1] += budget
+        s[2] += actual
+
+    def get(self, key) -> Figure:
+        if key not in self.sums:
+            return NO_FIGURE
+        initial, budget, actual = self.sums[key]
+        return _stage(self.kind, initial, budget, actual)
+
+    def keys(self):
+        return self.sums.keys()
+
+
+def _money(value) -> Decimal:
+    return (value or ZERO).quantize(Decimal("0.01"))
+
+
+def _strip_expense(name: str) -> str:
+    """'一般公共服务支出' → '一般公共服务', as the texts write '一般公共服务（类）'."""
+    return name[: -len("支出")] if name.endswith("支出") and len(name) > 2 else name
+
+
+def _function_label(code: str, names: dict[str, str]) -> str:
+    parts = []
+    if len(code) >= 3:
+        parts.append(f"{_strip_expense(names.get(code[:3], code[:3]))}（类）")
+    if len(code) >= 5:
+        parts.append(f"{names.get(code[:5], code[:5])}（款）")
+    if len(code) >= 7:
+        parts.append(f"{names.get(code, code)}（项）")
+    return "".join(parts)
+
+
+def _function_rows(acc: _Acc, basic: _Acc, project: _Acc, names: dict[str, str]) -> list[FunctionRow]:
+    rows = []
+    for code in sorted(acc.keys()):
+        rows.append(
+            FunctionRow(
+                code=code,
+                name=names.get(code, code),
+                level={3: 1, 5: 2, 7: 3}.get(len(code), 3),
+                label=_function_label(code, names),
+                total=acc.get(code),
+                basic=basic.get(code),
+                project=project.get(code),
+            )
+        )
+    return rows
+
+
+def _fund_figures(kind: str, rows: list[dict], names: dict[str, str], econ_names: dict[str, str]) -> FundExpenseFigures:
+    by_kind = _Acc(kind)
+    func, func_basic, func_project = _Acc(kind), _Acc(kind), _Acc(kind)
+    econ = _Acc(kind)
+    for r in rows:
+        values = (r["initial"], r["budget"], r["actual"])
+        by_kind.add(r["expense_kind"], *values)
+        code = r["function_code"]
+        for prefix in {code[:3], code[:5], code} if len(code) == 7 else {code[:3], code}:
+            func.add(prefix, *values)
+            (func_project if r["expense_kind"] == ExpenseKind.PROJECT else func_basic).add(prefix, *values)
+        econ_code = r["economic_code"]
+        if r["expense_kind"] != ExpenseKind.PROJECT and econ_code:
+            econ.add(econ_code[:3], *values)
+            if len(econ_code) == 5:
+                econ.add(econ_code, *values)
+    personnel, public, project = (by_kind.get(k) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
+    economic_rows = [
+        EconomicRow(code=c, name=econ_names.get(c, c), level=1 if len(c) == 3 else 2, total=econ.get(c))
+        for c in sorted(econ.keys())
+    ]
+    return FundExpenseFigures(
+        total=personnel + public + project,
+        basic=personnel + public,
+        personnel=personnel,
+        public=public,
+        project=project,
+        function_rows=_function_rows(func, func_basic, func_project, names),
+        economic_rows=economic_rows,
+    )
+
+
+def _catalog_names(filing: Filing, function_codes: set[str], economic_codes: set[str]) -> tuple[dict, dict]:
+    wanted_function = {c[:n] for c in function_codes for n in (3, 5, 7) if len(c) >= n}
+    wanted_economic = {c[:n] for c in economic_codes for n in (3, 5) if len(c) >= n}
+    items = CatalogItem.objects.filter(fiscal_year_id=filing.fiscal_year_id).filter(
+        Q(kind=CatalogItem.Kind.FUNCTION, code__in=wanted_function)
+        | Q(kind=CatalogItem.Kind.DEPT_ECONOMIC, code__in=wanted_economic)
+    ).values_list("kind", "code", "name")
+    function_names: dict[str, str] = {}
+    economic_names: dict[str, str] = {}
+    for kind, code, name in items:
+        (function_names if kind == CatalogItem.Kind.FUNCTION else economic_names)[code] = name
+    return function_names, economic_names
+
+
+def _expense_rows(filing: Filing) -> list[dict]:
+    """One aggregate query: sums per function 项 × economic 款 × kind × source × unit nature × project."""
+    rows = (
+        ExpenseLine.objects.filter(filing=filing)
+        .values(
+            "function_item__code",
+            "dept_economic_item__code",
+            "expense_kind",
+            "funding_source",
+            "unit__nature",
+            "project_id",
+        )
+        .annotate(
+            initial=Sum("budget_amount"),
+            budget=Sum(Coalesce("adjusted_amount", "budget_amount")),
+            actual=Sum("actual_amount"),
+        )
+        .order_by()
+    )
+    return [
+        {
+            "function_code": r["function_item__code"],
+            "economic_code": r["dept_economic_item__code"] or "",
+            "expense_kind": r["expense_kind"],
+            "funding_source": r["funding_source"],
+            "unit_nature": r["unit__nature"],
+            "project_id": r["project_id"],
+            "initial": _money(r["initial"]),
+            "budget": _money(r["budget"]),
+            "actual": _money(r["actual"]),
+        }
+        for r in rows
+    ]
+
+
+def _income_figures(filing: Filing) -> IncomeFigures:
+    acc = _Acc(filing.kind)
+    rows = (
+        IncomeLine.objects.filter(filing=filing)
+        .values("category", "source")
+        .annotate(
+            initial=Sum("budget_amount"),
+            budget=Sum(Coalesce("adjusted_amount", "budget_amount")),
+            actual=Sum("actual_amount"),
+        )
+        .order_by()
+    )
+    for r in rows:
+        acc.add((r["category"], r["source"]), _money(r["initial"]), _money(r["budget"]), _money(r["actual"]))
+
+    def by_source(category: str) -> dict[str, Figure]:
+        return {s.value: acc.get((category, s.value)) for s in FundingSource}
+
+    income, opening, closing = (by_source(c) for c in IncomeLine.Category.values)
+    fiscal_of = lambda d: figure_sum(d[s] for s in (GPB, FundingSource.GOVERNMENT_FUND, FundingSource.STATE_CAPITAL))  # noqa: E731
+    return IncomeFigures(
+        total=figure_sum(income.values()),
+        by_source=income,
+        opening=figure_sum(opening.values()),
+        opening_by_source=opening,
+        closing=figure_sum(closing.values()),
+        closing_by_source=closing,
+        fiscal=fiscal_of(income),
+        fiscal_opening=fiscal_of(opening),
+        fiscal_closing=fiscal_of(closing),
+    )
+
+
+def _three_public(filing: Filing, gpb_rows: list[dict]) -> ThreePublicFigures:
+    acc = _Acc(filing.kind)
+    code_to_item = {code: item for item, code in THREE_PUBLIC_CODES.items()}
+    for r in gpb_rows:
+        item = code_to_item.get(r["economic_code"])
+        if item:
+            acc.add(item, r["initial"], r["budget"], r["actual"])
+    stats = ThreePublicStats.objects.filter(filing=filing).first()
+    counts = (
+        ThreePublicCounts(**{f.name: getattr(stats, f.name) for f in dataclasses.fields(ThreePublicCounts)})
+        if stats
+        else ThreePublicCounts()
+    )
+    return ThreePublicFigures(
+        overseas=acc.get("overseas"),
+        vehicle_purchase=acc.get("vehicle_purchase"),
+        vehicle_operation=acc.get("vehicle_operation"),
+        reception=acc.get("reception"),
+        counts=counts,
+    )
+
+
+def _operating_costs(filing: Filing, gpb_rows: list[dict], econ_names: dict[str, str]) -> OperatingCosts:
+    acc = _Acc(filing.kind)
+    for r in gpb_rows:
+        if r["expense_kind"] == ExpenseKind.PUBLIC and r["unit_nature"] in OPERATING_COST_NATURES:
+            acc.add(r["economic_code"], r["initial"], r["budget"], r["actual"])
+    items = [
+        EconomicRow(code=c, name=econ_names.get(c, c), level=2 if len(c) == 5 else 1, total=acc.get(c))
+        for c in sorted(acc.keys())
+    ]
+    return OperatingCosts(total=figure_sum(i.total for i in items), items=items)
+
+
+def _procurement(filing: Filing) -> ProcurementFigures:
+    existing = {p.category: p for p in Procurement.objects.filter(filing=filing)}
+    rows = []
+    for category in Procurement.Category:
+        p = existing.get(category.value)
+        budget = p.budget_amount if p else ZERO
+        actual = p.actual_amount if p else ZERO
+        rows.append(
+            ProcurementRow(
+                category=category.value,
+                label=category.label,
+                budget=budget,
+                actual=actual,
+                amount=actual if filing.kind == Filing.Kind.FINAL else budget,
+                sme=p.sme_amount if p else ZERO,
+                micro=p.micro_amount if p else ZERO,
+            )
+        )
+    return ProcurementFigures(
+        rows=rows,
+        total=sum((r.amount for r in rows), ZERO),
+        total_budget=sum((r.budget for r in rows), ZERO),
+        total_actual=sum((r.actual for r in rows), ZERO),
+        sme=sum((r.sme for r in rows), ZERO),
+        micro=sum((r.micro for r in rows), ZERO),
+    )
+
+
+def _assets(filing: Filing) -> AssetFigures:
+    existing = {a.kind: a for a in AssetHolding.objects.filter(filing=filing)}
+    return AssetFigures(
+        rows=[
+            AssetRow(
+                kind=k.value,
+                label=k.label,
+                quantity=existing[k.value].quantity if k.value in existing else Decimal(0),
+                value=existing[k.value].value if k.value in existing else ZERO,
+            )
+            for k in AssetHolding.Kind
+        ]
+    )
+
+
+def _projects(filing: Filing, rows: list[dict], names: dict[str, str]) -> ProjectFigures:
+    linked = _Acc(filing.kind)
+    line_counts: dict[int, int] = defaultdict(int)
+    unattributed = _Acc(filing.kind)
+    for r in rows:
+        if r["expense_kind"] != ExpenseKind.PROJECT:
+            continue
+        if r["project_id"] is None:
+            unattributed.add(r["function_code"], r["initial"], r["budget"], r["actual"])
+        else:
+            linked.add(r["project_id"], r["initial"], r["budget"], r["actual"])
+            line_counts[r["project_id"]] += 1
+    result = []
+    for p in Project.objects.filter(filing=filing).order_by("order", "code"):
+        declared = _stage(filing.kind, p.budget_amount, p.effective_budget, p.actual_amount)
+        result.append(
+            ProjectFigure(
+                id=p.pk,
+                code=p.code,
+                name=p.name,
+                purpose=p.purpose,
+                declared=declared,
+                fiscal=p.fiscal_amount,
+                lines=linked.get(p.pk),
+                line_count=line_counts[p.pk],
+                plan=tuple(getattr(p, f) for f in Project.PLAN_FIELDS),
+                goal_1=p.goal_1,
+                goal_2=p.goal_2,
+                result_summary=p.result_summary,
+            )
+        )
+    return ProjectFigures(
+        rows=result,
+        declared_total=figure_sum(p.declared for p in result),
+        unattributed=[
+            UnattributedLine(function_code=c, label=_function_label(c, names), total=unattributed.get(c))
+            for c in sorted(unattributed.keys())
+        ],
+    )
+
+
+def _comparable_values(f: FilingFigures) -> dict[str, Decimal]:
+    tp = f.three_public
+    return {
+        "total": f.income.grand_total.amount,
+        "income": f.income.total.amount,
+        "expense": f.expense.total.amount,
+        "fiscal_total": (f.income.fiscal + f.income.fiscal_opening).amount,
+        "gpb_expense": f.gpb.total.amount,
+        "basic": f.expense.basic.amount,
+        "project": f.expense.project.amount,
+        "three_public.total": tp.total.amount,
+        "three_public.overseas": tp.overseas.amount,
+        "three_public.vehicle": tp.vehicle.amount,
+        "three_public.vehicle_purchase": tp.vehicle_purchase.amount,
+        "three_public.vehicle_operation": tp.vehicle_operation.amount,
+        "three_public.reception": tp.reception.amount,
+        "operating_costs": f.operating_costs.total.amount,
+        "procurement": f.procurement.total,
+    }
+
+
+def _prior(filing: Filing, year: int) -> PriorFigures:
+    previous = (
+        Filing.objects.filter(
+            department_id=filing.department_id,
+            kind=filing.kind,
+            fiscal_year__year=year - 1,
+            status__in=(Filing.Status.APPROVED, Filing.Status.PUBLISHED),
+        )
+        .select_related("department", "fiscal_year")
+        .order_by("-version")
+        .first()
+    )
+    if previous is not None:
+        prior_figures = _build(previous, with_prior=False)
+        return PriorFigures(year=year - 1, origin="filing", filing_id=previous.pk, values=_comparable_values(prior_figures))
+    entered = dict(PriorYearFigure.objects.filter(filing=filing).values_list("key", "amount"))
+    return PriorFigures(year=year - 1, origin="entered" if entered else "none", filing_id=None, values=entered)
+
+
+def _build(filing: Filing, *, with_prior: bool) -> FilingFigures:
+    year = filing.fiscal_year.year
+    kind = filing.kind
+    rows = _expense_rows(filing)
+    names, econ_names = _catalog_names(
+        filing, {r["function_code"] for r in rows}, {r["economic_code"] for r in rows if r["economic_code"]}
+    )
+
+    totals = _Acc(kind)
+    by_source = _Acc(kind)
+    for r in rows:
+        values = (r["initial"], r["budget"], r["actual"])
+        totals.add(r["expense_kind"], *values)
+        by_source.add((r["funding_source"], r["expense_kind"]), *values)
+    personnel, public, project = (totals.get(k) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
+    splits = {}
+    for s in FundingSource:
+        p, u, j = (by_source.get((s.value, k)) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
+        splits[s.value] = SourceSplit(
+            source=s.value, label=s.label, total=p + u + j, basic=p + u, personnel=p, public=u, project=j
+        )
+    all_sources = _fund_figures(kind, rows, names, econ_names)
+    expense = ExpenseFigures(
+        total=personnel + public + project,
+        basic=personnel + public,
+        personnel=personnel,
+        public=public,
+        project=project,
+        by_source=splits,
+        function_rows=all_sources.function_rows,
+    )
+    gpb_rows = [r for r in rows if r["funding_source"] == GPB]
+    figures = FilingFigures(
+        filing_id=filing.pk,
+        department=filing.department.name,
+        year=year,
+        kind=kind,
+        income=_income_figures(filing),
+        expense=expense,
+        gpb=_fund_figures(kind, gpb_rows, names, econ_names),
+        gov_fund=_fund_figures(kind, [r for r in rows if r["funding_source"] == FundingSource.GOVERNMENT_FUND], names, econ_names),
+        state_capital=_fund_figures(kind, [r for r in rows if r["funding_source"] == FundingSource.STATE_CAPITAL], names, econ_names),
+        three_public=_three_public(filing, gpb_rows),
+        operating_costs=_operating_costs(filing, gpb_rows, econ_names),
+        procurement=_procurement(filing),
+        assets=_assets(filing),
+        projects=_projects(filing, rows, names),
+        prior=PriorFigures(year=year - 1, origin="none", filing_id=None, values={}),
+    )
+    if with_prior:
+        figures = dataclasses.replace(figures, prior=_prior(filing, year))
+    return figures
+
+
+def filing_figures(*, filing: Filing) -> FilingFigures:
+    """The key figures of a filing (all amounts in 元), with last year's figures for comparison."""
+    if not Filing.department.is_cached(filing) or not Filing.fiscal_year.is_cached(filing):
+        filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
+    return _build(filing, with_prior=True)
+
+
+# --------------------------------------------------------------------------------------------- JSON
+
+
+def _jsonable(value, unit: str | None = None):
+    if isinstance(value, Figure):
+        return {
+            "amount": f"{to_wan(value.amount):.2f}",
+            "budget": f"{to_wan(value.budget):.2f}",
+            "actual": f"{to_wan(value.actual):.2f}",
+            "initial_budget": f"{to_wan(value.initial_budget):.2f}",
+            "completion": None if value.completion is None else f"{value.completion:.1f}",
+        }
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            out[f.name] = _jsonable(getattr(value, f.name), f.metadata.get("unit"))
+        return out
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v, unit) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, unit) for v in value]
+    if isinstance(value, Decimal):
+        if unit == "percent":
+            return f"{value:.1f}"
+        if unit == "wan":
+            return f"{value:.2f}"
+        if unit in ("quantity", "count"):
+            return f"{value.normalize():f}"
+        return f"{to_wan(value):.2f}"
+    return value
+
+
+def figures_as_dict(figures: FilingFigures) -> dict:
+    """The figures as JSON-ready data: amounts as 万元 strings with 2 decimals, percentages with 1.
+
+    Besides the dataclass fields it adds the derived totals a reader needs (收入总计, 三公 合计, changes
+    against last year).
+    """
+    data = _jsonable(figures)
+    data["is_final"] = figures.is_final
+    data["income"]["grand_total"] = _jsonable(figures.income.grand_total)
+    data["expense"]["fiscal"] = _jsonable(figures.expense.fiscal)
+    data["three_public"]["vehicle"] = _jsonable(figures.three_public.vehicle)
+    data["three_public"]["total"] = _jsonable(figures.three_public.total)
+    data["procurement"]["sme_share"] = format_percent(figures.procurement.sme_share)
+    data["procurement"]["micro_share"] = format_percent(figures.procurement.micro_share)
+    data["assets"]["vehicles"] = f"{figures.assets.vehicles.normalize():f}"
+    data["current"] = {k: f"{to_wan(v):.2f}" for k, v in figures.current_values.items()}
+    data["changes"] = {
+        key: _jsonable(change) for key in PRIOR_KEYS if (change := figures.change(key)) is not None
+    }
+    return data
