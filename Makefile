@@ -1,0 +1,40 @@
+# Gongkai: `make run` serves the demo on http://0.0.0.0:8000, `make test` runs the whole suite.
+# Both set up everything first: the Debian packages, .venv and the Python requirements.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.requirements-installed
+PYTEST_ARGS ?=
+
+.PHONY: setup debian-packages run test worker bench
+
+setup: debian-packages $(INSTALLED)
+
+debian-packages:
+	bash .ci/install-debian-packages
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled whenever a requirements file changes.
+$(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver 0.0.0.0:8000
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Needs a broker: without CELERY_BROKER_URL, the web process runs tasks itself and no worker is needed.
+worker: setup
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for the worker and the web process." >&2; exit 2; }
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+bench: setup
+	$(PY) bench/run.py
