@@ -7,4 +7,5 @@ from .views import home
 urlpatterns = [
     path("", home.home, name="home"),
     path("jobs/", include("disclosures.urls_jobs")),
+    path("", include("disclosures.urls_publication")),
 ]

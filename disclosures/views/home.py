@@ -1,5 +1,5 @@
-from django.shortcuts import render
+"""The site root: the public home page (公开首页). URL names `home` and `public_home` both point here."""
 
+from .public import public_home as home
 
-def home(request):
-    return render(request, "home.html")
+__all__ = ["home"]

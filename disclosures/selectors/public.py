@@ -1,0 +1,121 @@
+"""What the public may read: published filings and their frozen snapshots, nothing else.
+
+Every public page and the JSON API go through these functions, so "only published data is visible"
+is decided in one place. Drafts, submitted, returned and approved filings do not exist publicly (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+
+from disclosures.models import Filing, FilingDocument
+
+
+def published_filings() -> QuerySet[Filing]:
+    """Every published version (including the originals of corrections, which stay readable)."""
+    return Filing.objects.filter(status=Filing.Status.PUBLISHED, published_snapshot__isnull=False)
+
+
+def public_years() -> list[dict]:
+    """The years with at least one published filing, newest first, with the number of departments."""
+    rows = (
+        published_filings()
+        .values("fiscal_year__year")
+        .annotate(departments=Count("department", distinct=True), filings=Count("id"))
+        .order_by("-fiscal_year__year")
+    )
+    return [{"year": r["fiscal_year__year"], "departments": r["departments"], "filings": r["filings"]} for r in rows]
+
+
+@dataclass(frozen=True)
+class PublicFilingRow:
+    pk: int
+    department: str
+    department_code: str
+    year: int
+    kind: str
+    kind_display: str
+    version: int
+    published_at: object
+    corrected: bool
+
+
+def public_filing_list(*, year: int | None = None, department: str = "", query: str = "") -> list[PublicFilingRow]:
+    """The current published version of each department's budget and final accounts.
+
+    `department` filters by exact department code, `query` by part of the department name. Older
+    versions of corrected filings are left out (they are linked from the current version's page).
+    """
+    filings = published_filings()
+    if year is not None:
+        filings = filings.filter(fiscal_year__year=year)
+    if department:
+        filings = filings.filter(department__code=department)
+    if query:
+        filings = filings.filter(department__name__icontains=query.strip())
+    latest = {
+        (r["department_id"], r["fiscal_year_id"], r["kind"]): r["v"]
+        for r in filings.values("department_id", "fiscal_year_id", "kind").annotate(v=Max("version"))
+    }
+    rows = []
+    for f in filings.select_related("department", "fiscal_year").only(
+        "pk", "kind", "version", "published_at", "department__name", "department__code", "fiscal_year__year",
+        "department_id", "fiscal_year_id",
+    ).order_by("-fiscal_year__year", "department__code", "kind"):
+        if latest.get((f.department_id, f.fiscal_year_id, f.kind)) != f.version:
+            continue
+        rows.append(
+            PublicFilingRow(
+                pk=f.pk,
+                department=f.department.name,
+                department_code=f.department.code,
+                year=f.fiscal_year.year,
+                kind=f.kind,
+                kind_display=str(f.get_kind_display()),
+                version=f.version,
+                published_at=f.published_at,
+                corrected=f.version > 1,
+            )
+        )
+    return rows
+
+
+@dataclass
+class PublicFiling:
+    filing: Filing
+    snapshot: dict
+    newer: Filing | None  # the published correction that replaces this version, if any
+    documents: dict  # format → FilingDocument
+
+
+def public_filing_get(*, pk: int, with_documents: bool = True) -> PublicFiling:
+    """A published filing with its snapshot, or 404. Three queries at most."""
+    try:
+        filing = (
+            published_filings()
+            .select_related("department", "fiscal_year")
+            .defer("department__duties", "department__organisation")
+            .get(pk=pk)
+        )
+    except (Filing.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该公开信息。") from None
+    newer = (
+        published_filings().filter(supersedes=filing).only("pk", "version", "published_at", "correction_note").first()
+    )
+    documents = {}
+    if with_documents:
+        documents = {d.format: d for d in FilingDocument.objects.filter(filing=filing).exclude(file="")}
+    return PublicFiling(filing=filing, snapshot=filing.published_snapshot, newer=newer, documents=documents)
+
+
+def public_document_get(*, pk: int, format: str) -> FilingDocument:
+    """A generated document of a published filing, or 404."""
+    document = (
+        FilingDocument.objects.filter(filing__in=published_filings(), filing_id=pk, format=format).exclude(file="").first()
+    )
+    if document is None:
+        raise Http404("该文件尚未生成。")
+    return document

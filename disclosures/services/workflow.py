@@ -1,0 +1,261 @@
+"""The review workflow of a filing: 草稿 → 已提交 → 已退回/已审核 → 已公开, and 更正 after publication.
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──publish──▶ published
+      ▲                  │                                           │
+      └──── returned ◀─return                         correct (new version, draft)
+
+Each function checks who may do it and from which status, locks the row, changes it, and writes an
+AuditEntry. Refusals raise WorkflowError with a Chinese message meant for the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from disclosures.access import can_publish, is_reviewer, user_department
+from disclosures.models import (
+    AssetHolding,
+    ExpenseLine,
+    Filing,
+    IncomeLine,
+    PriorYearFigure,
+    Procurement,
+    Project,
+    ReviewComment,
+    ThreePublicStats,
+)
+from disclosures.services.audit import audit_record, audit_transition
+
+Status = Filing.Status
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed; `message` is Chinese and shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(WorkflowError):
+    pass
+
+
+class WrongStatus(WorkflowError):
+    pass
+
+
+class ChecksFailed(WorkflowError):
+    """Submission refused because the checks report errors; `report` is the CheckReport."""
+
+    def __init__(self, message: str, report):
+        super().__init__(message)
+        self.report = report
+
+
+def _locked(filing: Filing) -> Filing:
+    """Re-read the filing under a row lock so two reviewers cannot move it at the same time."""
+    fresh = Filing.objects.select_for_update().get(pk=filing.pk)
+    return fresh
+
+
+def _require_status(filing: Filing, allowed: Sequence[str], verb: str) -> None:
+    if filing.status not in allowed:
+        labels = "、".join(str(Status(s).label) for s in allowed)
+        raise WrongStatus(f"当前状态为“{filing.get_status_display()}”，只有{labels}状态的填报才能{verb}。")
+
+
+def _sync(target: Filing, source: Filing) -> None:
+    """Copy the saved state back into the caller's instance, so it sees the new status."""
+    for field in Filing._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def filing_submit(*, filing: Filing, user) -> Filing:
+    """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors."""
+    from disclosures.checks import run_checks
+
+    if user_department(user) is None or user_department(user).pk != filing.department_id:
+        raise NotPermitted("只有本部门的填报人可以提交。")
+    with transaction.atomic():
+        locked = _locked(filing)
+        _require_status(locked, (Status.DRAFT, Status.RETURNED), "提交")
+        report = run_checks(filing=locked)
+        if report.errors:
+            raise ChecksFailed(f"审核检查发现{len(report.errors)}个错误，请改正后再提交。", report)
+        before = locked.status
+        locked.status = Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        locked.review_comments.filter(resolved=False).update(resolved=True)
+        warnings = len(report.warnings)
+        audit_transition(
+            filing=locked, actor=user, action="提交", before_status=before,
+            comment=f"检查提示{warnings}条" if warnings else "",
+        )
+    _sync(filing, locked)
+    return filing
+
+
+def filing_return(*, filing: Filing, user, comments: Sequence[tuple[str, str]]) -> Filing:
+    """The reviewer returns a submitted filing with at least one comment (target may be empty)."""
+    if not is_reviewer(user):
+        raise NotPermitted("只有财政局审核人可以退回。")
+    cleaned = [((target or "").strip(), (text or "").strip()) for target, text in comments]
+    cleaned = [(target, text) for target, text in cleaned if text]
+    if not cleaned:
+        raise WorkflowError("退回时请填写审核意见。")
+    with transaction.atomic():
+        locked = _locked(filing)
+        _require_status(locked, (Status.SUBMITTED,), "退回")
+        for target, text in cleaned:
+            comment = ReviewComment(filing=locked, author=user, target=target, text=text)
+            comment.full_clean()
+            comment.save()
+        before = locked.status
+        locked.status = Status.RETURNED
+        locked.full_clean()
+        locked.save(update_fields=["status", "updated_at"])
+        audit_transition(
+            filing=locked, actor=user, action="退回", before_status=before,
+            comment="\n".join(f"{t}：{x}" if t else x for t, x in cleaned),
+        )
+    _sync(filing, locked)
+    return filing
+
+
+def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
+    """The reviewer approves (批复); from now on the data is read-only and the 20-day clock runs."""
+    if not is_reviewer(user):
+        raise NotPermitted("只有财政局审核人可以审核通过。")
+    with transaction.atomic():
+        locked = _locked(filing)
+        _require_status(locked, (Status.SUBMITTED,), "审核通过")
+        before = locked.status
+        locked.status = Status.APPROVED
+        locked.approved_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["status", "approved_at", "updated_at"])
+        audit_transition(filing=locked, actor=user, action="审核通过", before_status=before, comment=comment)
+    _sync(filing, locked)
+    return filing
+
+
+def filing_publish(*, filing: Filing, user) -> Filing:
+    """Publish an approved filing: freeze what the public sees into `published_snapshot`, then queue
+    the generation of the downloadable documents (xlsx, PDF)."""
+    from disclosures.services.snapshot import build_snapshot
+
+    if not can_publish(user):
+        raise NotPermitted("没有公开权限。")
+    with transaction.atomic():
+        locked = _locked(filing)
+        _require_status(locked, (Status.APPROVED,), "公开")
+        before = locked.status
+        now = timezone.now()
+        locked.published_at = now
+        locked.published_snapshot = build_snapshot(filing=locked, published_at=now)
+        locked.status = Status.PUBLISHED
+        locked.full_clean()
+        locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
+        correction = locked.published_snapshot.get("correction") or {}
+        audit_transition(
+            filing=locked, actor=user, action="公开", before_status=before,
+            comment=f"更正公开：{locked.correction_note}" if correction else "",
+        )
+        enqueue_generation(filing=locked, user=user)
+    _sync(filing, locked)
+    return filing
+
+
+def enqueue_generation(*, filing: Filing, user=None):
+    """Queue the document generation (helper D's task) after commit; returns the Job or None when the
+    generation task is not installed."""
+    try:
+        from disclosures.services.jobs import job_enqueue
+        from disclosures.tasks import generate_filing_documents
+    except ImportError:
+        return None
+    from disclosures.models import Job
+
+    return job_enqueue(kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, user=user)
+
+
+# Related rows copied into a correction, in dependency order (projects before the lines that point at them).
+_COPIED_PER_FILING = (Project, ExpenseLine, IncomeLine, Procurement, AssetHolding, PriorYearFigure)
+
+
+def filing_correct(*, filing: Filing, user, note: str) -> Filing:
+    """Start a correction (公开更正) of a published filing: a new version (version + 1, draft) that
+    copies every line, project and indicator and points at the original through `supersedes`. The
+    original stays published and readable until the correction is published.
+    """
+    note = (note or "").strip()
+    own_department = user_department(user) is not None and user_department(user).pk == filing.department_id
+    if not (is_reviewer(user) or own_department):
+        raise NotPermitted("只有本部门填报人或财政局审核人可以发起更正。")
+    if not note:
+        raise WorkflowError("请填写更正说明（更正的内容和原因）。")
+    with transaction.atomic():
+        original = _locked(filing)
+        _require_status(original, (Status.PUBLISHED,), "更正")
+        if Filing.objects.filter(supersedes=original).exists():
+            raise WrongStatus("该填报已有更正版本，请在最新版本上继续更正。")
+        copy = Filing(
+            department_id=original.department_id,
+            fiscal_year_id=original.fiscal_year_id,
+            kind=original.kind,
+            version=original.version + 1,
+            supersedes=original,
+            correction_note=note,
+            status=Status.DRAFT,
+            duties=original.duties,
+            organisation=original.organisation,
+            reasons=dict(original.reasons or {}),
+            other_notes=original.other_notes,
+        )
+        copy.full_clean()
+        copy.save()
+        _copy_related(original=original, copy=copy)
+        audit_record(
+            filing=copy, actor=user, action="发起更正", object_repr=str(copy), field="version",
+            before=str(original.version), after=str(copy.version), comment=note,
+        )
+        audit_record(
+            filing=original, actor=user, action="发起更正", object_repr=str(original),
+            comment=f"已创建第{copy.version}版：{note}",
+        )
+    return copy
+
+
+def _clone(instance, **overrides):
+    instance.pk = None
+    instance.id = None
+    instance._state.adding = True
+    for name, value in overrides.items():
+        setattr(instance, name, value)
+    instance.save()
+    return instance
+
+
+def _copy_related(*, original: Filing, copy: Filing) -> None:
+    project_map: dict[int, int] = {}
+    for project in Project.objects.filter(filing=original).order_by("pk"):
+        old_pk = project.pk
+        indicators = list(project.indicators.all()) if hasattr(project, "indicators") else []
+        new = _clone(project, filing=copy)
+        project_map[old_pk] = new.pk
+        for indicator in indicators:
+            _clone(indicator, project=new)
+    for line in ExpenseLine.objects.filter(filing=original).order_by("pk"):
+        _clone(line, filing=copy, project_id=project_map.get(line.project_id) if line.project_id else None)
+    for model in _COPIED_PER_FILING[2:]:
+        for row in model.objects.filter(filing=original).order_by("pk"):
+            _clone(row, filing=copy)
+    stats = ThreePublicStats.objects.filter(filing=original).first()
+    if stats is not None:
+        _clone(stats, filing=copy)

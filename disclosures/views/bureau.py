@@ -1,0 +1,178 @@
+"""The finance bureau's pages (财政局审核人): the county dashboard, one filing's review, bulk actions.
+
+Every action is a POST that first shows a confirmation page (no JavaScript needed) and acts only when
+the confirmation form is sent back with confirm=yes.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from disclosures.access import can_publish, is_reviewer
+from disclosures.models import Filing
+from disclosures.selectors.bureau import bureau_overview, bureau_years, filing_review
+from disclosures.services import workflow
+
+ACTIONS = {
+    "approve": ("审核通过", "审核通过后数据将冻结，部门不能再修改；请在批复后20日内公开。"),
+    "publish": ("公开", "公开后社会公众即可查看；公开内容为此刻生成的快照。"),
+    "return": ("退回", "退回后部门可以修改并重新提交。"),
+}
+
+
+def reviewer_required(view):
+    """Anonymous users go to the login page; logged-in users who are not reviewers get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_reviewer(request.user):
+            raise PermissionDenied("仅财政局审核人可以访问。")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _link(name: str, pk: int) -> str | None:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+@require_GET
+@reviewer_required
+def bureau_dashboard(request):
+    years = bureau_years(user=request.user)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        year = years[0] if years else 0
+    rows = bureau_overview(user=request.user, year=year) if year else []
+    counts: dict[str, int] = {}
+    for row in rows:
+        for progress in row.filings.values():
+            key = progress.filing.status if progress else "missing"
+            counts[key] = counts.get(key, 0) + 1
+    return render(
+        request,
+        "bureau/dashboard.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "kinds": Filing.Kind.choices,
+            "counts": counts,
+            "statuses": Filing.Status.choices,
+            "can_publish": can_publish(request.user),
+        },
+    )
+
+
+@require_GET
+@reviewer_required
+def bureau_filing(request, pk: int):
+    context = filing_review(user=request.user, pk=pk)
+    filing = context["filing"]
+    context.update(
+        {
+            "links": {
+                "checks": _link("filing_checks", pk),
+                "text": _link("filing_text", pk),
+                "documents": _link("filing_documents", pk),
+                "detail": _link("filing_detail", pk),
+            },
+            "targets": comment_targets(filing=filing),
+            "can_publish": can_publish(request.user),
+        }
+    )
+    return render(request, "bureau/filing.html", context)
+
+
+def comment_targets(*, filing: Filing) -> list[str]:
+    """What a comment may be pinned to: the filing as a whole, each table, the text."""
+    targets = ["整体", "说明（文字部分）", "项目及绩效目标"]
+    try:
+        from disclosures.tables import table_titles
+    except ImportError:
+        return targets
+    return targets[:1] + list(table_titles(kind=filing.kind)) + targets[1:]
+
+
+@require_POST
+@reviewer_required
+def bureau_filing_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise PermissionDenied("未知操作。")
+    filing = get_object_or_404(Filing.objects.select_related("department", "fiscal_year"), pk=pk)
+    comments = _comments_from_post(request.POST)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "bureau/confirm.html",
+            {"filings": [filing], "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
+             "comments": comments, "post_url": reverse("bureau_filing_action", args=[pk, action])},
+        )
+    try:
+        if action == "approve":
+            workflow.filing_approve(filing=filing, user=request.user, comment=request.POST.get("note", "").strip())
+        elif action == "publish":
+            workflow.filing_publish(filing=filing, user=request.user)
+        else:
+            workflow.filing_return(filing=filing, user=request.user, comments=comments)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{filing}：已{ACTIONS[action][0]}。")
+    return redirect("bureau_filing", pk=pk)
+
+
+def _comments_from_post(data) -> list[tuple[str, str]]:
+    targets = data.getlist("target")
+    texts = data.getlist("text")
+    return [(t, x) for t, x in zip(targets, texts, strict=False) if x.strip()]
+
+
+@require_POST
+@reviewer_required
+def bureau_bulk(request):
+    """Approve or publish several filings at once, after a confirmation page listing them."""
+    action = request.POST.get("action", "")
+    if action not in ("approve", "publish"):
+        messages.error(request, "请选择批量操作。")
+        return redirect(reverse("bureau_dashboard") + f"?year={request.POST.get('year', '')}")
+    ids = [int(i) for i in request.POST.getlist("filing") if i.isdigit()]
+    filings = list(Filing.objects.filter(pk__in=ids).select_related("department", "fiscal_year"))
+    if not filings:
+        messages.error(request, "请先勾选要处理的填报。")
+        return redirect(reverse("bureau_dashboard") + f"?year={request.POST.get('year', '')}")
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "bureau/confirm.html",
+            {"filings": filings, "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
+             "post_url": reverse("bureau_bulk"), "bulk": True, "year": request.POST.get("year", "")},
+        )
+    done, failed = [], []
+    service = workflow.filing_approve if action == "approve" else workflow.filing_publish
+    for filing in filings:
+        try:
+            service(filing=filing, user=request.user)
+        except workflow.WorkflowError as error:
+            failed.append(f"{filing}：{error.message}")
+        else:
+            done.append(str(filing))
+    if done:
+        messages.success(request, f"已{ACTIONS[action][0]}{len(done)}份：" + "；".join(done))
+    for failure in failed:
+        messages.error(request, failure)
+    year = filings[0].fiscal_year.year
+    return redirect(reverse("bureau_dashboard") + f"?year={year}")
+

@@ -1,0 +1,175 @@
+"""The public site (公众): published disclosures without login — years, departments, one filing.
+
+Pages read only the frozen snapshot (selectors.public). The body of a filing's page is rendered once
+per published snapshot and cached; the frame around it (header, downloads) is rendered per request.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from disclosures import charts
+from disclosures.selectors.public import public_document_get, public_filing_get, public_filing_list, public_years
+from disclosures.money import format_wan
+
+PAGE_CACHE_SECONDS = 24 * 3600
+
+
+@require_GET
+def public_home(request):
+    years = public_years()
+    return render(request, "public/home.html", {"years": years})
+
+
+@require_GET
+def public_year(request, year: int):
+    query = request.GET.get("q", "").strip()[:50]
+    rows = public_filing_list(year=year, query=query)
+    departments: dict[str, dict] = {}
+    for row in rows:
+        entry = departments.setdefault(row.department_code, {"name": row.department, "filings": []})
+        entry["filings"].append(row)
+    if not departments and not query and not any(y["year"] == year for y in public_years()):
+        raise Http404("该年度尚无公开信息。")
+    return render(
+        request, "public/year.html", {"year": year, "query": query, "departments": list(departments.values()), "count": len(rows)}
+    )
+
+
+def _body_cache_key(public) -> str:
+    filing = public.filing
+    stamp = filing.published_at.timestamp() if filing.published_at else 0
+    return f"public-filing-body:{filing.pk}:{stamp}:{public.newer.pk if public.newer else 0}"
+
+
+def render_filing_body(public) -> str:
+    """The cached part of the page: text, tables and charts, all from the snapshot."""
+    key = _body_cache_key(public)
+    body = cache.get(key)
+    if body is None:
+        snapshot = public.snapshot
+        chart_data = snapshot.get("charts") or {}
+        year = snapshot["filing"]["year"]
+        basis = "决算数" if snapshot["filing"]["kind"] == "final" else "预算数"
+        context = {
+            "filing": public.filing,
+            "snapshot": snapshot,
+            "newer": public.newer,
+            "sections": snapshot.get("sections") or [],
+            "tables": snapshot.get("tables") or [],
+            "projects": snapshot.get("projects") or [],
+            "correction": snapshot.get("correction"),
+            "key_figures": [
+                {
+                    "label": row["label"],
+                    "wan": format_wan(_dec(row["amount"])),
+                    "last_wan": format_wan(_dec(row["prior"])) if row.get("prior") is not None else None,
+                    "change_pct": row.get("change_pct"),
+                }
+                for row in snapshot.get("key_figures", [])
+            ],
+            "chart_income": charts.donut_chart(chart_data.get("income_by_source", []), title=f"收入结构（{basis}）"),
+            "chart_expense": charts.bar_chart(chart_data.get("expense_by_class", []), title="支出按功能分类（类）"),
+            "chart_three": charts.bar_chart(chart_data.get("three_public", []), title="“三公”经费"),
+            "chart_yoy": charts.comparison_chart(
+                [(label, last, now) for _key, last, now, label in chart_data.get("year_over_year", [])],
+                title="与上年对比", last_label=f"{year - 1}年", this_label=f"{year}年",
+            ),
+        }
+        body = render_to_string("public/_filing_body.html", context)
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return body
+
+
+def _dec(value):
+    from decimal import Decimal
+
+    return Decimal(str(value)) if value not in (None, "") else Decimal("0")
+
+
+@require_GET
+def public_filing(request, pk: int):
+    public = public_filing_get(pk=pk)
+    return render(
+        request,
+        "public/filing.html",
+        {
+            "filing": public.filing,
+            "snapshot": public.snapshot,
+            "newer": public.newer,
+            "documents": public.documents,
+            "tables": public.snapshot.get("tables") or [],
+            "body": mark_safe(render_filing_body(public)),  # rendered by our own template, escaped there
+        },
+    )
+
+
+def _download_name(filing, suffix: str) -> str:
+    return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}{suffix}"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_GET
+def public_document(request, pk: int, format: str):
+    document = public_document_get(pk=pk, format=format)
+    filing = document.filing
+    version = f"（第{filing.version}版）" if filing.version > 1 else ""
+    response = FileResponse(document.file.open("rb"), content_type=_content_type(format))
+    return _attachment(response, _download_name(filing, f"{version}.{format}"))
+
+
+@require_GET
+def public_table_xlsx(request, pk: int, number: int):
+    """One table of the published workbook: the whole xlsx with only that table's sheet kept."""
+    from openpyxl import load_workbook
+
+    public = public_filing_get(pk=pk, with_documents=False)
+    tables = public.snapshot.get("tables") or []
+    if not 1 <= number <= len(tables):
+        raise Http404("没有这张表。")
+    document = public_document_get(pk=pk, format="xlsx")
+    with document.file.open("rb") as handle:
+        workbook = load_workbook(handle)
+    sheet = _sheet_for_table(workbook, tables[number - 1], number, len(tables))
+    if sheet is None:
+        raise Http404("工作簿中没有这张表。")
+    for other in list(workbook.worksheets):
+        if other is not sheet:
+            workbook.remove(other)
+    out = io.BytesIO()
+    workbook.save(out)
+    title = (tables[number - 1].get("title") or f"表{number}") if isinstance(tables[number - 1], dict) else f"表{number}"
+    response = HttpResponse(out.getvalue(), content_type=_content_type("xlsx"))
+    return _attachment(response, _download_name(public.filing, f"_{title}.xlsx"))
+
+
+def _sheet_for_table(workbook, table: dict, number: int, count: int):
+    """The worksheet of the table: by title when the sheet names carry it, else by position among the
+    last `count` sheets (a cover or contents sheet may come first)."""
+    title = str(table.get("title", "")) if isinstance(table, dict) else ""
+    for sheet in workbook.worksheets:
+        if title and (sheet.title in title or title.startswith(sheet.title.rstrip("…"))):
+            return sheet
+    sheets = workbook.worksheets[-count:] if len(workbook.worksheets) >= count else workbook.worksheets
+    return sheets[number - 1] if number - 1 < len(sheets) else None
+
+
+def _content_type(format: str) -> str:
+    return {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+        "html": "text/html; charset=utf-8",
+    }.get(format, "application/octet-stream")
+

@@ -1,0 +1,50 @@
+"""The department's side of the workflow: submit for review, start a correction after publication."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from disclosures.access import get_filing_for_user, is_reviewer
+from disclosures.services import workflow
+
+
+def _back_to(filing) -> str:
+    """The filing's page in the workspace (helper G) if it exists, else the bureau's review page."""
+    for name in ("filing_detail", "bureau_filing"):
+        try:
+            return reverse(name, args=[filing.pk])
+        except NoReverseMatch:
+            continue
+    return "/"
+
+
+@require_POST
+@login_required
+def filing_submit(request, pk: int):
+    filing = get_filing_for_user(request.user, pk)
+    try:
+        workflow.filing_submit(filing=filing, user=request.user)
+    except workflow.ChecksFailed as refused:
+        return render(request, "workflow/submit_refused.html", {"filing": filing, "report": refused.report, "message": refused.message}, status=400)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(_back_to(filing))
+    messages.success(request, "已提交财政局审核。审核期间不能修改数据。")
+    return redirect(_back_to(filing))
+
+
+@require_POST
+@login_required
+def filing_correct(request, pk: int):
+    filing = get_filing_for_user(request.user, pk)
+    try:
+        correction = workflow.filing_correct(filing=filing, user=request.user, note=request.POST.get("note", ""))
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("bureau_filing", pk=filing.pk) if is_reviewer(request.user) else redirect(_back_to(filing))
+    messages.success(request, f"已创建第{correction.version}版（更正），修改后请重新提交审核。")
+    return redirect("bureau_filing", pk=correction.pk) if is_reviewer(request.user) else redirect(_back_to(correction))
