@@ -63,6 +63,15 @@ class CatalogItem(models.Model):
         verbose_name="对应政府经济分类",
         help_text="部门预算经济分类科目对应的政府预算经济分类科目（对照表）。",
     )
+    gov_economic_institution = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dept_economic_items_institution",
+        verbose_name="对应政府经济分类（事业单位）",
+        help_text="事业单位（不含参公单位）使用的对应科目，如 30101 → 50501；留空则与上一栏相同。",
+    )
 
     class Meta:
         ordering = ["fiscal_year", "kind", "code"]
@@ -78,6 +87,10 @@ class CatalogItem(models.Model):
             models.CheckConstraint(
                 condition=Q(gov_economic__isnull=True) | Q(kind="dept_economic"),
                 name="catalog_mapping_only_dept_economic",
+            ),
+            models.CheckConstraint(
+                condition=Q(gov_economic_institution__isnull=True) | Q(kind="dept_economic"),
+                name="catalog_institution_mapping_only_dept_economic",
             ),
         ]
         indexes = [models.Index(fields=["fiscal_year", "kind", "name"])]
