@@ -165,7 +165,7 @@ def build_seed_003(*, department: Department | None = None, year: int = 2019, wi
     units = {"main": main, "centre": centre}
     filing = Filing.objects.create(
         department=department, fiscal_year=fiscal_year, kind=Filing.Kind.FINAL,
-        duties="负责处理群众来信来访。", organisation="茂县信访局下属二级单位1个。",
+        duties="负责处理群众来信来访。", organisation="内设机构3个，管理1个信访接待中心。",
         reasons={"change.total": "工资保险变动"},
     )
     projects = {}

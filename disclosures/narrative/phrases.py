@@ -1,0 +1,129 @@
+"""Small phrases of the explanatory text: amounts, shares, changes and reason slots."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from disclosures.money import format_wan, largest_remainder_percentages, percent
+from disclosures.selectors.figures import Change, Figure
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (section numbers)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else CHINESE_NUMERALS[tens - 1]}十{CHINESE_NUMERALS[ones - 1] if ones else ''}"
+
+
+def wan(amount: Decimal) -> str:
+    """'382.31万元'."""
+    return f"{format_wan(amount)}万元"
+
+
+def pct(value: Decimal | None, places: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{places}f}%"
+
+
+def shares(amounts: Sequence[Decimal], places: int = 1) -> list[str]:
+    """Shares of a whole that add up to 100% (largest remainder), as printed: '79.2%'."""
+    return [pct(v, places) for v in largest_remainder_percentages(list(amounts), places)]
+
+
+def completion(figure: Figure) -> str:
+    """'，完成预算100.0%' — or a note when there was no budget."""
+    if not figure.budget:
+        return "，年初未安排预算" if figure.actual else ""
+    return f"，完成预算{pct(figure.completion)}"
+
+
+def change_phrase(change: Change | None, *, prior_year: int, subject: str = "", both: bool = False) -> str:
+    """'与2018年相比，收、支总计各增加72.14万元，增长23.3%' ('' when last year is unknown)."""
+    if change is None:
+        return ""
+    each = "各" if both else ""
+    if change.direction == "same":
+        return f"与{prior_year}年相比，{subject}持平"
+    verb, noun = ("增加", "增长") if change.direction == "increase" else ("减少", "下降")
+    amount = f"{abs(change.delta_wan):.2f}万元"
+    rate = f"，{noun}{pct(abs(change.pct))}" if change.pct is not None else ""
+    return f"与{prior_year}年相比，{subject}{each}{verb}{amount}{rate}"
+
+
+def compared_phrase(change: Change | None, *, prior_year: int, subject: str) -> str:
+    """'公务接待费支出决算比2018年减少1.30万元，下降41.3%' ('' when unknown or both zero)."""
+    if change is None or (not change.current and not change.prior):
+        return ""
+    if change.direction == "same":
+        return f"{subject}与{prior_year}年持平"
+    verb, noun = ("增加", "增长") if change.direction == "increase" else ("减少", "下降")
+    rate = f"，{noun}{pct(abs(change.pct))}" if change.pct is not None else ""
+    return f"{subject}比{prior_year}年{verb}{abs(change.delta_wan):.2f}万元{rate}"
+
+
+@dataclass(frozen=True)
+class ReasonSlot:
+    """A reason the department writes: its key in Filing.reasons, what it is about, and whether it is needed."""
+
+    key: str
+    label: str
+    required: bool
+    value: str
+
+
+@dataclass
+class SectionWriter:
+    """Collects a section's paragraphs and the reasons it asks for."""
+
+    key: str
+    title: str
+    reasons: dict
+    paragraphs: list[str] = field(default_factory=list)
+    slots: list[ReasonSlot] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def add(self, *paragraphs: str) -> None:
+        self.paragraphs.extend(p for p in paragraphs if p)
+
+    def reason(self, key: str, label: str, *, required: bool = True) -> str:
+        """The department's reason as a clause, the marker 【待填写：…】 when it is needed and missing, or ''."""
+        value = str(self.reasons.get(key) or "").strip()
+        if not any(s.key == key for s in self.slots):
+            self.slots.append(ReasonSlot(key=key, label=label, required=required, value=value))
+        if value:
+            return clean_reason(value)
+        if required:
+            if key not in self.missing:
+                self.missing.append(key)
+            return f"【待填写：{label}】"
+        return ""
+
+
+def clean_reason(text: str) -> str:
+    """Strip what the sentence already says ('主要变动原因是', the final 。)."""
+    text = re.sub(r"^(主要)?(变动)?原因(是|为|：|:)", "", text.strip())
+    return text.rstrip("。；;，, ")
+
+
+def sentence(*parts: str) -> str:
+    """Join clauses with '，' and end with '。' (empty parts skipped)."""
+    body = "，".join(p for p in parts if p)
+    return f"{body}。" if body else ""
+
+
+def percent_matches(part: Decimal, whole: Decimal, published: str) -> bool:
+    """Whether a printed percentage ('79%', '4.4%') is a correct ROUND_HALF_UP rounding of part/whole at the
+    precision it is printed with. The seeds print shares that are not: 16.57/382.31 is 4.3%, not 4.4%."""
+    text = published.strip().rstrip("%％")
+    places = len(text.split(".")[1]) if "." in text else 0
+    exact = percent(part, whole, places=places + 4)
+    if exact is None:
+        return False
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == Decimal(text)
