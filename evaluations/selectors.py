@@ -94,9 +94,12 @@ def evaluation_year(evaluation: SelfEvaluation) -> FiscalYear:
     return evaluation.project.filing.fiscal_year if evaluation.project_id else evaluation.department_target.fiscal_year
 
 
+def owner_department(owner: Project | DepartmentTarget):
+    return owner.filing.department if isinstance(owner, Project) else owner.department
+
+
 def can_edit_targets(*, user, owner: Project | DepartmentTarget) -> bool:
-    department = owner.filing.department if isinstance(owner, Project) else owner.department
-    if user_department(user) != department:
+    if user_department(user) != owner_department(owner):
         return False
     return owner.filing.is_editable if isinstance(owner, Project) else True
 
