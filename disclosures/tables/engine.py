@@ -1,0 +1,396 @@
+"""Compute a TableResult from a definition and a filing.
+
+The filing's lines are read once, as GROUP BY aggregates (`load_facts`: one query for the expense
+lines, one for the income lines, one for the catalog names), so the number of queries does not grow
+with the number of lines or tables. Every amount is a sum in 元 over the facts that pass both the
+row's filter and the column's filter; 类 and 款 subtotals are sums by code prefix, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, IncomeLine
+
+from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
+from .spec import (
+    Col,
+    EconomicRows,
+    Fact,
+    Filter,
+    FixedRow,
+    FixedRows,
+    FunctionRows,
+    RowSource,
+    Side,
+    TableDefinition,
+)
+
+CODE_LENGTHS = {1: 3, 2: 5, 3: 7}
+UNCLASSIFIED = "—"
+
+
+@dataclass
+class FilingData:
+    """What every table of one filing is computed from: aggregated facts and the catalog names."""
+
+    filing: Filing
+    facts: list[Fact]
+    names: dict[tuple[str, str], str]
+
+    def name(self, kind: str, code: str) -> str:
+        return self.names.get((kind, code), "")
+
+
+def load_facts(*, filing: Filing) -> FilingData:
+    expense_rows = (
+        ExpenseLine.objects.filter(filing=filing)
+        .values(
+            "function_item__code",
+            "dept_economic_item__code",
+            "gov_economic_item__code",
+            "expense_kind",
+            "funding_source",
+        )
+        .annotate(
+            initial_sum=Sum("budget_amount"),
+            budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
+            actual_sum=Sum("actual_amount"),
+        )
+        .order_by()
+    )
+    facts = [
+        Fact(
+            fact="expense",
+            function=row["function_item__code"] or "",
+            dept_economic=row["dept_economic_item__code"] or "",
+            gov_economic=row["gov_economic_item__code"] or "",
+            kind=row["expense_kind"],
+            source=row["funding_source"],
+            initial=row["initial_sum"] or ZERO,
+            budget=row["budget_sum"] or ZERO,
+            actual=row["actual_sum"] or ZERO,
+        )
+        for row in expense_rows
+    ]
+    income_rows = (
+        IncomeLine.objects.filter(filing=filing)
+        .values("category", "source")
+        .annotate(
+            initial_sum=Sum("budget_amount"),
+            budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
+            actual_sum=Sum("actual_amount"),
+        )
+        .order_by()
+    )
+    facts += [
+        Fact(
+            fact="income",
+            category=row["category"],
+            source=row["source"],
+            initial=row["initial_sum"] or ZERO,
+            budget=row["budget_sum"] or ZERO,
+            actual=row["actual_sum"] or ZERO,
+        )
+        for row in income_rows
+    ]
+    return FilingData(filing=filing, facts=facts, names=_catalog_names(filing=filing, facts=facts))
+
+
+def _catalog_names(*, filing: Filing, facts: list[Fact]) -> dict[tuple[str, str], str]:
+    """Names of every code the facts use and of their parents (类/款), in one query."""
+    wanted: dict[str, set[str]] = {
+        CatalogItem.Kind.FUNCTION: set(),
+        CatalogItem.Kind.DEPT_ECONOMIC: set(),
+        CatalogItem.Kind.GOV_ECONOMIC: set(),
+    }
+    for fact in facts:
+        for kind, code in (
+            (CatalogItem.Kind.FUNCTION, fact.function),
+            (CatalogItem.Kind.DEPT_ECONOMIC, fact.dept_economic),
+            (CatalogItem.Kind.GOV_ECONOMIC, fact.gov_economic),
+        ):
+            if code:
+                wanted[kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
+    condition = Q()
+    for kind, codes in wanted.items():
+        if codes:
+            condition |= Q(kind=kind, code__in=codes)
+    if not condition:
+        return {}
+    items = CatalogItem.objects.filter(condition, fiscal_year_id=filing.fiscal_year_id).values_list("kind", "code", "name")
+    return {(kind, code): name for kind, code, name in items}
+
+
+# Headers -----------------------------------------------------------------------------------------
+
+
+def _depth(col: Col) -> int:
+    return 1 if col.is_leaf else 1 + max(_depth(c) for c in col.children)
+
+
+def _width(col: Col) -> int:
+    return 1 if col.is_leaf else sum(_width(c) for c in col.children)
+
+
+def header_grid(columns: Iterable[Col]) -> tuple[list[list[HeaderCell]], list[Col]]:
+    """The header rows (cells with colspan/rowspan, as in HTML) and the leaf columns, left to right."""
+    columns = list(columns)
+    depth = max(_depth(c) for c in columns)
+    rows: list[list[HeaderCell]] = [[] for _ in range(depth)]
+    leaves: list[Col] = []
+
+    def place(col: Col, level: int) -> None:
+        if col.is_leaf:
+            rows[level].append(HeaderCell(col.label, colspan=1, rowspan=depth - level))
+            leaves.append(col)
+            return
+        rows[level].append(HeaderCell(col.label, colspan=_width(col), rowspan=1))
+        for child in col.children:
+            place(child, level + 1)
+
+    for col in columns:
+        place(col, 0)
+    return rows, leaves
+
+
+# Rows --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """A row before its cells are filled: what it shows and which facts it adds up."""
+
+    filters: tuple[Filter, ...]
+    label: str
+    code: str = ""
+    level: int = 1
+    kind: str = "item"
+
+
+def _sum(data: FilingData, row_filters: tuple[Filter, ...], col: Col) -> Decimal:
+    total = Decimal("0.00")
+    if not row_filters or col.amount is None:
+        return total
+    column_filter = col.amount.filter
+    stage = col.amount.stage
+    for fact in data.facts:
+        if column_filter.matches(fact) and any(f.matches(fact) for f in row_filters):
+            total += fact.amount(stage)
+    return total
+
+
+def _with_prefix(base: Filter, field_name: str, prefix: str) -> Filter:
+    return Filter(**{**base.__dict__, field_name: (prefix,)})
+
+
+def _code_rows(
+    data: FilingData, *, base: Filter, field_name: str, catalog_kind: str, depth: int, max_level: int
+) -> list[_Row]:
+    codes: set[str] = set()
+    unclassified = False
+    for fact in data.facts:
+        if not base.matches(fact):
+            continue
+        code = getattr(fact, field_name)
+        if not code:
+            unclassified = True
+            continue
+        for level in range(1, min(depth, max_level) + 1):
+            length = CODE_LENGTHS[level]
+            if len(code) >= length:
+                codes.add(code[:length])
+    rows = []
+    for code in sorted(codes):
+        level = {3: 1, 5: 2, 7: 3}[len(code)]
+        is_leaf_level = level == min(depth, max_level)
+        rows.append(
+            _Row(
+                filters=(_with_prefix(base, field_name, code),),
+                label=data.name(catalog_kind, code) or code,
+                code=code,
+                level=level,
+                kind="item" if is_leaf_level else "subtotal",
+            )
+        )
+    if unclassified:
+        rows.append(
+            _Row(filters=(Filter(**{**base.__dict__, "without": (field_name,)}),), label="未列经济分类", code=UNCLASSIFIED, level=1)
+        )
+    return rows
+
+
+def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
+    if isinstance(source, FunctionRows):
+        return _code_rows(
+            data, base=source.filter, field_name="function", catalog_kind=CatalogItem.Kind.FUNCTION,
+            depth=source.depth, max_level=3,
+        )
+    if isinstance(source, EconomicRows):
+        field_name = "dept_economic" if source.catalog == "dept" else "gov_economic"
+        kind = CatalogItem.Kind.DEPT_ECONOMIC if source.catalog == "dept" else CatalogItem.Kind.GOV_ECONOMIC
+        return _code_rows(data, base=source.filter, field_name=field_name, catalog_kind=kind, depth=source.depth, max_level=2)
+    if isinstance(source, FixedRows):
+        return [_fixed(row) for row in source.rows]
+    raise TypeError(f"unknown row source {source!r}")
+
+
+def _fixed(row: FixedRow, kind: str | None = None) -> _Row:
+    return _Row(
+        filters=row.filters,
+        label=row.label,
+        level=row.level,
+        kind=kind or ("subtotal" if row.bold else ("heading" if not row.filters else "item")),
+    )
+
+
+def _cells(data: FilingData, row: _Row, leaves: list[Col]) -> list[ResultCell]:
+    cells: list[ResultCell] = []
+    roles = [leaf.role for leaf in leaves]
+    for index, leaf in enumerate(leaves):
+        if leaf.role == "amount":
+            cells.append(ResultCell(leaf.key, amount=_sum(data, row.filters, leaf) if row.filters else None))
+        elif leaf.role == "code":
+            if row.code:
+                cells.append(ResultCell(leaf.key, text=row.code))
+            elif index + 1 < len(leaves) and roles[index + 1] == "name":
+                # 合计 and other rows without a code span the code and name columns, as on the forms.
+                cells.append(ResultCell(leaf.key, text=row.label, colspan=2))
+            else:
+                cells.append(ResultCell(leaf.key))
+        elif leaf.role == "name":
+            covered = not row.code and index > 0 and roles[index - 1] == "code"
+            indent = max(0, row.level - 1) if row.kind != "total" else 0
+            cells.append(ResultCell(leaf.key, text="" if covered else row.label, colspan=0 if covered else 1, indent=indent))
+        else:
+            indent = max(0, row.level - 1) if row.kind in {"item", "subtotal"} else 0
+            cells.append(ResultCell(leaf.key, text=row.label, indent=indent))
+    if row.kind in {"total", "subtotal"}:
+        for cell in cells:
+            cell.bold = True
+    return cells
+
+
+def _has_amount(cells: list[ResultCell]) -> bool:
+    return any(cell.amount for cell in cells if cell.amount is not None)
+
+
+def _is_dynamic(source: RowSource) -> bool:
+    return isinstance(source, FunctionRows | EconomicRows)
+
+
+def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[Col]) -> tuple[list[ResultRow], bool]:
+    """Rows of the sources; dynamic rows whose every amount is zero are left out. Returns (rows, any dynamic data)."""
+    result: list[ResultRow] = []
+    dynamic_data = False
+    for source in sources:
+        for row in _source_rows(data, source):
+            cells = _cells(data, row, leaves)
+            if _is_dynamic(source):
+                if not _has_amount(cells):
+                    continue
+                dynamic_data = True
+            result.append(ResultRow(cells=cells, kind=row.kind, level=row.level, code=row.code, label=row.label))
+    return result, dynamic_data
+
+
+def _total_row(data: FilingData, definition_total: FixedRow, sources: tuple[RowSource, ...], leaves: list[Col]) -> ResultRow:
+    filters = definition_total.filters or tuple(
+        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows)
+    )
+    row = _Row(filters=filters, label=definition_total.label, level=0, kind="total")
+    return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=definition_total.label)
+
+
+def compute(definition: TableDefinition, data: FilingData) -> TableResult:
+    filing = data.filing
+    if definition.is_two_sided:
+        return _compute_two_sided(definition, data)
+    header_rows, leaf_cols = header_grid(definition.columns)
+    rows, dynamic_data = _build_rows(data, definition.rows, leaf_cols)
+    has_dynamic = any(_is_dynamic(s) for s in definition.rows)
+    empty = has_dynamic and not dynamic_data and not any(not _is_dynamic(s) for s in definition.rows)
+    if definition.total is not None and not empty:
+        rows.insert(0, _total_row(data, definition.total, definition.rows, leaf_cols))
+    return _result(definition, filing, header_rows, leaf_cols, [] if empty else rows, empty)
+
+
+def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableResult:
+    left, right = definition.left, definition.right
+    columns = (Col(left.heading, role="group", children=left.columns), Col(right.heading, role="group", children=right.columns))
+    header_rows, leaf_cols = header_grid(columns)
+    left_leaves, right_leaves = leaf_cols[: len(_leaves_of(left))], leaf_cols[len(_leaves_of(left)) :]
+    left_rows, right_rows = _aligned(_side_rows(data, left, left_leaves), _side_rows(data, right, right_leaves), left_leaves, right_leaves)
+    height = len(left_rows)
+    rows: list[ResultRow] = []
+    for index in range(height):
+        l_row = left_rows[index] if index < len(left_rows) else _blank(left_leaves)
+        r_row = right_rows[index] if index < len(right_rows) else _blank(right_leaves)
+        rows.append(
+            ResultRow(
+                cells=l_row.cells + r_row.cells,
+                kind=l_row.kind if l_row.kind != "item" else r_row.kind,
+                level=l_row.level,
+                label=l_row.label or r_row.label,
+                code=l_row.code or r_row.code,
+            )
+        )
+    l_total = _side_total(data, left, left_leaves)
+    r_total = _side_total(data, right, right_leaves)
+    rows.append(ResultRow(cells=l_total.cells + r_total.cells, kind="total", level=0, label=l_total.label))
+    return _result(definition, data.filing, header_rows, leaf_cols, rows, False)
+
+
+def _aligned(left: list[ResultRow], right: list[ResultRow], left_leaves, right_leaves) -> tuple[list[ResultRow], list[ResultRow]]:
+    """Pad the item lists so that 本年收入合计 and 本年支出合计 (the first bold rows) share a line, as on the forms."""
+
+    def split(rows):
+        index = next((i for i, r in enumerate(rows) if r.kind == "subtotal" and not r.code), len(rows))
+        return rows[:index], rows[index:]
+
+    (left_body, left_tail), (right_body, right_tail) = split(left), split(right)
+    body = max(len(left_body), len(right_body))
+    tail = max(len(left_tail), len(right_tail))
+    left = left_body + [_blank(left_leaves)] * (body - len(left_body)) + left_tail + [_blank(left_leaves)] * (tail - len(left_tail))
+    right = right_body + [_blank(right_leaves)] * (body - len(right_body)) + right_tail + [_blank(right_leaves)] * (tail - len(right_tail))
+    return left, right
+
+
+def _leaves_of(side: Side) -> list[Col]:
+    return header_grid(side.columns)[1]
+
+
+def _side_rows(data: FilingData, side: Side, leaves: list[Col]) -> list[ResultRow]:
+    return _build_rows(data, side.rows, leaves)[0]
+
+
+def _side_total(data: FilingData, side: Side, leaves: list[Col]) -> ResultRow:
+    row = _Row(filters=side.total.filters, label=side.total.label, level=0, kind="total")
+    return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=side.total.label)
+
+
+def _blank(leaves: list[Col]) -> ResultRow:
+    return ResultRow(cells=[ResultCell(leaf.key) for leaf in leaves], kind="item", level=0)
+
+
+def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableResult:
+    return TableResult(
+        key=definition.key,
+        number=definition.number,
+        title=definition.title,
+        table_set=definition.table_set,
+        filing_kind=definition.filing_kind,
+        department_name=filing.department.name,
+        year=filing.fiscal_year.year,
+        header_rows=header_rows,
+        leaves=[Leaf(c.key, c.label, c.role, c.width) for c in leaf_cols],
+        rows=rows,
+        empty=empty,
+        note=definition.empty_note if empty else "",
+        form_code=definition.form_code,
+    )

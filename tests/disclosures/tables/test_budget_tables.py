@@ -1,0 +1,85 @@
+"""The national budget set, and Hunan's set chosen by configuration (added by definitions only)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from disclosures.models import Filing
+from disclosures.tables import compute_table, compute_tables, definitions_for, table_set_for
+
+D = Decimal
+
+
+@pytest.fixture
+def budget_filing(maoxian_2019):
+    """The same lines as a 部门预算: the budget tables read the (effective) budget amounts."""
+    Filing.objects.filter(pk=maoxian_2019.pk).update(kind=Filing.Kind.BUDGET)
+    maoxian_2019.refresh_from_db()
+    maoxian_2019.expense_lines.filter(dept_economic_item__code="30217").update(adjusted_amount=D("20000.00"))
+    return maoxian_2019
+
+
+def test_national_budget_set(budget_filing):
+    tables = compute_tables(filing=budget_filing)
+    assert [(t.number, t.title) for t in tables] == [
+        ("1", "部门收支总表"),
+        ("2", "部门收入总表"),
+        ("3", "部门支出总表"),
+        ("4", "财政拨款收支总表"),
+        ("5", "一般公共预算支出表"),
+        ("6", "一般公共预算基本支出表"),
+        ("7", "一般公共预算“三公”经费支出表"),
+        ("8", "政府性基金预算支出表"),
+        ("9", "国有资本经营预算支出表"),
+    ]
+    by_key = {t.key: t for t in tables}
+    gpb = by_key["budget_gpb_expense"]
+    # effective budget: the adjusted 公务接待费 (2.00 instead of 1.85) replaces the initial amount
+    assert gpb.total_row.wan("total") == D("382.46")
+    assert gpb.row(code="2010301").wan("basic") == D("173.82")
+    three = by_key["budget_three_public"].rows[0]
+    assert (three.wan("total"), three.wan("vehicle"), three.wan("reception")) == (D("5.22"), D("3.22"), D("2.00"))
+    basic = by_key["budget_gpb_basic"].total_row
+    assert (basic.wan("personnel"), basic.wan("public")) == (D("274.26"), D("43.31"))
+    assert by_key["budget_gov_fund"].empty and by_key["budget_state_capital"].empty
+
+
+def test_hunan_set_is_chosen_by_setting(budget_filing, settings):
+    settings.DISCLOSURE_TABLE_SETS = {"budget": "hunan", "final": "hunan"}
+    assert table_set_for(filing=budget_filing) == "hunan"
+    tables = compute_tables(filing=budget_filing)
+    assert len(tables) == 20
+    titles = [t.title for t in tables]
+    assert titles[3] == "支出预算分类汇总表（按部门预算经济分类）"
+    assert titles[4] == "支出预算分类汇总表（按政府预算经济分类）"
+    assert titles[6] == "一般公共预算支出预算分类汇总表（按部门预算经济分类）"
+    assert titles[7] == "一般公共预算支出预算分类汇总表（按政府预算经济分类）"
+    assert titles[19] == "“三公”经费情况表-一般公共预算"
+
+
+def test_hunan_economic_pairs_agree(budget_filing):
+    dept = compute_table(filing=budget_filing, key="hunan_gpb_expense_dept")
+    gov = compute_table(filing=budget_filing, key="hunan_gpb_expense_gov")
+    for key in ("total", "basic", "personnel", "public", "project"):
+        assert dept.total_row.amount(key) == gov.total_row.amount(key), key
+    assert dept.total_row.wan("total") == D("382.46")
+    # 政府经济分类: the 事业单位's wages are 对事业单位经常性补助 (505), the 机关's 机关工资福利支出 (501)
+    assert gov.row(code="50501").wan("personnel") == D("66.70")  # 事业运行 60.58 + 事业单位医疗 6.12
+    assert gov.row(code="501").wan("personnel") + gov.row(code="50501").wan("personnel") + gov.row(code="509").wan(
+        "personnel"
+    ) == D("274.26")
+    # the unnamed 扶贫 project line has no economic code: it is listed, not lost
+    assert dept.row(label="未列经济分类").wan("project") == D("0.40")
+
+
+def test_hunan_final_falls_back_to_national(maoxian_2019, settings):
+    settings.DISCLOSURE_TABLE_SETS = {"budget": "hunan", "final": "hunan"}
+    assert table_set_for(filing=maoxian_2019) == "national"
+    assert definitions_for(table_set="hunan", filing_kind="final") == []
+
+
+def test_unknown_table_set_is_a_configuration_error(maoxian_2019, settings):
+    settings.DISCLOSURE_TABLE_SETS = {"final": "atlantis"}
+    with pytest.raises(ImproperlyConfigured):
+        compute_tables(filing=maoxian_2019)
