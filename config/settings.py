@@ -166,6 +166,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # also the hard time limit of job tasks, and must stay below the broker's visibility timeout.
 JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", str(30 * 60)))
 
+# Which province's set of disclosure tables a filing publishes (disclosures.tables.registry): one
+# installation serves one county, so the set is a deployment setting. "national" or e.g. "hunan".
+DISCLOSURE_TABLE_SETS = {
+    "budget": os.environ.get("DISCLOSURE_BUDGET_TABLE_SET", "national"),
+    "final": os.environ.get("DISCLOSURE_FINAL_TABLE_SET", "national"),
+}
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
