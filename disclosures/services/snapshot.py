@@ -66,7 +66,7 @@ def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
         "published_at": published_at.isoformat(),
         "figures": figures_as_dict(figures),
         "key_figures": key_figures(figures),
-        "tables": to_jsonable(compute_tables(filing=filing)),
+        "tables": [table_to_snapshot(table) for table in compute_tables(filing=filing)],
         "sections": to_jsonable(draft_sections(filing=filing)),
         "projects": _projects(filing),
         "charts": chart_data(figures),
@@ -75,6 +75,43 @@ def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
     if filing.supersedes_id:
         snapshot["correction"] = correction_summary(original=filing.supersedes, snapshot=snapshot, note=filing.correction_note)
     return snapshot
+
+
+def table_to_snapshot(table) -> dict:
+    """A TableResult (helper D) as render-ready JSON: the header grid with its merges, and for every
+    cell both the amount in 元 and the text as published (万元, 2 decimals)."""
+    return {
+        "key": table.key,
+        "number": table.number,
+        "title": table.title,
+        "full_title": table.full_title,
+        "numbered_title": table.numbered_title,
+        "form_code": table.form_code,
+        "unit_label": table.unit_label,
+        "empty": table.empty,
+        "note": table.note,
+        "header_rows": [[{"label": h.label, "colspan": h.colspan, "rowspan": h.rowspan} for h in row] for row in table.header_rows],
+        "leaves": [{"key": leaf.key, "label": leaf.label, "role": leaf.role} for leaf in table.leaves],
+        "rows": [
+            {
+                "kind": row.kind,
+                "level": row.level,
+                "code": row.code,
+                "cells": [
+                    {
+                        "key": cell.key,
+                        "text": cell.display,
+                        "amount": to_jsonable(cell.amount),
+                        "colspan": cell.colspan,
+                        "indent": cell.indent,
+                        "bold": cell.bold or row.bold,
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in table.rows
+        ],
+    }
 
 
 def _projects(filing: Filing) -> list[dict]:

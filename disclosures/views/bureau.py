@@ -97,13 +97,11 @@ def bureau_filing(request, pk: int):
 
 
 def comment_targets(*, filing: Filing) -> list[str]:
-    """What a comment may be pinned to: the filing as a whole, each table, the text."""
-    targets = ["整体", "说明（文字部分）", "项目及绩效目标"]
-    try:
-        from disclosures.tables import table_titles
-    except ImportError:
-        return targets
-    return targets[:1] + list(table_titles(kind=filing.kind)) + targets[1:]
+    """What a comment may be pinned to: the filing as a whole, each table of its set, the text."""
+    from disclosures.tables import definitions_for, table_set_for
+
+    tables = definitions_for(table_set=table_set_for(filing=filing), filing_kind=filing.kind)
+    return ["整体", *(f"表{d.number} {d.title}" for d in tables), "说明（文字部分）", "项目及绩效目标"]
 
 
 @require_POST
