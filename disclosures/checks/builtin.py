@@ -1,0 +1,370 @@
+"""The built-in checks: arithmetic the seeds get wrong, reasons the text needs, codes the lines need.
+
+Every message says in Chinese what is wrong (with the figures) and how to fix it. Amounts are compared
+in 元; where the published 万元 figures are rounded separately, a rounding difference is a warning that
+explains itself rather than an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.apps import apps
+
+from disclosures.models import ExpenseKind, Filing
+from disclosures.money import format_percent, format_wan, to_wan
+
+from .registry import ERROR, WARNING, CheckContext, Location, Problem, register
+
+FINAL = (Filing.Kind.FINAL,)
+PERSONNEL_ECONOMIC_CLASSES = ("301", "303")
+ROUNDING_FIX = (
+    "元数据是一致的，差异来自各数分别四舍五入到万元。不要手工改动分项凑数；公开时在表下注明"
+    "“因四舍五入，合计数与分项之和可能存在尾差”。"
+)
+
+
+def _w(amount: Decimal) -> str:
+    return f"{format_wan(amount)}万元"
+
+
+def _stage(ctx: CheckContext) -> str:
+    return "决算数" if ctx.figures.is_final else "预算数"
+
+
+def _table(ctx: CheckContext, budget_name: str, final_name: str) -> str:
+    return final_name if ctx.figures.is_final else budget_name
+
+
+def _line_label(line) -> str:
+    economic = f"，{line.dept_economic_item.code} {line.dept_economic_item.name}" if line.dept_economic_item else ""
+    return f"{line.function_item.code} {line.function_item.name}{economic}，{line.get_expense_kind_display()}，{line.get_funding_source_display()}"
+
+
+def _main(ctx: CheckContext, line) -> Decimal:
+    return line.actual_amount if ctx.figures.is_final else line.effective_budget
+
+
+# ------------------------------------------------------------------------------------------ 收支平衡
+
+
+@register("balance", severity=ERROR, title="收支平衡")
+def balance(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    income = f.income.total.amount + f.income.opening.amount
+    expense = f.expense.total.amount + f.income.closing.amount
+    if income != expense:
+        yield Problem(
+            location=Location(table=_table(ctx, "部门收支总表", "收入支出决算总表"), cell="收入总计 / 支出总计"),
+            message=(
+                f"收入总计{_w(income)}（本年收入{_w(f.income.total.amount)}＋年初结转和结余{_w(f.income.opening.amount)}）"
+                f"不等于支出总计{_w(expense)}（本年支出{_w(f.expense.total.amount)}＋年末结转和结余{_w(f.income.closing.amount)}），"
+                f"相差{income - expense:.2f}元。"
+            ),
+            fix="核对收入明细和支出明细：本年收入＋年初结转和结余应等于本年支出＋年末结转和结余。"
+            "差额常见于漏填的支出明细或未填年末结转和结余。",
+        )
+
+
+# ------------------------------------------------------------------------------------------ rounding
+
+
+@register("basic_split_rounding", severity=WARNING, title="基本支出＝人员经费＋日常公用经费（按万元公开数）")
+def basic_split_rounding(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    tables = (
+        ("", f.expense, _table(ctx, "部门支出总表", "支出决算表")),
+        ("一般公共预算财政拨款", f.gpb, _table(ctx, "一般公共预算基本支出表", "一般公共预算财政拨款基本支出决算表")),
+    )
+    for label, fund, table in tables:
+        basic, personnel, public = to_wan(fund.basic.amount), to_wan(fund.personnel.amount), to_wan(fund.public.amount)
+        if basic != personnel + public:
+            yield Problem(
+                location=Location(table=table, cell="基本支出合计"),
+                message=(
+                    f"{label}基本支出公开为{basic}万元，而人员经费{personnel}万元＋日常公用经费{public}万元＝"
+                    f"{personnel + public}万元，相差{basic - personnel - public:+.2f}万元。按元计算两者相等"
+                    f"（{fund.basic.amount}元＝{fund.personnel.amount}元＋{fund.public.amount}元）。"
+                ),
+                fix=ROUNDING_FIX,
+            )
+
+
+def _rounded_sum_problems(rows, table: str) -> Iterable[Problem]:
+    by_code = {r.code: r for r in rows}
+    for parent in rows:
+        if parent.level == 3:
+            continue
+        children = [r for r in rows if r.level == 3 and r.code.startswith(parent.code)]
+        if not children:
+            continue
+        printed = to_wan(parent.total.amount)
+        parts = sum((to_wan(c.total.amount) for c in children), Decimal("0.00"))
+        if printed != parts:
+            level = "类" if parent.level == 1 else "款"
+            yield Problem(
+                location=Location(table=table, cell=f"{parent.code} {by_code[parent.code].name}（{level}）"),
+                message=(
+                    f"{parent.code} {parent.name}（{level}）公开为{printed}万元，其下各项按万元相加为{parts}万元，"
+                    f"相差{printed - parts:+.2f}万元（按元计算相等）。"
+                ),
+                fix=ROUNDING_FIX,
+            )
+
+
+@register("class_sum_rounding", severity=WARNING, title="类、款＝所属各项之和（按万元公开数）")
+def class_sum_rounding(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    yield from _rounded_sum_problems(f.expense.function_rows, _table(ctx, "部门支出总表", "支出决算表"))
+    yield from _rounded_sum_problems(
+        f.gpb.function_rows, _table(ctx, "一般公共预算支出表", "一般公共预算财政拨款支出决算表")
+    )
+
+
+@register("three_public_rounding", severity=WARNING, title="“三公”经费：公务用车＝购置＋运行，合计＝各项之和（按万元公开数）")
+def three_public_rounding(ctx: CheckContext) -> Iterable[Problem]:
+    tp = ctx.figures.three_public
+    table = _table(ctx, "一般公共预算“三公”经费支出表", "一般公共预算财政拨款“三公”经费支出决算表")
+    vehicle, purchase, operation = (to_wan(x.amount) for x in (tp.vehicle, tp.vehicle_purchase, tp.vehicle_operation))
+    if vehicle != purchase + operation:
+        yield Problem(
+            location=Location(table=table, cell="公务用车购置及运行维护费"),
+            message=f"公务用车购置及运行维护费公开为{vehicle}万元，购置费{purchase}万元＋运行维护费{operation}万元＝{purchase + operation}万元。",
+            fix=ROUNDING_FIX,
+        )
+    total = to_wan(tp.total.amount)
+    parts = to_wan(tp.overseas.amount) + vehicle + to_wan(tp.reception.amount)
+    if total != parts:
+        yield Problem(
+            location=Location(table=table, cell="合计"),
+            message=f"“三公”经费合计公开为{total}万元，各项按万元相加为{parts}万元。",
+            fix=ROUNDING_FIX,
+        )
+
+
+# ------------------------------------------------------------------------------------------ projects
+
+
+@register("projects_total", severity=ERROR, title="项目合计＝项目支出")
+def projects_total(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    declared = f.projects.declared_total.amount
+    lines = f.expense.project.amount
+    if not f.projects.rows or declared == lines:
+        return
+    difference = lines - declared
+    message = (
+        f"所列{len(f.projects.rows)}个项目的{_stage(ctx)}合计{_w(declared)}，而支出明细中的项目支出为{_w(lines)}，"
+        f"相差{_w(abs(difference))}。"
+    )
+    unattributed = [
+        line for line in ctx.expense_lines if line.expense_kind == ExpenseKind.PROJECT and line.project_id is None
+    ]
+    location = Location(table=_table(ctx, "部门支出总表", "支出决算表"), cell="项目支出")
+    if unattributed:
+        message += "未归属任何项目的项目支出明细：" + "；".join(
+            f"#{line.pk} {line.function_item.code} {line.function_item.name} {_w(_main(ctx, line))}" for line in unattributed
+        ) + "。"
+        exact = [line for line in unattributed if _main(ctx, line) == difference]
+        if exact:
+            line = exact[0]
+            location = Location(table=location.table, line_id=line.pk, cell=f"{line.function_item.code} {line.function_item.name}")
+            message += (
+                f"其中支出明细#{line.pk}（{line.function_item.code} {line.function_item.name}，{_w(_main(ctx, line))}）"
+                f"恰好等于差额，未列入任何项目。"
+            )
+    yield Problem(
+        location=location,
+        message=message,
+        fix="为未归属的项目支出补录项目（或归入已有项目），或更正项目金额，使各项目合计等于项目支出。",
+    )
+
+
+@register("project_lines", severity=ERROR, title="项目金额＝所关联的支出明细")
+def project_lines(ctx: CheckContext) -> Iterable[Problem]:
+    for p in ctx.figures.projects.rows:
+        location = Location(table="项目支出", project_code=p.code)
+        if not p.line_count:
+            yield Problem(
+                location=location,
+                severity=WARNING,
+                message=f"项目“{p.name}”（{_w(p.declared.amount)}）没有关联任何支出明细，无法核对其金额。",
+                fix="在支出明细中把该项目的项目支出关联到此项目。",
+            )
+        elif p.declared.amount != p.lines.amount:
+            yield Problem(
+                location=location,
+                message=(
+                    f"项目“{p.name}”填报的{_stage(ctx)}为{_w(p.declared.amount)}，而关联的{p.line_count}条支出明细合计"
+                    f"{_w(p.lines.amount)}，相差{_w(abs(p.declared.amount - p.lines.amount))}。"
+                ),
+                fix="更正项目金额或支出明细，使两者相等。",
+            )
+
+
+@register("spending_plan", severity=ERROR, title="项目支出计划逐期不减并在12月底达到100%")
+def spending_plan(ctx: CheckContext) -> Iterable[Problem]:
+    labels = ("3月底", "6月底", "10月底", "12月底")
+    for p in ctx.figures.projects.rows:
+        if all(v is None for v in p.plan):
+            continue
+        location = Location(table="项目支出绩效目标表", cell="资金支出计划（累计进度%）", project_code=p.code)
+        missing = [label for label, v in zip(labels, p.plan) if v is None]
+        if missing:
+            yield Problem(location=location, message=f"项目“{p.name}”的支出计划缺少{'、'.join(missing)}的累计进度。",
+                          fix="补齐四个时点的累计支出进度。")
+            continue
+        drops = [f"{labels[i]}{p.plan[i]}%→{labels[i + 1]}{p.plan[i + 1]}%" for i in range(3) if p.plan[i + 1] < p.plan[i]]
+        if drops:
+            yield Problem(location=location, message=f"项目“{p.name}”的累计支出进度出现下降：{'；'.join(drops)}。",
+                          fix="累计进度应逐期不减，请按累计数（而非当期数）填写。")
+        if p.plan[3] != 100:
+            yield Problem(location=location, message=f"项目“{p.name}”12月底累计支出进度为{p.plan[3]}%，应为100%。",
+                          fix="把12月底的累计支出进度改为100%，或调整项目预算。")
+
+
+@register("percentages", severity=ERROR, title="百分比在0–100%之间")
+def percentages(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    for p in f.projects.rows:
+        for label, value in zip(("3月底", "6月底", "10月底", "12月底"), p.plan):
+            if value is not None and not (0 <= value <= 100):
+                yield Problem(location=Location(table="项目支出绩效目标表", cell=f"{label}累计进度", project_code=p.code),
+                              message=f"项目“{p.name}”{label}累计进度为{value}%，超出0–100%。", fix="填写0到100之间的百分数。")
+        if p.fiscal > p.declared.budget:
+            yield Problem(
+                location=Location(table="项目支出", cell="其中财政拨款", project_code=p.code),
+                message=f"项目“{p.name}”其中财政拨款{_w(p.fiscal)}超过全年预算{_w(p.declared.budget)}（占比超过100%）。",
+                fix="其中财政拨款不能大于全年预算数，请更正。",
+            )
+    if f.is_final:
+        for row in f.procurement.rows:
+            if row.sme > row.actual:
+                yield Problem(
+                    location=Location(table="政府采购", cell=f"{row.label}·授予中小企业合同金额"),
+                    message=f"政府采购{row.label}授予中小企业合同金额{_w(row.sme)}大于采购支出{_w(row.actual)}（占比超过100%）。",
+                    fix="中小企业合同金额是采购支出的一部分，不能大于采购支出。",
+                )
+
+
+# ------------------------------------------------------------------------------------------ codes
+
+
+@register("economic_codes", severity=ERROR, title="支出明细的经济分类与支出类型、年度一致")
+def economic_codes(ctx: CheckContext) -> Iterable[Problem]:
+    year_id = ctx.filing.fiscal_year_id
+    table = "支出明细"
+    for line in ctx.expense_lines:
+        location = Location(table=table, line_id=line.pk, cell=_line_label(line))
+        economic = line.dept_economic_item
+        if line.expense_kind != ExpenseKind.PROJECT and economic is None:
+            yield Problem(location=location, message=f"基本支出明细#{line.pk}没有部门预算经济分类科目。",
+                          fix="为基本支出填写部门预算支出经济分类（款级，如30101 基本工资）。")
+            continue
+        if line.function_item.fiscal_year_id != year_id or (economic and economic.fiscal_year_id != year_id):
+            yield Problem(location=location, message=f"支出明细#{line.pk}使用了其他年度的分类科目。",
+                          fix="改用本年度分类科目（科目每年可能调整）。")
+        if economic is None:
+            continue
+        personnel_code = economic.code[:3] in PERSONNEL_ECONOMIC_CLASSES
+        if line.expense_kind == ExpenseKind.PERSONNEL and not personnel_code:
+            yield Problem(location=location,
+                          message=f"支出明细#{line.pk}标为人员经费，但经济分类{economic.code} {economic.name}不属于工资福利支出（301）或对个人和家庭的补助（303）。",
+                          fix="把支出类型改为日常公用经费，或更正经济分类。")
+        elif line.expense_kind == ExpenseKind.PUBLIC and personnel_code:
+            yield Problem(location=location,
+                          message=f"支出明细#{line.pk}标为日常公用经费，但经济分类{economic.code} {economic.name}属于人员经费。",
+                          fix="把支出类型改为人员经费，或更正经济分类。")
+
+
+# ------------------------------------------------------------------------------------------ reasons
+
+
+@register("three_public_increase_reason", severity=WARNING, title="“三公”经费增加须说明原因")
+def three_public_increase_reason(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    items = (("total", "“三公”经费合计"), ("overseas", "因公出国（境）费"), ("vehicle", "公务用车购置及运行维护费"), ("reception", "公务接待费"))
+    for key, label in items:
+        change = f.change(f"three_public.{key}")
+        if change and change.direction == "increase" and not ctx.reason(f"three_public.{key}"):
+            yield Problem(
+                location=Location(table=_table(ctx, "一般公共预算“三公”经费支出表", "一般公共预算财政拨款“三公”经费支出决算表"), cell=label),
+                message=f"{label}比{f.prior.year}年增加{change.delta_wan}万元（{format_percent(change.pct)}），未说明增加原因。",
+                fix="在“说明”页填写增加原因。",
+            )
+
+
+@register("execution_reason", severity=WARNING, title="决算数小于预算数须说明原因", kinds=FINAL)
+def execution_reason(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    for row in f.gpb.items:
+        if row.total.budget and row.total.actual < row.total.budget and not ctx.reason(f"execution.{row.code}"):
+            yield Problem(
+                location=Location(table="一般公共预算财政拨款支出决算表", cell=f"{row.code} {row.name}"),
+                message=f"{row.code} {row.name}决算数{_w(row.total.actual)}小于预算数{_w(row.total.budget)}（完成{format_percent(row.total.completion)}），未说明原因。",
+                fix="在“说明”页填写决算数小于预算数的原因。",
+            )
+    for p in f.projects.rows:
+        d = p.declared
+        if d.budget and d.actual < d.budget and not ctx.reason(f"project.{p.code}"):
+            yield Problem(
+                location=Location(table="项目绩效目标完成情况", project_code=p.code),
+                message=f"项目“{p.name}”执行数{_w(d.actual)}小于预算数{_w(d.budget)}（完成{format_percent(d.completion)}），未说明原因。",
+                fix="在“说明”页填写未完成预算的原因。",
+            )
+
+
+@register("text_reasons", severity=WARNING, title="说明中的变动原因")
+def text_reasons(ctx: CheckContext) -> Iterable[Problem]:
+    covered = ("three_public.", "execution.", "project.")
+    for section in ctx.sections:
+        for slot in section.reasons:
+            if slot.key in section.missing_reasons and not slot.key.startswith(covered):
+                yield Problem(
+                    location=Location(table="说明", cell=section.title),
+                    message=f"说明“{section.title}”需要填写：{slot.label}。",
+                    fix="在“说明”页填写原因（只写原因，数字由系统生成）。",
+                )
+
+
+# ------------------------------------------------------------------------------------------ consistency
+
+
+@register("vehicle_counts", severity=WARNING, title="公务用车保有量与国有资产中的车辆数一致")
+def vehicle_counts(ctx: CheckContext) -> Iterable[Problem]:
+    f = ctx.figures
+    owned, assets = f.three_public.counts.vehicles_owned, f.assets.vehicles
+    if owned != assets:
+        yield Problem(
+            location=Location(table="国有资产占用 / “三公”经费数量信息", cell="车辆数"),
+            message=f"“三公”经费说明中的公务用车保有量为{owned}辆，国有资产占用中的车辆合计为{assets:.0f}辆。",
+            fix="核对车辆数，使两处一致。",
+        )
+
+
+@register("self_evaluation_total", severity=ERROR, title="部门整体支出绩效自评的执行数＝部门决算支出", kinds=FINAL)
+def self_evaluation_total(ctx: CheckContext) -> Iterable[Problem]:
+    """Seed 002: 全年执行数 596.68 is the 基本支出 alone while 项目支出 156.5 was spent too."""
+    SelfEvaluation = apps.get_model("evaluations", "SelfEvaluation")
+    evaluation = SelfEvaluation.objects.filter(
+        department_target__department_id=ctx.filing.department_id,
+        department_target__fiscal_year_id=ctx.filing.fiscal_year_id,
+    ).first()
+    if evaluation is None:
+        return
+    f = ctx.figures
+    executed, total = evaluation.executed_amount, f.expense.total.actual
+    if executed == total:
+        return
+    message = f"部门整体支出绩效自评表的全年执行数为{_w(executed)}，而部门决算的本年支出合计为{_w(total)}，相差{_w(abs(total - executed))}。"
+    if executed == f.expense.basic.actual:
+        message += f"自评执行数只等于基本支出，漏计了项目支出{_w(f.expense.project.actual)}。"
+    elif executed == f.expense.project.actual:
+        message += f"自评执行数只等于项目支出，漏计了基本支出{_w(f.expense.basic.actual)}。"
+    yield Problem(
+        location=Location(table="部门整体支出绩效自评表", cell="全年执行数"),
+        message=message,
+        fix="全年执行数应为部门全部支出（基本支出＋项目支出）的决算数；更正自评表，并按新的执行率重新评分。",
+    )
+
