@@ -7,5 +7,7 @@ from .views import home
 urlpatterns = [
     path("", home.home, name="home"),
     path("jobs/", include("disclosures.urls_jobs")),
+    path("workspace/", include("disclosures.urls_entry")),
+    path("workspace/", include("disclosures.urls_review")),
     path("", include("disclosures.urls_publication")),
 ]

@@ -1,0 +1,39 @@
+"""The explanatory text (说明) of a filing: drafted from the data, with an input for each reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from disclosures import access
+from disclosures.narrative import draft_sections
+from disclosures.services.reasons import filing_reasons_update
+
+FIELD_PREFIX = "reason:"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_text(request, pk: int):
+    filing = access.get_filing_for_user(request.user, pk)
+    can_edit = access.user_department(request.user) == filing.department and filing.is_editable
+    if request.method == "POST":
+        filing = access.get_filing_for_user(request.user, pk, write=True)
+        reasons = {k[len(FIELD_PREFIX):]: v for k, v in request.POST.items() if k.startswith(FIELD_PREFIX)}
+        try:
+            filing_reasons_update(filing=filing, user=request.user, reasons=reasons)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "原因已保存。")
+            return redirect("filing_text", pk=filing.pk)
+    sections = draft_sections(filing=filing)
+    missing = sum(len(s.missing_reasons) for s in sections)
+    return render(
+        request,
+        "disclosures/text/filing_text.html",
+        {"filing": filing, "sections": sections, "can_edit": can_edit, "missing": missing, "prefix": FIELD_PREFIX},
+    )

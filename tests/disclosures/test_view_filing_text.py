@@ -1,0 +1,105 @@
+"""/workspace/filings/<pk>/text/: the drafted 说明 with an input for each reason."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from disclosures.models import AuditEntry, Filing
+from tests.disclosures.seed003 import build_seed_003
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filing(department):
+    return build_seed_003(department=department)
+
+
+def url(filing) -> str:
+    return reverse("filing_text", args=[filing.pk])
+
+
+def csrf_client(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def test_own_department_reads_the_drafted_text_with_reason_inputs(client, accountant, filing):
+    client.force_login(accountant)
+    response = client.get(url(filing))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "一般公共服务（类）支出302.75万元，占79.2%" in body
+    assert "比2018年减少7.82万元，下降15.3%" in body
+    assert "【待填写：机关运行经费变动原因】" in body
+    assert 'name="reason:change.operating_costs"' in body
+    assert "还有 3 处原因待填写" in body
+
+
+def test_department_saves_reasons_with_csrf(accountant, filing):
+    client = csrf_client(accountant)
+    page = client.get(url(filing))
+    token = page.context["csrf_token"]
+    response = client.post(
+        url(filing),
+        {"csrfmiddlewaretoken": str(token), "reason:change.operating_costs": "厉行勤俭节约，出差下乡减少。"},
+    )
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert filing.reasons["change.operating_costs"] == "厉行勤俭节约，出差下乡减少。"
+    assert filing.reasons["change.total"] == "工资保险变动"  # untouched keys stay
+    body = client.get(url(filing)).content.decode()
+    assert "下降15.3%。主要变动原因是厉行勤俭节约，出差下乡减少。" in body
+    assert "还有 2 处原因待填写" in body
+    entry = AuditEntry.objects.get(filing=filing, action="reason_update")
+    assert entry.field == "reasons.change.operating_costs" and entry.actor == accountant
+
+
+def test_post_without_csrf_token_is_refused(accountant, filing):
+    client = csrf_client(accountant)
+    response = client.post(url(filing), {"reason:change.operating_costs": "x"})
+    assert response.status_code == 403
+    filing.refresh_from_db()
+    assert "change.operating_costs" not in filing.reasons
+
+
+def test_unknown_reason_key_is_refused(client, accountant, filing):
+    client.force_login(accountant)
+    response = client.post(url(filing), {"reason:no.such.key": "x"})
+    assert response.status_code == 200
+    assert "说明中没有这些原因：no.such.key" in response.content.decode()
+    filing.refresh_from_db()
+    assert "no.such.key" not in filing.reasons
+
+
+def test_submitted_filing_cannot_be_changed(client, accountant, filing):
+    Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.SUBMITTED)
+    client.force_login(accountant)
+    body = client.get(url(filing)).content.decode()
+    assert "<textarea" not in body
+    response = client.post(url(filing), {"reason:change.operating_costs": "x"})
+    assert response.status_code == 403
+    filing.refresh_from_db()
+    assert "change.operating_costs" not in filing.reasons
+
+
+def test_other_department_gets_404(client, outsider, filing):
+    client.force_login(outsider)
+    assert client.get(url(filing)).status_code == 404
+    assert client.post(url(filing), {"reason:change.operating_costs": "x"}).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, filing):
+    response = client.get(url(filing))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_reviewer_reads_but_cannot_write(client, reviewer, filing):
+    client.force_login(reviewer)
+    response = client.get(url(filing))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "工资保险变动" in body and "<textarea" not in body
+    assert client.post(url(filing), {"reason:change.operating_costs": "x"}).status_code == 403
