@@ -1,0 +1,47 @@
+"""The read-only JSON API: /api/years/, /api/filings/?year=&department=, /api/filings/<pk>/ — published only."""
+
+import pytest
+from django.urls import reverse
+
+from tests.disclosures.workflow_fixtures import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+
+
+def test_years(client, published_filing):
+    assert client.get(reverse("api_years")).json() == {"years": [{"year": 2019, "departments": 1, "filings": 1}]}
+
+
+def test_filings_by_year_and_department(client, published_filing):
+    data = client.get(reverse("api_filings"), {"year": 2019}).json()
+    assert [(f["id"], f["department"], f["kind"], f["corrected"]) for f in data["filings"]] == [
+        (published_filing.pk, "茂县信访局", "final", False)
+    ]
+    code = published_filing.department.code
+    assert len(client.get(reverse("api_filings"), {"department": code}).json()["filings"]) == 1
+    assert client.get(reverse("api_filings"), {"year": 2020}).json() == {"filings": []}
+    assert client.get(reverse("api_filings"), {"year": "x"}).status_code == 400
+
+
+def test_filing_detail_has_figures_and_tables(client, published_filing):
+    response = client.get(reverse("api_filing", args=[published_filing.pk]))
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data["department"] == "茂县信访局" and data["year"] == 2019
+    figures = {f["key"]: f["amount"] for f in data["key_figures"]}
+    assert figures["total"] == "3823100.00"
+    assert data["figures"]["current"]["total"] == "382.31"
+    assert len(data["tables"]) == len(published_filing.published_snapshot["tables"]) >= 9
+    assert "茂县信访局".encode() in response.content  # not \\u-escaped
+
+
+@pytest.mark.parametrize("fixture", ["clean_filing", "submitted_filing", "returned_filing", "approved_filing"])
+def test_unpublished_filings_are_invisible(client, request, fixture):
+    filing = request.getfixturevalue(fixture)
+    assert client.get(reverse("api_filing", args=[filing.pk])).status_code == 404
+    assert client.get(reverse("api_filings")).json() == {"filings": []}
+    assert client.get(reverse("api_years")).json() == {"years": []}
+
+
+def test_post_is_not_allowed(client, published_filing):
+    assert client.post(reverse("api_filings")).status_code == 405

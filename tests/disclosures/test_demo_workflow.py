@@ -1,0 +1,54 @@
+"""The demo workflow step: two filings published with snapshots, one returned with comments; idempotent."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from disclosures.demo_workflow import advance_demo_workflow
+from disclosures.models import DepartmentMembership, Filing, Project, ReviewComment
+from tests.conftest import make_department
+from tests.disclosures.seed003 import build_seed_003
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_departments(django_user_model):
+    group, _ = Group.objects.get_or_create(name="财政局审核人")
+    group.permissions.add(*Permission.objects.filter(codename__in=["review_filing", "publish_filing"]))
+    django_user_model.objects.create_user("shenhe", password="pw-Shenhe-123").groups.add(group)
+    filings = []
+    for i, name in enumerate(["茂县信访局", "茂县教育局", "茂县民政局"]):
+        department = make_department(f"80{i}", name)
+        user = django_user_model.objects.create_user(f"kuaiji{i}", password="pw-Kuaiji-123")
+        DepartmentMembership.objects.create(user=user, department=department)
+        filing = build_seed_003(department=department, year=2019)
+        Project.objects.filter(filing=filing, code="XF-03").update(budget_amount=169000, actual_amount=169000, fiscal_amount=169000)
+        filings.append(filing)
+    return filings
+
+
+def test_demo_reaches_two_published_and_one_returned(three_departments):
+    counts = advance_demo_workflow(log=lambda message: None)
+
+    assert counts == {"published": 2, "returned": 1}
+    published = Filing.objects.filter(status=Filing.Status.PUBLISHED)
+    assert published.count() == 2
+    assert all(f.published_snapshot["key_figures"][0]["amount"] == "3823100.00" for f in published)
+    returned = Filing.objects.get(status=Filing.Status.RETURNED)
+    assert ReviewComment.objects.filter(filing=returned).count() == 2
+
+
+def test_demo_step_is_idempotent(three_departments):
+    advance_demo_workflow(log=lambda message: None)
+    before = list(Filing.objects.order_by("pk").values_list("pk", "status"))
+    assert advance_demo_workflow(log=lambda message: None) == {"published": 2, "returned": 1}
+    assert list(Filing.objects.order_by("pk").values_list("pk", "status")) == before
+
+
+def test_filings_with_check_errors_stay_drafts(three_departments):
+    Project.objects.filter(filing=three_departments[0], code="XF-03").update(budget_amount=165000, actual_amount=165000)
+    messages = []
+    advance_demo_workflow(log=messages.append)
+    three_departments[0].refresh_from_db()
+    assert three_departments[0].status == Filing.Status.DRAFT
+    assert any("保留为草稿" in m for m in messages)

@@ -1,0 +1,52 @@
+"""GET /bureau/filings/<pk>/ — the review page: checks, comment form, actions, audit history."""
+
+import pytest
+from django.urls import reverse
+
+from tests.disclosures.workflow_fixtures import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+
+
+def url(filing):
+    return reverse("bureau_filing", args=[filing.pk])
+
+
+def test_review_page_of_a_submitted_filing(client, reviewer, submitted_filing):
+    client.force_login(reviewer)
+    response = client.get(url(submitted_filing))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "茂县信访局2019年部门决算" in text
+    assert reverse("bureau_filing_action", args=[submitted_filing.pk, "return"]) in text
+    assert reverse("bureau_filing_action", args=[submitted_filing.pk, "approve"]) in text
+    assert "一般公共预算财政拨款“三公”经费支出决算表" in text  # a comment target
+    assert "提交" in text and "accountant" in text  # the audit history
+
+
+def test_review_page_shows_comments_and_history_after_return(client, reviewer, returned_filing):
+    client.force_login(reviewer)
+    text = client.get(url(returned_filing)).content.decode()
+    assert "请说明公务接待费下降原因" in text
+    assert "退回" in text and "已退回" in text
+
+
+def test_published_filing_offers_a_correction(client, reviewer, published_filing):
+    client.force_login(reviewer)
+    text = client.get(url(published_filing)).content.decode()
+    assert reverse("filing_correct", args=[published_filing.pk]) in text
+    assert reverse("public_filing", args=[published_filing.pk]) in text
+
+
+def test_department_user_is_forbidden(client, accountant, submitted_filing):
+    client.force_login(accountant)
+    assert client.get(url(submitted_filing)).status_code == 403
+
+
+def test_anonymous_goes_to_login(client, submitted_filing):
+    assert client.get(url(submitted_filing)).status_code == 302
+
+
+def test_unknown_filing_is_404(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(reverse("bureau_filing", args=[999999])).status_code == 404

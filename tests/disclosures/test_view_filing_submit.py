@@ -1,0 +1,70 @@
+"""POST /workspace/filings/<pk>/submit/ — the accountant submits; refused submissions show the errors."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from disclosures.models import Filing
+from tests.disclosures.workflow_fixtures import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+
+
+def url(filing):
+    return reverse("filing_submit", args=[filing.pk])
+
+
+def test_accountant_submits(client, accountant, clean_filing):
+    client.force_login(accountant)
+    response = client.post(url(clean_filing))
+    assert response.status_code == 302
+    clean_filing.refresh_from_db()
+    assert clean_filing.status == Filing.Status.SUBMITTED
+
+
+def test_refused_submission_lists_the_check_errors(client, accountant, seed_filing):
+    client.force_login(accountant)
+    response = client.post(url(seed_filing))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "未能提交" in text and "错误" in text
+    seed_filing.refresh_from_db()
+    assert seed_filing.status == Filing.Status.DRAFT
+
+
+def test_submitting_twice_shows_a_message(client, accountant, submitted_filing):
+    client.force_login(accountant)
+    response = client.post(url(submitted_filing), follow=True)
+    assert "只有草稿、已退回状态的填报才能提交" in response.content.decode()
+
+
+def test_other_department_gets_404(client, outsider, clean_filing):
+    client.force_login(outsider)
+    assert client.post(url(clean_filing)).status_code == 404
+    clean_filing.refresh_from_db()
+    assert clean_filing.status == Filing.Status.DRAFT
+
+
+def test_reviewer_cannot_submit_for_the_department(client, reviewer, clean_filing):
+    client.force_login(reviewer)
+    client.post(url(clean_filing))
+    clean_filing.refresh_from_db()
+    assert clean_filing.status == Filing.Status.DRAFT
+
+
+def test_anonymous_goes_to_login(client, clean_filing):
+    response = client.post(url(clean_filing))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_get_is_not_allowed(client, accountant, clean_filing):
+    client.force_login(accountant)
+    assert client.get(url(clean_filing)).status_code == 405
+
+
+def test_csrf_is_enforced(accountant, clean_filing):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(accountant)
+    assert client.post(url(clean_filing)).status_code == 403
+    clean_filing.refresh_from_db()
+    assert clean_filing.status == Filing.Status.DRAFT

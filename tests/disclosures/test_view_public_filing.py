@@ -1,0 +1,73 @@
+"""GET /public/filings/<pk>/ — a published filing from its snapshot: text, tables, charts, downloads."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from disclosures.models import ExpenseLine
+from disclosures.services import workflow
+from tests.disclosures.workflow_fixtures import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+
+
+def url(filing):
+    return reverse("public_filing", args=[filing.pk])
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_published_filing_page(client, published_filing):
+    response = client.get(url(published_filing))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "茂县信访局2019年部门决算公开" in text
+    assert "382.31" in text and "上年 310.17" in text  # 收支总计 and 2018
+    for table in published_filing.published_snapshot["tables"]:
+        assert table["title"] in text
+    assert text.count("<svg") >= 4  # income, expense by 类, 三公, year over year
+    assert "公务接待费" in text and "1.85" in text
+    assert "<script" not in text
+
+
+@pytest.mark.parametrize("fixture", ["clean_filing", "submitted_filing", "returned_filing", "approved_filing"])
+def test_unpublished_filings_are_404(client, request, fixture):
+    filing = request.getfixturevalue(fixture)
+    assert client.get(url(filing)).status_code == 404
+
+
+def test_query_count_is_bounded(client, published_filing, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        assert client.get(url(published_filing)).status_code == 200
+    with django_assert_max_num_queries(5):  # the cached body: no more queries than the first time
+        assert client.get(url(published_filing)).status_code == 200
+
+
+def test_page_shows_the_snapshot_not_the_live_data(client, published_filing):
+    ExpenseLine.objects.filter(filing=published_filing, dept_economic_item__code="30217").update(actual_amount=999999)
+    cache.clear()
+    text = client.get(url(published_filing)).content.decode()
+    assert "1.85" in text and "100.00" not in text
+
+
+def test_corrected_filing_says_so(client, published_filing, accountant, reviewer):
+    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="公务接待费应为1.35万元")
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(actual_amount=13500, budget_amount=13500)
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30201").update(actual_amount=96550, budget_amount=96550)
+    workflow.filing_submit(filing=correction, user=accountant)
+    workflow.filing_approve(filing=correction, user=reviewer)
+    workflow.filing_publish(filing=correction, user=reviewer)
+
+    text = client.get(url(correction)).content.decode()
+    assert "已更正" in text and "公务接待费应为1.35万元" in text
+    assert f"{correction.published_at.year}年{correction.published_at.month}月" in text
+    assert "1.85" in text and "1.35" in text  # before and after in the diff
+    assert reverse("public_filing", args=[published_filing.pk]) in text
+
+    old = client.get(url(published_filing)).content.decode()  # the old version stays readable
+    assert "本版本已于" in old and reverse("public_filing", args=[correction.pk]) in old

@@ -1,0 +1,27 @@
+"""GET / — the public home: the years with published disclosures. No login."""
+
+import pytest
+from django.urls import reverse
+
+from tests.disclosures.workflow_fixtures import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_years_with_published_filings(client, published_filing):
+    response = client.get(reverse("public_home"))
+    assert response.status_code == 200
+    assert response.context["years"] == [{"year": 2019, "departments": 1, "filings": 1}]
+    assert reverse("public_year", args=[2019]) in response.content.decode()
+
+
+def test_home_name_is_the_same_page(client):
+    assert reverse("home") == reverse("public_home") == "/"
+
+
+@pytest.mark.parametrize("fixture", ["clean_filing", "submitted_filing", "returned_filing", "approved_filing"])
+def test_unpublished_filings_do_not_count(client, request, fixture):
+    request.getfixturevalue(fixture)
+    response = client.get("/")
+    assert response.context["years"] == []
+    assert "目前还没有公开" in response.content.decode()
