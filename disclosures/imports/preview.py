@@ -1,0 +1,249 @@
+"""Validate an uploaded sheet once, row by row, and keep the parsed rows for the apply step.
+
+Every problem is reported, not only the first: each message names the Excel row number and the column
+header, e.g. 第5行“年初预算数（元）”：金额“abc”不是有效的金额. The template's example row (row 2), left
+unchanged, is skipped. The parsed rows are staged as a small JSON file keyed by a random token, so the apply
+step never reads or parses the file again and works across server processes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+
+from .resources import SheetResource
+from .widgets import cell_text
+from .workbook import Formula, is_blank
+
+STAGING_MAX_AGE = 3600  # seconds a preview can be applied
+EXAMPLE_ROW = 2  # the template's example row; skipped only there and only when left unchanged
+
+
+class StagingError(LookupError):
+    """The staged preview is gone, expired or belongs to someone else; the message is Chinese."""
+
+
+@dataclass
+class RowPreview:
+    number: int
+    cells: list[str]
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    status: str = "new"
+
+    STATUS_LABELS = {"new": "新增", "update": "更新", "error": "有错误", "example": "示例行，已跳过"}
+
+    @property
+    def status_label(self) -> str:
+        return self.STATUS_LABELS[self.status]
+
+
+@dataclass
+class SheetPreview:
+    kind: str
+    title: str
+    headers: list[str]
+    rows: list[RowPreview] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.file_errors, *(e for row in self.rows for e in row.errors)]
+
+    @property
+    def data_rows(self) -> list[RowPreview]:
+        return [row for row in self.rows if row.status != "example"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def new_count(self) -> int:
+        return self.count("new")
+
+    @property
+    def update_count(self) -> int:
+        return self.count("update")
+
+    DISPLAY_LIMIT = 300
+
+    @property
+    def display_rows(self) -> list[RowPreview]:
+        """Every row with an error, and the first rows otherwise, so a big file's preview stays readable."""
+        shown = [row for index, row in enumerate(self.rows) if row.errors or index < self.DISPLAY_LIMIT]
+        return shown
+
+
+def normalise_header(text) -> str:
+    return re.sub(r"\s+", "", cell_text(text)).replace("(", "（").replace(")", "）")
+
+
+def display(value) -> str:
+    if isinstance(value, Formula):
+        return value.text
+    return cell_text(value)
+
+
+def _same_as_example(column, value) -> bool:
+    example = column.example
+    if is_blank(value) or example in (None, ""):
+        return is_blank(value) and example in (None, "")
+    if isinstance(example, (int, Decimal)) and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return Decimal(str(value)) == Decimal(example)
+    return display(value) == cell_text(example)
+
+
+def parse_sheet(
+    *, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True
+) -> SheetPreview:
+    """Clean every row of a sheet through the Resource's widgets; collect every error."""
+    columns = resource.columns()
+    preview = SheetPreview(kind=resource.kind, title=resource.sheet_title, headers=[c.column_name for c in columns])
+    iterator: Iterator = iter(rows)
+    try:
+        header_number, header_cells = next(iterator)
+    except StopIteration:
+        preview.file_errors.append(f"“{resource.sheet_title}”表是空的：第1行应为列标题。")
+        return preview
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header_cells):
+        name = normalise_header(cell)
+        if name and name not in positions:
+            positions[name] = index
+    missing = [c.column_name for c in resource.input_columns() if normalise_header(c.column_name) not in positions]
+    if missing:
+        preview.file_errors.append(
+            f"第{header_number}行缺少列：{'、'.join(f'“{m}”' for m in missing)}。请使用下载的模板，不要修改列标题。"
+        )
+        return preview
+
+    existing = {resource.instance_key(obj) for obj in resource.existing_objects(context.filing)} if context.filing else set()
+    seen: dict[tuple, int] = {}
+    for number, cells in iterator:
+        raw = {}
+        for column in columns:
+            index = positions.get(normalise_header(column.column_name))
+            raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
+        row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
+        preview.rows.append(row)
+        if number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
+            row.status = "example"
+            continue
+        for column in resource.input_columns():
+            try:
+                row.values[column.attribute] = column.clean(raw, context=context)
+            except ValueError as error:
+                row.errors.append(f"第{number}行“{column.column_name}”：{error}")
+        if not row.errors:
+            row.errors.extend(f"第{number}行{message}" for message in resource.row_errors(row.values, context))
+        if not row.errors:
+            key = resource.key_of(row.values)
+            if key in seen:
+                row.errors.append(f"第{number}行：与第{seen[key]}行重复（同一{_key_description(resource)}只能有一行）")
+            else:
+                seen[key] = number
+        if row.errors:
+            row.status = "error"
+            continue
+        row.status = "update" if resource.key_of(row.values) in existing else "new"
+        _register(resource, row.values, context)
+    if resource.singleton and len(preview.data_rows) > 1:
+        preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
+    if require_rows and not preview.data_rows and not preview.file_errors:
+        preview.file_errors.append(f"“{resource.sheet_title}”表没有数据行（示例行不会导入）。")
+    return preview
+
+
+def _key_description(resource: SheetResource) -> str:
+    names = [resource.fields_by_attribute(name).column_name for name in resource.natural_key]
+    return "、".join(n.replace("编码", "").replace("（元）", "") for n in names) or resource.sheet_title
+
+
+def _register(resource: SheetResource, values: dict, context) -> None:
+    """Make units and projects of the same workbook known to the sheets parsed after them."""
+    if resource.kind == "unit":
+        context.add_pending_unit(code=values["code"], name=values["name"], is_main=bool(values.get("is_main")))
+    elif resource.kind == "project":
+        context.project_codes.add(values["code"])
+
+
+# --- Staging between preview and apply -------------------------------------------------------------
+
+
+def staging_dir() -> Path:
+    directory = Path(getattr(settings, "IMPORT_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "gongkai-imports")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filename: str) -> str:
+    """Store the clean rows of an error-free preview; returns the token the apply step needs."""
+    token = secrets.token_urlsafe(18)
+    payload = {
+        "filing": filing_id,
+        "user": user_id,
+        "kind": preview.kind,
+        "filename": filename[:200],
+        "created": time.time(),
+        "rows": [[row.number, row.values] for row in preview.data_rows],
+    }
+    (staging_dir() / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False, default=str), encoding="utf-8")
+    return token
+
+
+def load_staged(*, token: str, filing_id: int, user_id: int) -> dict:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or ""):
+        raise StagingError("预览已失效，请重新上传文件。")
+    path = staging_dir() / f"{token}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise StagingError("预览已失效，请重新上传文件。") from None
+    if payload.get("filing") != filing_id or payload.get("user") != user_id:
+        raise StagingError("预览已失效，请重新上传文件。")
+    if time.time() - payload.get("created", 0) > STAGING_MAX_AGE:
+        path.unlink(missing_ok=True)
+        raise StagingError("预览已超过1小时，请重新上传文件。")
+    return payload
+
+
+def discard_staged(token: str) -> None:
+    if re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or ""):
+        (staging_dir() / f"{token}.json").unlink(missing_ok=True)
+
+
+def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> SheetPreview:
+    """Read and validate an uploaded file for one kind of line (see resources.UPLOAD_RESOURCES)."""
+    from .context import ImportContext
+    from .resources import UPLOAD_RESOURCES
+    from .workbook import CSV, WorkbookError, read_sheet_rows, sheet_names
+
+    resource = UPLOAD_RESOURCES[kind]()
+    try:
+        sheet = None
+        if file_format != CSV and resource.sheet_title in sheet_names(path):
+            sheet = resource.sheet_title
+        rows = read_sheet_rows(path, sheet=sheet, file_format=file_format)
+        return parse_sheet(resource=resource, rows=rows, context=ImportContext.for_filing(filing))
+    except WorkbookError as error:
+        return SheetPreview(kind=kind, title=resource.sheet_title, headers=[], file_errors=[str(error)])
+    except Exception as error:  # a damaged zip or XML inside an .xlsx
+        if file_format == CSV:
+            raise
+        return SheetPreview(
+            kind=kind, title=resource.sheet_title, headers=[],
+            file_errors=[f"无法读取该 Excel 文件（{type(error).__name__}），请确认文件未损坏。"],
+        )

@@ -1,0 +1,231 @@
+"""Reading and writing upload workbooks, independent of what the rows mean (reusable by evaluations).
+
+- `sniff_format` decides by content (zip signature of an xlsx, decodable text for csv), not by name.
+- `read_sheet_rows` reads with openpyxl in read-only mode after `reset_dimensions()` (LibreOffice may
+  declare 1,048,575 rows), yields only non-blank rows with their Excel row number, and marks formula
+  cells so they can be refused instead of silently taking a cached value.
+- `write_sheet` writes a header row with a comment on each header cell, optional example rows, data
+  validation lists (kept on a hidden sheet “选项” so long lists are not limited to 255 characters) and
+  text cells that can never turn into a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+XLSX = "xlsx"
+CSV = "csv"
+OPTIONS_SHEET = "选项"
+MAX_DATA_ROWS = 20000
+# After this many consecutive blank rows the rest of a sheet is taken to be padding.
+BLANK_RUN_LIMIT = 1000
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+class WorkbookError(ValueError):
+    """The file as a whole cannot be read; the message is Chinese and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell that holds a formula; imports refuse it (its cached value may be stale or absent)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    header: str
+    comment: str = ""
+    example: object = None
+    choices: Sequence[str] = ()
+    width: int = 16
+    number_format: str | None = None
+
+
+def sniff_format(head: bytes) -> str:
+    """'xlsx' or 'csv' from the first bytes of the file; WorkbookError for anything else."""
+    if head.startswith(b"PK\x03\x04"):
+        return XLSX
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise WorkbookError("这是旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再上传。")
+    if b"\x00" in head:
+        raise WorkbookError("文件不是 .xlsx 或 .csv 格式。")
+    try:
+        decode_text(head, partial=True)
+    except WorkbookError:
+        raise WorkbookError("文件不是 .xlsx 或 .csv 格式。") from None
+    return CSV
+
+
+def decode_text(data: bytes, *, partial: bool = False) -> str:
+    """CSV saved by Excel in China is often GB18030; UTF-8 (with or without BOM) is tried first."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            if partial and encoding == "utf-8-sig" and error.start >= len(data) - 3:
+                return data[: error.start].decode(encoding)
+    raise WorkbookError("无法识别 CSV 文件的字符编码，请保存为 UTF-8 编码。")
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows_with_numbers(raw_rows, first_row: int = 1) -> Iterator[tuple[int, list]]:
+    blank_run = 0
+    data_rows = 0
+    for number, row in enumerate(raw_rows, start=first_row):
+        if all(is_blank(v) for v in row):
+            blank_run += 1
+            if blank_run >= BLANK_RUN_LIMIT:
+                return
+            continue
+        blank_run = 0
+        data_rows += 1
+        if data_rows > MAX_DATA_ROWS + 1:
+            raise WorkbookError(f"文件超过 {MAX_DATA_ROWS} 行，请分批上传。")
+        yield number, row
+
+
+def _xlsx_value(cell):
+    if cell.data_type == "f":
+        return Formula(str(cell.value))
+    return cell.value
+
+
+def read_sheet_rows(path: str | Path, *, sheet: str | None = None, file_format: str = XLSX) -> Iterator[tuple[int, list]]:
+    """(row number, cell values) for every non-blank row, the header row included."""
+    if file_format == CSV:
+        text = decode_text(Path(path).read_bytes())
+        yield from _rows_with_numbers(csv.reader(io.StringIO(text)))
+        return
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise WorkbookError("无法读取该 Excel 文件，请确认文件是 .xlsx 格式且未损坏。") from error
+    try:
+        if sheet is None:
+            worksheet = workbook.active
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise WorkbookError(f"文件中没有名为“{sheet}”的工作表。")
+        worksheet.reset_dimensions()
+        # Missing rows come back as empty rows, so counting from 1 gives the Excel row number.
+        yield from _rows_with_numbers([_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows())
+    finally:
+        workbook.close()
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+# --- Writing ----------------------------------------------------------------------------------------
+
+
+def text_cell_value(value):
+    """Values as they go into a cell: Decimal/int stay numbers, everything else text."""
+    if value is None:
+        return None
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+class OptionLists:
+    """The hidden “选项” sheet: one column per list, referenced by the data validations."""
+
+    def __init__(self, workbook: Workbook):
+        self.workbook = workbook
+        self.sheet = None
+        self.columns: dict[tuple[str, ...], str] = {}
+
+    def reference(self, choices: Sequence[str]) -> str:
+        key = tuple(choices)
+        if key not in self.columns:
+            if self.sheet is None:
+                self.sheet = self.workbook.create_sheet(OPTIONS_SHEET)
+                self.sheet.sheet_state = "hidden"
+            column = get_column_letter(len(self.columns) + 1)
+            for row, choice in enumerate(key, start=1):
+                cell = self.sheet.cell(row=row, column=len(self.columns) + 1, value=str(choice))
+                cell.data_type = "s"
+            self.columns[key] = f"{quote_sheetname(OPTIONS_SHEET)}!${column}$1:${column}${len(key)}"
+        return self.columns[key]
+
+
+def write_sheet(
+    worksheet,
+    columns: Sequence[ColumnSpec],
+    rows: Sequence[Sequence] = (),
+    *,
+    examples: bool = False,
+    options: OptionLists | None = None,
+    validation_rows: int = 2000,
+) -> None:
+    """Header with comments, then `rows` (or one example row), widths, formats and validation lists."""
+    for index, column in enumerate(columns, start=1):
+        cell = worksheet.cell(row=1, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if column.comment:
+            comment = Comment(column.comment, "公开平台")
+            comment.width, comment.height = 320, 120
+            cell.comment = comment
+        worksheet.column_dimensions[get_column_letter(index)].width = column.width
+    worksheet.freeze_panes = "A2"
+    data = list(rows)
+    if examples and not data:
+        data = [[column.example for column in columns]]
+    for row_index, row in enumerate(data, start=2):
+        for col_index, (column, value) in enumerate(zip(columns, row, strict=False), start=1):
+            cell = worksheet.cell(row=row_index, column=col_index)
+            cell.value = text_cell_value(value)
+            if isinstance(cell.value, str):
+                # Written as a string cell, a leading = + - @ can never be evaluated as a formula.
+                cell.data_type = "s"
+            if column.number_format:
+                cell.number_format = column.number_format
+            if examples and not rows:
+                cell.font = EXAMPLE_FONT
+    last_row = max(validation_rows, len(data) + 1)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        if column.number_format == "@":
+            for row_index in range(len(data) + 2, min(last_row, 200) + 1):
+                worksheet.cell(row=row_index, column=index).number_format = "@"
+        if column.choices and options is not None:
+            validation = DataValidation(
+                type="list",
+                formula1=options.reference(column.choices),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="无效的值",
+                error=f"请从下拉列表中选择“{column.header}”。",
+            )
+            worksheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")

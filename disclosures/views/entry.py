@@ -1,0 +1,194 @@
+"""The department's workspace: its filings, a filing's summary, the template download and the upload.
+
+Thin views: access through disclosures.access (404 for another department's filing), figures from
+disclosures.selectors.figures, parsing and applying in disclosures.imports.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from disclosures import access
+from disclosures.imports.apply import ImportFailed, import_staged
+from disclosures.imports.preview import StagingError, discard_staged, preview_upload, stage_preview
+from disclosures.imports.resources import UPLOAD_RESOURCES
+from disclosures.imports.template import sheet_template
+from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
+from disclosures.models import Filing, FundingSource
+from disclosures.selectors.figures import filing_figures
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND_CHOICES = [(kind, resource.sheet_title) for kind, resource in UPLOAD_RESOURCES.items()]
+
+
+def summary_rows(figures) -> list[tuple[str, object, bool]]:
+    """(label, Figure, is_total) for the derived totals shown on the filing pages and in the admin."""
+    expense = figures.expense
+    income = figures.income
+    rows = [
+        ("本年收入合计", income.total, True),
+        ("年初结转和结余", income.opening, False),
+        ("本年支出合计", expense.total, True),
+        ("基本支出（人员经费＋日常公用经费）", expense.basic, False),
+        ("　其中：人员经费", expense.personnel, False),
+        ("　　　　日常公用经费", expense.public, False),
+        ("项目支出", expense.project, False),
+        ("年末结转和结余", income.closing, False),
+    ]
+    labels = dict(FundingSource.choices)
+    for source, split in expense.by_source.items():
+        if split.total.amount or split.total.budget or split.total.actual:
+            rows.append((f"支出：{labels.get(source, source)}", split.total, False))
+    return rows
+
+
+@login_required
+@require_GET
+def workspace(request):
+    filings = access.filings_visible_to(request.user).select_related("department", "fiscal_year")
+    return render(
+        request,
+        "disclosures/entry/workspace.html",
+        {"filings": filings, "department": access.user_department(request.user), "is_reviewer": access.is_reviewer(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def filing_detail(request, pk: int):
+    filing = access.get_filing_for_user(request.user, pk)
+    figures = filing_figures(filing=filing)
+    return render(
+        request,
+        "disclosures/entry/filing_detail.html",
+        {
+            "filing": filing,
+            "rows": summary_rows(figures),
+            "figures": figures,
+            "can_edit": filing.is_editable and access.user_department(request.user) == filing.department,
+            "kinds": KIND_CHOICES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_template(request, pk: int, kind: str):
+    filing = access.get_filing_for_user(request.user, pk)
+    if kind not in UPLOAD_RESOURCES:
+        raise Http404("没有这种模板。")
+    resource = UPLOAD_RESOURCES[kind]()
+    workbook = sheet_template(filing=filing, resource=resource)
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    filename = f"{filing.fiscal_year.year}-{resource.sheet_title}-导入模板.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    workbook.save(response)
+    return response
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label="导入内容", choices=KIND_CHOICES)
+    file = forms.FileField(label="Excel 文件（.xlsx）或 CSV 文件")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            limit = settings.MAX_UPLOAD_BYTES / (1024 * 1024)
+            raise forms.ValidationError(f"文件太大：不能超过 {limit:.0f} MB。")
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise forms.ValidationError("只能上传 .xlsx 或 .csv 文件。")
+        head = upload.read(4096)
+        upload.seek(0)
+        try:
+            detected = sniff_format(head)
+        except WorkbookError as error:
+            raise forms.ValidationError(str(error)) from None
+        if detected != suffix.lstrip("."):
+            raise forms.ValidationError(f"文件内容与扩展名“{suffix}”不符。")
+        upload.detected_format = detected
+        return upload
+
+
+def _request_too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.MAX_UPLOAD_BYTES + 64 * 1024
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_import(request, pk: int):
+    """Upload → preview with every row's status and errors → apply (only a file without errors)."""
+    filing = access.get_filing_for_user(request.user, pk)
+    can_edit = filing.is_editable and access.user_department(request.user) == filing.department
+    context = {"filing": filing, "can_edit": can_edit, "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024), "kinds": KIND_CHOICES}
+    if request.method == "GET":
+        context["form"] = UploadForm(initial={"kind": request.GET.get("kind", "expense")})
+        return render(request, "disclosures/entry/import.html", context)
+
+    filing = access.get_filing_for_user(request.user, pk, write=True)
+    if "token" in request.POST:
+        return _apply(request, filing)
+    if _request_too_large(request):
+        context["form"] = UploadForm()
+        context["form_error"] = f"文件太大：不能超过 {context['max_mb']} MB。"
+        return render(request, "disclosures/entry/import.html", context, status=413)
+    form = UploadForm(request.POST, request.FILES)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "disclosures/entry/import.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    kind = form.cleaned_data["kind"]
+    preview = _preview(filing=filing, kind=kind, upload=upload)
+    context["preview"] = preview
+    if preview.ok:
+        context["token"] = stage_preview(preview=preview, filing_id=filing.pk, user_id=request.user.pk, filename=upload.name)
+    return render(request, "disclosures/entry/import.html", context)
+
+
+def _preview(*, filing: Filing, kind: str, upload):
+    """Parse from the upload's temporary file (or a copy of a small in-memory upload)."""
+    suffix = ".csv" if upload.detected_format == CSV else ".xlsx"
+    if hasattr(upload, "temporary_file_path"):
+        return preview_upload(filing=filing, kind=kind, path=upload.temporary_file_path(), file_format=upload.detected_format)
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        return preview_upload(filing=filing, kind=kind, path=handle.name, file_format=upload.detected_format)
+
+
+def _apply(request, filing: Filing):
+    token = request.POST.get("token", "")
+    try:
+        summary = import_staged(filing=filing, user=request.user, token=token)
+    except StagingError as error:
+        messages.error(request, str(error))
+        return redirect("filing_import", pk=filing.pk)
+    except ImportFailed as failure:
+        discard_staged(token)
+        for message in failure.messages[:50]:
+            messages.error(request, message)
+        messages.error(request, "导入失败，没有写入任何数据。")
+        return redirect("filing_import", pk=filing.pk)
+    discard_staged(token)
+    messages.success(request, f"导入成功：{summary}。")
+    return redirect("filing_detail", pk=filing.pk)
