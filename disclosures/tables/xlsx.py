@@ -1,0 +1,171 @@
+"""Excel workbook of a filing's tables: one sheet per table, laid out and printable like the published forms.
+
+Amounts are written as numbers in 万元 (Decimal, rounded for display from 元) with a 2-decimal
+format. No cell can become a formula: text cells starting with = + - @ (or a tab/CR) get a leading
+apostrophe.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .result import TableResult
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_FORMAT = "#,##0.00"
+FONT_NAME = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+TITLE_ROW, META_ROW, HEADER_START = 1, 2, 3
+INVALID_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
+
+
+def safe_text(value: str) -> str:
+    """Text that Excel and LibreOffice will not read as a formula."""
+    if value and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def sheet_title(table: TableResult, used: set[str]) -> str:
+    base = INVALID_SHEET_CHARS.sub("", f"表{table.number} {table.title}")[:31].strip()
+    title, n = base, 2
+    while title in used:
+        suffix = f"({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title)
+    return title
+
+
+def render_workbook(tables: Iterable[TableResult]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for table in tables:
+        write_sheet(workbook.create_sheet(sheet_title(table, used)), table)
+    if not workbook.worksheets:
+        workbook.create_sheet("说明")["A1"] = "本填报没有公开表。"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text_cell(ws: Worksheet, row: int, column: int, value: str, *, bold=False, size=10, align="left", indent=0):
+    cell = ws.cell(row=row, column=column, value=safe_text(value) if value else None)
+    cell.font = Font(name=FONT_NAME, bold=bold, size=size)
+    cell.alignment = Alignment(horizontal=align, vertical="center", indent=indent, wrap_text=True)
+    return cell
+
+
+def write_sheet(ws: Worksheet, table: TableResult) -> None:
+    columns = max(table.column_count, 2)
+    last = get_column_letter(columns)
+
+    # title, then 编制单位 on the left and 单位：万元 on the right
+    _text_cell(ws, TITLE_ROW, 1, table.full_title, bold=True, size=16, align="center")
+    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+    ws.row_dimensions[TITLE_ROW].height = 32
+    right_span = max(1, columns // 3)
+    _text_cell(ws, META_ROW, 1, f"编制单位：{table.department_name}")
+    unit = f"{table.form_code}  单位：{table.unit_label}" if table.form_code else f"单位：{table.unit_label}"
+    unit_cell = _text_cell(ws, META_ROW, columns - right_span + 1, unit, align="right")
+    unit_cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=False)
+    if columns - right_span > 1:
+        ws.merge_cells(start_row=META_ROW, start_column=1, end_row=META_ROW, end_column=columns - right_span)
+    if right_span > 1:
+        ws.merge_cells(start_row=META_ROW, start_column=columns - right_span + 1, end_row=META_ROW, end_column=columns)
+
+    # merged multi-level header
+    occupied: set[tuple[int, int]] = set()
+    for offset, header_row in enumerate(table.header_rows):
+        row = HEADER_START + offset
+        column = 1
+        for header in header_row:
+            while (row, column) in occupied:
+                column += 1
+            for r in range(row, row + header.rowspan):
+                for c in range(column, column + header.colspan):
+                    occupied.add((r, c))
+                    border_cell = ws.cell(row=r, column=c)
+                    border_cell.border = BORDER
+                    border_cell.fill = HEADER_FILL
+            cell = _text_cell(ws, row, column, header.label, bold=True, align="center")
+            cell.fill = HEADER_FILL
+            if header.rowspan > 1 or header.colspan > 1:
+                ws.merge_cells(
+                    start_row=row, start_column=column, end_row=row + header.rowspan - 1, end_column=column + header.colspan - 1
+                )
+            column += header.colspan
+    header_end = HEADER_START + len(table.header_rows) - 1
+    for r in range(HEADER_START, header_end + 1):
+        ws.row_dimensions[r].height = 24
+
+    # body
+    row = header_end + 1
+    if table.empty:
+        for c in range(1, columns + 1):
+            ws.cell(row=row, column=c).border = BORDER
+        _text_cell(ws, row, 1, table.note, align="center")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        row += 1
+    for result_row in table.rows:
+        for index, cell_data in enumerate(result_row.cells, start=1):
+            if cell_data.covered:
+                ws.cell(row=row, column=index).border = BORDER
+                continue
+            if cell_data.is_amount:
+                cell = ws.cell(row=row, column=index, value=cell_data.wan)
+                cell.number_format = NUMBER_FORMAT
+                cell.font = Font(name=FONT_NAME, bold=cell_data.bold, size=10)
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+            else:
+                centred = cell_data.colspan > 1 or result_row.kind == "total"
+                cell = _text_cell(
+                    ws, row, index, cell_data.text, bold=cell_data.bold,
+                    align="center" if centred else "left", indent=cell_data.indent,
+                )
+            cell.border = BORDER
+            if cell_data.colspan > 1:
+                ws.merge_cells(start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
+        ws.row_dimensions[row].height = 20
+        row += 1
+
+    _column_widths(ws, table)
+    _print_setup(ws, header_end)
+
+
+def _display_width(text: str) -> float:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _column_widths(ws: Worksheet, table: TableResult) -> None:
+    for index, leaf in enumerate(table.leaves, start=1):
+        if leaf.is_amount:
+            width = max(12.0, _display_width(leaf.label) + 2)
+        else:
+            cells = [r.cells[index - 1] for r in table.rows if r.cells[index - 1].colspan == 1]
+            longest = max((_display_width(c.text) + 2 * c.indent for c in cells), default=0)
+            width = min(48.0, max(leaf.width or 10, longest + 2))
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def _print_setup(ws: Worksheet, header_end: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"{HEADER_START}:{header_end}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.freeze_panes = ws.cell(row=header_end + 1, column=1)
