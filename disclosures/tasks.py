@@ -14,3 +14,11 @@ def ping(job: Job) -> dict:
     """Prove a round trip through the queue: report which worker process answered."""
     hostname = getattr(current_task.request, "hostname", None) or socket.gethostname()
     return {"pong": True, "worker": hostname, "pid": os.getpid()}
+
+
+@job_task(name="disclosures.generate_filing_documents")
+def generate_filing_documents(job: Job) -> dict:
+    """生成公开文件: the filing's Excel tables, HTML and PDF (idempotent: each output is swapped in whole)."""
+    from disclosures.services.generation import filing_generate_documents
+
+    return filing_generate_documents(filing=job.filing, job=job)
