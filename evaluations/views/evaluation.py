@@ -62,6 +62,9 @@ def evaluation(request, pk: int):
             else:
                 messages.success(request, "自评已保存。请点击“计算得分”。")
                 return redirect("evaluations:evaluation", pk=pk)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
     sheet = score_sheet(evaluation=evaluation)
     lines = {line.indicator.pk: line for line in sheet.lines}
     job = Job.objects.filter(kind=Job.Kind.SCORE_EVALUATION, params__evaluation=evaluation.pk).first()

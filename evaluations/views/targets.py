@@ -75,6 +75,7 @@ def targets(request, kind: str, pk: int):
         "findings": owner_checks(owner=owner),
         "form": form,
         "editable": editable,
+        "can_start": user_department(request.user) == selectors.owner_department(owner),
         "evaluation": getattr(owner, "self_evaluation", None),
         "level2_of_level1": {k.value: [v.value for v in vs] for k, vs in Indicator.LEVEL2_OF_LEVEL1.items()},
     })

@@ -1,0 +1,148 @@
+"""evaluations.views.evaluation: starting, entering actuals with the reason rules, scoring, adjusting."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from disclosures.models import AuditEntry, Job
+from evaluations.models import IndicatorResult, SelfEvaluation
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, project):
+    response = client.post(reverse("evaluations:evaluation_start", args=["projects", project.pk]))
+    assert response.status_code == 302
+    return SelfEvaluation.objects.get(project=project)
+
+
+def entry(evaluation, actuals, **extra):
+    data = {"budget_amount": "400000.00", "adjusted_amount": "", "executed_amount": "380000.00",
+            "fiscal_budget_amount": "400000.00", "fiscal_executed_amount": "380000.00",
+            "execution_reason": "", "goal_result": "未发生大规模集体访"}
+    for result in evaluation.results.select_related("indicator"):
+        name = result.indicator.name
+        data[f"result-{result.indicator_id}-actual_value"] = actuals.get(name, "")
+        data[f"result-{result.indicator_id}-actual_text"] = ""
+        data[f"result-{result.indicator_id}-band"] = ""
+        data[f"result-{result.indicator_id}-reason"] = extra.get(f"reason:{name}", "")
+    data.update({k: v for k, v in extra.items() if not k.startswith("reason:")})
+    return data
+
+
+ALL_MET = {"劝返率": "100", "重大事件发生率": "96", "全区旅游旺季信访稳定": "95", "处置及时": "95", "协助公安工作": "95", "满意率": "100"}
+
+
+def test_round_enter_actuals_and_score(client, accountant, seed_001_projects, django_capture_on_commit_callbacks):
+    client.force_login(accountant)
+    project = seed_001_projects[0]
+    evaluation = start(client, project)
+    assert evaluation.budget_amount == Decimal("400000.00") and evaluation.results.count() == 6
+    url = reverse("evaluations:evaluation", args=[evaluation.pk])
+    assert client.post(url, entry(evaluation, ALL_MET)).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert client.post(reverse("evaluations:evaluation_score", args=[evaluation.pk])).status_code == 302
+    assert len(callbacks) == 1
+    job = Job.objects.get(kind=Job.Kind.SCORE_EVALUATION)
+    assert job.status == Job.Status.DONE and job.result["total"] == "99.50"
+    evaluation.refresh_from_db()
+    assert evaluation.execution_score == Decimal("9.50") and evaluation.grade == "优"
+    page = client.get(url).content.decode()
+    assert "执行率 = 38.00 ÷ 40.00 = 95.00%；得分 = 95.00% × 10 = 9.50" in page
+    assert "99.50 分 · 优" in page
+
+
+def test_shortfall_needs_a_reason(client, accountant, seed_001_projects):
+    client.force_login(accountant)
+    evaluation = start(client, seed_001_projects[0])
+    url = reverse("evaluations:evaluation", args=[evaluation.pk])
+    response = client.post(url, entry(evaluation, {**ALL_MET, "处置及时": "80"}))
+    assert response.status_code == 200
+    assert "未完成指标值，须说明原因及改进措施。" in response.content.decode()
+    assert client.post(url, entry(evaluation, {**ALL_MET, "处置及时": "80"}, **{"reason:处置及时": "突发事件集中"})).status_code == 302
+    assert IndicatorResult.objects.get(evaluation=evaluation, indicator__name="处置及时").reason == "突发事件集中"
+
+
+def test_130_percent_needs_a_reason(client, accountant, seed_001_projects):
+    client.force_login(accountant)
+    project = seed_001_projects[0]
+    indicator = project.indicators.get(name="处置及时")
+    indicator.unit = "件"
+    indicator.save()
+    evaluation = start(client, project)
+    url = reverse("evaluations:evaluation", args=[evaluation.pk])
+    response = client.post(url, entry(evaluation, {**ALL_MET, "处置及时": "124"}))
+    assert "130%" in response.content.decode()
+    assert client.post(url, entry(evaluation, {**ALL_MET, "处置及时": "123"})).status_code == 302
+
+
+def test_execution_below_90_percent_needs_a_reason(client, accountant, seed_001_projects):
+    client.force_login(accountant)
+    evaluation = start(client, seed_001_projects[0])
+    url = reverse("evaluations:evaluation", args=[evaluation.pk])
+    low = entry(evaluation, ALL_MET, executed_amount="300000.00")
+    assert "执行率 75.00% 低于 90%，请说明原因。" in client.post(url, low).content.decode()
+    assert client.post(url, {**low, "execution_reason": "年底资金未拨付"}).status_code == 302
+
+
+def test_seed_002_page_shows_computed_next_to_published(
+    client, seed_002_evaluation, django_user_model, department, django_capture_on_commit_callbacks
+):
+    from disclosures.models import DepartmentMembership
+
+    user = django_user_model.objects.create_user("wangcheng")
+    DepartmentMembership.objects.create(user=user, department=department)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evaluations:evaluation_score", args=[seed_002_evaluation.pk]))
+    page = client.get(reverse("evaluations:evaluation", args=[seed_002_evaluation.pk])).content.decode()
+    assert "执行率 = 596.68 ÷ 1036.03 = 57.59%；得分 = 57.59% × 10 = 5.76" in page
+    assert '原表填报得分 <strong id="published-execution">6</strong>' in page
+    assert "88.26 分 · 良" in page
+
+
+def test_reviewer_adjusts_within_band_only_and_is_audited(client, reviewer, seed_002_evaluation):
+    from evaluations.scoring import evaluation_score
+
+    evaluation_score(evaluation=seed_002_evaluation)
+    client.force_login(reviewer)
+    result = seed_002_evaluation.results.get(indicator__name="接待群众来访")
+    url = reverse("evaluations:result_adjust", args=[result.pk])
+    client.post(url, {"score": "7.50", "comment": "超出档次"})
+    result.refresh_from_db()
+    assert result.adjusted_score is None
+    client.post(url, {"score": "9.00", "comment": "接访量未达预计"})
+    result.refresh_from_db()
+    assert result.adjusted_score == Decimal("9.00")
+    evaluation = SelfEvaluation.objects.get(pk=seed_002_evaluation.pk)
+    assert evaluation.total_score == Decimal("87.26")
+    entry_ = AuditEntry.objects.get(action="调整自评得分")
+    assert (entry_.before, entry_.after, entry_.actor) == ("10.00", "9.00", reviewer)
+    quantitative = seed_002_evaluation.results.get(indicator__name="办结率")
+    client.post(reverse("evaluations:result_adjust", args=[quantitative.pk]), {"score": "5", "comment": "x"})
+    quantitative.refresh_from_db()
+    assert quantitative.adjusted_score is None
+
+
+def test_department_cannot_adjust(client, accountant, seed_002_evaluation):
+    client.force_login(accountant)
+    result = seed_002_evaluation.results.get(indicator__name="接待群众来访")
+    response = client.post(reverse("evaluations:result_adjust", args=[result.pk]), {"score": "9", "comment": "x"})
+    assert response.status_code == 403
+    result.refresh_from_db()
+    assert result.adjusted_score is None
+
+
+def test_other_department_404_and_reviewer_read_only(client, outsider, reviewer, accountant, seed_001_projects):
+    client.force_login(accountant)
+    evaluation = start(client, seed_001_projects[0])
+    url = reverse("evaluations:evaluation", args=[evaluation.pk])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(reverse("evaluations:evaluation_start", args=["projects", seed_001_projects[1].pk])).status_code == 404
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 200
+    assert client.post(url, entry(evaluation, ALL_MET)).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
