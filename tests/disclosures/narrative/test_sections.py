@@ -1,0 +1,181 @@
+"""The drafted 说明 of seed 003 (茂县信访局 2019 年部门决算): every number computed, shares that add to 100."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from disclosures.models import ExpenseLine, Filing, PriorYearFigure, Project
+from disclosures.money import from_wan
+from disclosures.narrative import draft_sections, percent_matches, render_text
+from tests.disclosures.seed003 import build_seed_003
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filing():
+    return build_seed_003()
+
+
+def sections_by_key(filing):
+    return {s.key: s for s in draft_sections(filing=filing)}
+
+
+def text_of(section) -> str:
+    return "\n".join(section.paragraphs)
+
+
+def test_overview_total_and_change_against_2018(filing):
+    overview = sections_by_key(filing)["overview"]
+    assert overview.paragraphs[0] == (
+        "2019年度收、支总计382.31万元。与2018年相比，收、支总计各增加72.14万元，增长23.3%。主要变动原因是工资保险变动。"
+    )
+    assert overview.missing_reasons == []
+
+
+def test_gpb_structure_shares_add_to_100(filing):
+    text = text_of(sections_by_key(filing)["gpb"])
+    expected = {
+        "一般公共服务": ("302.75", "79.2"),
+        "社会保障和就业": ("36.58", "9.6"),
+        "卫生健康": ("16.57", "4.3"),
+        "住房保障": ("24.01", "6.3"),
+        "农林水": ("0.40", "0.1"),
+        "公共安全": ("2.00", "0.5"),
+    }
+    for name, (amount, share) in expected.items():
+        assert f"{name}（类）支出{amount}万元，占{share}%" in text
+    structure = next(p for p in sections_by_key(filing)["gpb"].paragraphs if "主要用于以下方面" in p)
+    shares = [Decimal(s) for s in re.findall(r"占(\d+\.\d)%", structure)]
+    assert len(shares) == 6 and sum(shares) == Decimal("100.0")
+
+
+def test_the_seeds_published_shares_are_flagged_where_they_are_wrong():
+    """Seed 003 prints 卫生健康 4.4% and 住房保障 6.4%: 16.57/382.31 is 4.33%, 24.01/382.31 is 6.28%.
+
+    79% (一般公共服务) is a correct rounding at the precision it is printed with; our text prints 79.2%.
+    """
+    whole = Decimal("382.31")
+    published = {
+        "一般公共服务": ("302.75", "79%"),
+        "社会保障和就业": ("36.58", "9.6%"),
+        "卫生健康": ("16.57", "4.4%"),
+        "住房保障": ("24.01", "6.4%"),
+        "农林水": ("0.4", "0.1%"),
+        "公共安全": ("2", "0.5%"),
+    }
+    wrong = [name for name, (part, printed) in published.items() if not percent_matches(Decimal(part), whole, printed)]
+    assert wrong == ["卫生健康", "住房保障"]
+    assert percent_matches(Decimal("16.57"), whole, "4.3%") and percent_matches(Decimal("24.01"), whole, "6.3%")
+
+
+def test_gpb_items_with_completion(filing):
+    gpb = sections_by_key(filing)["gpb"]
+    assert "1.一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）：支出决算为173.67万元，完成预算100.0%。" in gpb.paragraphs
+    assert "2019年一般公共预算财政拨款支出决算数为382.31万元，完成预算100.0%。其中：" in gpb.paragraphs
+    assert sum(1 for p in gpb.paragraphs if re.match(r"^\d+\.", p)) == 13
+
+
+def test_execution_below_budget_needs_a_reason(filing):
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("40"))
+    gpb = sections_by_key(filing)["gpb"]
+    item = next(p for p in gpb.paragraphs if "信访事务（项）" in p)
+    assert item == (
+        "3.一般公共服务（类）政府办公厅（室）及相关机构事务（款）信访事务（项）：支出决算为34.50万元，完成预算86.3%。"
+        "决算数小于预算数的主要原因是【待填写：信访事务（2010308）决算数小于预算数的原因】。"
+    )
+    assert "execution.2010308" in gpb.missing_reasons
+    Filing.objects.filter(pk=filing.pk).update(reasons={"execution.2010308": "部分维稳经费次年支付。"})
+    filing.refresh_from_db()
+    gpb = sections_by_key(filing)["gpb"]
+    assert "execution.2010308" not in gpb.missing_reasons
+    assert any(p.endswith("决算数小于预算数的主要原因是部分维稳经费次年支付。") for p in gpb.paragraphs)
+
+
+def test_basic_expense_items_named_from_economic_codes(filing):
+    basic = sections_by_key(filing)["basic"]
+    assert basic.paragraphs[0] == "2019年一般公共预算财政拨款基本支出317.41万元，其中："
+    assert basic.paragraphs[1].startswith("人员经费274.26万元，主要包括：基本工资、津贴补贴、奖金、绩效工资")
+    assert basic.paragraphs[1].endswith("住房公积金、生活补助。")
+    assert basic.paragraphs[2].startswith("日常公用经费43.16万元，主要包括：办公费、印刷费、电费")
+    assert "差旅费" in basic.paragraphs[2]
+
+
+def test_three_public_items_shares_changes_and_counts(filing):
+    section = sections_by_key(filing)["three_public"]
+    text = text_of(section)
+    assert "2019年“三公”经费财政拨款支出决算为5.07万元，完成预算100.0%。" in text
+    assert "因公出国（境）费支出决算0.00万元，占0%；公务用车购置及运行维护费支出决算3.22万元，占64%；公务接待费支出决算1.85万元，占36%" in text
+    assert "公务用车购置及运行维护费支出决算比2018年减少4.92万元，下降60.4%。" in text
+    assert "公务接待费支出决算比2018年减少1.30万元，下降41.3%。" in text
+    assert "国内公务接待126批次，357人次（不包括陪同人员），共计支出1.85万元" in text
+    assert "单位共有公务用车1辆" in text
+    # A decrease may be explained but need not be.
+    assert section.missing_reasons == []
+    assert {s.key for s in section.reasons} >= {"three_public.vehicle", "three_public.reception"}
+    assert not any(s.required for s in section.reasons)
+
+
+def test_three_public_increase_needs_a_reason(filing):
+    PriorYearFigure.objects.filter(filing=filing, key="three_public.reception").update(amount=from_wan("1"))
+    section = sections_by_key(filing)["three_public"]
+    assert "公务接待费支出决算比2018年增加0.85万元，增长85.0%。主要原因是【待填写：公务接待费增加原因】。" in text_of(section)
+    assert section.missing_reasons == ["three_public.reception"]
+
+
+def test_operating_costs_change_and_missing_reason(filing):
+    section = sections_by_key(filing)["operating_costs"]
+    assert section.paragraphs[0].startswith(
+        "2019年，茂县信访局机关运行经费支出43.16万元，比2018年减少7.82万元，下降15.3%。"
+        "主要变动原因是【待填写：机关运行经费变动原因】。"
+    )
+    assert section.missing_reasons == ["change.operating_costs"]
+
+
+def test_procurement_with_sme_share(filing):
+    text = text_of(sections_by_key(filing)["procurement"])
+    assert "政府采购支出总额23.00万元，其中：政府采购货物支出23.00万元、政府采购工程支出0.00万元、政府采购服务支出0.00万元" in text
+    assert "授予中小企业合同金额2.30万元，占政府采购支出总额的10.0%" in text
+
+
+def test_income_and_expense_shares(filing):
+    sections = sections_by_key(filing)
+    assert "一般公共预算财政拨款收入382.31万元，占100.0%；政府性基金预算财政拨款收入0.00万元，占0.0%" in text_of(sections["income"])
+    assert text_of(sections["expense"]) == "2019年本年支出合计382.31万元，其中：基本支出317.41万元，占83.0%；项目支出64.90万元，占17.0%。"
+
+
+def test_performance_lists_the_projects(filing):
+    text = text_of(sections_by_key(filing)["performance"])
+    assert "反映“信访视频会议系统技术服务费”、“特殊疑难信访问题专项资金”、“信访维稳工作经费”3个项目绩效目标实际完成情况" in text
+    assert "项目全年预算数16.50万元，执行数为16.50万元，完成预算的100.0%" in text
+
+
+def test_render_text_numbers_the_sections(filing):
+    text = render_text(filing=filing)
+    assert text.startswith("茂县信访局2019年部门决算情况说明\n")
+    assert "\n三、收入支出决算总体情况说明\n" in text
+    assert "\n十二、机关运行经费支出情况\n" in text
+    assert "名词解释" in text
+
+
+def test_budget_filing_uses_budget_wording(filing):
+    Filing.objects.filter(pk=filing.pk).update(kind=Filing.Kind.BUDGET)
+    project = Project.objects.get(filing=filing, code="XF-01")
+    project.purpose = "保障县到乡镇信访视频会议正常运行。"
+    project.goal_1 = "联通县到乡镇视频会议"
+    project.goal_2 = "远程接访群众50人次"
+    project.save()
+    filing.refresh_from_db()
+    sections = sections_by_key(filing)
+    assert sections["overview"].paragraphs[0].startswith("2019年收、支总预算382.31万元。与2018年相比，收、支总计各增加72.14万元")
+    assert text_of(sections["expense"]).startswith(
+        "2019年支出预算382.31万元，其中：基本支出317.41万元，占83.0%，主要是人员经费274.26万元和日常公用经费43.16万元；"
+        "项目支出64.90万元，占17.0%，主要为信访视频会议系统技术服务费23.00万元，主要用于保障县到乡镇信访视频会议正常运行"
+    )
+    assert sections["three_public"].paragraphs[0].startswith(
+        "2019年“三公”经费预算数为5.07万元，其中：因公出国（境）费0.00万元，公务用车购置费0.00万元，公务用车运行维护费3.22万元，公务接待费1.85万元。"
+    )
+    assert "（1）信访视频会议系统技术服务费（XF-01）：预算23.00万元，资金用途：保障县到乡镇信访视频会议正常运行；年度目标：联通县到乡镇视频会议；远程接访群众50人次。" in sections["performance"].paragraphs
+    assert "完成预算" not in text_of(sections["gpb"])
+    assert "截至2018年12月31日" in text_of(sections["assets"])
