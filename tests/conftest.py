@@ -74,3 +74,12 @@ def celery_eager(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data built from the four seeds (disclosures.demo.build_demo): a namespace with .maoxian,
+    .shanhaiguan, .ziyang, .wangcheng (each with .department, .units, .filing, …), .years, .users, .passwords."""
+    from disclosures.demo import build_demo
+
+    return build_demo()
