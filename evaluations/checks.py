@@ -14,6 +14,7 @@ from decimal import Decimal
 from disclosures.models import Project
 from evaluations.models import DepartmentTarget, Indicator, SelfEvaluation
 from evaluations.scoring import score_sheet
+from evaluations.scoring.numbers import num
 
 ERROR, WARNING = "error", "warning"
 L1 = Indicator.Level1
@@ -55,7 +56,7 @@ def owner_checks(*, owner: Project | DepartmentTarget) -> list[Finding]:
         if len(unit) > 10 or any(ch.isdigit() for ch in unit):
             found.append(Finding("targets.unit_sane", WARNING, at, f"单位“{unit}”不像计量单位。", "单位只写 %、人次、万元、件 等。"))
         if unit in ("%", "％") and i.target_value is not None and not (Decimal(0) <= i.target_value <= Decimal(100)):
-            found.append(Finding("targets.percent_range", ERROR, at, f"单位为%的指标值 {i.target_value.normalize()} 不在 0–100 之间。", "核对指标值或单位。"))
+            found.append(Finding("targets.percent_range", ERROR, at, f"单位为%的指标值 {num(i.target_value)} 不在 0–100 之间。", "核对指标值或单位。"))
     for name, count in names.items():
         if count > 1:
             found.append(Finding("targets.duplicate_indicator", WARNING, where, f"三级指标“{name}”重复 {count} 次。", "合并或区分重复的指标。"))
@@ -88,3 +89,41 @@ def filing_target_findings(*, filing) -> list[Finding]:
     for project in filing.projects.prefetch_related("indicators"):
         found += target_checks(project=project)
     return found
+
+
+# --- registration with disclosures.checks (run_checks discovers this module) -------------------------
+
+TITLES = {
+    "targets.level1_missing": ("每个项目至少有产出、效益、满意度指标", ERROR),
+    "targets.level2_kind": ("二级指标属于其一级指标", ERROR),
+    "targets.numeric_target": ("定量指标有数值型指标值", ERROR),
+    "targets.percent_range": ("单位为%的指标值在0–100之间", ERROR),
+    "targets.unit_padded": ("指标单位无多余空格", WARNING),
+    "targets.unit_sane": ("指标单位是计量单位", WARNING),
+    "targets.duplicate_indicator": ("三级指标不重复", WARNING),
+    "targets.identical_goals": ("目标1与目标2不相同", WARNING),
+    "targets.partial_weights": ("指标分值全部设置或全部留空", WARNING),
+}
+
+
+def _registered(key: str):
+    def run(ctx):
+        from disclosures.checks.registry import Location, Problem
+
+        for project in ctx.filing.projects.prefetch_related("indicators"):
+            for finding in target_checks(project=project):
+                if finding.check == key:
+                    cell = finding.location.split(" · ", 1)[1] if " · " in finding.location else ""
+                    yield Problem(Location(table="项目绩效目标表", cell=cell, project_code=project.code), finding.message, finding.fix)
+
+    return run
+
+
+def register_with_disclosures() -> None:
+    from disclosures.checks.registry import register
+
+    for key, (title, severity) in TITLES.items():
+        register(key, severity=severity, title=title, function=_registered(key))
+
+
+register_with_disclosures()

@@ -27,3 +27,11 @@ def target(indicator) -> str:
 @register.filter
 def actual(result) -> str:
     return actual_display(result)
+
+
+@register.filter
+def plain(value) -> str:
+    """95.0000 → '95'."""
+    from evaluations.scoring.numbers import num
+
+    return num(value)

@@ -1,0 +1,47 @@
+"""evaluations.checks: target checks on seed 001, and their registration in disclosures.checks."""
+
+import pytest
+
+from disclosures.checks.registry import run_checks
+from evaluations.checks import evaluation_checks, target_checks
+
+pytestmark = pytest.mark.django_db
+
+
+def keys(findings):
+    return [f.check for f in findings]
+
+
+def test_seed_001_identical_goals_and_padded_units(seed_001_projects):
+    findings = target_checks(project=seed_001_projects[3])  # 人事代理专项补助
+    assert keys(findings) == ["targets.unit_padded", "targets.unit_padded", "targets.identical_goals"]
+    assert "目标1与目标2完全相同" in findings[2].message
+
+
+def test_seed_001_other_projects_are_clean(seed_001_projects):
+    for project in (seed_001_projects[0], seed_001_projects[1], seed_001_projects[2], seed_001_projects[4]):
+        assert target_checks(project=project) == []
+
+
+def test_missing_level1_and_percent_range(seed_001_projects):
+    project = seed_001_projects[0]
+    project.indicators.filter(level1="satisfaction").delete()
+    indicator = project.indicators.get(name="处置及时")
+    indicator.target_value = 120
+    indicator.save()
+    found = target_checks(project=project)
+    assert ("targets.level1_missing", "error") in [(f.check, f.severity) for f in found]
+    assert any(f.check == "targets.percent_range" and "120" in f.message for f in found)
+
+
+def test_registered_in_the_filing_checks(seed_001_projects):
+    report = run_checks(filing=seed_001_projects[0].filing)
+    ours = [f for f in report.errors + report.warnings if f.check.startswith("targets.")]
+    assert sorted(f.check for f in ours) == ["targets.identical_goals", "targets.unit_padded", "targets.unit_padded"]
+    assert ours[0].location.project_code == "202-3301-YBN-Q1IZ"
+
+
+def test_evaluation_checks_name_missing_reasons(seed_002_evaluation):
+    seed_002_evaluation.execution_reason = ""
+    seed_002_evaluation.save()
+    assert [f.message for f in evaluation_checks(evaluation=seed_002_evaluation)] == ["执行率 57.59% 低于 90.00%，须说明原因"]
