@@ -9,5 +9,6 @@ urlpatterns = [
     path("jobs/", include("disclosures.urls_jobs")),
     path("workspace/", include("disclosures.urls_entry")),
     path("workspace/", include("disclosures.urls_review")),
+    path("", include("disclosures.urls_documents")),
     path("", include("disclosures.urls_publication")),
 ]
