@@ -39,6 +39,7 @@ CODE_LENGTHS = {
     CatalogItem.Kind.DEPT_ECONOMIC: (3, 5),
     CatalogItem.Kind.GOV_ECONOMIC: (3, 5),
 }
+RELATION_FIELDS = ("fiscal_year", "parent", "gov_economic", "gov_economic_institution")
 NAME_MAX_LENGTH = CatalogItem._meta.get_field("name").max_length
 
 
@@ -238,7 +239,9 @@ def catalog_import(*, fiscal_year: FiscalYear, kind: str, rows: list[CatalogRow]
             item = items.get(row.code)
             if item is None:
                 item = CatalogItem(fiscal_year=fiscal_year, kind=kind, code=row.code, **values)
-                item.full_clean(validate_unique=False, validate_constraints=False)
+                # The foreign keys are objects just read from or written to the database: skip their
+                # per-item existence queries.
+                item.full_clean(exclude=RELATION_FIELDS, validate_unique=False, validate_constraints=False)
                 new_items.append(item)
                 continue
             _update_item(item=item, kind=kind, row=row, values=values, result=result)
@@ -252,18 +255,27 @@ def catalog_import(*, fiscal_year: FiscalYear, kind: str, rows: list[CatalogRow]
     return result
 
 
+def _stored_value(source, name: str):
+    """A field's value as stored: the primary key for a relation (without loading the related row)."""
+    if name in RELATION_FIELDS:
+        if isinstance(source, dict):
+            return source[name].pk if source[name] is not None else None
+        return getattr(source, f"{name}_id")
+    return source[name] if isinstance(source, dict) else getattr(source, name)
+
+
 def _update_item(*, item: CatalogItem, kind: str, row: CatalogRow, values: dict, result: CatalogImportResult) -> None:
     """Update an existing code's name, parent and (for 部门经济分类 files with the 对照表 columns) mapping."""
     if kind != CatalogItem.Kind.DEPT_ECONOMIC or (not row.mapping and not row.institution_mapping):
         # A file without the 对照表 columns updates names only and keeps the mapping already loaded.
         values = {name: value for name, value in values.items() if name not in ("gov_economic", "gov_economic_institution")}
-    changed = [name for name, value in values.items() if getattr(item, name) != value]
+    changed = [name for name, value in values.items() if _stored_value(item, name) != _stored_value(values, name)]
     if not changed:
         result.unchanged += 1
         return
     for name in changed:
         setattr(item, name, values[name])
-    item.full_clean()
+    item.full_clean(exclude=RELATION_FIELDS)
     item.save(update_fields=changed)
     result.updated += 1
 
