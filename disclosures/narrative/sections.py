@@ -89,6 +89,15 @@ GLOSSARY = [
 VEHICLE_KINDS = [k for k in AssetHolding.Kind if k.value.startswith("vehicle_")]
 
 
+def _purpose(text: str) -> str:
+    """A project's purpose as a clause after '主要用于' (without its own '主要用于' and final 。)."""
+    text = text.strip().rstrip("。")
+    for lead in ("主要用于", "用于"):
+        if text.startswith(lead):
+            return text[len(lead):]
+    return text
+
+
 class _Drafter:
     def __init__(self, filing: Filing, figures: FilingFigures, units: list[Unit]) -> None:
         self.filing = filing
@@ -131,10 +140,12 @@ class _Drafter:
         subordinate = [u for u in self.units if not u.is_main]
         counts = {n: sum(1 for u in subordinate if u.nature == n) for n in Unit.Nature.values}
         other = counts[Unit.Nature.PUBLIC_INSTITUTION] + counts[Unit.Nature.OTHER]
-        w.add(
+        computed = (
             f"{self.name}下属二级单位{len(subordinate)}个，其中行政单位{counts[Unit.Nature.ADMINISTRATIVE]}个，"
             f"参照公务员法管理的事业单位{counts[Unit.Nature.CIVIL_SERVICE_MANAGED]}个，其他事业单位{other}个。"
         )
+        if computed not in w.paragraphs:
+            w.add(computed)
         names = "、".join(f"{u.name}（{u.get_nature_display()}）" for u in self.units)
         w.add(f"纳入{self.name}{self.year}年部门{self.stage}编制范围的单位共{len(self.units)}个：{names}。")
         self.done(w)
@@ -187,7 +198,7 @@ class _Drafter:
         project = f"项目支出{wan(f.expense.project.amount)}，占{project_share}"
         if not self.final and f.projects.rows:
             project += "，主要为" + "；".join(
-                f"{p.name}{wan(p.declared.amount)}" + (f"，主要用于{p.purpose.rstrip('。')}" if p.purpose else "")
+                f"{p.name}{wan(p.declared.amount)}" + (f"，主要用于{_purpose(p.purpose)}" if _purpose(p.purpose) else "")
                 for p in f.projects.rows
             )
         w.add(f"{lead}，其中：{basic}；{project}。")
