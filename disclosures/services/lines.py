@@ -160,7 +160,7 @@ def expense_line_save(*, line: ExpenseLine, user=None, allow_locked: bool = Fals
     if errors:
         raise ValidationError(errors)
 
-    before = field_values(line) if line.pk else None
+    before = _stored_values(line)
     _full_clean_and_save(line)
     _audit_locked_change(filing=filing, user=user, instance=line, before=before, allow_locked=allow_locked)
     return line
@@ -174,7 +174,7 @@ def income_line_save(*, line: IncomeLine, user=None, allow_locked: bool = False)
     _ensure_stored_filing_editable(line, allow_locked=allow_locked)
     if line.unit_id and line.unit.department_id != filing.department_id:
         raise ValidationError({"unit": [f"预算单位“{line.unit}”不属于{filing.department.name}。"]})
-    before = field_values(line) if line.pk else None
+    before = _stored_values(line)
     _full_clean_and_save(line)
     _audit_locked_change(filing=filing, user=user, instance=line, before=before, allow_locked=allow_locked)
     return line
@@ -192,7 +192,7 @@ def project_save(*, project: Project, user=None, allow_locked: bool = False) -> 
     _ensure_stored_filing_editable(project, allow_locked=allow_locked)
     if project.unit_id and project.unit.department_id != filing.department_id:
         raise ValidationError({"unit": [f"预算单位“{project.unit}”不属于{filing.department.name}。"]})
-    before = field_values(project) if project.pk else None
+    before = _stored_values(project)
     _full_clean_and_save(project)
     _audit_locked_change(filing=filing, user=user, instance=project, before=before, allow_locked=allow_locked)
     return project
@@ -204,7 +204,7 @@ def filing_item_save(*, item: models.Model, user=None, allow_locked: bool = Fals
     filing = item.filing
     ensure_editable(filing=filing, allow_locked=allow_locked)
     _ensure_stored_filing_editable(item, allow_locked=allow_locked)
-    before = field_values(item) if item.pk else None
+    before = _stored_values(item)
     _full_clean_and_save(item)
     _audit_locked_change(filing=filing, user=user, instance=item, before=before, allow_locked=allow_locked)
     return item
@@ -219,6 +219,14 @@ def line_delete(*, line: models.Model, user=None, allow_locked: bool = False) ->
         raise ValidationError("“三公”经费数量信息随填报创建，不能删除，可将数量改为0。")
     audit_deletion(filing=filing, actor=user, instance=line, force=allow_locked and not filing.is_editable)
     line.delete()
+
+
+def _stored_values(instance: models.Model) -> dict[str, str] | None:
+    """The values as stored before this save (the instance in hand already carries the new ones)."""
+    if instance.pk is None:
+        return None
+    stored = type(instance).objects.filter(pk=instance.pk).first()
+    return field_values(stored) if stored is not None else None
 
 
 def _audit_locked_change(*, filing: Filing, user, instance: models.Model, before, allow_locked: bool) -> None:
