@@ -64,10 +64,37 @@ def database_url_of_test_db() -> str:
     pytest.fail(f"no worker URL for database engine {db['ENGINE']}")
 
 
+def drop_cached_broker_connections() -> None:
+    """Make the next send use the broker configured now.
+
+    Celery builds its connection pool on first use, even for eager calls (apply_async asks a producer
+    for its transport), and keeps it; earlier tests in the run may have built it for another broker.
+    Celery drops the same two caches itself after a fork (Celery._after_fork).
+    """
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def forget_queue(url: str, queue: str) -> None:
+    """Remove the run's queue and kombu's bindings for it from Redis."""
+    import redis
+
+    redis.Redis.from_url(url).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
 @pytest.fixture
-def celery_worker_process(transactional_db, broker_url, tmp_path):
-    """Start `celery -A config worker` on the test database; point this process's Celery at the same broker."""
+def celery_worker_process(transactional_db, broker_url, tmp_path, monkeypatch):
+    """Start `celery -A config worker` on the test database; point this process's Celery at the same broker.
+
+    The worker listens on a queue of its own, and ping is sent there, so that two test runs sharing
+    the Redis database do not take each other's messages (their job ids are the same).
+    """
     log_path = tmp_path / "worker.log"
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr(ping, "queue", f"gongkai-{name}", raising=False)
+    monkeypatch.setattr(ping, "_exec_options", None)  # Celery caches a task's routing options at its first send
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -78,11 +105,12 @@ def celery_worker_process(transactional_db, broker_url, tmp_path):
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
         "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+        "-Q", f"gongkai-{name}", "-n", f"{name}@%h",
     ]
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = broker_url
     app.conf.task_always_eager = False
+    drop_cached_broker_connections()
     with open(log_path, "wb") as log:
         worker = subprocess.Popen(
             command, cwd=Path(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -90,7 +118,6 @@ def celery_worker_process(transactional_db, broker_url, tmp_path):
     try:
         yield worker, log_path
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)
             try:
@@ -98,6 +125,9 @@ def celery_worker_process(transactional_db, broker_url, tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait()
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        drop_cached_broker_connections()
+        forget_queue(broker_url, f"gongkai-{name}")
 
 
 def test_ping_goes_through_a_real_worker(celery_worker_process, accountant):
