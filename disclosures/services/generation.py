@@ -1,9 +1,10 @@
 """Generate a filing's public documents (Excel tables, HTML and PDF of the whole disclosure).
 
-Each output is written in full under a fresh unique name; only then is the filing's FilingDocument
-row (one per filing and format) switched to it, in a transaction, and the previous file deleted
-after the commit. A crash while writing leaves at most an unreferenced file: the visible document
-is always the old one or the new one, never half of either. Regenerating replaces the old output.
+All outputs are rendered in memory first, then each is written in full under a fresh unique name;
+only then are the filing's FilingDocument rows (one per filing and format) switched to them, in one
+transaction, and the previous files deleted after the commit. A crash leaves at most unreferenced
+new files (removed when the error is seen): the visible documents are always the complete old set
+or the complete new one. Regenerating replaces the old outputs.
 """
 
 from __future__ import annotations
@@ -69,57 +70,73 @@ def _storage_name(filing: Filing, output: OutputFormat) -> str:
     return f"filings/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
 
 
-def document_swap_in(*, filing: Filing, format: str, content: bytes, job: Job | None = None) -> FilingDocument:
-    """Store `content` under a new name, then point the filing's document of that format at it."""
-    output = OUTPUT_FORMATS[format]
-    saved_name = default_storage.save(_storage_name(filing, output), ContentFile(content))
+def documents_swap_in(*, filing: Filing, contents: dict[str, bytes], job: Job | None = None) -> list[FilingDocument]:
+    """Store each content under a new name, then point the filing's documents at them in one transaction.
+
+    All formats switch together or not at all; the replaced files are deleted after the commit, the
+    new ones if anything fails before it.
+    """
+    saved: dict[str, str] = {}
     try:
+        for format, content in contents.items():
+            saved[format] = default_storage.save(_storage_name(filing, OUTPUT_FORMATS[format]), ContentFile(content))
+        replaced: list[str] = []
+        documents = []
         with transaction.atomic():
-            document, created = FilingDocument.objects.select_for_update().get_or_create(
-                filing=filing, format=format, defaults={"file": saved_name, "size": len(content), "job": job}
-            )
-            old_name = "" if created else document.file.name
-            if not created:
-                document.file.name = saved_name
-                document.size = len(content)
-                document.job = job
-            document.full_clean()
-            document.save()
+            for format, content in contents.items():
+                document, created = FilingDocument.objects.select_for_update().get_or_create(
+                    filing=filing, format=format, defaults={"file": saved[format], "size": len(content), "job": job}
+                )
+                if not created:
+                    replaced.append(document.file.name)
+                    document.file.name = saved[format]
+                    document.size = len(content)
+                    document.job = job
+                document.full_clean()
+                document.save()
+                documents.append(document)
     except BaseException:
-        default_storage.delete(saved_name)
+        for name in saved.values():
+            default_storage.delete(name)
         raise
-    if old_name and old_name != saved_name:
-        transaction.on_commit(lambda: default_storage.delete(old_name))
-    return document
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in replaced if name not in saved.values()])
+    return documents
+
+
+def document_swap_in(*, filing: Filing, format: str, content: bytes, job: Job | None = None) -> FilingDocument:
+    """One format's document (see documents_swap_in)."""
+    return documents_swap_in(filing=filing, contents={format: content}, job=job)[0]
 
 
 def filing_generate_documents(*, filing: Filing, job: Job | None = None) -> dict:
-    """Build the xlsx, HTML and PDF of the filing and swap each into its FilingDocument; returns a summary."""
+    """Build the xlsx, HTML and PDF of the filing, then swap all three into its FilingDocuments; returns a summary."""
     filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
     _progress(job, 5, "计算公开表")
     tables = compute_tables(filing=filing)
     _progress(job, 20, "起草说明")
     sections = _draft_sections(filing)
-    documents: dict[str, dict] = {}
-
-    def store(format: str, content: bytes) -> None:
-        document = document_swap_in(filing=filing, format=format, content=content, job=job)
-        documents[FilingDocument.Format(format).value] = {"size": document.size, "name": document.file.name}
-
     _progress(job, 30, "生成 Excel 表格")
-    store(FilingDocument.Format.XLSX, render_workbook(tables))
+    workbook = render_workbook(tables)
     _progress(job, 45, "生成 HTML")
     html = render_document_html(filing=filing, tables=tables, sections=sections)
-    store(FilingDocument.Format.HTML, html.encode("utf-8"))
-    _progress(job, 60, "生成 PDF")
-    store(FilingDocument.Format.PDF, render_pdf(html))
-    _progress(job, 95, "保存文件")
+    _progress(job, 55, "生成 PDF")
+    pdf = render_pdf(html)
+    _progress(job, 90, "保存文件")
+    documents = documents_swap_in(
+        filing=filing,
+        contents={
+            FilingDocument.Format.XLSX.value: workbook,
+            FilingDocument.Format.HTML.value: html.encode("utf-8"),
+            FilingDocument.Format.PDF.value: pdf,
+        },
+        job=job,
+    )
     return {
         "filing": filing.pk,
         "tables": len(tables),
         "empty_tables": [t.title for t in tables if t.empty],
         "sections": len(sections),
-        "documents": documents,
+        "documents": {d.format: {"size": d.size, "name": d.file.name} for d in documents},
     }
 
 

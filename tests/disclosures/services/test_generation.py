@@ -1,0 +1,138 @@
+"""Generating a filing's documents: real xlsx/HTML/PDF, swapped in whole, replaced on regeneration."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.core.files.storage import default_storage
+from openpyxl import load_workbook
+
+from disclosures.models import FilingDocument, Job
+from disclosures.services import generation
+from disclosures.services.generation import filing_generate_documents
+from disclosures.tasks import generate_filing_documents
+from tests.disclosures.tables.seed003 import build_filing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def filing(db):
+    return build_filing()
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def read(document: FilingDocument) -> bytes:
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_generates_xlsx_html_and_pdf(filing):
+    result = filing_generate_documents(filing=filing)
+    assert result["tables"] == 9
+    assert result["empty_tables"] == ["政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表"]
+    documents = {d.format: d for d in filing.documents.all()}
+    assert set(documents) == {"xlsx", "html", "pdf"}
+
+    workbook = load_workbook(io.BytesIO(read(documents["xlsx"])))
+    assert len(workbook.sheetnames) == 9
+
+    html = read(documents["html"]).decode()
+    assert "茂县信访局2019年部门决算公开" in html and "382.31" in html
+
+    pdf = read(documents["pdf"])
+    assert pdf.startswith(b"%PDF") and documents["pdf"].size == len(pdf)
+    text = pdf_text(pdf)
+    # the text layer holds the Chinese of both the 说明 and the tables
+    assert "茂县信访局2019年部门决算公开" in text
+    assert "一般公共预算财政拨款支出决算表" in text and "本表无数据" in text
+    assert "382.31" in text and "173.67" in text
+    if result["sections"]:
+        assert "收入支出决算总体情况" in text
+
+
+def test_pdf_page_renders_with_glyphs(filing, tmp_path):
+    filing_generate_documents(filing=filing)
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(read(filing.documents.get(format="pdf")))
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    (png,) = tmp_path.glob("page*.png")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True).stdout.decode().replace("-", "")
+    assert "NotoSansCJKSC" in fonts and "NotoSerifCJKSC" in fonts  # embedded, so the glyphs print anywhere
+    assert png.stat().st_size > 2000
+
+
+def test_regenerating_replaces_the_files(filing, django_capture_on_commit_callbacks):
+    filing_generate_documents(filing=filing)
+    first = {d.format: (d.pk, d.file.name) for d in filing.documents.all()}
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_generate_documents(filing=filing)
+    second = {d.format: (d.pk, d.file.name) for d in filing.documents.all()}
+    assert filing.documents.count() == 3
+    for format, (pk, name) in first.items():
+        assert second[format][0] == pk and second[format][1] != name
+        assert not default_storage.exists(name) and default_storage.exists(second[format][1])
+
+
+def test_a_crash_keeps_the_previous_documents(filing, monkeypatch):
+    filing_generate_documents(filing=filing)
+    before = {d.format: d.file.name for d in filing.documents.all()}
+    files_before = set(default_storage.listdir("filings/2019")[1])
+    calls = []
+    real_save = default_storage.save
+
+    def save_then_fail(name, content, **kwargs):
+        calls.append(name)
+        if len(calls) == 3:  # the PDF, after the workbook and the HTML were written
+            raise OSError("disk full")
+        return real_save(name, content, **kwargs)
+
+    monkeypatch.setattr(generation.default_storage, "save", save_then_fail)
+    with pytest.raises(OSError):
+        filing_generate_documents(filing=filing)
+    assert {d.format: d.file.name for d in filing.documents.all()} == before
+    assert set(default_storage.listdir("filings/2019")[1]) == files_before  # the two new files were removed
+
+
+def test_task_claims_the_job_and_records_progress(filing):
+    job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing)
+    generate_filing_documents.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.progress == 100
+    assert job.result["tables"] == 9 and set(job.result["documents"]) == {"xlsx", "html", "pdf"}
+    assert set(filing.documents.values_list("job", flat=True)) == {job.pk}
+    # a second delivery of the same message does nothing
+    generate_filing_documents.delay(job.pk)
+    job.refresh_from_db()
+    assert job.attempts == 1
+
+
+def test_generate_year_enqueues_one_job_per_filing_with_a_batch(filing, django_capture_on_commit_callbacks):
+    other = build_filing(department_code="513223099", name="茂县教育局")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        batch = generation.generate_year(fiscal_year=filing.fiscal_year)
+    jobs = Job.objects.filter(batch=batch)
+    assert {j.filing_id for j in jobs} == {filing.pk, other.pk} and len(callbacks) == 2
+    assert all(j.status == Job.Status.QUEUED for j in jobs)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (libreoffice-calc-nogui) is not installed")
+def test_libreoffice_opens_the_workbook(filing, tmp_path):
+    filing_generate_documents(filing=filing)
+    xlsx = tmp_path / "tables.xlsx"
+    xlsx.write_bytes(read(filing.documents.get(format="xlsx")))
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True, capture_output=True, timeout=180,
+    )
+    text = pdf_text((tmp_path / "tables.pdf").read_bytes())
+    assert "2019年一般公共预算财政拨款支出决算表" in text and "编制单位：茂县信访局" in text

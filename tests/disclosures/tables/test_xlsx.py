@@ -1,0 +1,91 @@
+"""The workbook read back with openpyxl: layout of a published table, numbers, and no formulas."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from disclosures.models import CatalogItem
+from disclosures.tables import compute_tables
+from disclosures.tables.xlsx import render_workbook, safe_text
+
+
+@pytest.fixture
+def workbook(maoxian_2019):
+    return load_workbook(io.BytesIO(render_workbook(compute_tables(filing=maoxian_2019))))
+
+
+def find_row(ws, column, text):
+    for row in ws.iter_rows():
+        if row[column - 1].value == text:
+            return row
+    raise AssertionError(f"{text} not found in {ws.title}")
+
+
+def test_one_sheet_per_table(workbook):
+    assert len(workbook.sheetnames) == 9
+    assert workbook.sheetnames[4] == "表5 一般公共预算财政拨款支出决算表"
+
+
+def test_gpb_sheet_layout_and_totals(workbook):
+    ws = workbook["表5 一般公共预算财政拨款支出决算表"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A1"].value == "2019年一般公共预算财政拨款支出决算表" and "A1:F1" in merged
+    assert ws["A2"].value == "编制单位：茂县信访局"
+    assert ws["E2"].value == "公开05表  单位：万元"
+    # 科目编码/科目名称/预算数 span both header rows; 决算数 spans its three columns
+    assert {"A3:A4", "B3:B4", "C3:C4", "D3:F3"} <= merged
+    assert [ws.cell(4, c).value for c in range(4, 7)] == ["合计", "基本支出", "项目支出"]
+    total = find_row(ws, 1, "合计")
+    assert f"A{total[0].row}:B{total[0].row}" in merged
+    assert [Decimal(str(c.value)) for c in total[2:6]] == [Decimal("382.31"), Decimal("382.31"), Decimal("317.41"), Decimal("64.90")]
+    assert total[0].font.b and all(c.font.b for c in total[2:6])
+    assert total[3].number_format == "#,##0.00"
+    item = find_row(ws, 1, "2010301")
+    assert item[1].value == "行政运行" and item[1].alignment.indent == 2 and not item[1].font.b
+    assert Decimal(str(item[3].value)) == Decimal("173.67")
+    assert all(c.border.left.style == "thin" for c in item[:6])
+
+
+def test_print_setup(workbook):
+    ws = workbook["表5 一般公共预算财政拨款支出决算表"]
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$3:$4"
+    assert ws.print_options.horizontalCentered
+    assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
+
+
+def test_three_public_sheet(workbook):
+    ws = workbook.worksheets[6]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A3:F3", "G3:L3", "C4:E4", "A4:A5"} <= merged
+    assert [Decimal(str(ws.cell(6, c).value)) for c in range(7, 13)] == [
+        Decimal(v) for v in ("5.07", "0", "3.22", "0", "3.22", "1.85")
+    ]
+
+
+def test_empty_table_sheet_has_the_note(workbook):
+    ws = workbook.worksheets[7]
+    assert ws["A5"].value == "本表无数据" and "A5:F5" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_formula_looking_text_stays_text(maoxian_2019):
+    CatalogItem.objects.filter(kind="function", code="2010301").update(name="=HYPERLINK(\"http://x\",\"行政运行\")")
+    CatalogItem.objects.filter(kind="function", code="2010308").update(name="+信访事务")
+    data = render_workbook(compute_tables(filing=maoxian_2019))
+    ws = load_workbook(io.BytesIO(data))["表5 一般公共预算财政拨款支出决算表"]
+    assert find_row(ws, 1, "2010301")[1].value == "'=HYPERLINK(\"http://x\",\"行政运行\")"
+    assert find_row(ws, 1, "2010308")[1].value == "'+信访事务"
+    for sheet in load_workbook(io.BytesIO(data)).worksheets:
+        assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1"])
+def test_safe_text_neutralises_formula_triggers(text):
+    assert safe_text(text).startswith("'")
+
+
+def test_safe_text_keeps_ordinary_text():
+    assert safe_text("行政运行") == "行政运行" and safe_text("") == ""
