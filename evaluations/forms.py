@@ -6,6 +6,7 @@ from django import forms
 
 from disclosures.models import FiscalYear
 from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
+from evaluations.scoring.numbers import num
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 
@@ -65,6 +66,8 @@ class EvaluationForm(forms.Form):
             if result:
                 for name in ("actual_value", "actual_text", "band", "reason"):
                     initial[f"result-{indicator.pk}-{name}"] = getattr(result, name)
+                if result.actual_value is not None:
+                    initial[f"result-{indicator.pk}-actual_value"] = num(result.actual_value)
         super().__init__(*args, initial=initial, **kwargs)
         self.indicators = indicators
         for indicator in indicators:
