@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -77,7 +78,17 @@ class YearAutocompleteSelect(AutocompleteSelect):
         return url
 
 
-class FilingScopedMixin:
+class HiddenIs404Mixin:
+    """An object outside the user's queryset answers 404, like the rest of the site (not the admin's redirect)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("未找到该记录，或无权查看。")
+        return obj
+
+
+class FilingScopedMixin(HiddenIs404Mixin):
     """Scope by the filing the object belongs to; lock writes on filings the user may not change.
 
     `filing_path` is the lookup from the model to its Filing ("" for Filing itself).
@@ -206,7 +217,7 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(HiddenIs404Mixin, admin.ModelAdmin):
     list_display = ("code", "name", "region")
     search_fields = ("code", "name")
     inlines = [UnitInline]
@@ -221,7 +232,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(HiddenIs404Mixin, admin.ModelAdmin):
     list_display = ("name", "code", "department", "is_main", "nature", "funding_form")
     list_filter = ("nature", "funding_form")
     search_fields = ("name", "code", "department__name")
@@ -237,7 +248,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(DepartmentMembership)
-class DepartmentMembershipAdmin(admin.ModelAdmin):
+class DepartmentMembershipAdmin(HiddenIs404Mixin, admin.ModelAdmin):
     list_display = ("user", "department")
     search_fields = ("user__username", "department__name")
     autocomplete_fields = ("department",)

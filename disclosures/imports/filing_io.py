@@ -7,6 +7,7 @@ anything is written; then everything is applied in one transaction.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -57,6 +58,15 @@ def import_filing_workbook(
         errors.append(f"年度“{year_text}”不存在，请先导入该年度的分类科目。")
     if kind_value is None:
         errors.append("类型应为“部门预算”（budget）或“部门决算”（final）。")
+    reasons = {}
+    if info.get("变动原因（JSON）"):
+        try:
+            reasons = json.loads(info["变动原因（JSON）"])
+        except ValueError:
+            errors.append("“填报”表“变动原因（JSON）”不是有效的 JSON。")
+        else:
+            if not isinstance(reasons, dict):
+                errors.append("“填报”表“变动原因（JSON）”应为 JSON 对象。")
     if errors:
         raise ImportFailed(errors)
 
@@ -106,6 +116,8 @@ def import_filing_workbook(
         for field, header in (("duties", "部门职责"), ("organisation", "机构设置"), ("other_notes", "其他需要说明的事项")):
             if info.get(header):
                 setattr(filing, field, info[header])
+        if info.get("变动原因（JSON）"):
+            filing.reasons = reasons
         filing.full_clean()
         filing.save()
         context.department, context.filing = dept, filing

@@ -8,6 +8,8 @@ reads back.
 
 from __future__ import annotations
 
+import json
+
 from openpyxl import Workbook
 
 from disclosures.models import Filing
@@ -17,7 +19,7 @@ from .resources import FILING_RESOURCES, SheetResource
 from .workbook import ColumnSpec, OptionLists, write_sheet
 
 INFO_SHEET = "填报"
-INFO_HEADERS = ("部门编码", "部门名称", "所属地区", "年度", "类型", "部门职责", "机构设置", "其他需要说明的事项")
+INFO_HEADERS = ("部门编码", "部门名称", "所属地区", "年度", "类型", "部门职责", "机构设置", "其他需要说明的事项", "变动原因（JSON）")
 
 
 def sheet_template(*, filing: Filing, resource: SheetResource) -> Workbook:
@@ -42,6 +44,7 @@ def filing_workbook(*, filing: Filing) -> Workbook:
         [[
             department.code, department.name, department.region, filing.fiscal_year.year, filing.get_kind_display(),
             filing.duties, filing.organisation, filing.other_notes,
+            json.dumps(filing.reasons, ensure_ascii=False, sort_keys=True) if filing.reasons else "",
         ]],
     )
     options = OptionLists(workbook)
@@ -50,4 +53,5 @@ def filing_workbook(*, filing: Filing) -> Workbook:
         worksheet = workbook.create_sheet(resource.sheet_title)
         objects = resource.queryset_for(filing)
         write_sheet(worksheet, resource.column_specs(context), resource.export_rows(objects), options=options)
+    options.move_last()
     return workbook

@@ -176,6 +176,12 @@ class OptionLists:
             self.columns[key] = f"{quote_sheetname(OPTIONS_SHEET)}!${column}$1:${column}${len(key)}"
         return self.columns[key]
 
+    def move_last(self) -> None:
+        """Put the hidden sheet after the visible ones (call when every sheet is written)."""
+        if self.sheet is not None:
+            sheets = self.workbook.sheetnames
+            self.workbook.move_sheet(self.sheet, offset=len(sheets) - 1 - sheets.index(OPTIONS_SHEET))
+
 
 def write_sheet(
     worksheet,
@@ -215,9 +221,6 @@ def write_sheet(
     last_row = max(validation_rows, len(data) + 1)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        if column.number_format == "@":
-            for row_index in range(len(data) + 2, min(last_row, 200) + 1):
-                worksheet.cell(row=row_index, column=index).number_format = "@"
         if column.choices and options is not None:
             validation = DataValidation(
                 type="list",

@@ -1,0 +1,90 @@
+"""export_filing / import_filing: a whole filing in one workbook, created from it and exported back identically."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from disclosures.models import (
+    AuditEntry,
+    Department,
+    ExpenseLine,
+    Filing,
+    FiscalYear,
+    IncomeLine,
+    PriorYearFigure,
+    Project,
+    Unit,
+)
+from disclosures.services.catalog import catalog_load_starter
+from tests.disclosures.seed003 import build_seed_003
+
+pytestmark = pytest.mark.django_db
+
+SHEETS = ["填报", "单位", "收入", "项目", "支出", "三公数量", "政府采购", "资产", "上年数"]
+
+
+@pytest.fixture
+def seed_003(db):
+    """Seed 003 (茂县信访局 2019 年部门决算) on the starter catalog, which carries the 对照表."""
+    catalog_load_starter(fiscal_year=FiscalYear.objects.get_or_create(year=2019)[0])
+    return build_seed_003(year=2019)
+
+
+def cells(path):
+    workbook = load_workbook(path)
+    return {name: [[c.value for c in row] for row in workbook[name].iter_rows()] for name in SHEETS}
+
+
+def remove(filing):
+    department = filing.department
+    filing.delete()
+    Unit.objects.filter(department=department).delete()
+    department.delete()
+
+
+def test_round_trip(seed_003, tmp_path):
+    first = tmp_path / "first.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(first))
+    exported = cells(first)
+    assert load_workbook(first).sheetnames[: len(SHEETS)] == SHEETS
+    assert exported["支出"][0][:2] == ["预算单位", "支出功能分类科目编码"]
+    assert len(exported["支出"]) == 1 + ExpenseLine.objects.filter(filing=seed_003).count()
+    expense_total = sum(Decimal(str(row[8])) for row in exported["支出"][1:])
+    assert expense_total == Decimal("3823100.00")  # seed 003: 支出合计 382.31 万元
+
+    remove(seed_003)
+    call_command("import_filing", str(first))
+    filing = Filing.objects.get(department__name="茂县信访局", fiscal_year__year=2019, kind="final")
+    assert filing.reasons == {"change.total": "工资保险变动"}
+    assert sum(ExpenseLine.objects.filter(filing=filing).values_list("actual_amount", flat=True)) == Decimal("3823100.00")
+    assert IncomeLine.objects.get(filing=filing).actual_amount == Decimal("3823100.00")
+    assert Project.objects.filter(filing=filing).count() == 3
+    assert filing.three_public_stats.reception_batches == 126
+    assert PriorYearFigure.objects.filter(filing=filing).count() > 0
+    assert ExpenseLine.objects.filter(filing=filing, gov_economic_item__isnull=True, dept_economic_item__isnull=False).count() == 0
+    assert AuditEntry.objects.filter(filing=filing, action="导入Excel").count() == 1
+
+    second = tmp_path / "second.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(second))
+    assert cells(second) == exported
+
+
+def test_import_with_an_error_writes_nothing(seed_003, tmp_path):
+    path = tmp_path / "filing.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(path))
+    remove(seed_003)
+    workbook = load_workbook(path)
+    workbook["支出"]["I3"] = "12,34a"
+    workbook["项目"]["A4"] = workbook["项目"]["A2"].value  # a duplicate project code
+    workbook.save(path)
+    with pytest.raises(CommandError, match="导入失败"):
+        call_command("import_filing", str(path))
+    assert not Department.objects.filter(name="茂县信访局").exists()
+    assert not Filing.objects.exists()
+
+
+def test_export_unknown_filing(db):
+    with pytest.raises(CommandError, match="没有找到"):
+        call_command("export_filing", "--department", "没有的局", "--year", "2019", "--kind", "final", "-o", "/tmp/x.xlsx")

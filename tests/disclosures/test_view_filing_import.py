@@ -1,0 +1,155 @@
+"""/workspace/filings/<pk>/import/ — upload, preview with every row's error, apply all or nothing."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from disclosures.models import AuditEntry, ExpenseLine, Filing
+from tests.disclosures.entry_fixtures import *  # noqa: F403
+from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
+
+pytestmark = pytest.mark.django_db
+
+
+def url(filing):
+    return reverse("filing_import", args=[filing.pk])
+
+
+def upload(filing, rows, name="支出.xlsx", kind="expense"):
+    return {"kind": kind, "file": SimpleUploadedFile(name, filled_template(filing, kind, rows).getvalue())}
+
+
+def token_of(response) -> str:
+    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+    assert match, "no apply form on the page"
+    return match.group(1)
+
+
+def test_anonymous_is_sent_to_login(client, filing):
+    response = client.get(url(filing))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_other_department_gets_404(client, outsider, filing):
+    client.force_login(outsider)
+    assert client.get(url(filing)).status_code == 404
+    assert client.post(url(filing), upload(filing, [EXPENSE_OK])).status_code == 404
+    assert not ExpenseLine.objects.exists()
+
+
+def test_reviewer_cannot_upload(client, reviewer, filing):
+    client.force_login(reviewer)
+    assert client.get(url(filing)).status_code == 200
+    assert client.post(url(filing), upload(filing, [EXPENSE_OK])).status_code == 403
+
+
+def test_upload_preview_then_apply(client, accountant, filing):
+    client.force_login(accountant)
+    rows = [EXPENSE_OK, {**EXPENSE_OK, "部门预算经济分类科目编码": "30102", "年初预算数（元）": 2500}]
+    response = client.post(url(filing), upload(filing, rows))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "检查通过" in page and "将新增 2 行" in page
+    assert not ExpenseLine.objects.exists(), "the preview writes nothing"
+
+    token = token_of(response)
+    response = client.post(url(filing), {"token": token})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("filing_detail", args=[filing.pk])
+    amounts = sorted(ExpenseLine.objects.filter(filing=filing).values_list("dept_economic_item__code", "budget_amount"))
+    assert amounts == [("30101", Decimal("1036.03")), ("30102", Decimal("2500.00"))]
+    # The 政府经济分类 is derived by the line service (30101 → 50101 for an administrative unit).
+    assert set(ExpenseLine.objects.values_list("gov_economic_item__code", flat=True)) == {"50101"}
+    entry = AuditEntry.objects.get(filing=filing, action="导入Excel")
+    assert entry.actor == accountant and entry.object_repr == "支出.xlsx"
+    assert entry.comment == "“支出”表新增2行，更新0行"
+
+    # The token is used up: applying it again does nothing.
+    response = client.post(url(filing), {"token": token}, follow=True)
+    assert "预览已失效" in response.content.decode()
+    assert ExpenseLine.objects.count() == 2
+
+
+def test_bad_row_lists_errors_and_writes_nothing(client, accountant, filing):
+    client.force_login(accountant)
+    rows = [EXPENSE_OK, {**EXPENSE_OK, "部门预算经济分类科目编码": "30102", "年初预算数（元）": "abc"}]
+    response = client.post(url(filing), upload(filing, rows))
+    page = response.content.decode()
+    assert "第4行“年初预算数（元）”：金额“abc”不是有效的金额" in page
+    assert 'name="token"' not in page, "a file with errors cannot be applied"
+    assert "有错误" in page and "新增" in page  # per-row status
+    assert not ExpenseLine.objects.exists()
+
+
+def test_apply_is_all_or_nothing(client, accountant, filing, expense_line):
+    """A row that passes the preview but is refused by the service at apply time rolls back every row."""
+    client.force_login(accountant)
+    rows = [{**EXPENSE_OK, "年初预算数（元）": 9}, {**EXPENSE_OK, "部门预算经济分类科目编码": "30102"}]
+    response = client.post(url(filing), upload(filing, rows))
+    token = token_of(response)
+    # Another session changes the catalog mapping of 30102 in between: its line is refused at apply.
+    from disclosures.models import CatalogItem
+
+    CatalogItem.objects.filter(fiscal_year=filing.fiscal_year, kind="dept_economic", code="30102").update(gov_economic=None)
+    response = client.post(url(filing), {"token": token}, follow=True)
+    page = response.content.decode()
+    assert "导入失败，没有写入任何数据" in page
+    assert "第4行" in page
+    expense_line.refresh_from_db()
+    assert expense_line.budget_amount == Decimal("1036.03")
+    assert ExpenseLine.objects.count() == 1
+
+
+def test_locked_filing_refuses_upload(client, accountant, filing):
+    Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.SUBMITTED)
+    client.force_login(accountant)
+    assert "不能导入" in client.get(url(filing)).content.decode()
+    assert client.post(url(filing), upload(filing, [EXPENSE_OK])).status_code == 403
+
+
+def test_staged_rows_belong_to_their_user(client, accountant, filing, django_user_model):
+    client.force_login(accountant)
+    token = token_of(client.post(url(filing), upload(filing, [EXPENSE_OK])))
+    colleague = django_user_model.objects.create_user("colleague", is_staff=True)
+    from disclosures.models import DepartmentMembership
+
+    DepartmentMembership.objects.create(user=colleague, department=filing.department)
+    other = Client()
+    other.force_login(colleague)
+    response = other.post(url(filing), {"token": token}, follow=True)
+    assert "预览已失效" in response.content.decode()
+    assert not ExpenseLine.objects.exists()
+
+
+def test_csrf_is_enforced(accountant, filing):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(accountant)
+    response = client.post(url(filing), upload(filing, [EXPENSE_OK]))
+    assert response.status_code == 403
+    assert not ExpenseLine.objects.exists()
+
+
+def test_size_limit(client, accountant, filing, settings):
+    settings.MAX_UPLOAD_BYTES = 1024
+    client.force_login(accountant)
+    response = client.post(url(filing), upload(filing, [EXPENSE_OK]))
+    assert response.status_code in (400, 413)
+    assert "文件太大" in response.content.decode()
+
+
+def test_content_checked_not_only_the_name(client, accountant, filing):
+    client.force_login(accountant)
+    fake = SimpleUploadedFile("支出.xlsx", "预算单位,支出功能分类科目编码\n".encode())
+    response = client.post(url(filing), {"kind": "expense", "file": fake})
+    assert response.status_code == 400
+    assert "文件内容与扩展名“.xlsx”不符" in response.content.decode()
+    other = SimpleUploadedFile("支出.pdf", b"%PDF-1.4")
+    response = client.post(url(filing), {"kind": "expense", "file": other})
+    assert "只能上传 .xlsx 或 .csv 文件" in response.content.decode()
+    legacy = SimpleUploadedFile("支出.xlsx", b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    assert "另存为 .xlsx" in client.post(url(filing), {"kind": "expense", "file": legacy}).content.decode()
