@@ -58,7 +58,6 @@ def render_filing_body(public) -> str:
         snapshot = public.snapshot
         chart_data = snapshot.get("charts") or {}
         year = snapshot["filing"]["year"]
-        basis = "决算数" if snapshot["filing"]["kind"] == "final" else "预算数"
         context = {
             "filing": public.filing,
             "snapshot": snapshot,
@@ -76,9 +75,9 @@ def render_filing_body(public) -> str:
                 }
                 for row in snapshot.get("key_figures", [])
             ],
-            "chart_income": charts.donut_chart(chart_data.get("income_by_source", []), title=f"收入结构（{basis}）"),
-            "chart_expense": charts.bar_chart(chart_data.get("expense_by_class", []), title="支出按功能分类（类）"),
-            "chart_three": charts.bar_chart(chart_data.get("three_public", []), title="“三公”经费"),
+            "chart_income": charts.donut_chart(chart_data.get("income_by_source", []), title="本年收入结构"),
+            "chart_expense": charts.bar_chart(chart_data.get("expense_by_class", []), title="本年支出按功能分类"),
+            "chart_three": charts.bar_chart(chart_data.get("three_public", []), title="“三公”经费", keep_zero=True),
             "chart_yoy": charts.comparison_chart(
                 [(label, last, now) for _key, last, now, label in chart_data.get("year_over_year", [])],
                 title="与上年对比", last_label=f"{year - 1}年", this_label=f"{year}年",

@@ -22,7 +22,7 @@ def shares(svg: str) -> list[Decimal]:
 
 def test_bar_chart_labels_in_wan_with_shares_that_add_to_100():
     svg = charts.bar_chart(EXPENSE_BY_CLASS, title="支出按功能分类（类）")
-    assert svg.startswith("<svg") and 'viewBox="0 0 600' in svg
+    assert svg.startswith("<svg") and 'viewBox="0 0 420' in svg
     assert "302.75（79.2%）" in svg  # 3,027,500 / 3,823,100
     assert "0.40（0.1%）" in svg
     values = shares(svg)
@@ -50,3 +50,8 @@ def test_labels_are_escaped():
 def test_empty_series_says_so():
     assert "无数据" in charts.bar_chart([["公务接待费", "0.00"]], title="“三公”经费")
     assert "无数据" in charts.donut_chart([], title="收入结构")
+
+
+def test_three_public_items_keep_their_zeros_when_asked():
+    svg = charts.bar_chart([["因公出国（境）费", "0.00"], ["公务接待费", "18500.00"]], title="“三公”经费", keep_zero=True)
+    assert "0.00（0.0%）" in svg and "1.85（100.0%）" in svg

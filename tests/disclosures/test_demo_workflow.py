@@ -7,6 +7,7 @@ from disclosures.demo_workflow import advance_demo_workflow
 from disclosures.models import DepartmentMembership, Filing, Project, ReviewComment
 from tests.conftest import make_department
 from tests.disclosures.seed003 import build_seed_003
+from tests.disclosures.workflow_fixtures import make_clean
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def three_departments(django_user_model):
         user = django_user_model.objects.create_user(f"kuaiji{i}", password="pw-Kuaiji-123")
         DepartmentMembership.objects.create(user=user, department=department)
         filing = build_seed_003(department=department, year=2019)
-        Project.objects.filter(filing=filing, code="XF-03").update(budget_amount=169000, actual_amount=169000, fiscal_amount=169000)
+        make_clean(filing)
         filings.append(filing)
     return filings
 

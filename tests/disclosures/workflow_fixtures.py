@@ -15,6 +15,7 @@ from disclosures.services import workflow
 from tests.disclosures.seed003 import build_seed_003
 
 __all__ = [
+    "make_clean",
     "seed_filing",
     "clean_filing",
     "submitted_filing",
@@ -31,13 +32,29 @@ def seed_filing(department):
     return build_seed_003(department=department, year=2019)
 
 
-@pytest.fixture
-def clean_filing(seed_filing):
-    """Seed 003 with the project list made to agree with the 项目支出 lines (64.90 万元)."""
-    Project.objects.filter(filing=seed_filing, code="XF-03").update(
+def make_clean(filing):
+    """Correct seed 003's two mistakes the checks block: the project list is made to agree with the
+    项目支出 lines (64.90 万元), and every project gets the 效益 indicator the seed lacks next to its
+    产出 (召开视频会议4次) and 满意度 (≥90%) indicators."""
+    from evaluations.models import Indicator
+
+    Project.objects.filter(filing=filing, code="XF-03").update(
         budget_amount=Decimal("169000.00"), actual_amount=Decimal("169000.00"), fiscal_amount=Decimal("169000.00")
     )
-    return seed_filing
+    for project in Project.objects.filter(filing=filing):
+        Indicator.objects.bulk_create(
+            [
+                Indicator(project=project, level1="output", level2="quantity", name="召开视频会议次数", comparator="ge", target_value=4, unit="次", order=1),
+                Indicator(project=project, level1="effect", level2="social", name="推动信访工作信息化", comparator="qualitative", target_text="有所推动", order=2),
+                Indicator(project=project, level1="satisfaction", level2="satisfaction", name="群众满意度", comparator="ge", target_value=90, unit="%", order=3),
+            ]
+        )
+    return filing
+
+
+@pytest.fixture
+def clean_filing(seed_filing):
+    return make_clean(seed_filing)
 
 
 @pytest.fixture
