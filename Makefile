@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.requirements-installed
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: setup debian-packages run test worker bench
 
@@ -23,10 +24,11 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Served on all interfaces, so in DEBUG any host name is accepted unless ALLOWED_HOSTS says otherwise.
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver 0.0.0.0:8000
+	DEBUG=1 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-*}" $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
