@@ -28,7 +28,8 @@ __all__ = [
 
 
 def _prepared(filing: Filing) -> Filing:
-    if "department" not in getattr(filing, "_state").fields_cache or "fiscal_year" not in filing._state.fields_cache:
+    """The filing with its department and year loaded (the tables show both)."""
+    if not all(Filing._meta.get_field(name).is_cached(filing) for name in ("department", "fiscal_year")):
         filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
     return filing
 
