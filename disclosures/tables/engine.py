@@ -9,7 +9,7 @@ row's filter and the column's filter; 类 and 款 subtotals are sums by code pre
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
@@ -37,14 +37,38 @@ UNCLASSIFIED = "—"
 
 @dataclass
 class FilingData:
-    """What every table of one filing is computed from: aggregated facts and the catalog names."""
+    """What every table of one filing is computed from: aggregated facts and the catalog names.
+
+    `passing(filter)` remembers which facts (by position) a filter lets through, so a cell is summed
+    over its row's facts only, never over all facts again: a filing with thousands of lines and a
+    功能分类 table of hundreds of rows stays linear in the number of facts.
+    """
 
     filing: Filing
     facts: list[Fact]
     names: dict[tuple[str, str], str]
+    _passing: dict[Filter, frozenset[int]] = field(default_factory=dict, repr=False)
+    _row_facts: dict[tuple[Filter, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def name(self, kind: str, code: str) -> str:
         return self.names.get((kind, code), "")
+
+    def passing(self, flt: Filter) -> frozenset[int]:
+        found = self._passing.get(flt)
+        if found is None:
+            found = self._passing[flt] = frozenset(i for i, fact in enumerate(self.facts) if flt.matches(fact))
+        return found
+
+    def remember(self, flt: Filter, positions: Iterable[int]) -> None:
+        """Record what a filter passes when the caller already knows it (code rows, grouped by prefix)."""
+        self._passing.setdefault(flt, frozenset(positions))
+
+    def row_facts(self, filters: tuple[Filter, ...]) -> tuple[int, ...]:
+        """Positions of the facts that pass any of a row's filters, in order."""
+        found = self._row_facts.get(filters)
+        if found is None:
+            found = self._row_facts[filters] = tuple(sorted(set().union(*(self.passing(f) for f in filters))))
+        return found
 
 
 def load_facts(*, filing: Filing) -> FilingData:
@@ -177,11 +201,12 @@ def _sum(data: FilingData, row_filters: tuple[Filter, ...], col: Col) -> Decimal
     total = Decimal("0.00")
     if not row_filters or col.amount is None:
         return total
-    column_filter = col.amount.filter
+    column_passes = data.passing(col.amount.filter)
     stage = col.amount.stage
-    for fact in data.facts:
-        if column_filter.matches(fact) and any(f.matches(fact) for f in row_filters):
-            total += fact.amount(stage)
+    facts = data.facts
+    for position in data.row_facts(row_filters):
+        if position in column_passes:
+            total += facts[position].amount(stage)
     return total
 
 
@@ -192,26 +217,29 @@ def _with_prefix(base: Filter, field_name: str, prefix: str) -> Filter:
 def _code_rows(
     data: FilingData, *, base: Filter, field_name: str, catalog_kind: str, depth: int, max_level: int
 ) -> list[_Row]:
-    codes: set[str] = set()
+    by_code: dict[str, list[int]] = {}
     unclassified = False
-    for fact in data.facts:
-        if not base.matches(fact):
-            continue
-        code = getattr(fact, field_name)
+    for position in sorted(data.passing(base)):
+        code = getattr(data.facts[position], field_name)
         if not code:
             unclassified = True
             continue
         for level in range(1, min(depth, max_level) + 1):
             length = CODE_LENGTHS[level]
             if len(code) >= length:
-                codes.add(code[:length])
+                by_code.setdefault(code[:length], []).append(position)
     rows = []
-    for code in sorted(codes):
+    for code in sorted(by_code):
         level = {3: 1, 5: 2, 7: 3}[len(code)]
         is_leaf_level = level == min(depth, max_level)
+        row_filter = _with_prefix(base, field_name, code)
+        if not getattr(base, field_name):
+            # the facts of this code are known from the grouping: no second pass over all facts per row
+            # (a base with its own prefix on the field is left to `passing`, whose prefix replaces it)
+            data.remember(row_filter, by_code[code])
         rows.append(
             _Row(
-                filters=(_with_prefix(base, field_name, code),),
+                filters=(row_filter,),
                 label=data.name(catalog_kind, code) or code,
                 code=code,
                 level=level,
