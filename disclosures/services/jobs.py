@@ -117,7 +117,7 @@ def job_finish(job_id: int, result: dict | None = None) -> None:
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.DONE,
         progress=100,
-        message="已完成",
+        message="",
         result=result or {},
         error="",
         finished_at=timezone.now(),
@@ -126,7 +126,7 @@ def job_finish(job_id: int, result: dict | None = None) -> None:
 
 def job_fail(job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).exclude(status=Job.Status.DONE).update(
-        status=Job.Status.FAILED, message="失败", error=error, finished_at=timezone.now()
+        status=Job.Status.FAILED, message="", error=error, finished_at=timezone.now()
     )
 
 

@@ -1,0 +1,47 @@
+"""templates/jobs/_progress.html in Chromium: the bar follows the job while a worker finishes it."""
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+
+from disclosures.models import Job
+from disclosures.services.jobs import job_claim, job_finish, job_progress
+
+pytestmark = pytest.mark.browser
+
+
+def show_partial(page, job):
+    """Put the rendered partial into an open page of the site (same origin, the user's cookies)."""
+    html = render_to_string("jobs/_progress.html", {"job": job})
+    markup, script = re.match(r"(?s)(.*)<script>(.*)</script>", html).groups()
+    page.evaluate("html => document.querySelector('main').insertAdjacentHTML('beforeend', html)", markup.strip())
+    page.evaluate(
+        "src => { const s = document.createElement('script'); s.textContent = src; document.querySelector('main').appendChild(s); }",
+        script,
+    )
+
+
+def test_progress_bar_follows_the_job(page, live_server, login_as, accountant, screenshot):
+    job = Job.objects.create(kind=Job.Kind.PING, created_by=accountant)
+    job_claim(job.pk)
+    job_progress(job.pk, 30, "正在生成表格")
+    login_as(page, accountant)
+    page.goto(live_server.url + "/accounts/login/")
+    page.evaluate("() => { window.finished = null; document.addEventListener('job:finished', e => { window.finished = e.detail; }); }")
+
+    job.refresh_from_db()
+    show_partial(page, job)
+    assert page.locator(".job-progress progress").get_attribute("value") == "30"
+
+    job_progress(job.pk, 70, "正在生成说明")
+    page.wait_for_function("document.querySelector('.job-progress progress').value === 70")
+    assert page.inner_text(".job-progress-message") == "正在生成说明"
+
+    job_finish(job.pk, {"tables": 8})
+    page.wait_for_function("window.finished !== null")
+    assert page.evaluate("window.finished.result") == {"tables": 8}
+    assert page.inner_text(".job-progress-status") == "已完成"
+    assert page.inner_text(".job-progress-message") == ""
+    assert page.locator(".job-progress progress").evaluate("p => p.value") == 100
+    screenshot(page, "job-progress-done", full_page=False)
