@@ -193,6 +193,11 @@ class CatalogItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent", "gov_economic")
     ordering = ("fiscal_year", "kind", "code")
 
+    def has_view_permission(self, request, obj=None):
+        """The catalog is the published national classification: every staff user may look codes up
+        (the code autocomplete of the entry forms needs it); changing it still needs the permission."""
+        return super().has_view_permission(request, obj) or bool(request.user.is_active and request.user.is_staff)
+
     def get_search_results(self, request, queryset, search_term):
         """Codes for a filing's line: only that year's catalog (the kind comes from limit_choices_to).
 
@@ -333,6 +338,9 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
         ("时间", {"classes": ("collapse",), "fields": ("submitted_at", "approved_at", "published_at", "supersedes")}),
     )
     add_fieldsets = ((None, {"fields": ("department", "fiscal_year", "kind", "duties", "organisation")}),)
+
+    class Media:
+        css = {"all": ("disclosures/admin-entry.css",)}
 
     ALWAYS_READONLY = (
         "status", "version", "supersedes", "submitted_at", "approved_at", "published_at",
