@@ -158,7 +158,14 @@ def job_task(*, name: str | None = None, max_retries: int = 3, backoff_max: int 
         }
 
         def run(self, job_id: int) -> dict[str, Any] | None:
-            if not job_claim(job_id):
+            try:
+                claimed = job_claim(job_id)
+            except TRANSIENT_ERRORS as exc:
+                # The row is untouched (still queued): try the claim again later, or give up loudly.
+                if self.request.retries >= self.max_retries:
+                    raise
+                raise self.retry(exc=exc, countdown=_backoff(self, backoff_max)) from exc
+            if not claimed:
                 return _not_claimed(self, job_id)
             job = Job.objects.select_related("filing").get(pk=job_id)
             try:
@@ -171,9 +178,7 @@ def job_task(*, name: str | None = None, max_retries: int = 3, backoff_max: int 
                     job_fail(job_id, f"重试 {self.request.retries} 次后仍失败：{_describe(exc)}")
                     return None
                 _release_quietly(job_id)
-                countdown = get_exponential_backoff_interval(
-                    factor=2, retries=self.request.retries, maximum=backoff_max, full_jitter=True
-                )
+                countdown = _backoff(self, backoff_max)
                 logger.warning("job %s: transient fault %s, retry in %ss", job_id, _describe(exc), countdown)
                 raise self.retry(exc=exc, countdown=countdown) from exc
             except SoftTimeLimitExceeded:
@@ -193,6 +198,11 @@ def job_task(*, name: str | None = None, max_retries: int = 3, backoff_max: int 
     return decorator
 
 
+def _backoff(task, maximum: int) -> int:
+    """Seconds before the next retry: exponential in the retries so far, with full jitter."""
+    return get_exponential_backoff_interval(factor=2, retries=task.request.retries, maximum=maximum, full_jitter=True)
+
+
 def _release_quietly(job_id: int) -> None:
     """Release the job for the retry; if the database is the thing that is down, the retry waits for staleness."""
     try:
@@ -209,13 +219,15 @@ def _not_claimed(task, job_id: int) -> None:
     spend the retry budget, and it ends because the job is then finished, or claimable, or out of attempts.
     """
     job = Job.objects.filter(pk=job_id).only("status", "started_at", "attempts").first()
-    if job is None or job.status in (Job.Status.DONE, Job.Status.FAILED):
+    if job is None or job.status != Job.Status.RUNNING:
         return None
-    if job.status == Job.Status.RUNNING and job.attempts >= MAX_ATTEMPTS:
-        job_fail(job_id, f"任务已尝试 {job.attempts} 次仍未完成。")
+    age = timezone.now() - (job.started_at or timezone.now())
+    if age >= stale_after():
+        # Stale, so claimable but for its attempts: it has used them all.
+        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, started_at=job.started_at).update(
+            status=Job.Status.FAILED, error=f"任务已尝试 {job.attempts} 次仍未完成。", finished_at=timezone.now()
+        )
         return None
-    if job.status == Job.Status.RUNNING and not task.request.is_eager:
-        age = timezone.now() - (job.started_at or timezone.now())
-        wait = max(1, int((stale_after() - age).total_seconds()) + 1)
-        task.apply_async((job_id,), countdown=wait)
+    if not task.request.is_eager:
+        task.apply_async((job_id,), countdown=max(1, int((stale_after() - age).total_seconds()) + 1))
     return None

@@ -1,6 +1,7 @@
 """Job plumbing: claiming once, re-claiming a dead worker's job, progress, retries, enqueue after commit."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import OperationalError
@@ -223,3 +224,42 @@ def test_enqueue_sends_the_task_only_after_commit(django_capture_on_commit_callb
     assert job.batch == "2020-all"
     assert job.result["pong"] is True
     assert job.progress == 100
+
+
+def test_stale_job_out_of_attempts_is_marked_failed_by_its_next_message(settings):
+    settings.JOB_STALE_AFTER_SECONDS = 600
+    job = queued_job(status=Job.Status.RUNNING, started_at=timezone.now() - timedelta(hours=1), attempts=jobs.MAX_ATTEMPTS)
+
+    ping.delay(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert f"已尝试 {jobs.MAX_ATTEMPTS} 次" in job.error
+
+
+def test_running_job_is_left_alone_by_a_duplicate_message(settings):
+    settings.JOB_STALE_AFTER_SECONDS = 600
+    job = queued_job(status=Job.Status.RUNNING, started_at=timezone.now() - timedelta(seconds=30), attempts=jobs.MAX_ATTEMPTS)
+
+    ping.delay(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.result) == (Job.Status.RUNNING, jobs.MAX_ATTEMPTS, {})
+
+
+def test_database_fault_while_claiming_is_retried():
+    job = queued_job()
+    real_claim = jobs.job_claim
+    outcomes = iter([OperationalError("the database system is starting up")])
+
+    def flaky_claim(job_id):
+        for error in outcomes:
+            raise error
+        return real_claim(job_id)
+
+    with mock.patch.object(jobs, "job_claim", side_effect=flaky_claim):
+        ping.delay(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE
+    assert job.attempts == 1
