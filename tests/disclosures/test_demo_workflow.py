@@ -53,3 +53,38 @@ def test_filings_with_check_errors_stay_drafts(three_departments):
     three_departments[0].refresh_from_db()
     assert three_departments[0].status == Filing.Status.DRAFT
     assert any("保留为草稿" in m for m in messages)
+
+
+def test_without_a_third_passing_draft_a_correction_is_returned(three_departments):
+    three_departments[2].delete()
+    advance_demo_workflow(log=lambda message: None)
+    returned = Filing.objects.get(status=Filing.Status.RETURNED)
+    assert returned.version == 2 and returned.supersedes.status == Filing.Status.PUBLISHED
+    assert ReviewComment.objects.filter(filing=returned, target="整体").exists()
+    assert Filing.objects.filter(status=Filing.Status.PUBLISHED).count() == 2
+
+
+def test_projects_without_indicators_get_example_indicators(three_departments):
+    from evaluations.models import Indicator
+
+    Indicator.objects.filter(project__filing=three_departments[0]).delete()
+    advance_demo_workflow(log=lambda message: None)
+    three_departments[0].refresh_from_db()
+    assert three_departments[0].status == Filing.Status.PUBLISHED
+    levels = sorted(Indicator.objects.filter(project__filing=three_departments[0], project__code="XF-01").values_list("level1", flat=True))
+    assert levels == ["effect", "output", "satisfaction"]
+
+
+def test_load_demo_reaches_the_workflow_states(db, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    published = Filing.objects.filter(status=Filing.Status.PUBLISHED)
+    assert published.count() >= 2 and all(f.published_snapshot for f in published)
+    returned = Filing.objects.filter(status=Filing.Status.RETURNED)
+    assert returned.count() >= 1 and ReviewComment.objects.filter(filing__in=returned).exists()
+    assert "已公开" in out.getvalue()
