@@ -3,7 +3,6 @@
 import io
 from decimal import Decimal
 
-import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
