@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from disclosures.access import get_filing_for_user, is_reviewer
+from disclosures.access import get_filing_for_user, is_reviewer, user_department
 from disclosures.services import workflow
 
 
@@ -22,10 +22,25 @@ def _back_to(filing) -> str:
     return "/"
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def filing_submit(request, pk: int):
+    """GET: what will be submitted — the check results and the reviewer's open comments — with the
+    submit button (only when there are no errors). POST: submit."""
     filing = get_filing_for_user(request.user, pk)
+    if request.method == "GET":
+        from disclosures.checks import run_checks
+
+        return render(
+            request,
+            "workflow/submit_confirm.html",
+            {
+                "filing": filing,
+                "report": run_checks(filing=filing),
+                "comments": filing.review_comments.filter(resolved=False).select_related("author"),
+                "may_submit": filing.is_editable and user_department(request.user) == filing.department,
+            },
+        )
     try:
         workflow.filing_submit(filing=filing, user=request.user)
     except workflow.ChecksFailed as refused:

@@ -57,9 +57,32 @@ def test_anonymous_goes_to_login(client, clean_filing):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_get_is_not_allowed(client, accountant, clean_filing):
+def test_get_shows_the_checks_and_the_submit_button(client, accountant, clean_filing):
     client.force_login(accountant)
-    assert client.get(url(clean_filing)).status_code == 405
+    response = client.get(url(clean_filing))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "无错误" in text and "确认提交审核" in text
+    clean_filing.refresh_from_db()
+    assert clean_filing.status == Filing.Status.DRAFT
+
+
+def test_get_shows_the_errors_and_no_button(client, accountant, seed_filing):
+    client.force_login(accountant)
+    text = client.get(url(seed_filing)).content.decode()
+    assert "64.50万元" in text and "64.90万元" in text  # seed 003's project list against 项目支出
+    assert "确认提交审核" not in text
+
+
+def test_get_after_return_shows_the_reviewers_comments(client, accountant, returned_filing):
+    client.force_login(accountant)
+    text = client.get(url(returned_filing)).content.decode()
+    assert "请说明公务接待费下降原因" in text and "确认提交审核" in text
+
+
+def test_get_of_another_department_is_404(client, outsider, clean_filing):
+    client.force_login(outsider)
+    assert client.get(url(clean_filing)).status_code == 404
 
 
 def test_csrf_is_enforced(accountant, clean_filing):
