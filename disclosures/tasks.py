@@ -22,3 +22,11 @@ def generate_filing_documents(job: Job) -> dict:
     from disclosures.services.generation import filing_generate_documents
 
     return filing_generate_documents(filing=job.filing, job=job)
+
+
+@job_task(name="disclosures.import_workbook")
+def import_workbook(job: Job) -> dict:
+    """导入Excel: apply an upload that passed its preview, all rows or none (disclosures.imports.apply)."""
+    from disclosures.imports.apply import import_job_run
+
+    return import_job_run(job=job)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 
 from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
 from disclosures.services.audit import audit_record
 
 from .context import ImportContext
-from .preview import load_staged
+from .preview import StagingError, discard_staged, load_staged
 from .resources import UPLOAD_RESOURCES, SheetResource
 
 
@@ -23,7 +23,7 @@ class ImportFailed(Exception):
     """Applying failed on some rows; nothing was written. `messages` are Chinese, with row numbers."""
 
     def __init__(self, messages: list[str]):
-        super().__init__("；".join(messages))
+        super().__init__("\n".join(messages))
         self.messages = messages
 
 
@@ -55,10 +55,18 @@ def save_instance(*, instance, user, allow_locked: bool = False) -> None:
         lines.filing_item_save(item=instance, user=user, allow_locked=allow_locked)
 
 
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "message_dict"):
-        return [f"{field}：{m}" if field != "__all__" else m for field, ms in error.message_dict.items() for m in ms]
-    return list(error.messages)
+def _messages(error: ValidationError, model) -> list[str]:
+    """Chinese messages, each naming the field by its verbose name (“部门预算经济分类科目”：…)."""
+    if not hasattr(error, "message_dict"):
+        return list(error.messages)
+
+    def label(name: str) -> str:
+        try:
+            return f"“{model._meta.get_field(name).verbose_name}”："
+        except FieldDoesNotExist:
+            return ""
+
+    return [m if field == "__all__" else f"{label(field)}{m}" for field, ms in error.message_dict.items() for m in ms]
 
 
 def apply_rows(*, resource: SheetResource, context: ImportContext, rows: list, user) -> ApplySummary:
@@ -75,7 +83,7 @@ def apply_rows(*, resource: SheetResource, context: ImportContext, rows: list, u
         try:
             save_instance(instance=instance, user=user)
         except ValidationError as error:
-            errors.extend(f"第{number}行：{m}" for m in _messages(error))
+            errors.extend(f"第{number}行{m}" if m.startswith("“") else f"第{number}行：{m}" for m in _messages(error, type(instance)))
             continue
         existing[key] = instance
         if is_new:
@@ -104,3 +112,20 @@ def import_staged(*, filing: Filing, user, token: str) -> ApplySummary:
             comment=str(summary),
         )
     return summary
+
+
+def import_job_run(*, job) -> dict:
+    """The work of an 导入Excel job: apply the rows staged under job.params["token"], then drop them.
+
+    Re-running is harmless: rows are matched by their natural keys, so a second apply updates the same
+    objects to the same values. The staged rows are dropped once the apply has succeeded or been refused;
+    after a transient fault they stay for the retry.
+    """
+    token = job.params.get("token", "")
+    try:
+        summary = import_staged(filing=job.filing, user=job.created_by, token=token)
+    except (ImportFailed, StagingError):
+        discard_staged(token)
+        raise
+    discard_staged(token)
+    return {"created": summary.created, "updated": summary.updated, "summary": str(summary)}

@@ -22,6 +22,7 @@ class ImportContext:
     main_unit_code: str | None = None
     project_codes: set[str] = field(default_factory=set)
     _projects: dict[str, Project] = field(default_factory=dict)
+    _items: dict[int, CatalogItem] = field(default_factory=dict)
 
     @classmethod
     def for_filing(cls, filing: Filing) -> ImportContext:
@@ -75,6 +76,15 @@ class ImportContext:
                 CatalogItem.objects.filter(fiscal_year=self.fiscal_year, kind=kind).values_list("code", "pk")
             )
         return self._catalog[kind].get(code)
+
+    def catalog_item(self, pk: int) -> CatalogItem:
+        """The item with what the line service reads from it (its year and 对照表) joined in, cached."""
+        if pk not in self._items:
+            items = CatalogItem.objects.filter(fiscal_year=self.fiscal_year).select_related(
+                "fiscal_year", "gov_economic", "gov_economic_institution"
+            )
+            self._items.update((item.pk, item) for item in items)
+        return self._items[pk]
 
     def catalog_codes(self, kind: str) -> list[str]:
         self.catalog_pk(kind, "")

@@ -172,7 +172,7 @@ class SheetResource(resources.ModelResource):
             field = instance._meta.get_field(column.attribute)
             if field.is_relation:
                 if isinstance(column.widget, w.CatalogCodeWidget):
-                    setattr(instance, f"{column.attribute}_id", value)
+                    setattr(instance, column.attribute, context.catalog_item(value) if value else None)
                 elif isinstance(column.widget, w.UnitWidget):
                     setattr(instance, column.attribute, context.unit_by_code(value) if value else None)
                 elif isinstance(column.widget, w.ProjectCodeWidget):

@@ -15,16 +15,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from disclosures import access
-from disclosures.imports.apply import ImportFailed, import_staged
-from disclosures.imports.preview import StagingError, discard_staged, preview_upload, stage_preview
+from disclosures.imports.preview import StagingError, load_staged, preview_upload, stage_preview
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
-from disclosures.models import Filing, FundingSource
+from disclosures.models import Filing, FundingSource, Job
 from disclosures.selectors.figures import filing_figures
+from disclosures.services.jobs import job_enqueue
+from disclosures.tasks import import_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_CHOICES = [(kind, resource.sheet_title) for kind, resource in UPLOAD_RESOURCES.items()]
@@ -136,12 +138,20 @@ def _request_too_large(request) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def filing_import(request, pk: int):
-    """Upload → preview with every row's status and errors → apply (only a file without errors)."""
+    """Upload → preview with every row's status and errors → apply (only a file without errors).
+
+    The apply runs as an 导入Excel job from the rows staged at preview time (the file is not read again);
+    `?job=<pk>` shows that job's progress and outcome.
+    """
     filing = access.get_filing_for_user(request.user, pk)
     can_edit = filing.is_editable and access.user_department(request.user) == filing.department
     context = {"filing": filing, "can_edit": can_edit, "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024), "kinds": KIND_CHOICES}
     if request.method == "GET":
         context["form"] = UploadForm(initial={"kind": request.GET.get("kind", "expense")})
+        job = _own_import_job(request, filing)
+        if job is not None:
+            context["job"] = job
+            context["job_errors"] = job_errors(job) if job.status == Job.Status.FAILED else []
         return render(request, "disclosures/entry/import.html", context)
 
     filing = access.get_filing_for_user(request.user, pk, write=True)
@@ -177,18 +187,29 @@ def _preview(*, filing: Filing, kind: str, upload):
 
 
 def _apply(request, filing: Filing):
+    """Queue the apply of a previewed upload as an 导入Excel job; the page then shows its progress."""
     token = request.POST.get("token", "")
     try:
-        summary = import_staged(filing=filing, user=request.user, token=token)
+        load_staged(token=token, filing_id=filing.pk, user_id=request.user.pk)
     except StagingError as error:
         messages.error(request, str(error))
         return redirect("filing_import", pk=filing.pk)
-    except ImportFailed as failure:
-        discard_staged(token)
-        for message in failure.messages[:50]:
-            messages.error(request, message)
-        messages.error(request, "导入失败，没有写入任何数据。")
-        return redirect("filing_import", pk=filing.pk)
-    discard_staged(token)
-    messages.success(request, f"导入成功：{summary}。")
-    return redirect("filing_detail", pk=filing.pk)
+    job = job_enqueue(
+        kind=Job.Kind.IMPORT_WORKBOOK, task=import_workbook, filing=filing, params={"token": token}, user=request.user
+    )
+    return redirect(f"{reverse('filing_import', args=[filing.pk])}?job={job.pk}")
+
+
+def _own_import_job(request, filing: Filing) -> Job | None:
+    job_id = request.GET.get("job", "")
+    if not job_id.isdigit():
+        return None
+    return Job.objects.filter(
+        pk=int(job_id), filing=filing, kind=Job.Kind.IMPORT_WORKBOOK, created_by=request.user
+    ).first()
+
+
+def job_errors(job: Job) -> list[str]:
+    """The row messages of a refused import (ImportFailed joins them with newlines)."""
+    text = job.error.split(": ", 1)[1] if job.error.startswith(("ImportFailed: ", "StagingError: ")) else job.error
+    return [line for line in text.splitlines() if line.strip()]

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from disclosures.models import AuditEntry, ExpenseLine, Filing
+from disclosures.models import AuditEntry, ExpenseLine, Filing, Job
 from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
 
@@ -48,7 +48,18 @@ def test_reviewer_cannot_upload(client, reviewer, filing):
     assert client.post(url(filing), upload(filing, [EXPENSE_OK])).status_code == 403
 
 
-def test_upload_preview_then_apply(client, accountant, filing):
+def apply(client, filing, token, capture):
+    """Confirm the preview: the apply runs as a job once the request's transaction commits."""
+    with capture(execute=True):
+        response = client.post(url(filing), {"token": token})
+    assert response.status_code == 302
+    job = Job.objects.get(kind=Job.Kind.IMPORT_WORKBOOK, filing=filing, params={"token": token})
+    assert response["Location"] == f"{url(filing)}?job={job.pk}"
+    job.refresh_from_db()
+    return job, client.get(response["Location"]).content.decode()
+
+
+def test_upload_preview_then_apply(client, accountant, filing, django_capture_on_commit_callbacks):
     client.force_login(accountant)
     rows = [EXPENSE_OK, {**EXPENSE_OK, "部门预算经济分类科目编码": "30102", "年初预算数（元）": 2500}]
     response = client.post(url(filing), upload(filing, rows))
@@ -58,9 +69,10 @@ def test_upload_preview_then_apply(client, accountant, filing):
     assert not ExpenseLine.objects.exists(), "the preview writes nothing"
 
     token = token_of(response)
-    response = client.post(url(filing), {"token": token})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("filing_detail", args=[filing.pk])
+    job, page = apply(client, filing, token, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.DONE and job.created_by == accountant
+    assert job.result == {"created": 2, "updated": 0, "summary": "“支出”表新增2行，更新0行"}
+    assert "导入成功" in page and "“支出”表新增2行，更新0行" in page
     amounts = sorted(ExpenseLine.objects.filter(filing=filing).values_list("dept_economic_item__code", "budget_amount"))
     assert amounts == [("30101", Decimal("1036.03")), ("30102", Decimal("2500.00"))]
     # The 政府经济分类 is derived by the line service (30101 → 50101 for an administrative unit).
@@ -86,7 +98,7 @@ def test_bad_row_lists_errors_and_writes_nothing(client, accountant, filing):
     assert not ExpenseLine.objects.exists()
 
 
-def test_apply_is_all_or_nothing(client, accountant, filing, expense_line):
+def test_apply_is_all_or_nothing(client, accountant, filing, expense_line, django_capture_on_commit_callbacks):
     """A row that passes the preview but is refused by the service at apply time rolls back every row."""
     client.force_login(accountant)
     rows = [{**EXPENSE_OK, "年初预算数（元）": 9}, {**EXPENSE_OK, "部门预算经济分类科目编码": "30102"}]
@@ -96,10 +108,10 @@ def test_apply_is_all_or_nothing(client, accountant, filing, expense_line):
     from disclosures.models import CatalogItem
 
     CatalogItem.objects.filter(fiscal_year=filing.fiscal_year, kind="dept_economic", code="30102").update(gov_economic=None)
-    response = client.post(url(filing), {"token": token}, follow=True)
-    page = response.content.decode()
+    job, page = apply(client, filing, token, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.FAILED
     assert "导入失败，没有写入任何数据" in page
-    assert "第4行" in page
+    assert "第4行“部门预算经济分类科目”：部门预算经济分类科目“30102 津贴补贴”没有对应的政府预算经济分类科目" in page
     expense_line.refresh_from_db()
     assert expense_line.budget_amount == Decimal("1036.03")
     assert ExpenseLine.objects.count() == 1
