@@ -80,6 +80,21 @@ def test_accountant_entry_path(page, live_server, login, screenshot, demo, tmp_p
     screenshot(page, "entry-import-preview-error")
     assert ExpenseLine.objects.filter(filing=filing).count() == count_before
 
+    # Fix the row, upload again, confirm: both rows are added and the amount is exact.
+    put(4, {"年初预算数（元）": 1000})
+    workbook.save(upload)
+    page.set_input_files("#id_file", str(upload))
+    with page.expect_navigation():
+        page.click("button:has-text('上传并预览')")
+    assert "检查通过" in page.inner_text("main")
+    with page.expect_navigation():
+        page.click("button:has-text('确认导入')")
+    assert "导入成功" in page.inner_text("main"), page.inner_text("main")
+    screenshot(page, "entry-import-done")
+    assert ExpenseLine.objects.filter(filing=filing).count() == count_before + 2
+    added = ExpenseLine.objects.get(filing=filing, function_item__code="2010308", dept_economic_item__code="30201")
+    assert added.budget_amount == Decimal("1036.03")
+
     # Another department's filing by URL: 404, in the workspace and in the admin.
     response = page.goto(live_server.url + reverse("filing_detail", args=[other.pk]))
     assert response.status == 404
