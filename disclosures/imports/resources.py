@@ -95,7 +95,7 @@ def unit_column() -> Column:
 def catalog_column(attribute: str, header: str, kind: str, lengths: tuple[int, ...], comment: str, example: str, *, required=True) -> Column:
     return Column(
         attribute, header, w.CatalogCodeWidget(kind, lengths=lengths, required=required),
-        comment=comment, example=example, number_format="@", width=14,
+        comment=comment, example=example, number_format="@", width=16,
     )
 
 

@@ -203,6 +203,7 @@ def write_sheet(
             comment.width, comment.height = 320, 120
             cell.comment = comment
         worksheet.column_dimensions[get_column_letter(index)].width = column.width
+    worksheet.row_dimensions[1].height = 36  # room for a header wrapped on two lines
     worksheet.freeze_panes = "A2"
     data = list(rows)
     if examples and not data:
