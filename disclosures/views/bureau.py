@@ -69,8 +69,7 @@ def bureau_dashboard(request):
             "years": years,
             "rows": rows,
             "kinds": Filing.Kind.choices,
-            "counts": counts,
-            "statuses": Filing.Status.choices,
+            "counts": [(label, counts.get(value, 0)) for value, label in Filing.Status.choices] + [("未创建", counts.get("missing", 0))],
             "can_publish": can_publish(request.user),
         },
     )

@@ -65,3 +65,9 @@ def test_department_user_is_forbidden(client, accountant):
 def test_anonymous_goes_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_status_counts(client, reviewer, approved_filing, other_department):
+    client.force_login(reviewer)
+    counts = dict(client.get(URL, {"year": 2019}).context["counts"])
+    assert counts["已审核"] == 1 and counts["草稿"] == 0 and counts["未创建"] == 3  # 2 kinds × 2 departments − 1
