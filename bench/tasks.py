@@ -1,0 +1,14 @@
+"""Celery tasks of the benchmark (loaded by its workers with `celery -I bench.tasks`), on the app's job
+plumbing: the worker claims the Job row, runs the same work as the pool, and records the result."""
+
+from disclosures.models import Job
+from disclosures.services.jobs import job_task
+
+from . import work
+
+QUEUE = "bench"
+
+
+@job_task(name="bench.generate_filing", queue=QUEUE)
+def generate_filing(job: Job) -> dict:
+    return work.generate_filing(job.filing_id, job=job)
