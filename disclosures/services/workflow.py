@@ -173,16 +173,12 @@ def filing_publish(*, filing: Filing, user) -> Filing:
 
 
 def enqueue_generation(*, filing: Filing, user=None):
-    """Queue the document generation (helper D's task) after commit; returns the Job or None when the
-    generation task is not installed."""
+    """Queue the document generation (helper D's job) after commit; None when generation is not installed."""
     try:
-        from disclosures.services.jobs import job_enqueue
-        from disclosures.tasks import generate_filing_documents
+        from disclosures.services.generation import filing_enqueue_generation
     except ImportError:
         return None
-    from disclosures.models import Job
-
-    return job_enqueue(kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, user=user)
+    return filing_enqueue_generation(filing=filing, user=user)
 
 
 # Related rows copied into a correction, in dependency order (projects before the lines that point at them).

@@ -155,11 +155,11 @@ def public_table_xlsx(request, pk: int, number: int):
 
 
 def _sheet_for_table(workbook, table: dict, number: int, count: int):
-    """The worksheet of the table: by title when the sheet names carry it, else by position among the
-    last `count` sheets (a cover or contents sheet may come first)."""
-    title = str(table.get("title", "")) if isinstance(table, dict) else ""
+    """The worksheet of the table: the sheet named after it ("表7 …", cut to Excel's 31 characters),
+    else the one at its position among the last `count` sheets (a cover sheet may come first)."""
+    name = str(table.get("numbered_title") or "")
     for sheet in workbook.worksheets:
-        if title and (sheet.title in title or title.startswith(sheet.title.rstrip("…"))):
+        if name and (sheet.title == name[:31] or name.startswith(sheet.title.rstrip("…"))):
             return sheet
     sheets = workbook.worksheets[-count:] if len(workbook.worksheets) >= count else workbook.worksheets
     return sheets[number - 1] if number - 1 < len(sheets) else None
