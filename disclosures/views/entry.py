@@ -16,6 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from disclosures import access
@@ -127,17 +129,31 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _request_too_large(request) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > settings.MAX_UPLOAD_BYTES + 64 * 1024
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stop reading an upload as soon as it passes settings.MAX_UPLOAD_BYTES, before it fills the disk."""
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > settings.MAX_UPLOAD_BYTES:
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def filing_import(request, pk: int):
+    """The size limit must be installed before the body is read, hence csrf_exempt outside and
+    csrf_protect inside (Django's documented pattern for changing upload handlers in a view)."""
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    return _filing_import(request, pk)
+
+
+@csrf_protect
+def _filing_import(request, pk: int):
     """Upload → preview with every row's status and errors → apply (only a file without errors).
 
     The apply runs as an 导入Excel job from the rows staged at preview time (the file is not read again);
@@ -157,7 +173,7 @@ def filing_import(request, pk: int):
     filing = access.get_filing_for_user(request.user, pk, write=True)
     if "token" in request.POST:
         return _apply(request, filing)
-    if _request_too_large(request):
+    if getattr(request, "upload_too_large", False):
         context["form"] = UploadForm()
         context["form_error"] = f"文件太大：不能超过 {context['max_mb']} MB。"
         return render(request, "disclosures/entry/import.html", context, status=413)
