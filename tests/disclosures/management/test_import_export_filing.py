@@ -88,3 +88,16 @@ def test_import_with_an_error_writes_nothing(seed_003, tmp_path):
 def test_export_unknown_filing(db):
     with pytest.raises(CommandError, match="没有找到"):
         call_command("export_filing", "--department", "没有的局", "--year", "2019", "--kind", "final", "-o", "/tmp/x.xlsx")
+
+
+def test_arguments_override_the_info_sheet_and_locked_filings_are_refused(seed_003, tmp_path):
+    path = tmp_path / "filing.xlsx"
+    call_command("export_filing", "--department", "513223-XF", "--year", "2019", "--kind", "final", "-o", str(path))
+    call_command("import_filing", str(path), "--department", "茂县信访局", "--year", "2019", "--kind", "budget")
+    budget = Filing.objects.get(department=seed_003.department, kind="budget")
+    assert budget.expense_lines.count() == seed_003.expense_lines.count()
+    assert Unit.objects.filter(department=seed_003.department).count() == 2  # matched by code, not added again
+
+    Filing.objects.filter(pk=budget.pk).update(status=Filing.Status.SUBMITTED)
+    with pytest.raises(CommandError, match="导入失败"):
+        call_command("import_filing", str(path), "--kind", "budget")
