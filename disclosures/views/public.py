@@ -23,10 +23,16 @@ from disclosures.money import format_wan
 PAGE_CACHE_SECONDS = 24 * 3600
 
 
+RECENT_COUNT = 10
+
+
 @require_GET
 def public_home(request):
-    years = public_years()
-    return render(request, "public/home.html", {"years": years})
+    """Years with published disclosures, the latest publications, and a search by department name."""
+    query = request.GET.get("q", "").strip()[:50]
+    rows = public_filing_list(query=query) if query else public_filing_list()
+    recent = rows if query else sorted(rows, key=lambda r: r.published_at, reverse=True)[:RECENT_COUNT]
+    return render(request, "public/home.html", {"years": public_years(), "recent": recent, "query": query})
 
 
 @require_GET

@@ -45,3 +45,20 @@ def test_unpublished_filings_are_invisible(client, request, fixture):
 
 def test_post_is_not_allowed(client, published_filing):
     assert client.post(reverse("api_filings")).status_code == 405
+
+
+def test_a_published_correction_is_flagged_and_linked(client, published_filing, accountant, reviewer):
+    from disclosures.services import workflow
+
+    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="更正说明")
+    workflow.filing_submit(filing=correction, user=accountant)
+    workflow.filing_approve(filing=correction, user=reviewer)
+    workflow.filing_publish(filing=correction, user=reviewer)
+
+    listed = client.get(reverse("api_filings"), {"year": 2019}).json()["filings"]
+    assert [(f["id"], f["version"], f["corrected"]) for f in listed] == [(correction.pk, 2, True)]
+    old = client.get(reverse("api_filing", args=[published_filing.pk])).json()
+    assert old["superseded_by"] == correction.pk and old["correction"] is None
+    new = client.get(reverse("api_filing", args=[correction.pk])).json()
+    assert new["correction"]["original_pk"] == published_filing.pk and new["correction"]["note"] == "更正说明"
+    assert new["correction"]["changes"] == []  # nothing changed in the figures

@@ -25,3 +25,11 @@ def test_unpublished_filings_do_not_count(client, request, fixture):
     response = client.get("/")
     assert response.context["years"] == []
     assert "目前还没有公开" in response.content.decode()
+
+
+def test_home_lists_recent_publications_and_searches(client, published_filing):
+    text = client.get("/").content.decode()
+    assert "最近公开" in text and reverse("public_filing", args=[published_filing.pk]) in text
+    found = client.get("/", {"q": "信访"}).content.decode()
+    assert "茂县信访局2019年部门决算" in found
+    assert "没有名称包含“教育”的部门" in client.get("/", {"q": "教育"}).content.decode()
