@@ -169,7 +169,20 @@ def filing_review(*, user, pk: int) -> dict:
         ),
         "comments": list(ReviewComment.objects.filter(filing=filing).select_related("author")),
         "audit": list(AuditEntry.objects.filter(filing=filing).select_related("actor")),
+        "correction_changes": correction_preview(filing=filing),
         "versions": list(
             Filing.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("version")
         ),
     }
+
+
+def correction_preview(*, filing: Filing) -> list[dict] | None:
+    """For a correction not yet published: the key figures that differ from the published original."""
+    if filing.supersedes_id is None or filing.status == Filing.Status.PUBLISHED or not filing.supersedes.published_snapshot:
+        return None
+    from disclosures.selectors.figures import filing_figures
+    from disclosures.services.snapshot import chart_data, correction_summary, key_figures
+
+    figures = filing_figures(filing=filing)
+    current = {"key_figures": key_figures(figures), "charts": chart_data(figures)}
+    return correction_summary(original=filing.supersedes, snapshot=current, note=filing.correction_note)["changes"]

@@ -50,3 +50,18 @@ def test_anonymous_goes_to_login(client, submitted_filing):
 def test_unknown_filing_is_404(client, reviewer):
     client.force_login(reviewer)
     assert client.get(reverse("bureau_filing", args=[999999])).status_code == 404
+
+
+def test_a_correction_shows_what_it_changes_before_publication(client, reviewer, accountant, published_filing):
+    from disclosures.models import ExpenseLine
+    from disclosures.services import workflow
+
+    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="公务接待费应为1.35万元")
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(actual_amount=13500, budget_amount=13500)
+    client.force_login(reviewer)
+    response = client.get(url(correction))
+    changes = {c["key"]: (c["before_wan"], c["after_wan"]) for c in response.context["correction_changes"]}
+    assert changes["three:公务接待费"] == ("1.85", "1.35")
+    assert changes["expense"] == ("382.31", "381.81")  # 本年支出合计
+    assert "total" not in changes  # 收支总计 follows the income, which was not lowered (the checks will say so)
+    assert "与已公开的第1版相比" in response.content.decode()
