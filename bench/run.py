@@ -367,7 +367,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small run: 5 and 12 departments, short load, 5,000-row import")
     parser.add_argument("--sizes", default="", help="comma-separated county sizes (default 30,100,300)")
-    parser.add_argument("--import-rows", default="", help="comma-separated import sizes (default 10000,50000)")
+    parser.add_argument("--import-rows", default="", help="comma-separated import sizes (default 5000,50000)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF samples")
     parser.add_argument("--threads", type=int, default=4, help="load-test client threads (2 per server worker)")
     parser.add_argument("--max-requests", type=int, default=0)
@@ -386,7 +386,7 @@ def main() -> None:
         return
 
     sizes = [int(x) for x in (args.sizes or ("5,12" if args.quick else "30,100,300")).split(",")]
-    import_rows = [int(x) for x in (args.import_rows or ("2000,5000" if args.quick else "10000,50000")).split(",")]
+    import_rows = [int(x) for x in (args.import_rows or ("2000,5000" if args.quick else "5000,50000")).split(",")]
     args.max_requests = args.max_requests or (400 if args.quick else 3000)
     args.max_seconds = args.max_seconds or (6 if args.quick else 20)
     celery = bool(os.environ.get("CELERY_BROKER_URL"))

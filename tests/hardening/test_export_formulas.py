@@ -1,0 +1,94 @@
+"""No exported cell can become a formula: names such as "=1+1", "@SUM(A1)", "+1" or "-1+2" that people
+type into the system are written as text in every xlsx the app produces — the disclosure tables,
+the whole-filing export/import workbook, the upload template and the evaluation forms."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from disclosures.imports.resources import UPLOAD_RESOURCES
+from disclosures.imports.template import filing_workbook, sheet_template
+from disclosures.models import CatalogItem, ExpenseKind, ExpenseLine, Project, Unit
+from disclosures.services import lines
+from disclosures.tables import compute_tables
+from disclosures.tables.xlsx import render_workbook
+from tests.disclosures.entry_fixtures import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+
+DANGEROUS = ["=1+1", "@SUM(A1)", "+1+1", "-1+2", "=HYPERLINK(\"http://x\")"]
+
+
+def cells(data: bytes):
+    workbook = load_workbook(io.BytesIO(data))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            yield from row
+
+
+def assert_no_formula(data: bytes, expected_texts: list[str]) -> None:
+    found = []
+    for cell in cells(data):
+        assert cell.data_type != "f", f"{cell.parent.title}!{cell.coordinate} is a formula: {cell.value!r}"
+        if isinstance(cell.value, str):
+            found.append(cell.value)
+    for text in expected_texts:
+        assert any(text in value for value in found), f"{text!r} was not written as text"
+
+
+def workbook_bytes(workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def dangerous_filing(filing, catalog_2020):
+    """A filing whose department, unit, catalog item, project and note carry formula-like text."""
+    department = filing.department
+    department.name = DANGEROUS[0]
+    department.save()
+    unit = Unit.objects.create(department=department, code="901009", name=DANGEROUS[1])
+    item = CatalogItem.objects.get(fiscal_year=catalog_2020, kind="function", code="2010301")
+    item.name = DANGEROUS[2]
+    item.save()
+    project = lines.project_save(project=Project(filing=filing, unit=unit, code="-1+2", name=DANGEROUS[4], budget_amount=Decimal("10.00")))
+    lines.expense_line_save(line=ExpenseLine(
+        filing=filing, unit=unit, function_item=item, expense_kind=ExpenseKind.PROJECT, project=project,
+        budget_amount=Decimal("10.00"), note=DANGEROUS[3],
+    ))
+    lines.expense_line_save(line=ExpenseLine(
+        filing=filing, unit=unit, function_item=item,
+        dept_economic_item=CatalogItem.objects.get(fiscal_year=catalog_2020, kind="dept_economic", code="30101"),
+        expense_kind=ExpenseKind.PERSONNEL, budget_amount=Decimal("1036.03"),
+    ))
+    filing.refresh_from_db()
+    return filing
+
+
+def test_disclosure_tables_workbook(dangerous_filing):
+    data = render_workbook(compute_tables(filing=dangerous_filing))
+    assert_no_formula(data, ["=1+1", "+1+1"])
+
+
+def test_whole_filing_export_workbook(dangerous_filing):
+    data = workbook_bytes(filing_workbook(filing=dangerous_filing))
+    assert_no_formula(data, DANGEROUS)
+
+
+def test_upload_template_lists_units_as_text(dangerous_filing):
+    for kind, resource in UPLOAD_RESOURCES.items():
+        data = workbook_bytes(sheet_template(filing=dangerous_filing, resource=resource()))
+        assert_no_formula(data, ["@SUM(A1)"] if kind != "project" else [])
+
+
+def test_evaluation_forms_workbook():
+    from evaluations.documents.grid import Grid, text
+    from evaluations.documents.xlsx import grid_workbook
+
+    grid = Grid(title=DANGEROUS[0], subtitle=DANGEROUS[1], columns=[20.0], rows=[[text(value)] for value in DANGEROUS])
+    assert_no_formula(grid_workbook([grid]), DANGEROUS)
