@@ -18,7 +18,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import access
+from import_export.admin import ExportMixin
+from import_export.formats import base_formats
+
 from .imports.apply import save_instance
+from .imports.resources import ExpenseLineResource, IncomeLineResource, ProjectResource
 from .services.audit import audit_changes, field_values
 from .models import (
     AssetHolding,
@@ -414,8 +418,13 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
             formset.save_m2m()
 
 
-class StandaloneLineAdmin(FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixin, admin.ModelAdmin):
-    """A line found by search and changed on its own; new lines are added on the filing's page."""
+class StandaloneLineAdmin(FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixin, ExportMixin, admin.ModelAdmin):
+    """A line found by search and changed on its own; new lines are added on the filing's page.
+
+    The export (django-import-export) writes the upload template's columns, from the scoped queryset.
+    """
+
+    formats = [base_formats.XLSX, base_formats.CSV]
 
     list_select_related = ("filing__department", "filing__fiscal_year")
     readonly_fields = ("filing",)
@@ -426,6 +435,7 @@ class StandaloneLineAdmin(FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixi
 
 @admin.register(ExpenseLine)
 class ExpenseLineAdmin(StandaloneLineAdmin):
+    resource_classes = [ExpenseLineResource]
     list_display = ("filing", "unit", "function_item", "dept_economic_item", "expense_kind", "funding_source", "budget_amount", "actual_amount")
     list_filter = ("filing__fiscal_year", "expense_kind", "funding_source")
     search_fields = ("function_item__code", "function_item__name", "dept_economic_item__code", "dept_economic_item__name", "note")
@@ -435,6 +445,7 @@ class ExpenseLineAdmin(StandaloneLineAdmin):
 
 @admin.register(IncomeLine)
 class IncomeLineAdmin(StandaloneLineAdmin):
+    resource_classes = [IncomeLineResource]
     list_display = ("filing", "unit", "category", "source", "budget_amount", "actual_amount")
     list_filter = ("filing__fiscal_year", "category", "source")
     search_fields = ("filing__department__name",)
@@ -442,6 +453,7 @@ class IncomeLineAdmin(StandaloneLineAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(StandaloneLineAdmin):
+    resource_classes = [ProjectResource]
     list_display = ("code", "name", "filing", "budget_amount", "actual_amount")
     list_filter = ("filing__fiscal_year",)
     search_fields = ("code", "name")

@@ -209,6 +209,7 @@ class UnitResource(SheetResource):
 
     class Meta:
         model = Unit
+        name = "单位"
         fields = ("code", "name", "is_main", "nature", "grade", "funding_form", "staff_quota", "staff_actual")
 
     def queryset_for(self, filing):
@@ -254,6 +255,7 @@ class ExpenseLineResource(SheetResource):
 
     class Meta:
         model = ExpenseLine
+        name = "支出明细"
         fields = (
             "unit", "function_item", "function_name", "dept_economic_item", "dept_economic_name", "expense_kind",
             "project", "funding_source", "budget_amount", "adjusted_amount", "actual_amount", "note",
@@ -289,6 +291,7 @@ class IncomeLineResource(SheetResource):
 
     class Meta:
         model = IncomeLine
+        name = "收入明细"
         fields = ("unit", "category", "source", "budget_amount", "adjusted_amount", "actual_amount")
 
 
@@ -324,6 +327,7 @@ class ProjectResource(SheetResource):
 
     class Meta:
         model = Project
+        name = "项目"
         fields = (
             "code", "name", "unit", "purpose", "budget_amount", "adjusted_amount", "actual_amount", "fiscal_amount",
             "plan_march", "plan_june", "plan_october", "plan_december", "goal_1", "goal_2", "result_summary", "order",
@@ -353,6 +357,7 @@ class ThreePublicStatsResource(SheetResource):
 
     class Meta:
         model = ThreePublicStats
+        name = "三公数量"
         fields = (
             "overseas_groups", "overseas_people", "reception_batches", "reception_people",
             "foreign_reception_batches", "foreign_reception_people", "vehicles_purchased", "vehicles_owned",
@@ -372,6 +377,7 @@ class ProcurementResource(SheetResource):
 
     class Meta:
         model = Procurement
+        name = "政府采购"
         fields = ("category", "budget_amount", "actual_amount", "sme_amount", "micro_amount")
 
     def row_errors(self, values, context):
@@ -391,6 +397,7 @@ class AssetHoldingResource(SheetResource):
 
     class Meta:
         model = AssetHolding
+        name = "资产"
         fields = ("kind_", "quantity", "value")
 
 
@@ -404,6 +411,7 @@ class PriorYearFigureResource(SheetResource):
 
     class Meta:
         model = PriorYearFigure
+        name = "上年数"
         fields = ("key", "amount_")
 
 
