@@ -134,12 +134,13 @@ class FilingScopedMixin(HiddenIs404Mixin):
 
 
 class CatalogFieldsMixin:
-    """Code fields by autocomplete, limited to the filing's year; units and projects limited to the filing."""
+    """Code fields by autocomplete, limited to the filing's year; units and projects limited to the filing.
+
+    Django hands the parent filing to get_formset/get_form but not to formfield_for_foreignkey, which
+    builds the fields; the filing is kept on the request in between (Django's documented workaround).
+    """
 
     catalog_fields = ("function_item", "dept_economic_item")
-
-    def filing_for_form(self, request, obj) -> Filing | None:
-        raise NotImplementedError
 
     def get_formset(self, request, obj=None, **kwargs):
         request._gongkai_filing = obj
