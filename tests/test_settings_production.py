@@ -12,7 +12,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    # The browser tests allow Django's async-unsafe calls in this process; a deployment must not.
+    dropped = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {key: value for key, value in os.environ.items() if key not in dropped}
     environment.update({"DJANGO_SETTINGS_MODULE": "config.production", "ALLOWED_HOSTS": "gongkai.example.gov.cn", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120

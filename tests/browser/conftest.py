@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright (sync API) against pytest-django's live_server.
 
 Mark tests with `@pytest.mark.browser`. Fixtures:
-- `browser`: one Chromium for the session (Playwright cannot download its own here: /usr/bin/chromium).
+- `browser`: one Chromium per module (Playwright cannot download its own here: /usr/bin/chromium).
 - `page`: a fresh Chinese-locale page (own cookies) per test.
 - `login(page, username, password)`: logs in through the real login form.
 - `login_as(page, user)`: logs in by session cookie, for tests that are not about logging in.
@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
-
-# Playwright's sync API runs an asyncio loop in this thread; Django would refuse ORM calls from the test.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,18 +35,32 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, and Django refuses ORM calls
+    (the test's own, and pytest-django's database set-up) while one runs, unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set: it is set for as long as the loop lives, and removed after.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed")
     if not shutil.which(CHROMIUM):
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if saved is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
 @pytest.fixture
