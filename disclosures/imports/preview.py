@@ -191,6 +191,7 @@ def staging_dir() -> Path:
 
 def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filename: str) -> str:
     """Store the clean rows of an error-free preview; returns the token the apply step needs."""
+    _drop_expired()
     token = secrets.token_urlsafe(18)
     payload = {
         "filing": filing_id,
@@ -202,6 +203,17 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
     }
     (staging_dir() / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False, default=str), encoding="utf-8")
     return token
+
+
+def _drop_expired() -> None:
+    """Previews that were never applied: their files go once they can no longer be applied."""
+    limit = time.time() - STAGING_MAX_AGE
+    for path in staging_dir().glob("*.json"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def load_staged(*, token: str, filing_id: int, user_id: int) -> dict:
