@@ -21,8 +21,11 @@ from disclosures.models import AuditEntry, Department, FiscalYear, Filing, Job, 
 PUBLICATION_DEADLINE_DAYS = 20
 #: From this many days after approval the dashboard shows the deadline as due soon (amber).
 DUE_SOON_AFTER_DAYS = 15
-#: Check results of filings still being edited are reused for this long (approved data never changes).
-LIVE_CHECKS_CACHE_SECONDS = 60
+#: Check results of filings the department can still edit are reused for this long; submitted,
+#: approved and published filings are locked, so their results are kept until the status changes.
+LIVE_CHECKS_CACHE_SECONDS = 120
+#: The checks (helper E) whose warnings are reasons the department still has to write (变动原因).
+REASON_CHECKS = frozenset({"text_reasons", "three_public_increase_reason", "execution_reason"})
 
 
 @dataclass
@@ -71,21 +74,21 @@ def bureau_years(*, user) -> list[int]:
 
 
 def check_summary(*, filing: Filing) -> CheckSummary:
-    """Errors, warnings and missing reasons of a filing. Frozen filings (approved, published) are
-    cached for good under their approval time; editable ones for a minute."""
-    frozen = filing.status in (Filing.Status.APPROVED, Filing.Status.PUBLISHED)
-    stamp = filing.approved_at.timestamp() if frozen and filing.approved_at else filing.updated_at.timestamp()
+    """Errors, warnings and missing reasons of a filing, cached: locked filings (submitted, approved,
+    published) under their status and its timestamp, editable ones for a short while."""
+    locked = not filing.is_editable
+    moment = filing.approved_at if filing.status != Filing.Status.SUBMITTED else filing.submitted_at
+    stamp = (moment or filing.updated_at).timestamp() if locked else filing.updated_at.timestamp()
     key = f"bureau-checks:{filing.pk}:{filing.status}:{stamp}"
     cached = cache.get(key)
     if cached is not None:
         return CheckSummary(*cached)
     from disclosures.checks import run_checks
-    from disclosures.narrative import draft_sections
 
     report = run_checks(filing=filing)
-    missing = sum(len(section.missing_reasons) for section in draft_sections(filing=filing))
+    missing = sum(1 for finding in report.warnings if finding.check in REASON_CHECKS)
     summary = CheckSummary(errors=len(report.errors), warnings=len(report.warnings), missing_reasons=missing)
-    cache.set(key, (summary.errors, summary.warnings, summary.missing_reasons), None if frozen else LIVE_CHECKS_CACHE_SECONDS)
+    cache.set(key, (summary.errors, summary.warnings, summary.missing_reasons), None if locked else LIVE_CHECKS_CACHE_SECONDS)
     return summary
 
 

@@ -24,6 +24,8 @@ def test_reviewer_sees_every_department(client, reviewer, submitted_filing, othe
     row = next(r for r in response.context["rows"] if r.department == submitted_filing.department)
     progress = row.filings[Filing.Kind.FINAL]
     assert progress.filing == submitted_filing and progress.checks.errors == 0
+    # seed 003 gives no reason for the changes of 财政拨款收支总计, 一般公共预算支出 and 机关运行经费
+    assert progress.checks.missing_reasons == 3 and "缺少3处变动原因" in text
     assert row.filings[Filing.Kind.BUDGET] is None
 
 

@@ -71,3 +71,13 @@ def test_corrected_filing_says_so(client, published_filing, accountant, reviewer
 
     old = client.get(url(published_filing)).content.decode()  # the old version stays readable
     assert "本版本已于" in old and reverse("public_filing", args=[correction.pk]) in old
+
+
+def test_rendered_body_is_cached_per_snapshot(client, published_filing):
+    from disclosures.selectors.public import public_filing_get
+    from disclosures.views.public import _body_cache_key
+
+    key = _body_cache_key(public_filing_get(pk=published_filing.pk))
+    assert cache.get(key) is None
+    client.get(url(published_filing))
+    assert "382.31" in cache.get(key)
