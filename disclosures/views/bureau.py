@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from disclosures.access import can_publish, is_reviewer
 from disclosures.models import Filing
-from disclosures.selectors.bureau import bureau_overview, bureau_years, filing_review
+from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review
 from disclosures.services import workflow
 
 ACTIONS = {
@@ -115,7 +115,8 @@ def bureau_filing_action(request, pk: int, action: str):
             request,
             "bureau/confirm.html",
             {"filings": [filing], "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "comments": comments, "post_url": reverse("bureau_filing_action", args=[pk, action])},
+             "comments": comments, "post_url": reverse("bureau_filing_action", args=[pk, action]),
+             "summaries": _summaries([filing]) if action != "return" else {}},
         )
     try:
         if action == "approve":
@@ -132,9 +133,22 @@ def bureau_filing_action(request, pk: int, action: str):
 
 
 def _comments_from_post(data) -> list[tuple[str, str]]:
+    """(target, text) pairs; a detail (e.g. "支出明细#12" or a cell) is appended to the chosen table."""
     targets = data.getlist("target")
+    details = data.getlist("detail") or [""] * len(targets)
     texts = data.getlist("text")
-    return [(t, x) for t, x in zip(targets, texts, strict=False) if x.strip()]
+    comments = []
+    for target, detail, text in zip(targets, details + [""] * (len(targets) - len(details)), texts, strict=False):
+        if text.strip():
+            target = " · ".join(part for part in (target.strip(), detail.strip()) if part)
+            comments.append((target[:100], text.strip()))
+    return comments
+
+
+def _summaries(filings) -> dict:
+    """Check counts per filing for the confirmation page: a reviewer should see open reasons before
+    publishing, since the text would show them as 待填写."""
+    return {f.pk: check_summary(filing=f) for f in filings}
 
 
 @require_POST
@@ -155,7 +169,8 @@ def bureau_bulk(request):
             request,
             "bureau/confirm.html",
             {"filings": filings, "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "post_url": reverse("bureau_bulk"), "bulk": True, "year": request.POST.get("year", "")},
+             "post_url": reverse("bureau_bulk"), "bulk": True, "year": request.POST.get("year", ""),
+             "summaries": _summaries(filings)},
         )
     done, failed = [], []
     service = workflow.filing_approve if action == "approve" else workflow.filing_publish

@@ -86,3 +86,17 @@ def test_csrf_is_enforced(reviewer, submitted_filing):
     assert client.post(url(submitted_filing, "approve"), {"confirm": "yes"}).status_code == 403
     submitted_filing.refresh_from_db()
     assert submitted_filing.status == S.SUBMITTED
+
+
+def test_comment_pinned_to_a_line(client, reviewer, submitted_filing):
+    client.force_login(reviewer)
+    data = {"target": ["表5 一般公共预算财政拨款支出决算表"], "detail": ["2010308 信访事务"], "text": ["完成预算比例有误"], "confirm": "yes"}
+    client.post(url(submitted_filing, "return"), data)
+    comment = ReviewComment.objects.get(filing=submitted_filing)
+    assert comment.target == "表5 一般公共预算财政拨款支出决算表 · 2010308 信访事务"
+
+
+def test_publish_confirmation_warns_about_missing_reasons(client, reviewer, approved_filing):
+    client.force_login(reviewer)
+    text = client.post(url(approved_filing, "publish")).content.decode()
+    assert "说明中还有3处变动原因未填写" in text and "确认公开" in text
