@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from kombu import pools as kombu_pools
 from django.db import connection
 
 from config.celery import app
@@ -69,10 +70,10 @@ def drop_cached_broker_connections() -> None:
 
     Celery builds its connection pool on first use, even for eager calls (apply_async asks a producer
     for its transport), and keeps it; earlier tests in the run may have built it for another broker.
-    Celery drops the same two caches itself after a fork (Celery._after_fork).
+    kombu keeps the pools in a registry of its own, which kombu.pools.reset() closes and empties;
+    Celery's references to them are dropped as Celery does itself after a fork (Celery._after_fork).
     """
-    if app._pool is not None:
-        app._pool.force_close_all()
+    kombu_pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
