@@ -1,0 +1,318 @@
+"""Permission matrix: every URL pattern of the project and every admin changelist/change page, for four
+users — an accountant of the object's own department (maoxian), an accountant of another department
+(wangcheng), a reviewer (shenhe) and an anonymous visitor — on the demo data.
+
+The URL patterns are walked from the URLconf; a route without an entry in ROUTES fails the test, so a
+new page cannot be added without deciding who may see it. Expected outcomes:
+- own accountant: 200 for the department's own objects (405 where the route takes POST only);
+- other department's accountant: 404 (or 403), never the object;
+- reviewer: 200 (405 on POST-only routes), except the department's own editing pages of targets
+  (OWNED_WRITE: a reviewer reads the data but does not edit a department's targets → 403);
+- anonymous: redirect to the login page, except the public site and the JSON API (200);
+and every POST without a CSRF token is rejected with 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from disclosures.models import Filing, FilingDocument, Job, Project
+from disclosures.services.snapshot import build_snapshot
+from disclosures.tables import compute_tables
+from disclosures.tables.xlsx import render_workbook
+from evaluations import services as evaluation_services
+from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC, OWNED, OWNED_WRITE, REVIEWER, LOGGED_IN, AUTH = "public", "owned", "owned_write", "reviewer", "logged_in", "auth"
+USERS = ("own", "other", "reviewer", "anonymous")
+
+
+@dataclass
+class Side:
+    """The objects of one department that the routes point at."""
+
+    filing: Filing
+    project: Project
+    evaluation: SelfEvaluation
+    indicator: Indicator
+    result: IndicatorResult
+    target: DepartmentTarget
+    job: Job
+
+
+def _side(department, filing, user) -> Side:
+    project = filing.projects.order_by("order", "pk").first() or Project.objects.create(
+        filing=filing, code="PM-1", name="矩阵项目"
+    )
+    indicator = project.indicators.first() or Indicator.objects.create(
+        project=project, level1="output", level2="quantity", name="数量", comparator="ge", target_value=1
+    )
+    evaluation = SelfEvaluation.objects.filter(project=project).first() or evaluation_services.evaluation_start(owner=project, user=user)
+    result = evaluation.results.first() or IndicatorResult.objects.create(evaluation=evaluation, indicator=indicator)
+    target = DepartmentTarget.objects.filter(department=department).first() or DepartmentTarget.objects.create(
+        department=department, fiscal_year=filing.fiscal_year
+    )
+    job = Job.objects.create(kind=Job.Kind.PING, filing=filing)
+    FilingDocument.objects.create(filing=filing, format="xlsx", file=ContentFile(b"PK\x03\x04", name="m.xlsx"), size=4)
+    return Side(filing, project, evaluation, indicator, result, target, job)
+
+
+@pytest.fixture
+def world(demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    own = _side(demo.maoxian.department, demo.maoxian.filing, demo.users["maoxian"])
+    other = _side(demo.wangcheng.department, demo.wangcheng.filing, demo.users["wangcheng"])
+    published = demo.ziyang.filing
+    now = timezone.now()
+    Filing.objects.filter(pk=published.pk).update(
+        status=Filing.Status.PUBLISHED, approved_at=now, published_at=now,
+        published_snapshot=build_snapshot(filing=published, published_at=now),
+    )
+    FilingDocument.objects.create(
+        filing=published, format="xlsx", file=ContentFile(render_workbook(compute_tables(filing=published)), name="p.xlsx"), size=1
+    )
+    return {"demo": demo, "own": own, "other": other, "published": published}
+
+
+# url name → (category, kwargs(side, world)). Owned routes point at `side`'s objects.
+ROUTES = {
+    "home": (PUBLIC, lambda s, w: {}),
+    "public_home": (PUBLIC, lambda s, w: {}),
+    "public_year": (PUBLIC, lambda s, w: {"year": w["published"].fiscal_year.year}),
+    "public_filing": (PUBLIC, lambda s, w: {"pk": w["published"].pk}),
+    "public_document": (PUBLIC, lambda s, w: {"pk": w["published"].pk, "format": "xlsx"}),
+    "public_table_xlsx": (PUBLIC, lambda s, w: {"pk": w["published"].pk, "number": 1}),
+    "api_years": (PUBLIC, lambda s, w: {}),
+    "api_filings": (PUBLIC, lambda s, w: {}),
+    "api_filing": (PUBLIC, lambda s, w: {"pk": w["published"].pk}),
+    "workspace": (LOGGED_IN, lambda s, w: {}),
+    "filing_detail": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "filing_import": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "import_template": (OWNED, lambda s, w: {"pk": s.filing.pk, "kind": "expense"}),
+    "filing_text": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "filing_checks": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "filing_submit": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "filing_correct": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "filing_documents": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "document_download": (OWNED, lambda s, w: {"pk": s.filing.pk, "format": "xlsx"}),
+    "job_status": (OWNED, lambda s, w: {"pk": s.job.pk}),
+    "bureau_dashboard": (REVIEWER, lambda s, w: {}),
+    "bureau_filing": (REVIEWER, lambda s, w: {"pk": s.filing.pk}),
+    "bureau_filing_action": (REVIEWER, lambda s, w: {"pk": s.filing.pk, "action": "return"}),
+    "bureau_bulk": (REVIEWER, lambda s, w: {}),
+    "year_generate": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
+    "evaluations:index": (LOGGED_IN, lambda s, w: {}),
+    "evaluations:department_target_create": (LOGGED_IN, lambda s, w: {}),
+    "evaluations:targets": (OWNED, lambda s, w: {"kind": "projects", "pk": s.project.pk}),
+    "evaluations:targets_import": (OWNED_WRITE, lambda s, w: {"kind": "projects", "pk": s.project.pk}),
+    "evaluations:targets_template": (LOGGED_IN, lambda s, w: {}),
+    "evaluations:indicator_edit": (OWNED_WRITE, lambda s, w: {"pk": s.indicator.pk}),
+    "evaluations:indicator_delete": (OWNED, lambda s, w: {"pk": s.indicator.pk}),
+    "evaluations:evaluation_start": (OWNED, lambda s, w: {"kind": "projects", "pk": s.project.pk}),
+    "evaluations:evaluation": (OWNED, lambda s, w: {"pk": s.evaluation.pk}),
+    "evaluations:evaluation_score": (OWNED, lambda s, w: {"pk": s.evaluation.pk}),
+    "evaluations:result_adjust": (REVIEWER, lambda s, w: {"pk": s.result.pk}),
+    "evaluations:project_form": (OWNED, lambda s, w: {"pk": s.project.pk, "fmt": "xlsx"}),
+    "evaluations:evaluation_form": (OWNED, lambda s, w: {"pk": s.evaluation.pk, "form": "self-evaluation", "fmt": "xlsx"}),
+    "evaluations:county": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
+    "evaluations:county_export": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
+    "evaluations:county_score": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
+    "login": (AUTH, lambda s, w: {}),
+    "logout": (AUTH, lambda s, w: {}),
+    "password_change": (LOGGED_IN, lambda s, w: {}),
+    "password_change_done": (LOGGED_IN, lambda s, w: {}),
+    "password_reset": (AUTH, lambda s, w: {}),
+    "password_reset_done": (AUTH, lambda s, w: {}),
+    "password_reset_confirm": (AUTH, lambda s, w: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": (AUTH, lambda s, w: {}),
+}
+
+
+def project_url_names() -> set[str]:
+    """Every named route outside the admin, with its namespace."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin" or pattern.namespace == "admin":
+                    continue
+                child = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, child)
+            elif isinstance(pattern, URLPattern):
+                if pattern.name:
+                    names.add(f"{namespace}{pattern.name}")
+                else:
+                    raise AssertionError(f"unnamed route {pattern.pattern}: name it so the matrix can classify it")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_route_is_classified():
+    routes = project_url_names()
+    missing = sorted(routes - set(ROUTES))
+    assert not missing, f"routes without a permission-matrix entry: {missing}"
+
+
+def client_for(world, who: str, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    users = world["demo"].users
+    user = {"own": users["maoxian"], "other": users["wangcheng"], "reviewer": users["shenhe"]}.get(who)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def expected(category: str, who: str, post_only: bool) -> set[int]:
+    if category == PUBLIC:
+        return {200}
+    if category == AUTH:
+        return {200, 302, 405}
+    if post_only:
+        # The method is checked before anything is looked up: a GET learns nothing (405), or anonymous
+        # visitors are sent to log in first.
+        return {302, 405} if who == "anonymous" else {405}
+    if who == "anonymous":
+        return {302}
+    if category == LOGGED_IN:
+        return {200}
+    if category == OWNED:
+        return {200} if who in ("own", "reviewer") else {403, 404}
+    if category == OWNED_WRITE:
+        return {200} if who == "own" else {403, 404}
+    if category == REVIEWER:
+        return {200} if who == "reviewer" else {403, 404}
+    raise AssertionError(category)
+
+
+# Routes that only accept POST (a GET answers 405 to whoever may use them).
+POST_ONLY = {
+    "filing_correct", "evaluations:indicator_delete", "evaluations:evaluation_start", "evaluations:evaluation_score",
+    "evaluations:result_adjust", "evaluations:county_score", "evaluations:department_target_create", "bureau_bulk",
+    "bureau_filing_action", "logout",
+}
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_get_matrix(world, who):
+    client = client_for(world, who)
+    failures = []
+    for name in sorted(project_url_names()):
+        category, kwargs = ROUTES[name]
+        path = reverse(name, kwargs=kwargs(world["own"], world))
+        response = client.get(path)
+        want = expected(category, who, name in POST_ONLY)
+        if response.status_code not in want:
+            failures.append(f"{who} GET {path} ({name}): {response.status_code}, expected {sorted(want)}")
+        elif who == "anonymous" and response.status_code == 302 and category not in (PUBLIC, AUTH):
+            if "/accounts/login/" not in response["Location"]:
+                failures.append(f"anonymous GET {path}: redirected to {response['Location']}, not the login page")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("who", ["other", "anonymous"])
+def test_post_to_another_departments_objects_is_refused(world, who):
+    """POST (with a valid CSRF path: the test client skips the check) on the own department's objects by
+    another department's accountant or an anonymous visitor: refused, and the filing is unchanged."""
+    client = client_for(world, who)
+    own = world["own"]
+    before = Filing.objects.get(pk=own.filing.pk).status
+    failures = []
+    for name in sorted(project_url_names()):
+        category, kwargs = ROUTES[name]
+        if category not in (OWNED, OWNED_WRITE, REVIEWER):
+            continue
+        path = reverse(name, kwargs=kwargs(own, world))
+        response = client.post(path, {"comment": "x", "note": "x", "reason": "x"})
+        if who == "anonymous":
+            # sent to log in, or refused by the method check of a GET-only page before anything is read
+            refused = response.status_code == 405 or (
+                response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+            )
+        else:
+            refused = response.status_code in (403, 404, 405)
+        if not refused:
+            failures.append(f"{who} POST {path} ({name}): {response.status_code}")
+    assert Filing.objects.get(pk=own.filing.pk).status == before
+    assert Indicator.objects.filter(pk=own.indicator.pk).exists()
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_post_without_csrf_token_is_rejected(world, who):
+    client = client_for(world, who, csrf=True)
+    failures = []
+    for name in sorted(project_url_names()):
+        category, kwargs = ROUTES[name]
+        path = reverse(name, kwargs=kwargs(world["own"], world))
+        response = client.post(path, {"x": "1"})
+        to_login = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+        # filing_import checks the login before its (inner) CSRF check, so an anonymous POST is sent to log in
+        if response.status_code != 403 and not (who == "anonymous" and to_login):
+            failures.append(f"{who} POST {path} without CSRF token: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+# --- admin ----------------------------------------------------------------------------------------
+
+
+def _own_and_other(model, world):
+    """An object of the own department and one of the other department, where the model has one."""
+    own, other = world["own"], world["other"]
+    by_model = {
+        "filing": (own.filing, other.filing),
+        "project": (own.project, other.project),
+        "expenseline": (own.filing.expense_lines.first(), other.filing.expense_lines.first()),
+        "incomeline": (own.filing.income_lines.first(), other.filing.income_lines.first()),
+        "indicator": (own.indicator, other.indicator),
+        "selfevaluation": (own.evaluation, other.evaluation),
+        "departmenttarget": (own.target, other.target),
+        "unit": (own.filing.department.units.first(), other.filing.department.units.first()),
+        "department": (own.filing.department, other.filing.department),
+    }
+    return by_model.get(model._meta.model_name, (None, None))
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_admin_matrix(world, who):
+    client = client_for(world, who)
+    failures = []
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        changelist = reverse("admin:%s_%s_changelist" % info)
+        response = client.get(changelist)
+        if who == "anonymous":
+            if response.status_code != 302 or "/admin/login/" not in response["Location"]:
+                failures.append(f"anonymous {changelist}: {response.status_code}")
+            continue
+        if response.status_code not in (200, 403):
+            failures.append(f"{who} {changelist}: {response.status_code}")
+        own_object, other_object = _own_and_other(model, world)
+        if who in ("own", "other") and other_object is not None and own_object is not None:
+            # the accountant of `who` looks at the OTHER department's object
+            foreign = other_object if who == "own" else own_object
+            path = reverse("admin:%s_%s_change" % info, args=[foreign.pk])
+            response = client.get(path)
+            body = response.content.decode(errors="replace") if response.status_code == 200 else ""
+            if response.status_code == 200 and str(foreign) in body:
+                failures.append(f"{who} sees another department's {model._meta.model_name} at {path}")
+            elif response.status_code not in (302, 403, 404, 200):
+                failures.append(f"{who} {path}: {response.status_code}")
+            if response.status_code == 302 and "/admin/login/" in response["Location"]:
+                failures.append(f"{who} {path}: sent to login although logged in")
+        if who == "own" and own_object is not None:
+            path = reverse("admin:%s_%s_change" % info, args=[own_object.pk])
+            response = client.get(path)
+            if response.status_code not in (200, 403):
+                failures.append(f"own {path}: {response.status_code}")
+    assert not failures, "\n".join(failures)
