@@ -89,6 +89,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite with concurrent readers (runserver + in-process tasks) needs a busy timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # BEGIN IMMEDIATE: a transaction takes the write lock when it starts and waits for it (timeout);
+    # a deferred one that reads first fails at once with "database is locked" when another process
+    # (a second worker) wrote meanwhile (found by bench/ with 2 workers).
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The test database is a file, not memory, so a real Celery worker (another process) can share
     # it (tests/test_celery_worker.py). One file per test run, so parallel runs do not collide.
