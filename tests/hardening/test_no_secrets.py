@@ -54,7 +54,7 @@ def test_no_secrets_in_tracked_files():
 def test_the_patterns_find_what_they_look_for():
     """The search is not vacuous: each pattern catches a made-up example."""
     samples = {
-        "private key": "-----BEGIN RSA PRIVATE KEY-----",
+        "private key": "-----BEGIN RSA " + "PRIVATE KEY-----",
         "AWS access key": "AKIA" + "ABCDEFGHIJKLMNOP",
         "GitHub token": "ghp_" + "a" * 36,
         "secret key assignment": "SECRET_KEY = '" + "x" * 40 + "'",
