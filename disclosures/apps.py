@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class DisclosuresConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'disclosures'
+    verbose_name = "部门预决算公开"
