@@ -24,6 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from disclosures.xlsx_text import put_text
+
 XLSX = "xlsx"
 CSV = "csv"
 OPTIONS_SHEET = "选项"
@@ -171,8 +173,7 @@ class OptionLists:
                 self.sheet.sheet_state = "hidden"
             column = get_column_letter(len(self.columns) + 1)
             for row, choice in enumerate(key, start=1):
-                cell = self.sheet.cell(row=row, column=len(self.columns) + 1, value=str(choice))
-                cell.data_type = "s"
+                put_text(self.sheet.cell(row=row, column=len(self.columns) + 1), str(choice))
             self.columns[key] = f"{quote_sheetname(OPTIONS_SHEET)}!${column}$1:${column}${len(key)}"
         return self.columns[key]
 
@@ -211,10 +212,11 @@ def write_sheet(
     for row_index, row in enumerate(data, start=2):
         for col_index, (column, value) in enumerate(zip(columns, row, strict=False), start=1):
             cell = worksheet.cell(row=row_index, column=col_index)
-            cell.value = text_cell_value(value)
-            if isinstance(cell.value, str):
-                # Written as a string cell, a leading = + - @ can never be evaluated as a formula.
-                cell.data_type = "s"
+            value = text_cell_value(value)
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                cell.value = value
             if column.number_format:
                 cell.number_format = column.number_format
             if examples and not rows:

@@ -1,8 +1,7 @@
 """Excel workbook of a filing's tables: one sheet per table, laid out and printable like the published forms.
 
 Amounts are written as numbers in 万元 (Decimal, rounded for display from 元) with a 2-decimal
-format. No cell can become a formula: text cells starting with = + - @ (or a tab/CR) get a leading
-apostrophe.
+format. No cell can become a formula: text goes through disclosures.xlsx_text.put_text.
 """
 
 from __future__ import annotations
@@ -16,9 +15,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from disclosures.xlsx_text import put_text
+
 from .result import TableResult
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = "#,##0.00"
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -26,13 +26,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 TITLE_ROW, META_ROW, HEADER_START = 1, 2, 3
 INVALID_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
-
-
-def safe_text(value: str) -> str:
-    """Text that Excel and LibreOffice will not read as a formula."""
-    if value and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def sheet_title(table: TableResult, used: set[str]) -> str:
@@ -59,7 +52,7 @@ def render_workbook(tables: Iterable[TableResult]) -> bytes:
 
 
 def _text_cell(ws: Worksheet, row: int, column: int, value: str, *, bold=False, size=10, align="left", indent=0):
-    cell = ws.cell(row=row, column=column, value=safe_text(value) if value else None)
+    cell = put_text(ws.cell(row=row, column=column), value or None)
     cell.font = Font(name=FONT_NAME, bold=bold, size=size)
     cell.alignment = Alignment(horizontal=align, vertical="center", indent=indent, wrap_text=True)
     return cell

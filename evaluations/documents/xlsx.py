@@ -9,20 +9,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from disclosures.xlsx_text import put_text
+
 from .grid import Grid
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "Noto Sans CJK SC"
-
-
-def put_text(cell, value: str) -> None:
-    """Text that starts like a formula (= + - @) is stored as a string with Excel's quote prefix."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def grid_workbook(grids: list[Grid]) -> bytes:

@@ -1,10 +1,14 @@
 """No exported cell can become a formula: names such as "=1+1", "@SUM(A1)", "+1" or "-1+2" that people
 type into the system are written as text in every xlsx the app produces — the disclosure tables,
-the whole-filing export/import workbook, the upload template and the evaluation forms."""
+the whole-filing export/import workbook, the upload template and the evaluation forms. The text
+reads back exactly as typed (no visible apostrophe): a string cell with Excel's invisible quote prefix."""
 
 from __future__ import annotations
 
+import csv
 import io
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -31,13 +35,18 @@ def cells(data: bytes):
 
 
 def assert_no_formula(data: bytes, expected_texts: list[str]) -> None:
+    """No formula anywhere; every expected text is found as typed, and a cell holding exactly that text
+    is a string cell with the quote prefix."""
     found = []
     for cell in cells(data):
         assert cell.data_type != "f", f"{cell.parent.title}!{cell.coordinate} is a formula: {cell.value!r}"
         if isinstance(cell.value, str):
             found.append(cell.value)
+            if cell.value in DANGEROUS:
+                assert cell.data_type == "s" and cell.quotePrefix, f"{cell.parent.title}!{cell.coordinate}"
     for text in expected_texts:
         assert any(text in value for value in found), f"{text!r} was not written as text"
+        assert not any(value.startswith("'" + text) for value in found), f"{text!r} was written with a visible apostrophe"
 
 
 def workbook_bytes(workbook) -> bytes:
@@ -73,6 +82,8 @@ def dangerous_filing(filing, catalog_2020):
 def test_disclosure_tables_workbook(dangerous_filing):
     data = render_workbook(compute_tables(filing=dangerous_filing))
     assert_no_formula(data, ["=1+1", "+1+1"])
+    item_names = [cell for cell in cells(data) if cell.value == "+1+1"]
+    assert item_names and all(cell.data_type == "s" for cell in item_names)
 
 
 def test_whole_filing_export_workbook(dangerous_filing):
@@ -92,3 +103,20 @@ def test_evaluation_forms_workbook():
 
     grid = Grid(title=DANGEROUS[0], subtitle=DANGEROUS[1], columns=[20.0], rows=[[text(value)] for value in DANGEROUS])
     assert_no_formula(grid_workbook([grid]), DANGEROUS)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_shows_the_text_not_its_result(tmp_path):
+    """LibreOffice, converting the workbook to CSV, prints "=1+1" — not 2 — and no apostrophe."""
+    from evaluations.documents.grid import Grid, text
+    from evaluations.documents.xlsx import grid_workbook
+
+    grid = Grid(title="标题", subtitle="", columns=[20.0], rows=[[text(value)] for value in DANGEROUS])
+    (tmp_path / "forms.xlsx").write_bytes(grid_workbook([grid]))
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "csv", "--outdir", str(tmp_path),
+         str(tmp_path / "forms.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )
+    values = [row[0] for row in csv.reader(io.StringIO((tmp_path / "forms.csv").read_text())) if row]
+    assert values[-len(DANGEROUS):] == DANGEROUS

@@ -1,0 +1,29 @@
+"""Writing text into xlsx cells so that no spreadsheet program ever evaluates it.
+
+Names people type ("=1+1", "@SUM(A1)", "+86 …", "-1+2") must reach the reader exactly as typed and
+must never run as a formula. `put_text` stores every string as a string cell (openpyxl would
+otherwise turn a leading "=" into a formula) and, for text that starts like a formula, sets the
+cell style's quotePrefix — Excel's invisible apostrophe — so the value also stays text when someone
+edits the cell. The visible text is not changed.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell.cell import Cell
+
+#: Leading characters Excel or LibreOffice may read as the start of a formula (tab and CR as in CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: str) -> bool:
+    return value.startswith(FORMULA_TRIGGERS)
+
+
+def put_text(cell: Cell, value: str | None) -> Cell:
+    """Write `value` (None leaves the cell empty) as a string cell that is never a formula; returns the cell."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    return cell
