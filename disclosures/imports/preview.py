@@ -130,7 +130,7 @@ def parse_sheet(
         )
         return preview
 
-    existing = {resource.instance_key(obj) for obj in resource.existing_objects(context.filing)} if context.filing else set()
+    existing = set(resource.existing_keys(context.filing)) if context.filing and context.filing.pk else set()
     seen: dict[tuple, int] = {}
     for number, cells in iterator:
         raw = {}
@@ -190,18 +190,26 @@ def staging_dir() -> Path:
 
 
 def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filename: str) -> str:
-    """Store the clean rows of an error-free preview; returns the token the apply step needs."""
+    """Store the clean rows of an error-free preview; returns the token the apply step needs.
+
+    The file is JSON Lines: a header (filing, user, kind, file name, time, row count), then one
+    [row number, values] per line, so the apply can stream it in batches instead of loading it whole.
+    """
     _drop_expired()
     token = secrets.token_urlsafe(18)
-    payload = {
+    rows = preview.data_rows
+    header = {
         "filing": filing_id,
         "user": user_id,
         "kind": preview.kind,
         "filename": filename[:200],
         "created": time.time(),
-        "rows": [[row.number, row.values] for row in preview.data_rows],
+        "count": len(rows),
     }
-    (staging_dir() / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False, default=str), encoding="utf-8")
+    with (staging_dir() / f"{token}.json").open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(header, ensure_ascii=False) + "\n")
+        for row in rows:
+            handle.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
     return token
 
 
@@ -216,20 +224,38 @@ def _drop_expired() -> None:
             continue
 
 
-def load_staged(*, token: str, filing_id: int, user_id: int) -> dict:
+def _staged_path(token: str) -> Path:
     if not re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or ""):
         raise StagingError("预览已失效，请重新上传文件。")
-    path = staging_dir() / f"{token}.json"
+    return staging_dir() / f"{token}.json"
+
+
+def load_staged(*, token: str, filing_id: int, user_id: int) -> dict:
+    """The header of a staged preview, after checking it belongs to this filing and user and has not expired."""
+    path = _staged_path(token)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as handle:
+            payload = json.loads(handle.readline())
     except (OSError, ValueError):
         raise StagingError("预览已失效，请重新上传文件。") from None
-    if payload.get("filing") != filing_id or payload.get("user") != user_id:
+    if not isinstance(payload, dict) or payload.get("filing") != filing_id or payload.get("user") != user_id:
         raise StagingError("预览已失效，请重新上传文件。")
     if time.time() - payload.get("created", 0) > STAGING_MAX_AGE:
         path.unlink(missing_ok=True)
         raise StagingError("预览已超过1小时，请重新上传文件。")
     return payload
+
+
+def staged_rows(token: str) -> Iterator[tuple[int, dict]]:
+    """The staged (row number, values), one at a time (call load_staged first)."""
+    try:
+        with _staged_path(token).open(encoding="utf-8") as handle:
+            handle.readline()
+            for line in handle:
+                number, values = json.loads(line)
+                yield number, values
+    except OSError:
+        raise StagingError("预览已失效，请重新上传文件。") from None
 
 
 def discard_staged(token: str) -> None:

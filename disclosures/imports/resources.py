@@ -112,6 +112,8 @@ class SheetResource(resources.ModelResource):
     sheet_title: str = ""
     kind: str = ""
     natural_key: tuple[str, ...] = ()
+    # Fields the line services derive rather than read from a column (written by the batch path too).
+    derived_fields: tuple[str, ...] = ()
     singleton = False
 
     def columns(self) -> list[Column]:
@@ -131,6 +133,21 @@ class SheetResource(resources.ModelResource):
         model = self._meta.model
         related = [name for name in self.natural_key if model._meta.get_field(name).is_relation]
         return list(self.queryset_for(filing).select_related(*related))
+
+    def existing_keys(self, filing) -> dict[tuple, int]:
+        """Natural key → primary key of the filing's objects, in one query (keys as `clean` returns them:
+        catalog items by pk, units and projects by code)."""
+        model = self._meta.model
+        columns = []
+        for name in self.natural_key:
+            field = model._meta.get_field(name)
+            if not field.is_relation:
+                columns.append(name)
+            elif field.related_model is CatalogItem:
+                columns.append(field.attname)
+            else:
+                columns.append(f"{name}__code")
+        return {tuple(row[1:]): row[0] for row in self.queryset_for(filing).values_list("pk", *columns)}
 
     def key_of(self, values: dict) -> tuple:
         return tuple(values.get(name) for name in self.natural_key)
@@ -223,6 +240,7 @@ class ExpenseLineResource(SheetResource):
     sheet_title = "支出"
     kind = "expense"
     natural_key = ("unit", "function_item", "dept_economic_item", "expense_kind", "funding_source", "project")
+    derived_fields = ("gov_economic_item",)
 
     unit = unit_column()
     function_item = catalog_column(

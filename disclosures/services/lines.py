@@ -13,7 +13,7 @@ Refusals raise django.core.exceptions.ValidationError with Chinese messages.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from disclosures.models import (
@@ -115,12 +115,12 @@ def filing_create(*, department, fiscal_year: FiscalYear, kind: str, user=None) 
     return filing
 
 
-@transaction.atomic
-def expense_line_save(*, line: ExpenseLine, user=None, allow_locked: bool = False) -> ExpenseLine:
-    """Create or update an expense line (支出明细); derives gov_economic_item from the 对照表."""
-    filing = line.filing
-    ensure_editable(filing=filing, allow_locked=allow_locked)
-    _ensure_stored_filing_editable(line, allow_locked=allow_locked)
+def expense_line_errors(*, line: ExpenseLine, filing: Filing) -> dict[str, list[str]]:
+    """The rules of an expense line beyond its fields, by field name; derives line.gov_economic_item.
+
+    Reads only the related objects already on the line (unit, catalog items with their year and 对照表,
+    project), so the batch import, which assigns them from lookups loaded once, runs no query here.
+    """
     year = filing.fiscal_year
     errors: dict[str, list[str]] = {}
 
@@ -157,6 +157,32 @@ def expense_line_save(*, line: ExpenseLine, user=None, allow_locked: bool = Fals
         line.gov_economic_item = gov_item
     elif dept_item is None:
         line.gov_economic_item = None
+    return errors
+
+
+def _unit_errors(*, instance: IncomeLine | Project, filing: Filing) -> dict[str, list[str]]:
+    if instance.unit_id and instance.unit.department_id != filing.department_id:
+        return {"unit": [f"预算单位“{instance.unit}”不属于{filing.department.name}。"]}
+    return {}
+
+
+def income_line_errors(*, line: IncomeLine, filing: Filing) -> dict[str, list[str]]:
+    """The rules of an income line beyond its fields (its unit belongs to the filing's department)."""
+    return _unit_errors(instance=line, filing=filing)
+
+
+def project_errors(*, project: Project, filing: Filing) -> dict[str, list[str]]:
+    """The rules of a project beyond its fields (its unit belongs to the filing's department)."""
+    return _unit_errors(instance=project, filing=filing)
+
+
+@transaction.atomic
+def expense_line_save(*, line: ExpenseLine, user=None, allow_locked: bool = False) -> ExpenseLine:
+    """Create or update an expense line (支出明细); derives gov_economic_item from the 对照表."""
+    filing = line.filing
+    ensure_editable(filing=filing, allow_locked=allow_locked)
+    _ensure_stored_filing_editable(line, allow_locked=allow_locked)
+    errors = expense_line_errors(line=line, filing=filing)
     if errors:
         raise ValidationError(errors)
 
@@ -172,8 +198,9 @@ def income_line_save(*, line: IncomeLine, user=None, allow_locked: bool = False)
     filing = line.filing
     ensure_editable(filing=filing, allow_locked=allow_locked)
     _ensure_stored_filing_editable(line, allow_locked=allow_locked)
-    if line.unit_id and line.unit.department_id != filing.department_id:
-        raise ValidationError({"unit": [f"预算单位“{line.unit}”不属于{filing.department.name}。"]})
+    errors = income_line_errors(line=line, filing=filing)
+    if errors:
+        raise ValidationError(errors)
     before = _stored_values(line)
     _full_clean_and_save(line)
     _audit_locked_change(filing=filing, user=user, instance=line, before=before, allow_locked=allow_locked)
@@ -190,8 +217,9 @@ def project_save(*, project: Project, user=None, allow_locked: bool = False) -> 
     filing = project.filing
     ensure_editable(filing=filing, allow_locked=allow_locked)
     _ensure_stored_filing_editable(project, allow_locked=allow_locked)
-    if project.unit_id and project.unit.department_id != filing.department_id:
-        raise ValidationError({"unit": [f"预算单位“{project.unit}”不属于{filing.department.name}。"]})
+    errors = project_errors(project=project, filing=filing)
+    if errors:
+        raise ValidationError(errors)
     before = _stored_values(project)
     _full_clean_and_save(project)
     _audit_locked_change(filing=filing, user=user, instance=project, before=before, allow_locked=allow_locked)
@@ -208,6 +236,113 @@ def filing_item_save(*, item: models.Model, user=None, allow_locked: bool = Fals
     _full_clean_and_save(item)
     _audit_locked_change(filing=filing, user=user, instance=item, before=before, allow_locked=allow_locked)
     return item
+
+
+# --- The batch path (large uploads) -----------------------------------------------------------------
+# The same rules as the services above, without a query per row: the related objects come from lookups
+# the caller loaded once, uniqueness comes from the caller's natural keys, and the model's check
+# constraints are evaluated in Python from their own definitions (the database enforces them too).
+
+RULES = {
+    ExpenseLine: lambda instance, filing: expense_line_errors(line=instance, filing=filing),
+    IncomeLine: lambda instance, filing: income_line_errors(line=instance, filing=filing),
+    Project: lambda instance, filing: project_errors(project=instance, filing=filing),
+}
+_LOOKUPS = {
+    "exact": lambda a, b: a == b,
+    "gte": lambda a, b: a is not None and b is not None and a >= b,
+    "lte": lambda a, b: a is not None and b is not None and a <= b,
+    "gt": lambda a, b: a is not None and b is not None and a > b,
+    "lt": lambda a, b: a is not None and b is not None and a < b,
+}
+
+
+def _attribute(instance: models.Model, name: str):
+    return getattr(instance, instance._meta.get_field(name).attname)
+
+
+def _condition_holds(condition: models.Q, instance: models.Model) -> bool | None:
+    """Evaluate a CheckConstraint's Q on an unsaved instance; None when a lookup is not one of the simple ones."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, models.Q):
+            result = _condition_holds(child, instance)
+        else:
+            path, expected = child
+            name, _, lookup = path.partition("__")
+            lookup = lookup or "exact"
+            if "__" in lookup:
+                return None
+            value = _attribute(instance, name)
+            if isinstance(expected, models.F):
+                expected = _attribute(instance, expected.name)
+            elif isinstance(expected, models.expressions.Combinable):
+                return None
+            if lookup == "isnull":
+                result = (value is None) == bool(expected)
+            elif lookup in _LOOKUPS:
+                result = _LOOKUPS[lookup](value, expected)
+            else:
+                return None
+        if result is None:
+            return None
+        results.append(result)
+    held = all(results) if condition.connector == models.Q.AND else any(results)
+    return not held if condition.negated else held
+
+
+def _check_constraint_errors(instance: models.Model) -> list[str]:
+    """The violated CheckConstraints' messages, as full_clean() would report them."""
+    messages = []
+    for constraint in instance._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        held = _condition_holds(constraint.condition, instance)
+        if held is None:
+            try:
+                constraint.validate(type(instance), instance)
+            except ValidationError as error:
+                messages.extend(error.messages)
+        elif not held:
+            messages.append(str(constraint.get_violation_error_message()))
+    return messages
+
+
+def line_batch_errors(*, instance: models.Model, filing: Filing) -> dict[str, list[str]]:
+    """What expense_line_save / income_line_save / project_save refuse, for one instance of a batch.
+
+    The instance's related objects must already be assigned (from lookups loaded once), so no query runs:
+    the service's own rules (RULES), the fields' validation of full_clean() (relations excepted — they
+    come from the lookups), and the check constraints. Uniqueness is the caller's: it matches rows by the
+    natural key, which is the model's unique constraint.
+    """
+    errors = RULES[type(instance)](instance, filing)
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    try:
+        instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    constraint_messages = _check_constraint_errors(instance)
+    if constraint_messages:
+        errors.setdefault(NON_FIELD_ERRORS, []).extend(constraint_messages)
+    return errors
+
+
+def lines_bulk_write(*, filing: Filing, model: type[models.Model], new: list, changed: list, fields: list[str], batch_size: int = 1000) -> None:
+    """Insert `new` and update `fields` of `changed`, objects of one model of `filing` that passed
+    line_batch_errors. Call inside transaction.atomic(): a refusal by the database (its triggers and
+    constraints stand behind the checks) becomes a ValidationError and the caller's transaction rolls back.
+    """
+    ensure_editable(filing=filing)
+    try:
+        with transaction.atomic():
+            if new:
+                model.objects.bulk_create(new, batch_size=batch_size)
+            if changed:
+                model.objects.bulk_update(changed, fields, batch_size=batch_size)
+    except IntegrityError as exc:
+        raise ValidationError(f"数据库拒绝保存：{exc}") from exc
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from disclosures.imports import preview as staging
-from disclosures.imports.preview import RowPreview, SheetPreview, StagingError, load_staged, stage_preview
+from disclosures.imports.preview import RowPreview, SheetPreview, StagingError, load_staged, stage_preview, staged_rows
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,8 @@ def sheet():
 
 def test_bound_to_filing_and_user():
     token = stage_preview(preview=sheet(), filing_id=1, user_id=2, filename="支出.xlsx")
-    assert load_staged(token=token, filing_id=1, user_id=2)["rows"] == [[3, {"budget_amount": "1036.03"}]]
+    assert load_staged(token=token, filing_id=1, user_id=2)["count"] == 1
+    assert list(staged_rows(token)) == [(3, {"budget_amount": "1036.03"})]
     for filing_id, user_id in ((1, 3), (9, 2)):
         with pytest.raises(StagingError):
             load_staged(token=token, filing_id=filing_id, user_id=user_id)
