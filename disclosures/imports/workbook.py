@@ -3,7 +3,10 @@
 - `sniff_format` decides by content (zip signature of an xlsx, decodable text for csv), not by name.
 - `read_sheet_rows` reads with openpyxl in read-only mode after `reset_dimensions()` (LibreOffice may
   declare 1,048,575 rows), yields only non-blank rows with their Excel row number, and marks formula
-  cells so they can be refused instead of silently taking a cached value.
+  cells so they can be refused instead of silently taking a cached value. A sheet with merged cells is
+  refused: read-only mode gives a merged range's value to its first cell only, so the other rows would
+  silently read blank (an amount of 0). Read-only mode does not expose merged ranges, so they are read
+  from the sheet's XML with a streaming parser (`merged_ranges`).
 - `write_sheet` writes a header row with a comment on each header cell, optional example rows, data
   validation lists (kept on a hidden sheet “选项” so long lists are not limited to 255 characters) and
   text cells that can never turn into a formula.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from xml.etree import ElementTree
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from disclosures.xlsx_text import put_text
@@ -29,7 +34,10 @@ from disclosures.xlsx_text import put_text
 XLSX = "xlsx"
 CSV = "csv"
 OPTIONS_SHEET = "选项"
-MAX_DATA_ROWS = 20000
+# The preview keeps every row (its values, and its cells for display) until the apply is queued: about
+# 2–3 KB per expense row, so 60,000 rows stay near 150 MB. A county department's detailed lines are a
+# few thousand; 60,000 leaves room for a whole county's lines in one file (issue #6 asks for 50,000).
+MAX_DATA_ROWS = 60000
 # After this many consecutive blank rows the rest of a sheet is taken to be padding.
 BLANK_RUN_LIMIT = 1000
 
@@ -113,6 +121,40 @@ def _xlsx_value(cell):
     return cell.value
 
 
+def merged_ranges(source) -> list[str]:
+    """The refs (e.g. "D5:D6") of a worksheet XML's <mergeCell> elements, read from the stream `source`.
+
+    The <mergeCells> element follows <sheetData>, so the whole sheet is parsed; each row is dropped as soon
+    as it ends, which keeps memory flat however many rows the sheet has.
+    """
+    refs = []
+    for _event, element in ElementTree.iterparse(source, events=("end",)):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "mergeCell":
+            refs.append(element.get("ref", ""))
+        elif tag == "row":
+            element.clear()
+    return refs
+
+
+def _merged_error(*, title: str, refs: list[str], header: list) -> WorkbookError:
+    """Name each merged range (at most five) with its column headers and rows."""
+    parts = []
+    for ref in refs[:5]:
+        first, _, last = ref.partition(":")
+        (min_col, min_row), (max_col, max_row) = coordinate_to_tuple(first)[::-1], coordinate_to_tuple(last or first)[::-1]
+        names = []
+        for column in range(min_col, max_col + 1):
+            name = str(header[column - 1]).strip() if column <= len(header) and not is_blank(header[column - 1]) else ""
+            names.append(f"“{name}”列" if name else f"{get_column_letter(column)}列")
+        rows = f"第{min_row}行至第{max_row}行" if max_row > min_row else f"第{min_row}行"
+        parts.append(f"{ref}（{'、'.join(names)}，{rows}）")
+    more = f"等{len(refs)}处" if len(refs) > 5 else ""
+    return WorkbookError(
+        f"“{title}”工作表 {'；'.join(parts)}{more}为合并单元格，请取消合并后每行分别填写（合并后只有第一行有值，其余行会被当作空白）。"
+    )
+
+
 def read_sheet_rows(path: str | Path, *, sheet: str | None = None, file_format: str = XLSX) -> Iterator[tuple[int, list]]:
     """(row number, cell values) for every non-blank row, the header row included."""
     if file_format == CSV:
@@ -130,9 +172,16 @@ def read_sheet_rows(path: str | Path, *, sheet: str | None = None, file_format: 
             worksheet = workbook[sheet]
         else:
             raise WorkbookError(f"文件中没有名为“{sheet}”的工作表。")
+        # ReadOnlyWorksheet exposes no merged ranges; its own XML source is parsed for them.
+        with worksheet._get_source() as source:
+            merged = merged_ranges(source)
         worksheet.reset_dimensions()
         # Missing rows come back as empty rows, so counting from 1 gives the Excel row number.
-        yield from _rows_with_numbers([_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows())
+        rows = _rows_with_numbers([_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows())
+        if merged:
+            header = next(rows, (1, []))[1]
+            raise _merged_error(title=worksheet.title, refs=merged, header=header)
+        yield from rows
     finally:
         workbook.close()
 

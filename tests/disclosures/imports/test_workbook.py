@@ -54,3 +54,42 @@ def test_missing_sheet(tmp_path):
     Workbook().save(path)
     with pytest.raises(WorkbookError, match="没有名为“支出”的工作表"):
         list(read_sheet_rows(path, sheet="支出"))
+
+
+def test_merged_cells_are_refused_naming_range_header_and_rows(tmp_path):
+    """Read-only openpyxl gives a merged range's value to its first cell only: the sheet is refused instead."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "支出"
+    sheet.append(["预算单位", "科目编码", "年初预算数（元）"])
+    sheet.append(["本级", "2010301", 100])
+    sheet.append(["本级", "2010302", None])
+    sheet.merge_cells("C2:C3")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    with pytest.raises(WorkbookError) as refused:
+        list(read_sheet_rows(path))
+    assert str(refused.value).startswith("“支出”工作表 C2:C3（“年初预算数（元）”列，第2行至第3行）为合并单元格，请取消合并后每行分别填写")
+
+
+def test_merged_ranges_streams_a_large_sheet(tmp_path):
+    """The <mergeCells> element comes after every row; finding it keeps memory flat (rows are dropped)."""
+    import tracemalloc
+    import zipfile
+
+    from disclosures.imports.workbook import merged_ranges
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("支出")
+    for number in range(20000):
+        sheet.append(["本级", f"{number:07d}", number, "一般公共预算财政拨款"])
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        name = next(n for n in archive.namelist() if n.startswith("xl/worksheets/"))
+        tracemalloc.start()
+        with archive.open(name) as source:
+            assert merged_ranges(source) == []
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024
