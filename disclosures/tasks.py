@@ -18,10 +18,10 @@ def ping(job: Job) -> dict:
 
 @job_task(name="disclosures.generate_filing_documents")
 def generate_filing_documents(job: Job) -> dict:
-    """生成公开文件: the filing's Excel tables, HTML and PDF (idempotent: each output is swapped in whole)."""
-    from disclosures.services.generation import filing_generate_documents
+    """生成公开文件: the filing's Excel tables, HTML and/or PDF as the job's params say (idempotent: outputs are swapped in whole)."""
+    from disclosures.services.generation import filing_generate_documents, job_formats
 
-    return filing_generate_documents(filing=job.filing, job=job)
+    return filing_generate_documents(filing=job.filing, job=job, formats=job_formats(job))
 
 
 @job_task(name="disclosures.import_workbook")

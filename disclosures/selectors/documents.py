@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import QuerySet
 
 from disclosures.access import is_reviewer
@@ -26,3 +28,64 @@ def batch_jobs(*, batch: str, fetched_by) -> QuerySet[Job]:
         .select_related("filing__department", "filing__fiscal_year")
         .order_by("filing__department__code", "filing__kind")
     )
+
+
+FORMAT_LABELS = {("xlsx", "html"): "Excel 和网页版", ("pdf",): "PDF", ("xlsx", "html", "pdf"): "全部文件"}
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    job: Job
+    formats: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return FORMAT_LABELS.get(self.formats, "、".join(self.formats))
+
+
+@dataclass
+class BatchFiling:
+    """One filing of a county-wide batch with its jobs (xlsx+HTML first, then the PDF), in queue order."""
+
+    filing: Filing
+    jobs: list[BatchJob] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return all(j.job.status == Job.Status.DONE for j in self.jobs)
+
+    @property
+    def tables_done(self) -> bool:
+        """Its Excel workbook (and the HTML built with it) is ready."""
+        return any(j.job.status == Job.Status.DONE and "xlsx" in j.formats for j in self.jobs)
+
+    @property
+    def failed(self) -> bool:
+        return any(j.job.status == Job.Status.FAILED for j in self.jobs)
+
+
+@dataclass
+class BatchProgress:
+    filings: list[BatchFiling]
+
+    @property
+    def done(self) -> int:
+        return sum(row.done for row in self.filings)
+
+    @property
+    def tables_done(self) -> int:
+        return sum(row.tables_done for row in self.filings)
+
+    @property
+    def failed(self) -> int:
+        return sum(row.failed for row in self.filings)
+
+
+def batch_progress(*, batch: str, fetched_by) -> BatchProgress:
+    """The batch's filings, each with its jobs and what they build; only reviewers see them."""
+    from disclosures.services.generation import job_formats
+
+    rows: dict[int, BatchFiling] = {}
+    for job in batch_jobs(batch=batch, fetched_by=fetched_by).order_by("filing__department__code", "filing__kind", "created_at", "id"):
+        rows.setdefault(job.filing_id, BatchFiling(filing=job.filing)).jobs.append(BatchJob(job=job, formats=job_formats(job)))
+    return BatchProgress(filings=list(rows.values()))

@@ -5,12 +5,18 @@ only then are the filing's FilingDocument rows (one per filing and format) switc
 transaction, and the previous files deleted after the commit. A crash leaves at most unreferenced
 new files (removed when the error is seen): the visible documents are always the complete old set
 or the complete new one. Regenerating replaces the old outputs.
+
+The PDF takes 5–20 s a filing, everything else under one second; `formats` lets a job build only
+some outputs, and county-wide generation queues the fast ones (xlsx, HTML) for every filing first
+and the PDFs after them, so the tables are downloadable long before the last PDF is done. Each job
+swaps in the formats it built, together; the others keep their current files until their own job ends.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -44,9 +50,48 @@ OUTPUT_FORMATS = {
 }
 
 
-def _progress(job: Job | None, percent: int, message: str) -> None:
-    if job is not None:
-        job_progress(job.pk, percent, message)
+#: Every output, in the order they are built.
+ALL_FORMATS: tuple[str, ...] = (FilingDocument.Format.XLSX.value, FilingDocument.Format.HTML.value, FilingDocument.Format.PDF.value)
+#: The outputs that take well under a second.
+FAST_FORMATS: tuple[str, ...] = (FilingDocument.Format.XLSX.value, FilingDocument.Format.HTML.value)
+PDF_ONLY: tuple[str, ...] = (FilingDocument.Format.PDF.value,)
+
+#: Rough relative cost of each step, so that the progress bar moves with the time spent (the PDF dominates).
+STEP_COST = {"tables": 2, "sections": 2, "xlsx": 1, "html": 1, "pdf": 14, "save": 1}
+STEP_MESSAGE = {
+    "tables": "计算公开表", "sections": "起草说明", "xlsx": "生成 Excel 表格", "html": "生成 HTML", "pdf": "生成 PDF", "save": "保存文件",
+}
+
+
+def formats_checked(formats: Iterable[str]) -> tuple[str, ...]:
+    """The requested formats in build order, each once; ValueError for none or an unknown one."""
+    requested = {str(f) for f in formats}
+    unknown = requested - set(ALL_FORMATS)
+    if unknown or not requested:
+        raise ValueError(f"unknown or no output formats: {sorted(unknown) or 'none'}")
+    return tuple(f for f in ALL_FORMATS if f in requested)
+
+
+def _steps(formats: tuple[str, ...]) -> list[str]:
+    needs_html = "html" in formats or "pdf" in formats  # the PDF is printed from the HTML
+    steps = ["tables"]
+    steps += ["sections"] if needs_html else []
+    steps += ["xlsx"] if "xlsx" in formats else []
+    steps += ["html"] if needs_html else []
+    steps += ["pdf"] if "pdf" in formats else []
+    return steps + ["save"]
+
+
+class _Progress:
+    """Reports the start of each step as the share of the plan's cost already done (5–95 %)."""
+
+    def __init__(self, job: Job | None, steps: list[str]):
+        self.job, self.total, self.done = job, sum(STEP_COST[s] for s in steps), 0
+
+    def start(self, step: str) -> None:
+        if self.job is not None:
+            job_progress(self.job.pk, 5 + 90 * self.done // self.total, STEP_MESSAGE[step])
+        self.done += STEP_COST[step]
 
 
 def _draft_sections(filing: Filing) -> list:
@@ -108,31 +153,36 @@ def document_swap_in(*, filing: Filing, format: str, content: bytes, job: Job | 
     return documents_swap_in(filing=filing, contents={format: content}, job=job)[0]
 
 
-def filing_generate_documents(*, filing: Filing, job: Job | None = None) -> dict:
-    """Build the xlsx, HTML and PDF of the filing, then swap all three into its FilingDocuments; returns a summary."""
+def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS) -> dict:
+    """Build the requested outputs of the filing (all three by default), then swap them into its
+    FilingDocuments together; the other formats' documents are left as they are. Returns a summary."""
+    formats = formats_checked(formats)
     filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
-    _progress(job, 5, "计算公开表")
+    steps = _steps(formats)
+    progress = _Progress(job, steps)
+    progress.start("tables")
     tables = compute_tables(filing=filing)
-    _progress(job, 20, "起草说明")
-    sections = _draft_sections(filing)
-    _progress(job, 30, "生成 Excel 表格")
-    workbook = render_workbook(tables)
-    _progress(job, 45, "生成 HTML")
-    html = render_document_html(filing=filing, tables=tables, sections=sections)
-    _progress(job, 55, "生成 PDF")
-    pdf = render_pdf(html)
-    _progress(job, 90, "保存文件")
-    documents = documents_swap_in(
-        filing=filing,
-        contents={
-            FilingDocument.Format.XLSX.value: workbook,
-            FilingDocument.Format.HTML.value: html.encode("utf-8"),
-            FilingDocument.Format.PDF.value: pdf,
-        },
-        job=job,
-    )
+    sections: list = []
+    if "sections" in steps:
+        progress.start("sections")
+        sections = _draft_sections(filing)
+    contents: dict[str, bytes] = {}
+    if "xlsx" in steps:
+        progress.start("xlsx")
+        contents[FilingDocument.Format.XLSX.value] = render_workbook(tables)
+    if "html" in steps:
+        progress.start("html")
+        html = render_document_html(filing=filing, tables=tables, sections=sections)
+        if "html" in formats:
+            contents[FilingDocument.Format.HTML.value] = html.encode("utf-8")
+    if "pdf" in steps:
+        progress.start("pdf")
+        contents[FilingDocument.Format.PDF.value] = render_pdf(html)
+    progress.start("save")
+    documents = documents_swap_in(filing=filing, contents=contents, job=job)
     return {
         "filing": filing.pk,
+        "formats": list(formats),
         "tables": len(tables),
         "empty_tables": [t.title for t in tables if t.empty],
         "sections": len(sections),
@@ -140,24 +190,39 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None) -> dict
     }
 
 
-def filing_enqueue_generation(*, filing: Filing, user=None, batch: str = "") -> Job:
+def filing_enqueue_generation(*, filing: Filing, user=None, batch: str = "", formats: Iterable[str] = ALL_FORMATS) -> Job:
     """Queue the generation of one filing's documents (after the current transaction commits)."""
     from disclosures.tasks import generate_filing_documents
 
-    return job_enqueue(kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, user=user, batch=batch)
+    return job_enqueue(
+        kind=Job.Kind.GENERATE_FILING,
+        task=generate_filing_documents,
+        filing=filing,
+        params={"formats": list(formats_checked(formats))},
+        user=user,
+        batch=batch,
+    )
+
+
+def job_formats(job: Job) -> tuple[str, ...]:
+    """The formats a generation job builds (jobs queued before the option existed build all)."""
+    return formats_checked(job.params.get("formats") or ALL_FORMATS)
 
 
 def generate_year(*, fiscal_year: FiscalYear, user=None) -> str:
-    """Queue one generation job per current filing of the year (corrected versions replace their originals).
+    """Queue the documents of every current filing of the year (corrected versions replace their originals):
+    first one xlsx+HTML job per filing, then one PDF job per filing, so every filing's tables are
+    ready before the slow PDFs start.
 
     Returns the batch id the jobs share, for the progress page.
     """
     batch = f"generate-{fiscal_year.year}-{uuid.uuid4().hex[:12]}"
-    filings = (
+    filings = list(
         Filing.objects.filter(fiscal_year=fiscal_year, superseded_by__isnull=True)
         .select_related("department")
         .order_by("department__code", "kind")
     )
-    for filing in filings:
-        filing_enqueue_generation(filing=filing, user=user, batch=batch)
+    for formats in (FAST_FORMATS, PDF_ONLY):
+        for filing in filings:
+            filing_enqueue_generation(filing=filing, user=user, batch=batch, formats=formats)
     return batch

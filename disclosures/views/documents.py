@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from disclosures.access import get_filing_for_user, is_reviewer
-from disclosures.models import FilingDocument, FiscalYear, Job
-from disclosures.selectors.documents import batch_jobs, filing_documents as documents_of, filing_latest_generation
+from disclosures.models import FilingDocument, FiscalYear
+from disclosures.selectors.documents import batch_progress, filing_documents as documents_of, filing_latest_generation
 from disclosures.services.generation import OUTPUT_FORMATS, download_name, filing_enqueue_generation, generate_year
 
 #: Served documents carry no scripts; the HTML keeps its inline print styles.
@@ -64,9 +64,6 @@ def year_generate(request, year: int):
         messages.success(request, f"已为{fiscal_year}的全部填报排队生成公开文件。")
         return redirect(f"{reverse('year_generate', args=[year])}?batch={batch}")
     batch = request.GET.get("batch", "")
-    jobs = list(batch_jobs(batch=batch, fetched_by=request.user))
-    done = sum(1 for job in jobs if job.status == Job.Status.DONE)
-    failed = sum(1 for job in jobs if job.status == Job.Status.FAILED)
     return render(
         request,
         "disclosures/documents/year_generate.html",
@@ -74,8 +71,6 @@ def year_generate(request, year: int):
             "fiscal_year": fiscal_year,
             "filing_count": fiscal_year.filings.filter(superseded_by__isnull=True).count(),
             "batch": batch,
-            "jobs": jobs,
-            "done": done,
-            "failed": failed,
+            "progress": batch_progress(batch=batch, fetched_by=request.user),
         },
     )

@@ -116,13 +116,60 @@ def test_task_claims_the_job_and_records_progress(filing):
     assert job.attempts == 1
 
 
-def test_generate_year_enqueues_one_job_per_filing_with_a_batch(filing, django_capture_on_commit_callbacks):
+def test_generate_year_queues_the_fast_formats_of_every_filing_before_the_pdfs(filing, django_capture_on_commit_callbacks):
     other = build_filing(department_code="513223099", name="茂县教育局")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         batch = generation.generate_year(fiscal_year=filing.fiscal_year)
-    jobs = Job.objects.filter(batch=batch)
-    assert {j.filing_id for j in jobs} == {filing.pk, other.pk} and len(callbacks) == 2
-    assert all(j.status == Job.Status.QUEUED for j in jobs)
+    jobs = list(Job.objects.filter(batch=batch).order_by("id"))  # created, and enqueued, in this order
+    assert [(j.filing_id, j.params["formats"]) for j in jobs] == [
+        (filing.pk, ["xlsx", "html"]), (other.pk, ["xlsx", "html"]), (filing.pk, ["pdf"]), (other.pk, ["pdf"]),
+    ]
+    assert len(callbacks) == 4 and all(j.status == Job.Status.QUEUED for j in jobs)
+
+
+def test_formats_builds_only_those_and_leaves_the_others(filing, django_capture_on_commit_callbacks):
+    result = filing_generate_documents(filing=filing, formats=["html", "xlsx"])
+    assert result["formats"] == ["xlsx", "html"] and set(result["documents"]) == {"xlsx", "html"}
+    assert set(filing.documents.values_list("format", flat=True)) == {"xlsx", "html"}
+    fast = {d.format: d.file.name for d in filing.documents.all()}
+    assert "382.31" in read(filing.documents.get(format="html")).decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = filing_generate_documents(filing=filing, formats=["pdf"])
+    assert set(result["documents"]) == {"pdf"} and result["tables"] == 9
+    after = {d.format: d.file.name for d in filing.documents.all()}
+    assert {f: after[f] for f in fast} == fast and all(default_storage.exists(name) for name in after.values())
+    assert "382.31" in pdf_text(read(filing.documents.get(format="pdf")))
+
+
+@pytest.mark.parametrize("formats", [[], ["docx"], ["pdf", "csv"]])
+def test_unknown_or_no_formats_are_refused(filing, formats):
+    with pytest.raises(ValueError):
+        filing_generate_documents(filing=filing, formats=formats)
+    assert not filing.documents.exists()
+
+
+def test_progress_follows_the_steps_of_the_requested_formats(filing, monkeypatch):
+    job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, status=Job.Status.RUNNING)
+    reported = []
+    monkeypatch.setattr(generation, "job_progress", lambda job_id, percent, message: reported.append((percent, message)))
+    filing_generate_documents(filing=filing, job=job, formats=generation.FAST_FORMATS)
+    assert [m for _, m in reported] == ["计算公开表", "起草说明", "生成 Excel 表格", "生成 HTML", "保存文件"]
+    percents = [p for p, _ in reported]
+    assert percents == sorted(set(percents)) and percents[0] == 5 and percents[-1] < 100
+
+    # the PDF's share of the bar is most of it: a whole-filing job reaches the PDF step early
+    plan = generation._steps(generation.ALL_FORMATS)
+    pdf_start = 5 + 90 * sum(generation.STEP_COST[s] for s in plan[: plan.index("pdf")]) // sum(generation.STEP_COST[s] for s in plan)
+    assert plan == ["tables", "sections", "xlsx", "html", "pdf", "save"] and pdf_start < 40
+
+
+def test_task_builds_the_formats_of_its_job(filing):
+    job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, params={"formats": ["xlsx"]})
+    generate_filing_documents.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result["formats"] == ["xlsx"]
+    assert list(filing.documents.values_list("format", flat=True)) == ["xlsx"]
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (libreoffice-calc-nogui) is not installed")
