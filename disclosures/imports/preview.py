@@ -159,6 +159,8 @@ def parse_sheet(
             row.status = "error"
             continue
         row.status = "update" if resource.key_of(row.values) in existing else "new"
+        if len(preview.rows) > preview.DISPLAY_LIMIT:
+            row.cells = []  # never displayed (see display_rows); a big file's preview keeps only its values
         _register(resource, row.values, context)
     if resource.singleton and len(preview.data_rows) > 1:
         preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
