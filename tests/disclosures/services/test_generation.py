@@ -12,7 +12,7 @@ from disclosures.models import FilingDocument, Job
 from disclosures.services import generation
 from disclosures.services.generation import filing_generate_documents
 from disclosures.tasks import generate_filing_documents
-from tests.disclosures.tables.seed003 import build_filing
+from tests.disclosures.seed003 import build_seed_003
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def filing(db):
-    return build_filing()
+    return build_seed_003()
 
 
 def pdf_text(data: bytes) -> str:
@@ -117,7 +117,7 @@ def test_task_claims_the_job_and_records_progress(filing):
 
 
 def test_generate_year_queues_the_fast_formats_of_every_filing_before_the_pdfs(filing, django_capture_on_commit_callbacks):
-    other = build_filing(department_code="513223099", name="茂县教育局")
+    other = build_seed_003(department_code="513223099", name="茂县教育局")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         batch = generation.generate_year(fiscal_year=filing.fiscal_year)
     jobs = list(Job.objects.filter(batch=batch).order_by("id"))  # created, and enqueued, in this order

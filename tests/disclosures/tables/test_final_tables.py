@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from disclosures.models import ExpenseLine
 from disclosures.tables import compute_table, compute_tables
 
-from .seed003 import build_filing
+from tests.disclosures.seed003 import build_seed_003
 
 D = Decimal
 
@@ -127,7 +127,7 @@ def test_income_and_expense_tables(maoxian_2019):
 def test_queries_do_not_grow_with_lines(maoxian_2019):
     with CaptureQueriesContext(connection) as small:
         compute_tables(filing=maoxian_2019)
-    bigger = build_filing(department_code="513223099", name="茂县信访局（对照）")
+    bigger = build_seed_003(department_code="513223099", name="茂县信访局（对照）")
     extra = list(ExpenseLine.objects.filter(filing=bigger))
     for line in extra:
         line.pk = None
