@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 ZERO = Decimal("0.00")
 
@@ -319,10 +320,17 @@ class ExpenseLine(models.Model):
                 name="expense_basic_needs_economic_code",
                 violation_error_message="基本支出必须填写部门预算经济分类科目。",
             ),
+            # An expression index rather than nulls_distinct=False, which SQLite does not support:
+            # a missing economic code or project counts as one value, so such lines cannot repeat either.
             models.UniqueConstraint(
-                fields=["filing", "unit", "function_item", "dept_economic_item", "expense_kind", "funding_source", "project"],
+                "filing",
+                "unit",
+                "function_item",
+                Coalesce("dept_economic_item", Value(0)),
+                "expense_kind",
+                "funding_source",
+                Coalesce("project", Value(0)),
                 name="expense_line_unique",
-                nulls_distinct=False,
                 violation_error_message="同一单位、科目、支出类型、资金来源和项目的支出明细重复。",
             ),
         ]
