@@ -5,6 +5,7 @@ Screenshots go to tests/artifacts/ (look at them after a change to the pages).
 """
 
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
@@ -67,7 +68,7 @@ def test_evaluation_round(page, login_as, screenshot, accountant, live_server, s
     # 4. download the published form
     with page.expect_download() as download:
         page.click("#download-xlsx")
-    ws = load_workbook(download.value.path()).worksheets[0]
+    ws = load_workbook(BytesIO(download.value.path().read_bytes())).worksheets[0]
     values = [c.value for row in ws.iter_rows() for c in row if c.value not in (None, "")]
     assert values[0] == "项目支出绩效自评表" and "旅游旺季北戴河工作经费" in values
     assert Decimal("98.84") in [Decimal(str(v)) for v in values if isinstance(v, (int, float))]
