@@ -14,6 +14,30 @@ from pathlib import Path
 from bench.work import maxrss_mb
 
 
+def _status_mb(field: str) -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def phase_peak_reset() -> float | None:
+    """Reset this process's peak RSS (Linux: writing 5 to clear_refs resets VmHWM) and return the current RSS,
+    so each phase's peak is its own and not the workbook building's or an earlier phase's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return None
+    return _status_mb("VmRSS")
+
+
+def phase_peak_mb() -> float | None:
+    return _status_mb("VmHWM")
+
+
 class QueryCounter:
     def __init__(self):
         self.count = 0
@@ -66,6 +90,10 @@ def build_workbook(*, path: Path, filing, rows: int, seed: int = 7) -> int:
     return path.stat().st_size
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def run_import(*, rows: int, workdir: Path) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -98,6 +126,7 @@ def run_import(*, rows: int, workdir: Path) -> dict:
     result["baseline_maxrss_mb"] = round(baseline, 1)
 
     def preview() -> tuple[float, object]:
+        result["rss_before_preview_mb"] = _round(phase_peak_reset())
         begun = time.perf_counter()
         with path.open("rb") as handle:
             response = client.post(url, {"kind": "expense", "file": handle})
@@ -116,18 +145,21 @@ def run_import(*, rows: int, workdir: Path) -> dict:
         token = context.get("token")
     result["preview_seconds"] = round(seconds, 2)
     result["preview_maxrss_mb"] = round(maxrss_mb(), 1)
+    result["preview_peak_rss_mb"] = _round(phase_peak_mb())
     if token is None:
         errors = context["preview"].errors[:3] if context.get("preview") is not None else [str(context.get("form").errors)]
         result["error"] = errors
         return result
 
     counter = QueryCounter()
+    result["rss_before_apply_mb"] = _round(phase_peak_reset())
     begun = time.perf_counter()
     with connection.execute_wrapper(counter):
         response = client.post(url, {"token": token})
     result["apply_seconds"] = round(time.perf_counter() - begun, 2)
     result["apply_queries"] = counter.count
     result["apply_maxrss_mb"] = round(maxrss_mb(), 1)
+    result["apply_peak_rss_mb"] = _round(phase_peak_mb())
     result["apply_status"] = response.status_code
     result["lines_written"] = ExpenseLine.objects.filter(filing=filing).count()
     result["total_seconds"] = round(result["preview_seconds"] + result["apply_seconds"], 2)

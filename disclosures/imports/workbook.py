@@ -34,9 +34,12 @@ from disclosures.xlsx_text import put_text
 XLSX = "xlsx"
 CSV = "csv"
 OPTIONS_SHEET = "选项"
-# The preview keeps every row (its values, and its cells for display) until the apply is queued: about
-# 2–3 KB per expense row, so 60,000 rows stay near 150 MB. A county department's detailed lines are a
-# few thousand; 60,000 leaves room for a whole county's lines in one file (issue #6 asks for 50,000).
+# The limit protects the memory of the preview, which keeps every row's cleaned values (and its natural
+# key) until the apply is queued: measured with bench/ at about 1 KB per expense row (50,000 rows: +50 MB
+# peak RSS), so 60,000 rows stay near 60 MB per upload in a web process. The apply streams the staged
+# rows in batches and adds little (+17 MB for 50,000). A department's detailed lines are a few thousand;
+# 60,000 leaves room for a whole county's lines in one file (issue #6 asks for 50,000). The upload's
+# byte limit (settings.MAX_UPLOAD_BYTES) stays in front of it.
 MAX_DATA_ROWS = 60000
 # After this many consecutive blank rows the rest of a sheet is taken to be padding.
 BLANK_RUN_LIMIT = 1000
