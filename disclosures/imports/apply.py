@@ -21,7 +21,7 @@ from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
 from disclosures.services.audit import audit_record
 
 from .context import ImportContext
-from .preview import StagingError, discard_staged, load_staged, staged_rows
+from .preview import StagingError, discard_staged, key_description, load_staged, staged_rows
 from .resources import UPLOAD_RESOURCES, SheetResource
 
 
@@ -156,7 +156,7 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
         key = resource.key_of(values)
         batch.rows += 1
         if key in seen:
-            errors.append(f"第{number}行：与第{seen[key]}行重复")
+            errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
             continue
         seen[key] = number
         instance = resource.new_instance(context)

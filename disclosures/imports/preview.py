@@ -152,7 +152,7 @@ def parse_sheet(
         if not row.errors:
             key = resource.key_of(row.values)
             if key in seen:
-                row.errors.append(f"第{number}行：与第{seen[key]}行重复（同一{_key_description(resource)}只能有一行）")
+                row.errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
             else:
                 seen[key] = number
         if row.errors:
@@ -169,7 +169,7 @@ def parse_sheet(
     return preview
 
 
-def _key_description(resource: SheetResource) -> str:
+def key_description(resource: SheetResource) -> str:
     names = [resource.fields_by_attribute(name).column_name for name in resource.natural_key]
     return "、".join(n.replace("编码", "").replace("（元）", "") for n in names) or resource.sheet_title
 

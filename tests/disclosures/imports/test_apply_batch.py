@@ -188,3 +188,12 @@ def test_queries_do_not_grow_per_row(filing, django_assert_max_num_queries, coun
     assert summary.created == count
     assert ExpenseLine.objects.filter(filing=filing).count() == count
     assert fixed + _write_statements(count) < count / 10
+
+
+def test_a_repeated_key_is_refused_as_the_preview_refuses_it(filing):
+    rows = expense_rows(filing, 2)
+    rows.append((9, dict(rows[0][1])))
+    with pytest.raises(ImportFailed) as failed:
+        apply(filing, rows)
+    assert failed.value.messages == ["第9行：与第3行重复（同一预算单位、支出功能分类科目、部门预算经济分类科目、支出类型、资金来源、项目只能有一行）"]
+    assert not ExpenseLine.objects.exists()
