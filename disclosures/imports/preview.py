@@ -240,7 +240,9 @@ def load_staged(*, token: str, filing_id: int, user_id: int) -> dict:
             payload = json.loads(handle.readline())
     except (OSError, ValueError):
         raise StagingError("预览已失效，请重新上传文件。") from None
-    if not isinstance(payload, dict) or payload.get("filing") != filing_id or payload.get("user") != user_id:
+    if not isinstance(payload, dict) or "count" not in payload:  # also a preview staged in the older one-JSON format
+        raise StagingError("预览已失效，请重新上传文件。")
+    if payload.get("filing") != filing_id or payload.get("user") != user_id:
         raise StagingError("预览已失效，请重新上传文件。")
     if time.time() - payload.get("created", 0) > STAGING_MAX_AGE:
         path.unlink(missing_ok=True)
