@@ -27,6 +27,7 @@ from disclosures.models import (
     ReviewComment,
     ThreePublicStats,
 )
+from disclosures.narrative import missing_reasons
 from disclosures.services.audit import audit_record, audit_transition
 
 Status = Filing.Status
@@ -46,6 +47,10 @@ class NotPermitted(WorkflowError):
 
 class WrongStatus(WorkflowError):
     pass
+
+
+class ReasonsMissing(WorkflowError):
+    """The explanatory text still asks for reasons the department has not written."""
 
 
 class ChecksFailed(WorkflowError):
@@ -155,6 +160,12 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     with transaction.atomic():
         locked = _locked(filing)
         _require_status(locked, (Status.APPROVED,), "公开")
+        missing = missing_reasons(filing=locked)
+        if missing:
+            # The public text must never carry a 【待填写】 placeholder: the department writes the reasons first.
+            raise ReasonsMissing(
+                "说明中还有未填写的原因，不能公开：" + "；".join(slot.label for slot in missing) + "。请部门补充后再公开。"
+            )
         before = locked.status
         now = timezone.now()
         locked.published_at = now
@@ -173,11 +184,9 @@ def filing_publish(*, filing: Filing, user) -> Filing:
 
 
 def enqueue_generation(*, filing: Filing, user=None):
-    """Queue the document generation (helper D's job) after commit; None when generation is not installed."""
-    try:
-        from disclosures.services.generation import filing_enqueue_generation
-    except ImportError:
-        return None
+    """Queue the generation of the downloadable documents after commit."""
+    from disclosures.services.generation import filing_enqueue_generation
+
     return filing_enqueue_generation(filing=filing, user=user)
 
 

@@ -111,12 +111,14 @@ def bureau_filing_action(request, pk: int, action: str):
     filing = get_object_or_404(Filing.objects.select_related("department", "fiscal_year"), pk=pk)
     comments = _comments_from_post(request.POST)
     if request.POST.get("confirm") != "yes":
+        summaries = _summaries([filing]) if action != "return" else {}
         return render(
             request,
             "bureau/confirm.html",
             {"filings": [filing], "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
              "comments": comments, "post_url": reverse("bureau_filing_action", args=[pk, action]),
-             "summaries": _summaries([filing]) if action != "return" else {}},
+             "summaries": summaries,
+             "blocked_by_reasons": any(s.missing_reasons for s in summaries.values())},
         )
     try:
         if action == "approve":
@@ -146,8 +148,8 @@ def _comments_from_post(data) -> list[tuple[str, str]]:
 
 
 def _summaries(filings) -> dict:
-    """Check counts per filing for the confirmation page: a reviewer should see open reasons before
-    publishing, since the text would show them as 待填写."""
+    """Check counts per filing for the confirmation page: open reasons block publication (the public
+    text must not show 待填写), so the reviewer sees them before confirming."""
     return {f.pk: check_summary(filing=f) for f in filings}
 
 

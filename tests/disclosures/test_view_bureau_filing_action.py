@@ -96,7 +96,16 @@ def test_comment_pinned_to_a_line(client, reviewer, submitted_filing):
     assert comment.target == "表5 一般公共预算财政拨款支出决算表 · 2010308 信访事务"
 
 
-def test_publish_confirmation_warns_about_missing_reasons(client, reviewer, approved_filing):
+def test_publish_confirmation_refuses_while_reasons_are_missing(client, reviewer, approved_filing):
+    approved_filing.reasons = {}
+    approved_filing.save(update_fields=["reasons"])
     client.force_login(reviewer)
     text = client.post(url(approved_filing, "publish")).content.decode()
-    assert "说明中还有3处变动原因未填写" in text and "确认公开" in text
+    assert "说明中还有4处变动原因未填写，须由部门补充后才能公开" in text
+    assert "确认公开</button>" not in text
+
+
+def test_publish_confirmation_offers_the_button_when_the_text_is_complete(client, reviewer, approved_filing):
+    client.force_login(reviewer)
+    text = client.post(url(approved_filing, "publish")).content.decode()
+    assert "变动原因未填写" not in text and "确认公开</button>" in text

@@ -251,3 +251,20 @@ def test_published_correction_records_what_changed(published_filing, accountant,
     assert changes["three_public.total"] == ("5.07", "4.57")
     assert changes["three:公务接待费"] == ("1.85", "1.35")
     assert "total" not in changes  # 收支总计 stays 382.31
+
+
+def test_publishing_is_refused_while_the_text_still_asks_for_a_reason(approved_filing, reviewer):
+    """No 【待填写】 placeholder may reach the public page: a missing reason blocks publication."""
+    from disclosures.narrative import missing_reasons
+
+    approved_filing.reasons = {}
+    approved_filing.save(update_fields=["reasons"])
+    missing = missing_reasons(filing=approved_filing)
+    assert missing, "the fixture's changes against last year need reasons"
+
+    with pytest.raises(workflow.ReasonsMissing) as refused:
+        workflow.filing_publish(filing=approved_filing, user=reviewer)
+
+    assert missing[0].label in refused.value.message
+    approved_filing.refresh_from_db()
+    assert approved_filing.status == S.APPROVED and approved_filing.published_snapshot is None

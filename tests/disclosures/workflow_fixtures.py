@@ -35,7 +35,7 @@ def seed_filing(department):
 def make_clean(filing):
     """Correct seed 003's two mistakes the checks block: the project list is made to agree with the
     项目支出 lines (64.90 万元), and every project gets the 效益 indicator the seed lacks next to its
-    产出 (召开视频会议4次) and 满意度 (≥90%) indicators."""
+    产出 (召开视频会议4次) and 满意度 (≥90%) indicators; the reasons of the seed's text are filled in."""
     from evaluations.models import Indicator
 
     Project.objects.filter(filing=filing, code="XF-03").update(
@@ -49,6 +49,14 @@ def make_clean(filing):
                 Indicator(project=project, level1="satisfaction", level2="satisfaction", name="群众满意度", comparator="ge", target_value=90, unit="%", order=3),
             ]
         )
+    # The reasons seed 003 gives for its changes against 2018, so the text has no 【待填写】 left.
+    filing.reasons = {
+        **filing.reasons,
+        "change.fiscal_total": "工资保险变动",
+        "change.gpb_expense": "工资、保险变动",
+        "change.operating_costs": "厉行勤俭节约，出差下乡减少",
+    }
+    filing.save(update_fields=["reasons"])
     return filing
 
 
