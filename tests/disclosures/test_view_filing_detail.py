@@ -59,3 +59,15 @@ def test_reviewer_and_anonymous(client, reviewer, filing):
     assert client.get(url(filing)).status_code == 302
     client.force_login(reviewer)
     assert client.get(url(filing)).status_code == 200
+
+
+def test_projects_link_to_their_performance_targets(client, demo):
+    """The filing page lists the projects with their budget in 万元 and a link to each one's targets."""
+    from django.urls import reverse
+
+    filing = demo.shanhaiguan.filing
+    client.force_login(demo.users["shanhaiguan"])
+    text = client.get(reverse("filing_detail", args=[filing.pk])).content.decode()
+    project = filing.projects.get(code="202-3202-YBN-67SQ")
+    assert "旅游旺季北戴河工作经费" in text and "40.00" in text
+    assert reverse("evaluations:targets", args=["projects", project.pk]) in text
