@@ -176,35 +176,31 @@ def project_errors(*, project: Project, filing: Filing) -> dict[str, list[str]]:
     return _unit_errors(instance=project, filing=filing)
 
 
+def _save_filing_row(*, instance: models.Model, user, allow_locked: bool, errors: dict[str, list[str]] | None = None):
+    """Save one object of a filing: editable filing, no rule errors, full_clean, audited when locked."""
+    filing = instance.filing
+    ensure_editable(filing=filing, allow_locked=allow_locked)
+    _ensure_stored_filing_editable(instance, allow_locked=allow_locked)
+    if errors:
+        raise ValidationError(errors)
+    before = _stored_values(instance)
+    _full_clean_and_save(instance)
+    _audit_locked_change(filing=filing, user=user, instance=instance, before=before, allow_locked=allow_locked)
+    return instance
+
+
 @transaction.atomic
 def expense_line_save(*, line: ExpenseLine, user=None, allow_locked: bool = False) -> ExpenseLine:
     """Create or update an expense line (支出明细); derives gov_economic_item from the 对照表."""
-    filing = line.filing
-    ensure_editable(filing=filing, allow_locked=allow_locked)
-    _ensure_stored_filing_editable(line, allow_locked=allow_locked)
-    errors = expense_line_errors(line=line, filing=filing)
-    if errors:
-        raise ValidationError(errors)
-
-    before = _stored_values(line)
-    _full_clean_and_save(line)
-    _audit_locked_change(filing=filing, user=user, instance=line, before=before, allow_locked=allow_locked)
-    return line
+    errors = expense_line_errors(line=line, filing=line.filing)
+    return _save_filing_row(instance=line, user=user, allow_locked=allow_locked, errors=errors)
 
 
 @transaction.atomic
 def income_line_save(*, line: IncomeLine, user=None, allow_locked: bool = False) -> IncomeLine:
     """Create or update an income line (本年收入 / 年初、年末结转和结余) of a unit."""
-    filing = line.filing
-    ensure_editable(filing=filing, allow_locked=allow_locked)
-    _ensure_stored_filing_editable(line, allow_locked=allow_locked)
-    errors = income_line_errors(line=line, filing=filing)
-    if errors:
-        raise ValidationError(errors)
-    before = _stored_values(line)
-    _full_clean_and_save(line)
-    _audit_locked_change(filing=filing, user=user, instance=line, before=before, allow_locked=allow_locked)
-    return line
+    errors = income_line_errors(line=line, filing=line.filing)
+    return _save_filing_row(instance=line, user=user, allow_locked=allow_locked, errors=errors)
 
 
 @transaction.atomic
@@ -214,28 +210,14 @@ def project_save(*, project: Project, user=None, allow_locked: bool = False) -> 
     The seeds' own mistakes (identical goals, a spending plan that does not end at 100%) are stored as
     entered: the checks report them, the service does not hide them.
     """
-    filing = project.filing
-    ensure_editable(filing=filing, allow_locked=allow_locked)
-    _ensure_stored_filing_editable(project, allow_locked=allow_locked)
-    errors = project_errors(project=project, filing=filing)
-    if errors:
-        raise ValidationError(errors)
-    before = _stored_values(project)
-    _full_clean_and_save(project)
-    _audit_locked_change(filing=filing, user=user, instance=project, before=before, allow_locked=allow_locked)
-    return project
+    errors = project_errors(project=project, filing=project.filing)
+    return _save_filing_row(instance=project, user=user, allow_locked=allow_locked, errors=errors)
 
 
 @transaction.atomic
 def filing_item_save(*, item: models.Model, user=None, allow_locked: bool = False) -> models.Model:
     """Create or update another object of a filing: Procurement, AssetHolding, PriorYearFigure, ThreePublicStats."""
-    filing = item.filing
-    ensure_editable(filing=filing, allow_locked=allow_locked)
-    _ensure_stored_filing_editable(item, allow_locked=allow_locked)
-    before = _stored_values(item)
-    _full_clean_and_save(item)
-    _audit_locked_change(filing=filing, user=user, instance=item, before=before, allow_locked=allow_locked)
-    return item
+    return _save_filing_row(instance=item, user=user, allow_locked=allow_locked)
 
 
 # --- The batch path (large uploads) -----------------------------------------------------------------
