@@ -46,6 +46,22 @@ def actual_display(result: IndicatorResult | None) -> str:
     return " ".join(parts)
 
 
+def _tree_rows(indicators):
+    """(leading cells, indicator) per indicator: the 一级 and 二级 cells, merged down their group, open the
+    first row of each group, as the published target and completion tables print them."""
+    for level1, group in _spans(indicators, key=lambda i: i.level1):
+        first1 = True
+        for level2, items in _spans(group, key=lambda i: i.level2):
+            for n, i in enumerate(items):
+                row = []
+                if first1:
+                    row.append(label(Indicator.Level1(level1).label, rowspan=len(group)))
+                    first1 = False
+                if n == 0:
+                    row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
+                yield row, i
+
+
 def _spans(items, key):
     """Consecutive runs of items sharing key(item): [(key, [items])]."""
     return [(k, list(g)) for k, g in groupby(items, key=key)]
@@ -71,20 +87,10 @@ def targets_grid(*, project: Project) -> Grid:
     grid.add(head("一级指标", rowspan=2), head("二级指标", rowspan=2), head("三级指标", rowspan=2),
              head("绩效指标描述", rowspan=2), head("指标值", 3), head("指标值确定依据", rowspan=2))
     grid.add(head("符号"), head("值"), head("单位（文字描述）"))
-    for level1, group in _spans(_ordered(list(project.indicators.all())), key=lambda i: i.level1):
-        first1 = True
-        for level2, items in _spans(group, key=lambda i: i.level2):
-            for n, i in enumerate(items):
-                row = []
-                if first1:
-                    row.append(label(Indicator.Level1(level1).label, rowspan=len(group)))
-                    first1 = False
-                if n == 0:
-                    row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
-                value = num(i.target_value) if i.target_value is not None else text(i.target_text)
-                row += [text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value,
-                        text(i.unit.strip()), text(i.basis)]
-                grid.add(*row)
+    for row, i in _tree_rows(_ordered(list(project.indicators.all()))):
+        value = num(i.target_value) if i.target_value is not None else text(i.target_text)
+        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value,
+                 text(i.unit.strip()), text(i.basis))
     return grid
 
 
@@ -197,19 +203,9 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
     indicators = _ordered(list(project.indicators.all()))
     grid.add(label("绩效指标完成情况", rowspan=len(indicators) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
              head("预期指标值(包含数字及文字描述)"), head("实际完成指标值(包含数字及文字描述)"))
-    for level1, group in _spans(indicators, key=lambda i: i.level1):
-        first1 = True
-        for level2, items in _spans(group, key=lambda i: i.level2):
-            for n, i in enumerate(items):
-                row = []
-                if first1:
-                    row.append(label(Indicator.Level1(level1).label, rowspan=len(group)))
-                    first1 = False
-                if n == 0:
-                    row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
-                described = target_display(i) + (f"（{i.description}）" if i.description and i.description != i.target_text else "")
-                row += [text(i.name), text(described), text(actual_display(results.get(i.pk)))]
-                grid.add(*row)
+    for row, i in _tree_rows(indicators):
+        described = target_display(i) + (f"（{i.description}）" if i.description and i.description != i.target_text else "")
+        grid.add(*row, text(i.name), text(described), text(actual_display(results.get(i.pk))))
     return grid
 
 
