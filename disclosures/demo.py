@@ -53,6 +53,7 @@ from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
 from evaluations.rulesets import NATIONAL, SICHUAN, ensure_rule_sets
+from evaluations.services import results_pick_published
 
 #: Steps run after the build, as dotted paths of callables taking the demo namespace. The workflow helper
 #: adds its step here (one line), e.g. "disclosures.demo_workflow.advance_demo".
@@ -674,12 +675,16 @@ def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
         goal_result="完成中央、省、市进京非访指标总量下降的目标，确保了我区社会大局稳定和治安秩序良好。",
         published_execution_score=Decimal("6"), published_score=WANGCHENG_PUBLISHED_TOTAL,
     )
+    published_points = {}
     for order, row in enumerate(WANGCHENG_INDICATORS, start=1):
         level1, level2, name, comparator, value, text, unit, actual, actual_text, band, points, score = row
         indicator = _indicator(department_target=target, order=order, level1=level1, level2=level2, name=name,
                                comparator=comparator, target_value=value, target_text=text, unit=unit, weight=points)
         _result(evaluation=evaluation, indicator=indicator, actual_value=Decimal(actual) if actual else None,
                 actual_text=actual_text, band=band, published_score=Decimal(score))
+        published_points[indicator.pk] = Decimal(points)
+    # the published 得分 of each qualitative indicator is the score its evaluator picked in the band
+    results_pick_published(evaluation=evaluation, published_points=published_points)
 
     # A minimal 部门决算 2020: 基本支出 596.68 (the 执行数 of the self-evaluation) and 项目支出 156.5, which
     # the self-evaluation left out. Splits by code are invented.

@@ -16,7 +16,7 @@ from itertools import groupby
 from disclosures.models import Project
 from disclosures.money import to_wan
 from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
-from evaluations.scoring import score_sheet
+from evaluations.scoring import INCOMPLETE, score_sheet
 from evaluations.scoring.engine import ScoreSheet
 from evaluations.scoring.numbers import num as plain
 from evaluations.scoring.numbers import pct
@@ -113,8 +113,9 @@ def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reaso
                     first1 = False
                 if n == 0:
                     row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
+                score = text("未计分") if line.pending else num(line.final_score)
                 row += [text(i.name), text(target_display(i)), text(actual_display(line.result)),
-                        num(line.points), num(line.final_score), text(line.result.reason if line.result else "", reason_span)]
+                        num(line.points), score, text(line.result.reason if line.result else "", reason_span)]
                 grid.add(*row)
 
 
@@ -146,7 +147,7 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     grid.add(label("绩效指标", rowspan=len(sheet.lines) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
              head("年度指标值"), head("实际完成值"), head("分值"), head("得分"), head("偏差原因分析及改进措施", 2))
     _indicator_rows(grid, sheet, level1_points=False, reason_span=2)
-    grid.add(label("总分", 6), num(Decimal(100)), num(sheet.total), label("等级"), text(sheet.grade))
+    grid.add(label("总分", 6), num(Decimal(100)), _total(sheet), label("等级"), text(sheet.grade))
     grid.footer = "计算过程：" + sheet.execution.explanation + "；" + sheet.total_explanation
     return grid
 
@@ -175,7 +176,7 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     grid.add(label("年度绩效指标", rowspan=len(sheet.lines) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
              head("指标值"), head("完成值"), head("分值"), head("得分"), head("未完成原因及拟改进措施"))
     _indicator_rows(grid, sheet, level1_points=True)
-    grid.add(label("总分", 6), num(Decimal(100)), num(sheet.total), text(f"等级：{sheet.grade}"))
+    grid.add(label("总分", 6), num(Decimal(100)), _total(sheet), text(f"等级：{sheet.grade}"))
     published = evaluation.published_execution_score
     footer = "计算过程：" + sheet.execution.explanation
     if published is not None:
@@ -207,6 +208,11 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
         described = target_display(i) + (f"（{i.description}）" if i.description and i.description != i.target_text else "")
         grid.add(*row, text(i.name), text(described), text(actual_display(results.get(i.pk))))
     return grid
+
+
+def _total(sheet: ScoreSheet):
+    """The total, or 未完成 while an indicator is not scored (never a partial sum printed as the score)."""
+    return num(sheet.total) if sheet.complete else text(INCOMPLETE)
 
 
 def _rate(rate: Decimal | None) -> str:
