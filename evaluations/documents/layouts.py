@@ -15,7 +15,7 @@ from itertools import groupby
 
 from disclosures.models import Project
 from disclosures.money import to_wan
-from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
+from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import INCOMPLETE, score_sheet
 from evaluations.scoring.engine import ScoreSheet
 from evaluations.scoring.numbers import num as plain
@@ -88,6 +88,24 @@ def targets_grid(*, project: Project) -> Grid:
              head("绩效指标描述", rowspan=2), head("指标值", 3), head("指标值确定依据", rowspan=2))
     grid.add(head("符号"), head("值"), head("单位（文字描述）"))
     for row, i in _tree_rows(_ordered(list(project.indicators.all()))):
+        value = num(i.target_value) if i.target_value is not None else text(i.target_text)
+        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value,
+                 text(i.unit.strip()), text(i.basis))
+    return grid
+
+
+def department_targets_grid(*, target: DepartmentTarget) -> Grid:
+    """部门整体支出绩效目标表: the department's yearly goal and its indicator tree (the project targets
+    table's indicator columns under a department heading)."""
+    grid = Grid("部门整体支出绩效目标表", f"（{target.fiscal_year.year}年度）", [12, 12, 16, 24, 7, 9, 10, 18],
+                filename=f"部门整体支出绩效目标表-{target.department.code}")
+    grid.add(label("部门（单位）名称"), text(target.department.name, 3), label("年度预算（万元）"), num(to_wan(target.budget_amount), 3))
+    grid.add(label("部门职能职责概述"), text(target.department.duties, 7))
+    grid.add(label("年度总体目标"), text(target.overall_goal, 7))
+    grid.add(head("一级指标", rowspan=2), head("二级指标", rowspan=2), head("三级指标", rowspan=2),
+             head("绩效指标描述", rowspan=2), head("指标值", 3), head("指标值确定依据", rowspan=2))
+    grid.add(head("符号"), head("值"), head("单位（文字描述）"))
+    for row, i in _tree_rows(_ordered(list(target.indicators.all()))):
         value = num(i.target_value) if i.target_value is not None else text(i.target_text)
         grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value,
                  text(i.unit.strip()), text(i.basis))
