@@ -405,6 +405,9 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     )
     stats = filing.three_public_stats
     stats.reception_batches, stats.reception_people, stats.vehicles_purchased, stats.vehicles_owned = 126, 357, 0, 1
+    # the 三公 预算数 as seed 003 prints it: 5.07 万元, 完成预算100%
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = W("3.22"), W("1.85")
     lines.filing_item_save(item=stats)
     lines.filing_item_save(item=Procurement(filing=filing, category=Procurement.Category.GOODS, budget_amount=W("23"),
                                             actual_amount=W("23"), sme_amount=W("2.3"), micro_amount=Decimal("0.00")))
@@ -559,6 +562,11 @@ def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount), note=note)
     b.income_from_lines()
+    # seed 001's 三公 预算 as published (145,950.50 元), entered as the figure of its own it is
+    stats = filing.three_public_stats
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = Y("126000.00"), Y("19950.50")
+    lines.filing_item_save(item=stats)
     filing.reasons = {"change.total": "我单位为2020年新增预算单位，暂无2019年预算数据"}
     filing.other_notes = "无其他需要说明的事项。"
     filing.full_clean()
