@@ -222,17 +222,19 @@ class FilingBuilder:
         return lines.project_save(project=project)
 
     def income_from_lines(self) -> None:
-        """本年收入 per unit and source equal to that unit's spending from it (no carry-overs in the seeds)."""
-        totals: dict[tuple[int, str], list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+        """本年收入 per unit, source and 功能分类 项 equal to that spending (no carry-overs in the seeds):
+        the seeds' 收入决算表 / 部门收入总表 list income by the function it funds, as the spending."""
+        totals: dict[tuple[int, str, int], list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
         for line in self.filing.expense_lines.all():
-            pair = totals[(line.unit_id, line.funding_source)]
+            pair = totals[(line.unit_id, line.funding_source, line.function_item_id)]
             pair[0] += line.budget_amount
             pair[1] += line.actual_amount
         units = {u.pk: u for u in self.units.values()}
-        for (unit_id, source), (budget, actual) in sorted(totals.items()):
+        functions = {item.pk: item for item in self.codes.values()}
+        for (unit_id, source, function_id), (budget, actual) in sorted(totals.items()):
             lines.income_line_save(
                 line=IncomeLine(filing=self.filing, unit=units[unit_id], category=IncomeLine.Category.INCOME, source=source,
-                                budget_amount=budget, actual_amount=actual)
+                                function_item=functions[function_id], budget_amount=budget, actual_amount=actual)
             )
 
     def prior(self, **amounts: Decimal) -> None:

@@ -273,9 +273,18 @@ class PriorYearFigure(models.Model):
 
 
 class ExpenseKind(models.TextChoices):
+    """支出类型: the columns of 支出决算表 / 部门支出总表 (基本支出 split into its two parts)."""
+
     PERSONNEL = "personnel", "基本支出-人员经费"
     PUBLIC = "public", "基本支出-日常公用经费"
     PROJECT = "project", "项目支出"
+    UPPER = "upper", "上缴上级支出"
+    BUSINESS = "business", "经营支出"
+    SUBSIDY = "subsidy", "对附属单位补助支出"
+
+
+#: The kinds of 基本支出 (the only kinds that must carry a 部门预算经济分类 款).
+BASIC_EXPENSE_KINDS = (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC)
 
 
 class ExpenseLine(models.Model):
@@ -316,7 +325,7 @@ class ExpenseLine(models.Model):
                 condition=Q(project__isnull=True) | Q(expense_kind="project"), name="expense_project_only_on_project_lines"
             ),
             models.CheckConstraint(
-                condition=Q(expense_kind="project") | Q(dept_economic_item__isnull=False),
+                condition=~Q(expense_kind__in=["personnel", "public"]) | Q(dept_economic_item__isnull=False),
                 name="expense_basic_needs_economic_code",
                 violation_error_message="基本支出必须填写部门预算经济分类科目。",
             ),
@@ -344,37 +353,56 @@ class ExpenseLine(models.Model):
 
 
 class IncomeLine(models.Model):
-    """Income by funding source, and the carry-overs (年初/年末结转和结余), per unit."""
+    """Income by funding source and 功能分类 项, and the other rows of the 收支总表, per unit.
+
+    Besides 本年收入 the categories hold what the 收支总表 lists beside it: 年初/年末结转和结余 (预算: 上年结转 /
+    结转下年), 使用非财政拨款结余 (a 收入 row) and 结余分配 (a 支出 row), each by source, so that every source
+    balances on its own: 年初 + 收入 + 使用结余 = 支出 + 结余分配 + 年末.
+    `function_item` is the 支出功能分类 项 the income funds (公开02 / 部门收入总表 list income by function);
+    it is empty on lines entered before income carried a code (a check flags them).
+    """
 
     class Category(models.TextChoices):
         INCOME = "income", "本年收入"
         OPENING = "opening", "年初结转和结余"
         CLOSING = "closing", "年末结转和结余"
+        BALANCE_USED = "balance_used", "使用非财政拨款结余"
+        DISTRIBUTION = "distribution", "结余分配"
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="income_lines", verbose_name="填报")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="income_lines", verbose_name="预算单位")
-    category = models.CharField("类别", max_length=10, choices=Category.choices, default=Category.INCOME)
+    category = models.CharField("类别", max_length=12, choices=Category.choices, default=Category.INCOME)
     source = models.CharField("收入来源", max_length=20, choices=FundingSource.choices)
+    function_item = models.ForeignKey(
+        CatalogItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="支出功能分类科目",
+        limit_choices_to={"kind": CatalogItem.Kind.FUNCTION}, help_text="收入所安排支出的功能分类项级科目（本填报年度）。",
+    )
     budget_amount = money_field("年初预算数（元）")
     adjusted_amount = money_field("调整预算数（元）", null=True, blank=True, default=None)
     actual_amount = money_field("决算数（元）")
 
     class Meta:
-        ordering = ["filing", "unit", "category", "source"]
+        ordering = ["filing", "unit", "category", "source", "function_item__code"]
         verbose_name = verbose_name_plural = "收入明细"
         constraints = [
             non_negative("budget_amount", "income"),
             non_negative("adjusted_amount", "income"),
             non_negative("actual_amount", "income"),
+            # As for expense lines: an expression index, so that a line without a function code counts as one value.
             models.UniqueConstraint(
-                fields=["filing", "unit", "category", "source"],
+                "filing",
+                "unit",
+                "category",
+                "source",
+                Coalesce("function_item", Value(0)),
                 name="income_line_unique",
-                violation_error_message="同一单位、类别和收入来源的收入明细重复。",
+                violation_error_message="同一单位、类别、收入来源和功能分类科目的收入明细重复。",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.get_source_display()} {self.budget_amount}"
+        code = f" {self.function_item.code}" if self.function_item_id else ""
+        return f"{self.get_category_display()} {self.get_source_display()}{code} {self.budget_amount}"
 
     @property
     def effective_budget(self):

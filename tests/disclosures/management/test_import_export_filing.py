@@ -59,7 +59,10 @@ def test_round_trip(seed_003, tmp_path):
     filing = Filing.objects.get(department__name="茂县信访局", fiscal_year__year=2019, kind="final")
     assert filing.reasons == {"change.total": "工资保险变动"}
     assert sum(ExpenseLine.objects.filter(filing=filing).values_list("actual_amount", flat=True)) == Decimal("3823100.00")
-    assert IncomeLine.objects.get(filing=filing).actual_amount == Decimal("3823100.00")
+    assert sum(IncomeLine.objects.filter(filing=filing).values_list("actual_amount", flat=True)) == Decimal("3823100.00")
+    # income by 功能分类 (收入决算表): the codes travel through the workbook
+    assert IncomeLine.objects.filter(filing=filing, function_item__isnull=True).count() == 0
+    assert IncomeLine.objects.get(filing=filing, function_item__code="2010350").actual_amount == Decimal("665800.00")
     assert Project.objects.filter(filing=filing).count() == 3
     assert filing.three_public_stats.reception_batches == 126
     assert PriorYearFigure.objects.filter(filing=filing).count() > 0
