@@ -228,7 +228,8 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(HiddenIs404Mixin, admin.ModelAdmin):
-    list_display = ("code", "name", "region")
+    list_display = ("code", "name", "province", "region")
+    list_filter = ("province",)
     search_fields = ("code", "name")
     inlines = [UnitInline]
 
@@ -238,7 +239,7 @@ class DepartmentAdmin(HiddenIs404Mixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if sees_everything(request.user) or request.user.is_superuser:
             return ()
-        return ("code", "name", "region")
+        return ("code", "name", "province", "region")
 
 
 @admin.register(Unit)
