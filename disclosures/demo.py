@@ -49,7 +49,7 @@ from disclosures.models import (
     Province,
     Unit,
 )
-from disclosures.money import from_wan
+from disclosures.money import AmountUnit, from_wan
 from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
@@ -563,6 +563,7 @@ def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     b.income_from_lines()
     filing.reasons = {"change.total": "我单位为2020年新增预算单位，暂无2019年预算数据"}
     filing.other_notes = "无其他需要说明的事项。"
+    filing.amount_unit = AmountUnit.YUAN  # seed 001 publishes its tables and text in 元
     filing.full_clean()
     filing.save()
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from disclosures.money import AmountUnit
+
 ZERO = Decimal("0.00")
 
 
@@ -271,6 +273,10 @@ class Filing(models.Model):
         "变动原因", default=dict, blank=True, help_text="说明中由部门填写的原因，键为说明段落的标识。"
     )
     other_notes = models.TextField("其他需要说明的事项", blank=True)
+    amount_unit = models.CharField(
+        "金额单位", max_length=4, choices=AmountUnit.choices, default=AmountUnit.WAN,
+        help_text="公开表格和说明中金额的单位；金额始终按元保存。",
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
