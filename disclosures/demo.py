@@ -46,9 +46,10 @@ from disclosures.models import (
     PriorYearFigure,
     Procurement,
     Project,
+    Province,
     Unit,
 )
-from disclosures.money import from_wan
+from disclosures.money import AmountUnit, from_wan
 from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
@@ -243,9 +244,11 @@ class FilingBuilder:
             lines.filing_item_save(item=PriorYearFigure(filing=self.filing, key=key.replace("__", "."), amount=amount))
 
 
-def _department(*, code: str, name: str, region: str, duties: str, organisation: str, units: list[dict]) -> tuple[Department, dict[str, Unit]]:
+def _department(
+    *, code: str, name: str, province: str, region: str, duties: str, organisation: str, units: list[dict]
+) -> tuple[Department, dict[str, Unit]]:
     department, _ = Department.objects.update_or_create(
-        code=code, defaults={"name": name, "region": region, "duties": duties, "organisation": organisation}
+        code=code, defaults={"name": name, "province": province, "region": region, "duties": duties, "organisation": organisation}
     )
     found = {}
     for spec in units:
@@ -341,7 +344,7 @@ MAOXIAN_PROJECTS = [
 
 def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="513223-XFJ", name="茂县信访局", region="茂县", duties=MAOXIAN_DUTIES, organisation=MAOXIAN_ORGANISATION,
+        code="513223-XFJ", name="茂县信访局", province=Province.SICHUAN, region="茂县", duties=MAOXIAN_DUTIES, organisation=MAOXIAN_ORGANISATION,
         units=[
             {"key": "main", "code": "513223001", "name": "茂县信访局", "is_main": True, "nature": Unit.Nature.ADMINISTRATIVE,
              "staff_quota": 7, "staff_actual": 11},
@@ -525,7 +528,7 @@ SHANHAIGUAN_PROJECT_LINES = {
 
 def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="130303-XFJ", name="山海关区信访局", region="山海关区", duties=SHANHAIGUAN_DUTIES, organisation=SHANHAIGUAN_ORGANISATION,
+        code="130303-XFJ", name="山海关区信访局", province=Province.HEBEI, region="山海关区", duties=SHANHAIGUAN_DUTIES, organisation=SHANHAIGUAN_ORGANISATION,
         units=[{"key": "main", "code": "130303001", "name": "秦皇岛市山海关区信访局", "is_main": True,
                 "nature": Unit.Nature.ADMINISTRATIVE, "grade": "正科级", "funding_form": Unit.FundingForm.FULL}],
     )
@@ -562,6 +565,7 @@ def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     b.income_from_lines()
     filing.reasons = {"change.total": "我单位为2020年新增预算单位，暂无2019年预算数据"}
     filing.other_notes = "无其他需要说明的事项。"
+    filing.amount_unit = AmountUnit.YUAN  # seed 001 publishes its tables and text in 元
     filing.full_clean()
     filing.save()
 
@@ -590,7 +594,7 @@ ZIYANG_PROJECTS = [
 
 def build_ziyang(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="430902-XFJ", name="资阳区信访局", region="资阳区", duties=ZIYANG_DUTIES, organisation=ZIYANG_ORGANISATION,
+        code="430902-XFJ", name="资阳区信访局", province=Province.HUNAN, region="资阳区", duties=ZIYANG_DUTIES, organisation=ZIYANG_ORGANISATION,
         units=[
             {"key": "main", "code": "430902001", "name": "益阳市资阳区信访局机关", "is_main": True,
              "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 7},
@@ -658,7 +662,7 @@ WANGCHENG_PUBLISHED_TOTAL = Decimal("106")
 
 def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="430112-XFJ", name="望城区信访局", region="望城区", duties=WANGCHENG_DUTIES, organisation=WANGCHENG_ORGANISATION,
+        code="430112-XFJ", name="望城区信访局", province=Province.HUNAN, region="望城区", duties=WANGCHENG_DUTIES, organisation=WANGCHENG_ORGANISATION,
         units=[{"key": "main", "code": "430112001", "name": "长沙市望城区信访局", "is_main": True,
                 "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 13, "staff_actual": 13}],
     )

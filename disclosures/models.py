@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from disclosures.money import AmountUnit
+
 ZERO = Decimal("0.00")
 
 
@@ -105,12 +107,57 @@ class CatalogItem(models.Model):
         return {3: 1, 5: 2, 7: 3}[len(self.code)]
 
 
+class Province(models.TextChoices):
+    """省级行政区 by the short name the finance documents and rule sets use ("四川", "湖南")."""
+
+    BEIJING = "北京", "北京市"
+    TIANJIN = "天津", "天津市"
+    HEBEI = "河北", "河北省"
+    SHANXI = "山西", "山西省"
+    INNER_MONGOLIA = "内蒙古", "内蒙古自治区"
+    LIAONING = "辽宁", "辽宁省"
+    JILIN = "吉林", "吉林省"
+    HEILONGJIANG = "黑龙江", "黑龙江省"
+    SHANGHAI = "上海", "上海市"
+    JIANGSU = "江苏", "江苏省"
+    ZHEJIANG = "浙江", "浙江省"
+    ANHUI = "安徽", "安徽省"
+    FUJIAN = "福建", "福建省"
+    JIANGXI = "江西", "江西省"
+    SHANDONG = "山东", "山东省"
+    HENAN = "河南", "河南省"
+    HUBEI = "湖北", "湖北省"
+    HUNAN = "湖南", "湖南省"
+    GUANGDONG = "广东", "广东省"
+    GUANGXI = "广西", "广西壮族自治区"
+    HAINAN = "海南", "海南省"
+    CHONGQING = "重庆", "重庆市"
+    SICHUAN = "四川", "四川省"
+    GUIZHOU = "贵州", "贵州省"
+    YUNNAN = "云南", "云南省"
+    TIBET = "西藏", "西藏自治区"
+    SHAANXI = "陕西", "陕西省"
+    GANSU = "甘肃", "甘肃省"
+    QINGHAI = "青海", "青海省"
+    NINGXIA = "宁夏", "宁夏回族自治区"
+    XINJIANG = "新疆", "新疆维吾尔自治区"
+
+
 class Department(models.Model):
-    """一级预算单位: the department that files and publishes, with its units (本级 and 二级预算单位)."""
+    """一级预算单位: the department that files and publishes, with its units (本级 and 二级预算单位).
+
+    `province` (not the county name in `region`) chooses the province's variants: the table set a filing
+    publishes (disclosures.tables.registry) and the scoring rule set (evaluations.rulesets). Blank means
+    the installation's defaults.
+    """
 
     code = models.CharField("部门编码", max_length=20, unique=True)
     name = models.CharField("部门名称", max_length=100, unique=True)
     region = models.CharField("所属地区", max_length=50, blank=True, help_text="县（市、区）名称，如“茂县”。")
+    province = models.CharField(
+        "所属省份", max_length=10, choices=Province.choices, blank=True, default="",
+        help_text="决定公开表格的省级套表和绩效评分规则；留空则用全国通用表格和默认规则。",
+    )
     duties = models.TextField("部门职责", blank=True)
     organisation = models.TextField("机构设置", blank=True)
 
@@ -226,6 +273,10 @@ class Filing(models.Model):
         "变动原因", default=dict, blank=True, help_text="说明中由部门填写的原因，键为说明段落的标识。"
     )
     other_notes = models.TextField("其他需要说明的事项", blank=True)
+    amount_unit = models.CharField(
+        "金额单位", max_length=4, choices=AmountUnit.choices, default=AmountUnit.WAN,
+        help_text="公开表格和说明中金额的单位；金额始终按元保存。",
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
