@@ -54,6 +54,7 @@ from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
 from evaluations.rulesets import NATIONAL, SICHUAN, ensure_rule_sets
+from evaluations.services import results_pick_published
 
 #: Steps run after the build, as dotted paths of callables taking the demo namespace. The workflow helper
 #: adds its step here (one line), e.g. "disclosures.demo_workflow.advance_demo".
@@ -409,6 +410,9 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     )
     stats = filing.three_public_stats
     stats.reception_batches, stats.reception_people, stats.vehicles_purchased, stats.vehicles_owned = 126, 357, 0, 1
+    # the 三公 预算数 as seed 003 prints it: 5.07 万元, 完成预算100%
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = W("3.22"), W("1.85")
     lines.filing_item_save(item=stats)
     lines.filing_item_save(item=Procurement(filing=filing, category=Procurement.Category.GOODS, budget_amount=W("23"),
                                             actual_amount=W("23"), sme_amount=W("2.3"), micro_amount=Decimal("0.00")))
@@ -563,6 +567,11 @@ def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount), note=note)
     b.income_from_lines()
+    # seed 001's 三公 预算 as published (145,950.50 元), entered as the figure of its own it is
+    stats = filing.three_public_stats
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = Y("126000.00"), Y("19950.50")
+    lines.filing_item_save(item=stats)
     filing.reasons = {"change.total": "我单位为2020年新增预算单位，暂无2019年预算数据"}
     filing.other_notes = "无其他需要说明的事项。"
     filing.amount_unit = AmountUnit.YUAN  # seed 001 publishes its tables and text in 元
@@ -680,12 +689,16 @@ def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
         goal_result="完成中央、省、市进京非访指标总量下降的目标，确保了我区社会大局稳定和治安秩序良好。",
         published_execution_score=Decimal("6"), published_score=WANGCHENG_PUBLISHED_TOTAL,
     )
+    published_points = {}
     for order, row in enumerate(WANGCHENG_INDICATORS, start=1):
         level1, level2, name, comparator, value, text, unit, actual, actual_text, band, points, score = row
         indicator = _indicator(department_target=target, order=order, level1=level1, level2=level2, name=name,
                                comparator=comparator, target_value=value, target_text=text, unit=unit, weight=points)
         _result(evaluation=evaluation, indicator=indicator, actual_value=Decimal(actual) if actual else None,
                 actual_text=actual_text, band=band, published_score=Decimal(score))
+        published_points[indicator.pk] = Decimal(points)
+    # the published 得分 of each qualitative indicator is the score its evaluator picked in the band
+    results_pick_published(evaluation=evaluation, published_points=published_points)
 
     # A minimal 部门决算 2020: 基本支出 596.68 (the 执行数 of the self-evaluation) and 项目支出 156.5, which
     # the self-evaluation left out. Splits by code are invented.

@@ -24,6 +24,11 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
 
 
+#: Field validators for amounts that may not be negative where a table CHECK would force SQLite to rebuild
+#: a table (and drop the triggers other migrations put on it).
+NON_NEGATIVE = [MinValueValidator(Decimal("0"), message="金额不能为负数。")]
+
+
 def non_negative(name: str, model: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{name}__gte": 0}) | Q(**{f"{name}__isnull": True}),
@@ -461,7 +466,21 @@ class IncomeLine(models.Model):
 
 
 class ThreePublicStats(models.Model):
-    """The counts the 三公 text reports. The amounts come from the expense lines (30212, 31013, 30231, 30217)."""
+    """The counts the 三公 text reports, and the 三公 预算数 of the year by item.
+
+    The 决算数 (and a budget filing's lines) come from the expense lines (30212, 31013, 30231, 30217). The
+    预算数 is a figure of its own that the department enters (全年预算, per item): it often differs from
+    the budget of those lines. Left empty, an item's 预算数 is its lines' budget (filings from before the
+    field existed keep their figures).
+    """
+
+    #: item → (the field of its entered 预算数, its 部门经济分类 code)
+    BUDGET_ITEMS = {
+        "overseas": ("budget_overseas", "30212"),
+        "vehicle_purchase": ("budget_vehicle_purchase", "31013"),
+        "vehicle_operation": ("budget_vehicle_operation", "30231"),
+        "reception": ("budget_reception", "30217"),
+    }
 
     filing = models.OneToOneField(Filing, on_delete=models.CASCADE, related_name="three_public_stats", verbose_name="填报")
     overseas_groups = models.PositiveIntegerField("因公出国（境）团组数", default=0)
@@ -472,12 +491,24 @@ class ThreePublicStats(models.Model):
     foreign_reception_people = models.PositiveIntegerField("外事接待人次", default=0)
     vehicles_purchased = models.PositiveIntegerField("购置公务用车数", default=0)
     vehicles_owned = models.PositiveIntegerField("公务用车保有量", default=0)
+    budget_overseas = money_field("因公出国（境）费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                  help_text="本年“三公”经费预算数，按批复填写；留空则取30212支出明细的预算数。")
+    budget_vehicle_purchase = money_field("公务用车购置费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                          help_text="留空则取31013支出明细的预算数。")
+    budget_vehicle_operation = money_field("公务用车运行维护费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                           help_text="留空则取30231支出明细的预算数。")
+    budget_reception = money_field("公务接待费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                   help_text="留空则取30217支出明细的预算数。")
 
     class Meta:
         verbose_name = verbose_name_plural = "“三公”经费数量信息"
 
     def __str__(self) -> str:
         return f"{self.filing} 三公数量"
+
+    def entered_budget(self, item: str) -> Decimal | None:
+        """The entered 预算数 of a 三公 item ("overseas", "vehicle_purchase", …), None where not entered."""
+        return getattr(self, self.BUDGET_ITEMS[item][0])
 
 
 class Procurement(models.Model):
