@@ -722,3 +722,34 @@ class FilingDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing} {self.get_format_display()}"
+
+
+class PublicationDocument(models.Model):
+    """A downloadable document of a publication: frozen with the filing's published snapshot.
+
+    The publication's generation job builds every format from the published (locked) filing and creates
+    all of them in one transaction, so a publication has either all its documents or none; the public
+    site shows a publication only once they exist (selectors.public.published_filings). Rows are never
+    changed afterwards (a database trigger refuses updates): regenerating a published filing's documents
+    writes new working documents (FilingDocument), while the public keeps downloading these.
+    """
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="publication_documents", verbose_name="填报")
+    format = models.CharField("格式", max_length=10, choices=FilingDocument.Format.choices)
+    file = models.FileField("文件", upload_to="publications/%Y/")
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="任务")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开文件（已冻结）"
+        constraints = [models.UniqueConstraint(fields=["filing", "format"], name="publication_document_unique_format")]
+
+    def __str__(self) -> str:
+        return f"{self.filing} {self.get_format_display()}（公开版）"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("公开文件已冻结，不能修改。")
+        super().save(*args, **kwargs)
