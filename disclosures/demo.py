@@ -643,6 +643,61 @@ def build_ziyang(*, year: FiscalYear) -> SimpleNamespace:
     return SimpleNamespace(department=department, units=units, filing=filing, projects=projects)
 
 
+# ------------------------------------------------------------- 资阳 2019: a prior year invented for the demo
+
+#: 资阳区信访局's 2019 budget and final accounts are NOT from a seed: they are invented for the demo so
+#: that the department's history page shows a series (2019 预算, 2019 决算, 2020 预算) and an 执行率.
+#: The 2019 budget is derived from what seed 000 itself prints for the prior year: 收支总计 = 本年收入 =
+#: 本年支出 = 215.04万元 and 机关运行经费 5.00万元 (the admin unit's 日常公用经费); everything below those
+#: totals (the split of 人员经费 and 项目 by code, the 决算's actual amounts) is made up, scaled from 2020.
+ZIYANG_PRIOR_YEAR = 2019
+#: (name, unit, economic code, 2019 budget 万元, 2019 actual 万元) — the same projects as 2020, invented amounts.
+ZIYANG_2019_PROJECTS = [
+    ("信访补助支出", "main", "30306", "42", "40.10"),
+    ("群众工作经费支出", "main", "30299", "5", "5"),
+    ("信访工作联席会议", "main", "30215", "4", "4"),
+    ("信访工作经费", "main", "30299", "42.04", "38.30"),
+    ("矛盾纠纷调处中心和网络费用", "centre", "30207", "8", "7.20"),
+    ("接访处访经费", "main", "30211", "4", "4"),
+    ("接访劝访人员经费", "main", "30226", "3", "3"),
+    ("重复非正常上访处置备用金", "main", "30299", "1", "1"),
+]
+#: 人员经费 2019 (元, budget = actual): 101.00万元, a little below 2020's 108.47 (invented).
+ZIYANG_2019_PERSONNEL = (
+    ("main", "2010301", "30101", "205000.00"), ("main", "2010301", "30102", "240000.00"), ("main", "2010301", "30107", "140000.00"),
+    ("centre", "2010350", "30101", "75000.00"), ("centre", "2010350", "30102", "55000.00"), ("centre", "2010350", "30107", "65000.00"),
+    ("main", "2080505", "30108", "105000.00"), ("main", "2080506", "30109", "42000.00"), ("main", "2101101", "30110", "34000.00"),
+    ("main", "2210201", "30113", "49000.00"),
+)
+#: 日常公用经费 of the admin unit 2019 (元): (code, budget, actual); the budget adds up to the seed's 5.00万元.
+ZIYANG_2019_PUBLIC = (
+    ("30201", "12000.00", "12000.00"), ("30207", "8000.00", "8000.00"), ("30211", "15000.00", "14000.00"),
+    ("30228", "6000.00", "6000.00"), ("30229", "5000.00", "5000.00"), ("30299", "4000.00", "3600.00"),
+)
+
+
+def build_ziyang_prior_year(*, year: FiscalYear, department: Department, units: dict[str, Unit]) -> SimpleNamespace:
+    """资阳区信访局 2019年部门预算 (215.04万元) and 2019年部门决算 (208.46万元), invented for the demo (see above)."""
+    built = {}
+    for kind in (Filing.Kind.BUDGET, Filing.Kind.FINAL):
+        filing = _fresh_filing(department=department, year=year, kind=kind)
+        b = FilingBuilder(filing=filing, units=units)
+        final = kind == Filing.Kind.FINAL
+        for order, (name, unit, economic, budget, actual) in enumerate(ZIYANG_2019_PROJECTS, start=1):
+            amount = W(actual if final else budget)
+            project = b.project(unit=unit, code=f"430902-2019-{order:03d}", name=name, amount=amount, order=order)
+            b.line(unit, "2010308", economic, PROJECT, amount, project=project)
+        for unit, function, economic, amount in ZIYANG_2019_PERSONNEL:
+            b.line(unit, function, economic, PERSONNEL, Y(amount))
+        for economic, budget, actual in ZIYANG_2019_PUBLIC:
+            b.line("main", "2010301", economic, PUBLIC, Y(actual if final else budget))
+        b.income_from_lines()
+        filing.full_clean()
+        filing.save()
+        built[kind] = filing
+    return SimpleNamespace(budget=built[Filing.Kind.BUDGET], final=built[Filing.Kind.FINAL])
+
+
 # ------------------------------------------------------------------------------- seed 002 (望城 2020)
 
 #: The 部门整体支出绩效自评表: (level1, level2, 三级, comparator, target value, target text, unit,
@@ -778,6 +833,7 @@ def build_demo() -> SimpleNamespace:
     demo.maoxian = build_maoxian(year=years[2019], rule_set=sichuan)
     demo.shanhaiguan = build_shanhaiguan(year=years[2020])
     demo.ziyang = build_ziyang(year=years[2020])
+    demo.ziyang_prior = build_ziyang_prior_year(year=years[ZIYANG_PRIOR_YEAR], department=demo.ziyang.department, units=demo.ziyang.units)
     demo.wangcheng = build_wangcheng(year=years[2020], rule_set=national)
 
     reviewer_group, accountant_group = ensure_groups()
