@@ -424,7 +424,11 @@ def _blank(leaves: list[Col]) -> ResultRow:
 
 
 def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableResult:
-    return TableResult(
+    unit = filing.amount_unit
+    for row in rows:
+        for cell in row.cells:
+            cell.unit = unit
+    table = TableResult(
         key=definition.key,
         number=definition.number,
         title=definition.title,
@@ -438,4 +442,6 @@ def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableRes
         empty=empty,
         note=definition.empty_note if empty else "",
         form_code=definition.form_code,
+        unit=unit,
     )
+    return table

@@ -1,7 +1,7 @@
 """Excel workbook of a filing's tables: one sheet per table, laid out and printable like the published forms.
 
-Amounts are written as numbers in 万元 (Decimal, rounded for display from 元) with a 2-decimal
-format. No cell can become a formula: text goes through disclosures.xlsx_text.put_text.
+Amounts are written as numbers in the table's unit (万元 or 元; Decimal, rounded from 元 as printed) with
+a 2-decimal format. No cell can become a formula: text goes through disclosures.xlsx_text.put_text.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
     columns = max(table.column_count, 2)
     last = get_column_letter(columns)
 
-    # title, then 编制单位 on the left and 单位：万元 on the right
+    # title, then 编制单位 on the left and 单位：万元 (or 元) on the right
     _text_cell(ws, TITLE_ROW, 1, table.full_title, bold=True, size=16, align="center")
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     ws.row_dimensions[TITLE_ROW].height = 32
@@ -123,7 +123,7 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
                 ws.cell(row=row, column=index).border = BORDER
                 continue
             if cell_data.is_amount:
-                cell = ws.cell(row=row, column=index, value=cell_data.wan)
+                cell = ws.cell(row=row, column=index, value=cell_data.value)
                 cell.number_format = NUMBER_FORMAT
                 cell.font = Font(name=FONT_NAME, bold=cell_data.bold, size=10)
                 cell.alignment = Alignment(horizontal="right", vertical="center")
