@@ -325,7 +325,7 @@ class _Drafter:
     def basic(self) -> None:
         gpb = self.f.gpb
         w = self.section("basic", f"一般公共预算财政拨款基本支出{self.stage}情况说明" if self.final else "一般公共预算基本支出预算情况")
-        w.add(f"{self.year}年一般公共预算财政拨款基本支出{wan(gpb.basic.amount)}，其中：")
+        w.add(f"{self.year}年一般公共预算{'财政' if self.final else ''}拨款基本支出{wan(gpb.basic.amount)}，其中：")
         for group, label in (("personnel", "人员经费"), ("public", "日常公用经费")):
             amount = gpb.personnel.amount if group == "personnel" else gpb.public.amount
             names = "、".join(r.name for r in gpb.economic_items(group))
@@ -526,8 +526,9 @@ class _Drafter:
         self.gpb()
         self.basic()
         self.three_public()
-        self.fund("gov_fund", f"政府性基金预算支出{self.stage}情况说明", "政府性基金预算财政拨款")
-        self.fund("state_capital", f"国有资本经营预算支出{self.stage}情况说明", "国有资本经营预算财政拨款")
+        word = "财政拨款" if self.final else "拨款"
+        self.fund("gov_fund", f"政府性基金预算支出{self.stage}情况说明", f"政府性基金预算{word}")
+        self.fund("state_capital", f"国有资本经营预算支出{self.stage}情况说明", f"国有资本经营预算{word}")
         self.operating_costs()
         self.procurement()
         self.assets()

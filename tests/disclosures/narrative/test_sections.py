@@ -175,6 +175,8 @@ def test_budget_filing_uses_budget_wording(filing):
     assert "一般公共预算拨款收入382.31万元，占100.0%；政府性基金预算拨款收入0.00万元" in text_of(sections["income"])
     assert "财政拨款" not in text_of(sections["income"]) and "一般公共预算拨款382.31万元" in text_of(sections["fiscal"])
     assert text_of(sections["gpb"]).startswith("（一）一般公共预算拨款支出预算总体情况")
+    assert sections["basic"].paragraphs[0] == "2019年一般公共预算拨款基本支出317.41万元，其中："
+    assert text_of(sections["gov_fund"]) == "2019年政府性基金预算拨款支出0.00万元。本部门无政府性基金预算拨款安排的支出。"
     assert "上年结转：" in text_of(sections["glossary"]) and "年初结转和结余" not in text_of(sections["glossary"])
     assert text_of(sections["expense"]).startswith(
         "2019年支出预算382.31万元，其中：基本支出317.41万元，占83.0%，主要是人员经费274.26万元和日常公用经费43.16万元；"
