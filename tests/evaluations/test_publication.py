@@ -116,7 +116,10 @@ def test_published_budget_carries_every_projects_targets(department, year_2020, 
     assert [g.title for g in grids] == ["项目绩效目标表"] * 5 + ["部门整体支出绩效目标表"]
     assert [g.rows[0][1].text for g in grids[:5]] == [p["code"] for p in SEED_001]
     assert grids[5].rows[0][3].text == "500.00"
-    assert part["paragraphs"][0] == "本部门2020年项目支出共5个，均编制了绩效目标，绩效目标表如下。"
+    assert part["paragraphs"][0] == "本部门2020年项目支出共5个，均编制了绩效目标，各项目绩效目标表如下。"
+    projects[4].indicators.all().delete()
+    (part,) = build_snapshot(filing=filing, published_at=filing.created_at)["parts"]
+    assert part["paragraphs"][0] == "本部门2020年项目支出共5个，其中4个编制了绩效目标，各项目绩效目标表如下。"
 
 
 def test_budget_without_projects_or_target_has_no_part(department, year_2020):
