@@ -228,7 +228,8 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(HiddenIs404Mixin, admin.ModelAdmin):
-    list_display = ("code", "name", "region")
+    list_display = ("code", "name", "province", "region")
+    list_filter = ("province",)
     search_fields = ("code", "name")
     inlines = [UnitInline]
 
@@ -238,7 +239,7 @@ class DepartmentAdmin(HiddenIs404Mixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if sees_everything(request.user) or request.user.is_superuser:
             return ()
-        return ("code", "name", "region")
+        return ("code", "name", "province", "region")
 
 
 @admin.register(Unit)
@@ -342,7 +343,7 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("department", "fiscal_year", "kind", "version", "status", "workspace_link")}),
         ("汇总（由明细自动计算）", {"fields": ("derived_totals",)}),
-        ("说明文字", {"fields": ("duties", "organisation", "reasons", "other_notes", "correction_note")}),
+        ("说明文字", {"fields": ("amount_unit", "duties", "organisation", "reasons", "other_notes", "correction_note")}),
         ("时间", {"classes": ("collapse",), "fields": ("submitted_at", "approved_at", "published_at", "supersedes")}),
     )
     add_fieldsets = ((None, {"fields": ("department", "fiscal_year", "kind", "duties", "organisation")}),)
@@ -388,7 +389,7 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
 
         return render_to_string("disclosures/entry/_totals.html", {"rows": summary_rows(filing_figures(filing=obj))})
 
-    TEXT_FIELDS = ("duties", "organisation", "reasons", "other_notes", "correction_note")
+    TEXT_FIELDS = ("amount_unit", "duties", "organisation", "reasons", "other_notes", "correction_note")
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -383,6 +383,11 @@ class ThreePublicStatsResource(SheetResource):
     foreign_reception_people = Column("foreign_reception_people", "外事接待人次", w.CountWidget(), comment="外事接待人次，没有填0。", example=0, width=12)
     vehicles_purchased = Column("vehicles_purchased", "购置公务用车数", w.CountWidget(), comment="本年购置公务用车数（辆）。", example=0, width=12)
     vehicles_owned = Column("vehicles_owned", "公务用车保有量", w.CountWidget(), comment="年末公务用车保有量（辆）。", example=1, width=12)
+    budget_overseas = amount("budget_overseas", "因公出国（境）费预算数（元）",
+                             "本年“三公”经费预算数，单位元，按批复填写；留空则取30212支出明细的预算数。", Decimal("0.00"), nullable=True)
+    budget_vehicle_purchase = amount("budget_vehicle_purchase", "公务用车购置费预算数（元）", "留空则取31013支出明细的预算数。", Decimal("0.00"), nullable=True)
+    budget_vehicle_operation = amount("budget_vehicle_operation", "公务用车运行维护费预算数（元）", "留空则取30231支出明细的预算数。", Decimal("126000.00"), nullable=True)
+    budget_reception = amount("budget_reception", "公务接待费预算数（元）", "留空则取30217支出明细的预算数。", Decimal("19950.50"), nullable=True)
 
     class Meta:
         model = ThreePublicStats
@@ -390,6 +395,7 @@ class ThreePublicStatsResource(SheetResource):
         fields = (
             "overseas_groups", "overseas_people", "reception_batches", "reception_people",
             "foreign_reception_batches", "foreign_reception_people", "vehicles_purchased", "vehicles_owned",
+            "budget_overseas", "budget_vehicle_purchase", "budget_vehicle_operation", "budget_reception",
         )
 
 

@@ -28,6 +28,7 @@ from .phrases import (
     compared_phrase,
     completion,
     pct,
+    publishing_in,
     sentence,
     shares,
     wan,
@@ -461,7 +462,8 @@ def draft_sections(*, filing: Filing, figures: FilingFigures | None = None) -> l
     """The sections of the 说明 of a budget or final-accounts filing, drafted from its data."""
     figures = figures or filing_figures(filing=filing)
     units = list(Unit.objects.filter(department_id=filing.department_id).order_by("-is_main", "code"))
-    return _Drafter(filing, figures, units).draft()
+    with publishing_in(filing.amount_unit):
+        return _Drafter(filing, figures, units).draft()
 
 
 def render_text(*, filing: Filing, figures: FilingFigures | None = None) -> str:

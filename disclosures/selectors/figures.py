@@ -608,13 +608,17 @@ def _three_public(filing: Filing, gpb_rows: list[dict]) -> ThreePublicFigures:
         if stats
         else ThreePublicCounts()
     )
-    return ThreePublicFigures(
-        overseas=acc.get("overseas"),
-        vehicle_purchase=acc.get("vehicle_purchase"),
-        vehicle_operation=acc.get("vehicle_operation"),
-        reception=acc.get("reception"),
-        counts=counts,
-    )
+    items = {item: three_public_item(filing.kind, acc.get(item), stats, item) for item in THREE_PUBLIC_CODES}
+    return ThreePublicFigures(**items, counts=counts)
+
+
+def three_public_item(filing_kind: str, lines: Figure, stats: ThreePublicStats | None, item: str) -> Figure:
+    """A 三公 item: its 决算数 from the lines, its 预算数 the department's entered figure (ThreePublicStats),
+    or the lines' budget where none is entered. The tables read the same rule (tables.engine.load_facts)."""
+    entered = stats.entered_budget(item) if stats is not None else None
+    if entered is None:
+        return lines
+    return _stage(filing_kind, entered, entered, lines.actual)
 
 
 def _operating_costs(filing: Filing, gpb_rows: list[dict], econ_names: dict[str, str]) -> OperatingCosts:
