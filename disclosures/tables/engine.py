@@ -17,6 +17,8 @@ from django.db.models.functions import Coalesce
 
 from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats
 
+from disclosures.selectors.figures import prior_figures
+
 from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
 from .spec import (
     Col,
@@ -136,6 +138,8 @@ def load_facts(*, filing: Filing) -> FilingData:
         for row in income_rows
     ]
     facts += _three_public_budget_facts(filing=filing, facts=facts)
+    if filing.kind == Filing.Kind.BUDGET:
+        facts += _three_public_prior_facts(filing=filing)
     names = _catalog_names(filing=filing, facts=facts)
     classes = sorted(code for kind, code in names if kind == CatalogItem.Kind.FUNCTION and len(code) == 3)
     return FilingData(filing=filing, facts=facts, names=names, function_classes=classes)
@@ -155,6 +159,29 @@ def _three_public_budget_facts(*, filing: Filing, facts: list[Fact]) -> list[Fac
         found.append(Fact(fact="three_public_budget", dept_economic=code, source=FundingSource.GENERAL_PUBLIC_BUDGET,
                           initial=initial, budget=budget, actual=ZERO))
     return found
+
+
+THREE_PUBLIC_PRIOR_ITEMS = ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")
+
+
+def _three_public_prior_facts(*, filing: Filing) -> list[Fact]:
+    """上年预算数 of the budget's 三公 table (fact "three_public_prior", category = item): last year's figures
+    as the 说明 compares them (last year's approved budget in the system, else the entered 上年对比数).
+    A subtotal not entered is the sum of its entered parts."""
+    values = prior_figures(filing=filing).values
+
+    def get(item: str):
+        return values.get(f"three_public.{item}")
+
+    amounts = {item: get(item) for item in THREE_PUBLIC_PRIOR_ITEMS}
+    if amounts["vehicle"] is None and (amounts["vehicle_purchase"] is not None or amounts["vehicle_operation"] is not None):
+        amounts["vehicle"] = (amounts["vehicle_purchase"] or ZERO) + (amounts["vehicle_operation"] or ZERO)
+    if amounts["total"] is None:
+        amounts["total"] = sum((amounts[i] or ZERO for i in ("overseas", "vehicle", "reception")), ZERO)
+    return [
+        Fact(fact="three_public_prior", category=item, initial=amount or ZERO, budget=amount or ZERO, actual=ZERO)
+        for item, amount in amounts.items()
+    ]
 
 
 def _catalog_names(*, filing: Filing, facts: list[Fact]) -> dict[tuple[str, str], str]:

@@ -115,6 +115,20 @@ def spending_columns(stage: str, *, total_label: str) -> tuple:
     )
 
 
+def prior_three_public_columns() -> tuple:
+    """上年预算数 of the budget's 三公 table, each column one item of last year's figures (engine: three_public_prior)."""
+
+    def prior(label: str, item: str):
+        return amount_col(label, f"prior_{item}", "budget", fact="three_public_prior", categories=(item,))
+
+    return (
+        prior("合计", "total"),
+        prior("因公出国（境）费", "overseas"),
+        group("公务用车购置及运行费", prior("小计", "vehicle"), prior("购置费", "vehicle_purchase"), prior("运行费", "vehicle_operation")),
+        prior("公务接待费", "reception"),
+    )
+
+
 # 部门预算 ------------------------------------------------------------------------------------------
 
 BUDGET_INCOME_ITEMS = (
@@ -202,7 +216,11 @@ BUDGET_TABLES = (
         total=TOTAL,
         empty_reason="没有使用一般公共预算拨款安排的基本支出",
     ),
-    budget("three_public", "7", "一般公共预算“三公”经费支出表", columns=three_public_columns("budget"), rows=THREE_PUBLIC_ROWS),
+    budget(
+        "three_public", "7", "一般公共预算“三公”经费支出表",
+        columns=(group("上年预算数", *prior_three_public_columns()), group("本年预算数", *three_public_columns("budget", vehicle_labels=("购置费", "运行费")))),
+        rows=(FixedRows((FixedRow("一般公共预算", filters=(*THREE_PUBLIC_ROWS[0].rows[0].filters, Filter(fact="three_public_prior"))),)),),
+    ),
     function_table(budget, "gov_fund", "8", "政府性基金预算支出表", rows_filter=expense(sources=(GOV_FUND,)),
                    columns=(group("本年政府性基金预算支出", *spending_columns("budget", total_label="合计")),),
                    empty_reason="没有使用政府性基金预算拨款安排的支出"),

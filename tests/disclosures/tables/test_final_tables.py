@@ -157,3 +157,22 @@ def test_fund_tables_show_fund_lines(maoxian_2019, key):
     assert table.total_row.wan("total") == D("0.40")
     assert table.row(code="2130599").wan("project") == D("0.40")
     assert compute_table(filing=maoxian_2019, key="final_gpb_expense").total_row.wan("total") == D("381.91")
+
+
+def test_fund_table_lists_carry_overs_and_income_by_function(maoxian_2019):
+    """公开08: 年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余 on every 功能分类 row of the fund."""
+    from disclosures.models import CatalogItem, IncomeLine
+
+    ExpenseLine.objects.filter(filing=maoxian_2019, function_item__code="2130599").update(funding_source="gov_fund")
+    unit = maoxian_2019.department.units.get(is_main=True)
+    item = CatalogItem.objects.get(fiscal_year=maoxian_2019.fiscal_year, kind="function", code="2130599")
+    income = IncomeLine.objects.get(filing=maoxian_2019, function_item=item)
+    income.source, income.actual_amount = "gov_fund", D("3000.00")
+    income.save()
+    IncomeLine.objects.create(filing=maoxian_2019, unit=unit, category="opening", source="gov_fund", function_item=item, actual_amount=D("2000.00"))
+    IncomeLine.objects.create(filing=maoxian_2019, unit=unit, category="closing", source="gov_fund", function_item=item, actual_amount=D("1000.00"))
+    table = compute_table(filing=maoxian_2019, key="final_gov_fund")
+    row = table.row(code="2130599")
+    assert [row.amount(k) for k in ("opening", "income", "total", "basic", "project", "closing")] == [
+        D("2000.00"), D("3000.00"), D("4000.00"), D("0.00"), D("4000.00"), D("1000.00")]
+    assert table.total_row.amount("opening") + table.total_row.amount("income") == table.total_row.amount("total") + table.total_row.amount("closing")
