@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, IncomeLine
 
 from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
+from .rounding import ROUNDING_NOTE, RoundingDifference, rounding_differences
 from .spec import (
     Col,
     EconomicRows,
@@ -345,7 +346,10 @@ def compute(definition: TableDefinition, data: FilingData) -> TableResult:
     empty = has_dynamic and not dynamic_data and not any(not _is_dynamic(s) for s in definition.rows)
     if definition.total is not None and not empty:
         rows.insert(0, _total_row(data, definition.total, definition.rows, leaf_cols))
-    return _result(definition, filing, header_rows, leaf_cols, [] if empty else rows, empty)
+    rows = [] if empty else rows
+    _set_unit(rows, filing.amount_unit)
+    rounding = rounding_differences(rows=rows, columns=definition.columns, unit=filing.amount_unit)
+    return _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding)
 
 
 def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableResult:
@@ -353,7 +357,17 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
     columns = (Col(left.heading, role="group", children=left.columns), Col(right.heading, role="group", children=right.columns))
     header_rows, leaf_cols = header_grid(columns)
     left_leaves, right_leaves = leaf_cols[: len(_leaves_of(left))], leaf_cols[len(_leaves_of(left)) :]
-    left_rows, right_rows = _aligned(_side_rows(data, left, left_leaves), _side_rows(data, right, right_leaves), left_leaves, right_leaves)
+    l_total = _side_total(data, left, left_leaves)
+    r_total = _side_total(data, right, right_leaves)
+    unit = data.filing.amount_unit
+    rounding: list[RoundingDifference] = []
+    sides = []
+    for side, leaves, total in ((left, left_leaves, l_total), (right, right_leaves, r_total)):
+        side_rows = _side_rows(data, side, leaves)
+        _set_unit([*side_rows, total], unit)
+        rounding += rounding_differences(rows=[*side_rows, total], columns=side.columns, unit=unit)
+        sides.append(side_rows)
+    left_rows, right_rows = _aligned(sides[0], sides[1], left_leaves, right_leaves)
     height = len(left_rows)
     rows: list[ResultRow] = []
     for index in range(height):
@@ -368,10 +382,9 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
                 code=l_row.code or r_row.code,
             )
         )
-    l_total = _side_total(data, left, left_leaves)
-    r_total = _side_total(data, right, right_leaves)
     rows.append(ResultRow(cells=l_total.cells + r_total.cells, kind="total", level=0, label=l_total.label))
-    return _result(definition, data.filing, header_rows, leaf_cols, rows, False)
+    _set_unit(rows, unit)
+    return _result(definition, data.filing, header_rows, leaf_cols, rows, False, rounding)
 
 
 def _aligned(left: list[ResultRow], right: list[ResultRow], left_leaves, right_leaves) -> tuple[list[ResultRow], list[ResultRow]]:
@@ -406,12 +419,14 @@ def _blank(leaves: list[Col]) -> ResultRow:
     return ResultRow(cells=[ResultCell(leaf.key) for leaf in leaves], kind="item", level=0)
 
 
-def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableResult:
-    unit = filing.amount_unit
+def _set_unit(rows: list[ResultRow], unit: str) -> None:
     for row in rows:
         for cell in row.cells:
             cell.unit = unit
-    table = TableResult(
+
+
+def _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding: list[RoundingDifference]) -> TableResult:
+    return TableResult(
         key=definition.key,
         number=definition.number,
         title=definition.title,
@@ -425,6 +440,7 @@ def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableRes
         empty=empty,
         note=definition.empty_note if empty else "",
         form_code=definition.form_code,
-        unit=unit,
+        unit=filing.amount_unit,
+        rounding=rounding,
+        footnotes=[ROUNDING_NOTE] if rounding else [],
     )
-    return table

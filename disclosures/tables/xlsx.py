@@ -131,6 +131,11 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
         ws.row_dimensions[row].height = 20
         row += 1
 
+    for note in table.footnotes:
+        _text_cell(ws, row, 1, note)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        row += 1
+
     _column_widths(ws, table)
     _print_setup(ws, header_end)
 
