@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "disclosures",
     "evaluations",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "disclosures.middleware.DatabaseUnavailableMiddleware",
+    "opendata.middleware.ReadOnlyCorsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

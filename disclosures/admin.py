@@ -292,7 +292,10 @@ class ExpenseLineInline(FilingInlineMixin, CatalogFieldsMixin, admin.TabularInli
 
 class IncomeLineInline(FilingInlineMixin, CatalogFieldsMixin, admin.TabularInline):
     model = IncomeLine
-    fields = ("unit", "category", "source", "budget_amount", "adjusted_amount", "actual_amount")
+    fields = ("unit", "category", "source", "function_item", "budget_amount", "adjusted_amount", "actual_amount")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("function_item", "unit")
 
 
 class ProjectInline(FilingInlineMixin, CatalogFieldsMixin, admin.TabularInline):
@@ -448,9 +451,10 @@ class ExpenseLineAdmin(StandaloneLineAdmin):
 @admin.register(IncomeLine)
 class IncomeLineAdmin(StandaloneLineAdmin):
     resource_classes = [IncomeLineResource]
-    list_display = ("filing", "unit", "category", "source", "budget_amount", "actual_amount")
+    list_display = ("filing", "unit", "category", "source", "function_item", "budget_amount", "actual_amount")
     list_filter = ("filing__fiscal_year", "category", "source")
-    search_fields = ("filing__department__name",)
+    search_fields = ("filing__department__name", "function_item__code", "function_item__name")
+    list_select_related = ("filing__department", "filing__fiscal_year", "unit", "function_item")
 
 
 @admin.register(Project)

@@ -113,6 +113,12 @@ class AmountError(ValueError):
     """A cell that is not a valid amount; the message is Chinese and meant for the user."""
 
 
+#: Amounts are stored as DecimalField(max_digits=16, decimal_places=2): at most 14 digits before the point.
+AMOUNT_MAX_INTEGER_DIGITS = 14
+#: Longer text is refused before Decimal() sees it (a 5,000-digit number costs time and memory for nothing).
+AMOUNT_MAX_TEXT_LENGTH = 40
+
+
 def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
     """Read an amount from a cell or a form: '1,036.03', 1036.03 (float) or Decimal → Decimal('1036.03').
 
@@ -123,15 +129,21 @@ def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
         return ZERO
     if isinstance(value, bool):
         raise AmountError("金额应为数字")
+    if isinstance(value, int) and abs(value) >= 10**AMOUNT_MAX_INTEGER_DIGITS:  # before str(): huge ints refuse conversion
+        raise AmountError(f"金额过大：最多{AMOUNT_MAX_INTEGER_DIGITS}位整数（不超过 99,999,999,999,999.99 元）")
     text = str(value).strip().replace(",", "").replace("，", "")
     if text.startswith("="):
         raise AmountError("金额不能是公式，请填写数值")
+    if len(text) > AMOUNT_MAX_TEXT_LENGTH:
+        raise AmountError(f"金额过长（{len(text)}个字符），最多{AMOUNT_MAX_INTEGER_DIGITS}位整数、2位小数")
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise AmountError(f"“{value}”不是有效的金额") from None
     if not number.is_finite():
         raise AmountError(f"“{value}”不是有效的金额")
+    if number.adjusted() >= AMOUNT_MAX_INTEGER_DIGITS:
+        raise AmountError(f"金额“{value}”过大：最多{AMOUNT_MAX_INTEGER_DIGITS}位整数（不超过 99,999,999,999,999.99 元）")
     if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
         raise AmountError(f"金额“{value}”超过两位小数")
     if number < 0 and not allow_negative:

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -29,7 +30,10 @@ INVALID_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 
 
 def sheet_title(table: TableResult, used: set[str]) -> str:
-    base = INVALID_SHEET_CHARS.sub("", f"表{table.number} {table.title}")[:31].strip()
+    return _unique_title(INVALID_SHEET_CHARS.sub("", f"表{table.number} {table.title}")[:31].strip(), used)
+
+
+def _unique_title(base: str, used: set[str]) -> str:
     title, n = base, 2
     while title in used:
         suffix = f"({n})"
@@ -38,12 +42,16 @@ def sheet_title(table: TableResult, used: set[str]) -> str:
     return title
 
 
-def render_workbook(tables: Iterable[TableResult]) -> bytes:
+def render_workbook(tables: Iterable[TableResult], parts: Iterable = ()) -> bytes:
+    """One sheet per table, then one per printed form of the contributed parts (disclosures.parts)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
     for table in tables:
         write_sheet(workbook.create_sheet(sheet_title(table, used)), table)
+    for part in parts:
+        for grid in part.grids:
+            draw_grid(workbook.create_sheet(_unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid)
     if not workbook.worksheets:
         workbook.create_sheet("说明")["A1"] = "本填报没有公开表。"
     buffer = io.BytesIO()

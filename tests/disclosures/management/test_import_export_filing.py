@@ -59,7 +59,10 @@ def test_round_trip(seed_003, tmp_path):
     filing = Filing.objects.get(department__name="茂县信访局", fiscal_year__year=2019, kind="final")
     assert filing.reasons == {"change.total": "工资保险变动"}
     assert sum(ExpenseLine.objects.filter(filing=filing).values_list("actual_amount", flat=True)) == Decimal("3823100.00")
-    assert IncomeLine.objects.get(filing=filing).actual_amount == Decimal("3823100.00")
+    assert sum(IncomeLine.objects.filter(filing=filing).values_list("actual_amount", flat=True)) == Decimal("3823100.00")
+    # income by 功能分类 (收入决算表): the codes travel through the workbook
+    assert IncomeLine.objects.filter(filing=filing, function_item__isnull=True).count() == 0
+    assert IncomeLine.objects.get(filing=filing, function_item__code="2010350").actual_amount == Decimal("665800.00")
     assert Project.objects.filter(filing=filing).count() == 3
     assert filing.three_public_stats.reception_batches == 126
     assert PriorYearFigure.objects.filter(filing=filing).count() > 0
@@ -141,3 +144,20 @@ def test_round_trip_keeps_the_amount_unit(seed_003, tmp_path):
     workbook.save(path)
     with pytest.raises(CommandError):
         call_command("import_filing", str(path))
+
+
+def test_three_public_budget_round_trip(seed_003, tmp_path):
+    """The 三公 预算数 entered per item travels in the 三公数量 sheet; an empty cell stays "not entered"."""
+    stats = seed_003.three_public_stats
+    stats.budget_vehicle_operation, stats.budget_reception = Decimal("32200.00"), Decimal("18500.00")
+    stats.save()
+    path = tmp_path / "filing.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(path))
+    sheet = cells(path)["三公数量"]
+    assert sheet[0][-4:] == ["因公出国（境）费预算数（元）", "公务用车购置费预算数（元）", "公务用车运行维护费预算数（元）", "公务接待费预算数（元）"]
+    assert sheet[1][-4:] == [None, None, 32200, 18500]
+    remove(seed_003)
+    call_command("import_filing", str(path))
+    stats = Filing.objects.get(department__name="茂县信访局", fiscal_year__year=2019, kind="final").three_public_stats
+    assert (stats.budget_overseas, stats.budget_vehicle_purchase) == (None, None)
+    assert (stats.budget_vehicle_operation, stats.budget_reception) == (Decimal("32200.00"), Decimal("18500.00"))
