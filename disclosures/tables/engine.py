@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats
+from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats, Unit
 
 from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
 from .rounding import ROUNDING_NOTE, RoundingDifference, rounding_differences
@@ -30,6 +31,7 @@ from .spec import (
     RowSource,
     Side,
     TableDefinition,
+    UnitRows,
 )
 
 CODE_LENGTHS = {1: 3, 2: 5, 3: 7}
@@ -50,6 +52,13 @@ class FilingData:
     names: dict[tuple[str, str], str]
     _passing: dict[Filter, frozenset[int]] = field(default_factory=dict, repr=False)
     _row_facts: dict[tuple[Filter, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def units(self) -> list[tuple[int, str, str]]:
+        """The department's budget units as (id, code, name), 本级 first (one query, only for tables listing units)."""
+        return list(
+            Unit.objects.filter(department_id=self.filing.department_id).order_by("-is_main", "code").values_list("pk", "code", "name")
+        )
 
     def name(self, kind: str, code: str) -> str:
         return self.names.get((kind, code), "")
@@ -81,6 +90,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             "gov_economic_item__code",
             "expense_kind",
             "funding_source",
+            "unit_id",
         )
         .annotate(
             initial_sum=Sum("budget_amount"),
@@ -97,6 +107,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             gov_economic=row["gov_economic_item__code"] or "",
             kind=row["expense_kind"],
             source=row["funding_source"],
+            unit=row["unit_id"],
             initial=row["initial_sum"] or ZERO,
             budget=row["budget_sum"] or ZERO,
             actual=row["actual_sum"] or ZERO,
@@ -105,7 +116,7 @@ def load_facts(*, filing: Filing) -> FilingData:
     ]
     income_rows = (
         IncomeLine.objects.filter(filing=filing)
-        .values("category", "source")
+        .values("category", "source", "unit_id")
         .annotate(
             initial_sum=Sum("budget_amount"),
             budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
@@ -118,6 +129,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             fact="income",
             category=row["category"],
             source=row["source"],
+            unit=row["unit_id"],
             initial=row["initial_sum"] or ZERO,
             budget=row["budget_sum"] or ZERO,
             actual=row["actual_sum"] or ZERO,
@@ -281,9 +293,20 @@ def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
         field_name = "dept_economic" if source.catalog == "dept" else "gov_economic"
         kind = CatalogItem.Kind.DEPT_ECONOMIC if source.catalog == "dept" else CatalogItem.Kind.GOV_ECONOMIC
         return _code_rows(data, base=source.filter, field_name=field_name, catalog_kind=kind, depth=source.depth, max_level=2)
+    if isinstance(source, UnitRows):
+        return _unit_rows(data, source)
     if isinstance(source, FixedRows):
         return [_fixed(row) for row in source.rows]
     raise TypeError(f"unknown row source {source!r}")
+
+
+def _unit_rows(data: FilingData, source: UnitRows) -> list[_Row]:
+    """The department (部门, the sum of its units) and then each budget unit, 本级 first."""
+    department = data.filing.department
+    rows = [_Row(filters=(source.filter,), label=department.name, code=department.code, level=1, kind="subtotal")]
+    for pk, code, name in data.units:
+        rows.append(_Row(filters=(Filter(**{**source.filter.__dict__, "units": (pk,)}),), label=name, code=code, level=2))
+    return rows
 
 
 def _fixed(row: FixedRow, kind: str | None = None) -> _Row:
@@ -327,7 +350,8 @@ def _has_amount(cells: list[ResultCell]) -> bool:
 
 
 def _is_dynamic(source: RowSource) -> bool:
-    return isinstance(source, FunctionRows | EconomicRows)
+    """Rows that come from the data: a table of only such rows and no amount is empty (and gets its note)."""
+    return isinstance(source, FunctionRows | EconomicRows | UnitRows)
 
 
 def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[Col]) -> tuple[list[ResultRow], bool]:
@@ -338,16 +362,17 @@ def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[C
         for row in _source_rows(data, source):
             cells = _cells(data, row, leaves)
             if _is_dynamic(source):
-                if not _has_amount(cells):
+                if _has_amount(cells):
+                    dynamic_data = True
+                elif not isinstance(source, UnitRows):  # every unit is listed, zeros printed
                     continue
-                dynamic_data = True
             result.append(ResultRow(cells=cells, kind=row.kind, level=row.level, code=row.code, label=row.label))
     return result, dynamic_data
 
 
 def _total_row(data: FilingData, definition_total: FixedRow, sources: tuple[RowSource, ...], leaves: list[Col]) -> ResultRow:
     filters = definition_total.filters or tuple(
-        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows)
+        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows | UnitRows)
     )
     row = _Row(filters=filters, label=definition_total.label, level=0, kind="total")
     return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=definition_total.label)

@@ -7,7 +7,7 @@ computes and adds the note itself when one occurs; the `table_rounding` check (d
 each difference as a warning, so the department sees where and that the note is printed.
 
 Which figures are sums is read from the table itself, for every table of every set:
-- rows: a 类/款 code row and its 款/项 rows; a bold row without a code (本年收入合计) and the top-level rows
+- rows: a 类/款 code row and its 款/项 rows, a 部门 and its units; a bold row without a code (本年收入合计) and the top-level rows
   above it; the total row (合计/总计) and every top-level row that is not itself a subtotal;
 - columns: the first amount column of a header group labelled 合计 or 小计 and its sibling columns (a sibling
   group counting by its own 合计/小计 column).
@@ -28,7 +28,6 @@ from .spec import Col
 
 ROUNDING_NOTE = "注：本表数据因四舍五入，合计数与分项之和可能存在尾差。"
 TOTAL_LABELS = ("合计", "小计")
-PARENT_LENGTH = {5: 3, 7: 5}
 
 
 @dataclass(frozen=True)
@@ -59,17 +58,23 @@ def _row_name(row: ResultRow) -> str:
 
 
 def _is_top_level(row: ResultRow) -> bool:
-    return row.level <= 1 and row.kind in {"item", "subtotal"} and len(row.code) <= 3
+    return row.level <= 1 and row.kind in {"item", "subtotal"}
 
 
 def _row_relations(rows: Sequence[ResultRow]) -> list[tuple[ResultRow, list[ResultRow]]]:
     relations: list[tuple[ResultRow, list[ResultRow]]] = []
-    children: dict[str, list[ResultRow]] = {}
-    for row in rows:
-        parent = PARENT_LENGTH.get(len(row.code))
-        if parent and row.code.isdigit():
-            children.setdefault(row.code[:parent], []).append(row)
-    relations += [(row, children[row.code]) for row in rows if row.code in children]
+    # a coded subtotal (类, 款, the 部门 of its units) and the rows one level below it that follow it
+    for index, row in enumerate(rows):
+        if row.kind != "subtotal" or not row.code:
+            continue
+        children = []
+        for child in rows[index + 1 :]:
+            if child.level <= row.level:
+                break
+            if child.level == row.level + 1:
+                children.append(child)
+        if children:
+            relations.append((row, children))
     section: list[ResultRow] = []
     for row in rows:
         if row.kind == "subtotal" and not row.code:
@@ -85,20 +90,23 @@ def _row_relations(rows: Sequence[ResultRow]) -> list[tuple[ResultRow, list[Resu
     return relations
 
 
-def _representative(col: Col) -> str | None:
-    """The amount key a column stands for among its siblings: itself, or a group's 合计/小计 column."""
+def _parts(col: Col) -> list[str]:
+    """The amount keys a column adds to its siblings' 合计: itself, a group's 合计/小计 column, or else every
+    amount column of the group."""
     if col.is_leaf:
-        return col.key if col.role == "amount" else None
+        return [col.key] if col.role == "amount" else []
     first = next((c for c in col.children if c.is_leaf and c.role == "amount"), None)
-    return first.key if first is not None and first.label in TOTAL_LABELS else None
+    if first is not None and first.label in TOTAL_LABELS:
+        return [first.key]
+    return [key for child in col.children for key in _parts(child)]
 
 
 def _column_relations(columns: Sequence[Col]) -> list[tuple[str, list[str]]]:
     relations: list[tuple[str, list[str]]] = []
     amounts = [c for c in columns if c.role == "amount" or not c.is_leaf]
     if amounts and amounts[0].is_leaf and amounts[0].label in TOTAL_LABELS and len(amounts) > 1:
-        parts = [_representative(c) for c in amounts[1:]]
-        if all(parts):
+        parts = [key for c in amounts[1:] for key in _parts(c)]
+        if parts:
             relations.append((amounts[0].key, parts))
     for col in columns:
         if not col.is_leaf:
