@@ -112,9 +112,13 @@ def _draft_sections(filing: Filing) -> list:
 
 def download_name(document: FilingDocument) -> str:
     """'茂县信访局2019年部门决算公开.pdf' — the name a download is saved under."""
-    filing = document.filing
+    return document_file_name(filing=document.filing, format=document.format)
+
+
+def document_file_name(*, filing: Filing, format: str) -> str:
+    """'茂县信访局2019年部门决算公开.pdf' (with （第2版） for a correction)."""
     suffix = f"（第{filing.version}版）" if filing.version > 1 else ""
-    return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}公开{suffix}.{OUTPUT_FORMATS[document.format].extension}"
+    return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}公开{suffix}.{OUTPUT_FORMATS[format].extension}"
 
 
 def _storage_name(filing: Filing, output: OutputFormat) -> str:
@@ -196,25 +200,22 @@ def _publication_storage_name(filing: Filing, output: OutputFormat) -> str:
     return f"publications/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
 
 
-def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False) -> dict:
-    """Build the requested outputs of the filing (all three by default), then swap them into its
-    FilingDocuments together; the other formats' documents are left as they are. Returns a summary.
+@dataclass
+class RenderedDocuments:
+    """A filing's outputs in memory (format → bytes) and what they were built from."""
 
-    With `publication`, the job builds every format of a published filing's publication: the same
-    bytes become its working documents and its frozen PublicationDocuments (see
-    publication_documents_store). The published filing is locked, so its data is the data of the
-    snapshot the bureau approved; the documents are therefore exactly what the public page shows.
-    """
-    formats = ALL_FORMATS if publication else formats_checked(formats)
-    filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
-    if publication:
-        if filing.status != Filing.Status.PUBLISHED:
-            raise ValueError(f"filing {filing.pk} is not published: no publication documents")
-        frozen = list(PublicationDocument.objects.filter(filing=filing))
-        if frozen:
-            return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
+    contents: dict[str, bytes]
+    tables: list
+    sections: list
+    parts: list
+
+
+def filing_render_documents(*, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None) -> RenderedDocuments:
+    """Build the requested outputs of the filing in memory, storing nothing: what the generation job swaps
+    in and what `manage.py generate_documents` writes to a directory."""
+    formats = formats_checked(formats)
     steps = _steps(formats)
-    progress = _Progress(job, steps)
+    progress = progress or _Progress(None, steps)
     progress.start("tables")
     tables = compute_tables(filing=filing)
     parts = parts_from_json(publication_parts(filing=filing))
@@ -234,6 +235,29 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
     if "pdf" in steps:
         progress.start("pdf")
         contents[FilingDocument.Format.PDF.value] = render_pdf(html)
+    return RenderedDocuments(contents=contents, tables=tables, sections=sections, parts=parts)
+
+
+def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False) -> dict:
+    """Build the requested outputs of the filing (all three by default), then swap them into its
+    FilingDocuments together; the other formats' documents are left as they are. Returns a summary.
+
+    With `publication`, the job builds every format of a published filing's publication: the same
+    bytes become its working documents and its frozen PublicationDocuments (see
+    publication_documents_store). The published filing is locked, so its data is the data of the
+    snapshot the bureau approved; the documents are therefore exactly what the public page shows.
+    """
+    formats = ALL_FORMATS if publication else formats_checked(formats)
+    filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
+    if publication:
+        if filing.status != Filing.Status.PUBLISHED:
+            raise ValueError(f"filing {filing.pk} is not published: no publication documents")
+        frozen = list(PublicationDocument.objects.filter(filing=filing))
+        if frozen:
+            return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
+    progress = _Progress(job, _steps(formats))
+    rendered = filing_render_documents(filing=filing, formats=formats, progress=progress)
+    contents, tables, sections, parts = rendered.contents, rendered.tables, rendered.sections, rendered.parts
     progress.start("save")
     documents = documents_swap_in(filing=filing, contents=contents, job=job)
     if publication:
