@@ -113,7 +113,7 @@ def evaluation_start(*, owner: Owner, user) -> SelfEvaluation:
     if existing:
         return existing
     if isinstance(owner, Project):
-        year, region = owner.filing.fiscal_year, owner.filing.department.region
+        year, province = owner.filing.fiscal_year, owner.filing.department.province
         amounts = {
             "budget_amount": owner.budget_amount,
             "adjusted_amount": owner.adjusted_amount,
@@ -121,9 +121,9 @@ def evaluation_start(*, owner: Owner, user) -> SelfEvaluation:
             "fiscal_budget_amount": owner.fiscal_amount,
         }
     else:
-        year, region = owner.fiscal_year, owner.department.region
+        year, province = owner.fiscal_year, owner.department.province
         amounts = {"budget_amount": owner.budget_amount}
-    evaluation = SelfEvaluation(**kwargs, rule_set=rule_set_for(fiscal_year=year, region=region), **amounts)
+    evaluation = SelfEvaluation(**kwargs, rule_set=rule_set_for(fiscal_year=year, province=province), **amounts)
     evaluation.full_clean()
     evaluation.save()
     for indicator in owner.indicators.all():
