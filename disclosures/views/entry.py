@@ -78,7 +78,7 @@ def filing_detail(request, pk: int):
             "filing": filing,
             "rows": summary_rows(figures),
             "figures": figures,
-            "can_edit": filing.is_editable and access.user_department(request.user) == filing.department,
+            "can_edit": access.can_edit_filing(request.user, filing),
             "kinds": KIND_CHOICES,
         },
     )
@@ -160,7 +160,7 @@ def _filing_import(request, pk: int):
     `?job=<pk>` shows that job's progress and outcome.
     """
     filing = access.get_filing_for_user(request.user, pk)
-    can_edit = filing.is_editable and access.user_department(request.user) == filing.department
+    can_edit = access.can_edit_filing(request.user, filing)
     context = {"filing": filing, "can_edit": can_edit, "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024), "kinds": KIND_CHOICES}
     if request.method == "GET":
         context["form"] = UploadForm(initial={"kind": request.GET.get("kind", "expense")})
