@@ -29,6 +29,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from disclosures.models import FilingDocument, Filing, FiscalYear, Job, PublicationDocument
+from disclosures.parts import parts_from_json, publication_parts
 from disclosures.services.jobs import job_enqueue, job_progress
 from disclosures.tables import compute_tables
 from disclosures.tables.html import render_document_html
@@ -216,6 +217,7 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
     progress = _Progress(job, steps)
     progress.start("tables")
     tables = compute_tables(filing=filing)
+    parts = parts_from_json(publication_parts(filing=filing))
     sections: list = []
     if "sections" in steps:
         progress.start("sections")
@@ -223,10 +225,10 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
     contents: dict[str, bytes] = {}
     if "xlsx" in steps:
         progress.start("xlsx")
-        contents[FilingDocument.Format.XLSX.value] = render_workbook(tables)
+        contents[FilingDocument.Format.XLSX.value] = render_workbook(tables, parts=parts)
     if "html" in steps:
         progress.start("html")
-        html = render_document_html(filing=filing, tables=tables, sections=sections)
+        html = render_document_html(filing=filing, tables=tables, sections=sections, parts=parts)
         if "html" in formats:
             contents[FilingDocument.Format.HTML.value] = html.encode("utf-8")
     if "pdf" in steps:
@@ -243,6 +245,7 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         "tables": len(tables),
         "empty_tables": [t.title for t in tables if t.empty],
         "sections": len(sections),
+        "parts": [part.title for part in parts],
         "documents": {d.format: {"size": d.size, "name": d.file.name} for d in documents},
     }
 

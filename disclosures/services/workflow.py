@@ -228,6 +228,7 @@ def filing_correct(*, filing: Filing, user, note: str) -> Filing:
             organisation=original.organisation,
             reasons=dict(original.reasons or {}),
             other_notes=original.other_notes,
+            amount_unit=original.amount_unit,
         )
         copy.full_clean()
         copy.save()
