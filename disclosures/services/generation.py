@@ -184,7 +184,7 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             for format, content in contents.items():
                 document = PublicationDocument(
                     filing=locked, format=format, file=saved[format], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), job=job,
+                    sha256=hashlib.sha256(content).hexdigest(),
                 )
                 document.full_clean()
                 document.save()
