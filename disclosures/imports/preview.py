@@ -22,7 +22,7 @@ from django.conf import settings
 
 from .resources import SheetResource
 from .widgets import cell_text
-from .workbook import Formula, is_blank
+from .workbook import Formula, TooLong, is_blank
 
 STAGING_MAX_AGE = 3600  # seconds a preview can be applied
 EXAMPLE_ROW = 2  # the template's example row; skipped only there and only when left unchanged
@@ -143,6 +143,9 @@ def parse_sheet(
             row.status = "example"
             continue
         for column in resource.input_columns():
+            if isinstance(raw[column.column_name], TooLong):
+                row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
+                continue
             try:
                 row.values[column.attribute] = column.clean(raw, context=context)
             except ValueError as error:
