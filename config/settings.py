@@ -165,7 +165,9 @@ IMPORT_MAX_ERRORS_SHOWN = int(os.environ.get("IMPORT_MAX_ERRORS_SHOWN", "200"))
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Exports neutralise formulas in disclosures.admin_formats (this option only removed one leading "=" and
+# turned every value into text).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # django-axes: lock a username+IP after repeated failed logins.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
