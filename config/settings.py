@@ -156,6 +156,9 @@ XLSX_MAX_SHARED_STRINGS = int(os.environ.get("XLSX_MAX_SHARED_STRINGS", "500000"
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "60000"))
 # Longest text of one cell; longer cells are reported by row and column, not quoted whole.
 IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "2000"))
+# Indicators of one project or department target (the targets import and the page): the evaluation forms
+# render every indicator; 20,000 took over 10 minutes and 3.7 GB to render as PDF.
+EVALUATION_MAX_INDICATORS = int(os.environ.get("EVALUATION_MAX_INDICATORS", "300"))
 # Previews between upload and apply, and error reports: a private folder (0700, files 0600), not the shared temp folder.
 IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "staging"))
 # Errors listed on a preview page; all of them are in the downloadable error report workbook.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
@@ -132,6 +133,8 @@ def preview(path: str) -> Preview:
         if [_text(cells.get(key)).strip() for key, _, _ in COLUMNS] == EXAMPLE_TEXT:
             continue  # the template's example row, left in place
         parsed.append(_row(number, cells))
+        if len(parsed) > settings.EVALUATION_MAX_INDICATORS:
+            return Preview([], [f"指标超过 {settings.EVALUATION_MAX_INDICATORS} 个的上限（第{number}行起），请精简绩效指标后再上传。"])
     if not parsed:
         return Preview([], ["文件中没有指标行。"])
     return Preview(parsed)

@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,6 +23,7 @@ from disclosures import access
 from disclosures.imports.preview import (
     StagingError, error_report_workbook, load_staged, preview_upload, stage_errors, stage_preview, staged_errors,
 )
+from disclosures.imports.limits import SizeLimitUploadHandler
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
@@ -129,19 +129,6 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"文件内容与扩展名“{suffix}”不符。")
         upload.detected_format = detected
         return upload
-
-
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stop reading an upload as soon as it passes settings.MAX_UPLOAD_BYTES, before it fills the disk."""
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > settings.MAX_UPLOAD_BYTES:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
 
 
 @csrf_exempt
