@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -80,6 +81,8 @@ def indicator_validate(indicator: Indicator) -> None:
 
 def indicator_save(*, owner: Owner, user, data: dict, indicator: Indicator | None = None) -> Indicator:
     """Create (indicator=None) or update one indicator of a project or department target."""
+    if indicator is None and owner.indicators.count() >= settings.EVALUATION_MAX_INDICATORS:
+        raise ValidationError(f"绩效指标最多 {settings.EVALUATION_MAX_INDICATORS} 个。")
     indicator = indicator or Indicator(**_owner_kwargs(owner))
     for name in INDICATOR_FIELDS:
         if name in data:
