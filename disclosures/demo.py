@@ -46,13 +46,15 @@ from disclosures.models import (
     PriorYearFigure,
     Procurement,
     Project,
+    Province,
     Unit,
 )
-from disclosures.money import from_wan
+from disclosures.money import AmountUnit, from_wan
 from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
 from evaluations.rulesets import NATIONAL, SICHUAN, ensure_rule_sets
+from evaluations.services import results_pick_published
 
 #: Steps run after the build, as dotted paths of callables taking the demo namespace. The workflow helper
 #: adds its step here (one line), e.g. "disclosures.demo_workflow.advance_demo".
@@ -222,17 +224,19 @@ class FilingBuilder:
         return lines.project_save(project=project)
 
     def income_from_lines(self) -> None:
-        """本年收入 per unit and source equal to that unit's spending from it (no carry-overs in the seeds)."""
-        totals: dict[tuple[int, str], list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+        """本年收入 per unit, source and 功能分类 项 equal to that spending (no carry-overs in the seeds):
+        the seeds' 收入决算表 / 部门收入总表 list income by the function it funds, as the spending."""
+        totals: dict[tuple[int, str, int], list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
         for line in self.filing.expense_lines.all():
-            pair = totals[(line.unit_id, line.funding_source)]
+            pair = totals[(line.unit_id, line.funding_source, line.function_item_id)]
             pair[0] += line.budget_amount
             pair[1] += line.actual_amount
         units = {u.pk: u for u in self.units.values()}
-        for (unit_id, source), (budget, actual) in sorted(totals.items()):
+        functions = {item.pk: item for item in self.codes.values()}
+        for (unit_id, source, function_id), (budget, actual) in sorted(totals.items()):
             lines.income_line_save(
                 line=IncomeLine(filing=self.filing, unit=units[unit_id], category=IncomeLine.Category.INCOME, source=source,
-                                budget_amount=budget, actual_amount=actual)
+                                function_item=functions[function_id], budget_amount=budget, actual_amount=actual)
             )
 
     def prior(self, **amounts: Decimal) -> None:
@@ -241,9 +245,11 @@ class FilingBuilder:
             lines.filing_item_save(item=PriorYearFigure(filing=self.filing, key=key.replace("__", "."), amount=amount))
 
 
-def _department(*, code: str, name: str, region: str, duties: str, organisation: str, units: list[dict]) -> tuple[Department, dict[str, Unit]]:
+def _department(
+    *, code: str, name: str, province: str, region: str, duties: str, organisation: str, units: list[dict]
+) -> tuple[Department, dict[str, Unit]]:
     department, _ = Department.objects.update_or_create(
-        code=code, defaults={"name": name, "region": region, "duties": duties, "organisation": organisation}
+        code=code, defaults={"name": name, "province": province, "region": region, "duties": duties, "organisation": organisation}
     )
     found = {}
     for spec in units:
@@ -339,7 +345,7 @@ MAOXIAN_PROJECTS = [
 
 def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="513223-XFJ", name="茂县信访局", region="茂县", duties=MAOXIAN_DUTIES, organisation=MAOXIAN_ORGANISATION,
+        code="513223-XFJ", name="茂县信访局", province=Province.SICHUAN, region="茂县", duties=MAOXIAN_DUTIES, organisation=MAOXIAN_ORGANISATION,
         units=[
             {"key": "main", "code": "513223001", "name": "茂县信访局", "is_main": True, "nature": Unit.Nature.ADMINISTRATIVE,
              "staff_quota": 7, "staff_actual": 11},
@@ -404,6 +410,9 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     )
     stats = filing.three_public_stats
     stats.reception_batches, stats.reception_people, stats.vehicles_purchased, stats.vehicles_owned = 126, 357, 0, 1
+    # the 三公 预算数 as seed 003 prints it: 5.07 万元, 完成预算100%
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = W("3.22"), W("1.85")
     lines.filing_item_save(item=stats)
     lines.filing_item_save(item=Procurement(filing=filing, category=Procurement.Category.GOODS, budget_amount=W("23"),
                                             actual_amount=W("23"), sme_amount=W("2.3"), micro_amount=Decimal("0.00")))
@@ -523,7 +532,7 @@ SHANHAIGUAN_PROJECT_LINES = {
 
 def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="130303-XFJ", name="山海关区信访局", region="山海关区", duties=SHANHAIGUAN_DUTIES, organisation=SHANHAIGUAN_ORGANISATION,
+        code="130303-XFJ", name="山海关区信访局", province=Province.HEBEI, region="山海关区", duties=SHANHAIGUAN_DUTIES, organisation=SHANHAIGUAN_ORGANISATION,
         units=[{"key": "main", "code": "130303001", "name": "秦皇岛市山海关区信访局", "is_main": True,
                 "nature": Unit.Nature.ADMINISTRATIVE, "grade": "正科级", "funding_form": Unit.FundingForm.FULL}],
     )
@@ -558,8 +567,14 @@ def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount), note=note)
     b.income_from_lines()
+    # seed 001's 三公 预算 as published (145,950.50 元), entered as the figure of its own it is
+    stats = filing.three_public_stats
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = Y("126000.00"), Y("19950.50")
+    lines.filing_item_save(item=stats)
     filing.reasons = {"change.total": "我单位为2020年新增预算单位，暂无2019年预算数据"}
     filing.other_notes = "无其他需要说明的事项。"
+    filing.amount_unit = AmountUnit.YUAN  # seed 001 publishes its tables and text in 元
     filing.full_clean()
     filing.save()
 
@@ -588,7 +603,7 @@ ZIYANG_PROJECTS = [
 
 def build_ziyang(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="430902-XFJ", name="资阳区信访局", region="资阳区", duties=ZIYANG_DUTIES, organisation=ZIYANG_ORGANISATION,
+        code="430902-XFJ", name="资阳区信访局", province=Province.HUNAN, region="资阳区", duties=ZIYANG_DUTIES, organisation=ZIYANG_ORGANISATION,
         units=[
             {"key": "main", "code": "430902001", "name": "益阳市资阳区信访局机关", "is_main": True,
              "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 7},
@@ -711,7 +726,7 @@ WANGCHENG_PUBLISHED_TOTAL = Decimal("106")
 
 def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="430112-XFJ", name="望城区信访局", region="望城区", duties=WANGCHENG_DUTIES, organisation=WANGCHENG_ORGANISATION,
+        code="430112-XFJ", name="望城区信访局", province=Province.HUNAN, region="望城区", duties=WANGCHENG_DUTIES, organisation=WANGCHENG_ORGANISATION,
         units=[{"key": "main", "code": "430112001", "name": "长沙市望城区信访局", "is_main": True,
                 "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 13, "staff_actual": 13}],
     )
@@ -729,12 +744,16 @@ def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
         goal_result="完成中央、省、市进京非访指标总量下降的目标，确保了我区社会大局稳定和治安秩序良好。",
         published_execution_score=Decimal("6"), published_score=WANGCHENG_PUBLISHED_TOTAL,
     )
+    published_points = {}
     for order, row in enumerate(WANGCHENG_INDICATORS, start=1):
         level1, level2, name, comparator, value, text, unit, actual, actual_text, band, points, score = row
         indicator = _indicator(department_target=target, order=order, level1=level1, level2=level2, name=name,
                                comparator=comparator, target_value=value, target_text=text, unit=unit, weight=points)
         _result(evaluation=evaluation, indicator=indicator, actual_value=Decimal(actual) if actual else None,
                 actual_text=actual_text, band=band, published_score=Decimal(score))
+        published_points[indicator.pk] = Decimal(points)
+    # the published 得分 of each qualitative indicator is the score its evaluator picked in the band
+    results_pick_published(evaluation=evaluation, published_points=published_points)
 
     # A minimal 部门决算 2020: 基本支出 596.68 (the 执行数 of the self-evaluation) and 项目支出 156.5, which
     # the self-evaluation left out. Splits by code are invented.

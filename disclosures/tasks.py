@@ -21,7 +21,7 @@ def generate_filing_documents(job: Job) -> dict:
     """生成公开文件: the filing's Excel tables, HTML and/or PDF as the job's params say (idempotent: outputs are swapped in whole)."""
     from disclosures.services.generation import filing_generate_documents, job_formats
 
-    return filing_generate_documents(filing=job.filing, job=job, formats=job_formats(job))
+    return filing_generate_documents(filing=job.filing, job=job, formats=job_formats(job), publication=bool(job.params.get("publication")))
 
 
 @job_task(name="disclosures.import_workbook")

@@ -5,3 +5,10 @@ class EvaluationsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'evaluations'
     verbose_name = "绩效管理"
+
+    def ready(self) -> None:
+        from disclosures.parts import register_part
+        from evaluations.publication import PART_KEY, performance_parts
+
+        # the performance targets / self-evaluations a published filing carries (disclosures never imports evaluations)
+        register_part(PART_KEY, performance_parts)

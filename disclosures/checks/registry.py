@@ -14,7 +14,7 @@ from functools import cached_property
 
 from django.utils.module_loading import autodiscover_modules
 
-from disclosures.models import ExpenseLine, Filing
+from disclosures.models import ExpenseLine, Filing, IncomeLine
 from disclosures.selectors.figures import FilingFigures, filing_figures
 
 ERROR = "error"
@@ -107,6 +107,10 @@ class CheckContext:
         return list(
             ExpenseLine.objects.filter(filing=self.filing).select_related("function_item", "dept_economic_item", "project")
         )
+
+    @cached_property
+    def income_lines(self) -> list[IncomeLine]:
+        return list(IncomeLine.objects.filter(filing=self.filing).select_related("unit", "function_item"))
 
     @cached_property
     def sections(self):

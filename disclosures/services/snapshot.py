@@ -1,7 +1,8 @@
 """The frozen snapshot of a published filing (公开快照).
 
 At publication everything the public sees is computed once and stored as JSON on the filing: the key
-figures, every table, the explanatory text, the projects and the data of the charts. Public pages and
+figures, every table, the explanatory text, the projects, the parts other apps contribute (the
+performance targets and self-evaluations, as printed forms: disclosures.parts) and the data of the charts. Public pages and
 the API read only this snapshot, so they are fast and keep showing what was published even if the
 data (or the code that computes it) changes later. Amounts are stored as strings of 元 with two
 decimals (JSON has no Decimal).
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from disclosures.models import Filing, FundingSource, Project
 from disclosures.money import to_wan
+from disclosures.parts import publication_parts
 
 SNAPSHOT_SCHEMA = 1
 
@@ -69,6 +71,7 @@ def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
         "tables": [table_to_snapshot(table) for table in compute_tables(filing=filing)],
         "sections": to_jsonable(draft_sections(filing=filing)),
         "projects": _projects(filing),
+        "parts": publication_parts(filing=filing),
         "charts": chart_data(figures),
         "correction": None,
     }

@@ -151,8 +151,14 @@ def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
 
 
 def filing_publish(*, filing: Filing, user) -> Filing:
-    """Publish an approved filing: freeze what the public sees into `published_snapshot`, then queue
-    the generation of the downloadable documents (xlsx, PDF)."""
+    """Publish an approved filing: freeze what the public sees into `published_snapshot` and queue, in
+    the same transaction, the job that builds and freezes the publication's documents.
+
+    The public does not see the publication until those documents exist (selectors.public): the page
+    and its downloads then come from the same locked data the bureau approved, and no one reads a
+    publication without its downloads. Until then the previous publication (for a correction) stays
+    the public one, and the bureau's dashboard shows the publication as waiting for its documents.
+    """
     from disclosures.services.snapshot import build_snapshot
 
     if not can_publish(user):
@@ -178,16 +184,16 @@ def filing_publish(*, filing: Filing, user) -> Filing:
             filing=locked, actor=user, action="公开", before_status=before,
             comment=f"更正公开：{locked.correction_note}" if correction else "",
         )
-        enqueue_generation(filing=locked, user=user)
+        publication_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
 
 
-def enqueue_generation(*, filing: Filing, user=None):
-    """Queue the generation of the downloadable documents after commit."""
-    from disclosures.services.generation import filing_enqueue_generation
+def publication_enqueue(*, filing: Filing, user=None):
+    """Queue the job that builds the publication's frozen documents (sent after commit)."""
+    from disclosures.services.generation import publication_enqueue_generation
 
-    return filing_enqueue_generation(filing=filing, user=user)
+    return publication_enqueue_generation(filing=filing, user=user)
 
 
 # Related rows copied into a correction, in dependency order (projects before the lines that point at them).
@@ -222,6 +228,7 @@ def filing_correct(*, filing: Filing, user, note: str) -> Filing:
             organisation=original.organisation,
             reasons=dict(original.reasons or {}),
             other_notes=original.other_notes,
+            amount_unit=original.amount_unit,
         )
         copy.full_clean()
         copy.save()
