@@ -7,10 +7,11 @@ computes and adds the note itself when one occurs; the `table_rounding` check (d
 each difference as a warning, so the department sees where and that the note is printed.
 
 Which figures are sums is read from the table itself, for every table of every set:
-- rows: a 类/款 code row and its 款/项 rows, a 部门 and its units; a bold row without a code (本年收入合计) and the top-level rows
-  above it; the total row (合计/总计) and every top-level row that is not itself a subtotal;
+- rows: a 类/款 code row and its 款/项 rows, a 部门 and its units; a bold row without a code (本年收入合计)
+  and the top-level rows above it; the total row (合计/总计) and every top-level row that is not a subtotal;
 - columns: the first amount column of a header group labelled 合计 or 小计 and its sibling columns (a sibling
-  group counting by its own 合计/小计 column).
+  group counting by its own 合计/小计 column, or else by all its columns, as the 款 under their 类 in
+  Hunan's detail tables).
 A candidate counts only when it holds exactly in 元, so rows or columns that merely sit side by side (预算数
 beside 决算数) are never compared. In 元 nothing is rounded and there is nothing to note.
 """
