@@ -184,7 +184,7 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             for format, content in contents.items():
                 document = PublicationDocument(
                     filing=locked, format=format, file=saved[format], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), job=job,
+                    sha256=hashlib.sha256(content).hexdigest(),
                 )
                 document.full_clean()
                 document.save()
@@ -218,7 +218,10 @@ def filing_render_documents(*, filing: Filing, formats: Iterable[str] = ALL_FORM
     progress = progress or _Progress(None, steps)
     progress.start("tables")
     tables = compute_tables(filing=filing)
-    parts = parts_from_json(publication_parts(filing=filing))
+    # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
+    # 决算 is published): a publication's documents print the parts frozen in its snapshot.
+    snapshot_parts = (filing.published_snapshot or {}).get("parts") if publication else None
+    parts = parts_from_json(snapshot_parts if snapshot_parts is not None else publication_parts(filing=filing))
     sections: list = []
     if "sections" in steps:
         progress.start("sections")

@@ -352,9 +352,9 @@ def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
 def _unit_rows(data: FilingData, source: UnitRows) -> list[_Row]:
     """The department (部门, the sum of its units) and then each budget unit, 本级 first."""
     department = data.filing.department
-    rows = [_Row(filters=(source.filter,), label=department.name, code=department.code, level=1, kind="subtotal", keep=True)]
+    rows = [_Row(filters=(source.filter,), label=department.name, code=department.code, level=1, kind="subtotal")]
     for pk, code, name in data.units:
-        rows.append(_Row(filters=(Filter(**{**source.filter.__dict__, "units": (pk,)}),), label=name, code=code, level=2, keep=True))
+        rows.append(_Row(filters=(Filter(**{**source.filter.__dict__, "units": (pk,)}),), label=name, code=code, level=2))
     return rows
 
 
@@ -414,7 +414,8 @@ def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[C
             cells = _cells(data, row, leaves)
             if _is_dynamic(source):
                 has_amount = _has_amount(cells)
-                if not has_amount and not row.keep:
+                # every unit is listed (zeros printed); other dynamic rows only with an amount or when kept
+                if not has_amount and not row.keep and not isinstance(source, UnitRows):
                     continue
                 dynamic_data = dynamic_data or has_amount
             result.append(ResultRow(cells=cells, kind=row.kind, level=row.level, code=row.code, label=row.label))
@@ -450,14 +451,14 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
     columns = (Col(left.heading, role="group", children=left.columns), Col(right.heading, role="group", children=right.columns))
     header_rows, leaf_cols = header_grid(columns)
     left_leaves, right_leaves = leaf_cols[: len(_leaves_of(left))], leaf_cols[len(_leaves_of(left)) :]
+    unit = data.filing.amount_unit
     (left_rows, left_data), (right_rows, right_data) = _side_rows(data, left, left_leaves), _side_rows(data, right, right_leaves)
     # a table of code rows only (公开06: 人员经费 ‖ 公用经费) with no amount on either side is published empty
     only_dynamic = all(_is_dynamic(s) for s in (*left.rows, *right.rows))
     if only_dynamic and not (left_data or right_data):
-        return _result(definition, data.filing, header_rows, leaf_cols, [], True)
+        return _result(definition, data.filing, header_rows, leaf_cols, [], True, [])
     l_total = _side_total(data, left, left_leaves)
     r_total = _side_total(data, right, right_leaves)
-    unit = data.filing.amount_unit
     rounding: list[RoundingDifference] = []
     for side, side_rows, total in ((left, left_rows, l_total), (right, right_rows, r_total)):
         _set_unit([*side_rows, total], unit)
@@ -535,7 +536,7 @@ def _set_unit(rows: list[ResultRow], unit: str) -> None:
             cell.unit = unit
 
 
-def _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding: list[RoundingDifference] = ()) -> TableResult:
+def _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding: list[RoundingDifference]) -> TableResult:
     return TableResult(
         key=definition.key,
         number=definition.number,
@@ -551,6 +552,6 @@ def _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding: l
         note=definition.empty_note(filing.fiscal_year.year) if empty else "",
         form_code=definition.form_code,
         unit=filing.amount_unit,
-        rounding=list(rounding),
+        rounding=rounding,
         footnotes=[ROUNDING_NOTE] if rounding else [],
     )

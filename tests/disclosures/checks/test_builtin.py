@@ -121,36 +121,71 @@ def test_project_amount_against_its_linked_lines(filing):
     assert {f.location.project_code for f in unlinked} == {"XF-02", "XF-03"}
 
 
+def reasons_at(filing, **where):
+    """The text_reasons warnings whose location matches `where` (table, cell, project_code)."""
+    return [w for w in findings(filing, "text_reasons") if all(getattr(w.location, k) == v for k, v in where.items())]
+
+
 def test_three_public_increase_without_reason(filing):
-    assert findings(filing, "three_public_increase_reason") == []
+    assert reasons_at(filing, cell="公务接待费") == []
     PriorYearFigure.objects.filter(filing=filing, key="three_public.reception").update(amount=from_wan("1"))
-    [warning] = findings(filing, "three_public_increase_reason")
-    assert warning.location.cell == "公务接待费"
-    assert "公务接待费比2018年增加0.85万元（85.0%），未说明增加原因" in warning.message
+    [warning] = reasons_at(filing, cell="公务接待费")
+    assert warning.location.table == "一般公共预算财政拨款“三公”经费支出决算表"
+    assert warning.message == "公务接待费比2018年增加0.85万元（85.0%），未说明原因。"
     Filing.objects.filter(pk=filing.pk).update(reasons={"three_public.reception": "承办全州信访工作现场会。"})
     filing.refresh_from_db()
-    assert findings(filing, "three_public_increase_reason") == []
+    assert reasons_at(filing, cell="公务接待费") == []
 
 
 def test_execution_below_budget_without_reason(filing):
     ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("40"))
     Project.objects.filter(filing=filing, code="XF-02").update(budget_amount=from_wan("30"))
-    warnings = findings(filing, "execution_reason")
-    assert [w.location.cell for w in warnings if w.location.cell] == ["2010308 信访事务"]
-    assert "2010308 信访事务决算数34.50万元小于预算数40.00万元（完成86.3%），未说明原因" in warnings[0].message
-    assert [w.location.project_code for w in warnings if w.location.project_code] == ["XF-02"]
+    [item] = reasons_at(filing, table="一般公共预算财政拨款支出决算表")
+    assert item.location.cell == "2010308 信访事务"
+    assert item.message == "信访事务（2010308）决算数34.50万元小于预算数40.00万元（完成预算86.3%），未说明原因。"
+    [project] = reasons_at(filing, project_code="XF-02")
+    assert project.message == "项目“特殊疑难信访问题专项资金”执行数25.00万元小于预算数30.00万元（完成预算83.3%），未说明原因。"
+
+
+def test_execution_above_budget_without_reason(filing):
+    """决算 above budget needs a reason too (before: only below)."""
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("30"))
+    [item] = reasons_at(filing, table="一般公共预算财政拨款支出决算表")
+    assert item.message == "信访事务（2010308）决算数34.50万元大于预算数30.00万元（完成预算115.0%），未说明原因。"
+    Filing.objects.filter(pk=filing.pk).update(reasons={**filing.reasons, "execution.2010308": "追加维稳经费"})
+    filing.refresh_from_db()
+    assert reasons_at(filing, table="一般公共预算财政拨款支出决算表") == []
+
+
+def test_each_reason_reported_once(filing):
+    """One rule, one finding: no second check repeats what the text asks for."""
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("40"))
+    report = run_checks(filing=filing)
+    about = [f for f in report.findings if "信访事务" in f.message and "预算数" in f.message]
+    assert [f.check for f in about] == ["text_reasons"]
 
 
 def test_execution_reason_is_for_final_accounts_only(filing):
     ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("40"))
     Filing.objects.filter(pk=filing.pk).update(kind=Filing.Kind.BUDGET)
     filing.refresh_from_db()
-    assert findings(filing, "execution_reason") == []
+    assert reasons_at(filing, table="一般公共预算财政拨款支出决算表") == []
 
 
 def test_missing_change_reasons_of_the_text(filing):
     cells = {w.location.cell for w in findings(filing, "text_reasons")}
     assert cells == {"财政拨款收入支出决算总体情况说明", "一般公共预算财政拨款支出决算情况说明", "机关运行经费支出情况"}
+
+
+def test_vehicle_running_costs_without_vehicles(filing):
+    """Seeds 001 and 002 print 公务用车运行维护费 with no 公务用车; seed 003 owns one."""
+    from disclosures.models import AssetHolding, ThreePublicStats
+
+    assert findings(filing, "vehicle_costs_without_vehicles") == []
+    ThreePublicStats.objects.filter(filing=filing).update(vehicles_owned=0)
+    AssetHolding.objects.filter(filing=filing).delete()
+    [warning] = findings(filing, "vehicle_costs_without_vehicles")
+    assert warning.message == "公务用车运行维护费决算数3.22万元，但公务用车保有量为0辆，国有资产占用中也没有车辆。"
 
 
 def test_spending_plan_non_decreasing_and_ending_at_100(filing):
