@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from disclosures.access import is_reviewer
-from disclosures.models import AuditEntry, Department, FiscalYear, Filing, Job, ReviewComment
+from disclosures.models import AuditEntry, Department, FiscalYear, Filing, FilingDocument, Job, ReviewComment
 
 #: 批复后20日内公开: a filing must be published within this many days of its approval.
 PUBLICATION_DEADLINE_DAYS = 20
@@ -44,6 +44,7 @@ class FilingProgress:
     days_left: int | None
     job: Job | None
     missing: list[str] = field(default_factory=list)
+    documents_stale: bool = False  # generated from older data than the filing holds now: 已过期, not 已完成
 
 
 @dataclass
@@ -63,6 +64,14 @@ class DepartmentProgress:
         return items
 
 
+def stale_document_filings(*, filing_ids) -> set[int]:
+    """The filings (of `filing_ids`) with a generated document older than their data (one query)."""
+    return set(
+        FilingDocument.objects.filter(filing_id__in=filing_ids, data_revision__lt=F("filing__data_revision"))
+        .values_list("filing_id", flat=True)
+    )
+
+
 def _require_reviewer(user) -> None:
     if not is_reviewer(user):
         raise PermissionDenied("仅财政局审核人可以查看。")
@@ -79,7 +88,7 @@ def check_summary(*, filing: Filing) -> CheckSummary:
     locked = not filing.is_editable
     moment = filing.approved_at if filing.status != Filing.Status.SUBMITTED else filing.submitted_at
     stamp = (moment or filing.updated_at).timestamp() if locked else filing.updated_at.timestamp()
-    key = f"bureau-checks:{filing.pk}:{filing.status}:{stamp}"
+    key = f"bureau-checks:{filing.pk}:{filing.status}:{stamp}:r{filing.data_revision}"
     cached = cache.get(key)
     if cached is not None:
         return CheckSummary(*cached)
@@ -130,18 +139,25 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
     jobs: dict[int, Job] = {}
     for job in Job.objects.filter(filing__in=[f.pk for f in filings.values()], kind=Job.Kind.GENERATE_FILING).order_by("created_at", "id"):
         jobs[job.filing_id] = job  # the newest wins
+    stale = stale_document_filings(filing_ids=[f.pk for f in filings.values()])
     rows = []
     for department in Department.objects.all():
         per_kind: dict[str, FilingProgress | None] = {}
         for kind in Filing.Kind.values:
             filing = filings.get((department.pk, kind))
-            per_kind[kind] = None if filing is None else filing_progress(filing=filing, job=jobs.get(filing.pk), today=today)
+            per_kind[kind] = None if filing is None else filing_progress(
+                filing=filing, job=jobs.get(filing.pk), today=today, documents_stale=filing.pk in stale
+            )
         rows.append(DepartmentProgress(department=department, filings=per_kind))
     return rows
 
 
-def filing_progress(*, filing: Filing, job: Job | None = None, today: datetime.date | None = None) -> FilingProgress:
+def filing_progress(
+    *, filing: Filing, job: Job | None = None, today: datetime.date | None = None, documents_stale: bool | None = None
+) -> FilingProgress:
     checks = check_summary(filing=filing)
+    if documents_stale is None:
+        documents_stale = filing.pk in stale_document_filings(filing_ids=[filing.pk])
     days, state, left = publication_deadline(filing=filing, today=today)
     missing = []
     if checks.errors:
@@ -152,7 +168,10 @@ def filing_progress(*, filing: Filing, job: Job | None = None, today: datetime.d
         missing.append(f"批复已{days}天未公开")
     if filing.status == Filing.Status.PUBLISHED and job is not None and job.status == Job.Status.FAILED:
         missing.append("公开文件生成失败")
-    return FilingProgress(filing=filing, checks=checks, days_since_approval=days, deadline=state, days_left=left, job=job, missing=missing)
+    return FilingProgress(
+        filing=filing, checks=checks, days_since_approval=days, deadline=state, days_left=left, job=job, missing=missing,
+        documents_stale=documents_stale,
+    )
 
 
 def filing_review(*, user, pk: int) -> dict:
