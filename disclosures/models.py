@@ -730,6 +730,11 @@ class FilingDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.filing} {self.get_format_display()}"
 
+    @property
+    def is_stale(self) -> bool:
+        """Built from older data than the filing holds now (已过期): never shown as 已完成."""
+        return self.data_revision < self.filing.data_revision
+
 
 class PublicationDocument(models.Model):
     """A downloadable document of a publication: frozen with the filing's published snapshot.

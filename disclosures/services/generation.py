@@ -125,12 +125,16 @@ def _storage_name(filing: Filing, output: OutputFormat) -> str:
     return f"filings/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
 
 
-def documents_swap_in(*, filing: Filing, contents: dict[str, bytes], job: Job | None = None) -> list[FilingDocument]:
+def documents_swap_in(
+    *, filing: Filing, contents: dict[str, bytes], job: Job | None = None, data_revision: int | None = None
+) -> list[FilingDocument]:
     """Store each content under a new name, then point the filing's documents at them in one transaction.
 
     All formats switch together or not at all; the replaced files are deleted after the commit, the
-    new ones if anything fails before it.
+    new ones if anything fails before it. Each document records `data_revision`, the filing's data
+    revision the content was built from (by default the `filing` instance's, as read before building).
     """
+    revision = filing.data_revision if data_revision is None else data_revision
     saved: dict[str, str] = {}
     try:
         for format, content in contents.items():
@@ -140,13 +144,15 @@ def documents_swap_in(*, filing: Filing, contents: dict[str, bytes], job: Job | 
         with transaction.atomic():
             for format, content in contents.items():
                 document, created = FilingDocument.objects.select_for_update().get_or_create(
-                    filing=filing, format=format, defaults={"file": saved[format], "size": len(content), "job": job}
+                    filing=filing, format=format,
+                    defaults={"file": saved[format], "size": len(content), "job": job, "data_revision": revision},
                 )
                 if not created:
                     replaced.append(document.file.name)
                     document.file.name = saved[format]
                     document.size = len(content)
                     document.job = job
+                    document.data_revision = revision
                 document.full_clean()
                 document.save()
                 documents.append(document)
@@ -274,6 +280,7 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         "sections": len(sections),
         "parts": [part.title for part in parts],
         "documents": {d.format: {"size": d.size, "name": d.file.name} for d in documents},
+        "data_revision": filing.data_revision,
     }
 
 
