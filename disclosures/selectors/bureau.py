@@ -24,8 +24,8 @@ DUE_SOON_AFTER_DAYS = 15
 #: Check results of filings the department can still edit are reused for this long; submitted,
 #: approved and published filings are locked, so their results are kept until the status changes.
 LIVE_CHECKS_CACHE_SECONDS = 120
-#: The checks (helper E) whose warnings are reasons the department still has to write (变动原因).
-REASON_CHECKS = frozenset({"text_reasons", "three_public_increase_reason", "execution_reason"})
+#: The checks whose warnings are reasons the department still has to write (变动原因, 决算与预算的差异).
+REASON_CHECKS = frozenset({"text_reasons"})
 
 
 @dataclass
