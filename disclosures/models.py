@@ -749,6 +749,7 @@ class PublicationDocument(models.Model):
     file = models.FileField("文件", upload_to="publications/%Y/")
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
+    data_revision = models.PositiveIntegerField("数据版本号", default=0, help_text="生成时填报的数据版本号（公开后数据不再变化）。")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
     class Meta:

@@ -23,7 +23,7 @@ def name_the_tasks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosures', '0007_merge_parallel_branches'),
+        ('disclosures', '0008_merge_data_revision'),
     ]
 
     operations = [
