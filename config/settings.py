@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.csp.csp_nonce",
             ],
         },
     },
@@ -136,11 +138,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Content-Security-Policy (config/csp.py); 1 sends it as Report-Only.
+CSP_REPORT_ONLY = os.environ.get("CSP_REPORT_ONLY", "0") == "1"
+
 # Uploads: workbooks are read from a temporary file, never held whole in memory.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# The admin's filing page edits expense/income lines and projects inline only up to this many of a kind;
+# more are edited in their own paged changelist (a 3,027-line form took 43 s and could not be saved).
+ADMIN_INLINE_MAX_LINES = int(os.environ.get("ADMIN_INLINE_MAX_LINES", "50"))
 # Bounds on what an uploaded workbook may make the server read (disclosures/imports/xlsx_reader.py): the
 # xlsx is a zip, so the byte limit above says nothing about what it inflates to. A 60,000-row sheet written
 # by Excel is about 40 MB of XML compressed ~10:1; deflate can reach ~1000:1 on repeated XML (a bomb).

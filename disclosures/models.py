@@ -673,6 +673,7 @@ class Job(models.Model):
         GENERATE_FILING = "generate_filing", "生成公开表格和说明"
         SCORE_EVALUATION = "score_evaluation", "绩效自评评分"
         IMPORT_WORKBOOK = "import_workbook", "导入Excel"
+        EVALUATION_PDF = "evaluation_pdf", "生成绩效表格PDF"
         PING = "ping", "连通性测试"
 
     class Status(models.TextChoices):
