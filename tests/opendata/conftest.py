@@ -14,16 +14,28 @@ from disclosures.models import Filing
 
 
 @pytest.fixture(scope="module")
-def open_demo(django_db_setup, django_db_blocker):
+def open_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once per test module inside a transaction that is rolled back at the end of the module;
-    each test runs in a savepoint of it (pytest-django's `db`), so tests stay independent."""
+    each test runs in a savepoint of it (pytest-django's `db`), so tests stay independent.
+
+    Publication becomes public only once its documents are frozen, which the commit would start: the
+    on-commit publication jobs are run here (real job, stand-in PDF renderer, temp MEDIA_ROOT)."""
+    from unittest import mock
+
+    from django.test import TestCase
+
     from disclosures.demo import build_demo
     from disclosures.demo_workflow import advance_demo
+    from disclosures.services import generation
+    from tests.disclosures.workflow_fixtures import STAND_IN_PDF
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    media = tmp_path_factory.mktemp("media")
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers, MEDIA_ROOT=str(media)):
         with transaction.atomic():
             demo = build_demo()
-            advance_demo(demo)
+            with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF), TestCase.captureOnCommitCallbacks(execute=True):
+                advance_demo(demo)
             yield demo
             transaction.set_rollback(True)
 
