@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from disclosures.access import departments_visible_to, filings_visible_to, is_reviewer, user_department
+from disclosures.access import can_edit_filing, departments_visible_to, filings_visible_to, is_reviewer, user_department
 from disclosures.models import FiscalYear, Project
+from disclosures.money import format_wan
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import score_sheet
+from evaluations.scoring.engine import execution
 
 NOT_FOUND = "未找到，或无权查看。"
 
@@ -75,8 +77,8 @@ def indicator_get_for_user(*, user, pk, write: bool = False) -> Indicator:
 
 def evaluation_get_for_user(*, user, pk, write: bool = False) -> SelfEvaluation:
     evaluation = _get(evaluations_visible_to(user), pk)
-    if write and user_department(user) != evaluation_department(evaluation):
-        raise PermissionDenied("只有本部门填报人可以填写自评。")
+    if write and not can_edit_evaluation(user=user, evaluation=evaluation):
+        raise PermissionDenied("只有本部门填报人可以填写自评，且项目所在填报提交后不能再修改。")
     return evaluation
 
 
@@ -99,13 +101,16 @@ def owner_department(owner: Project | DepartmentTarget):
 
 
 def can_edit_targets(*, user, owner: Project | DepartmentTarget) -> bool:
-    if user_department(user) != owner_department(owner):
-        return False
-    return owner.filing.is_editable if isinstance(owner, Project) else True
+    """A project's targets follow its filing (disclosures.access.can_edit_filing: frozen once submitted);
+    a department-wide target belongs to no filing and stays the department's own."""
+    if isinstance(owner, Project):
+        return can_edit_filing(user, owner.filing)
+    return user_department(user) == owner.department
 
 
 def can_edit_evaluation(*, user, evaluation: SelfEvaluation) -> bool:
-    return user_department(user) == evaluation_department(evaluation)
+    """Like the targets: a project's self-evaluation is part of its filing and frozen with it."""
+    return can_edit_targets(user=user, owner=evaluation.project or evaluation.department_target)
 
 
 def indicator_tree(*, owner: Project | DepartmentTarget) -> list[dict]:
@@ -211,7 +216,15 @@ def _row(department, subject, code, project, evaluation, owner) -> CountyRow:
         problems.append("自评未完成：" + "、".join(f"“{line.indicator.name}”" for line in sheet.pending_lines) + "未计分")
     if evaluation.status != SelfEvaluation.Status.SCORED:
         problems.append("尚未评分")
+    budget, executed, rate = evaluation.effective_budget, evaluation.executed_amount, sheet.execution.rate
+    if project is not None and project.effective_budget != evaluation.effective_budget:
+        # The self-evaluation keeps a copy of the project's budget from when it was started (its 执行数 is
+        # the department's own entry); the county shows the project's current budget — the copy showed
+        # 16.50 after the project changed to 16.90 — and says the evaluation was scored on another one.
+        budget = project.effective_budget
+        rate = execution(budget=budget, executed=executed, rule_set=evaluation.rule_set).rate
+        problems.append(f"项目预算已变动（自评按{format_wan(evaluation.effective_budget)}万元填报），请更新自评并重新评分")
     return CountyRow(
-        department, subject, code, project, evaluation, evaluation.effective_budget, evaluation.executed_amount,
-        sheet.execution.rate, evaluation.total_score, evaluation.grade, evaluation.published_score, problems,
+        department, subject, code, project, evaluation, budget, executed,
+        rate, evaluation.total_score, evaluation.grade, evaluation.published_score, problems,
     )

@@ -112,21 +112,29 @@ def _draft_sections(filing: Filing) -> list:
 
 def download_name(document: FilingDocument) -> str:
     """'茂县信访局2019年部门决算公开.pdf' — the name a download is saved under."""
-    filing = document.filing
+    return document_file_name(filing=document.filing, format=document.format)
+
+
+def document_file_name(*, filing: Filing, format: str) -> str:
+    """'茂县信访局2019年部门决算公开.pdf' (with （第2版） for a correction)."""
     suffix = f"（第{filing.version}版）" if filing.version > 1 else ""
-    return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}公开{suffix}.{OUTPUT_FORMATS[document.format].extension}"
+    return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}公开{suffix}.{OUTPUT_FORMATS[format].extension}"
 
 
 def _storage_name(filing: Filing, output: OutputFormat) -> str:
     return f"filings/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
 
 
-def documents_swap_in(*, filing: Filing, contents: dict[str, bytes], job: Job | None = None) -> list[FilingDocument]:
+def documents_swap_in(
+    *, filing: Filing, contents: dict[str, bytes], job: Job | None = None, data_revision: int | None = None
+) -> list[FilingDocument]:
     """Store each content under a new name, then point the filing's documents at them in one transaction.
 
     All formats switch together or not at all; the replaced files are deleted after the commit, the
-    new ones if anything fails before it.
+    new ones if anything fails before it. Each document records `data_revision`, the filing's data
+    revision the content was built from (by default the `filing` instance's, as read before building).
     """
+    revision = filing.data_revision if data_revision is None else data_revision
     saved: dict[str, str] = {}
     try:
         for format, content in contents.items():
@@ -136,13 +144,15 @@ def documents_swap_in(*, filing: Filing, contents: dict[str, bytes], job: Job | 
         with transaction.atomic():
             for format, content in contents.items():
                 document, created = FilingDocument.objects.select_for_update().get_or_create(
-                    filing=filing, format=format, defaults={"file": saved[format], "size": len(content), "job": job}
+                    filing=filing, format=format,
+                    defaults={"file": saved[format], "size": len(content), "job": job, "data_revision": revision},
                 )
                 if not created:
                     replaced.append(document.file.name)
                     document.file.name = saved[format]
                     document.size = len(content)
                     document.job = job
+                    document.data_revision = revision
                 document.full_clean()
                 document.save()
                 documents.append(document)
@@ -163,7 +173,9 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
     """Freeze the publication's documents: every format is created in one transaction, or none.
 
     Run twice (a redelivered job), the second run finds the first one's documents and keeps them: a
-    publication's documents never change once they exist.
+    publication's documents never change once they exist. `filing` is the row as read before rendering;
+    the documents record its data revision, and are refused if the data changed meanwhile (a published
+    filing is locked, so this only catches a write that got around the lock).
     """
     saved: dict[str, str] = {}
     try:
@@ -171,6 +183,8 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             saved[format] = default_storage.save(_publication_storage_name(filing, OUTPUT_FORMATS[format]), ContentFile(content))
         with transaction.atomic():
             locked = Filing.objects.select_for_update().get(pk=filing.pk)
+            if locked.data_revision != filing.data_revision:
+                raise RuntimeError(f"filing {filing.pk}: data changed while its publication documents were built")
             existing = list(PublicationDocument.objects.filter(filing=locked))
             if existing:
                 for name in saved.values():
@@ -180,7 +194,7 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             for format, content in contents.items():
                 document = PublicationDocument(
                     filing=locked, format=format, file=saved[format], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), job=job,
+                    sha256=hashlib.sha256(content).hexdigest(), data_revision=filing.data_revision,
                 )
                 document.full_clean()
                 document.save()
@@ -196,25 +210,25 @@ def _publication_storage_name(filing: Filing, output: OutputFormat) -> str:
     return f"publications/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
 
 
-def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False) -> dict:
-    """Build the requested outputs of the filing (all three by default), then swap them into its
-    FilingDocuments together; the other formats' documents are left as they are. Returns a summary.
+@dataclass
+class RenderedDocuments:
+    """A filing's outputs in memory (format → bytes) and what they were built from."""
 
-    With `publication`, the job builds every format of a published filing's publication: the same
-    bytes become its working documents and its frozen PublicationDocuments (see
-    publication_documents_store). The published filing is locked, so its data is the data of the
-    snapshot the bureau approved; the documents are therefore exactly what the public page shows.
-    """
-    formats = ALL_FORMATS if publication else formats_checked(formats)
-    filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
-    if publication:
-        if filing.status != Filing.Status.PUBLISHED:
-            raise ValueError(f"filing {filing.pk} is not published: no publication documents")
-        frozen = list(PublicationDocument.objects.filter(filing=filing))
-        if frozen:
-            return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
+    contents: dict[str, bytes]
+    tables: list
+    sections: list
+    parts: list
+
+
+def filing_render_documents(
+    *, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None, publication: bool = False
+) -> RenderedDocuments:
+    """Build the requested outputs of the filing in memory, storing nothing: what the generation job swaps
+    in and what `manage.py generate_documents` writes to a directory. `publication`: the documents of the
+    filing's publication, printing the performance parts frozen in its snapshot."""
+    formats = formats_checked(formats)
     steps = _steps(formats)
-    progress = _Progress(job, steps)
+    progress = progress or _Progress(None, steps)
     progress.start("tables")
     tables = compute_tables(filing=filing)
     # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
@@ -237,6 +251,29 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
     if "pdf" in steps:
         progress.start("pdf")
         contents[FilingDocument.Format.PDF.value] = render_pdf(html)
+    return RenderedDocuments(contents=contents, tables=tables, sections=sections, parts=parts)
+
+
+def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False) -> dict:
+    """Build the requested outputs of the filing (all three by default), then swap them into its
+    FilingDocuments together; the other formats' documents are left as they are. Returns a summary.
+
+    With `publication`, the job builds every format of a published filing's publication: the same
+    bytes become its working documents and its frozen PublicationDocuments (see
+    publication_documents_store). The published filing is locked, so its data is the data of the
+    snapshot the bureau approved; the documents are therefore exactly what the public page shows.
+    """
+    formats = ALL_FORMATS if publication else formats_checked(formats)
+    filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
+    if publication:
+        if filing.status != Filing.Status.PUBLISHED:
+            raise ValueError(f"filing {filing.pk} is not published: no publication documents")
+        frozen = list(PublicationDocument.objects.filter(filing=filing))
+        if frozen:
+            return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
+    progress = _Progress(job, _steps(formats))
+    rendered = filing_render_documents(filing=filing, formats=formats, progress=progress, publication=publication)
+    contents, tables, sections, parts = rendered.contents, rendered.tables, rendered.sections, rendered.parts
     progress.start("save")
     documents = documents_swap_in(filing=filing, contents=contents, job=job)
     if publication:
@@ -250,6 +287,7 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         "sections": len(sections),
         "parts": [part.title for part in parts],
         "documents": {d.format: {"size": d.size, "name": d.file.name} for d in documents},
+        "data_revision": filing.data_revision,
     }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from disclosures.access import can_publish, is_reviewer, user_department
+from disclosures.access import can_publish, is_filer, is_reviewer
 from disclosures.models import (
     AssetHolding,
     ExpenseLine,
@@ -29,6 +29,7 @@ from disclosures.models import (
 )
 from disclosures.narrative import missing_reasons
 from disclosures.services.audit import audit_record, audit_transition
+from disclosures.services.locking import filing_lock
 
 Status = Filing.Status
 
@@ -62,9 +63,9 @@ class ChecksFailed(WorkflowError):
 
 
 def _locked(filing: Filing) -> Filing:
-    """Re-read the filing under a row lock so two reviewers cannot move it at the same time."""
-    fresh = Filing.objects.select_for_update().get(pk=filing.pk)
-    return fresh
+    """Re-read the filing under its row lock — the lock every data write takes too (services.locking) —
+    so two reviewers cannot move it at the same time, and no write lands between the check and the move."""
+    return filing_lock(pk=filing.pk)
 
 
 def _require_status(filing: Filing, allowed: Sequence[str], verb: str) -> None:
@@ -80,10 +81,11 @@ def _sync(target: Filing, source: Filing) -> None:
 
 
 def filing_submit(*, filing: Filing, user) -> Filing:
-    """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors."""
+    """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors;
+    the documents are regenerated from the submitted data (after commit) for the reviewer."""
     from disclosures.checks import run_checks
 
-    if user_department(user) is None or user_department(user).pk != filing.department_id:
+    if not is_filer(user, filing):
         raise NotPermitted("只有本部门的填报人可以提交。")
     with transaction.atomic():
         locked = _locked(filing)
@@ -102,6 +104,8 @@ def filing_submit(*, filing: Filing, user) -> Filing:
             filing=locked, actor=user, action="提交", before_status=before,
             comment=f"检查提示{warnings}条" if warnings else "",
         )
+        # The reviewer reads documents of the submitted data, never ones generated before the last fix.
+        documents_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
 
@@ -189,6 +193,13 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     return filing
 
 
+def documents_enqueue(*, filing: Filing, user=None):
+    """Queue the regeneration of the filing's working documents after commit (on submission)."""
+    from disclosures.services.generation import filing_enqueue_generation
+
+    return filing_enqueue_generation(filing=filing, user=user)
+
+
 def publication_enqueue(*, filing: Filing, user=None):
     """Queue the job that builds the publication's frozen documents (sent after commit)."""
     from disclosures.services.generation import publication_enqueue_generation
@@ -206,8 +217,7 @@ def filing_correct(*, filing: Filing, user, note: str) -> Filing:
     original stays published and readable until the correction is published.
     """
     note = (note or "").strip()
-    own_department = user_department(user) is not None and user_department(user).pk == filing.department_id
-    if not (is_reviewer(user) or own_department):
+    if not (is_reviewer(user) or is_filer(user, filing)):
         raise NotPermitted("只有本部门填报人或财政局审核人可以发起更正。")
     if not note:
         raise WorkflowError("请填写更正说明（更正的内容和原因）。")

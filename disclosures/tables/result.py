@@ -39,6 +39,7 @@ class ResultCell:
     indent: int = 0
     bold: bool = False
     unit: str = AmountUnit.WAN
+    centre: bool = False  # text centred in its cell (行次)
 
     @property
     def is_amount(self) -> bool:
@@ -116,6 +117,8 @@ class TableResult:
     unit: str = AmountUnit.WAN
     #: notes printed under the table (e.g. the 尾差 note), in order
     footnotes: list[str] = field(default_factory=list)
+    #: printed subtotals that differ from the sum of their printed items (tables.rounding); the 尾差 note is in footnotes
+    rounding: list = field(default_factory=list)
 
     @property
     def unit_label(self) -> str:
