@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "axes",
+    "jobs",
     "disclosures",
     "evaluations",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -131,8 +133,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "disclosures:home"
+LOGOUT_REDIRECT_URL = "disclosures:home"
 
 # Uploads: workbooks are read from a temporary file, never held whole in memory.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

@@ -7,7 +7,8 @@ department answer 404, so their existence is not disclosed.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Department, Filing
@@ -58,8 +59,14 @@ def get_filing_for_user(user, pk: int, *, write: bool = False) -> Filing:
     except (Filing.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该填报，或无权查看。") from None
     if write:
-        from django.core.exceptions import PermissionDenied
-
         if user_department(user) != filing.department or not filing.is_editable:
             raise PermissionDenied("该填报当前不可修改。")
     return filing
+
+
+def jobs_visibility(user) -> Q:
+    """Which background jobs a user may see besides their own: every job for a reviewer, else the jobs
+    of the filings they may see (registered with jobs.selectors at ready())."""
+    if is_reviewer(user):
+        return Q(pk__isnull=False)
+    return Q(filing__in=filings_visible_to(user))

@@ -78,10 +78,10 @@ def celery_eager(request):
 
 @pytest.fixture
 def demo(db, settings):
-    """The demo data built from the four seeds (disclosures.demo.build_demo): a namespace with .maoxian,
+    """The demo data built from the four seeds (demo.build.build_demo): a namespace with .maoxian,
     .shanhaiguan, .ziyang, .wangcheng (each with .department, .units, .filing, …), .years, .users, .passwords.
     Demo passwords are hashed with a fast hasher here (PBKDF2 for six users costs seconds per test)."""
-    from disclosures.demo import build_demo
+    from demo.build import build_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     return build_demo()

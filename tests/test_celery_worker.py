@@ -21,9 +21,9 @@ from kombu import pools as kombu_pools
 from django.db import connection
 
 from config.celery import app
-from disclosures.models import Job
-from disclosures.services.jobs import job_enqueue
-from disclosures.tasks import ping
+from jobs.models import Job
+from jobs.services import job_enqueue
+from jobs.tasks import ping
 
 pytestmark = [pytest.mark.celery_worker]
 

@@ -268,7 +268,7 @@ def import_job_run(*, job) -> dict:
     objects to the same values. The staged rows are dropped once the apply has succeeded or been refused;
     after a transient fault they stay for the retry.
     """
-    from disclosures.services.jobs import job_progress
+    from jobs.services import job_progress
 
     token = job.params.get("token", "")
     try:

@@ -330,7 +330,7 @@ class _Drafter:
                 + sentence(compared_phrase(total_change, prior_year=self.prior_year, subject="“三公”经费预算"))
                 + sentence(reason_for("total", "“三公”经费"))
             )
-            for key, label, fig in (("overseas", "因公出国（境）费", tp.overseas), ("vehicle", "公务用车购置及运行维护费", tp.vehicle),
+            for key, label, _fig in (("overseas", "因公出国（境）费", tp.overseas), ("vehicle", "公务用车购置及运行维护费", tp.vehicle),
                                     ("reception", "公务接待费", tp.reception)):
                 phrase = compared_phrase(f.change(f"three_public.{key}"), prior_year=self.prior_year, subject=f"{label}预算")
                 if phrase:

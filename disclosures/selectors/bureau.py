@@ -15,7 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from disclosures.access import is_reviewer
-from disclosures.models import AuditEntry, Department, FiscalYear, Filing, Job, ReviewComment
+from disclosures.models import AuditEntry, Department, FiscalYear, Filing, ReviewComment
+from jobs.models import Job
 
 #: 批复后20日内公开: a filing must be published within this many days of its approval.
 PUBLICATION_DEADLINE_DAYS = 20

@@ -29,6 +29,7 @@ from disclosures.models import (
 )
 from disclosures.narrative import missing_reasons
 from disclosures.services.audit import audit_record, audit_transition
+from disclosures.tasks import filing_enqueue_generation
 
 Status = Filing.Status
 
@@ -185,8 +186,6 @@ def filing_publish(*, filing: Filing, user) -> Filing:
 
 def enqueue_generation(*, filing: Filing, user=None):
     """Queue the generation of the downloadable documents after commit."""
-    from disclosures.services.generation import filing_enqueue_generation
-
     return filing_enqueue_generation(filing=filing, user=user)
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from disclosures.access import can_publish, is_reviewer
@@ -38,13 +38,6 @@ def reviewer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _link(name: str, pk: int) -> str | None:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
 
 
 @require_GET
@@ -83,10 +76,10 @@ def bureau_filing(request, pk: int):
     context.update(
         {
             "links": {
-                "checks": _link("filing_checks", pk),
-                "text": _link("filing_text", pk),
-                "documents": _link("filing_documents", pk),
-                "detail": _link("filing_detail", pk),
+                "checks": reverse("disclosures:filing_checks", args=[pk]),
+                "text": reverse("disclosures:filing_text", args=[pk]),
+                "documents": reverse("disclosures:filing_documents", args=[pk]),
+                "detail": reverse("disclosures:filing_detail", args=[pk]),
             },
             "targets": comment_targets(filing=filing),
             "can_publish": can_publish(request.user),
@@ -116,7 +109,7 @@ def bureau_filing_action(request, pk: int, action: str):
             request,
             "bureau/confirm.html",
             {"filings": [filing], "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "comments": comments, "post_url": reverse("bureau_filing_action", args=[pk, action]),
+             "comments": comments, "post_url": reverse("disclosures:bureau_filing_action", args=[pk, action]),
              "summaries": summaries,
              "blocked_by_reasons": any(s.missing_reasons for s in summaries.values())},
         )
@@ -131,7 +124,7 @@ def bureau_filing_action(request, pk: int, action: str):
         messages.error(request, error.message)
     else:
         messages.success(request, f"{filing}：已{ACTIONS[action][0]}。")
-    return redirect("bureau_filing", pk=pk)
+    return redirect("disclosures:bureau_filing", pk=pk)
 
 
 def _comments_from_post(data) -> list[tuple[str, str]]:
@@ -160,18 +153,18 @@ def bureau_bulk(request):
     action = request.POST.get("action", "")
     if action not in ("approve", "publish"):
         messages.error(request, "请选择批量操作。")
-        return redirect(reverse("bureau_dashboard") + f"?year={request.POST.get('year', '')}")
+        return redirect(reverse("disclosures:bureau_dashboard") + f"?year={request.POST.get('year', '')}")
     ids = [int(i) for i in request.POST.getlist("filing") if i.isdigit()]
     filings = list(Filing.objects.filter(pk__in=ids).select_related("department", "fiscal_year"))
     if not filings:
         messages.error(request, "请先勾选要处理的填报。")
-        return redirect(reverse("bureau_dashboard") + f"?year={request.POST.get('year', '')}")
+        return redirect(reverse("disclosures:bureau_dashboard") + f"?year={request.POST.get('year', '')}")
     if request.POST.get("confirm") != "yes":
         return render(
             request,
             "bureau/confirm.html",
             {"filings": filings, "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "post_url": reverse("bureau_bulk"), "bulk": True, "year": request.POST.get("year", ""),
+             "post_url": reverse("disclosures:bureau_bulk"), "bulk": True, "year": request.POST.get("year", ""),
              "summaries": _summaries(filings)},
         )
     done, failed = [], []
@@ -188,5 +181,5 @@ def bureau_bulk(request):
     for failure in failed:
         messages.error(request, failure)
     year = filings[0].fiscal_year.year
-    return redirect(reverse("bureau_dashboard") + f"?year={year}")
+    return redirect(reverse("disclosures:bureau_dashboard") + f"?year={year}")
 

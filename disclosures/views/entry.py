@@ -25,9 +25,10 @@ from disclosures.imports.preview import StagingError, load_staged, preview_uploa
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
-from disclosures.models import Filing, FundingSource, Job
+from disclosures.models import Filing, FundingSource
+from jobs.models import Job
 from disclosures.selectors.figures import filing_figures
-from disclosures.services.jobs import job_enqueue
+from jobs.services import job_enqueue
 from disclosures.tasks import import_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -209,11 +210,11 @@ def _apply(request, filing: Filing):
         load_staged(token=token, filing_id=filing.pk, user_id=request.user.pk)
     except StagingError as error:
         messages.error(request, str(error))
-        return redirect("filing_import", pk=filing.pk)
+        return redirect("disclosures:filing_import", pk=filing.pk)
     job = job_enqueue(
         kind=Job.Kind.IMPORT_WORKBOOK, task=import_workbook, filing=filing, params={"token": token}, user=request.user
     )
-    return redirect(f"{reverse('filing_import', args=[filing.pk])}?job={job.pk}")
+    return redirect(f"{reverse('disclosures:filing_import', args=[filing.pk])}?job={job.pk}")
 
 
 def _own_import_job(request, filing: Filing) -> Job | None:

@@ -10,7 +10,7 @@ from tests.disclosures.seed003 import build_seed_003
 from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
-URL = reverse("bureau_bulk")
+URL = reverse("disclosures:bureau_bulk")
 S = Filing.Status
 
 

@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures.models import Filing, Job
+from disclosures.models import Filing
+from jobs.models import Job
 from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
-URL = reverse("bureau_dashboard")
+URL = reverse("disclosures:bureau_dashboard")
 
 
 def test_reviewer_sees_every_department(client, reviewer, submitted_filing, other_department):

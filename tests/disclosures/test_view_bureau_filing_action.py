@@ -12,7 +12,7 @@ S = Filing.Status
 
 
 def url(filing, action):
-    return reverse("bureau_filing_action", args=[filing.pk, action])
+    return reverse("disclosures:bureau_filing_action", args=[filing.pk, action])
 
 
 def test_approve_asks_for_confirmation_first(client, reviewer, submitted_filing):

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(filing, format):
-    return reverse("document_download", args=[filing.pk, format])
+    return reverse("disclosures:document_download", args=[filing.pk, format])
 
 
 def test_own_department_downloads(client, accountant, own_filing, own_documents):

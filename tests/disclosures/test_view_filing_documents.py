@@ -4,14 +4,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from disclosures.models import Job
+from jobs.models import Job
 from tests.disclosures.documents_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("filing_documents", args=[filing.pk])
+    return reverse("disclosures:filing_documents", args=[filing.pk])
 
 
 def test_own_department_sees_documents(client, accountant, own_filing, own_documents):
@@ -21,7 +21,7 @@ def test_own_department_sees_documents(client, accountant, own_filing, own_docum
     body = response.content.decode()
     assert "生成公开文件" in body
     for format in ("xlsx", "pdf", "html"):
-        assert reverse("document_download", args=[own_filing.pk, format]) in body
+        assert reverse("disclosures:document_download", args=[own_filing.pk, format]) in body
 
 
 def test_other_department_gets_404(client, outsider, own_filing):
@@ -50,7 +50,7 @@ def test_post_queues_a_generation_job_after_commit(client, accountant, own_filin
     assert (job.kind, job.filing, job.status, job.created_by) == (Job.Kind.GENERATE_FILING, own_filing, Job.Status.QUEUED, accountant)
     assert len(callbacks) == 1  # the task is sent only once the job row is committed
     page = client.get(url(own_filing)).content.decode()
-    assert reverse("job_status", args=[job.pk]) in page  # progress partial polls the job
+    assert reverse("jobs:job_status", args=[job.pk]) in page  # progress partial polls the job
 
 
 def test_post_requires_csrf_token(accountant, own_filing):

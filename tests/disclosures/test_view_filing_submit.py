@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("filing_submit", args=[filing.pk])
+    return reverse("disclosures:filing_submit", args=[filing.pk])
 
 
 def test_accountant_submits(client, accountant, clean_filing):

@@ -16,7 +16,7 @@ def filing(department):
 
 
 def url(filing) -> str:
-    return reverse("filing_text", args=[filing.pk])
+    return reverse("disclosures:filing_text", args=[filing.pk])
 
 
 def csrf_client(user) -> Client:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(filing, kind="expense"):
-    return reverse("import_template", args=[filing.pk, kind])
+    return reverse("disclosures:import_template", args=[filing.pk, kind])
 
 
 def workbook(response):

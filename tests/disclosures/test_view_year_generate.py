@@ -4,14 +4,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from disclosures.models import Filing, Job
+from disclosures.models import Filing
+from jobs.models import Job
 from tests.disclosures.documents_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
 
 def url(year=2019):
-    return reverse("year_generate", args=[year])
+    return reverse("disclosures:year_generate", args=[year])
 
 
 @pytest.fixture

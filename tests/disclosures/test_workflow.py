@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 
-from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Job, Project, ReviewComment
+from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Project, ReviewComment
+from jobs.models import Job
 from disclosures.services import workflow
 from tests.disclosures.workflow_fixtures import *  # noqa: F403
 

@@ -27,7 +27,7 @@ AMOUNT = "年初预算数（元）"
 
 
 def post(client, filing, data: bytes, name: str = "支出.xlsx", kind: str = "expense"):
-    return client.post(reverse("filing_import", args=[filing.pk]), {"kind": kind, "file": SimpleUploadedFile(name, data)})
+    return client.post(reverse("disclosures:filing_import", args=[filing.pk]), {"kind": kind, "file": SimpleUploadedFile(name, data)})
 
 
 def page_text(response) -> str:

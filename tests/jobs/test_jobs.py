@@ -7,10 +7,10 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from disclosures.models import Job
-from disclosures.services import jobs
-from disclosures.services.jobs import job_claim, job_enqueue, job_fail, job_finish, job_progress, job_task
-from disclosures.tasks import ping
+from jobs.models import Job
+from jobs import services as jobs
+from jobs.services import job_claim, job_enqueue, job_fail, job_finish, job_progress, job_task
+from jobs.tasks import ping
 
 pytestmark = pytest.mark.django_db
 

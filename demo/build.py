@@ -54,8 +54,8 @@ from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
 from evaluations.rulesets import NATIONAL, SICHUAN, ensure_rule_sets
 
-#: Steps run after the build, as dotted paths of callables taking the demo namespace. The workflow helper
-#: adds its step here (one line), e.g. "disclosures.demo_workflow.advance_demo".
+#: Steps run after the build, as dotted paths of callables taking the demo namespace, e.g.
+#: "demo.workflow.advance_demo" (load_demo runs that one itself, after build_demo).
 POST_BUILD_STEPS: list[str] = []
 
 DEMO_YEARS = (2019, 2020)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from disclosures.selectors.jobs import job_get_for_user
+from jobs.selectors import job_get_for_user
 
 
 @login_required

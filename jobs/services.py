@@ -33,7 +33,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import F, Q
 from django.utils import timezone
 
-from disclosures.models import Job
+from jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,8 @@ def job_task(*, name: str | None = None, max_retries: int = 3, backoff_max: int 
                     raise
                 raise self.retry(exc=exc, countdown=_backoff(self, backoff_max)) from exc
             if not claimed:
-                return _not_claimed(self, job_id)
+                _not_claimed(self, job_id)
+                return None
             job = Job.objects.select_related("filing").get(pk=job_id)
             try:
                 result = work(job) or {}

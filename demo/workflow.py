@@ -22,8 +22,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from disclosures.access import can_publish
+from disclosures.checks import run_checks
 from disclosures.models import DepartmentMembership, Filing
 from disclosures.services import workflow
+from evaluations.services import indicator_save
 
 PUBLISHED_WANTED = 2
 RETURNED_WANTED = 1
@@ -53,8 +55,6 @@ def demo_reviewer():
 
 def advance_demo_workflow(*, log: Callable[[str], None] = print, reviewer=None) -> dict[str, int]:
     """Publish two demo filings and return one with comments; returns the counts reached."""
-    from disclosures.checks import run_checks
-
     reviewer = reviewer or demo_reviewer()
     if reviewer is None:
         log("没有审核人账号，跳过演示流程。")
@@ -104,8 +104,6 @@ def advance_demo_workflow(*, log: Callable[[str], None] = print, reviewer=None) 
 
 
 def _add_example_indicators(*, filing: Filing, user) -> None:
-    from evaluations.services import indicator_save
-
     for project in filing.projects.all():
         present = set(project.indicators.values_list("level1", flat=True))
         for level1, level2, name, comparator, value, text, unit in EXAMPLE_INDICATORS:

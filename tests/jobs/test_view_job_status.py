@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from disclosures.models import Filing, Job
+from disclosures.models import Filing
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def job(filing, accountant):
 def test_owner_sees_status(client, accountant, job):
     client.force_login(accountant)
 
-    response = client.get(reverse("job_status", args=[job.pk]))
+    response = client.get(reverse("jobs:job_status", args=[job.pk]))
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -48,13 +49,13 @@ def test_department_colleague_sees_a_job_on_their_filing(client, django_user_mod
     DepartmentMembership.objects.create(user=colleague, department=department)
     client.force_login(colleague)
 
-    assert client.get(reverse("job_status", args=[job.pk])).status_code == 200
+    assert client.get(reverse("jobs:job_status", args=[job.pk])).status_code == 200
 
 
 def test_reviewer_sees_any_job(client, reviewer, job):
     client.force_login(reviewer)
 
-    assert client.get(reverse("job_status", args=[job.pk])).json()["progress"] == 40
+    assert client.get(reverse("jobs:job_status", args=[job.pk])).json()["progress"] == 40
 
 
 def test_finished_job_reports_result_and_error(client, accountant, filing):
@@ -62,26 +63,26 @@ def test_finished_job_reports_result_and_error(client, accountant, filing):
     failed = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, status=Job.Status.FAILED, error="表5 合计不平")
     client.force_login(accountant)
 
-    assert client.get(reverse("job_status", args=[done.pk])).json()["result"] == {"pong": True}
-    data = client.get(reverse("job_status", args=[failed.pk])).json()
+    assert client.get(reverse("jobs:job_status", args=[done.pk])).json()["result"] == {"pong": True}
+    data = client.get(reverse("jobs:job_status", args=[failed.pk])).json()
     assert (data["finished"], data["error"]) == (True, "表5 合计不平")
 
 
 def test_other_department_gets_404(client, outsider, job):
     client.force_login(outsider)
 
-    assert client.get(reverse("job_status", args=[job.pk])).status_code == 404
+    assert client.get(reverse("jobs:job_status", args=[job.pk])).status_code == 404
 
 
 def test_job_without_filing_is_private_to_its_creator(client, accountant, outsider):
     job = Job.objects.create(kind=Job.Kind.PING, created_by=accountant)
     client.force_login(outsider)
 
-    assert client.get(reverse("job_status", args=[job.pk])).status_code == 404
+    assert client.get(reverse("jobs:job_status", args=[job.pk])).status_code == 404
 
 
 def test_anonymous_is_redirected_to_login(client, job):
-    response = client.get(reverse("job_status", args=[job.pk]))
+    response = client.get(reverse("jobs:job_status", args=[job.pk]))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -90,7 +91,7 @@ def test_anonymous_is_redirected_to_login(client, job):
 def test_post_is_refused(client, accountant, job):
     client.force_login(accountant)
 
-    assert client.post(reverse("job_status", args=[job.pk])).status_code == 405
+    assert client.post(reverse("jobs:job_status", args=[job.pk])).status_code == 405
 
 
 def test_progress_partial_polls_this_jobs_status(job):
@@ -98,7 +99,7 @@ def test_progress_partial_polls_this_jobs_status(job):
 
     html = render_to_string("jobs/_progress.html", {"job": job, "reload": True})
 
-    assert f'data-job-status-url="{reverse("job_status", args=[job.pk])}"' in html
+    assert f'data-job-status-url="{reverse("jobs:job_status", args=[job.pk])}"' in html
     assert 'value="40"' in html and "正在生成表5" in html
     assert "data-reload-on-done" in html
     assert "setTimeout(poll" in html

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from disclosures.access import is_reviewer, user_department
-from disclosures.demo import build_demo
+from demo.build import build_demo
 from disclosures.models import ExpenseLine, Filing, FundingSource, IncomeLine, PriorYearFigure
 from disclosures.money import to_wan
 from evaluations.models import Indicator, SelfEvaluation
@@ -183,7 +183,7 @@ def test_load_demo_twice_gives_the_same_data(db):
 
 def test_the_build_leaves_drafts_for_the_post_build_steps(db, monkeypatch, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("disclosures.demo.POST_BUILD_STEPS", [])
+    monkeypatch.setattr("demo.build.POST_BUILD_STEPS", [])
     demo = build_demo()
     assert set(Filing.objects.values_list("status", flat=True)) == {Filing.Status.DRAFT}
     assert Filing.objects.count() == 4

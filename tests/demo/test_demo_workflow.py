@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from disclosures.demo_workflow import advance_demo_workflow
+from demo.workflow import advance_demo_workflow
 from disclosures.models import DepartmentMembership, Filing, Project, ReviewComment
 from tests.conftest import make_department
 from tests.disclosures.seed003 import build_seed_003
