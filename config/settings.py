@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "disclosures",
     "evaluations",
     "demo",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "disclosures.middleware.DatabaseUnavailableMiddleware",
+    "opendata.middleware.ReadOnlyCorsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -172,8 +174,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # also the hard time limit of job tasks, and must stay below the broker's visibility timeout.
 JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", str(30 * 60)))
 
-# Which province's set of disclosure tables a filing publishes (disclosures.tables.registry): one
-# installation serves one county, so the set is a deployment setting. "national" or e.g. "hunan".
+# The default set of disclosure tables (disclosures.tables.registry), for departments without a
+# province or whose province has no set of its own; a department of 湖南 publishes Hunan's set
+# whatever this says. "national" or e.g. "hunan".
 DISCLOSURE_TABLE_SETS = {
     "budget": os.environ.get("DISCLOSURE_BUDGET_TABLE_SET", "national"),
     "final": os.environ.get("DISCLOSURE_FINAL_TABLE_SET", "national"),

@@ -46,13 +46,15 @@ from disclosures.models import (
     PriorYearFigure,
     Procurement,
     Project,
+    Province,
     Unit,
 )
-from disclosures.money import from_wan
+from disclosures.money import AmountUnit, from_wan
 from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
 from evaluations.rulesets import NATIONAL, SICHUAN, ensure_rule_sets
+from evaluations.services import results_pick_published
 
 #: Steps run after the build, as dotted paths of callables taking the demo namespace, e.g.
 #: "demo.workflow.advance_demo" (load_demo runs that one itself, after build_demo).
@@ -222,17 +224,19 @@ class FilingBuilder:
         return lines.project_save(project=project)
 
     def income_from_lines(self) -> None:
-        """本年收入 per unit and source equal to that unit's spending from it (no carry-overs in the seeds)."""
-        totals: dict[tuple[int, str], list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+        """本年收入 per unit, source and 功能分类 项 equal to that spending (no carry-overs in the seeds):
+        the seeds' 收入决算表 / 部门收入总表 list income by the function it funds, as the spending."""
+        totals: dict[tuple[int, str, int], list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
         for line in self.filing.expense_lines.all():
-            pair = totals[(line.unit_id, line.funding_source)]
+            pair = totals[(line.unit_id, line.funding_source, line.function_item_id)]
             pair[0] += line.budget_amount
             pair[1] += line.actual_amount
         units = {u.pk: u for u in self.units.values()}
-        for (unit_id, source), (budget, actual) in sorted(totals.items()):
+        functions = {item.pk: item for item in self.codes.values()}
+        for (unit_id, source, function_id), (budget, actual) in sorted(totals.items()):
             lines.income_line_save(
                 line=IncomeLine(filing=self.filing, unit=units[unit_id], category=IncomeLine.Category.INCOME, source=source,
-                                budget_amount=budget, actual_amount=actual)
+                                function_item=functions[function_id], budget_amount=budget, actual_amount=actual)
             )
 
     def prior(self, **amounts: Decimal) -> None:
@@ -241,9 +245,11 @@ class FilingBuilder:
             lines.filing_item_save(item=PriorYearFigure(filing=self.filing, key=key.replace("__", "."), amount=amount))
 
 
-def _department(*, code: str, name: str, region: str, duties: str, organisation: str, units: list[dict]) -> tuple[Department, dict[str, Unit]]:
+def _department(
+    *, code: str, name: str, province: str, region: str, duties: str, organisation: str, units: list[dict]
+) -> tuple[Department, dict[str, Unit]]:
     department, _ = Department.objects.update_or_create(
-        code=code, defaults={"name": name, "region": region, "duties": duties, "organisation": organisation}
+        code=code, defaults={"name": name, "province": province, "region": region, "duties": duties, "organisation": organisation}
     )
     found = {}
     for spec in units:
@@ -339,7 +345,7 @@ MAOXIAN_PROJECTS = [
 
 def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="513223-XFJ", name="茂县信访局", region="茂县", duties=MAOXIAN_DUTIES, organisation=MAOXIAN_ORGANISATION,
+        code="513223-XFJ", name="茂县信访局", province=Province.SICHUAN, region="茂县", duties=MAOXIAN_DUTIES, organisation=MAOXIAN_ORGANISATION,
         units=[
             {"key": "main", "code": "513223001", "name": "茂县信访局", "is_main": True, "nature": Unit.Nature.ADMINISTRATIVE,
              "staff_quota": 7, "staff_actual": 11},
@@ -404,6 +410,9 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     )
     stats = filing.three_public_stats
     stats.reception_batches, stats.reception_people, stats.vehicles_purchased, stats.vehicles_owned = 126, 357, 0, 1
+    # the 三公 预算数 as seed 003 prints it: 5.07 万元, 完成预算100%
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = W("3.22"), W("1.85")
     lines.filing_item_save(item=stats)
     lines.filing_item_save(item=Procurement(filing=filing, category=Procurement.Category.GOODS, budget_amount=W("23"),
                                             actual_amount=W("23"), sme_amount=W("2.3"), micro_amount=Decimal("0.00")))
@@ -523,7 +532,7 @@ SHANHAIGUAN_PROJECT_LINES = {
 
 def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="130303-XFJ", name="山海关区信访局", region="山海关区", duties=SHANHAIGUAN_DUTIES, organisation=SHANHAIGUAN_ORGANISATION,
+        code="130303-XFJ", name="山海关区信访局", province=Province.HEBEI, region="山海关区", duties=SHANHAIGUAN_DUTIES, organisation=SHANHAIGUAN_ORGANISATION,
         units=[{"key": "main", "code": "130303001", "name": "秦皇岛市山海关区信访局", "is_main": True,
                 "nature": Unit.Nature.ADMINISTRATIVE, "grade": "正科级", "funding_form": Unit.FundingForm.FULL}],
     )
@@ -558,8 +567,14 @@ def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount), note=note)
     b.income_from_lines()
+    # seed 001's 三公 预算 as published (145,950.50 元), entered as the figure of its own it is
+    stats = filing.three_public_stats
+    stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
+    stats.budget_vehicle_operation, stats.budget_reception = Y("126000.00"), Y("19950.50")
+    lines.filing_item_save(item=stats)
     filing.reasons = {"change.total": "我单位为2020年新增预算单位，暂无2019年预算数据"}
     filing.other_notes = "无其他需要说明的事项。"
+    filing.amount_unit = AmountUnit.YUAN  # seed 001 publishes its tables and text in 元
     filing.full_clean()
     filing.save()
 
@@ -588,7 +603,7 @@ ZIYANG_PROJECTS = [
 
 def build_ziyang(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="430902-XFJ", name="资阳区信访局", region="资阳区", duties=ZIYANG_DUTIES, organisation=ZIYANG_ORGANISATION,
+        code="430902-XFJ", name="资阳区信访局", province=Province.HUNAN, region="资阳区", duties=ZIYANG_DUTIES, organisation=ZIYANG_ORGANISATION,
         units=[
             {"key": "main", "code": "430902001", "name": "益阳市资阳区信访局机关", "is_main": True,
              "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 7},
@@ -628,6 +643,61 @@ def build_ziyang(*, year: FiscalYear) -> SimpleNamespace:
     return SimpleNamespace(department=department, units=units, filing=filing, projects=projects)
 
 
+# ------------------------------------------------------------- 资阳 2019: a prior year invented for the demo
+
+#: 资阳区信访局's 2019 budget and final accounts are NOT from a seed: they are invented for the demo so
+#: that the department's history page shows a series (2019 预算, 2019 决算, 2020 预算) and an 执行率.
+#: The 2019 budget is derived from what seed 000 itself prints for the prior year: 收支总计 = 本年收入 =
+#: 本年支出 = 215.04万元 and 机关运行经费 5.00万元 (the admin unit's 日常公用经费); everything below those
+#: totals (the split of 人员经费 and 项目 by code, the 决算's actual amounts) is made up, scaled from 2020.
+ZIYANG_PRIOR_YEAR = 2019
+#: (name, unit, economic code, 2019 budget 万元, 2019 actual 万元) — the same projects as 2020, invented amounts.
+ZIYANG_2019_PROJECTS = [
+    ("信访补助支出", "main", "30306", "42", "40.10"),
+    ("群众工作经费支出", "main", "30299", "5", "5"),
+    ("信访工作联席会议", "main", "30215", "4", "4"),
+    ("信访工作经费", "main", "30299", "42.04", "38.30"),
+    ("矛盾纠纷调处中心和网络费用", "centre", "30207", "8", "7.20"),
+    ("接访处访经费", "main", "30211", "4", "4"),
+    ("接访劝访人员经费", "main", "30226", "3", "3"),
+    ("重复非正常上访处置备用金", "main", "30299", "1", "1"),
+]
+#: 人员经费 2019 (元, budget = actual): 101.00万元, a little below 2020's 108.47 (invented).
+ZIYANG_2019_PERSONNEL = (
+    ("main", "2010301", "30101", "205000.00"), ("main", "2010301", "30102", "240000.00"), ("main", "2010301", "30107", "140000.00"),
+    ("centre", "2010350", "30101", "75000.00"), ("centre", "2010350", "30102", "55000.00"), ("centre", "2010350", "30107", "65000.00"),
+    ("main", "2080505", "30108", "105000.00"), ("main", "2080506", "30109", "42000.00"), ("main", "2101101", "30110", "34000.00"),
+    ("main", "2210201", "30113", "49000.00"),
+)
+#: 日常公用经费 of the admin unit 2019 (元): (code, budget, actual); the budget adds up to the seed's 5.00万元.
+ZIYANG_2019_PUBLIC = (
+    ("30201", "12000.00", "12000.00"), ("30207", "8000.00", "8000.00"), ("30211", "15000.00", "14000.00"),
+    ("30228", "6000.00", "6000.00"), ("30229", "5000.00", "5000.00"), ("30299", "4000.00", "3600.00"),
+)
+
+
+def build_ziyang_prior_year(*, year: FiscalYear, department: Department, units: dict[str, Unit]) -> SimpleNamespace:
+    """资阳区信访局 2019年部门预算 (215.04万元) and 2019年部门决算 (208.46万元), invented for the demo (see above)."""
+    built = {}
+    for kind in (Filing.Kind.BUDGET, Filing.Kind.FINAL):
+        filing = _fresh_filing(department=department, year=year, kind=kind)
+        b = FilingBuilder(filing=filing, units=units)
+        final = kind == Filing.Kind.FINAL
+        for order, (name, unit, economic, budget, actual) in enumerate(ZIYANG_2019_PROJECTS, start=1):
+            amount = W(actual if final else budget)
+            project = b.project(unit=unit, code=f"430902-2019-{order:03d}", name=name, amount=amount, order=order)
+            b.line(unit, "2010308", economic, PROJECT, amount, project=project)
+        for unit, function, economic, amount in ZIYANG_2019_PERSONNEL:
+            b.line(unit, function, economic, PERSONNEL, Y(amount))
+        for economic, budget, actual in ZIYANG_2019_PUBLIC:
+            b.line("main", "2010301", economic, PUBLIC, Y(actual if final else budget))
+        b.income_from_lines()
+        filing.full_clean()
+        filing.save()
+        built[kind] = filing
+    return SimpleNamespace(budget=built[Filing.Kind.BUDGET], final=built[Filing.Kind.FINAL])
+
+
 # ------------------------------------------------------------------------------- seed 002 (望城 2020)
 
 #: The 部门整体支出绩效自评表: (level1, level2, 三级, comparator, target value, target text, unit,
@@ -656,7 +726,7 @@ WANGCHENG_PUBLISHED_TOTAL = Decimal("106")
 
 def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="430112-XFJ", name="望城区信访局", region="望城区", duties=WANGCHENG_DUTIES, organisation=WANGCHENG_ORGANISATION,
+        code="430112-XFJ", name="望城区信访局", province=Province.HUNAN, region="望城区", duties=WANGCHENG_DUTIES, organisation=WANGCHENG_ORGANISATION,
         units=[{"key": "main", "code": "430112001", "name": "长沙市望城区信访局", "is_main": True,
                 "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 13, "staff_actual": 13}],
     )
@@ -674,12 +744,16 @@ def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
         goal_result="完成中央、省、市进京非访指标总量下降的目标，确保了我区社会大局稳定和治安秩序良好。",
         published_execution_score=Decimal("6"), published_score=WANGCHENG_PUBLISHED_TOTAL,
     )
+    published_points = {}
     for order, row in enumerate(WANGCHENG_INDICATORS, start=1):
         level1, level2, name, comparator, value, text, unit, actual, actual_text, band, points, score = row
         indicator = _indicator(department_target=target, order=order, level1=level1, level2=level2, name=name,
                                comparator=comparator, target_value=value, target_text=text, unit=unit, weight=points)
         _result(evaluation=evaluation, indicator=indicator, actual_value=Decimal(actual) if actual else None,
                 actual_text=actual_text, band=band, published_score=Decimal(score))
+        published_points[indicator.pk] = Decimal(points)
+    # the published 得分 of each qualitative indicator is the score its evaluator picked in the band
+    results_pick_published(evaluation=evaluation, published_points=published_points)
 
     # A minimal 部门决算 2020: 基本支出 596.68 (the 执行数 of the self-evaluation) and 项目支出 156.5, which
     # the self-evaluation left out. Splits by code are invented.
@@ -759,6 +833,7 @@ def build_demo() -> SimpleNamespace:
     demo.maoxian = build_maoxian(year=years[2019], rule_set=sichuan)
     demo.shanhaiguan = build_shanhaiguan(year=years[2020])
     demo.ziyang = build_ziyang(year=years[2020])
+    demo.ziyang_prior = build_ziyang_prior_year(year=years[ZIYANG_PRIOR_YEAR], department=demo.ziyang.department, units=demo.ziyang.units)
     demo.wangcheng = build_wangcheng(year=years[2020], rule_set=national)
 
     reviewer_group, accountant_group = ensure_groups()

@@ -11,6 +11,8 @@ at least two are published with their snapshots and one is returned with comment
    filing is corrected (a new version) and that correction is submitted and returned.
 
 Filings with other errors (the seeds' arithmetic mistakes) stay drafts, so the checks stay visible.
+The prior year invented for one department (demo.ZIYANG_PRIOR_YEAR) is left out of the steps above and
+published afterwards, budget then final accounts, so that the open-data history page shows a series.
 Running the step again once the states exist changes nothing.
 """
 
@@ -21,6 +23,7 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from demo.build import ZIYANG_PRIOR_YEAR
 from disclosures.access import can_publish
 from disclosures.checks import run_checks
 from disclosures.models import DepartmentMembership, Filing
@@ -28,6 +31,8 @@ from disclosures.services import workflow
 from evaluations.services import indicator_save
 
 PUBLISHED_WANTED = 2
+#: The department whose prior year (demo.ZIYANG_PRIOR_YEAR) the demo invents and publishes separately.
+PRIOR_YEAR_DEPARTMENT = "430902-XFJ"
 RETURNED_WANTED = 1
 MISSING_INDICATORS_CHECK = "targets.level1_missing"
 DEMO_RETURN_COMMENTS = [
@@ -70,6 +75,7 @@ def advance_demo_workflow(*, log: Callable[[str], None] = print, reviewer=None) 
 
     drafts = (
         Filing.objects.filter(status=Filing.Status.DRAFT, supersedes__isnull=True)
+        .exclude(_prior_year_demo_filter())
         .select_related("department", "fiscal_year")
         .order_by("-fiscal_year__year", "department__code", "kind")
     )
@@ -138,11 +144,40 @@ def _return_a_correction(*, reviewer, accountants, log, state) -> None:
         return
 
 
+def _prior_year_demo_filter() -> Q:
+    return Q(department__code=PRIOR_YEAR_DEPARTMENT, fiscal_year__year=ZIYANG_PRIOR_YEAR)
+
+
+def publish_prior_year_demo(*, log: Callable[[str], None] = print, reviewer=None) -> int:
+    """Publish the invented prior-year filings (budget, then final accounts); returns how many were published now."""
+    reviewer = reviewer or demo_reviewer()
+    accountants = {m.department_id: m.user for m in DepartmentMembership.objects.select_related("user")}
+    published = 0
+    drafts = Filing.objects.filter(_prior_year_demo_filter(), status=Filing.Status.DRAFT, supersedes__isnull=True).order_by("kind")
+    for filing in drafts:  # "budget" sorts before "final"
+        accountant = accountants.get(filing.department_id)
+        if reviewer is None or accountant is None:
+            continue
+        _add_example_indicators(filing=filing, user=accountant)
+        try:
+            workflow.filing_submit(filing=filing, user=accountant)
+        except workflow.ChecksFailed as refused:
+            log(f"{filing}：检查有{len(refused.report.errors)}个错误，保留为草稿。")
+            continue
+        workflow.filing_approve(filing=filing, user=reviewer, comment="演示数据审核通过（上年数据为演示虚构）")
+        workflow.filing_publish(filing=filing, user=reviewer)
+        published += 1
+        log(f"{filing}：已公开（演示用上年数据）。")
+    return published
+
+
 def advance_demo(demo=None) -> dict[str, int]:
     """The step `load_demo` runs after building the demo data; refreshes the namespace's filings."""
     counts = advance_demo_workflow(log=lambda message: None, reviewer=getattr(demo, "reviewer", None))
+    publish_prior_year_demo(log=lambda message: None, reviewer=getattr(demo, "reviewer", None))
     for value in vars(demo).values() if demo is not None else ():
-        filing = getattr(value, "filing", None)
-        if isinstance(filing, Filing):
-            filing.refresh_from_db()
+        for name in ("filing", "budget", "final"):
+            filing = getattr(value, name, None)
+            if isinstance(filing, Filing):
+                filing.refresh_from_db()
     return counts

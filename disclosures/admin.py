@@ -43,6 +43,10 @@ from .models import (
     Unit,
 )
 from jobs.models import Job
+from .services import lines
+from django.template.loader import render_to_string
+from .selectors.figures import filing_figures
+from .views.entry import summary_rows
 
 YEAR_PARAMETER = "fiscal_year"
 
@@ -175,8 +179,6 @@ class ServiceSaveMixin:
         save_instance(instance=obj, user=request.user, allow_locked=request.user.is_superuser)
 
     def delete_model(self, request, obj):
-        from .services import lines
-
         lines.line_delete(line=obj, user=request.user, allow_locked=request.user.is_superuser)
 
 
@@ -228,7 +230,8 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(HiddenIs404Mixin, admin.ModelAdmin):
-    list_display = ("code", "name", "region")
+    list_display = ("code", "name", "province", "region")
+    list_filter = ("province",)
     search_fields = ("code", "name")
     inlines = [UnitInline]
 
@@ -238,7 +241,7 @@ class DepartmentAdmin(HiddenIs404Mixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if sees_everything(request.user) or request.user.is_superuser:
             return ()
-        return ("code", "name", "region")
+        return ("code", "name", "province", "region")
 
 
 @admin.register(Unit)
@@ -291,7 +294,10 @@ class ExpenseLineInline(FilingInlineMixin, CatalogFieldsMixin, admin.TabularInli
 
 class IncomeLineInline(FilingInlineMixin, CatalogFieldsMixin, admin.TabularInline):
     model = IncomeLine
-    fields = ("unit", "category", "source", "budget_amount", "adjusted_amount", "actual_amount")
+    fields = ("unit", "category", "source", "function_item", "budget_amount", "adjusted_amount", "actual_amount")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("function_item", "unit")
 
 
 class ProjectInline(FilingInlineMixin, CatalogFieldsMixin, admin.TabularInline):
@@ -339,7 +345,7 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("department", "fiscal_year", "kind", "version", "status", "workspace_link")}),
         ("汇总（由明细自动计算）", {"fields": ("derived_totals",)}),
-        ("说明文字", {"fields": ("duties", "organisation", "reasons", "other_notes", "correction_note")}),
+        ("说明文字", {"fields": ("amount_unit", "duties", "organisation", "reasons", "other_notes", "correction_note")}),
         ("时间", {"classes": ("collapse",), "fields": ("submitted_at", "approved_at", "published_at", "supersedes")}),
     )
     add_fieldsets = ((None, {"fields": ("department", "fiscal_year", "kind", "duties", "organisation")}),)
@@ -378,14 +384,11 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     def derived_totals(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        from django.template.loader import render_to_string
 
-        from .selectors.figures import filing_figures
-        from .views.entry import summary_rows
 
         return render_to_string("disclosures/entry/_totals.html", {"rows": summary_rows(filing_figures(filing=obj))})
 
-    TEXT_FIELDS = ("duties", "organisation", "reasons", "other_notes", "correction_note")
+    TEXT_FIELDS = ("amount_unit", "duties", "organisation", "reasons", "other_notes", "correction_note")
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -394,7 +397,6 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
             obj.save()
             audit_changes(filing=obj, actor=request.user, instance=obj, before=before)
             return
-        from .services import lines
 
         created = lines.filing_create(
             department=obj.department, fiscal_year=obj.fiscal_year, kind=obj.kind, user=request.user
@@ -407,8 +409,6 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Every line of the inlines is saved and deleted through disclosures.services.lines."""
-        from .services import lines
-
         allow_locked = request.user.is_superuser
         with transaction.atomic():
             instances = formset.save(commit=False)
@@ -447,9 +447,10 @@ class ExpenseLineAdmin(StandaloneLineAdmin):
 @admin.register(IncomeLine)
 class IncomeLineAdmin(StandaloneLineAdmin):
     resource_classes = [IncomeLineResource]
-    list_display = ("filing", "unit", "category", "source", "budget_amount", "actual_amount")
+    list_display = ("filing", "unit", "category", "source", "function_item", "budget_amount", "actual_amount")
     list_filter = ("filing__fiscal_year", "category", "source")
-    search_fields = ("filing__department__name",)
+    search_fields = ("filing__department__name", "function_item__code", "function_item__name")
+    list_select_related = ("filing__department", "filing__fiscal_year", "unit", "function_item")
 
 
 @admin.register(Project)

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from disclosures.money import AmountUnit
+
 ZERO = Decimal("0.00")
 
 
@@ -20,6 +22,11 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
     """An amount in 元 with two decimal places (never a float)."""
     kwargs.setdefault("default", ZERO)
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
+
+
+#: Field validators for amounts that may not be negative where a table CHECK would force SQLite to rebuild
+#: a table (and drop the triggers other migrations put on it).
+NON_NEGATIVE = [MinValueValidator(Decimal("0"), message="金额不能为负数。")]
 
 
 def non_negative(name: str, model: str) -> models.CheckConstraint:
@@ -105,12 +112,57 @@ class CatalogItem(models.Model):
         return {3: 1, 5: 2, 7: 3}[len(self.code)]
 
 
+class Province(models.TextChoices):
+    """省级行政区 by the short name the finance documents and rule sets use ("四川", "湖南")."""
+
+    BEIJING = "北京", "北京市"
+    TIANJIN = "天津", "天津市"
+    HEBEI = "河北", "河北省"
+    SHANXI = "山西", "山西省"
+    INNER_MONGOLIA = "内蒙古", "内蒙古自治区"
+    LIAONING = "辽宁", "辽宁省"
+    JILIN = "吉林", "吉林省"
+    HEILONGJIANG = "黑龙江", "黑龙江省"
+    SHANGHAI = "上海", "上海市"
+    JIANGSU = "江苏", "江苏省"
+    ZHEJIANG = "浙江", "浙江省"
+    ANHUI = "安徽", "安徽省"
+    FUJIAN = "福建", "福建省"
+    JIANGXI = "江西", "江西省"
+    SHANDONG = "山东", "山东省"
+    HENAN = "河南", "河南省"
+    HUBEI = "湖北", "湖北省"
+    HUNAN = "湖南", "湖南省"
+    GUANGDONG = "广东", "广东省"
+    GUANGXI = "广西", "广西壮族自治区"
+    HAINAN = "海南", "海南省"
+    CHONGQING = "重庆", "重庆市"
+    SICHUAN = "四川", "四川省"
+    GUIZHOU = "贵州", "贵州省"
+    YUNNAN = "云南", "云南省"
+    TIBET = "西藏", "西藏自治区"
+    SHAANXI = "陕西", "陕西省"
+    GANSU = "甘肃", "甘肃省"
+    QINGHAI = "青海", "青海省"
+    NINGXIA = "宁夏", "宁夏回族自治区"
+    XINJIANG = "新疆", "新疆维吾尔自治区"
+
+
 class Department(models.Model):
-    """一级预算单位: the department that files and publishes, with its units (本级 and 二级预算单位)."""
+    """一级预算单位: the department that files and publishes, with its units (本级 and 二级预算单位).
+
+    `province` (not the county name in `region`) chooses the province's variants: the table set a filing
+    publishes (disclosures.tables.registry) and the scoring rule set (evaluations.rulesets). Blank means
+    the installation's defaults.
+    """
 
     code = models.CharField("部门编码", max_length=20, unique=True)
     name = models.CharField("部门名称", max_length=100, unique=True)
     region = models.CharField("所属地区", max_length=50, blank=True, help_text="县（市、区）名称，如“茂县”。")
+    province = models.CharField(
+        "所属省份", max_length=10, choices=Province.choices, blank=True, default="",
+        help_text="决定公开表格的省级套表和绩效评分规则；留空则用全国通用表格和默认规则。",
+    )
     duties = models.TextField("部门职责", blank=True)
     organisation = models.TextField("机构设置", blank=True)
 
@@ -226,6 +278,10 @@ class Filing(models.Model):
         "变动原因", default=dict, blank=True, help_text="说明中由部门填写的原因，键为说明段落的标识。"
     )
     other_notes = models.TextField("其他需要说明的事项", blank=True)
+    amount_unit = models.CharField(
+        "金额单位", max_length=4, choices=AmountUnit.choices, default=AmountUnit.WAN,
+        help_text="公开表格和说明中金额的单位；金额始终按元保存。",
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
@@ -273,9 +329,18 @@ class PriorYearFigure(models.Model):
 
 
 class ExpenseKind(models.TextChoices):
+    """支出类型: the columns of 支出决算表 / 部门支出总表 (基本支出 split into its two parts)."""
+
     PERSONNEL = "personnel", "基本支出-人员经费"
     PUBLIC = "public", "基本支出-日常公用经费"
     PROJECT = "project", "项目支出"
+    UPPER = "upper", "上缴上级支出"
+    BUSINESS = "business", "经营支出"
+    SUBSIDY = "subsidy", "对附属单位补助支出"
+
+
+#: The kinds of 基本支出 (the only kinds that must carry a 部门预算经济分类 款).
+BASIC_EXPENSE_KINDS = (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC)
 
 
 class ExpenseLine(models.Model):
@@ -316,7 +381,7 @@ class ExpenseLine(models.Model):
                 condition=Q(project__isnull=True) | Q(expense_kind="project"), name="expense_project_only_on_project_lines"
             ),
             models.CheckConstraint(
-                condition=Q(expense_kind="project") | Q(dept_economic_item__isnull=False),
+                condition=~Q(expense_kind__in=["personnel", "public"]) | Q(dept_economic_item__isnull=False),
                 name="expense_basic_needs_economic_code",
                 violation_error_message="基本支出必须填写部门预算经济分类科目。",
             ),
@@ -344,37 +409,56 @@ class ExpenseLine(models.Model):
 
 
 class IncomeLine(models.Model):
-    """Income by funding source, and the carry-overs (年初/年末结转和结余), per unit."""
+    """Income by funding source and 功能分类 项, and the other rows of the 收支总表, per unit.
+
+    Besides 本年收入 the categories hold what the 收支总表 lists beside it: 年初/年末结转和结余 (预算: 上年结转 /
+    结转下年), 使用非财政拨款结余 (a 收入 row) and 结余分配 (a 支出 row), each by source, so that every source
+    balances on its own: 年初 + 收入 + 使用结余 = 支出 + 结余分配 + 年末.
+    `function_item` is the 支出功能分类 项 the income funds (公开02 / 部门收入总表 list income by function);
+    it is empty on lines entered before income carried a code (a check flags them).
+    """
 
     class Category(models.TextChoices):
         INCOME = "income", "本年收入"
         OPENING = "opening", "年初结转和结余"
         CLOSING = "closing", "年末结转和结余"
+        BALANCE_USED = "balance_used", "使用非财政拨款结余"
+        DISTRIBUTION = "distribution", "结余分配"
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="income_lines", verbose_name="填报")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="income_lines", verbose_name="预算单位")
-    category = models.CharField("类别", max_length=10, choices=Category.choices, default=Category.INCOME)
+    category = models.CharField("类别", max_length=12, choices=Category.choices, default=Category.INCOME)
     source = models.CharField("收入来源", max_length=20, choices=FundingSource.choices)
+    function_item = models.ForeignKey(
+        CatalogItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="支出功能分类科目",
+        limit_choices_to={"kind": CatalogItem.Kind.FUNCTION}, help_text="收入所安排支出的功能分类项级科目（本填报年度）。",
+    )
     budget_amount = money_field("年初预算数（元）")
     adjusted_amount = money_field("调整预算数（元）", null=True, blank=True, default=None)
     actual_amount = money_field("决算数（元）")
 
     class Meta:
-        ordering = ["filing", "unit", "category", "source"]
+        ordering = ["filing", "unit", "category", "source", "function_item__code"]
         verbose_name = verbose_name_plural = "收入明细"
         constraints = [
             non_negative("budget_amount", "income"),
             non_negative("adjusted_amount", "income"),
             non_negative("actual_amount", "income"),
+            # As for expense lines: an expression index, so that a line without a function code counts as one value.
             models.UniqueConstraint(
-                fields=["filing", "unit", "category", "source"],
+                "filing",
+                "unit",
+                "category",
+                "source",
+                Coalesce("function_item", Value(0)),
                 name="income_line_unique",
-                violation_error_message="同一单位、类别和收入来源的收入明细重复。",
+                violation_error_message="同一单位、类别、收入来源和功能分类科目的收入明细重复。",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.get_source_display()} {self.budget_amount}"
+        code = f" {self.function_item.code}" if self.function_item_id else ""
+        return f"{self.get_category_display()} {self.get_source_display()}{code} {self.budget_amount}"
 
     @property
     def effective_budget(self):
@@ -382,7 +466,21 @@ class IncomeLine(models.Model):
 
 
 class ThreePublicStats(models.Model):
-    """The counts the 三公 text reports. The amounts come from the expense lines (30212, 31013, 30231, 30217)."""
+    """The counts the 三公 text reports, and the 三公 预算数 of the year by item.
+
+    The 决算数 (and a budget filing's lines) come from the expense lines (30212, 31013, 30231, 30217). The
+    预算数 is a figure of its own that the department enters (全年预算, per item): it often differs from
+    the budget of those lines. Left empty, an item's 预算数 is its lines' budget (filings from before the
+    field existed keep their figures).
+    """
+
+    #: item → (the field of its entered 预算数, its 部门经济分类 code)
+    BUDGET_ITEMS = {
+        "overseas": ("budget_overseas", "30212"),
+        "vehicle_purchase": ("budget_vehicle_purchase", "31013"),
+        "vehicle_operation": ("budget_vehicle_operation", "30231"),
+        "reception": ("budget_reception", "30217"),
+    }
 
     filing = models.OneToOneField(Filing, on_delete=models.CASCADE, related_name="three_public_stats", verbose_name="填报")
     overseas_groups = models.PositiveIntegerField("因公出国（境）团组数", default=0)
@@ -393,12 +491,24 @@ class ThreePublicStats(models.Model):
     foreign_reception_people = models.PositiveIntegerField("外事接待人次", default=0)
     vehicles_purchased = models.PositiveIntegerField("购置公务用车数", default=0)
     vehicles_owned = models.PositiveIntegerField("公务用车保有量", default=0)
+    budget_overseas = money_field("因公出国（境）费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                  help_text="本年“三公”经费预算数，按批复填写；留空则取30212支出明细的预算数。")
+    budget_vehicle_purchase = money_field("公务用车购置费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                          help_text="留空则取31013支出明细的预算数。")
+    budget_vehicle_operation = money_field("公务用车运行维护费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                           help_text="留空则取30231支出明细的预算数。")
+    budget_reception = money_field("公务接待费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
+                                   help_text="留空则取30217支出明细的预算数。")
 
     class Meta:
         verbose_name = verbose_name_plural = "“三公”经费数量信息"
 
     def __str__(self) -> str:
         return f"{self.filing} 三公数量"
+
+    def entered_budget(self, item: str) -> Decimal | None:
+        """The entered 预算数 of a 三公 item ("overseas", "vehicle_purchase", …), None where not entered."""
+        return getattr(self, self.BUDGET_ITEMS[item][0])
 
 
 class Procurement(models.Model):
@@ -573,3 +683,34 @@ class FilingDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing} {self.get_format_display()}"
+
+
+class PublicationDocument(models.Model):
+    """A downloadable document of a publication: frozen with the filing's published snapshot.
+
+    The publication's generation job builds every format from the published (locked) filing and creates
+    all of them in one transaction, so a publication has either all its documents or none; the public
+    site shows a publication only once they exist (selectors.public.published_filings). Rows are never
+    changed afterwards (a database trigger refuses updates): regenerating a published filing's documents
+    writes new working documents (FilingDocument), while the public keeps downloading these.
+    """
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="publication_documents", verbose_name="填报")
+    format = models.CharField("格式", max_length=10, choices=FilingDocument.Format.choices)
+    file = models.FileField("文件", upload_to="publications/%Y/")
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="任务")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开文件（已冻结）"
+        constraints = [models.UniqueConstraint(fields=["filing", "format"], name="publication_document_unique_format")]
+
+    def __str__(self) -> str:
+        return f"{self.filing} {self.get_format_display()}（公开版）"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("公开文件已冻结，不能修改。")
+        super().save(*args, **kwargs)

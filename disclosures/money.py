@@ -1,5 +1,7 @@
-"""Money and percentage arithmetic as published: amounts in 元 (Decimal, 2 places), shown in 万元.
+"""Money and percentage arithmetic as published: amounts in 元 (Decimal, 2 places), shown in the filing's unit.
 
+A filing publishes in 万元 (the default) or in 元 (`Filing.amount_unit`, an `AmountUnit`). Every published
+figure goes through `in_unit` / `format_amount`; `to_wan` / `format_wan` are those for 万元.
 Never float. Excel cells arrive as floats: `parse_amount` goes through str and refuses float noise.
 """
 
@@ -7,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import models
 
 CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal("10000")
@@ -19,11 +23,42 @@ def yuan(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def to_wan(amount: Decimal | None) -> Decimal:
-    """元 → 万元 with 2 decimals, as the published tables show."""
+class AmountUnit(models.TextChoices):
+    """The unit a filing publishes its tables and text in."""
+
+    WAN = "wan", "万元"
+    YUAN = "yuan", "元"
+
+
+_DIVISORS = {AmountUnit.WAN: TEN_THOUSAND, AmountUnit.YUAN: Decimal(1)}
+
+
+def in_unit(amount: Decimal | None, unit: str = AmountUnit.WAN) -> Decimal:
+    """元 → the unit (万元 or 元) with 2 decimals, half up, as published."""
     if amount is None:
         return ZERO
-    return (Decimal(amount) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(amount) / _DIVISORS[AmountUnit(unit)]).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_amount(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:
+    """The printed figure: '382.31' in 万元 (no separator, as the texts print it); '145,950.50' in 元
+    (thousands separated, as tables and texts in 元 print it)."""
+    return format_printed(in_unit(amount, unit), unit)
+
+
+def format_printed(value: Decimal, unit: str = AmountUnit.WAN) -> str:
+    """A figure already in the unit (e.g. the difference of two printed figures), formatted as `format_amount` does."""
+    return f"{value:,.2f}" if AmountUnit(unit) == AmountUnit.YUAN else f"{value:.2f}"
+
+
+def unit_label(unit: str) -> str:
+    """'万元' or '元'."""
+    return AmountUnit(unit).label
+
+
+def to_wan(amount: Decimal | None) -> Decimal:
+    """元 → 万元 with 2 decimals, as the published tables show."""
+    return in_unit(amount, AmountUnit.WAN)
 
 
 def from_wan(amount) -> Decimal:
@@ -33,7 +68,7 @@ def from_wan(amount) -> Decimal:
 
 def format_wan(amount: Decimal | None) -> str:
     """'382.31' — the 万元 figure with two decimals and no thousands separator, as the texts print it."""
-    return f"{to_wan(amount):.2f}"
+    return format_amount(amount, AmountUnit.WAN)
 
 
 def format_wan_short(amount: Decimal | None) -> str:
@@ -78,6 +113,12 @@ class AmountError(ValueError):
     """A cell that is not a valid amount; the message is Chinese and meant for the user."""
 
 
+#: Amounts are stored as DecimalField(max_digits=16, decimal_places=2): at most 14 digits before the point.
+AMOUNT_MAX_INTEGER_DIGITS = 14
+#: Longer text is refused before Decimal() sees it (a 5,000-digit number costs time and memory for nothing).
+AMOUNT_MAX_TEXT_LENGTH = 40
+
+
 def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
     """Read an amount from a cell or a form: '1,036.03', 1036.03 (float) or Decimal → Decimal('1036.03').
 
@@ -88,15 +129,21 @@ def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
         return ZERO
     if isinstance(value, bool):
         raise AmountError("金额应为数字")
+    if isinstance(value, int) and abs(value) >= 10**AMOUNT_MAX_INTEGER_DIGITS:  # before str(): huge ints refuse conversion
+        raise AmountError(f"金额过大：最多{AMOUNT_MAX_INTEGER_DIGITS}位整数（不超过 99,999,999,999,999.99 元）")
     text = str(value).strip().replace(",", "").replace("，", "")
     if text.startswith("="):
         raise AmountError("金额不能是公式，请填写数值")
+    if len(text) > AMOUNT_MAX_TEXT_LENGTH:
+        raise AmountError(f"金额过长（{len(text)}个字符），最多{AMOUNT_MAX_INTEGER_DIGITS}位整数、2位小数")
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise AmountError(f"“{value}”不是有效的金额") from None
     if not number.is_finite():
         raise AmountError(f"“{value}”不是有效的金额")
+    if number.adjusted() >= AMOUNT_MAX_INTEGER_DIGITS:
+        raise AmountError(f"金额“{value}”过大：最多{AMOUNT_MAX_INTEGER_DIGITS}位整数（不超过 99,999,999,999,999.99 元）")
     if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
         raise AmountError(f"金额“{value}”超过两位小数")
     if number < 0 and not allow_negative:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 
 from disclosures.imports.apply import import_job_run
-from disclosures.models import Filing, FiscalYear
+from disclosures.models import Filing, FiscalYear, PublicationDocument
 from disclosures.services.generation import ALL_FORMATS, FAST_FORMATS, PDF_ONLY, filing_generate_documents, formats_checked, job_formats
 from jobs.models import Job
 from jobs.services import job_enqueue, job_task
@@ -16,7 +16,7 @@ from jobs.services import job_enqueue, job_task
 @job_task(name="disclosures.generate_filing_documents")
 def generate_filing_documents(job: Job) -> dict:
     """生成公开文件: the filing's Excel tables, HTML and/or PDF as the job's params say (idempotent: outputs are swapped in whole)."""
-    return filing_generate_documents(filing=job.filing, job=job, formats=job_formats(job))
+    return filing_generate_documents(filing=job.filing, job=job, formats=job_formats(job), publication=bool(job.params.get("publication")))
 
 
 @job_task(name="disclosures.import_workbook")
@@ -35,6 +35,26 @@ def filing_enqueue_generation(*, filing: Filing, user=None, batch: str = "", for
         user=user,
         batch=batch,
     )
+
+
+def publication_enqueue_generation(*, filing: Filing, user=None) -> Job:
+    """Queue the job that builds and freezes a published filing's documents; the filing is shown to
+    the public once they exist (after the current transaction commits)."""
+    return job_enqueue(
+        kind=Job.Kind.GENERATE_FILING,
+        task=generate_filing_documents,
+        filing=filing,
+        params={"formats": list(ALL_FORMATS), "publication": True},
+        user=user,
+    )
+
+
+def filing_enqueue_documents(*, filing: Filing, user=None) -> Job:
+    """The 生成 button: a published filing whose publication has no documents yet (its job failed)
+    gets its publication job again; any other filing new working documents."""
+    if filing.status == Filing.Status.PUBLISHED and not PublicationDocument.objects.filter(filing=filing).exists():
+        return publication_enqueue_generation(filing=filing, user=user)
+    return filing_enqueue_generation(filing=filing, user=user)
 
 
 def generate_year(*, fiscal_year: FiscalYear, user=None) -> str:

@@ -7,6 +7,11 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "绩效管理"
 
     def ready(self) -> None:
+        from disclosures.parts import register_part
+        from evaluations.publication import PART_KEY, performance_parts
+
         from .checks import register_checks
 
         register_checks()
+        # the performance targets / self-evaluations a published filing carries (disclosures never imports evaluations)
+        register_part(PART_KEY, performance_parts)

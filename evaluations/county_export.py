@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from disclosures.money import to_wan
 from disclosures.xlsx_text import put_text
-from evaluations.documents.xlsx import FONT
+from disclosures.parts.xlsx import FONT
 from evaluations.selectors import CountyRow
 
 HEADERS = ["部门", "项目编码", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "自评得分", "等级", "原表得分", "需关注事项"]

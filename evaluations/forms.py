@@ -64,7 +64,7 @@ class EvaluationForm(forms.Form):
         for indicator in indicators:
             result = results.get(indicator.pk)
             if result:
-                for name in ("actual_value", "actual_text", "band", "reason"):
+                for name in ("actual_value", "actual_text", "band", "reason", "chosen_score"):
                     initial[f"result-{indicator.pk}-{name}"] = getattr(result, name)
                 if result.actual_value is not None:
                     initial[f"result-{indicator.pk}-actual_value"] = num(result.actual_value)
@@ -77,6 +77,10 @@ class EvaluationForm(forms.Form):
             self.fields[f"{prefix}-band"] = forms.ChoiceField(
                 label="完成档次", required=False, choices=[("", "—")] + list(IndicatorResult.Band.choices)
             )
+            self.fields[f"{prefix}-chosen_score"] = forms.DecimalField(
+                label="自评得分", required=False, max_digits=6, decimal_places=2, min_value=0,
+                help_text="定性指标：在所选档次的分值范围内选定得分，未选定不计分。",
+            )
             self.fields[f"{prefix}-reason"] = forms.CharField(
                 label="未完成原因或超额原因", required=False, widget=forms.Textarea(attrs={"rows": 1})
             )
@@ -85,4 +89,4 @@ class EvaluationForm(forms.Form):
         """(indicator, its bound fields) in order, for the template."""
         for indicator in self.indicators:
             prefix = f"result-{indicator.pk}"
-            yield indicator, {name: self[f"{prefix}-{name}"] for name in ("actual_value", "actual_text", "band", "reason")}
+            yield indicator, {name: self[f"{prefix}-{name}"] for name in ("actual_value", "actual_text", "band", "reason", "chosen_score")}

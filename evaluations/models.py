@@ -201,6 +201,10 @@ class IndicatorResult(models.Model):
     actual_text = models.CharField("完成值（文字）", max_length=200, blank=True)
     band = models.CharField("定性档次", max_length=20, choices=Band.choices, blank=True)
     reason = models.TextField("未完成原因或超额原因", blank=True)
+    chosen_score = models.DecimalField(
+        "自评得分（定性）", max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text="定性指标由评价人在所选档次的分值范围内选定得分；未选定前该指标不计分，自评为“未完成”。",
+    )
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
     score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
     explanation = models.TextField("计算过程", blank=True)

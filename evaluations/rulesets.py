@@ -1,6 +1,6 @@
 """The two rule sets every installation starts with, created by a data migration and by `ensure_rule_sets`.
 
-Helper C's `load_demo` creates them too; both paths use get_or_create on the name, so they agree.
+`load_demo` (demo.build) creates them too; both paths use get_or_create on the name, so they agree.
 """
 
 from __future__ import annotations

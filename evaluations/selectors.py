@@ -207,6 +207,8 @@ def _row(department, subject, code, project, evaluation, owner) -> CountyRow:
     if sheet.execution.needs_reason:
         problems.append(f"执行率偏低（{sheet.execution.rate * 100:.2f}%）")
     problems += sheet.missing_reasons
+    if not sheet.complete:
+        problems.append("自评未完成：" + "、".join(f"“{line.indicator.name}”" for line in sheet.pending_lines) + "未计分")
     if evaluation.status != SelfEvaluation.Status.SCORED:
         problems.append("尚未评分")
     return CountyRow(

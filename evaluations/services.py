@@ -20,8 +20,10 @@ from disclosures.services.audit import audit_record
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.rulesets import rule_set_for
 from evaluations.scoring import evaluation_score, reason_required, score_sheet
-from evaluations.scoring.engine import execution
-from evaluations.scoring.numbers import score_text
+from evaluations.scoring.engine import execution, subject_indicators
+from evaluations.scoring.numbers import q2, score_text
+from evaluations.scoring.rules import band_range
+from evaluations.scoring.weights import groups_for
 
 Owner = Project | DepartmentTarget
 
@@ -136,6 +138,7 @@ class ResultInput:
     actual_text: str = ""
     band: str = ""
     reason: str = ""
+    chosen_score: Decimal | None = None
 
 
 AMOUNT_FIELDS = ("budget_amount", "adjusted_amount", "executed_amount", "fiscal_budget_amount", "fiscal_executed_amount")
@@ -151,6 +154,7 @@ def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, executio
     Saving puts a scored evaluation back to 填报中 until it is scored again.
     """
     errors: dict[str, list[str]] = {}
+    points = {pk: p for group in groups_for(indicators=subject_indicators(evaluation), rule_set=evaluation.rule_set) for pk, p in group.allocation.items()}
     for name in AMOUNT_FIELDS:
         if name in amounts:
             setattr(evaluation, name, amounts[name])
@@ -168,6 +172,16 @@ def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, executio
             errors[f"{key}-band"] = ["定性指标请选择完成档次。"]
         if not qualitative and item.band:
             errors[f"{key}-band"] = ["定量指标不选择档次，请填写完成值。"]
+        if item.chosen_score is not None:
+            if not qualitative:
+                errors[f"{key}-chosen_score"] = ["定量指标的得分由评分规则计算，不能自选。"]
+            elif not item.band:
+                errors[f"{key}-chosen_score"] = ["请先选择完成档次，再在档次范围内选定得分。"]
+            else:
+                low, high = (q2(f * points.get(indicator.pk, Decimal(0))) for f in band_range(rule_set, item.band))
+                if not (low <= item.chosen_score <= high):
+                    label = IndicatorResult.Band(item.band).label
+                    errors[f"{key}-chosen_score"] = [f"得分须在档次“{label}”的范围 {score_text(low)}–{score_text(high)} 之内。"]
         message = reason_required(indicator=indicator, actual_value=item.actual_value, band=item.band, rule_set=rule_set)
         if message and not item.reason.strip():
             errors[f"{key}-reason"] = [message + "。"]
@@ -179,6 +193,7 @@ def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, executio
         result.actual_text = item.actual_text.strip()
         result.band = item.band
         result.reason = item.reason.strip()
+        result.chosen_score = item.chosen_score if item.band else None
         result.score = None
         result.full_clean()
         result.save()
@@ -186,6 +201,22 @@ def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, executio
     evaluation.full_clean()
     evaluation.save()
     return evaluation
+
+
+@transaction.atomic
+def results_pick_published(*, evaluation: SelfEvaluation, published_points: dict[int, Decimal]) -> None:
+    """For a self-evaluation typed in from a published form: each qualitative indicator with a band gets
+    its published 得分 as its picked score, scaled to the points it is worth under the rule set (seed 002
+    prints 10 of 10 for an 效益指标 worth 7.50 here: picked 7.50), kept inside its band."""
+    sheet = score_sheet(evaluation=evaluation)
+    for line in sheet.lines:
+        result, published = line.result, published_points.get(line.indicator.pk)
+        if result is None or not result.band or result.published_score is None or not published:
+            continue
+        picked = q2(result.published_score / Decimal(published) * line.points)
+        result.chosen_score = min(max(picked, line.outcome.low), line.outcome.high)
+        result.full_clean()
+        result.save(update_fields=["chosen_score"])
 
 
 @transaction.atomic

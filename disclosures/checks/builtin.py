@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 
-from disclosures.models import ExpenseKind, Filing
+from disclosures.models import FISCAL_APPROPRIATION_SOURCES, ExpenseKind, Filing, FundingSource, IncomeLine
 from disclosures.money import format_percent, format_wan, to_wan
 
 from .registry import ERROR, WARNING, CheckContext, Location, Problem, register
@@ -51,18 +51,76 @@ def _main(ctx: CheckContext, line) -> Decimal:
 @register("balance", severity=ERROR, title="收支平衡")
 def balance(ctx: CheckContext) -> Iterable[Problem]:
     f = ctx.figures
-    income = f.income.total.amount + f.income.opening.amount
-    expense = f.expense.total.amount + f.income.closing.amount
+    opening_label = "年初结转和结余" if f.is_final else "上年结转"
+    closing_label = "年末结转和结余" if f.is_final else "结转下年"
+    used, distribution = f.income.balance_used.amount, f.income.distribution.amount
+    income = f.income.total.amount + used + f.income.opening.amount
+    expense = f.expense.total.amount + distribution + f.income.closing.amount
     if income != expense:
+        used_text = f"＋使用非财政拨款结余{_w(used)}" if used else ""
+        distribution_text = f"＋结余分配{_w(distribution)}" if distribution else ""
         yield Problem(
             location=Location(table=_table(ctx, "部门收支总表", "收入支出决算总表"), cell="收入总计 / 支出总计"),
             message=(
-                f"收入总计{_w(income)}（本年收入{_w(f.income.total.amount)}＋年初结转和结余{_w(f.income.opening.amount)}）"
-                f"不等于支出总计{_w(expense)}（本年支出{_w(f.expense.total.amount)}＋年末结转和结余{_w(f.income.closing.amount)}），"
+                f"收入总计{_w(income)}（本年收入{_w(f.income.total.amount)}{used_text}＋{opening_label}{_w(f.income.opening.amount)}）"
+                f"不等于支出总计{_w(expense)}（本年支出{_w(f.expense.total.amount)}{distribution_text}＋{closing_label}{_w(f.income.closing.amount)}），"
                 f"相差{income - expense:.2f}元。"
             ),
-            fix="核对收入明细和支出明细：本年收入＋年初结转和结余应等于本年支出＋年末结转和结余。"
-            "差额常见于漏填的支出明细或未填年末结转和结余。",
+            fix=f"核对收入明细和支出明细：本年收入＋{opening_label}应等于本年支出＋{closing_label}。"
+            f"差额常见于漏填的支出明细或未填{closing_label}。",
+        )
+
+
+@register("fiscal_source_balance", severity=ERROR, title="财政拨款收支总表：每项财政拨款收支平衡")
+def fiscal_source_balance(ctx: CheckContext) -> Iterable[Problem]:
+    """公开04 / 财政拨款收支总表 lists 年初, 收入, 支出 and 年末 by source: each source balances on its own.
+
+    The overall balance can hold while a source does not (income entered under 一般公共预算 that was spent
+    from another source), and the published table then does not add up."""
+    f = ctx.figures
+    opening_label = "年初财政拨款结转和结余" if f.is_final else "上年结转"
+    closing_label = "年末财政拨款结转和结余" if f.is_final else "结转下年"
+    table = _table(ctx, "财政拨款收支总表", "财政拨款收入支出决算总表")
+    for source in FISCAL_APPROPRIATION_SOURCES:
+        opening = f.income.opening_by_source[source].amount
+        income = f.income.by_source[source].amount
+        expense = f.expense.by_source[source].total.amount
+        closing = f.income.closing_by_source[source].amount
+        if opening + income == expense + closing:
+            continue
+        label = FundingSource(source).label
+        yield Problem(
+            location=Location(table=table, cell=label),
+            message=(
+                f"{label}：{opening_label}{_w(opening)}＋本年收入{_w(income)}＝{_w(opening + income)}，"
+                f"而本年支出{_w(expense)}＋{closing_label}{_w(closing)}＝{_w(expense + closing)}，"
+                f"相差{opening + income - expense - closing:.2f}元，{table}中该项收支不平衡。"
+            ),
+            fix=(
+                f"核对{label}的收入明细、{opening_label}、{closing_label}和支出明细的资金来源：每项财政拨款应单独平衡"
+                f"（{opening_label}＋本年收入＝本年支出＋{closing_label}）。常见原因是支出明细的资金来源填错，"
+                "或收入明细把其他资金记入了财政拨款。"
+            ),
+        )
+
+
+@register("income_function_codes", severity=WARNING, title="收入明细填写功能分类科目")
+def income_function_codes(ctx: CheckContext) -> Iterable[Problem]:
+    """公开02 / 部门收入总表 list income by 功能分类; lines entered before income carried a code have none."""
+    table = _table(ctx, "部门收入总表", "收入决算表")
+    for line in ctx.income_lines:
+        if line.function_item_id is not None or line.category != IncomeLine.Category.INCOME:
+            continue
+        amount = line.actual_amount if ctx.figures.is_final else line.effective_budget
+        if not amount:
+            continue
+        yield Problem(
+            location=Location(table=table, cell=f"收入明细#{line.pk}"),
+            message=(
+                f"收入明细#{line.pk}（{line.unit.name}，{line.get_category_display()}，{line.get_source_display()}，{_w(amount)}）"
+                f"没有支出功能分类科目，{table}只能把它列为“未列功能分类”。"
+            ),
+            fix="在收入明细中填写该收入安排支出的功能分类项级科目（7位编码，本填报年度）；收入涉及多个科目时按科目拆成多行。",
         )
 
 
@@ -258,7 +316,7 @@ def economic_codes(ctx: CheckContext) -> Iterable[Problem]:
     for line in ctx.expense_lines:
         location = Location(table=table, line_id=line.pk, cell=_line_label(line))
         economic = line.dept_economic_item
-        if line.expense_kind != ExpenseKind.PROJECT and economic is None:
+        if line.expense_kind in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC) and economic is None:
             yield Problem(location=location, message=f"基本支出明细#{line.pk}没有部门预算经济分类科目。",
                           fix="为基本支出填写部门预算支出经济分类（款级，如30101 基本工资）。")
             continue

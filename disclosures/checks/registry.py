@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from disclosures.models import ExpenseLine, Filing
+from disclosures.models import ExpenseLine, Filing, IncomeLine
 from disclosures.narrative import draft_sections
 from disclosures.selectors.figures import FilingFigures, filing_figures
 
@@ -114,6 +114,10 @@ class CheckContext:
         return list(
             ExpenseLine.objects.filter(filing=self.filing).select_related("function_item", "dept_economic_item", "project")
         )
+
+    @cached_property
+    def income_lines(self) -> list[IncomeLine]:
+        return list(IncomeLine.objects.filter(filing=self.filing).select_related("unit", "function_item"))
 
     @cached_property
     def sections(self):

@@ -18,7 +18,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 
 from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
+from disclosures.services import lines
 from disclosures.services.audit import audit_record
+from jobs.services import job_progress
 
 from .context import ImportContext
 from .preview import StagingError, discard_staged, key_description, load_staged, staged_rows
@@ -46,8 +48,6 @@ class ApplySummary:
 def save_instance(*, instance, user, allow_locked: bool = False) -> None:
     """Save one object of a filing through disclosures.services.lines (which derives the 政府经济分类,
     refuses codes of another year and edits of locked filings); a Unit after full_clean()."""
-    from disclosures.services import lines
-
     if isinstance(instance, ExpenseLine):
         lines.expense_line_save(line=instance, user=user, allow_locked=allow_locked)
     elif isinstance(instance, IncomeLine):
@@ -130,10 +130,8 @@ class _Batch:
 
 
 def _ensure_editable(filing: Filing) -> None:
-    from disclosures.services.lines import ensure_editable
-
     try:
-        ensure_editable(filing=filing)
+        lines.ensure_editable(filing=filing)
     except ValidationError as error:
         raise ImportFailed(list(error.messages)) from None
 
@@ -145,8 +143,6 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
     its messages, prefixed with the row number, go to `errors`. Rows whose natural key matches an existing
     object update it; a key repeated in the rows is refused as the preview refuses it.
     """
-    from disclosures.services.lines import line_batch_errors
-
     model = resource._meta.model
     existing = resource.existing_keys(context.filing)
     seen: dict[tuple, int] = {}
@@ -161,7 +157,7 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
         seen[key] = number
         instance = resource.new_instance(context)
         resource.assign(instance, values, context)
-        found = line_batch_errors(instance=instance, filing=context.filing)
+        found = lines.line_batch_errors(instance=instance, filing=context.filing)
         if found:
             errors.extend(_row_messages(number, ValidationError(found), model))
         elif key in existing:
@@ -203,8 +199,6 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
     """Check every row again (the data may have changed since check_rows) and write batch by batch with
     bulk_create / bulk_update; after the first error nothing more is written and the caller's
     transaction is rolled back by ImportFailed."""
-    from disclosures.services.lines import lines_bulk_write
-
     _ensure_editable(context.filing)
     model = resource._meta.model
     fields = [column.attribute for column in resource.input_columns()] + list(resource.derived_fields)
@@ -214,7 +208,7 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
         if errors:
             continue
         try:
-            lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
+            lines.lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
         except ValidationError as error:
             raise ImportFailed(list(error.messages)) from None
         summary.created += len(batch.new)
@@ -268,8 +262,6 @@ def import_job_run(*, job) -> dict:
     objects to the same values. The staged rows are dropped once the apply has succeeded or been refused;
     after a transient fault they stay for the retry.
     """
-    from jobs.services import job_progress
-
     token = job.params.get("token", "")
     try:
         summary = import_staged(

@@ -13,7 +13,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from disclosures.models import Department, Filing, FiscalYear
+from disclosures.models import Department, Filing, FiscalYear, Province
+from disclosures.money import AmountUnit
 from disclosures.services.audit import audit_record
 
 from .apply import ImportFailed, apply_rows
@@ -24,6 +25,8 @@ from .template import INFO_HEADERS, INFO_SHEET
 from .widgets import cell_text
 from .workbook import WorkbookError, read_sheet_rows, sheet_names
 
+UNIT_BY_LABEL = {**{label: value for value, label in AmountUnit.choices}, **{v: v for v in AmountUnit.values}}
+PROVINCE_BY_LABEL = {label: value for value, label in Province.choices}
 KIND_BY_LABEL = {**{label: value for value, label in Filing.Kind.choices}, **{v: v for v in Filing.Kind.values}}
 
 
@@ -58,6 +61,14 @@ def import_filing_workbook(
         errors.append(f"年度“{year_text}”不存在，请先导入该年度的分类科目。")
     if kind_value is None:
         errors.append("类型应为“部门预算”（budget）或“部门决算”（final）。")
+    unit_text = info.get("金额单位", "")
+    amount_unit = UNIT_BY_LABEL.get(unit_text)
+    if unit_text and amount_unit is None:
+        errors.append(f"“填报”表“金额单位”填写的“{unit_text}”应为“万元”或“元”。")
+    province_text = info.get("所属省份", "")
+    province = PROVINCE_BY_LABEL.get(province_text, province_text)
+    if province and province not in Province.values:
+        errors.append(f"“填报”表“所属省份”填写的“{province_text}”不是省级行政区，应填写如“湖南”或“湖南省”，全国通用则留空。")
     reasons = {}
     if info.get("变动原因（JSON）"):
         try:
@@ -73,7 +84,8 @@ def import_filing_workbook(
     dept = Department.objects.filter(name=department_key).first() or Department.objects.filter(code=department_key).first()
     if dept is None:
         dept = Department(
-            code=info.get("部门编码") or department_key, name=info.get("部门名称") or department_key, region=info.get("所属地区", "")
+            code=info.get("部门编码") or department_key, name=info.get("部门名称") or department_key,
+            province=province, region=info.get("所属地区", ""),
         )
     filing = None
     if dept.pk:
@@ -118,6 +130,8 @@ def import_filing_workbook(
                 setattr(filing, field, info[header])
         if info.get("变动原因（JSON）"):
             filing.reasons = reasons
+        if amount_unit:
+            filing.amount_unit = amount_unit
         filing.full_clean()
         filing.save()
         context.department, context.filing = dept, filing

@@ -23,6 +23,9 @@ from django.conf import settings
 from .resources import SheetResource
 from .widgets import cell_text
 from .workbook import Formula, is_blank
+from .context import ImportContext
+from .resources import UPLOAD_RESOURCES
+from .workbook import CSV, WorkbookError, read_sheet_rows, sheet_names
 
 STAGING_MAX_AGE = 3600  # seconds a preview can be applied
 EXAMPLE_ROW = 2  # the template's example row; skipped only there and only when left unchanged
@@ -269,10 +272,6 @@ def discard_staged(token: str) -> None:
 
 def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> SheetPreview:
     """Read and validate an uploaded file for one kind of line (see resources.UPLOAD_RESOURCES)."""
-    from .context import ImportContext
-    from .resources import UPLOAD_RESOURCES
-    from .workbook import CSV, WorkbookError, read_sheet_rows, sheet_names
-
     resource = UPLOAD_RESOURCES[kind]()
     try:
         sheet = None

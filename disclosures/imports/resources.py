@@ -14,6 +14,7 @@ from decimal import Decimal
 from import_export import fields, resources
 
 from disclosures.models import (
+    BASIC_EXPENSE_KINDS,
     AssetHolding,
     CatalogItem,
     ExpenseKind,
@@ -256,7 +257,8 @@ class ExpenseLineResource(SheetResource):
     dept_economic_name = name_column("dept_economic_item__name", "部门预算经济分类科目名称", "基本工资")
     expense_kind = Column(
         "expense_kind", "支出类型", w.ChoiceWidget(ExpenseKind.choices, label="支出类型"),
-        comment="基本支出-人员经费（301、303类）、基本支出-日常公用经费（302类等）或项目支出。", example=ExpenseKind.PERSONNEL.label, width=22,
+        comment="基本支出-人员经费（301、303类）、基本支出-日常公用经费（302类等）、项目支出、上缴上级支出、经营支出（事业单位经营支出）或对附属单位补助支出。",
+        example=ExpenseKind.PERSONNEL.label, width=22,
     )
     project = Column(
         "project", "项目编码", w.ProjectCodeWidget(),
@@ -282,9 +284,10 @@ class ExpenseLineResource(SheetResource):
     def row_errors(self, values, context):
         errors = []
         is_project = values.get("expense_kind") == ExpenseKind.PROJECT
+        is_basic = values.get("expense_kind") in BASIC_EXPENSE_KINDS
         if values.get("project") and not is_project:
             errors.append("“项目编码”：只有项目支出可以填写项目编码")
-        if values.get("expense_kind") and not is_project and not values.get("dept_economic_item"):
+        if is_basic and not values.get("dept_economic_item"):
             errors.append("“部门预算经济分类科目编码”：基本支出必须填写部门预算经济分类科目编码")
         return errors
 
@@ -292,17 +295,25 @@ class ExpenseLineResource(SheetResource):
 class IncomeLineResource(SheetResource):
     sheet_title = "收入"
     kind = "income"
-    natural_key = ("unit", "category", "source")
+    natural_key = ("unit", "category", "source", "function_item")
 
     unit = unit_column()
     category = Column(
         "category", "类别", w.ChoiceWidget(IncomeLine.Category.choices, label="收入类别", default=IncomeLine.Category.INCOME),
-        comment="本年收入、年初结转和结余或年末结转和结余；留空为本年收入。", example=IncomeLine.Category.INCOME.label, width=16,
+        comment="本年收入、年初结转和结余（预算：上年结转）、年末结转和结余（预算：结转下年）、使用非财政拨款结余或结余分配；留空为本年收入。",
+        example=IncomeLine.Category.INCOME.label, width=16,
     )
     source = Column(
         "source", "收入来源", w.ChoiceWidget(FundingSource.choices, label="收入来源"),
         comment="如“一般公共预算财政拨款”“事业收入”“其他收入”。", example=FundingSource.GENERAL_PUBLIC_BUDGET.label, width=24,
     )
+    function_item = catalog_column(
+        "function_item", "功能分类科目编码", CatalogItem.Kind.FUNCTION, (7,),
+        "该收入安排支出的支出功能分类科目编码，7位项级科目，如2010301（行政运行）；须是本填报年度的科目。"
+        "收入决算表、部门收入总表按此科目列示；收入涉及多个科目时按科目分行填写。",
+        "2010301", required=False,
+    )
+    function_name = name_column("function_item__name", "功能分类科目名称", "行政运行")
     budget_amount = amount("budget_amount", "年初预算数（元）", "年初预算数，单位元，最多两位小数；不能为负数，不能是公式。", Decimal("3823100.00"))
     adjusted_amount = amount("adjusted_amount", "调整预算数（元）", "调整后预算数，单位元；没有调整时留空。", None, nullable=True)
     actual_amount = amount("actual_amount", "决算数（元）", "全年实际收入（决算数），单位元；预算填报留空或填0。", None)
@@ -310,7 +321,7 @@ class IncomeLineResource(SheetResource):
     class Meta:
         model = IncomeLine
         name = "收入明细"
-        fields = ("unit", "category", "source", "budget_amount", "adjusted_amount", "actual_amount")
+        fields = ("unit", "category", "source", "function_item", "function_name", "budget_amount", "adjusted_amount", "actual_amount")
 
 
 def percent_column(attribute: str, header: str, month: str, example) -> Column:
@@ -372,6 +383,11 @@ class ThreePublicStatsResource(SheetResource):
     foreign_reception_people = Column("foreign_reception_people", "外事接待人次", w.CountWidget(), comment="外事接待人次，没有填0。", example=0, width=12)
     vehicles_purchased = Column("vehicles_purchased", "购置公务用车数", w.CountWidget(), comment="本年购置公务用车数（辆）。", example=0, width=12)
     vehicles_owned = Column("vehicles_owned", "公务用车保有量", w.CountWidget(), comment="年末公务用车保有量（辆）。", example=1, width=12)
+    budget_overseas = amount("budget_overseas", "因公出国（境）费预算数（元）",
+                             "本年“三公”经费预算数，单位元，按批复填写；留空则取30212支出明细的预算数。", Decimal("0.00"), nullable=True)
+    budget_vehicle_purchase = amount("budget_vehicle_purchase", "公务用车购置费预算数（元）", "留空则取31013支出明细的预算数。", Decimal("0.00"), nullable=True)
+    budget_vehicle_operation = amount("budget_vehicle_operation", "公务用车运行维护费预算数（元）", "留空则取30231支出明细的预算数。", Decimal("126000.00"), nullable=True)
+    budget_reception = amount("budget_reception", "公务接待费预算数（元）", "留空则取30217支出明细的预算数。", Decimal("19950.50"), nullable=True)
 
     class Meta:
         model = ThreePublicStats
@@ -379,6 +395,7 @@ class ThreePublicStatsResource(SheetResource):
         fields = (
             "overseas_groups", "overseas_people", "reception_batches", "reception_people",
             "foreign_reception_batches", "foreign_reception_people", "vehicles_purchased", "vehicles_owned",
+            "budget_overseas", "budget_vehicle_purchase", "budget_vehicle_operation", "budget_reception",
         )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from disclosures.money import format_wan, largest_remainder_percentages, percent
+from disclosures.money import AmountUnit, format_amount, format_printed, in_unit, largest_remainder_percentages, percent, unit_label
 from disclosures.selectors.figures import Change, Figure
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -21,9 +23,46 @@ def chinese_number(n: int) -> str:
     return f"{'' if tens == 1 else CHINESE_NUMERALS[tens - 1]}十{CHINESE_NUMERALS[ones - 1] if ones else ''}"
 
 
+#: The unit of the filing whose text is being drafted (`publishing_in`); every amount phrase reads it, so
+#: a sentence prints its amounts with `wan(...)` and never needs to know the unit.
+_unit: ContextVar[str] = ContextVar("narrative_amount_unit", default=AmountUnit.WAN)
+
+
+@contextmanager
+def publishing_in(unit: str) -> Iterator[None]:
+    """Draft the text inside this block in `unit` (the filing's `amount_unit`: 万元 or 元)."""
+    token = _unit.set(AmountUnit(unit))
+    try:
+        yield
+    finally:
+        _unit.reset(token)
+
+
 def wan(amount: Decimal) -> str:
-    """'382.31万元'."""
-    return f"{format_wan(amount)}万元"
+    """An amount as the text prints it, in the filing's unit: '382.31万元', or '145,950.50元' in 元."""
+    unit = _unit.get()
+    return f"{format_amount(amount, unit)}{unit_label(unit)}"
+
+
+def _printed_change(change: Change) -> tuple[Decimal, Decimal | None]:
+    """A change as the text prints it: the difference of the two printed figures and its rate, in the unit.
+
+    In 万元 these are `Change.delta_wan` and `Change.pct` (a reader recomputes exactly what the text says)."""
+    unit = _unit.get()
+    if unit == AmountUnit.WAN:
+        return change.delta_wan, change.pct
+    delta = in_unit(change.current, unit) - in_unit(change.prior, unit)
+    return delta, percent(delta, in_unit(change.prior, unit))
+
+
+def _change_words(change: Change) -> tuple[str, str, str, Decimal | None] | None:
+    """(增加/减少, 增长/下降, printed amount, rate), or None when the printed figures are equal."""
+    delta, rate = _printed_change(change)
+    if not delta:
+        return None
+    unit = _unit.get()
+    verb, noun = ("增加", "增长") if delta > 0 else ("减少", "下降")
+    return verb, noun, f"{format_printed(abs(delta), unit)}{unit_label(unit)}", rate
 
 
 def pct(value: Decimal | None, places: int = 1) -> str:
@@ -49,11 +88,11 @@ def change_phrase(change: Change | None, *, prior_year: int, subject: str = "", 
     if change is None:
         return ""
     each = "各" if both else ""
-    if change.direction == "same":
+    words = _change_words(change)
+    if words is None:
         return f"与{prior_year}年相比，{subject}持平"
-    verb, noun = ("增加", "增长") if change.direction == "increase" else ("减少", "下降")
-    amount = f"{abs(change.delta_wan):.2f}万元"
-    rate = f"，{noun}{pct(abs(change.pct))}" if change.pct is not None else ""
+    verb, noun, amount, change_pct = words
+    rate = f"，{noun}{pct(abs(change_pct))}" if change_pct is not None else ""
     return f"与{prior_year}年相比，{subject}{each}{verb}{amount}{rate}"
 
 
@@ -61,11 +100,12 @@ def compared_phrase(change: Change | None, *, prior_year: int, subject: str) -> 
     """'公务接待费支出决算比2018年减少1.30万元，下降41.3%' ('' when unknown or both zero)."""
     if change is None or (not change.current and not change.prior):
         return ""
-    if change.direction == "same":
+    words = _change_words(change)
+    if words is None:
         return f"{subject}与{prior_year}年持平"
-    verb, noun = ("增加", "增长") if change.direction == "increase" else ("减少", "下降")
-    rate = f"，{noun}{pct(abs(change.pct))}" if change.pct is not None else ""
-    return f"{subject}比{prior_year}年{verb}{abs(change.delta_wan):.2f}万元{rate}"
+    verb, noun, amount, change_pct = words
+    rate = f"，{noun}{pct(abs(change_pct))}" if change_pct is not None else ""
+    return f"{subject}比{prior_year}年{verb}{amount}{rate}"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from .phrases import (
     compared_phrase,
     completion,
     pct,
+    publishing_in,
     sentence,
     shares,
     wan,
@@ -190,7 +191,10 @@ class _Drafter:
     def expense(self) -> None:
         f = self.f
         w = self.section("expense", "支出决算情况说明" if self.final else "支出预算情况")
-        basic_share, project_share = shares([f.expense.basic.amount, f.expense.project.amount])
+        # 上缴上级支出, 经营支出, 对附属单位补助支出: a 决算 names all three as seed 003 does, a budget those it has.
+        others = [(label, figure.amount) for label, figure in (("上缴上级支出", f.expense.upper), ("经营支出", f.expense.business),
+                                                               ("对附属单位补助支出", f.expense.subsidy)) if self.final or figure.amount]
+        basic_share, project_share, *other_shares = shares([f.expense.basic.amount, f.expense.project.amount, *(a for _, a in others)])
         lead = f"{self.year}年本年支出合计{wan(f.expense.total.amount)}" if self.final else f"{self.year}年支出预算{wan(f.expense.total.amount)}"
         basic = f"基本支出{wan(f.expense.basic.amount)}，占{basic_share}"
         if not self.final:
@@ -201,7 +205,8 @@ class _Drafter:
                 f"{p.name}{wan(p.declared.amount)}" + (f"，主要用于{_purpose(p.purpose)}" if _purpose(p.purpose) else "")
                 for p in f.projects.rows
             )
-        w.add(f"{lead}，其中：{basic}；{project}。")
+        rest = "".join(f"；{label}{wan(amount)}，占{share}" for (label, amount), share in zip(others, other_shares))
+        w.add(f"{lead}，其中：{basic}；{project}{rest}。")
         self.done(w)
 
     def fiscal(self) -> None:
@@ -457,7 +462,8 @@ def draft_sections(*, filing: Filing, figures: FilingFigures | None = None) -> l
     """The sections of the 说明 of a budget or final-accounts filing, drafted from its data."""
     figures = figures or filing_figures(filing=filing)
     units = list(Unit.objects.filter(department_id=filing.department_id).order_by("-is_main", "code"))
-    return _Drafter(filing, figures, units).draft()
+    with publishing_in(filing.amount_unit):
+        return _Drafter(filing, figures, units).draft()
 
 
 def render_text(*, filing: Filing, figures: FilingFigures | None = None) -> str:

@@ -17,6 +17,10 @@ from django.utils import timezone
 from disclosures.access import is_reviewer
 from disclosures.models import AuditEntry, Department, FiscalYear, Filing, ReviewComment
 from jobs.models import Job
+from disclosures.checks import run_checks
+from django.shortcuts import get_object_or_404
+from disclosures.selectors.figures import filing_figures
+from disclosures.selectors.snapshot import chart_data, correction_summary, key_figures
 
 #: 批复后20日内公开: a filing must be published within this many days of its approval.
 PUBLICATION_DEADLINE_DAYS = 20
@@ -25,7 +29,7 @@ DUE_SOON_AFTER_DAYS = 15
 #: Check results of filings the department can still edit are reused for this long; submitted,
 #: approved and published filings are locked, so their results are kept until the status changes.
 LIVE_CHECKS_CACHE_SECONDS = 120
-#: The checks (helper E) whose warnings are reasons the department still has to write (变动原因).
+#: The checks whose warnings are reasons the department still has to write (变动原因).
 REASON_CHECKS = frozenset({"text_reasons", "three_public_increase_reason", "execution_reason"})
 
 
@@ -84,7 +88,6 @@ def check_summary(*, filing: Filing) -> CheckSummary:
     cached = cache.get(key)
     if cached is not None:
         return CheckSummary(*cached)
-    from disclosures.checks import run_checks
 
     report = run_checks(filing=filing)
     missing = sum(1 for finding in report.warnings if finding.check in REASON_CHECKS)
@@ -159,9 +162,7 @@ def filing_progress(*, filing: Filing, job: Job | None = None, today: datetime.d
 def filing_review(*, user, pk: int) -> dict:
     """Everything the review page of one filing shows."""
     _require_reviewer(user)
-    from django.shortcuts import get_object_or_404
 
-    from disclosures.checks import run_checks
 
     filing = get_object_or_404(Filing.objects.select_related("department", "fiscal_year", "supersedes"), pk=pk)
     report = run_checks(filing=filing)
@@ -184,8 +185,6 @@ def correction_preview(*, filing: Filing) -> list[dict] | None:
     """For a correction not yet published: the key figures that differ from the published original."""
     if filing.supersedes_id is None or filing.status == Filing.Status.PUBLISHED or not filing.supersedes.published_snapshot:
         return None
-    from disclosures.selectors.figures import filing_figures
-    from disclosures.services.snapshot import chart_data, correction_summary, key_figures
 
     figures = filing_figures(filing=filing)
     current = {"key_figures": key_figures(figures), "charts": chart_data(figures)}

@@ -64,6 +64,9 @@ THREE_PUBLIC_CODES: dict[str, str] = {
 }
 
 GPB = FundingSource.GENERAL_PUBLIC_BUDGET
+BASIC_KINDS = (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC)
+#: 上缴上级支出, 经营支出, 对附属单位补助支出: in 本年支出合计, neither 基本 nor 项目支出.
+OTHER_KINDS = (ExpenseKind.UPPER, ExpenseKind.BUSINESS, ExpenseKind.SUBSIDY)
 OPERATING_COST_NATURES = (Unit.Nature.ADMINISTRATIVE, Unit.Nature.CIVIL_SERVICE_MANAGED)
 
 
@@ -136,6 +139,7 @@ class SourceSplit:
     personnel: Figure
     public: Figure
     project: Figure
+    other_kinds: Figure = NO_FIGURE  # 上缴上级支出 + 经营支出 + 对附属单位补助支出
 
 
 @dataclass(frozen=True)
@@ -149,11 +153,15 @@ class IncomeFigures:
     fiscal: Figure  # 财政拨款收入
     fiscal_opening: Figure
     fiscal_closing: Figure
+    balance_used: Figure = NO_FIGURE  # 使用非财政拨款结余 (a 收入 row of 公开01)
+    balance_used_by_source: dict[str, Figure] = field(default_factory=dict)
+    distribution: Figure = NO_FIGURE  # 结余分配 (a 支出 row of 公开01)
+    distribution_by_source: dict[str, Figure] = field(default_factory=dict)
 
     @property
     def grand_total(self) -> Figure:
-        """收入总计 = 本年收入合计 + 年初结转和结余."""
-        return self.total + self.opening
+        """收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余."""
+        return self.total + self.balance_used + self.opening
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,9 @@ class ExpenseFigures:
     project: Figure
     by_source: dict[str, SourceSplit]
     function_rows: list[FunctionRow]  # all sources, 类/款/项 in code order
+    upper: Figure = NO_FIGURE  # 上缴上级支出
+    business: Figure = NO_FIGURE  # 经营支出
+    subsidy: Figure = NO_FIGURE  # 对附属单位补助支出
 
     @property
     def fiscal(self) -> Figure:
@@ -469,19 +480,23 @@ def _fund_figures(kind: str, rows: list[dict], names: dict[str, str], econ_names
         code = r["function_code"]
         for prefix in {code[:3], code[:5], code} if len(code) == 7 else {code[:3], code}:
             func.add(prefix, *values)
-            (func_project if r["expense_kind"] == ExpenseKind.PROJECT else func_basic).add(prefix, *values)
+            if r["expense_kind"] == ExpenseKind.PROJECT:
+                func_project.add(prefix, *values)
+            elif r["expense_kind"] in BASIC_KINDS:
+                func_basic.add(prefix, *values)
         econ_code = r["economic_code"]
-        if r["expense_kind"] != ExpenseKind.PROJECT and econ_code:
+        if r["expense_kind"] in BASIC_KINDS and econ_code:
             econ.add(econ_code[:3], *values)
             if len(econ_code) == 5:
                 econ.add(econ_code, *values)
     personnel, public, project = (by_kind.get(k) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
+    other_kinds = figure_sum(by_kind.get(k) for k in OTHER_KINDS)
     economic_rows = [
         EconomicRow(code=c, name=econ_names.get(c, c), level=1 if len(c) == 3 else 2, total=econ.get(c))
         for c in sorted(econ.keys())
     ]
     return FundExpenseFigures(
-        total=personnel + public + project,
+        total=personnel + public + project + other_kinds,
         basic=personnel + public,
         personnel=personnel,
         public=public,
@@ -558,7 +573,10 @@ def _income_figures(filing: Filing) -> IncomeFigures:
     def by_source(category: str) -> dict[str, Figure]:
         return {s.value: acc.get((category, s.value)) for s in FundingSource}
 
-    income, opening, closing = (by_source(c) for c in IncomeLine.Category.values)
+    income, opening, closing, used, distribution = (
+        by_source(c) for c in (IncomeLine.Category.INCOME, IncomeLine.Category.OPENING, IncomeLine.Category.CLOSING,
+                               IncomeLine.Category.BALANCE_USED, IncomeLine.Category.DISTRIBUTION)
+    )
     fiscal_of = lambda d: figure_sum(d[s] for s in (GPB, FundingSource.GOVERNMENT_FUND, FundingSource.STATE_CAPITAL))  # noqa: E731
     return IncomeFigures(
         total=figure_sum(income.values()),
@@ -570,6 +588,10 @@ def _income_figures(filing: Filing) -> IncomeFigures:
         fiscal=fiscal_of(income),
         fiscal_opening=fiscal_of(opening),
         fiscal_closing=fiscal_of(closing),
+        balance_used=figure_sum(used.values()),
+        balance_used_by_source=used,
+        distribution=figure_sum(distribution.values()),
+        distribution_by_source=distribution,
     )
 
 
@@ -586,13 +608,17 @@ def _three_public(filing: Filing, gpb_rows: list[dict]) -> ThreePublicFigures:
         if stats
         else ThreePublicCounts()
     )
-    return ThreePublicFigures(
-        overseas=acc.get("overseas"),
-        vehicle_purchase=acc.get("vehicle_purchase"),
-        vehicle_operation=acc.get("vehicle_operation"),
-        reception=acc.get("reception"),
-        counts=counts,
-    )
+    items = {item: three_public_item(filing.kind, acc.get(item), stats, item) for item in THREE_PUBLIC_CODES}
+    return ThreePublicFigures(**items, counts=counts)
+
+
+def three_public_item(filing_kind: str, lines: Figure, stats: ThreePublicStats | None, item: str) -> Figure:
+    """A 三公 item: its 决算数 from the lines, its 预算数 the department's entered figure (ThreePublicStats),
+    or the lines' budget where none is entered. The tables read the same rule (tables.engine.load_facts)."""
+    entered = stats.entered_budget(item) if stats is not None else None
+    if entered is None:
+        return lines
+    return _stage(filing_kind, entered, entered, lines.actual)
 
 
 def _operating_costs(filing: Filing, gpb_rows: list[dict], econ_names: dict[str, str]) -> OperatingCosts:
@@ -746,21 +772,26 @@ def _build(filing: Filing, *, with_prior: bool) -> FilingFigures:
         totals.add(r["expense_kind"], *values)
         by_source.add((r["funding_source"], r["expense_kind"]), *values)
     personnel, public, project = (totals.get(k) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
+    upper, business, subsidy = (totals.get(k) for k in OTHER_KINDS)
     splits = {}
     for s in FundingSource:
         p, u, j = (by_source.get((s.value, k)) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
+        o = figure_sum(by_source.get((s.value, k)) for k in OTHER_KINDS)
         splits[s.value] = SourceSplit(
-            source=s.value, label=s.label, total=p + u + j, basic=p + u, personnel=p, public=u, project=j
+            source=s.value, label=s.label, total=p + u + j + o, basic=p + u, personnel=p, public=u, project=j, other_kinds=o
         )
     all_sources = _fund_figures(kind, rows, names, econ_names)
     expense = ExpenseFigures(
-        total=personnel + public + project,
+        total=personnel + public + project + upper + business + subsidy,
         basic=personnel + public,
         personnel=personnel,
         public=public,
         project=project,
         by_source=splits,
         function_rows=all_sources.function_rows,
+        upper=upper,
+        business=business,
+        subsidy=subsidy,
     )
     gpb_rows = [r for r in rows if r["funding_source"] == GPB]
     figures = FilingFigures(

@@ -1,22 +1,29 @@
 """What the public may read: published filings and their frozen snapshots, nothing else.
 
 Every public page and the JSON API go through these functions, so "only published data is visible"
-is decided in one place. Drafts, submitted, returned and approved filings do not exist publicly (404).
+is decided in one place. Drafts, submitted, returned and approved filings do not exist publicly (404),
+nor does a published filing whose publication documents are not built yet: what the bureau approved
+(the snapshot) and its frozen downloads (PublicationDocument) appear together or not at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 
-from disclosures.models import Filing, FilingDocument
+from disclosures.models import Filing, PublicationDocument
 
 
 def published_filings() -> QuerySet[Filing]:
-    """Every published version (including the originals of corrections, which stay readable)."""
-    return Filing.objects.filter(status=Filing.Status.PUBLISHED, published_snapshot__isnull=False)
+    """Every published version whose documents are frozen (including the originals of corrections,
+    which stay readable). A publication's documents are created together, so one is enough to ask for."""
+    return Filing.objects.filter(
+        Exists(PublicationDocument.objects.filter(filing=OuterRef("pk"))),
+        status=Filing.Status.PUBLISHED,
+        published_snapshot__isnull=False,
+    )
 
 
 def public_years() -> list[dict]:
@@ -88,7 +95,7 @@ class PublicFiling:
     filing: Filing
     snapshot: dict
     newer: Filing | None  # the published correction that replaces this version, if any
-    documents: dict  # format → FilingDocument
+    documents: dict  # format → PublicationDocument
 
 
 def public_filing_get(*, pk: int, with_documents: bool = True) -> PublicFiling:
@@ -107,14 +114,16 @@ def public_filing_get(*, pk: int, with_documents: bool = True) -> PublicFiling:
     )
     documents = {}
     if with_documents:
-        documents = {d.format: d for d in FilingDocument.objects.filter(filing=filing).exclude(file="")}
+        documents = {d.format: d for d in PublicationDocument.objects.filter(filing=filing)}
     return PublicFiling(filing=filing, snapshot=filing.published_snapshot, newer=newer, documents=documents)
 
 
-def public_document_get(*, pk: int, format: str) -> FilingDocument:
-    """A generated document of a published filing, or 404."""
+def public_document_get(*, pk: int, format: str) -> PublicationDocument:
+    """A frozen document of a publication, or 404 (never a working document regenerated since)."""
     document = (
-        FilingDocument.objects.filter(filing__in=published_filings(), filing_id=pk, format=format).exclude(file="").first()
+        PublicationDocument.objects.filter(filing__in=published_filings(), filing_id=pk, format=format)
+        .select_related("filing__department", "filing__fiscal_year")
+        .first()
     )
     if document is None:
         raise Http404("该文件尚未生成。")

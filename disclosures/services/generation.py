@@ -10,10 +10,15 @@ The PDF takes 5–20 s a filing, everything else under one second; `formats` let
 some outputs, and county-wide generation queues the fast ones (xlsx, HTML) for every filing first
 and the PDFs after them, so the tables are downloadable long before the last PDF is done. Each job
 swaps in the formats it built, together; the others keep their current files until their own job ends.
+
+A publication's documents are different: they are frozen (PublicationDocument), built once by the
+publication's own job (`publication_enqueue_generation`, queued by workflow.filing_publish) and never
+replaced. Regenerating a published filing rebuilds only its working documents.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterable
@@ -23,8 +28,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from disclosures.models import Filing, FilingDocument
+from disclosures.models import Filing, FilingDocument, PublicationDocument
 from disclosures.narrative import draft_sections
+from disclosures.parts import parts_from_json, publication_parts
 from disclosures.tables import compute_tables
 from disclosures.tables.html import render_document_html
 from disclosures.tables.pdf import render_pdf
@@ -151,15 +157,65 @@ def document_swap_in(*, filing: Filing, format: str, content: bytes, job: Job | 
     return documents_swap_in(filing=filing, contents={format: content}, job=job)[0]
 
 
-def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS) -> dict:
+def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], job: Job | None = None) -> list[PublicationDocument]:
+    """Freeze the publication's documents: every format is created in one transaction, or none.
+
+    Run twice (a redelivered job), the second run finds the first one's documents and keeps them: a
+    publication's documents never change once they exist.
+    """
+    saved: dict[str, str] = {}
+    try:
+        for format, content in contents.items():
+            saved[format] = default_storage.save(_publication_storage_name(filing, OUTPUT_FORMATS[format]), ContentFile(content))
+        with transaction.atomic():
+            locked = Filing.objects.select_for_update().get(pk=filing.pk)
+            existing = list(PublicationDocument.objects.filter(filing=locked))
+            if existing:
+                for name in saved.values():
+                    default_storage.delete(name)
+                return existing
+            documents = []
+            for format, content in contents.items():
+                document = PublicationDocument(
+                    filing=locked, format=format, file=saved[format], size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(), job=job,
+                )
+                document.full_clean()
+                document.save()
+                documents.append(document)
+            return documents
+    except BaseException:
+        for name in saved.values():
+            default_storage.delete(name)
+        raise
+
+
+def _publication_storage_name(filing: Filing, output: OutputFormat) -> str:
+    return f"publications/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
+
+
+def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False) -> dict:
     """Build the requested outputs of the filing (all three by default), then swap them into its
-    FilingDocuments together; the other formats' documents are left as they are. Returns a summary."""
-    formats = formats_checked(formats)
+    FilingDocuments together; the other formats' documents are left as they are. Returns a summary.
+
+    With `publication`, the job builds every format of a published filing's publication: the same
+    bytes become its working documents and its frozen PublicationDocuments (see
+    publication_documents_store). The published filing is locked, so its data is the data of the
+    snapshot the bureau approved; the documents are therefore exactly what the public page shows.
+    """
+    formats = ALL_FORMATS if publication else formats_checked(formats)
     filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
+    if publication:
+        if filing.status != Filing.Status.PUBLISHED:
+            raise ValueError(f"filing {filing.pk} is not published: no publication documents")
+        frozen = list(PublicationDocument.objects.filter(filing=filing))
+        if frozen:
+            return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
     steps = _steps(formats)
     progress = _Progress(job, steps)
     progress.start("tables")
     tables = compute_tables(filing=filing)
+    parts = parts_from_json(publication_parts(filing=filing))
     sections: list = []
     if "sections" in steps:
         progress.start("sections")
@@ -167,10 +223,10 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
     contents: dict[str, bytes] = {}
     if "xlsx" in steps:
         progress.start("xlsx")
-        contents[FilingDocument.Format.XLSX.value] = render_workbook(tables)
+        contents[FilingDocument.Format.XLSX.value] = render_workbook(tables, parts=parts)
     if "html" in steps:
         progress.start("html")
-        html = render_document_html(filing=filing, tables=tables, sections=sections)
+        html = render_document_html(filing=filing, tables=tables, sections=sections, parts=parts)
         if "html" in formats:
             contents[FilingDocument.Format.HTML.value] = html.encode("utf-8")
     if "pdf" in steps:
@@ -178,12 +234,16 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         contents[FilingDocument.Format.PDF.value] = render_pdf(html)
     progress.start("save")
     documents = documents_swap_in(filing=filing, contents=contents, job=job)
+    if publication:
+        publication_documents_store(filing=filing, contents=contents, job=job)
     return {
         "filing": filing.pk,
+        "publication": publication,
         "formats": list(formats),
         "tables": len(tables),
         "empty_tables": [t.title for t in tables if t.empty],
         "sections": len(sections),
+        "parts": [part.title for part in parts],
         "documents": {d.format: {"size": d.size, "name": d.file.name} for d in documents},
     }
 

@@ -167,8 +167,17 @@ def _unit_errors(*, instance: IncomeLine | Project, filing: Filing) -> dict[str,
 
 
 def income_line_errors(*, line: IncomeLine, filing: Filing) -> dict[str, list[str]]:
-    """The rules of an income line beyond its fields (its unit belongs to the filing's department)."""
-    return _unit_errors(instance=line, filing=filing)
+    """The rules of an income line beyond its fields: its unit belongs to the filing's department, its
+    功能分类 (optional: older lines have none) is a 项 of the filing's year."""
+    errors = _unit_errors(instance=line, filing=filing)
+    function_item = line.function_item if line.function_item_id else None
+    if function_item is not None:
+        found = _catalog_item_errors(
+            item=function_item, kind=CatalogItem.Kind.FUNCTION, length=FUNCTION_ITEM_LENGTH, level="项", fiscal_year=filing.fiscal_year
+        )
+        if found:
+            errors["function_item"] = found
+    return errors
 
 
 def project_errors(*, project: Project, filing: Filing) -> dict[str, list[str]]:
@@ -236,6 +245,7 @@ _LOOKUPS = {
     "lte": lambda a, b: a is not None and b is not None and a <= b,
     "gt": lambda a, b: a is not None and b is not None and a > b,
     "lt": lambda a, b: a is not None and b is not None and a < b,
+    "in": lambda a, b: a in b,
 }
 
 

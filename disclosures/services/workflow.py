@@ -29,7 +29,9 @@ from disclosures.models import (
 )
 from disclosures.narrative import missing_reasons
 from disclosures.services.audit import audit_record, audit_transition
-from disclosures.tasks import filing_enqueue_generation
+from disclosures.tasks import publication_enqueue_generation
+from disclosures.checks import run_checks
+from disclosures.selectors.snapshot import build_snapshot
 
 Status = Filing.Status
 
@@ -82,8 +84,6 @@ def _sync(target: Filing, source: Filing) -> None:
 
 def filing_submit(*, filing: Filing, user) -> Filing:
     """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors."""
-    from disclosures.checks import run_checks
-
     if user_department(user) is None or user_department(user).pk != filing.department_id:
         raise NotPermitted("只有本部门的填报人可以提交。")
     with transaction.atomic():
@@ -152,10 +152,14 @@ def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
 
 
 def filing_publish(*, filing: Filing, user) -> Filing:
-    """Publish an approved filing: freeze what the public sees into `published_snapshot`, then queue
-    the generation of the downloadable documents (xlsx, PDF)."""
-    from disclosures.services.snapshot import build_snapshot
+    """Publish an approved filing: freeze what the public sees into `published_snapshot` and queue, in
+    the same transaction, the job that builds and freezes the publication's documents.
 
+    The public does not see the publication until those documents exist (selectors.public): the page
+    and its downloads then come from the same locked data the bureau approved, and no one reads a
+    publication without its downloads. Until then the previous publication (for a correction) stays
+    the public one, and the bureau's dashboard shows the publication as waiting for its documents.
+    """
     if not can_publish(user):
         raise NotPermitted("没有公开权限。")
     with transaction.atomic():
@@ -179,14 +183,14 @@ def filing_publish(*, filing: Filing, user) -> Filing:
             filing=locked, actor=user, action="公开", before_status=before,
             comment=f"更正公开：{locked.correction_note}" if correction else "",
         )
-        enqueue_generation(filing=locked, user=user)
+        publication_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
 
 
-def enqueue_generation(*, filing: Filing, user=None):
-    """Queue the generation of the downloadable documents after commit."""
-    return filing_enqueue_generation(filing=filing, user=user)
+def publication_enqueue(*, filing: Filing, user=None):
+    """Queue the job that builds the publication's frozen documents (sent after commit)."""
+    return publication_enqueue_generation(filing=filing, user=user)
 
 
 # Related rows copied into a correction, in dependency order (projects before the lines that point at them).
@@ -221,6 +225,7 @@ def filing_correct(*, filing: Filing, user, note: str) -> Filing:
             organisation=original.organisation,
             reasons=dict(original.reasons or {}),
             other_notes=original.other_notes,
+            amount_unit=original.amount_unit,
         )
         copy.full_clean()
         copy.save()

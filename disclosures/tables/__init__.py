@@ -13,7 +13,7 @@ from disclosures.models import Filing
 
 from . import definitions  # noqa: F401  (registers the table sets)
 from .engine import FilingData, compute, load_facts
-from .registry import definition, definitions_for, register, table_set_for
+from .registry import definition, definitions_for, province_table_sets, register, register_province, table_set_for
 from .result import TableResult
 
 __all__ = [
@@ -22,7 +22,9 @@ __all__ = [
     "compute_tables",
     "definition",
     "definitions_for",
+    "province_table_sets",
     "register",
+    "register_province",
     "table_set_for",
 ]
 
@@ -35,7 +37,7 @@ def _prepared(filing: Filing) -> Filing:
 
 
 def compute_tables(*, filing: Filing) -> list[TableResult]:
-    """Every table the filing publishes, in order (the set comes from settings.DISCLOSURE_TABLE_SETS)."""
+    """Every table the filing publishes, in order (the set follows the department's province)."""
     filing = _prepared(filing)
     data: FilingData = load_facts(filing=filing)
     return [compute(d, data) for d in definitions_for(table_set=table_set_for(filing=filing), filing_kind=filing.kind)]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, IncomeLine
+from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats
 
 from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
 from .spec import (
@@ -123,7 +123,24 @@ def load_facts(*, filing: Filing) -> FilingData:
         )
         for row in income_rows
     ]
+    facts += _three_public_budget_facts(filing=filing, facts=facts)
     return FilingData(filing=filing, facts=facts, names=_catalog_names(filing=filing, facts=facts))
+
+
+def _three_public_budget_facts(*, filing: Filing, facts: list[Fact]) -> list[Fact]:
+    """The 三公 预算数 by item (fact "three_public_budget"): the figure the department entered on
+    ThreePublicStats, else the budget of the item's 一般公共预算 lines (selectors.figures.three_public_item
+    applies the same rule to the figures and the text)."""
+    stats = ThreePublicStats.objects.filter(filing=filing).first()
+    found = []
+    for item, (_field, code) in ThreePublicStats.BUDGET_ITEMS.items():
+        entered = stats.entered_budget(item) if stats is not None else None
+        lines = [f for f in facts if f.fact == "expense" and f.source == FundingSource.GENERAL_PUBLIC_BUDGET and f.dept_economic == code]
+        initial = entered if entered is not None else sum((f.initial for f in lines), ZERO)
+        budget = entered if entered is not None else sum((f.budget for f in lines), ZERO)
+        found.append(Fact(fact="three_public_budget", dept_economic=code, source=FundingSource.GENERAL_PUBLIC_BUDGET,
+                          initial=initial, budget=budget, actual=ZERO))
+    return found
 
 
 def _catalog_names(*, filing: Filing, facts: list[Fact]) -> dict[tuple[str, str], str]:
@@ -407,7 +424,11 @@ def _blank(leaves: list[Col]) -> ResultRow:
 
 
 def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableResult:
-    return TableResult(
+    unit = filing.amount_unit
+    for row in rows:
+        for cell in row.cells:
+            cell.unit = unit
+    table = TableResult(
         key=definition.key,
         number=definition.number,
         title=definition.title,
@@ -421,4 +442,6 @@ def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableRes
         empty=empty,
         note=definition.empty_note if empty else "",
         form_code=definition.form_code,
+        unit=unit,
     )
+    return table

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 
 from disclosures.models import Filing
+from disclosures.narrative.phrases import chinese_number
 
 from .result import TableResult
 
@@ -24,11 +25,7 @@ class NumberedSection:
 
 
 def _ordinal(n: int) -> str:
-    """一、二、… as the 说明 numbers its sections (helper E's narrative owns the numerals)."""
-    try:
-        from disclosures.narrative.phrases import chinese_number
-    except ImportError:
-        return str(n)
+    """一、二、… as the 说明 numbers its sections (the narrative owns the numerals)."""
     return chinese_number(n)
 
 
@@ -40,12 +37,13 @@ def document_title(filing: Filing) -> str:
     return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}公开"
 
 
-def render_document_html(*, filing: Filing, tables: Sequence[TableResult], sections: Sequence = ()) -> str:
-    """The whole disclosure as one standalone HTML page: the 说明 sections, then every table on its own page."""
+def render_document_html(*, filing: Filing, tables: Sequence[TableResult], sections: Sequence = (), parts: Sequence = ()) -> str:
+    """The whole disclosure as one standalone HTML page: the 说明 sections, every table on its own page,
+    then the parts other apps contribute (disclosures.parts: the performance forms), a form a page."""
     numbered = [
         NumberedSection(_ordinal(i), s.key, s.title, list(s.paragraphs)) for i, s in enumerate(sections, start=1)
     ]
     return render_to_string(
         DOCUMENT_TEMPLATE,
-        {"title": document_title(filing), "kind_label": filing.get_kind_display(), "sections": numbered, "tables": tables},
+        {"title": document_title(filing), "kind_label": filing.get_kind_display(), "sections": numbered, "tables": tables, "parts": parts},
     )

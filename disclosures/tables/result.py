@@ -1,11 +1,12 @@
-"""A computed table: header grid with merges, rows of cells. Amounts stay in 元; `display` shows 万元."""
+"""A computed table: header grid with merges, rows of cells. Amounts stay in 元; `display` and `value` show
+them in the filing's unit (万元 or 元, `TableResult.unit`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from disclosures.money import format_wan, to_wan
+from disclosures.money import AmountUnit, format_amount, in_unit, to_wan, unit_label
 
 
 @dataclass
@@ -37,6 +38,7 @@ class ResultCell:
     colspan: int = 1
     indent: int = 0
     bold: bool = False
+    unit: str = AmountUnit.WAN
 
     @property
     def is_amount(self) -> bool:
@@ -47,8 +49,13 @@ class ResultCell:
         return to_wan(self.amount) if self.amount is not None else None
 
     @property
+    def value(self) -> Decimal | None:
+        """The amount as printed, in the table's unit (2 decimals)."""
+        return in_unit(self.amount, self.unit) if self.amount is not None else None
+
+    @property
     def display(self) -> str:
-        return format_wan(self.amount) if self.amount is not None else self.text
+        return format_amount(self.amount, self.unit) if self.amount is not None else self.text
 
     @property
     def covered(self) -> bool:
@@ -83,6 +90,13 @@ class ResultRow:
     def wan(self, key: str) -> Decimal:
         return to_wan(self.amount(key))
 
+    def printed(self, key: str) -> Decimal:
+        """The amount of a column as the table prints it, in the table's unit."""
+        value = self.cell(key).value
+        if value is None:
+            raise KeyError(f"{key} holds no amount")
+        return value
+
 
 @dataclass
 class TableResult:
@@ -99,7 +113,13 @@ class TableResult:
     empty: bool = False
     note: str = ""
     form_code: str = ""
-    unit_label: str = "万元"
+    unit: str = AmountUnit.WAN
+    #: notes printed under the table (e.g. the 尾差 note), in order
+    footnotes: list[str] = field(default_factory=list)
+
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
 
     @property
     def column_count(self) -> int:

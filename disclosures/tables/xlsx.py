@@ -1,7 +1,7 @@
 """Excel workbook of a filing's tables: one sheet per table, laid out and printable like the published forms.
 
-Amounts are written as numbers in 万元 (Decimal, rounded for display from 元) with a 2-decimal
-format. No cell can become a formula: text goes through disclosures.xlsx_text.put_text.
+Amounts are written as numbers in the table's unit (万元 or 元; Decimal, rounded from 元 as printed) with
+a 2-decimal format. No cell can become a formula: text goes through disclosures.xlsx_text.put_text.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -29,7 +30,10 @@ INVALID_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 
 
 def sheet_title(table: TableResult, used: set[str]) -> str:
-    base = INVALID_SHEET_CHARS.sub("", f"表{table.number} {table.title}")[:31].strip()
+    return _unique_title(INVALID_SHEET_CHARS.sub("", f"表{table.number} {table.title}")[:31].strip(), used)
+
+
+def _unique_title(base: str, used: set[str]) -> str:
     title, n = base, 2
     while title in used:
         suffix = f"({n})"
@@ -38,12 +42,16 @@ def sheet_title(table: TableResult, used: set[str]) -> str:
     return title
 
 
-def render_workbook(tables: Iterable[TableResult]) -> bytes:
+def render_workbook(tables: Iterable[TableResult], parts: Iterable = ()) -> bytes:
+    """One sheet per table, then one per printed form of the contributed parts (disclosures.parts)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
     for table in tables:
         write_sheet(workbook.create_sheet(sheet_title(table, used)), table)
+    for part in parts:
+        for grid in part.grids:
+            draw_grid(workbook.create_sheet(_unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid)
     if not workbook.worksheets:
         workbook.create_sheet("说明")["A1"] = "本填报没有公开表。"
     buffer = io.BytesIO()
@@ -62,7 +70,7 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
     columns = max(table.column_count, 2)
     last = get_column_letter(columns)
 
-    # title, then 编制单位 on the left and 单位：万元 on the right
+    # title, then 编制单位 on the left and 单位：万元 (or 元) on the right
     _text_cell(ws, TITLE_ROW, 1, table.full_title, bold=True, size=16, align="center")
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     ws.row_dimensions[TITLE_ROW].height = 32
@@ -115,7 +123,7 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
                 ws.cell(row=row, column=index).border = BORDER
                 continue
             if cell_data.is_amount:
-                cell = ws.cell(row=row, column=index, value=cell_data.wan)
+                cell = ws.cell(row=row, column=index, value=cell_data.value)
                 cell.number_format = NUMBER_FORMAT
                 cell.font = Font(name=FONT_NAME, bold=cell_data.bold, size=10)
                 cell.alignment = Alignment(horizontal="right", vertical="center")

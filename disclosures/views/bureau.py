@@ -19,6 +19,7 @@ from disclosures.access import can_publish, is_reviewer
 from disclosures.models import Filing
 from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review
 from disclosures.services import workflow
+from disclosures.tables import definitions_for, table_set_for
 
 ACTIONS = {
     "approve": ("审核通过", "审核通过后数据将冻结，部门不能再修改；请在批复后20日内公开。"),
@@ -90,8 +91,6 @@ def bureau_filing(request, pk: int):
 
 def comment_targets(*, filing: Filing) -> list[str]:
     """What a comment may be pinned to: the filing as a whole, each table of its set, the text."""
-    from disclosures.tables import definitions_for, table_set_for
-
     tables = definitions_for(table_set=table_set_for(filing=filing), filing_kind=filing.kind)
     return ["整体", *(f"表{d.number} {d.title}" for d in tables), "说明（文字部分）", "项目及绩效目标"]
 

@@ -14,7 +14,7 @@ from disclosures.access import get_filing_for_user, is_reviewer
 from disclosures.models import FilingDocument, FiscalYear
 from disclosures.selectors.documents import batch_progress, filing_documents as documents_of, filing_latest_generation
 from disclosures.services.generation import OUTPUT_FORMATS, download_name
-from disclosures.tasks import filing_enqueue_generation, generate_year
+from disclosures.tasks import filing_enqueue_documents, generate_year
 
 #: Served documents carry no scripts; the HTML keeps its inline print styles.
 HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -25,7 +25,7 @@ HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def filing_documents(request, pk: int):
     filing = get_filing_for_user(request.user, pk)
     if request.method == "POST":
-        filing_enqueue_generation(filing=filing, user=request.user)
+        filing_enqueue_documents(filing=filing, user=request.user)
         messages.success(request, "已开始生成公开文件。")
         return redirect("disclosures:filing_documents", pk=filing.pk)
     return render(

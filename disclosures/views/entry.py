@@ -30,6 +30,7 @@ from jobs.models import Job
 from disclosures.selectors.figures import filing_figures
 from jobs.services import job_enqueue
 from disclosures.tasks import import_workbook
+from urllib.parse import quote
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_CHOICES = [(kind, resource.sheet_title) for kind, resource in UPLOAD_RESOURCES.items()]
@@ -101,8 +102,6 @@ def import_template(request, pk: int, kind: str):
 
 
 def _quote(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text)
 
 

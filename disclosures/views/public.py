@@ -17,8 +17,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from disclosures import charts
+from disclosures.parts import parts_from_json
 from disclosures.selectors.public import public_document_get, public_filing_get, public_filing_list, public_years
 from disclosures.money import format_wan
+from decimal import Decimal
 
 PAGE_CACHE_SECONDS = 24 * 3600
 
@@ -71,6 +73,7 @@ def render_filing_body(public) -> str:
             "sections": snapshot.get("sections") or [],
             "tables": snapshot.get("tables") or [],
             "projects": snapshot.get("projects") or [],
+            "parts": parts_from_json(snapshot.get("parts")),
             "correction": snapshot.get("correction"),
             "key_figures": [
                 {
@@ -95,8 +98,6 @@ def render_filing_body(public) -> str:
 
 
 def _dec(value):
-    from decimal import Decimal
-
     return Decimal(str(value)) if value not in (None, "") else Decimal("0")
 
 

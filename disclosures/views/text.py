@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from disclosures import access
+from disclosures.money import AmountUnit
 from disclosures.narrative import draft_sections
 from disclosures.services.reasons import filing_reasons_update
+from disclosures.services.units import filing_amount_unit_update
 
 FIELD_PREFIX = "reason:"
 
@@ -35,5 +37,22 @@ def filing_text(request, pk: int):
     return render(
         request,
         "disclosures/text/filing_text.html",
-        {"filing": filing, "sections": sections, "can_edit": can_edit, "missing": missing, "prefix": FIELD_PREFIX},
+        {
+            "filing": filing, "sections": sections, "can_edit": can_edit, "missing": missing, "prefix": FIELD_PREFIX,
+            "unit_choices": AmountUnit.choices,
+        },
     )
+
+
+@login_required
+@require_POST
+def filing_amount_unit(request, pk: int):
+    """The department chooses whether its tables and text publish in 万元 or 元."""
+    filing = access.get_filing_for_user(request.user, pk, write=True)
+    try:
+        filing = filing_amount_unit_update(filing=filing, user=request.user, unit=request.POST.get("amount_unit", ""))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"公开表格和说明的金额单位为{filing.get_amount_unit_display()}。")
+    return redirect("disclosures:filing_text", pk=filing.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from disclosures.access import get_filing_for_user, is_reviewer, user_department
 from disclosures.services import workflow
+from disclosures.checks import run_checks
 
 
 def _back_to(filing) -> str:
@@ -24,8 +25,6 @@ def filing_submit(request, pk: int):
     submit button (only when there are no errors). POST: submit."""
     filing = get_filing_for_user(request.user, pk)
     if request.method == "GET":
-        from disclosures.checks import run_checks
-
         return render(
             request,
             "workflow/submit_confirm.html",

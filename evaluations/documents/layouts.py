@@ -15,8 +15,8 @@ from itertools import groupby
 
 from disclosures.models import Project
 from disclosures.money import to_wan
-from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
-from evaluations.scoring import score_sheet
+from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
+from evaluations.scoring import INCOMPLETE, score_sheet
 from evaluations.scoring.engine import ScoreSheet
 from evaluations.scoring.numbers import num as plain
 from evaluations.scoring.numbers import pct
@@ -94,6 +94,24 @@ def targets_grid(*, project: Project) -> Grid:
     return grid
 
 
+def department_targets_grid(*, target: DepartmentTarget) -> Grid:
+    """部门整体支出绩效目标表: the department's yearly goal and its indicator tree (the project targets
+    table's indicator columns under a department heading)."""
+    grid = Grid("部门整体支出绩效目标表", f"（{target.fiscal_year.year}年度）", [12, 12, 16, 24, 7, 9, 10, 18],
+                filename=f"部门整体支出绩效目标表-{target.department.code}")
+    grid.add(label("部门（单位）名称"), text(target.department.name, 3), label("年度预算（万元）"), num(to_wan(target.budget_amount), 3))
+    grid.add(label("部门职能职责概述"), text(target.department.duties, 7))
+    grid.add(label("年度总体目标"), text(target.overall_goal, 7))
+    grid.add(head("一级指标", rowspan=2), head("二级指标", rowspan=2), head("三级指标", rowspan=2),
+             head("绩效指标描述", rowspan=2), head("指标值", 3), head("指标值确定依据", rowspan=2))
+    grid.add(head("符号"), head("值"), head("单位（文字描述）"))
+    for row, i in _tree_rows(_ordered(list(target.indicators.all()))):
+        value = num(i.target_value) if i.target_value is not None else text(i.target_text)
+        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value,
+                 text(i.unit.strip()), text(i.basis))
+    return grid
+
+
 def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reason_span: int = 1) -> None:
     """一级/二级/三级, 指标值, 完成值, 分值, 得分, 原因 — one row per indicator with 一级/二级 merged."""
     lines = {line.indicator.pk: line for line in sheet.lines}
@@ -113,8 +131,9 @@ def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reaso
                     first1 = False
                 if n == 0:
                     row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
+                score = text("未计分") if line.pending else num(line.final_score)
                 row += [text(i.name), text(target_display(i)), text(actual_display(line.result)),
-                        num(line.points), num(line.final_score), text(line.result.reason if line.result else "", reason_span)]
+                        num(line.points), score, text(line.result.reason if line.result else "", reason_span)]
                 grid.add(*row)
 
 
@@ -146,7 +165,7 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     grid.add(label("绩效指标", rowspan=len(sheet.lines) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
              head("年度指标值"), head("实际完成值"), head("分值"), head("得分"), head("偏差原因分析及改进措施", 2))
     _indicator_rows(grid, sheet, level1_points=False, reason_span=2)
-    grid.add(label("总分", 6), num(Decimal(100)), num(sheet.total), label("等级"), text(sheet.grade))
+    grid.add(label("总分", 6), num(Decimal(100)), _total(sheet), label("等级"), text(sheet.grade))
     grid.footer = "计算过程：" + sheet.execution.explanation + "；" + sheet.total_explanation
     return grid
 
@@ -175,7 +194,7 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     grid.add(label("年度绩效指标", rowspan=len(sheet.lines) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
              head("指标值"), head("完成值"), head("分值"), head("得分"), head("未完成原因及拟改进措施"))
     _indicator_rows(grid, sheet, level1_points=True)
-    grid.add(label("总分", 6), num(Decimal(100)), num(sheet.total), text(f"等级：{sheet.grade}"))
+    grid.add(label("总分", 6), num(Decimal(100)), _total(sheet), text(f"等级：{sheet.grade}"))
     published = evaluation.published_execution_score
     footer = "计算过程：" + sheet.execution.explanation
     if published is not None:
@@ -207,6 +226,11 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
         described = target_display(i) + (f"（{i.description}）" if i.description and i.description != i.target_text else "")
         grid.add(*row, text(i.name), text(described), text(actual_display(results.get(i.pk))))
     return grid
+
+
+def _total(sheet: ScoreSheet):
+    """The total, or 未完成 while an indicator is not scored (never a partial sum printed as the score)."""
+    return num(sheet.total) if sheet.complete else text(INCOMPLETE)
 
 
 def _rate(rate: Decimal | None) -> str:

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from disclosures.parts.grid import placed_rows
+
 from .grid import Grid
 
 
 def grid_html(grids: list[Grid]) -> str:
-    return render_to_string("evaluations/documents/forms.html", {"grids": [_rows(g) for g in grids]})
-
-
-def _rows(grid: Grid) -> dict:
-    rows: dict[int, list] = {}
-    for r, _c, cell in grid.placed():
-        rows.setdefault(r, []).append(cell)
-    return {"grid": grid, "rows": [rows.get(r, []) for r in range(len(grid.rows))]}
+    return render_to_string("evaluations/documents/forms.html", {"grids": [{"grid": g, "rows": placed_rows(g)} for g in grids]})
 
 
 def grid_pdf(grids: list[Grid]) -> bytes:

@@ -6,7 +6,7 @@
 - engine.py: `score_sheet` (compute) and `evaluation_score` (compute and store)
 """
 
-from .engine import ScoreSheet, evaluation_score, reason_required, score_sheet
+from .engine import INCOMPLETE, ScoreSheet, evaluation_score, reason_required, score_sheet
 from .rules import RULE_LABELS, RULES, register, rule_for
 
-__all__ = ["RULES", "RULE_LABELS", "ScoreSheet", "evaluation_score", "reason_required", "register", "rule_for", "score_sheet"]
+__all__ = ["INCOMPLETE", "RULES", "RULE_LABELS", "ScoreSheet", "evaluation_score", "reason_required", "register", "rule_for", "score_sheet"]

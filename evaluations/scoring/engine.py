@@ -21,6 +21,9 @@ from .grades import grade_for
 from .numbers import ONE, ZERO, num, pct, q2, score_text
 from .weights import Group, groups_for
 
+#: The grade of a self-evaluation with an indicator not scored yet.
+INCOMPLETE = "未完成"
+
 RATE_QUANTUM = Decimal("0.0001")  # 执行率 as a fraction with 4 places = a percentage with 2 (57.59%)
 
 
@@ -51,6 +54,12 @@ class Line:
         return adjusted is not None and self.outcome.adjustable and self.outcome.low <= adjusted <= self.outcome.high
 
     @property
+    def pending(self) -> bool:
+        """Not scored yet: no actual or band, or a qualitative indicator whose score is not picked
+        (a reviewer's valid adjustment is a picked score)."""
+        return self.outcome.pending and not (self.outcome.adjustable and self.adjustment_valid)
+
+    @property
     def reason_message(self) -> str:
         return reason_message(self.outcome)
 
@@ -65,20 +74,44 @@ class ScoreSheet:
 
     @property
     def total(self) -> Decimal:
-        return q2(self.execution.score + sum((line.final_score for line in self.lines), ZERO))
+        """The sum of the parts scored so far (the score only when `complete`)."""
+        return q2(self.execution.score + sum((line.final_score for line in self.lines if not line.pending), ZERO))
+
+    @property
+    def pending_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.pending]
+
+    @property
+    def complete(self) -> bool:
+        """Every indicator has its actual (or a picked score inside its band): only then is there a total."""
+        return not self.pending_lines
 
     @property
     def grade(self) -> str:
+        """The grade of the total, or 未完成 while an indicator is not scored: an unfinished evaluation
+        is never graded 差 for the points it has not been given yet."""
+        if not self.complete:
+            return INCOMPLETE
         return grade_for(total=self.total, rule_set=self.rule_set)
+
+    @property
+    def total_score(self) -> Decimal | None:
+        return self.total if self.complete else None
 
     def group_score(self, group: Group) -> Decimal:
         ids = set(group.allocation)
-        return q2(sum((line.final_score for line in self.lines if line.indicator.pk in ids), ZERO))
+        return q2(sum((line.final_score for line in self.lines if line.indicator.pk in ids and not line.pending), ZERO))
 
     @property
     def total_explanation(self) -> str:
         parts = [f"执行率得分 {score_text(self.execution.score)}"]
         parts += [f"{g.label} {score_text(self.group_score(g))}" for g in self.groups]
+        if not self.complete:
+            names = "、".join(f"“{line.indicator.name}”" for line in self.pending_lines)
+            return (
+                f"自评未完成：{len(self.pending_lines)} 项指标尚未计分（{names}：未填写完成值或未在档次内选定得分），"
+                f"不计总分和等级；已计分部分 = {' + '.join(parts)} = {score_text(self.total)}"
+            )
         return f"总分 = {' + '.join(parts)} = {score_text(self.total)}，等级“{self.grade}”"
 
     @property
@@ -170,12 +203,12 @@ def evaluation_score(*, evaluation: SelfEvaluation) -> ScoreSheet:
                 result.adjusted_by = None
                 result.adjusted_at = None
         result.points = line.points
-        result.score = line.outcome.score
+        result.score = None if line.outcome.pending else line.outcome.score
         result.explanation = explanation
         result.full_clean()
         result.save()
     evaluation.execution_score = sheet.execution.score
-    evaluation.total_score = sheet.total
+    evaluation.total_score = sheet.total_score
     evaluation.grade = sheet.grade
     evaluation.explanation = {
         "rule_set": sheet.rule_set.name,
@@ -185,6 +218,7 @@ def evaluation_score(*, evaluation: SelfEvaluation) -> ScoreSheet:
             for g in sheet.groups
         ],
         "total": sheet.total_explanation,
+        "complete": sheet.complete,
         "missing_reasons": sheet.missing_reasons,
     }
     evaluation.status = SelfEvaluation.Status.SCORED

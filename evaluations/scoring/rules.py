@@ -7,9 +7,12 @@ whether the department must give a reason (shortfall, or an actual ≥ 130% of t
 
 Choices documented here because the circular leaves them open:
 - "≥" and ">" score alike (actual ≥ target → full), as do "≤" and "<".
-- A qualitative indicator scores the TOP of its band by default (the department's self-assessment, as
-  the published forms do: 达成 → full points); the reviewer may lower it within the band with
-  `services.result_adjust`, never outside it.
+- A qualitative indicator is not scored until the evaluator picks a score inside its band
+  (`IndicatorResult.chosen_score`): a band alone gives no score (before, 未达成 defaulted to 60% of the
+  points, so a project that reached no qualitative target still scored 中); the reviewer may change it
+  within the band with `services.result_adjust`, never outside it.
+- A reverse (≤, <) indicator scores 指标值 ÷ 完成值 × 分值, capped at the points (common practice of the
+  provinces' 评分规则; an actual of 0, or at or below the target, scores full).
 - A negative ratio (negative actual) scores 0, never a negative score.
 - The 130% over-achievement reason applies to the "higher is better" comparators (≥, >, =) with a
   positive target; for reverse indicators a low actual is the goal, not a sign of a low target.
@@ -43,6 +46,7 @@ class Outcome:
     shortfall: bool = False
     overachieved: bool = False
     missing: bool = False
+    pending: bool = False  # not scored yet (no actual, no band, or no score picked in the band)
 
     @property
     def adjustable(self) -> bool:
@@ -58,6 +62,7 @@ class RuleInput:
     band: str
     points: Decimal
     rule_set: RuleSet
+    chosen: Decimal | None = None
 
 
 Rule = Callable[[RuleInput], Outcome]
@@ -90,7 +95,7 @@ def _fixed(score: Decimal, explanation: str, **flags) -> Outcome:
 
 
 def _missing(i: RuleInput) -> Outcome:
-    return _fixed(ZERO, f"未填写完成值，得分 0.00（分值 {score_text(i.points)}）", shortfall=True, missing=True)
+    return _fixed(ZERO, f"未填写完成值，未计分（分值 {score_text(i.points)}）", shortfall=True, missing=True, pending=True)
 
 
 def _overachieved(i: RuleInput) -> bool:
@@ -123,7 +128,7 @@ def positive(i: RuleInput) -> Outcome:
     )
 
 
-@register(C.LE, C.LT, label="反向指标：完成值≤指标值得满分；在指标值与2倍指标值之间按(1−超出÷指标值)×分值；≥2倍得0分")
+@register(C.LE, C.LT, label="反向指标：完成值≤指标值得满分，否则按指标值÷完成值×分值（不超过分值）")
 def reverse(i: RuleInput) -> Outcome:
     if i.actual is None:
         return _missing(i)
@@ -132,15 +137,11 @@ def reverse(i: RuleInput) -> Outcome:
         return _fixed(i.points, f"完成值 {actual} ≤ 指标值 {target}（{_symbol(i.comparator)}），得满分 {score_text(i.points)}")
     if i.target <= 0:
         return _fixed(ZERO, f"指标值为 {target}，完成值 {actual} 超过指标值，得分 0.00", shortfall=True)
-    if i.actual >= 2 * i.target:
-        return _fixed(
-            ZERO, f"完成值 {actual} ≥ 2 × 指标值 {target} = {with_unit(2 * i.target, i.unit)}，得分 0.00", shortfall=True
-        )
-    score = (ONE - (i.actual - i.target) / i.target) * i.points
+    score = min(i.target / i.actual, ONE) * i.points
     return _fixed(
         score,
-        f"完成值 {actual} 超过指标值 {target}；得分 = (1 − ({num(i.actual)} − {num(i.target)}) ÷ {num(i.target)})"
-        f" × {score_text(i.points)} = {score_text(score)}",
+        f"完成值 {actual} 超过指标值 {target}；得分 = {num(i.target)} ÷ {num(i.actual)} × {score_text(i.points)}"
+        f" = {score_text(score)}",
         shortfall=True,
     )
 
@@ -166,23 +167,24 @@ def band_range(rule_set: RuleSet, band: str) -> tuple[Decimal, Decimal]:
     return Decimal(str(low)), Decimal(str(high))
 
 
-@register(C.QUALITATIVE, label="定性指标：按档次（达成80–100%、部分达成60–80%、未达成0–60%）计分，默认取档次上限，审核人可在档次内调整")
+@register(C.QUALITATIVE, label="定性指标：按档次（达成80–100%、部分达成60–80%、未达成0–60%）由评价人在档次内选定得分，未选定不计分；审核人可在档次内调整")
 def qualitative(i: RuleInput) -> Outcome:
     if not i.band:
-        return _fixed(ZERO, f"定性指标未选择完成档次，得分 0.00（分值 {score_text(i.points)}）", shortfall=True, missing=True)
+        return _fixed(
+            ZERO, f"定性指标未选择完成档次，未计分（分值 {score_text(i.points)}）", shortfall=True, missing=True, pending=True
+        )
     label = IndicatorResult.Band(i.band).label
-    low, high = band_range(i.rule_set, i.band)
-    score = q2(high * i.points)
-    return Outcome(
-        score=score,
-        explanation=(
-            f"定性指标，档次“{label}”（{pct(low)}–{pct(high)}），默认取档次上限："
-            f"得分 = {pct(high)} × {score_text(i.points)} = {score_text(score)}"
-        ),
-        low=q2(low * i.points),
-        high=score,
-        shortfall=i.band != IndicatorResult.Band.ACHIEVED,
-    )
+    band_low, band_high = band_range(i.rule_set, i.band)
+    low, high = q2(band_low * i.points), q2(band_high * i.points)
+    band_text = f"定性指标，档次“{label}”（{pct(band_low)}–{pct(band_high)}，即 {score_text(low)}–{score_text(high)} 分）"
+    shortfall = i.band != IndicatorResult.Band.ACHIEVED
+    if i.chosen is None:
+        return Outcome(ZERO, f"{band_text}，尚未在档次内选定得分，未计分", low, high, shortfall=shortfall, pending=True)
+    if not (low <= i.chosen <= high):
+        return Outcome(
+            ZERO, f"{band_text}，所选得分 {score_text(i.chosen)} 不在档次范围内，未计分", low, high, shortfall=shortfall, pending=True
+        )
+    return Outcome(q2(i.chosen), f"{band_text}，选定得分 {score_text(i.chosen)}", low, high, shortfall=shortfall)
 
 
 def evaluate(*, indicator: Indicator, result: IndicatorResult | None, points: Decimal, rule_set: RuleSet) -> Outcome:
@@ -196,5 +198,6 @@ def evaluate(*, indicator: Indicator, result: IndicatorResult | None, points: De
             band=result.band if result else "",
             points=points,
             rule_set=rule_set,
+            chosen=result.chosen_score if result else None,
         )
     )

@@ -48,6 +48,7 @@ def evaluation(request, pk: int):
                     actual_text=data[f"result-{indicator.pk}-actual_text"],
                     band=data[f"result-{indicator.pk}-band"],
                     reason=data[f"result-{indicator.pk}-reason"],
+                    chosen_score=data[f"result-{indicator.pk}-chosen_score"],
                 )
                 for indicator in indicators
             ]

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 
 from demo.workflow import advance_demo_workflow
 from disclosures.models import DepartmentMembership, Filing, Project, ReviewComment
-from tests.conftest import make_department
+from tests.factories import DepartmentFactory
 from tests.disclosures.seed003 import build_seed_003
 from tests.disclosures.workflow_fixtures import make_clean
 
@@ -19,7 +19,7 @@ def three_departments(django_user_model):
     django_user_model.objects.create_user("shenhe", password="pw-Shenhe-123").groups.add(group)
     filings = []
     for i, name in enumerate(["茂县信访局", "茂县教育局", "茂县民政局"]):
-        department = make_department(f"80{i}", name)
+        department = DepartmentFactory(code=f"80{i}", name=name)
         user = django_user_model.objects.create_user(f"kuaiji{i}", password="pw-Kuaiji-123")
         DepartmentMembership.objects.create(user=user, department=department)
         filing = build_seed_003(department=department, year=2019)

@@ -134,10 +134,17 @@ def build_seed_003(
             project=projects.get(project), budget_amount=Decimal(amount), actual_amount=Decimal(amount),
         ))
     ExpenseLine.objects.bulk_create(expense_lines)
-    IncomeLine.objects.create(
-        filing=filing, unit=main, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-        budget_amount=from_wan("382.31"), actual_amount=from_wan("382.31"),
-    )
+    # 本年收入 382.31, by unit and 功能分类 项 as it was spent (收入决算表 lists income by function).
+    income: dict[tuple[str, str], Decimal] = {}
+    for unit, function, _economic, _kind, amount, _project in LINES:
+        income[(unit, function)] = income.get((unit, function), Decimal("0.00")) + Decimal(amount)
+    IncomeLine.objects.bulk_create([
+        IncomeLine(
+            filing=filing, unit=units[unit], source=FundingSource.GENERAL_PUBLIC_BUDGET,
+            function_item=catalog[(CatalogItem.Kind.FUNCTION, function)], budget_amount=amount, actual_amount=amount,
+        )
+        for (unit, function), amount in sorted(income.items())
+    ])
     ThreePublicStats.objects.create(filing=filing, reception_batches=126, reception_people=357, vehicles_owned=1)
     Procurement.objects.create(
         filing=filing, category=Procurement.Category.GOODS, budget_amount=from_wan("23"),

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_a_published_correction_is_flagged_and_linked(client, published_filing, 
     correction = workflow.filing_correct(filing=published_filing, user=accountant, note="更正说明")
     workflow.filing_submit(filing=correction, user=accountant)
     workflow.filing_approve(filing=correction, user=reviewer)
-    workflow.filing_publish(filing=correction, user=reviewer)
+    publish(correction, reviewer)
 
     listed = client.get(reverse("disclosures:api_filings"), {"year": 2019}).json()["filings"]
     assert [(f["id"], f["version"], f["corrected"]) for f in listed] == [(correction.pk, 2, True)]

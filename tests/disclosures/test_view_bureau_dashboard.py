@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from disclosures.models import Filing
 from jobs.models import Job
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 URL = reverse("disclosures:bureau_dashboard")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from disclosures.models import ExpenseKind, ExpenseLine, Filing, Unit
 from disclosures.services import lines
-from tests.disclosures.entry_fixtures import *  # noqa: F403
+from tests.disclosures.entry_fixtures import item
 
 pytestmark = pytest.mark.django_db
 

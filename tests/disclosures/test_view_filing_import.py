@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from disclosures.models import AuditEntry, ExpenseLine, Filing
 from jobs.models import Job
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
 
 pytestmark = pytest.mark.django_db

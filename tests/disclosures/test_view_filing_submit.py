@@ -5,7 +5,6 @@ from django.test import Client
 from django.urls import reverse
 
 from disclosures.models import Filing
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

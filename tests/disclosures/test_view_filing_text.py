@@ -103,3 +103,46 @@ def test_reviewer_reads_but_cannot_write(client, reviewer, filing):
     body = response.content.decode()
     assert "工资保险变动" in body and "<textarea" not in body
     assert client.post(url(filing), {"reason:change.operating_costs": "x"}).status_code == 403
+
+
+def unit_url(filing) -> str:
+    return reverse("disclosures:filing_amount_unit", args=[filing.pk])
+
+
+def test_department_chooses_yuan_and_the_text_follows(accountant, filing):
+    client = csrf_client(accountant)
+    page = client.get(url(filing))
+    body = page.content.decode()
+    assert 'name="amount_unit"' in body and '<option value="wan" selected>万元</option>' in body
+    response = client.post(unit_url(filing), {"csrfmiddlewaretoken": str(page.context["csrf_token"]), "amount_unit": "yuan"})
+    assert response.status_code == 302 and response["Location"] == url(filing)
+    filing.refresh_from_db()
+    assert filing.amount_unit == "yuan"
+    body = client.get(url(filing)).content.decode()
+    assert "一般公共服务（类）支出3,027,500.00元，占79.2%" in body
+    assert "公开表格和说明的金额单位为元。" in body
+    entry = AuditEntry.objects.get(filing=filing, action="unit_update")
+    assert (entry.field, entry.before, entry.after, entry.actor) == ("amount_unit", "万元", "元", accountant)
+
+
+def test_unknown_unit_is_refused_with_a_message(client, accountant, filing):
+    client.force_login(accountant)
+    response = client.post(unit_url(filing), {"amount_unit": "千元"}, follow=True)
+    assert "金额单位应为万元或元。" in response.content.decode()
+    filing.refresh_from_db()
+    assert filing.amount_unit == "wan"
+
+
+def test_unit_of_a_submitted_filing_cannot_change(client, accountant, reviewer, outsider, filing):
+    Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.SUBMITTED)
+    client.force_login(accountant)
+    body = client.get(url(filing)).content.decode()
+    assert 'name="amount_unit"' not in body and "公开表格和说明的金额单位：<strong>万元</strong>" in body
+    assert client.post(unit_url(filing), {"amount_unit": "yuan"}).status_code == 403
+    client.force_login(reviewer)
+    assert client.post(unit_url(filing), {"amount_unit": "yuan"}).status_code == 403
+    client.force_login(outsider)
+    assert client.post(unit_url(filing), {"amount_unit": "yuan"}).status_code == 404
+    filing.refresh_from_db()
+    assert filing.amount_unit == "wan"
+    assert client.get(unit_url(filing)).status_code == 405

@@ -8,15 +8,13 @@ from openpyxl import load_workbook
 
 from disclosures.models import FilingDocument
 from disclosures.services.generation import filing_generate_documents
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def generated(published_filing, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    filing_generate_documents(filing=published_filing)
+def generated(published_filing):
+    """The publication job of the fixture froze its documents."""
     return published_filing
 
 
@@ -50,10 +48,6 @@ def test_one_table(client, generated):
 
 def test_table_number_out_of_range(client, generated):
     assert client.get(reverse("disclosures:public_table_xlsx", args=[generated.pk, 10])).status_code == 404
-
-
-def test_not_yet_generated(client, published_filing):
-    assert client.get(reverse("disclosures:public_document", args=[published_filing.pk, "xlsx"])).status_code == 404
 
 
 def test_documents_of_unpublished_filings_are_404(client, approved_filing, settings, tmp_path):

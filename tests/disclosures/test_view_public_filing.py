@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from disclosures.models import ExpenseLine
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_corrected_filing_says_so(client, published_filing, accountant, reviewer
     ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30201").update(actual_amount=96550, budget_amount=96550)
     workflow.filing_submit(filing=correction, user=accountant)
     workflow.filing_approve(filing=correction, user=reviewer)
-    workflow.filing_publish(filing=correction, user=reviewer)
+    publish(correction, reviewer)
 
     text = client.get(url(correction)).content.decode()
     assert "已更正" in text and "公务接待费应为1.35万元" in text

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_a_correction_replaces_the_original_in_the_list(client, published_filing
     assert reverse("disclosures:public_filing", args=[published_filing.pk]) in client.get(url()).content.decode()  # draft: original stays
     workflow.filing_submit(filing=correction, user=accountant)
     workflow.filing_approve(filing=correction, user=reviewer)
-    workflow.filing_publish(filing=correction, user=reviewer)
+    publish(correction, reviewer)
     text = client.get(url()).content.decode()
     assert reverse("disclosures:public_filing", args=[correction.pk]) in text and "已更正" in text
     assert reverse("disclosures:public_filing", args=[published_filing.pk]) not in text

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from disclosures.models import Filing
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 URL = reverse("disclosures:workspace")

@@ -1,14 +1,16 @@
 """Fixtures of the workflow, bureau and public tests: seed 003 (茂县信访局 2019 年部门决算) in each status.
 
-Import the fixtures a test module needs: `from tests.disclosures.workflow_fixtures import *  # noqa`.
-The filing belongs to the shared `department` fixture, so `accountant` files for it and `outsider`
+Loaded for the whole suite by tests/conftest.py (pytest_plugins); import the helpers (`publish`,
+`make_clean`, `STAND_IN_PDF`) by name. The filing belongs to the shared `department` fixture, so `accountant` files for it and `outsider`
 does not. Seed 003's project list (64.5 万元) disagrees with its 项目支出 (64.90 万元); `clean_filing`
 corrects the third project so the checks pass, `seed_filing` keeps the published mistake.
 """
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.test import TestCase
 
 from disclosures.models import Project
 from disclosures.services import workflow
@@ -22,7 +24,12 @@ __all__ = [
     "returned_filing",
     "approved_filing",
     "published_filing",
+    "publish",
+    "STAND_IN_PDF",
 ]
+
+#: The PDF the published fixtures' publication jobs store: rendering a real one costs seconds per test.
+STAND_IN_PDF = b"%PDF-1.4\n% stand-in rendered by tests.disclosures.workflow_fixtures.publish\n%%EOF\n"
 
 
 @pytest.fixture
@@ -82,6 +89,20 @@ def approved_filing(submitted_filing, reviewer):
     return workflow.filing_approve(filing=submitted_filing, user=reviewer)
 
 
+def publish(filing, user):
+    """Publish as the bureau does, then run what the commit would start: the publication job that
+    freezes the documents (tests run inside a transaction, where on-commit sends never happen). The
+    job is the real one but for the PDF renderer (see STAND_IN_PDF); MEDIA_ROOT must be a temp folder."""
+    from disclosures.services import generation
+
+    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF), TestCase.captureOnCommitCallbacks(execute=True):
+        workflow.filing_publish(filing=filing, user=user)
+    filing.refresh_from_db()
+    return filing
+
+
 @pytest.fixture
-def published_filing(approved_filing, reviewer):
-    return workflow.filing_publish(filing=approved_filing, user=reviewer)
+def published_filing(approved_filing, reviewer, settings, tmp_path):
+    """Published, with its publication's documents (xlsx, HTML, stand-in PDF) frozen under a temp MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return publish(approved_filing, reviewer)

@@ -14,6 +14,7 @@ from demo.build import SHANHAIGUAN_PROJECTS, WANGCHENG_INDICATORS
 from disclosures.models import Department, Filing, FiscalYear, Project
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
 from evaluations.rulesets import NATIONAL
+from evaluations.services import results_pick_published
 
 #: The published content lives once, in demo.build (which `load_demo` builds through the line
 #: services); here it is only filed by a test department. The two projects whose budgets the seed gives
@@ -69,6 +70,7 @@ def load_seed_002(*, department: Department, year: FiscalYear) -> SelfEvaluation
         goal_result="完成中央、省、市进京非访指标总量下降的目标，确保了我区社会大局稳定和治安秩序良好。",
         published_execution_score=Decimal("6"),
     )
+    published_points: dict[int, Decimal] = {}
     for order, row in enumerate(SEED_002_INDICATORS, start=1):
         level1, level2, name, comparator, value, text, unit, actual, actual_text, band, published = row
         indicator = Indicator.objects.create(
@@ -79,4 +81,6 @@ def load_seed_002(*, department: Department, year: FiscalYear) -> SelfEvaluation
             evaluation=evaluation, indicator=indicator, actual_value=Decimal(actual) if actual else None,
             actual_text=actual_text, band=band, published_score=Decimal(published),
         )
+        published_points[indicator.pk] = Decimal("10")  # every row of seed 002 prints 分值 10
+    results_pick_published(evaluation=evaluation, published_points=published_points)
     return evaluation

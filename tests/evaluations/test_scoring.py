@@ -11,6 +11,7 @@ from evaluations.scoring.engine import execution
 from evaluations.scoring.grades import grade_for
 from evaluations.scoring.rules import RuleInput, rule_for
 from evaluations.scoring.weights import groups_for
+from evaluations.services import results_pick_published
 
 C = Indicator.Comparator
 B = IndicatorResult.Band
@@ -18,10 +19,11 @@ D = Decimal
 NATIONAL_RULES = RuleSet(name="t", **RULE_SETS[NATIONAL])
 
 
-def run(comparator, target, actual, points="10", band="", unit="%", rule_set=NATIONAL_RULES):
+def run(comparator, target, actual, points="10", band="", unit="%", rule_set=NATIONAL_RULES, chosen=None):
     rule = rule_for(comparator)
     return rule(RuleInput(comparator, None if target is None else D(target), unit,
-                          None if actual is None else D(actual), band, D(points), rule_set))
+                          None if actual is None else D(actual), band, D(points), rule_set,
+                          None if chosen is None else D(chosen)))
 
 
 class TestPositive:
@@ -43,10 +45,10 @@ class TestPositive:
     def test_target_zero_is_always_met(self):
         assert run(C.GE, "0", "0").score == D("10.00")
 
-    def test_missing_actual_scores_zero_and_says_so(self):
+    def test_missing_actual_is_not_scored_and_says_so(self):
         outcome = run(C.GE, "95", None)
-        assert outcome.score == D("0.00") and outcome.missing
-        assert "未填写完成值" in outcome.explanation
+        assert outcome.missing and outcome.pending
+        assert "未填写完成值，未计分" in outcome.explanation
 
     def test_overachievement_flag_at_130_percent(self):
         assert run(C.GE, "100", "130").overachieved
@@ -58,29 +60,32 @@ class TestPositive:
 
 
 class TestReverse:
+    """指标值 ÷ 完成值 × 分值, capped at the points (common practice), the formula shown."""
+
     @pytest.mark.parametrize("comparator", [C.LE, C.LT])
     def test_at_or_below_target_full(self, comparator):
+        # seed 002's cost indicator: 596.68 万元 against ≤ 1036.03 万元
         assert run(comparator, "1036.03", "596.68", unit="万元").score == D("10.00")
         assert run(comparator, "100", "100").score == D("10.00")
 
-    def test_between_target_and_double(self):
+    def test_above_target_is_target_over_actual(self):
         outcome = run(C.LE, "100", "125")
-        assert outcome.score == D("7.50")  # (1 - 25/100) * 10
-        assert "(1 − (125 − 100) ÷ 100) × 10.00 = 7.50" in outcome.explanation
+        assert outcome.score == D("8.00")  # 100 / 125 * 10; the old rule gave (1 - 25/100) * 10 = 7.50
+        assert outcome.shortfall
+        assert outcome.explanation == "完成值 125% 超过指标值 100%；得分 = 100 ÷ 125 × 10.00 = 8.00"
 
-    def test_exactly_double_scores_zero(self):
-        outcome = run(C.LE, "100", "200")
-        assert outcome.score == D("0.00") and "≥ 2 × 指标值" in outcome.explanation
+    def test_double_the_target_scores_half_not_zero(self):
+        # the old rule gave 0 at twice the target
+        assert run(C.LE, "100", "200").score == D("5.00")
+        assert run(C.LE, "1036.03", "2072.06", unit="万元").score == D("5.00")
 
-    def test_just_below_double(self):
-        assert run(C.LE, "100", "199.9").score == D("0.01")
+    def test_never_above_the_points(self):
+        assert run(C.LE, "100", "100.01").score == D("10.00")  # 9.9990 rounds to 10.00, never above
+        assert run(C.LT, "5", "0").score == D("10.00")
 
     def test_target_zero(self):
         assert run(C.LE, "0", "0").score == D("10.00")
         assert run(C.LE, "0", "1").score == D("0.00")
-
-    def test_actual_zero(self):
-        assert run(C.LE, "5", "0").score == D("10.00")
 
     def test_no_overachievement_reason_for_reverse(self):
         assert not run(C.LE, "100", "10").overachieved
@@ -105,20 +110,34 @@ class TestQualitative:
         "band, low, high",
         [(B.ACHIEVED, "8.00", "10.00"), (B.PARTIAL, "6.00", "8.00"), (B.NOT_ACHIEVED, "0.00", "6.00")],
     )
-    def test_band_scores_its_top_and_allows_its_range(self, band, low, high):
+    def test_band_alone_is_not_scored(self, band, low, high):
         outcome = run(C.QUALITATIVE, None, None, band=band, unit="")
-        assert (outcome.score, outcome.low, outcome.high) == (D(high), D(low), D(high))
+        assert outcome.pending and not outcome.missing
+        assert (outcome.low, outcome.high) == (D(low), D(high))
         assert outcome.adjustable
         assert outcome.shortfall is (band != B.ACHIEVED)
+        assert "尚未在档次内选定得分，未计分" in outcome.explanation
 
-    def test_band_points_scale(self):
-        outcome = run(C.QUALITATIVE, None, None, points="7.5", band=B.PARTIAL, unit="")
-        assert (outcome.low, outcome.high) == (D("4.50"), D("6.00"))
-        assert "得分 = 80.00% × 7.50 = 6.00" in outcome.explanation
+    def test_not_achieved_no_longer_defaults_to_60_percent(self):
+        # before: 未达成 scored 6.00 of 10 by default, so a project that reached no qualitative target scored 中
+        outcome = run(C.QUALITATIVE, None, None, band=B.NOT_ACHIEVED, unit="")
+        assert outcome.pending and outcome.score == D("0.00")
+        picked = run(C.QUALITATIVE, None, None, band=B.NOT_ACHIEVED, unit="", chosen="2.5")
+        assert not picked.pending and picked.score == D("2.50")
 
-    def test_no_band_scores_zero(self):
+    def test_picked_score_inside_the_band(self):
+        outcome = run(C.QUALITATIVE, None, None, points="7.5", band=B.PARTIAL, unit="", chosen="5")
+        assert (outcome.low, outcome.high, outcome.score) == (D("4.50"), D("6.00"), D("5.00"))
+        assert not outcome.pending
+        assert outcome.explanation == "定性指标，档次“部分达成年度指标并具有一定效果”（60.00%–80.00%，即 4.50–6.00 分），选定得分 5.00"
+
+    def test_picked_score_outside_the_band_is_not_scored(self):
+        outcome = run(C.QUALITATIVE, None, None, band=B.ACHIEVED, unit="", chosen="7")
+        assert outcome.pending and "不在档次范围内" in outcome.explanation
+
+    def test_no_band_is_not_scored(self):
         outcome = run(C.QUALITATIVE, None, None, unit="")
-        assert outcome.score == D("0.00") and "未选择完成档次" in outcome.explanation
+        assert outcome.pending and "未选择完成档次" in outcome.explanation
 
     def test_rule_set_bands_are_data(self):
         strict = RuleSet(name="s", **{**RULE_SETS[NATIONAL], "qualitative_bands": {"achieved": ["0.9", "1"]}})
@@ -205,30 +224,51 @@ def test_reason_required_for_shortfall_and_overachievement(db):
 
 
 class TestSeed002:
-    def test_scored_as_computed_next_to_published(self, seed_002_evaluation):
+    def test_unfinished_is_shown_as_such_next_to_published(self, seed_002_evaluation):
+        """进京“非访”率同比下降 has no actual in seed 002: the evaluation is 未完成, not a total and a grade."""
         sheet = evaluation_score(evaluation=seed_002_evaluation)
         evaluation = SelfEvaluation.objects.get(pk=seed_002_evaluation.pk)
         assert evaluation.execution_score == D("5.76")
         assert evaluation.published_execution_score == D("6")
         # output 5 × 10 = 50; effect 30 shared by 4 (7.50 each), one without an actual; satisfaction 10
         assert [sheet.group_score(g) for g in sheet.groups] == [D("50.00"), D("22.50"), D("10.00")]
-        assert evaluation.total_score == D("88.26")
-        assert evaluation.grade == "良"
+        assert not sheet.complete
+        assert evaluation.total_score is None
+        assert evaluation.grade == "未完成"
         assert evaluation.explanation["execution"] == "执行率 = 596.68 ÷ 1036.03 = 57.59%；得分 = 57.59% × 10 = 5.76"
         assert evaluation.explanation["total"] == (
-            "总分 = 执行率得分 5.76 + 产出指标 50.00 + 效益指标 22.50 + 满意度指标 10.00 = 88.26，等级“良”"
+            "自评未完成：1 项指标尚未计分（“进京“非访”率同比下降。”：未填写完成值或未在档次内选定得分），不计总分和等级；"
+            "已计分部分 = 执行率得分 5.76 + 产出指标 50.00 + 效益指标 22.50 + 满意度指标 10.00 = 88.26"
         )
         missing = evaluation.results.get(indicator__name="进京“非访”率同比下降。")
-        assert missing.score == D("0.00") and "未选择完成档次" in missing.explanation
+        assert missing.score is None and "未选择完成档次" in missing.explanation
         assert missing.published_score == D("10")
+        picked = evaluation.results.get(indicator__name="全年未发生维稳事件。")
+        assert (picked.chosen_score, picked.score) == (D("7.50"), D("7.50"))
         cost = evaluation.results.get(indicator__name="不超过预算指标数")
         assert cost.explanation == "分值 10.00；完成值 596.68万元 ≤ 指标值 1036.03万元（≤），得满分 10.00"
+
+    def test_finished_once_the_last_indicator_is_scored(self, seed_002_evaluation):
+        missing = seed_002_evaluation.results.get(indicator__name="进京“非访”率同比下降。")
+        missing.band, missing.chosen_score = B.PARTIAL, D("5.00")
+        missing.save()
+        evaluation_score(evaluation=seed_002_evaluation)
+        evaluation = SelfEvaluation.objects.get(pk=seed_002_evaluation.pk)
+        assert (evaluation.total_score, evaluation.grade) == (D("93.26"), "优")
+
+    def test_a_new_evaluation_is_not_graded_poor(self, seed_002_evaluation):
+        """Before: a started evaluation without actuals scored its 执行率 points alone and was graded 差."""
+        seed_002_evaluation.results.update(actual_value=None, band="", chosen_score=None)
+        sheet = evaluation_score(evaluation=seed_002_evaluation)
+        evaluation = SelfEvaluation.objects.get(pk=seed_002_evaluation.pk)
+        assert sheet.total == D("5.76") and len(sheet.pending_lines) == 10
+        assert (evaluation.total_score, evaluation.grade) == (None, "未完成")
 
     def test_scoring_is_idempotent(self, seed_002_evaluation):
         evaluation_score(evaluation=seed_002_evaluation)
         evaluation_score(evaluation=seed_002_evaluation)
         assert seed_002_evaluation.results.count() == 10
-        assert SelfEvaluation.objects.get(pk=seed_002_evaluation.pk).total_score == D("88.26")
+        assert SelfEvaluation.objects.get(pk=seed_002_evaluation.pk).grade == "未完成"
 
     def test_missing_reasons_listed(self, seed_002_evaluation):
         seed_002_evaluation.execution_reason = ""
@@ -239,6 +279,41 @@ class TestSeed002:
     def test_sichuan_rule_set(self, seed_002_evaluation):
         seed_002_evaluation.rule_set = RuleSet.objects.get(name=SICHUAN)
         seed_002_evaluation.save()
+        sheet = score_sheet(evaluation=seed_002_evaluation)
+        # 90 points pooled over 10 indicators = 9 each (band 达成 7.20–9.00): the national picks of 10.00 for
+        # the two 产出 qualitative indicators fall outside it and are not scored until picked again
+        assert sheet.total == D("5.76") + 4 * D("9.00") + 3 * D("7.50")
+        assert len(sheet.pending_lines) == 3
+        results_pick_published(
+            evaluation=seed_002_evaluation, published_points={r.indicator_id: D("10") for r in seed_002_evaluation.results.all()}
+        )
         sheet = evaluation_score(evaluation=seed_002_evaluation)
-        # 90 points pooled over 10 indicators = 9 each; 9 scored full, one missing
-        assert sheet.total == D("5.76") + D("81.00")
+        assert sheet.total == D("5.76") + D("81.00")  # 9 scored full, one missing
+        assert sheet.grade == "未完成"
+
+
+class TestPickedScoreEntry:
+    """The department picks a qualitative indicator's score inside its band when it saves the evaluation."""
+
+    def _save(self, evaluation, **item):
+        from evaluations.services import ResultInput, evaluation_save
+
+        indicator = evaluation.results.get(indicator__name="进京“非访”率同比下降。").indicator
+        return evaluation_save(
+            evaluation=evaluation, user=None, amounts={}, execution_reason=evaluation.execution_reason,
+            goal_result=evaluation.goal_result, results=[ResultInput(indicator=indicator, reason="非访量统计口径调整", **item)],
+        )
+
+    def test_outside_the_band_is_refused_with_the_range(self, seed_002_evaluation):
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError) as refused:
+            self._save(seed_002_evaluation, band=B.PARTIAL, chosen_score=D("7"))
+        key = next(k for k in refused.value.message_dict if k.endswith("-chosen_score"))
+        assert refused.value.message_dict[key] == ["得分须在档次“部分达成年度指标并具有一定效果”的范围 4.50–6.00 之内。"]
+
+    def test_inside_the_band_finishes_the_evaluation(self, seed_002_evaluation):
+        self._save(seed_002_evaluation, band=B.PARTIAL, chosen_score=D("6"))
+        evaluation_score(evaluation=seed_002_evaluation)
+        evaluation = SelfEvaluation.objects.get(pk=seed_002_evaluation.pk)
+        assert (evaluation.total_score, evaluation.grade) == (D("94.26"), "优")

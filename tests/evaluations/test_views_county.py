@@ -29,14 +29,15 @@ def test_reviewer_sees_every_row_and_attention(client, reviewer, year_data, djan
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("evaluations:county_score", args=[2020]))
     job = Job.objects.get(batch="evaluations-2020")
-    assert job.status == Job.Status.DONE and job.result["scored"] == 2 and job.result["grades"] == {"优": 1, "良": 1}
+    assert job.status == Job.Status.DONE and job.result["scored"] == 2 and job.result["grades"] == {"优": 1, "未完成": 1}
     page = client.get(reverse("evaluations:county", args=[2020]))
     rows = page.context["rows"]
     assert len(rows) == 6  # five projects of seed 001 + the department-wide evaluation of seed 002
     by_subject = {r.subject: r for r in rows}
     assert by_subject["旅游旺季北戴河工作经费"].score == Decimal("99.50")
     department = by_subject["部门整体支出"]
-    assert department.score == Decimal("88.26") and department.grade == "良"
+    assert department.score is None and department.grade == "未完成"
+    assert "自评未完成：“进京“非访”率同比下降。”未计分" in department.problems
     assert "执行率偏低（57.59%）" in department.problems
     assert by_subject["车辆保险费"].problems == ["未开展自评"]
     attention = client.get(reverse("evaluations:county", args=[2020]), {"attention": "1", "sort": "problems"}).context["rows"]
@@ -50,8 +51,8 @@ def test_sorting_by_score(client, reviewer, year_data):
         evaluation_score(evaluation=evaluation)
     client.force_login(reviewer)
     rows = client.get(reverse("evaluations:county", args=[2020]), {"sort": "-score"}).context["rows"]
-    assert [r.score for r in rows[:2]] == [Decimal("99.50"), Decimal("88.26")]
-    assert all(r.score is None for r in rows[2:])
+    assert [r.score for r in rows[:1]] == [Decimal("99.50")]
+    assert all(r.score is None for r in rows[1:])  # seed 002's unfinished evaluation has no total
 
 
 def test_xlsx_download(client, reviewer, year_data):

@@ -18,7 +18,6 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from disclosures.models import CatalogItem, ExpenseLine
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from disclosures.models import Filing, FilingDocument, Project
+from disclosures.models import Filing, FilingDocument, Project, PublicationDocument
 from jobs.models import Job
-from disclosures.services.snapshot import build_snapshot
+from disclosures.selectors.snapshot import build_snapshot
 from disclosures.tables import compute_tables
 from disclosures.tables.xlsx import render_workbook
 from evaluations import services as evaluation_services
@@ -78,9 +78,10 @@ def world(demo, settings, tmp_path):
         status=Filing.Status.PUBLISHED, approved_at=now, published_at=now,
         published_snapshot=build_snapshot(filing=published, published_at=now),
     )
-    FilingDocument.objects.create(
-        filing=published, format="xlsx", file=ContentFile(render_workbook(compute_tables(filing=published)), name="p.xlsx"), size=1
-    )
+    workbook = render_workbook(compute_tables(filing=published))
+    FilingDocument.objects.create(filing=published, format="xlsx", file=ContentFile(workbook, name="p.xlsx"), size=1)
+    # the public sees a publication once its frozen documents exist
+    PublicationDocument.objects.create(filing=published, format="xlsx", file=ContentFile(workbook, name="p.xlsx"), size=len(workbook), sha256="")
     return {"demo": demo, "own": own, "other": other, "published": published}
 
 

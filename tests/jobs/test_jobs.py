@@ -11,6 +11,7 @@ from jobs.models import Job
 from jobs import services as jobs
 from jobs.services import job_claim, job_enqueue, job_fail, job_finish, job_progress, job_task
 from jobs.tasks import ping
+from tests.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def reset_calls():
 
 
 def queued_job(**fields) -> Job:
-    return Job.objects.create(kind=Job.Kind.PING, **fields)
+    return JobFactory(**fields)
 
 
 def test_claim_succeeds_once():

@@ -3,20 +3,20 @@
 import pytest
 from django.urls import reverse
 
-from disclosures.models import Filing
 from jobs.models import Job
+from tests.factories import FilingFactory, JobFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def filing(department, year_2020):
-    return Filing.objects.create(department=department, fiscal_year=year_2020, kind=Filing.Kind.BUDGET)
+    return FilingFactory(department=department, fiscal_year=year_2020)
 
 
 @pytest.fixture
 def job(filing, accountant):
-    return Job.objects.create(
+    return JobFactory(
         kind=Job.Kind.GENERATE_FILING,
         filing=filing,
         created_by=accountant,
@@ -59,8 +59,8 @@ def test_reviewer_sees_any_job(client, reviewer, job):
 
 
 def test_finished_job_reports_result_and_error(client, accountant, filing):
-    done = Job.objects.create(kind=Job.Kind.PING, created_by=accountant, status=Job.Status.DONE, progress=100, result={"pong": True})
-    failed = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, status=Job.Status.FAILED, error="表5 合计不平")
+    done = JobFactory(kind=Job.Kind.PING, created_by=accountant, status=Job.Status.DONE, progress=100, result={"pong": True})
+    failed = JobFactory(kind=Job.Kind.GENERATE_FILING, filing=filing, status=Job.Status.FAILED, error="表5 合计不平")
     client.force_login(accountant)
 
     assert client.get(reverse("jobs:job_status", args=[done.pk])).json()["result"] == {"pong": True}
@@ -75,7 +75,7 @@ def test_other_department_gets_404(client, outsider, job):
 
 
 def test_job_without_filing_is_private_to_its_creator(client, accountant, outsider):
-    job = Job.objects.create(kind=Job.Kind.PING, created_by=accountant)
+    job = JobFactory(kind=Job.Kind.PING, created_by=accountant)
     client.force_login(outsider)
 
     assert client.get(reverse("jobs:job_status", args=[job.pk])).status_code == 404

@@ -70,21 +70,29 @@ def economic_kind_columns(stage: str) -> tuple[Col, ...]:
 
 
 def three_public_columns(stage: str, *, prefix: str = "") -> tuple[Col, ...]:
-    """合计 | 因公出国（境）费 | 公务用车购置及运行费（小计 / 购置费 / 运行费）| 公务接待费."""
+    """合计 | 因公出国（境）费 | 公务用车购置及运行费（小计 / 购置费 / 运行费）| 公务接待费.
+
+    The 预算数 columns (stage budget/initial) read the 三公 预算数 the department enters per item (facts
+    "three_public_budget", see tables.engine), not the budget of the 30212/31013/30231/30217 lines; the
+    决算数 columns read the lines.
+    """
+    fact = "expense" if stage == "actual" else "three_public_budget"
     return (
-        amount_col("合计", f"{prefix}total", stage, dept_economic=THREE_PUBLIC),
-        amount_col("因公出国（境）费", f"{prefix}overseas", stage, dept_economic=(OVERSEAS,)),
+        amount_col("合计", f"{prefix}total", stage, fact=fact, dept_economic=THREE_PUBLIC),
+        amount_col("因公出国（境）费", f"{prefix}overseas", stage, fact=fact, dept_economic=(OVERSEAS,)),
         group(
             "公务用车购置及运行费",
-            amount_col("小计", f"{prefix}vehicle", stage, dept_economic=(VEHICLE_PURCHASE, VEHICLE_RUNNING)),
-            amount_col("公务用车购置费", f"{prefix}vehicle_purchase", stage, dept_economic=(VEHICLE_PURCHASE,)),
-            amount_col("公务用车运行费", f"{prefix}vehicle_running", stage, dept_economic=(VEHICLE_RUNNING,)),
+            amount_col("小计", f"{prefix}vehicle", stage, fact=fact, dept_economic=(VEHICLE_PURCHASE, VEHICLE_RUNNING)),
+            amount_col("公务用车购置费", f"{prefix}vehicle_purchase", stage, fact=fact, dept_economic=(VEHICLE_PURCHASE,)),
+            amount_col("公务用车运行费", f"{prefix}vehicle_running", stage, fact=fact, dept_economic=(VEHICLE_RUNNING,)),
         ),
-        amount_col("公务接待费", f"{prefix}reception", stage, dept_economic=(RECEPTION,)),
+        amount_col("公务接待费", f"{prefix}reception", stage, fact=fact, dept_economic=(RECEPTION,)),
     )
 
 
-THREE_PUBLIC_ROWS = (FixedRows((FixedRow("一般公共预算", filters=(expense(sources=(GPB,)),)),)),)
+THREE_PUBLIC_ROWS = (
+    FixedRows((FixedRow("一般公共预算", filters=(expense(sources=(GPB,)), Filter(fact="three_public_budget"))),)),
+)
 
 
 def function_columns(*amounts: Col) -> tuple[Col, ...]:

@@ -5,7 +5,7 @@ Hunan's final accounts use the national forms, so this set has no 决算 tables 
 
 from __future__ import annotations
 
-from ..registry import register
+from ..registry import register, register_province
 from ..spec import EconomicRows, FixedRow, FixedRows, FunctionRows, TableDefinition, amount_col, label_col
 from .common import (
     BASIC,
@@ -116,3 +116,4 @@ HUNAN_BUDGET_TABLES = (
 )
 
 register(*HUNAN_BUDGET_TABLES)
+register_province("湖南", HUNAN)

@@ -59,7 +59,9 @@ def test_rounding_of_basic_expense_is_a_warning_that_explains_itself(filing):
 
 def test_balance_error_names_both_sides(filing):
     assert findings(filing, "balance") == []
-    IncomeLine.objects.filter(filing=filing).update(actual_amount=from_wan("380"))
+    line = IncomeLine.objects.get(filing=filing, function_item__code="2010301")
+    line.actual_amount -= from_wan("2.31")
+    line.save()
     [error] = findings(filing, "balance")
     assert error.severity == ERROR
     assert "收入总计380.00万元" in error.message and "支出总计382.31万元" in error.message

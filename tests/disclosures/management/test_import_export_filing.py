@@ -59,7 +59,10 @@ def test_round_trip(seed_003, tmp_path):
     filing = Filing.objects.get(department__name="茂县信访局", fiscal_year__year=2019, kind="final")
     assert filing.reasons == {"change.total": "工资保险变动"}
     assert sum(ExpenseLine.objects.filter(filing=filing).values_list("actual_amount", flat=True)) == Decimal("3823100.00")
-    assert IncomeLine.objects.get(filing=filing).actual_amount == Decimal("3823100.00")
+    assert sum(IncomeLine.objects.filter(filing=filing).values_list("actual_amount", flat=True)) == Decimal("3823100.00")
+    # income by 功能分类 (收入决算表): the codes travel through the workbook
+    assert IncomeLine.objects.filter(filing=filing, function_item__isnull=True).count() == 0
+    assert IncomeLine.objects.get(filing=filing, function_item__code="2010350").actual_amount == Decimal("665800.00")
     assert Project.objects.filter(filing=filing).count() == 3
     assert filing.three_public_stats.reception_batches == 126
     assert PriorYearFigure.objects.filter(filing=filing).count() > 0
@@ -101,3 +104,60 @@ def test_arguments_override_the_info_sheet_and_locked_filings_are_refused(seed_0
     Filing.objects.filter(pk=budget.pk).update(status=Filing.Status.SUBMITTED)
     with pytest.raises(CommandError, match="导入失败"):
         call_command("import_filing", str(path), "--kind", "budget")
+
+
+def test_round_trip_keeps_the_departments_province(seed_003, tmp_path):
+    Department.objects.filter(pk=seed_003.department_id).update(province="四川")
+    path = tmp_path / "filing.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(path))
+    info = cells(path)["填报"]
+    assert info[0][2:4] == ["所属省份", "所属地区"] and info[1][2] == "四川"
+    remove(seed_003)
+    call_command("import_filing", str(path))
+    assert Department.objects.get(name="茂县信访局").province == "四川"
+
+
+def test_import_refuses_an_unknown_province(seed_003, tmp_path, capsys):
+    path = tmp_path / "filing.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(path))
+    remove(seed_003)
+    workbook = load_workbook(path)
+    workbook["填报"]["C2"] = "四川省省"
+    workbook.save(path)
+    with pytest.raises(CommandError):
+        call_command("import_filing", str(path))
+    assert "“填报”表“所属省份”填写的“四川省省”不是省级行政区" in capsys.readouterr().err
+    assert not Department.objects.filter(name="茂县信访局").exists()
+
+
+def test_round_trip_keeps_the_amount_unit(seed_003, tmp_path):
+    Filing.objects.filter(pk=seed_003.pk).update(amount_unit="yuan")
+    path = tmp_path / "filing.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(path))
+    info = cells(path)["填报"]
+    assert info[1][info[0].index("金额单位")] == "元"
+    remove(seed_003)
+    call_command("import_filing", str(path))
+    assert Filing.objects.get(department__name="茂县信访局").amount_unit == "yuan"
+    workbook = load_workbook(path)
+    workbook["填报"].cell(row=2, column=info[0].index("金额单位") + 1).value = "千元"
+    workbook.save(path)
+    with pytest.raises(CommandError):
+        call_command("import_filing", str(path))
+
+
+def test_three_public_budget_round_trip(seed_003, tmp_path):
+    """The 三公 预算数 entered per item travels in the 三公数量 sheet; an empty cell stays "not entered"."""
+    stats = seed_003.three_public_stats
+    stats.budget_vehicle_operation, stats.budget_reception = Decimal("32200.00"), Decimal("18500.00")
+    stats.save()
+    path = tmp_path / "filing.xlsx"
+    call_command("export_filing", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "-o", str(path))
+    sheet = cells(path)["三公数量"]
+    assert sheet[0][-4:] == ["因公出国（境）费预算数（元）", "公务用车购置费预算数（元）", "公务用车运行维护费预算数（元）", "公务接待费预算数（元）"]
+    assert sheet[1][-4:] == [None, None, 32200, 18500]
+    remove(seed_003)
+    call_command("import_filing", str(path))
+    stats = Filing.objects.get(department__name="茂县信访局", fiscal_year__year=2019, kind="final").three_public_stats
+    assert (stats.budget_overseas, stats.budget_vehicle_purchase) == (None, None)
+    assert (stats.budget_vehicle_operation, stats.budget_reception) == (Decimal("32200.00"), Decimal("18500.00"))

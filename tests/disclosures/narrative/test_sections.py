@@ -142,7 +142,7 @@ def test_procurement_with_sme_share(filing):
 def test_income_and_expense_shares(filing):
     sections = sections_by_key(filing)
     assert "一般公共预算财政拨款收入382.31万元，占100.0%；政府性基金预算财政拨款收入0.00万元，占0.0%" in text_of(sections["income"])
-    assert text_of(sections["expense"]) == "2019年本年支出合计382.31万元，其中：基本支出317.41万元，占83.0%；项目支出64.90万元，占17.0%。"
+    assert text_of(sections["expense"]) == "2019年本年支出合计382.31万元，其中：基本支出317.41万元，占83.0%；项目支出64.90万元，占17.0%；上缴上级支出0.00万元，占0.0%；经营支出0.00万元，占0.0%；对附属单位补助支出0.00万元，占0.0%。"
 
 
 def test_performance_lists_the_projects(filing):

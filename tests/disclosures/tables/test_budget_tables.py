@@ -1,11 +1,11 @@
-"""The national budget set, and Hunan's set chosen by configuration (added by definitions only)."""
+"""The national budget set, and Hunan's set chosen by the department's province (added by definitions only)."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from disclosures.models import Filing
+from disclosures.models import Department, Filing, Province
 from disclosures.tables import compute_table, compute_tables, definitions_for, table_set_for
 
 D = Decimal
@@ -47,8 +47,11 @@ def test_national_budget_set(budget_filing):
     assert by_key["budget_gov_fund"].empty and by_key["budget_state_capital"].empty
 
 
-def test_hunan_set_is_chosen_by_setting(budget_filing, settings):
-    settings.DISCLOSURE_TABLE_SETS = {"budget": "hunan", "final": "hunan"}
+def test_hunan_set_is_chosen_by_the_departments_province(budget_filing, settings):
+    settings.DISCLOSURE_TABLE_SETS = {"budget": "national", "final": "national"}
+    assert table_set_for(filing=budget_filing) == "national"
+    Department.objects.filter(pk=budget_filing.department_id).update(province=Province.HUNAN)
+    budget_filing = Filing.objects.select_related("department").get(pk=budget_filing.pk)
     assert table_set_for(filing=budget_filing) == "hunan"
     tables = compute_tables(filing=budget_filing)
     assert len(tables) == 20
@@ -58,6 +61,28 @@ def test_hunan_set_is_chosen_by_setting(budget_filing, settings):
     assert titles[6] == "一般公共预算支出预算分类汇总表（按部门预算经济分类）"
     assert titles[7] == "一般公共预算支出预算分类汇总表（按政府预算经济分类）"
     assert titles[19] == "“三公”经费情况表-一般公共预算"
+
+
+def test_one_installation_holds_departments_of_different_provinces(budget_filing, settings):
+    """A Hunan department publishes Hunan's 20 tables beside a Sichuan and a province-less one publishing the default."""
+    settings.DISCLOSURE_TABLE_SETS = {"budget": "national", "final": "national"}
+    sichuan = Department.objects.create(code="513223-X", name="茂县某局", province=Province.SICHUAN, region="茂县")
+    hunan = Department.objects.create(code="430902-X", name="资阳区某局", province=Province.HUNAN, region="资阳区")
+    year = budget_filing.fiscal_year
+    found = {}
+    for department in (budget_filing.department, sichuan, hunan):
+        filing = Filing(department=department, fiscal_year=year, kind=Filing.Kind.BUDGET)
+        found[department.name] = (table_set_for(filing=filing), len(definitions_for(table_set=table_set_for(filing=filing), filing_kind="budget")))
+    assert found == {budget_filing.department.name: ("national", 9), "茂县某局": ("national", 9), "资阳区某局": ("hunan", 20)}
+
+
+def test_setting_remains_the_default_for_departments_without_a_set(budget_filing, settings):
+    settings.DISCLOSURE_TABLE_SETS = {"budget": "hunan", "final": "national"}
+    assert budget_filing.department.province == ""
+    assert table_set_for(filing=budget_filing) == "hunan"
+    Department.objects.filter(pk=budget_filing.department_id).update(province=Province.SICHUAN)
+    budget_filing = Filing.objects.select_related("department").get(pk=budget_filing.pk)
+    assert table_set_for(filing=budget_filing) == "hunan"
 
 
 def test_hunan_economic_pairs_agree(budget_filing):
@@ -77,6 +102,8 @@ def test_hunan_economic_pairs_agree(budget_filing):
 
 def test_hunan_final_falls_back_to_national(maoxian_2019, settings):
     settings.DISCLOSURE_TABLE_SETS = {"budget": "hunan", "final": "hunan"}
+    Department.objects.filter(pk=maoxian_2019.department_id).update(province=Province.HUNAN)
+    maoxian_2019 = Filing.objects.select_related("department").get(pk=maoxian_2019.pk)
     assert table_set_for(filing=maoxian_2019) == "national"
     assert definitions_for(table_set="hunan", filing_kind="final") == []
 

@@ -1,4 +1,4 @@
-"""The tables of the demo data (helper C's loader, built from the seeds) reproduce the published figures."""
+"""The tables of the demo data (demo.build, from the seeds) reproduce the published figures."""
 
 from decimal import Decimal
 
@@ -24,9 +24,13 @@ def test_maoxian_2019_final_tables_match_seed_003(demo):
 
 
 def test_every_demo_filing_computes(demo):
-    for name in ("maoxian", "shanhaiguan", "ziyang", "wangcheng"):
+    """资阳 (湖南) publishes Hunan's 20 budget tables; 茂县 (四川), 山海关 (河北) and 望城's 决算 the national forms."""
+    provinces = {name: getattr(demo, name).filing.department.province for name in ("maoxian", "shanhaiguan", "ziyang", "wangcheng")}
+    assert provinces == {"maoxian": "四川", "shanhaiguan": "河北", "ziyang": "湖南", "wangcheng": "湖南"}
+    for name, count in (("maoxian", 9), ("shanhaiguan", 9), ("ziyang", 20), ("wangcheng", 9)):
         filing = getattr(demo, name).filing
         tables = compute_tables(filing=filing)
-        assert len(tables) == 9, name
+        assert len(tables) == count, name
+        assert {t.table_set for t in tables} == {"hunan" if name == "ziyang" else "national"}, name
         summary = tables[0].rows[-1]
         assert summary.kind == "total" and summary.cells[1].amount is not None

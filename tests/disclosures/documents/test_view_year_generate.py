@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from disclosures.models import Filing
 from jobs.models import Job
-from tests.disclosures.documents_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

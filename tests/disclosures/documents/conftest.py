@@ -1,12 +1,13 @@
 """Fixtures of the documents views: a filing of the shared `department`, with generated files on a temp MEDIA_ROOT.
 
-Import what a test module needs: `from tests.disclosures.documents_fixtures import *  # noqa: F403`.
+`own_filing`/`other_filing` here are 2019 final accounts (the entry fixtures' `other_filing` is a 2020 budget).
 """
 
 import pytest
 
 from disclosures.models import Filing, FilingDocument
 from disclosures.services.generation import document_swap_in
+from tests.factories import FilingFactory
 
 __all__ = ["media_root", "own_filing", "other_filing", "own_documents"]
 
@@ -19,12 +20,12 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def own_filing(department, year_2019):
-    return Filing.objects.create(department=department, fiscal_year=year_2019, kind=Filing.Kind.FINAL)
+    return FilingFactory(department=department, fiscal_year=year_2019, kind=Filing.Kind.FINAL)
 
 
 @pytest.fixture
 def other_filing(other_department, year_2019):
-    return Filing.objects.create(department=other_department, fiscal_year=year_2019, kind=Filing.Kind.FINAL)
+    return FilingFactory(department=other_department, fiscal_year=year_2019, kind=Filing.Kind.FINAL)
 
 
 @pytest.fixture

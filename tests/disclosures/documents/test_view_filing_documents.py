@@ -5,7 +5,6 @@ from django.test import Client
 from django.urls import reverse
 
 from jobs.models import Job
-from tests.disclosures.documents_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
-"""The frozen snapshot of a published filing (公开快照).
+"""The frozen snapshot of a published filing (公开快照): computed here, stored by workflow.filing_publish.
 
 At publication everything the public sees is computed once and stored as JSON on the filing: the key
-figures, every table, the explanatory text, the projects and the data of the charts. Public pages and
+figures, every table, the explanatory text, the projects, the parts other apps contribute (the
+performance targets and self-evaluations, as printed forms: disclosures.parts) and the data of the charts. Public pages and
 the API read only this snapshot, so they are fast and keep showing what was published even if the
 data (or the code that computes it) changes later. Amounts are stored as strings of 元 with two
 decimals (JSON has no Decimal).
@@ -16,6 +17,10 @@ from decimal import Decimal
 
 from disclosures.models import Filing, FundingSource, Project
 from disclosures.money import to_wan
+from disclosures.narrative import draft_sections
+from disclosures.parts import publication_parts
+from disclosures.selectors.figures import PRIOR_KEYS, figures_as_dict, filing_figures
+from disclosures.tables import compute_tables
 
 SNAPSHOT_SCHEMA = 1
 
@@ -45,10 +50,6 @@ def to_jsonable(value):
 
 def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
     """Everything the public page of `filing` shows, computed now from the live data."""
-    from disclosures.narrative import draft_sections
-    from disclosures.selectors.figures import figures_as_dict, filing_figures
-    from disclosures.tables import compute_tables
-
     figures = filing_figures(filing=filing)
     snapshot = {
         "schema": SNAPSHOT_SCHEMA,
@@ -69,6 +70,7 @@ def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
         "tables": [table_to_snapshot(table) for table in compute_tables(filing=filing)],
         "sections": to_jsonable(draft_sections(filing=filing)),
         "projects": _projects(filing),
+        "parts": publication_parts(filing=filing),
         "charts": chart_data(figures),
         "correction": None,
     }
@@ -78,7 +80,7 @@ def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
 
 
 def table_to_snapshot(table) -> dict:
-    """A TableResult (helper D) as render-ready JSON: the header grid with its merges, and for every
+    """A TableResult as render-ready JSON: the header grid with its merges, and for every
     cell both the amount in 元 and the text as published (万元, 2 decimals)."""
     return {
         "key": table.key,
@@ -165,8 +167,6 @@ THREE_PUBLIC_LABELS = (
 
 def key_figures(figures) -> list[dict]:
     """This year's key figures (元) with last year's where known, labelled as PRIOR_KEYS says."""
-    from disclosures.selectors.figures import PRIOR_KEYS
-
     current = figures.current_values
     rows = []
     for key in KEY_FIGURES:

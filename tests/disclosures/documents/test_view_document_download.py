@@ -5,7 +5,6 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from tests.disclosures.documents_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

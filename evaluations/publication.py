@@ -1,0 +1,113 @@
+"""The performance disclosure that a published filing carries (registered with disclosures.parts at ready()).
+
+- A budget (部门预算) publishes every project's 项目绩效目标表 (seed 001's layout) and, where the department
+  entered one for the year, its 部门整体支出绩效目标表.
+- A final account (部门决算) publishes a summary of the self-evaluation results, then for each project with a
+  self-evaluation its 项目支出绩效自评表 and 项目绩效目标完成情况表 (seed 003's layout), and the
+  部门整体支出绩效自评表 (seed 002's layout) with its score; projects without a self-evaluation are named.
+
+Scores are computed as the evaluation pages compute them (`score_sheet`); an unfinished evaluation is
+printed 未完成, never with a partial total.
+"""
+
+from __future__ import annotations
+
+from disclosures.models import Filing, Project
+from disclosures.money import to_wan
+from disclosures.parts import Part
+from disclosures.parts.grid import Grid, head, label, num, text
+from evaluations.documents.layouts import (
+    completion_grid, department_evaluation_grid, department_targets_grid, project_evaluation_grid, targets_grid,
+)
+from evaluations.models import DepartmentTarget, SelfEvaluation
+from evaluations.scoring import score_sheet
+from evaluations.scoring.engine import ScoreSheet
+from evaluations.scoring.numbers import pct
+
+PART_KEY = "performance"
+
+
+def performance_parts(filing: Filing) -> list[Part]:
+    if filing.kind == Filing.Kind.BUDGET:
+        return _budget_parts(filing)
+    return _final_parts(filing)
+
+
+def _projects(filing: Filing) -> list[Project]:
+    return list(
+        Project.objects.filter(filing=filing).select_related("filing__fiscal_year", "filing__department", "unit")
+        .prefetch_related("indicators").order_by("order", "code")
+    )
+
+
+def _department_target(filing: Filing) -> DepartmentTarget | None:
+    return (
+        DepartmentTarget.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year)
+        .select_related("department", "fiscal_year").first()
+    )
+
+
+def _budget_parts(filing: Filing) -> list[Part]:
+    projects = _projects(filing)
+    target = _department_target(filing)
+    grids = [targets_grid(project=project) for project in projects]
+    paragraphs = []
+    if projects:
+        paragraphs.append(f"本部门{filing.fiscal_year.year}年项目支出共{len(projects)}个，均编制了绩效目标，绩效目标表如下。")
+    if target is not None and target.indicators.exists():
+        grids.append(department_targets_grid(target=target))
+        paragraphs.append("部门整体支出绩效目标见部门整体支出绩效目标表。")
+    if not grids:
+        return []
+    return [Part(PART_KEY, "绩效目标表", paragraphs, grids)]
+
+
+def _final_parts(filing: Filing) -> list[Part]:
+    projects = _projects(filing)
+    evaluations = {
+        e.project_id: e
+        for e in SelfEvaluation.objects.filter(project__in=projects).select_related("rule_set", "project__filing__fiscal_year")
+    }
+    target = _department_target(filing)
+    department_evaluation = getattr(target, "self_evaluation", None) if target is not None else None
+    if not evaluations and department_evaluation is None:
+        return []
+    sheets: list[tuple[str, SelfEvaluation, ScoreSheet]] = [
+        (project.name, evaluations[project.pk], score_sheet(evaluation=evaluations[project.pk]))
+        for project in projects if project.pk in evaluations
+    ]
+    if department_evaluation is not None:
+        sheets.append(("部门整体支出", department_evaluation, score_sheet(evaluation=department_evaluation)))
+    paragraphs = [_sentence(name, sheet) for name, _e, sheet in sheets]
+    missing = [project.name for project in projects if project.pk not in evaluations]
+    if missing:
+        paragraphs.append("未开展绩效自评的项目：" + "、".join(missing) + "。")
+    grids = [summary_grid(filing=filing, sheets=sheets)]
+    for project in projects:
+        evaluation = evaluations.get(project.pk)
+        if evaluation is not None:
+            grids += [project_evaluation_grid(evaluation=evaluation), completion_grid(evaluation=evaluation)]
+    if department_evaluation is not None:
+        grids.append(department_evaluation_grid(evaluation=department_evaluation))
+    return [Part(PART_KEY, "绩效自评情况", paragraphs, grids)]
+
+
+def _sentence(name: str, sheet: ScoreSheet) -> str:
+    subject = "部门整体支出绩效自评" if name == "部门整体支出" else f"“{name}”项目绩效自评"
+    rate = f"预算执行率{pct(sheet.execution.rate)}，" if sheet.execution.rate is not None else ""
+    if not sheet.complete:
+        return f"{subject}：{rate}尚有{len(sheet.pending_lines)}项指标未计分，自评未完成。"
+    return f"{subject}：{rate}自评得分{sheet.total:.2f}分，等级为“{sheet.grade}”。"
+
+
+def summary_grid(*, filing: Filing, sheets: list[tuple[str, SelfEvaluation, ScoreSheet]]) -> Grid:
+    """绩效自评结果汇总表: one row per self-evaluation (projects, then the department as a whole)."""
+    grid = Grid("绩效自评结果汇总表", f"（{filing.fiscal_year.year}年度）", [34, 14, 14, 12, 12, 10],
+                filename=f"绩效自评结果汇总表-{filing.department.code}")
+    grid.add(head("项目名称"), head("全年预算数（万元）"), head("全年执行数（万元）"), head("执行率"), head("自评得分"), head("等级"))
+    for name, evaluation, sheet in sheets:
+        rate = pct(sheet.execution.rate) if sheet.execution.rate is not None else "无预算"
+        score = num(sheet.total) if sheet.complete else text("未完成")
+        grid.add(label(name) if name == "部门整体支出" else text(name), num(to_wan(evaluation.effective_budget)),
+                 num(to_wan(evaluation.executed_amount)), text(rate), score, text(sheet.grade))
+    return grid

@@ -1,0 +1,117 @@
+"""The performance disclosure in a published filing: snapshot, public page, xlsx and HTML/PDF document.
+
+A published 决算 (seed 003, 茂县信访局 2019) carries each evaluated project's 项目支出绩效自评表 and
+项目绩效目标完成情况表 with the scores; a published budget (seed 001, 山海关区信访局 2020) every project's
+项目绩效目标表 and the 部门整体 target. disclosures reads them through its parts registry only.
+"""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from disclosures.models import Filing, FilingDocument, Project
+from disclosures.parts import parts_from_json
+from disclosures.services import workflow
+from disclosures.services.generation import filing_generate_documents
+from disclosures.selectors.snapshot import build_snapshot
+from evaluations import services
+from evaluations.models import DepartmentTarget, Indicator, IndicatorResult
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _evaluate(project: Project, user, actuals: dict[str, tuple]) -> None:
+    evaluation = services.evaluation_start(owner=project, user=user)
+    results = []
+    for indicator in project.indicators.all():
+        value, band, chosen = actuals.get(indicator.name, (None, "", None))
+        results.append(services.ResultInput(indicator=indicator, actual_value=value, band=band, chosen_score=chosen, reason="目标设定偏低" if value and value >= 117 else ""))
+    services.evaluation_save(evaluation=evaluation, user=user, amounts={}, execution_reason="", goal_result="", results=results)
+
+
+@pytest.fixture
+def evaluated_final(clean_filing, accountant, reviewer):
+    """Seed 003 with two of its three projects self-evaluated: 视频会议 finished, 疑难问题 without its qualitative score."""
+    video = Project.objects.get(filing=clean_filing, code="XF-01")
+    special = Project.objects.get(filing=clean_filing, code="XF-02")
+    _evaluate(special, accountant, {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", None), "群众满意度": (D("99"), "", None)})
+    _evaluate(video, accountant, {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", D("30.00")), "群众满意度": (D("95"), "", None)})
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    workflow.filing_approve(filing=clean_filing, user=reviewer)
+    return workflow.filing_publish(filing=clean_filing, user=reviewer)
+
+
+def test_published_final_snapshot_carries_the_self_evaluations(evaluated_final):
+    (part,) = evaluated_final.published_snapshot["parts"]
+    assert part["title"] == "绩效自评情况"
+    assert part["paragraphs"] == [
+        "“信访视频会议系统技术服务费”项目绩效自评：预算执行率100.00%，自评得分100.00分，等级为“优”。",
+        "“特殊疑难信访问题专项资金”项目绩效自评：预算执行率100.00%，尚有1项指标未计分，自评未完成。",
+        "未开展绩效自评的项目：信访维稳工作经费。",
+    ]
+    titles = [g["title"] for g in part["grids"]]
+    assert titles == ["绩效自评结果汇总表"] + ["项目支出绩效自评表", "项目绩效目标完成情况表"] * 2
+    summary = parts_from_json([part])[0].grids[0]
+    assert [c.text for c in summary.rows[1]] == ["信访视频会议系统技术服务费", "23.00", "23.00", "100.00%", "100.00", "优"]
+    assert [c.text for c in summary.rows[2]] == ["特殊疑难信访问题专项资金", "25.00", "25.00", "100.00%", "未完成", "未完成"]
+
+
+def test_public_page_shows_the_forms_from_the_snapshot(client, evaluated_final):
+    IndicatorResult.objects.filter(evaluation__project__code="XF-02").update(chosen_score=D("30.00"))  # after publication
+    text = client.get(reverse("disclosures:public_filing", args=[evaluated_final.pk])).content.decode()
+    assert 'id="part-performance"' in text
+    assert text.count('<table class="form-grid">') == 5
+    assert "项目支出绩效自评表" in text and "项目绩效目标完成情况表" in text
+    assert "自评得分100.00分，等级为“优”" in text
+    assert "尚有1项指标未计分，自评未完成" in text  # as published, not the later pick
+
+
+def test_documents_include_the_forms(evaluated_final):
+    filing_generate_documents(filing=evaluated_final, formats=["xlsx", "html"])
+    xlsx = FilingDocument.objects.get(filing=evaluated_final, format="xlsx")
+    workbook = load_workbook(BytesIO(xlsx.file.read()))
+    names = workbook.sheetnames
+    assert {"项目支出绩效自评表-XF-01", "项目绩效目标完成情况表-XF-02", f"绩效自评结果汇总表-{evaluated_final.department.code}"} <= set(names)
+    sheet = workbook["项目支出绩效自评表-XF-01"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "项目支出绩效自评表" in values and Decimal("100.00") in values and "优" in values
+    html = FilingDocument.objects.get(filing=evaluated_final, format="html").file.read().decode()
+    assert '<section class="form-page" id="part-performance-1">' in html
+    assert html.count('<table class="form-grid">') == 5
+
+
+def test_published_budget_carries_every_projects_targets(department, year_2020, accountant):
+    from tests.evaluations.seeds import SEED_001, load_seed_001
+
+    projects = load_seed_001(department=department, year=year_2020)
+    target = services.department_target_save(department=department, fiscal_year=year_2020, user=accountant,
+                                              overall_goal="维护社会稳定", budget_amount=D("5000000.00"))
+    Indicator.objects.create(department_target=target, level1="output", level2="quantity", name="接待群众来访", comparator="ge",
+                             target_value=600, unit="人次")
+    filing = projects[0].filing
+    snapshot = build_snapshot(filing=filing, published_at=filing.created_at)
+    (part,) = snapshot["parts"]
+    assert part["title"] == "绩效目标表"
+    grids = parts_from_json([part])[0].grids
+    assert [g.title for g in grids] == ["项目绩效目标表"] * 5 + ["部门整体支出绩效目标表"]
+    assert [g.rows[0][1].text for g in grids[:5]] == [p["code"] for p in SEED_001]
+    assert grids[5].rows[0][3].text == "500.00"
+    assert part["paragraphs"][0] == "本部门2020年项目支出共5个，均编制了绩效目标，绩效目标表如下。"
+
+
+def test_budget_without_projects_or_target_has_no_part(department, year_2020):
+    filing = Filing.objects.create(department=department, fiscal_year=year_2020, kind=Filing.Kind.BUDGET)
+    assert build_snapshot(filing=filing, published_at=filing.created_at)["parts"] == []
+    assert not DepartmentTarget.objects.exists()

@@ -1,0 +1,54 @@
+"""The demo as `load_demo` leaves it: 山海关 and 资阳 2020 budgets published, 资阳's invented 2019 budget and
+final accounts published, 茂县 2019 and 望城 2020 final accounts drafts, 山海关's correction returned.
+
+`unpublished` adds what must never leak: 望城's 2020 final accounts approved but not published, even
+with a snapshot already on the row (as if publication had failed half-way).
+"""
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from disclosures.models import Filing
+
+
+@pytest.fixture(scope="module")
+def open_demo(django_db_setup, django_db_blocker):
+    """Built once per test module inside a transaction that is rolled back at the end of the module;
+    each test runs in a savepoint of it (pytest-django's `db`), so tests stay independent."""
+    from demo.build import build_demo
+    from demo.workflow import advance_demo
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        with transaction.atomic():
+            demo = build_demo()
+            advance_demo(demo)
+            yield demo
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _db_for_every_test(db):
+    """Every test of this folder runs in pytest-django's per-test transaction (a savepoint of open_demo's)."""
+
+
+@pytest.fixture
+def unpublished(open_demo):
+    from disclosures.selectors.snapshot import build_snapshot
+
+    filing = open_demo.wangcheng.filing
+    now = timezone.now()
+    Filing.objects.filter(pk=filing.pk).update(
+        status=Filing.Status.APPROVED, approved_at=now, published_snapshot=build_snapshot(filing=filing, published_at=now)
+    )
+    filing.refresh_from_db()
+    return {
+        "approved": filing,
+        "draft": open_demo.maoxian.filing,
+        "returned": Filing.objects.get(status=Filing.Status.RETURNED),
+    }
+
+
+#: Text that only the unpublished filings contain.
+LEAK_MARKERS = ("望城区信访局", "430112-XFJ", "信访工作专项经费", "茂县信访局", "513223-XFJ")
