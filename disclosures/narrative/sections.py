@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from disclosures.models import AssetHolding, Filing, FundingSource, Unit
+from disclosures.money import format_percent
 from disclosures.selectors.figures import FilingFigures, filing_figures
 
 from .phrases import (
@@ -27,7 +28,6 @@ from .phrases import (
     chinese_number,
     compared_phrase,
     completion,
-    pct,
     publishing_in,
     sentence,
     shares,
@@ -231,7 +231,7 @@ class _Drafter:
         gpb = f.gpb
         title = "一般公共预算财政拨款支出决算情况说明" if self.final else "一般公共预算支出预算情况"
         w = self.section("gpb", title)
-        share_of_total = pct(None) if not f.expense.total.amount else shares([gpb.total.amount, f.expense.total.amount - gpb.total.amount])[0]
+        share_of_total = format_percent(None) if not f.expense.total.amount else shares([gpb.total.amount, f.expense.total.amount - gpb.total.amount])[0]
         w.add(f"（一）一般公共预算财政拨款支出{self.stage}总体情况")
         w.add(
             sentence(
@@ -376,8 +376,8 @@ class _Drafter:
         text = f"{self.year}年，{self.name}政府采购{word}总额{wan(p.total)}，其中：{parts}。"
         if self.final:
             text += (
-                f"授予中小企业合同金额{wan(p.sme)}，占政府采购支出总额的{pct(p.sme_share)}，"
-                f"其中：授予小微企业合同金额{wan(p.micro)}，占政府采购支出总额的{pct(p.micro_share)}。"
+                f"授予中小企业合同金额{wan(p.sme)}，占政府采购支出总额的{format_percent(p.sme_share)}，"
+                f"其中：授予小微企业合同金额{wan(p.micro)}，占政府采购支出总额的{format_percent(p.micro_share)}。"
             )
         w.add(text)
         self.done(w)
@@ -407,7 +407,7 @@ class _Drafter:
             for n, p in enumerate(projects.rows, 1):
                 d = p.declared
                 text = f"（{n}）{p.name}项目绩效目标完成情况综述。项目全年预算数{wan(d.budget)}，执行数为{wan(d.actual)}"
-                text += f"，完成预算的{pct(d.completion)}。" if d.budget else "。"
+                text += f"，完成预算的{format_percent(d.completion)}。" if d.budget else "。"
                 if d.budget and d.actual < d.budget:
                     text += f"未完成预算的主要原因是{w.reason(f'project.{p.code}', f'{p.name}未完成预算的原因')}。"
                 if p.result_summary:
