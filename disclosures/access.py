@@ -48,19 +48,39 @@ def filings_visible_to(user) -> QuerySet[Filing]:
     return Filing.objects.filter(department=department)
 
 
-def get_filing_for_user(user, pk: int, *, write: bool = False) -> Filing:
-    """The filing if the user may see it (and, with write=True, edit it now); 404 otherwise.
+def is_filer(user, filing: Filing) -> bool:
+    """The user files for the filing's department (its accountant)."""
+    department = user_department(user)
+    return department is not None and department.pk == filing.department_id
 
-    A department user may write only while the filing is a draft or returned; a reviewer never edits a
-    department's figures through the entry pages.
+
+def can_edit_filing(user, filing: Filing | None) -> bool:
+    """May this user change this filing's data now: lines, projects, 三公, text, reasons, targets, self-evaluations.
+
+    The one rule every entry page, the admin, the services and evaluations ask: only while the filing is
+    草稿 or 已退回, and only its department's accountant or a superuser (系统管理员). Submitted, approved
+    and published filings are read-only for everyone, superusers included (a correction is a new version);
+    reviewers never edit a department's figures. The write services re-check the status under a row lock
+    (disclosures.services.locking.filing_write), since the answer here may be stale by the time of the write.
     """
+    return filing is not None and filing.is_editable and may_write_for(user, filing)
+
+
+def may_write_for(user, filing: Filing) -> bool:
+    """The "who" half of can_edit_filing, for services that re-read the status under the row lock themselves."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser) or is_filer(user, filing)
+
+
+def get_filing_for_user(user, pk: int, *, write: bool = False) -> Filing:
+    """The filing if the user may see it (and, with write=True, edit it now: can_edit_filing); 404 otherwise."""
     try:
         filing = filings_visible_to(user).select_related("department", "fiscal_year").get(pk=pk)
     except (Filing.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该填报，或无权查看。") from None
-    if write:
-        if user_department(user) != filing.department or not filing.is_editable:
-            raise PermissionDenied("该填报当前不可修改。")
+    if write and not can_edit_filing(user, filing):
+        raise PermissionDenied("该填报当前不可修改。")
     return filing
 
 

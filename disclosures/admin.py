@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from . import access
 from import_export.admin import ExportMixin
-from import_export.formats import base_formats
 
+from .admin_formats import SAFE_FORMATS
 from .imports.apply import save_instance
 from .imports.resources import ExpenseLineResource, IncomeLineResource, ProjectResource
-from .services.audit import audit_changes, field_values
 from .models import (
     AssetHolding,
     AuditEntry,
@@ -43,10 +44,6 @@ from .models import (
     Unit,
 )
 from jobs.models import Job
-from .services import lines
-from django.template.loader import render_to_string
-from .selectors.figures import filing_figures
-from .views.entry import summary_rows
 
 YEAR_PARAMETER = "fiscal_year"
 
@@ -56,16 +53,9 @@ def sees_everything(user) -> bool:
 
 
 def filing_locked_for(user, filing: Filing | None) -> bool:
-    """True when the user may not change this filing's data (submitted/approved/published, or not theirs).
-
-    Superusers (系统管理员) may still correct a frozen filing; the services audit those changes field by field.
-    """
-    if filing is None or user.is_superuser:
-        return False
-    if not filing.is_editable:
-        return True
-    department = access.user_department(user)
-    return department is None or department.pk != filing.department_id
+    """True when the user may not change this filing's data (access.can_edit_filing): submitted, approved
+    and published filings are read-only for everyone, superusers included; a correction is a new version."""
+    return filing is not None and not access.can_edit_filing(user, filing)
 
 
 class YearAutocompleteSelect(AutocompleteSelect):
@@ -99,10 +89,26 @@ class HiddenIs404Mixin:
 class FilingScopedMixin(HiddenIs404Mixin):
     """Scope by the filing the object belongs to; lock writes on filings the user may not change.
 
-    `filing_path` is the lookup from the model to its Filing ("" for Filing itself).
+    `filing_path` is the lookup from the model to its Filing ("" for Filing itself). A write the services
+    refuse (the filing was submitted or approved after the page was loaded: they re-read the status under
+    the row lock) rolls the whole save back and is shown as a message, not a server error.
     """
 
     filing_path = "filing"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, "未保存：" + "；".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, "未删除：" + "；".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -176,10 +182,23 @@ class ServiceSaveMixin:
     """A standalone line admin that saves through the services."""
 
     def save_model(self, request, obj, form, change):
-        save_instance(instance=obj, user=request.user, allow_locked=request.user.is_superuser)
+        save_instance(instance=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        lines.line_delete(line=obj, user=request.user, allow_locked=request.user.is_superuser)
+        from .services import lines
+
+        lines.line_delete(line=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        """The list's “delete selected” goes through the service too (status re-read under the lock)."""
+        from .services import lines
+
+        try:
+            with transaction.atomic():
+                for obj in queryset:
+                    lines.line_delete(line=obj, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, "未删除：" + "；".join(error.messages), level=messages.ERROR)
 
 
 # --- Catalog, years, departments ---------------------------------------------------------------------
@@ -384,18 +403,21 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     def derived_totals(self, obj):
         if obj is None or obj.pk is None:
             return "-"
+        from django.template.loader import render_to_string
 
+        from .selectors.figures import filing_figures
+        from .views.entry import summary_rows
 
         return render_to_string("disclosures/entry/_totals.html", {"rows": summary_rows(filing_figures(filing=obj))})
 
-    TEXT_FIELDS = ("amount_unit", "duties", "organisation", "reasons", "other_notes", "correction_note")
-
     def save_model(self, request, obj, form, change):
+        """A change writes only the fields the form changed, through the service, under the filing's row
+        lock with its status re-read (status is never a form field: it changes only in the workflow)."""
+        from .services import lines
+
         if change:
-            before = field_values(Filing.objects.get(pk=obj.pk), self.TEXT_FIELDS)
-            obj.full_clean()
-            obj.save()
-            audit_changes(filing=obj, actor=request.user, instance=obj, before=before)
+            changed = [name for name in form.changed_data if name in lines.FILING_TEXT_FIELDS]
+            lines.filing_fields_update(filing=obj, user=request.user, values={name: getattr(obj, name) for name in changed})
             return
 
         created = lines.filing_create(
@@ -409,13 +431,14 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Every line of the inlines is saved and deleted through disclosures.services.lines."""
-        allow_locked = request.user.is_superuser
-        with transaction.atomic():
+        from .services import lines
+
+        with lines.filing_write(filing=form.instance):
             instances = formset.save(commit=False)
             for obj in formset.deleted_objects:
-                lines.line_delete(line=obj, user=request.user, allow_locked=allow_locked)
+                lines.line_delete(line=obj, user=request.user)
             for instance in instances:
-                save_instance(instance=instance, user=request.user, allow_locked=allow_locked)
+                save_instance(instance=instance, user=request.user)
             formset.save_m2m()
 
 
@@ -425,7 +448,7 @@ class StandaloneLineAdmin(FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixi
     The export (django-import-export) writes the upload template's columns, from the scoped queryset.
     """
 
-    formats = [base_formats.XLSX, base_formats.CSV]
+    formats = SAFE_FORMATS  # no exported cell can become a formula (disclosures.admin_formats)
 
     list_select_related = ("filing__department", "filing__fiscal_year")
     readonly_fields = ("filing",)

@@ -9,7 +9,9 @@ class DisclosuresConfig(AppConfig):
     def ready(self) -> None:
         from jobs.selectors import visibility_register
 
-        from .checks import builtin  # noqa: F401  (registers the built-in checks)
+        from . import admin_lookups
         from .access import jobs_visibility
+        from .checks import builtin  # noqa: F401  (registers the built-in checks)
 
+        admin_lookups.install()
         visibility_register(jobs_visibility)

@@ -286,6 +286,10 @@ class Filing(models.Model):
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     published_snapshot = models.JSONField("公开快照", null=True, blank=True, editable=False)
+    data_revision = models.PositiveIntegerField(
+        "数据版本号", default=0, editable=False,
+        help_text="每次修改填报数据（明细、项目、说明、原因、绩效目标、自评）时加1；生成的文件记录所依据的版本号。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -675,6 +679,9 @@ class FilingDocument(models.Model):
     file = models.FileField("文件", upload_to="filings/%Y/")
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents", verbose_name="任务")
     size = models.PositiveIntegerField("大小（字节）", default=0)
+    data_revision = models.PositiveIntegerField(
+        "数据版本号", default=0, help_text="生成时填报的数据版本号；小于填报当前的版本号即为已过期。"
+    )
     generated_at = models.DateTimeField("生成时间", auto_now=True)
 
     class Meta:
@@ -700,7 +707,6 @@ class PublicationDocument(models.Model):
     file = models.FileField("文件", upload_to="publications/%Y/")
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
-    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="任务")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("workspace/filings/<int:pk>/", entry.filing_detail, name="filing_detail"),
     path("workspace/filings/<int:pk>/import/", entry.filing_import, name="filing_import"),
     path("workspace/filings/<int:pk>/import/template/<str:kind>.xlsx", entry.import_template, name="import_template"),
+    path("workspace/filings/<int:pk>/import/errors/<str:token>.xlsx", entry.filing_import_errors, name="filing_import_errors"),
     path("workspace/filings/<int:pk>/text/", text.filing_text, name="filing_text"),
     path("workspace/filings/<int:pk>/unit/", text.filing_amount_unit, name="filing_amount_unit"),
     path("workspace/filings/<int:pk>/checks/", checks.filing_checks, name="filing_checks"),

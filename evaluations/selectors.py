@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from disclosures.access import departments_visible_to, filings_visible_to, is_reviewer, user_department
+from disclosures.access import can_edit_filing, departments_visible_to, filings_visible_to, is_reviewer, user_department
 from disclosures.models import FiscalYear, Project
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import score_sheet
@@ -75,8 +75,8 @@ def indicator_get_for_user(*, user, pk, write: bool = False) -> Indicator:
 
 def evaluation_get_for_user(*, user, pk, write: bool = False) -> SelfEvaluation:
     evaluation = _get(evaluations_visible_to(user), pk)
-    if write and user_department(user) != evaluation_department(evaluation):
-        raise PermissionDenied("只有本部门填报人可以填写自评。")
+    if write and not can_edit_evaluation(user=user, evaluation=evaluation):
+        raise PermissionDenied("只有本部门填报人可以填写自评，且项目所在填报提交后不能再修改。")
     return evaluation
 
 
@@ -99,13 +99,16 @@ def owner_department(owner: Project | DepartmentTarget):
 
 
 def can_edit_targets(*, user, owner: Project | DepartmentTarget) -> bool:
-    if user_department(user) != owner_department(owner):
-        return False
-    return owner.filing.is_editable if isinstance(owner, Project) else True
+    """A project's targets follow its filing (disclosures.access.can_edit_filing: frozen once submitted);
+    a department-wide target belongs to no filing and stays the department's own."""
+    if isinstance(owner, Project):
+        return can_edit_filing(user, owner.filing)
+    return user_department(user) == owner.department
 
 
 def can_edit_evaluation(*, user, evaluation: SelfEvaluation) -> bool:
-    return user_department(user) == evaluation_department(evaluation)
+    """Like the targets: a project's self-evaluation is part of its filing and frozen with it."""
+    return can_edit_targets(user=user, owner=evaluation.project or evaluation.department_target)
 
 
 def indicator_tree(*, owner: Project | DepartmentTarget) -> list[dict]:

@@ -6,10 +6,12 @@ checks the reviewer role itself because it is the one write a department must ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils import timezone
 from disclosures.access import is_reviewer
 from disclosures.models import Project
 from disclosures.services.audit import audit_record
+from disclosures.services.locking import filing_write
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.rulesets import rule_set_for
 from evaluations.scoring import evaluation_score, reason_required, score_sheet
@@ -29,6 +32,19 @@ Owner = Project | DepartmentTarget
 
 INDICATOR_FIELDS = ("level1", "level2", "name", "description", "comparator", "target_value", "target_text", "unit", "basis", "weight", "order")
 PERCENT_UNITS = {"%", "％"}
+
+
+@contextmanager
+def owner_write(owner: Owner) -> Iterator[None]:
+    """The write transaction of a target or self-evaluation: a project's goes through its filing's write
+    lock (status re-read under the row lock, data revision bumped: disclosures.services.locking); a
+    department-wide target belongs to no filing."""
+    if isinstance(owner, Project):
+        with filing_write(filing=owner.filing_id):
+            yield
+    else:
+        with transaction.atomic():
+            yield
 
 
 def _owner_kwargs(owner: Owner) -> dict:
@@ -65,6 +81,8 @@ def indicator_validate(indicator: Indicator) -> None:
 
 def indicator_save(*, owner: Owner, user, data: dict, indicator: Indicator | None = None) -> Indicator:
     """Create (indicator=None) or update one indicator of a project or department target."""
+    if indicator is None and owner.indicators.count() >= settings.EVALUATION_MAX_INDICATORS:
+        raise ValidationError(f"绩效指标最多 {settings.EVALUATION_MAX_INDICATORS} 个。")
     indicator = indicator or Indicator(**_owner_kwargs(owner))
     for name in INDICATOR_FIELDS:
         if name in data:
@@ -73,20 +91,26 @@ def indicator_save(*, owner: Owner, user, data: dict, indicator: Indicator | Non
         indicator.order = (owner.indicators.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     indicator_validate(indicator)
     indicator.full_clean()
-    indicator.save()
+    with owner_write(owner):
+        indicator.save()
     return indicator
 
 
 def indicator_delete(*, indicator: Indicator, user) -> None:
-    indicator.delete()
+    with owner_write(indicator.project or indicator.department_target):
+        indicator.delete()
 
 
-@transaction.atomic
 def targets_replace(*, owner: Owner, user, rows: Iterable[dict]) -> list[Indicator]:
     """Replace all indicators of `owner` with `rows` (an import): all or nothing.
 
     Refused once the self-evaluation has actual values, which would be lost with their indicators.
     """
+    with owner_write(owner):
+        return _targets_replace(owner=owner, user=user, rows=rows)
+
+
+def _targets_replace(*, owner: Owner, user, rows: Iterable[dict]) -> list[Indicator]:
     if IndicatorResult.objects.filter(indicator__in=owner.indicators.all()).exclude(actual_value=None, band="", actual_text="").exists():
         raise ValidationError("已填报自评完成值，不能整体替换绩效指标；请在页面上逐条修改。")
     owner.indicators.all().delete()
@@ -105,15 +129,22 @@ def department_target_save(*, department, fiscal_year, user, overall_goal: str, 
     return target
 
 
-@transaction.atomic
 def evaluation_start(*, owner: Owner, user) -> SelfEvaluation:
     """The owner's self-evaluation, created with the rule set that applies and the amounts known so far."""
+    existing = SelfEvaluation.objects.filter(**_owner_kwargs(owner)).first()
+    if existing:
+        return existing
+    with owner_write(owner):
+        return _evaluation_start(owner=owner, user=user)
+
+
+def _evaluation_start(*, owner: Owner, user) -> SelfEvaluation:
     kwargs = _owner_kwargs(owner)
     existing = SelfEvaluation.objects.filter(**kwargs).first()
     if existing:
         return existing
     if isinstance(owner, Project):
-        year, region = owner.filing.fiscal_year, owner.filing.department.region
+        year, province = owner.filing.fiscal_year, owner.filing.department.province
         amounts = {
             "budget_amount": owner.budget_amount,
             "adjusted_amount": owner.adjusted_amount,
@@ -121,9 +152,9 @@ def evaluation_start(*, owner: Owner, user) -> SelfEvaluation:
             "fiscal_budget_amount": owner.fiscal_amount,
         }
     else:
-        year, region = owner.fiscal_year, owner.department.region
+        year, province = owner.fiscal_year, owner.department.province
         amounts = {"budget_amount": owner.budget_amount}
-    evaluation = SelfEvaluation(**kwargs, rule_set=rule_set_for(fiscal_year=year, region=region), **amounts)
+    evaluation = SelfEvaluation(**kwargs, rule_set=rule_set_for(fiscal_year=year, province=province), **amounts)
     evaluation.full_clean()
     evaluation.save()
     for indicator in owner.indicators.all():
@@ -144,7 +175,6 @@ class ResultInput:
 AMOUNT_FIELDS = ("budget_amount", "adjusted_amount", "executed_amount", "fiscal_budget_amount", "fiscal_executed_amount")
 
 
-@transaction.atomic
 def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, execution_reason: str, goal_result: str, results: list[ResultInput]) -> SelfEvaluation:
     """Save the department's self-evaluation: amounts, reasons and each indicator's actual.
 
@@ -187,6 +217,11 @@ def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, executio
             errors[f"{key}-reason"] = [message + "。"]
     if errors:
         raise ValidationError(errors)
+    with owner_write(evaluation.project or evaluation.department_target):
+        return _evaluation_write(evaluation=evaluation, results=results)
+
+
+def _evaluation_write(*, evaluation: SelfEvaluation, results: list[ResultInput]) -> SelfEvaluation:
     for item in results:
         result, _ = IndicatorResult.objects.get_or_create(evaluation=evaluation, indicator=item.indicator)
         result.actual_value = item.actual_value

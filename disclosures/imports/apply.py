@@ -12,14 +12,14 @@ sheets, a few rows each, are saved row by row through the services.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
 
 from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
-from disclosures.services import lines
 from disclosures.services.audit import audit_record
+from disclosures.services.locking import filing_write
 from jobs.services import job_progress
 
 from .context import ImportContext
@@ -45,20 +45,23 @@ class ApplySummary:
         return f"“{self.title}”表新增{self.created}行，更新{self.updated}行"
 
 
-def save_instance(*, instance, user, allow_locked: bool = False) -> None:
+def save_instance(*, instance, user) -> None:
     """Save one object of a filing through disclosures.services.lines (which derives the 政府经济分类,
-    refuses codes of another year and edits of locked filings); a Unit after full_clean()."""
+    refuses codes of another year and, under the filing's row lock, edits of locked filings); a Unit
+    after full_clean()."""
+    from disclosures.services import lines
+
     if isinstance(instance, ExpenseLine):
-        lines.expense_line_save(line=instance, user=user, allow_locked=allow_locked)
+        lines.expense_line_save(line=instance, user=user)
     elif isinstance(instance, IncomeLine):
-        lines.income_line_save(line=instance, user=user, allow_locked=allow_locked)
+        lines.income_line_save(line=instance, user=user)
     elif isinstance(instance, Project):
-        lines.project_save(project=instance, user=user, allow_locked=allow_locked)
+        lines.project_save(project=instance, user=user)
     elif isinstance(instance, Unit):
         instance.full_clean()
         instance.save()
     else:
-        lines.filing_item_save(item=instance, user=user, allow_locked=allow_locked)
+        lines.filing_item_save(item=instance, user=user)
 
 
 def _messages(error: ValidationError, model) -> list[str]:
@@ -130,8 +133,11 @@ class _Batch:
 
 
 def _ensure_editable(filing: Filing) -> None:
+    """An early refusal for the check phase; the write phase re-reads the status under the row lock."""
+    from disclosures.services.locking import ensure_editable
+
     try:
-        lines.ensure_editable(filing=filing)
+        ensure_editable(filing=filing)
     except ValidationError as error:
         raise ImportFailed(list(error.messages)) from None
 
@@ -143,6 +149,8 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
     its messages, prefixed with the row number, go to `errors`. Rows whose natural key matches an existing
     object update it; a key repeated in the rows is refused as the preview refuses it.
     """
+    from disclosures.services.lines import line_batch_errors
+
     model = resource._meta.model
     existing = resource.existing_keys(context.filing)
     seen: dict[tuple, int] = {}
@@ -157,7 +165,7 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
         seen[key] = number
         instance = resource.new_instance(context)
         resource.assign(instance, values, context)
-        found = lines.line_batch_errors(instance=instance, filing=context.filing)
+        found = line_batch_errors(instance=instance, filing=context.filing)
         if found:
             errors.extend(_row_messages(number, ValidationError(found), model))
         elif key in existing:
@@ -199,7 +207,8 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
     """Check every row again (the data may have changed since check_rows) and write batch by batch with
     bulk_create / bulk_update; after the first error nothing more is written and the caller's
     transaction is rolled back by ImportFailed."""
-    _ensure_editable(context.filing)
+    from disclosures.services.lines import lines_bulk_write
+
     model = resource._meta.model
     fields = [column.attribute for column in resource.input_columns()] + list(resource.derived_fields)
     summary = ApplySummary(title=resource.sheet_title)
@@ -208,7 +217,7 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
         if errors:
             continue
         try:
-            lines.lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
+            lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
         except ValidationError as error:
             raise ImportFailed(list(error.messages)) from None
         summary.created += len(batch.new)
@@ -220,13 +229,26 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
     return summary
 
 
+@contextmanager
+def import_write(*, filing: Filing) -> Iterator[Filing]:
+    """The one transaction an import writes in: the filing's write lock (status re-read under the row
+    lock, data revision bumped once: services.locking.filing_write); a refusal becomes ImportFailed."""
+    try:
+        with filing_write(filing=filing) as locked:
+            yield locked
+    except ValidationError as error:
+        raise ImportFailed(list(error.messages)) from None
+
+
 def import_staged(
     *, filing: Filing, user, token: str, progress: Callable[[int, str], None] | None = None
 ) -> ApplySummary:
     """Apply an upload that passed its preview (see preview.stage_preview), and record it in the audit trail.
 
     First every row is checked outside any transaction, reporting `progress(percent, message)` up to 50%;
-    then everything is written in one transaction (all rows or none).
+    then everything is written in one transaction (all rows or none) that holds the filing's row lock
+    and re-reads its status first: a filing submitted or approved while the rows were being checked is
+    refused, not written into.
     """
     payload = load_staged(token=token, filing_id=filing.pk, user_id=user.pk)
     resource = UPLOAD_RESOURCES[payload["kind"]]()
@@ -243,10 +265,11 @@ def import_staged(
             raise _failed(errors)
     if progress is not None:
         progress(50, f"正在写入{total}行")
-    with transaction.atomic():
+    with import_write(filing=filing) as locked:
+        context.filing = locked
         summary = apply_rows(resource=resource, context=context, rows=staged_rows(token), user=user)
         audit_record(
-            filing=filing,
+            filing=locked,
             actor=user,
             action="导入Excel",
             object_repr=payload["filename"],

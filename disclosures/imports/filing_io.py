@@ -17,7 +17,7 @@ from disclosures.models import Department, Filing, FiscalYear, Province
 from disclosures.money import AmountUnit
 from disclosures.services.audit import audit_record
 
-from .apply import ImportFailed, apply_rows
+from .apply import ImportFailed, apply_rows, import_write
 from .context import ImportContext
 from .preview import parse_sheet
 from .resources import APPLY_ORDER
@@ -121,28 +121,26 @@ def import_filing_workbook(
             except ValidationError as error:
                 raise ImportFailed([f"部门：{m}" for m in error.messages]) from None
             dept.save()
-        if filing is None:
-            from disclosures.services import lines
+        from disclosures.services import lines
 
+        if filing is None:
             filing = lines.filing_create(department=dept, fiscal_year=fiscal_year, kind=kind_value, user=user)
-        for field, header in (("duties", "部门职责"), ("organisation", "机构设置"), ("other_notes", "其他需要说明的事项")):
-            if info.get(header):
-                setattr(filing, field, info[header])
+        values = {field: info[header] for field, header in (("duties", "部门职责"), ("organisation", "机构设置"), ("other_notes", "其他需要说明的事项")) if info.get(header)}
         if info.get("变动原因（JSON）"):
-            filing.reasons = reasons
+            values["reasons"] = reasons
         if amount_unit:
-            filing.amount_unit = amount_unit
-        filing.full_clean()
-        filing.save()
-        context.department, context.filing = dept, filing
-        context.refresh()
-        for resource, rows in parsed:
-            try:
-                summaries.append(str(apply_rows(resource=resource, context=context, rows=rows, user=user)))
-            except ImportFailed as failure:
-                raise ImportFailed([f"“{resource.sheet_title}”表{m}" for m in failure.messages]) from None
-        audit_record(filing=filing, actor=user, action="导入Excel", object_repr=Path(path).name, comment="；".join(summaries))
-    return filing, summaries
+            values["amount_unit"] = amount_unit
+        with import_write(filing=filing) as locked:
+            lines.filing_fields_update(filing=locked, user=user, values=values)
+            context.department, context.filing = dept, locked
+            context.refresh()
+            for resource, rows in parsed:
+                try:
+                    summaries.append(str(apply_rows(resource=resource, context=context, rows=rows, user=user)))
+                except ImportFailed as failure:
+                    raise ImportFailed([f"“{resource.sheet_title}”表{m}" for m in failure.messages]) from None
+            audit_record(filing=locked, actor=user, action="导入Excel", object_repr=Path(path).name, comment="；".join(summaries))
+    return locked, summaries
 
 
 def check_workbook(path: str | Path) -> None:

@@ -738,6 +738,11 @@ def _comparable_values(f: FilingFigures) -> dict[str, Decimal]:
     }
 
 
+def prior_figures(*, filing: Filing) -> PriorFigures:
+    """Last year's comparable figures of a filing (its year loaded): the same as filing_figures(...).prior."""
+    return _prior(filing, filing.fiscal_year.year)
+
+
 def _prior(filing: Filing, year: int) -> PriorFigures:
     previous = (
         Filing.objects.filter(

@@ -6,8 +6,9 @@ They enforce what a form cannot be trusted with:
 - the 政府预算支出经济分类 is never entered: it is derived from the 部门预算经济分类's 对照表 (for a
   事业单位 that is not 参公, the institution mapping, e.g. 30101 → 50501);
 - the unit belongs to the filing's department and the project to the same filing;
-- the filing is editable (草稿/已退回); corrections and the bureau's fixes pass `allow_locked=True`, and
-  their changes are written to the audit trail.
+- the filing is editable (草稿/已退回), read under the filing's row lock in the transaction that writes
+  (disclosures.services.locking.filing_write, which also bumps the filing's data revision). Nobody
+  changes a submitted, approved or published filing, superusers included: a correction is a new version.
 Refusals raise django.core.exceptions.ValidationError with Chinese messages.
 """
 
@@ -28,28 +29,20 @@ from disclosures.models import (
     Unit,
 )
 from disclosures.services.audit import audit_changes, audit_deletion, audit_record, field_values
+from disclosures.services.locking import ensure_editable, filing_write
+
+__all__ = ["ensure_editable", "filing_write"]  # re-exported: callers check editability the same way
 
 FUNCTION_ITEM_LENGTH = 7  # 项
 ECONOMIC_ITEM_LENGTH = 5  # 款
 INSTITUTION_NATURES = (Unit.Nature.PUBLIC_INSTITUTION,)  # 参公 units use the 机关 (501–504) items
 
 
-def ensure_editable(*, filing: Filing, allow_locked: bool = False) -> None:
-    """Refuse a change to a filing that is submitted, approved or published, unless explicitly allowed."""
-    if allow_locked or filing.is_editable:
-        return
-    raise ValidationError(
-        f"{filing}当前状态为“{filing.get_status_display()}”，不能修改；只有草稿或已退回的填报可以修改，已公开的数据请发起更正。"
-    )
-
-
-def _ensure_stored_filing_editable(instance: models.Model, *, allow_locked: bool) -> None:
-    """For an update, the filing the object is stored in must be editable too (it may be moved away from it)."""
-    if instance.pk is None or allow_locked:
-        return
-    stored = type(instance).objects.filter(pk=instance.pk).select_related("filing").first()
-    if stored is not None and stored.filing_id != instance.filing_id:
-        ensure_editable(filing=stored.filing, allow_locked=allow_locked)
+def _stored_filing_id(instance: models.Model) -> int | None:
+    """For an update, the filing the object is stored in (it may be moved away from it: that one is written too)."""
+    if instance.pk is None:
+        return None
+    return type(instance).objects.filter(pk=instance.pk).values_list("filing_id", flat=True).first()
 
 
 def _catalog_item_errors(
@@ -185,48 +178,79 @@ def project_errors(*, project: Project, filing: Filing) -> dict[str, list[str]]:
     return _unit_errors(instance=project, filing=filing)
 
 
-def _save_filing_row(*, instance: models.Model, user, allow_locked: bool, errors: dict[str, list[str]] | None = None):
-    """Save one object of a filing: editable filing, no rule errors, full_clean, audited when locked."""
-    filing = instance.filing
-    ensure_editable(filing=filing, allow_locked=allow_locked)
-    _ensure_stored_filing_editable(instance, allow_locked=allow_locked)
+def _save_filing_row(*, instance: models.Model, user, rules=None):
+    """Save one object of a filing under the filing's write lock (both filings' when it moves): status
+    re-read, no rule errors, full_clean, audited."""
+    stored_filing_id = _stored_filing_id(instance)
+    with filing_write(filing=instance.filing_id) as filing:
+        if stored_filing_id is not None and stored_filing_id != filing.pk:
+            with filing_write(filing=stored_filing_id):
+                return _save_locked_row(instance=instance, filing=filing, user=user, rules=rules)
+        return _save_locked_row(instance=instance, filing=filing, user=user, rules=rules)
+
+
+def _save_locked_row(*, instance: models.Model, filing: Filing, user, rules) -> models.Model:
+    instance.filing = filing
+    errors = rules(instance, filing) if rules else {}
     if errors:
         raise ValidationError(errors)
     before = _stored_values(instance)
     _full_clean_and_save(instance)
-    _audit_locked_change(filing=filing, user=user, instance=instance, before=before, allow_locked=allow_locked)
+    audit_changes(filing=filing, actor=user, instance=instance, before=before)
     return instance
 
 
-@transaction.atomic
-def expense_line_save(*, line: ExpenseLine, user=None, allow_locked: bool = False) -> ExpenseLine:
+def expense_line_save(*, line: ExpenseLine, user=None) -> ExpenseLine:
     """Create or update an expense line (支出明细); derives gov_economic_item from the 对照表."""
-    errors = expense_line_errors(line=line, filing=line.filing)
-    return _save_filing_row(instance=line, user=user, allow_locked=allow_locked, errors=errors)
+    return _save_filing_row(instance=line, user=user, rules=lambda line, filing: expense_line_errors(line=line, filing=filing))
 
 
-@transaction.atomic
-def income_line_save(*, line: IncomeLine, user=None, allow_locked: bool = False) -> IncomeLine:
+def income_line_save(*, line: IncomeLine, user=None) -> IncomeLine:
     """Create or update an income line (本年收入 / 年初、年末结转和结余) of a unit."""
-    errors = income_line_errors(line=line, filing=line.filing)
-    return _save_filing_row(instance=line, user=user, allow_locked=allow_locked, errors=errors)
+    return _save_filing_row(instance=line, user=user, rules=lambda line, filing: income_line_errors(line=line, filing=filing))
 
 
-@transaction.atomic
-def project_save(*, project: Project, user=None, allow_locked: bool = False) -> Project:
+def project_save(*, project: Project, user=None) -> Project:
     """Create or update a project (项目支出) with its purpose, spending plan and goals.
 
     The seeds' own mistakes (identical goals, a spending plan that does not end at 100%) are stored as
     entered: the checks report them, the service does not hide them.
     """
-    errors = project_errors(project=project, filing=project.filing)
-    return _save_filing_row(instance=project, user=user, allow_locked=allow_locked, errors=errors)
+    return _save_filing_row(instance=project, user=user, rules=lambda project, filing: project_errors(project=project, filing=filing))
 
 
-@transaction.atomic
-def filing_item_save(*, item: models.Model, user=None, allow_locked: bool = False) -> models.Model:
+def filing_item_save(*, item: models.Model, user=None) -> models.Model:
     """Create or update another object of a filing: Procurement, AssetHolding, PriorYearFigure, ThreePublicStats."""
-    return _save_filing_row(instance=item, user=user, allow_locked=allow_locked)
+    return _save_filing_row(instance=item, user=user)
+
+
+#: The filing's own fields a department (or the admin) may change (its unit, 万元/元, and its texts); everything else changes only through
+#: the workflow services (status, timestamps, snapshot) or is fixed at creation (department, year, kind, version).
+FILING_TEXT_FIELDS = ("amount_unit", "duties", "organisation", "reasons", "other_notes", "correction_note")
+
+
+def filing_fields_update(*, filing: Filing, user, values: dict) -> Filing:
+    """Write only the given text fields of a filing (an admin form's changed_data), under the write lock.
+
+    A form that loaded the filing before the reviewer approved it can no longer save the status it
+    loaded (it saved every field, and put 已审核 back to 已退回): only `values` are written, with
+    update_fields, after the status was re-read under the lock.
+    """
+    unknown = sorted(set(values) - set(FILING_TEXT_FIELDS))
+    if unknown:
+        raise ValidationError(f"这些字段不能在此修改：{'、'.join(unknown)}。状态只能通过提交、审核、公开流程改变。")
+    if not values:
+        return filing
+    with filing_write(filing=filing) as locked:
+        before = field_values(locked, list(values))
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save(update_fields=[*values, "updated_at"])
+        audit_changes(filing=locked, actor=user, instance=locked, before=before)
+    for name in values:
+        setattr(filing, name, getattr(locked, name))
+    return filing
 
 
 # --- The batch path (large uploads) -----------------------------------------------------------------
@@ -326,26 +350,24 @@ def lines_bulk_write(*, filing: Filing, model: type[models.Model], new: list, ch
     line_batch_errors. Call inside transaction.atomic(): a refusal by the database (its triggers and
     constraints stand behind the checks) becomes a ValidationError and the caller's transaction rolls back.
     """
-    ensure_editable(filing=filing)
-    try:
-        with transaction.atomic():
-            if new:
-                model.objects.bulk_create(new, batch_size=batch_size)
-            if changed:
-                model.objects.bulk_update(changed, fields, batch_size=batch_size)
-    except IntegrityError as exc:
-        raise ValidationError(f"数据库拒绝保存：{exc}") from exc
+    with filing_write(filing=filing):
+        try:
+            with transaction.atomic():
+                if new:
+                    model.objects.bulk_create(new, batch_size=batch_size)
+                if changed:
+                    model.objects.bulk_update(changed, fields, batch_size=batch_size)
+        except IntegrityError as exc:
+            raise ValidationError(f"数据库拒绝保存：{exc}") from exc
 
 
-@transaction.atomic
-def line_delete(*, line: models.Model, user=None, allow_locked: bool = False) -> None:
+def line_delete(*, line: models.Model, user=None) -> None:
     """Delete an expense or income line, a project (its expense lines stay, unlinked) or another filing object."""
-    filing = line.filing
-    ensure_editable(filing=filing, allow_locked=allow_locked)
     if isinstance(line, ThreePublicStats):
         raise ValidationError("“三公”经费数量信息随填报创建，不能删除，可将数量改为0。")
-    audit_deletion(filing=filing, actor=user, instance=line, force=allow_locked and not filing.is_editable)
-    line.delete()
+    with filing_write(filing=line.filing_id) as filing:
+        audit_deletion(filing=filing, actor=user, instance=line)
+        line.delete()
 
 
 def _stored_values(instance: models.Model) -> dict[str, str] | None:
@@ -354,8 +376,3 @@ def _stored_values(instance: models.Model) -> dict[str, str] | None:
         return None
     stored = type(instance).objects.filter(pk=instance.pk).first()
     return field_values(stored) if stored is not None else None
-
-
-def _audit_locked_change(*, filing: Filing, user, instance: models.Model, before, allow_locked: bool) -> None:
-    """A change to a frozen filing (only possible with allow_locked) is always recorded field by field."""
-    audit_changes(filing=filing, actor=user, instance=instance, before=before, force=allow_locked and not filing.is_editable)

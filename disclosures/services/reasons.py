@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-
-from disclosures.access import user_department
+from disclosures.access import may_write_for
 from disclosures.models import Filing
 from disclosures.narrative import draft_sections
 from disclosures.services.audit import audit_record
+from disclosures.services.locking import filing_write
 
 MAX_REASON_LENGTH = 500
 
@@ -18,15 +17,17 @@ def reason_slots(*, filing: Filing) -> dict[str, str]:
     return {slot.key: slot.label for section in draft_sections(filing=filing) for slot in section.reasons}
 
 
-@transaction.atomic
 def filing_reasons_update(*, filing: Filing, user, reasons: dict[str, str]) -> Filing:
-    """Save the department's reasons. Only the filing's own department, only while it is editable,
-    only keys the text asks for; an empty reason removes the key. Each change is written to the audit trail."""
-    if user_department(user) != filing.department:
+    """Save the department's reasons. Only who may edit the filing (access.can_edit_filing), only while it
+    is editable (re-read under the filing's write lock), only keys the text asks for; an empty reason
+    removes the key. Each change is written to the audit trail."""
+    if not may_write_for(user, filing):
         raise PermissionDenied("只有本部门填报人可以填写说明中的原因。")
-    filing = Filing.objects.select_for_update().select_related("department", "fiscal_year").get(pk=filing.pk)
-    if not filing.is_editable:
-        raise ValidationError("该填报已提交或已审核，不能再修改说明中的原因。")
+    with filing_write(filing=filing) as locked:
+        return _reasons_update(filing=locked, user=user, reasons=reasons)
+
+
+def _reasons_update(*, filing: Filing, user, reasons: dict[str, str]) -> Filing:
     slots = reason_slots(filing=filing)
     unknown = sorted(set(reasons) - set(slots))
     if unknown:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from disclosures.access import can_publish, is_reviewer, user_department
+from disclosures.access import can_publish, is_filer, is_reviewer
 from disclosures.models import (
     AssetHolding,
     ExpenseLine,
@@ -29,9 +29,10 @@ from disclosures.models import (
 )
 from disclosures.narrative import missing_reasons
 from disclosures.services.audit import audit_record, audit_transition
-from disclosures.tasks import publication_enqueue_generation
 from disclosures.checks import run_checks
 from disclosures.selectors.snapshot import build_snapshot
+from disclosures.services.locking import filing_lock
+from disclosures.tasks import publication_enqueue_generation
 
 Status = Filing.Status
 
@@ -65,9 +66,9 @@ class ChecksFailed(WorkflowError):
 
 
 def _locked(filing: Filing) -> Filing:
-    """Re-read the filing under a row lock so two reviewers cannot move it at the same time."""
-    fresh = Filing.objects.select_for_update().get(pk=filing.pk)
-    return fresh
+    """Re-read the filing under its row lock — the lock every data write takes too (services.locking) —
+    so two reviewers cannot move it at the same time, and no write lands between the check and the move."""
+    return filing_lock(pk=filing.pk)
 
 
 def _require_status(filing: Filing, allowed: Sequence[str], verb: str) -> None:
@@ -84,7 +85,7 @@ def _sync(target: Filing, source: Filing) -> None:
 
 def filing_submit(*, filing: Filing, user) -> Filing:
     """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors."""
-    if user_department(user) is None or user_department(user).pk != filing.department_id:
+    if not is_filer(user, filing):
         raise NotPermitted("只有本部门的填报人可以提交。")
     with transaction.atomic():
         locked = _locked(filing)
@@ -203,8 +204,7 @@ def filing_correct(*, filing: Filing, user, note: str) -> Filing:
     original stays published and readable until the correction is published.
     """
     note = (note or "").strip()
-    own_department = user_department(user) is not None and user_department(user).pk == filing.department_id
-    if not (is_reviewer(user) or own_department):
+    if not (is_reviewer(user) or is_filer(user, filing)):
         raise NotPermitted("只有本部门填报人或财政局审核人可以发起更正。")
     if not note:
         raise WorkflowError("请填写更正说明（更正的内容和原因）。")

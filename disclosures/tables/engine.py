@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats
+from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats, Unit
+
+from disclosures.selectors.figures import prior_figures
 
 from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
+from .rounding import ROUNDING_NOTE, RoundingDifference, rounding_differences
 from .spec import (
     Col,
     EconomicRows,
@@ -29,10 +33,20 @@ from .spec import (
     RowSource,
     Side,
     TableDefinition,
+    UnitRows,
 )
 
 CODE_LENGTHS = {1: 3, 2: 5, 3: 7}
 UNCLASSIFIED = "—"
+NUMERALS = "一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 25 → 二十五: the 一、二、… of the 收支总表's rows."""
+    if n < 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else NUMERALS[tens - 1]}十{NUMERALS[ones - 1] if ones else ''}"
 
 
 @dataclass
@@ -47,8 +61,17 @@ class FilingData:
     filing: Filing
     facts: list[Fact]
     names: dict[tuple[str, str], str]
+    #: every 功能分类 类 code of the filing's year, in catalog (code) order
+    function_classes: list[str] = field(default_factory=list)
     _passing: dict[Filter, frozenset[int]] = field(default_factory=dict, repr=False)
     _row_facts: dict[tuple[Filter, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def units(self) -> list[tuple[int, str, str]]:
+        """The department's budget units as (id, code, name), 本级 first (one query, only for tables listing units)."""
+        return list(
+            Unit.objects.filter(department_id=self.filing.department_id).order_by("-is_main", "code").values_list("pk", "code", "name")
+        )
 
     def name(self, kind: str, code: str) -> str:
         return self.names.get((kind, code), "")
@@ -80,6 +103,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             "gov_economic_item__code",
             "expense_kind",
             "funding_source",
+            "unit_id",
         )
         .annotate(
             initial_sum=Sum("budget_amount"),
@@ -96,6 +120,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             gov_economic=row["gov_economic_item__code"] or "",
             kind=row["expense_kind"],
             source=row["funding_source"],
+            unit=row["unit_id"],
             initial=row["initial_sum"] or ZERO,
             budget=row["budget_sum"] or ZERO,
             actual=row["actual_sum"] or ZERO,
@@ -104,7 +129,7 @@ def load_facts(*, filing: Filing) -> FilingData:
     ]
     income_rows = (
         IncomeLine.objects.filter(filing=filing)
-        .values("category", "source")
+        .values("category", "source", "function_item__code", "unit_id")
         .annotate(
             initial_sum=Sum("budget_amount"),
             budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
@@ -115,8 +140,10 @@ def load_facts(*, filing: Filing) -> FilingData:
     facts += [
         Fact(
             fact="income",
+            function=row["function_item__code"] or "",
             category=row["category"],
             source=row["source"],
+            unit=row["unit_id"],
             initial=row["initial_sum"] or ZERO,
             budget=row["budget_sum"] or ZERO,
             actual=row["actual_sum"] or ZERO,
@@ -124,7 +151,11 @@ def load_facts(*, filing: Filing) -> FilingData:
         for row in income_rows
     ]
     facts += _three_public_budget_facts(filing=filing, facts=facts)
-    return FilingData(filing=filing, facts=facts, names=_catalog_names(filing=filing, facts=facts))
+    if filing.kind == Filing.Kind.BUDGET:
+        facts += _three_public_prior_facts(filing=filing)
+    names = _catalog_names(filing=filing, facts=facts)
+    classes = sorted(code for kind, code in names if kind == CatalogItem.Kind.FUNCTION and len(code) == 3)
+    return FilingData(filing=filing, facts=facts, names=names, function_classes=classes)
 
 
 def _three_public_budget_facts(*, filing: Filing, facts: list[Fact]) -> list[Fact]:
@@ -143,8 +174,32 @@ def _three_public_budget_facts(*, filing: Filing, facts: list[Fact]) -> list[Fac
     return found
 
 
+THREE_PUBLIC_PRIOR_ITEMS = ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")
+
+
+def _three_public_prior_facts(*, filing: Filing) -> list[Fact]:
+    """上年预算数 of the budget's 三公 table (fact "three_public_prior", category = item): last year's figures
+    as the 说明 compares them (last year's approved budget in the system, else the entered 上年对比数).
+    A subtotal not entered is the sum of its entered parts."""
+    values = prior_figures(filing=filing).values
+
+    def get(item: str):
+        return values.get(f"three_public.{item}")
+
+    amounts = {item: get(item) for item in THREE_PUBLIC_PRIOR_ITEMS}
+    if amounts["vehicle"] is None and (amounts["vehicle_purchase"] is not None or amounts["vehicle_operation"] is not None):
+        amounts["vehicle"] = (amounts["vehicle_purchase"] or ZERO) + (amounts["vehicle_operation"] or ZERO)
+    if amounts["total"] is None:
+        amounts["total"] = sum((amounts[i] or ZERO for i in ("overseas", "vehicle", "reception")), ZERO)
+    return [
+        Fact(fact="three_public_prior", category=item, initial=amount or ZERO, budget=amount or ZERO, actual=ZERO)
+        for item, amount in amounts.items()
+    ]
+
+
 def _catalog_names(*, filing: Filing, facts: list[Fact]) -> dict[tuple[str, str], str]:
-    """Names of every code the facts use and of their parents (类/款), in one query."""
+    """Names of every code the facts use and of their parents (类/款), and of every 功能分类 类 of the year
+    (the 收支总表 list them all), in one query."""
     wanted: dict[str, set[str]] = {
         CatalogItem.Kind.FUNCTION: set(),
         CatalogItem.Kind.DEPT_ECONOMIC: set(),
@@ -158,12 +213,10 @@ def _catalog_names(*, filing: Filing, facts: list[Fact]) -> dict[tuple[str, str]
         ):
             if code:
                 wanted[kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
-    condition = Q()
+    condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
     for kind, codes in wanted.items():
         if codes:
             condition |= Q(kind=kind, code__in=codes)
-    if not condition:
-        return {}
     items = CatalogItem.objects.filter(condition, fiscal_year_id=filing.fiscal_year_id).values_list("kind", "code", "name")
     return {(kind, code): name for kind, code, name in items}
 
@@ -212,6 +265,8 @@ class _Row:
     code: str = ""
     level: int = 1
     kind: str = "item"
+    #: shown even when every amount is zero (the 收支总表 print every 类)
+    keep: bool = False
 
 
 def _sum(data: FilingData, row_filters: tuple[Filter, ...], col: Col) -> Decimal:
@@ -232,7 +287,8 @@ def _with_prefix(base: Filter, field_name: str, prefix: str) -> Filter:
 
 
 def _code_rows(
-    data: FilingData, *, base: Filter, field_name: str, catalog_kind: str, depth: int, max_level: int
+    data: FilingData, *, base: Filter, field_name: str, catalog_kind: str, depth: int, max_level: int,
+    all_classes: bool = False, numbered: bool = False,
 ) -> list[_Row]:
     by_code: dict[str, list[int]] = {}
     unclassified = False
@@ -245,8 +301,11 @@ def _code_rows(
             length = CODE_LENGTHS[level]
             if len(code) >= length:
                 by_code.setdefault(code[:length], []).append(position)
+    if all_classes:
+        for code in data.function_classes:
+            by_code.setdefault(code, [])
     rows = []
-    for code in sorted(by_code):
+    for number, code in enumerate(sorted(by_code), start=1):
         level = {3: 1, 5: 2, 7: 3}[len(code)]
         is_leaf_level = level == min(depth, max_level)
         row_filter = _with_prefix(base, field_name, code)
@@ -254,18 +313,21 @@ def _code_rows(
             # the facts of this code are known from the grouping: no second pass over all facts per row
             # (a base with its own prefix on the field is left to `passing`, whose prefix replaces it)
             data.remember(row_filter, by_code[code])
+        label = data.name(catalog_kind, code) or code
         rows.append(
             _Row(
                 filters=(row_filter,),
-                label=data.name(catalog_kind, code) or code,
-                code=code,
+                label=f"{chinese_number(number)}、{label}" if numbered else label,
+                code="" if all_classes else code,
                 level=level,
                 kind="item" if is_leaf_level else "subtotal",
+                keep=all_classes,
             )
         )
     if unclassified:
+        label = "未列功能分类" if field_name == "function" else "未列经济分类"
         rows.append(
-            _Row(filters=(Filter(**{**base.__dict__, "without": (field_name,)}),), label="未列经济分类", code=UNCLASSIFIED, level=1)
+            _Row(filters=(Filter(**{**base.__dict__, "without": (field_name,)}),), label=label, code=UNCLASSIFIED, level=1)
         )
     return rows
 
@@ -274,15 +336,26 @@ def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
     if isinstance(source, FunctionRows):
         return _code_rows(
             data, base=source.filter, field_name="function", catalog_kind=CatalogItem.Kind.FUNCTION,
-            depth=source.depth, max_level=3,
+            depth=source.depth, max_level=3, all_classes=source.all_classes, numbered=source.numbered,
         )
     if isinstance(source, EconomicRows):
         field_name = "dept_economic" if source.catalog == "dept" else "gov_economic"
         kind = CatalogItem.Kind.DEPT_ECONOMIC if source.catalog == "dept" else CatalogItem.Kind.GOV_ECONOMIC
         return _code_rows(data, base=source.filter, field_name=field_name, catalog_kind=kind, depth=source.depth, max_level=2)
+    if isinstance(source, UnitRows):
+        return _unit_rows(data, source)
     if isinstance(source, FixedRows):
         return [_fixed(row) for row in source.rows]
     raise TypeError(f"unknown row source {source!r}")
+
+
+def _unit_rows(data: FilingData, source: UnitRows) -> list[_Row]:
+    """The department (部门, the sum of its units) and then each budget unit, 本级 first."""
+    department = data.filing.department
+    rows = [_Row(filters=(source.filter,), label=department.name, code=department.code, level=1, kind="subtotal")]
+    for pk, code, name in data.units:
+        rows.append(_Row(filters=(Filter(**{**source.filter.__dict__, "units": (pk,)}),), label=name, code=code, level=2))
+    return rows
 
 
 def _fixed(row: FixedRow, kind: str | None = None) -> _Row:
@@ -308,6 +381,8 @@ def _cells(data: FilingData, row: _Row, leaves: list[Col]) -> list[ResultCell]:
                 cells.append(ResultCell(leaf.key, text=row.label, colspan=2))
             else:
                 cells.append(ResultCell(leaf.key))
+        elif leaf.role == "line_no":
+            cells.append(ResultCell(leaf.key))  # numbered once the rows are placed (_number_lines)
         elif leaf.role == "name":
             covered = not row.code and index > 0 and roles[index - 1] == "code"
             indent = max(0, row.level - 1) if row.kind != "total" else 0
@@ -326,7 +401,8 @@ def _has_amount(cells: list[ResultCell]) -> bool:
 
 
 def _is_dynamic(source: RowSource) -> bool:
-    return isinstance(source, FunctionRows | EconomicRows)
+    """Rows that come from the data: a table of only such rows and no amount is empty (and gets its note)."""
+    return isinstance(source, FunctionRows | EconomicRows | UnitRows)
 
 
 def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[Col]) -> tuple[list[ResultRow], bool]:
@@ -337,16 +413,18 @@ def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[C
         for row in _source_rows(data, source):
             cells = _cells(data, row, leaves)
             if _is_dynamic(source):
-                if not _has_amount(cells):
+                has_amount = _has_amount(cells)
+                # every unit is listed (zeros printed); other dynamic rows only with an amount or when kept
+                if not has_amount and not row.keep and not isinstance(source, UnitRows):
                     continue
-                dynamic_data = True
+                dynamic_data = dynamic_data or has_amount
             result.append(ResultRow(cells=cells, kind=row.kind, level=row.level, code=row.code, label=row.label))
     return result, dynamic_data
 
 
 def _total_row(data: FilingData, definition_total: FixedRow, sources: tuple[RowSource, ...], leaves: list[Col]) -> ResultRow:
     filters = definition_total.filters or tuple(
-        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows)
+        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows | UnitRows)
     )
     row = _Row(filters=filters, label=definition_total.label, level=0, kind="total")
     return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=definition_total.label)
@@ -362,7 +440,10 @@ def compute(definition: TableDefinition, data: FilingData) -> TableResult:
     empty = has_dynamic and not dynamic_data and not any(not _is_dynamic(s) for s in definition.rows)
     if definition.total is not None and not empty:
         rows.insert(0, _total_row(data, definition.total, definition.rows, leaf_cols))
-    return _result(definition, filing, header_rows, leaf_cols, [] if empty else rows, empty)
+    rows = [] if empty else rows
+    _set_unit(rows, filing.amount_unit)
+    rounding = rounding_differences(rows=rows, columns=definition.columns, unit=filing.amount_unit)
+    return _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding)
 
 
 def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableResult:
@@ -370,7 +451,19 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
     columns = (Col(left.heading, role="group", children=left.columns), Col(right.heading, role="group", children=right.columns))
     header_rows, leaf_cols = header_grid(columns)
     left_leaves, right_leaves = leaf_cols[: len(_leaves_of(left))], leaf_cols[len(_leaves_of(left)) :]
-    left_rows, right_rows = _aligned(_side_rows(data, left, left_leaves), _side_rows(data, right, right_leaves), left_leaves, right_leaves)
+    unit = data.filing.amount_unit
+    (left_rows, left_data), (right_rows, right_data) = _side_rows(data, left, left_leaves), _side_rows(data, right, right_leaves)
+    # a table of code rows only (公开06: 人员经费 ‖ 公用经费) with no amount on either side is published empty
+    only_dynamic = all(_is_dynamic(s) for s in (*left.rows, *right.rows))
+    if only_dynamic and not (left_data or right_data):
+        return _result(definition, data.filing, header_rows, leaf_cols, [], True, [])
+    l_total = _side_total(data, left, left_leaves)
+    r_total = _side_total(data, right, right_leaves)
+    rounding: list[RoundingDifference] = []
+    for side, side_rows, total in ((left, left_rows, l_total), (right, right_rows, r_total)):
+        _set_unit([*side_rows, total], unit)
+        rounding += rounding_differences(rows=[*side_rows, total], columns=side.columns, unit=unit)
+    left_rows, right_rows = _aligned(left_rows, right_rows, left_leaves, right_leaves)
     height = len(left_rows)
     rows: list[ResultRow] = []
     for index in range(height):
@@ -385,10 +478,24 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
                 code=l_row.code or r_row.code,
             )
         )
-    l_total = _side_total(data, left, left_leaves)
-    r_total = _side_total(data, right, right_leaves)
     rows.append(ResultRow(cells=l_total.cells + r_total.cells, kind="total", level=0, label=l_total.label))
-    return _result(definition, data.filing, header_rows, leaf_cols, rows, False)
+    after_left = _number_lines(rows, [leaf.key for leaf in left_leaves if leaf.role == "line_no"])
+    _number_lines(rows, [leaf.key for leaf in right_leaves if leaf.role == "line_no"], start=after_left)
+    _set_unit(rows, unit)
+    return _result(definition, data.filing, header_rows, leaf_cols, rows, False, rounding)
+
+
+def _number_lines(rows: list[ResultRow], keys: list[str], *, start: int = 1) -> int:
+    """Fill the 行次 columns `keys` of one side: its labelled rows numbered in order (blank padding rows stay
+    blank). Returns the next number: the right side goes on from the left's, so that every 行次 of the form
+    is unique, as on the 财政部 templates."""
+    number = start
+    for row in rows:
+        for index, cell in enumerate(row.cells):
+            if cell.key in keys and index > 0 and row.cells[index - 1].text:
+                cell.text = str(number)
+                number += 1
+    return number
 
 
 def _aligned(left: list[ResultRow], right: list[ResultRow], left_leaves, right_leaves) -> tuple[list[ResultRow], list[ResultRow]]:
@@ -410,8 +517,8 @@ def _leaves_of(side: Side) -> list[Col]:
     return header_grid(side.columns)[1]
 
 
-def _side_rows(data: FilingData, side: Side, leaves: list[Col]) -> list[ResultRow]:
-    return _build_rows(data, side.rows, leaves)[0]
+def _side_rows(data: FilingData, side: Side, leaves: list[Col]) -> tuple[list[ResultRow], bool]:
+    return _build_rows(data, side.rows, leaves)
 
 
 def _side_total(data: FilingData, side: Side, leaves: list[Col]) -> ResultRow:
@@ -423,12 +530,14 @@ def _blank(leaves: list[Col]) -> ResultRow:
     return ResultRow(cells=[ResultCell(leaf.key) for leaf in leaves], kind="item", level=0)
 
 
-def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableResult:
-    unit = filing.amount_unit
+def _set_unit(rows: list[ResultRow], unit: str) -> None:
     for row in rows:
         for cell in row.cells:
             cell.unit = unit
-    table = TableResult(
+
+
+def _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding: list[RoundingDifference]) -> TableResult:
+    return TableResult(
         key=definition.key,
         number=definition.number,
         title=definition.title,
@@ -440,8 +549,9 @@ def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableRes
         leaves=[Leaf(c.key, c.label, c.role, c.width) for c in leaf_cols],
         rows=rows,
         empty=empty,
-        note=definition.empty_note if empty else "",
+        note=definition.empty_note(filing.fiscal_year.year) if empty else "",
         form_code=definition.form_code,
-        unit=unit,
+        unit=filing.amount_unit,
+        rounding=rounding,
+        footnotes=[ROUNDING_NOTE] if rounding else [],
     )
-    return table

@@ -27,6 +27,7 @@ class Fact:
     kind: str = ""
     source: str = ""
     category: str = ""
+    unit: int = 0  # the budget unit's id (0: not kept per unit)
     budget: object = 0
     initial: object = 0
     actual: object = 0
@@ -48,6 +49,8 @@ class Filter:
     gov_economic: tuple[str, ...] = ()
     #: code fields that must be blank (e.g. 项目支出 lines entered without an economic code)
     without: tuple[str, ...] = ()
+    #: budget units (ids) whose lines count; the rows of UnitRows set it
+    units: tuple[int, ...] = ()
 
     def matches(self, fact: Fact) -> bool:
         if self.fact and fact.fact != self.fact:
@@ -57,6 +60,8 @@ class Filter:
         if self.sources and fact.source not in self.sources:
             return False
         if self.categories and fact.category not in self.categories:
+            return False
+        if self.units and fact.unit not in self.units:
             return False
         for name in ("function", "dept_economic", "gov_economic"):
             prefixes = getattr(self, name)
@@ -86,7 +91,7 @@ class Col:
 
     label: str
     key: str = ""
-    role: Literal["code", "name", "label", "amount", "group"] = "amount"
+    role: Literal["code", "name", "label", "line_no", "amount", "group"] = "amount"
     amount: Amount | None = None
     children: tuple[Col, ...] = ()
     width: float | None = None
@@ -108,6 +113,11 @@ def label_col(label: str = "项目", key: str = "label") -> Col:
     return Col(label, key=key, role="label", width=30)
 
 
+def line_no_col(label: str = "行次", key: str = "line_no") -> Col:
+    """行次: the template's row number, filled in by the engine (收支总表 number both sides)."""
+    return Col(label, key=key, role="line_no", width=6)
+
+
 def amount_col(label: str, key: str, stage: Stage, **filter_kwargs) -> Col:
     return Col(label, key=key, role="amount", amount=Amount(stage=stage, filter=Filter(**filter_kwargs)), width=14)
 
@@ -121,10 +131,16 @@ def group(label: str, *children: Col) -> Col:
 
 @dataclass(frozen=True)
 class FunctionRows:
-    """支出功能分类 rows down to `depth` (1 类, 2 款, 3 项), 类 and 款 subtotals computed from the lines."""
+    """支出功能分类 rows down to `depth` (1 类, 2 款, 3 项), 类 and 款 subtotals computed from the lines.
+
+    `all_classes` (depth 1) lists every 类 of the year's catalog in code order, zeros printed, as the 收支总表
+    do; `numbered` prefixes the labels 一、二、… . Income facts carry a function code too (公开02, 公开08).
+    """
 
     filter: Filter = Filter(fact="expense")
     depth: int = 3
+    all_classes: bool = False
+    numbered: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,14 @@ class EconomicRows:
     catalog: Literal["dept", "gov"] = "dept"
     filter: Filter = Filter(fact="expense")
     depth: int = 2
+
+
+@dataclass(frozen=True)
+class UnitRows:
+    """部门 = 本级 + 下属单位: the department's row (the sum) and one row per budget unit (本级 first, then by
+    code), each with its unit code and name. Every unit is listed, zeros printed, as Hunan's forms do."""
+
+    filter: Filter = Filter(fact="expense")
 
 
 @dataclass(frozen=True)
@@ -151,7 +175,7 @@ class FixedRows:
     rows: tuple[FixedRow, ...]
 
 
-RowSource = FunctionRows | EconomicRows | FixedRows
+RowSource = FunctionRows | EconomicRows | UnitRows | FixedRows
 
 
 @dataclass(frozen=True)
@@ -183,9 +207,13 @@ class TableDefinition:
     total: FixedRow | None = None
     left: Side | None = None
     right: Side | None = None
-    empty_note: str = "本表无数据"
+    #: why an empty table is empty, for the note under it: 注：本部门YYYY年度<empty_reason>，故本表无数据。
+    empty_reason: str = "没有相关收支"
     form_code: str = ""
     notes: tuple[str, ...] = field(default=())
+
+    def empty_note(self, year: int) -> str:
+        return f"注：本部门{year}年度{self.empty_reason}，故本表无数据。"
 
     @property
     def is_two_sided(self) -> bool:

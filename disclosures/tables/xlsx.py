@@ -111,12 +111,6 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
 
     # body
     row = header_end + 1
-    if table.empty:
-        for c in range(1, columns + 1):
-            ws.cell(row=row, column=c).border = BORDER
-        _text_cell(ws, row, 1, table.note, align="center")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-        row += 1
     for result_row in table.rows:
         for index, cell_data in enumerate(result_row.cells, start=1):
             if cell_data.covered:
@@ -136,6 +130,14 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
             cell.border = BORDER
             if cell_data.colspan > 1:
                 ws.merge_cells(start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
+        ws.row_dimensions[row].height = 20
+        row += 1
+
+    notes = ([table.note] if table.empty and table.note else []) + list(table.footnotes)
+    for note in notes:
+        # an empty table is published with its headers and, under the grid, the note saying why; then the 尾差 note
+        _text_cell(ws, row, 1, note)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
         ws.row_dimensions[row].height = 20
         row += 1
 

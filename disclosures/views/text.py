@@ -21,7 +21,7 @@ FIELD_PREFIX = "reason:"
 @require_http_methods(["GET", "POST"])
 def filing_text(request, pk: int):
     filing = access.get_filing_for_user(request.user, pk)
-    can_edit = access.user_department(request.user) == filing.department and filing.is_editable
+    can_edit = access.can_edit_filing(request.user, filing)
     if request.method == "POST":
         filing = access.get_filing_for_user(request.user, pk, write=True)
         reasons = {k[len(FIELD_PREFIX):]: v for k, v in request.POST.items() if k.startswith(FIELD_PREFIX)}

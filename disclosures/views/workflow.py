@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from disclosures.access import get_filing_for_user, is_reviewer, user_department
+from disclosures.access import can_edit_filing, get_filing_for_user, is_filer, is_reviewer
 from disclosures.services import workflow
 from disclosures.checks import run_checks
 
@@ -32,7 +32,7 @@ def filing_submit(request, pk: int):
                 "filing": filing,
                 "report": run_checks(filing=filing),
                 "comments": filing.review_comments.filter(resolved=False).select_related("author"),
-                "may_submit": filing.is_editable and user_department(request.user) == filing.department,
+                "may_submit": can_edit_filing(request.user, filing) and is_filer(request.user, filing),
             },
         )
     try:

@@ -25,7 +25,11 @@ def evaluation_start(request, kind: str, pk: int):
     owner = owner_for_user(user=request.user, kind=kind, pk=pk)
     if user_department(request.user) != selectors.owner_department(owner):
         raise PermissionDenied("只有本部门填报人可以开展自评。")
-    evaluation = services.evaluation_start(owner=owner, user=request.user)
+    try:
+        evaluation = services.evaluation_start(owner=owner, user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("evaluations:targets", kind=kind, pk=pk)
     return redirect("evaluations:evaluation", pk=evaluation.pk)
 
 

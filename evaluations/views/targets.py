@@ -105,6 +105,10 @@ def indicator_edit(request, pk: int):
 def indicator_delete(request, pk: int):
     indicator = selectors.indicator_get_for_user(user=request.user, pk=pk, write=True)
     owner = indicator.project or indicator.department_target
-    services.indicator_delete(indicator=indicator, user=request.user)
-    messages.success(request, f"已删除指标“{indicator.name}”。")
+    try:
+        services.indicator_delete(indicator=indicator, user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已删除指标“{indicator.name}”。")
     return redirect("evaluations:targets", kind=owner_kind(owner), pk=owner.pk)

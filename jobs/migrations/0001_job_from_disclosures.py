@@ -1,7 +1,7 @@
 """The Job model moves here from disclosures, keeping its table `disclosures_job` and its rows.
 
 Only Django's state changes: this migration adds jobs.Job over the existing table, and
-disclosures/0008 points FilingDocument.job and PublicationDocument.job at it and drops disclosures.Job from the state. The content
+disclosures/0009 points FilingDocument.job at it and drops disclosures.Job from the state. The content
 type (and so the permissions and admin log entries) is renamed to the new app where it exists.
 """
 

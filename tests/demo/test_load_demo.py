@@ -186,5 +186,6 @@ def test_the_build_leaves_drafts_for_the_post_build_steps(db, monkeypatch, setti
     monkeypatch.setattr("demo.build.POST_BUILD_STEPS", [])
     demo = build_demo()
     assert set(Filing.objects.values_list("status", flat=True)) == {Filing.Status.DRAFT}
-    assert Filing.objects.count() == 4
-    assert {demo.maoxian.filing, demo.shanhaiguan.filing, demo.ziyang.filing, demo.wangcheng.filing} == set(Filing.objects.all())
+    assert Filing.objects.count() == 6
+    assert {demo.maoxian.filing, demo.shanhaiguan.filing, demo.ziyang.filing, demo.wangcheng.filing,
+            demo.ziyang_prior.budget, demo.ziyang_prior.final} == set(Filing.objects.all())

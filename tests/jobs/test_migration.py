@@ -7,7 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from jobs.models import Job
 
-BEFORE_THE_MOVE = [("disclosures", "0007_merge_parallel_branches"), ("jobs", None)]
+BEFORE_THE_MOVE = [("disclosures", "0008_merge_data_revision"), ("jobs", None)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -69,7 +69,7 @@ def economic_kind_columns(stage: str) -> tuple[Col, ...]:
     )
 
 
-def three_public_columns(stage: str, *, prefix: str = "") -> tuple[Col, ...]:
+def three_public_columns(stage: str, *, prefix: str = "", vehicle_labels: tuple[str, str] = ("公务用车购置费", "公务用车运行费")) -> tuple[Col, ...]:
     """合计 | 因公出国（境）费 | 公务用车购置及运行费（小计 / 购置费 / 运行费）| 公务接待费.
 
     The 预算数 columns (stage budget/initial) read the 三公 预算数 the department enters per item (facts
@@ -83,8 +83,8 @@ def three_public_columns(stage: str, *, prefix: str = "") -> tuple[Col, ...]:
         group(
             "公务用车购置及运行费",
             amount_col("小计", f"{prefix}vehicle", stage, fact=fact, dept_economic=(VEHICLE_PURCHASE, VEHICLE_RUNNING)),
-            amount_col("公务用车购置费", f"{prefix}vehicle_purchase", stage, fact=fact, dept_economic=(VEHICLE_PURCHASE,)),
-            amount_col("公务用车运行费", f"{prefix}vehicle_running", stage, fact=fact, dept_economic=(VEHICLE_RUNNING,)),
+            amount_col(vehicle_labels[0], f"{prefix}vehicle_purchase", stage, fact=fact, dept_economic=(VEHICLE_PURCHASE,)),
+            amount_col(vehicle_labels[1], f"{prefix}vehicle_running", stage, fact=fact, dept_economic=(VEHICLE_RUNNING,)),
         ),
         amount_col("公务接待费", f"{prefix}reception", stage, fact=fact, dept_economic=(RECEPTION,)),
     )

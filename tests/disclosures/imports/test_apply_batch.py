@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 
 from disclosures.imports import apply as apply_module
-from disclosures.imports.apply import ImportFailed, apply_rows, import_staged
+from disclosures.imports.apply import ImportFailed, apply_rows, import_staged, import_write
 from disclosures.imports.context import ImportContext
 from disclosures.imports.preview import RowPreview, SheetPreview, stage_preview
 from disclosures.imports.resources import ExpenseLineResource
@@ -43,7 +43,8 @@ def expense_rows(filing, count: int, *, amount: str = "100.00") -> list:
 
 
 def apply(filing, rows):
-    with transaction.atomic():
+    """As import_staged does: the whole apply inside the filing's write lock (one lock, one revision bump)."""
+    with import_write(filing=filing):
         return apply_rows(resource=ExpenseLineResource(), context=ImportContext.for_filing(filing), rows=rows, user=None)
 
 

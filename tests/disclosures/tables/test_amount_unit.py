@@ -50,8 +50,9 @@ def test_seed_001_workbook_and_html_in_yuan(demo):
     sheet = workbook["表7 一般公共预算“三公”经费支出表"]
     assert [c.value for c in sheet[2] if c.value] == ["编制单位：山海关区信访局", "单位：元"]
     body = sheet[sheet.max_row]
-    assert [c.value for c in body] == [D("145950.50"), 0, 126000, 0, 126000, D("19950.50")]
-    assert body[0].number_format == "#,##0.00"
+    # 上年预算数 (none entered for the new unit) ‖ 本年预算数, as forms.md's 表7
+    assert [c.value for c in body] == [0] * 6 + [D("145950.50"), 0, 126000, 0, 126000, D("19950.50")]
+    assert body[6].number_format == "#,##0.00"
     html = render_table_html(next(t for t in tables if t.key == "budget_three_public"))
     assert "单位：元" in html and "单位：万元" not in html
     assert ">145,950.50<" in html and ">19,950.50<" in html

@@ -39,7 +39,8 @@ def test_national_budget_set(budget_filing):
     gpb = by_key["budget_gpb_expense"]
     # effective budget: the adjusted 公务接待费 (2.00 instead of 1.85) replaces the initial amount
     assert gpb.total_row.wan("total") == D("382.46")
-    assert gpb.row(code="2010301").wan("basic") == D("173.82")
+    row = gpb.row(code="2010301")
+    assert row.amount("personnel") + row.amount("public") == D("1738200.00") and row.wan("public") == D("43.31")
     three = by_key["budget_three_public"].rows[0]
     assert (three.wan("total"), three.wan("vehicle"), three.wan("reception")) == (D("5.22"), D("3.22"), D("2.00"))
     basic = by_key["budget_gpb_basic"].total_row
@@ -112,3 +113,20 @@ def test_unknown_table_set_is_a_configuration_error(maoxian_2019, settings):
     settings.DISCLOSURE_TABLE_SETS = {"final": "atlantis"}
     with pytest.raises(ImproperlyConfigured):
         compute_tables(filing=maoxian_2019)
+
+
+def test_three_public_table_has_last_years_budget_beside_this_years(budget_filing):
+    """Budget 表7: 上年预算数 (last year's figures as the 说明 compares them) ‖ 本年预算数 (this year's)."""
+    from disclosures.models import PriorYearFigure
+    from disclosures.money import from_wan
+
+    for key, amount in (("three_public.overseas", "0"), ("three_public.vehicle", "8.14"), ("three_public.reception", "3.15")):
+        PriorYearFigure.objects.update_or_create(filing=budget_filing, key=key, defaults={"amount": from_wan(amount)})
+    PriorYearFigure.objects.filter(filing=budget_filing, key="three_public.total").delete()
+    table = compute_table(filing=budget_filing, key="budget_three_public")
+    assert [h.label for h in table.header_rows[0]] == ["上年预算数", "本年预算数"]
+    (row,) = table.rows
+    # the entered 公务用车 8.14 has no split: its parts stay zero, the 合计 is the sum of the items entered
+    assert [row.wan(f"prior_{k}") for k in ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")] == [
+        D("11.29"), D("0.00"), D("8.14"), D("0.00"), D("0.00"), D("3.15")]
+    assert (row.wan("total"), row.wan("reception")) == (D("5.22"), D("2.00"))

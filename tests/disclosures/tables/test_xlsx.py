@@ -31,21 +31,22 @@ def test_one_sheet_per_table(workbook):
 def test_gpb_sheet_layout_and_totals(workbook):
     ws = workbook["表5 一般公共预算财政拨款支出决算表"]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert ws["A1"].value == "2019年一般公共预算财政拨款支出决算表" and "A1:F1" in merged
+    assert ws["A1"].value == "2019年一般公共预算财政拨款支出决算表" and "A1:E1" in merged
     assert ws["A2"].value == "编制单位：茂县信访局"
     assert ws["E2"].value == "公开05表  单位：万元"
-    # 科目编码/科目名称/预算数 span both header rows; 决算数 spans its three columns
-    assert {"A3:A4", "B3:B4", "C3:C4", "D3:F3"} <= merged
-    assert [ws.cell(4, c).value for c in range(4, 7)] == ["合计", "基本支出", "项目支出"]
+    # 科目编码/科目名称 span both header rows; 本年支出 spans its three columns
+    assert {"A3:A4", "B3:B4", "C3:E3"} <= merged
+    assert ws["C3"].value == "本年支出"
+    assert [ws.cell(4, c).value for c in range(3, 6)] == ["小计", "基本支出", "项目支出"]
     total = find_row(ws, 1, "合计")
     assert f"A{total[0].row}:B{total[0].row}" in merged
-    assert [Decimal(str(c.value)) for c in total[2:6]] == [Decimal("382.31"), Decimal("382.31"), Decimal("317.41"), Decimal("64.90")]
-    assert total[0].font.b and all(c.font.b for c in total[2:6])
+    assert [Decimal(str(c.value)) for c in total[2:5]] == [Decimal("382.31"), Decimal("317.41"), Decimal("64.90")]
+    assert total[0].font.b and all(c.font.b for c in total[2:5])
     assert total[3].number_format == "#,##0.00"
     item = find_row(ws, 1, "2010301")
     assert item[1].value == "行政运行" and item[1].alignment.indent == 2 and not item[1].font.b
-    assert Decimal(str(item[3].value)) == Decimal("173.67")
-    assert all(c.border.left.style == "thin" for c in item[:6])
+    assert Decimal(str(item[2].value)) == Decimal("173.67")
+    assert all(c.border.left.style == "thin" for c in item[:5])
 
 
 def test_print_setup(workbook):
@@ -67,8 +68,12 @@ def test_three_public_sheet(workbook):
 
 
 def test_empty_table_sheet_has_the_note(workbook):
+    """公开08 is published with its headers and the note under the grid (no body rows)."""
     ws = workbook.worksheets[7]
-    assert ws["A5"].value == "本表无数据" and "A5:F5" in {str(r) for r in ws.merged_cells.ranges}
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert [ws.cell(3, c).value for c in range(1, 9)] == ["科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", None, None, "年末结转和结余"]
+    assert ws["A5"].value == "注：本部门2019年度没有使用政府性基金预算财政拨款安排的支出，故本表无数据。" and "A5:H5" in merged
+    assert ws["A5"].border.left.style is None and ws.max_row == 5
 
 
 def test_formula_looking_text_stays_text(maoxian_2019):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosures", "0007_merge_parallel_branches"),
+        ("disclosures", "0008_merge_data_revision"),
         ("jobs", "0001_job_from_disclosures"),
     ]
 
@@ -17,11 +17,6 @@ class Migration(migrations.Migration):
                     model_name="filingdocument",
                     name="job",
                     field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="documents", to="jobs.job", verbose_name="任务"),
-                ),
-                migrations.AlterField(
-                    model_name="publicationdocument",
-                    name="job",
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="jobs.job", verbose_name="任务"),
                 ),
                 migrations.DeleteModel(name="Job"),
             ],
