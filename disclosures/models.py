@@ -691,6 +691,11 @@ class FilingDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.filing} {self.get_format_display()}"
 
+    @property
+    def is_stale(self) -> bool:
+        """Built from older data than the filing holds now (已过期): never shown as 已完成."""
+        return self.data_revision < self.filing.data_revision
+
 
 class PublicationDocument(models.Model):
     """A downloadable document of a publication: frozen with the filing's published snapshot.
@@ -707,6 +712,7 @@ class PublicationDocument(models.Model):
     file = models.FileField("文件", upload_to="publications/%Y/")
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
+    data_revision = models.PositiveIntegerField("数据版本号", default=0, help_text="生成时填报的数据版本号（公开后数据不再变化）。")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
     class Meta:

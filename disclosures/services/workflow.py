@@ -32,7 +32,7 @@ from disclosures.services.audit import audit_record, audit_transition
 from disclosures.checks import run_checks
 from disclosures.selectors.snapshot import build_snapshot
 from disclosures.services.locking import filing_lock
-from disclosures.tasks import publication_enqueue_generation
+from disclosures.tasks import filing_enqueue_generation, publication_enqueue_generation
 
 Status = Filing.Status
 
@@ -84,7 +84,8 @@ def _sync(target: Filing, source: Filing) -> None:
 
 
 def filing_submit(*, filing: Filing, user) -> Filing:
-    """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors."""
+    """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors;
+    the documents are regenerated from the submitted data (after commit) for the reviewer."""
     if not is_filer(user, filing):
         raise NotPermitted("只有本部门的填报人可以提交。")
     with transaction.atomic():
@@ -104,6 +105,8 @@ def filing_submit(*, filing: Filing, user) -> Filing:
             filing=locked, actor=user, action="提交", before_status=before,
             comment=f"检查提示{warnings}条" if warnings else "",
         )
+        # The reviewer reads documents of the submitted data, never ones generated before the last fix.
+        documents_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
 
@@ -187,6 +190,11 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         publication_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
+
+
+def documents_enqueue(*, filing: Filing, user=None):
+    """Queue the regeneration of the filing's working documents after commit (on submission)."""
+    return filing_enqueue_generation(filing=filing, user=user)
 
 
 def publication_enqueue(*, filing: Filing, user=None):

@@ -7,7 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from jobs.models import Job
 
-BEFORE_THE_MOVE = [("disclosures", "0008_merge_data_revision"), ("jobs", None)]
+BEFORE_THE_MOVE = [("disclosures", "0011_merge_locks_jobs_uploads"), ("jobs", None)]
 
 
 @pytest.mark.django_db(transaction=True)

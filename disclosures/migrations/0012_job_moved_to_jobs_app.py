@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosures", "0008_merge_data_revision"),
+        ("disclosures", "0011_merge_locks_jobs_uploads"),
         ("jobs", "0001_job_from_disclosures"),
     ]
 
