@@ -210,9 +210,12 @@ class RenderedDocuments:
     parts: list
 
 
-def filing_render_documents(*, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None) -> RenderedDocuments:
+def filing_render_documents(
+    *, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None, publication: bool = False
+) -> RenderedDocuments:
     """Build the requested outputs of the filing in memory, storing nothing: what the generation job swaps
-    in and what `manage.py generate_documents` writes to a directory."""
+    in and what `manage.py generate_documents` writes to a directory. With `publication`, the performance
+    forms are those frozen in the filing's published snapshot."""
     formats = formats_checked(formats)
     steps = _steps(formats)
     progress = progress or _Progress(None, steps)
@@ -259,7 +262,7 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         if frozen:
             return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
     progress = _Progress(job, _steps(formats))
-    rendered = filing_render_documents(filing=filing, formats=formats, progress=progress)
+    rendered = filing_render_documents(filing=filing, formats=formats, progress=progress, publication=publication)
     contents, tables, sections, parts = rendered.contents, rendered.tables, rendered.sections, rendered.parts
     progress.start("save")
     documents = documents_swap_in(filing=filing, contents=contents, job=job)

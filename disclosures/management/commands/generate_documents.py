@@ -43,7 +43,8 @@ class Command(BaseCommand):
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise CommandError(f"无法创建输出目录“{directory}”：{error.strerror}") from None
-        rendered = filing_render_documents(filing=filing, formats=wanted)
+        # a published filing's documents print the performance forms frozen with its publication, as the public sees them
+        rendered = filing_render_documents(filing=filing, formats=wanted, publication=filing.status == Filing.Status.PUBLISHED)
         for format, content in rendered.contents.items():
             path = directory / document_file_name(filing=filing, format=format)
             path.write_bytes(content)
