@@ -12,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from disclosures.models import Filing
-from disclosures.services.generation import ALL_FORMATS, document_file_name, filing_render_documents, formats_checked
+from disclosures.services.generation import (
+    ALL_FORMATS,
+    document_file_name,
+    filing_render_documents,
+    formats_checked,
+)
 
 
 class Command(BaseCommand):
