@@ -262,9 +262,15 @@ def _department(
 
 
 def _fresh_filing(*, department: Department, year: FiscalYear, kind: str) -> Filing:
-    """Delete the department's filings of that year and kind (corrections first) and create version 1 anew."""
-    for old in Filing.objects.filter(department=department, fiscal_year=year, kind=kind).order_by("-version"):
-        old.delete()
+    """Delete the department's filings of that year and kind (corrections first) and create version 1 anew.
+
+    Rebuilding the demo is the one place published filings are deleted: the locked-filing triggers are
+    lifted for that deletion only."""
+    from disclosures.lock_triggers import lock_triggers_lifted
+
+    with lock_triggers_lifted():
+        for old in Filing.objects.filter(department=department, fiscal_year=year, kind=kind).order_by("-version"):
+            old.delete()
     return lines.filing_create(department=department, fiscal_year=year, kind=kind)
 
 

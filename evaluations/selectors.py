@@ -17,8 +17,10 @@ from django.http import Http404
 
 from disclosures.access import can_edit_filing, departments_visible_to, filings_visible_to, is_reviewer, user_department
 from disclosures.models import FiscalYear, Project
+from disclosures.money import format_wan
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import score_sheet
+from evaluations.scoring.engine import execution
 
 NOT_FOUND = "未找到，或无权查看。"
 
@@ -214,7 +216,15 @@ def _row(department, subject, code, project, evaluation, owner) -> CountyRow:
         problems.append("自评未完成：" + "、".join(f"“{line.indicator.name}”" for line in sheet.pending_lines) + "未计分")
     if evaluation.status != SelfEvaluation.Status.SCORED:
         problems.append("尚未评分")
+    budget, executed, rate = evaluation.effective_budget, evaluation.executed_amount, sheet.execution.rate
+    if project is not None and project.effective_budget != evaluation.effective_budget:
+        # The self-evaluation keeps a copy of the project's budget from when it was started (its 执行数 is
+        # the department's own entry); the county shows the project's current budget — the copy showed
+        # 16.50 after the project changed to 16.90 — and says the evaluation was scored on another one.
+        budget = project.effective_budget
+        rate = execution(budget=budget, executed=executed, rule_set=evaluation.rule_set).rate
+        problems.append(f"项目预算已变动（自评按{format_wan(evaluation.effective_budget)}万元填报），请更新自评并重新评分")
     return CountyRow(
-        department, subject, code, project, evaluation, evaluation.effective_budget, evaluation.executed_amount,
-        sheet.execution.rate, evaluation.total_score, evaluation.grade, evaluation.published_score, problems,
+        department, subject, code, project, evaluation, budget, executed,
+        rate, evaluation.total_score, evaluation.grade, evaluation.published_score, problems,
     )

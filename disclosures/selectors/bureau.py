@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from disclosures.access import is_reviewer
@@ -64,6 +64,7 @@ class FilingProgress:
     def failed_formats(self) -> list[str]:
         """The outputs whose newest job failed (Excel 表格, HTML, PDF), in build order."""
         return [str(FilingDocument.Format(f).label) for f, job in self.generation.items() if job.status == Job.Status.FAILED]
+    documents_stale: bool = False  # generated from older data than the filing holds now: 已过期, not 已完成
 
 
 @dataclass
@@ -83,6 +84,14 @@ class DepartmentProgress:
         return items
 
 
+def stale_document_filings(*, filing_ids) -> set[int]:
+    """The filings (of `filing_ids`) with a generated document older than their data (one query)."""
+    return set(
+        FilingDocument.objects.filter(filing_id__in=filing_ids, data_revision__lt=F("filing__data_revision"))
+        .values_list("filing_id", flat=True)
+    )
+
+
 def _require_reviewer(user) -> None:
     if not is_reviewer(user):
         raise PermissionDenied("仅财政局审核人可以查看。")
@@ -99,7 +108,7 @@ def check_summary(*, filing: Filing) -> CheckSummary:
     locked = not filing.is_editable
     moment = filing.approved_at if filing.status != Filing.Status.SUBMITTED else filing.submitted_at
     stamp = (moment or filing.updated_at).timestamp() if locked else filing.updated_at.timestamp()
-    key = f"bureau-checks:{filing.pk}:{filing.status}:{stamp}"
+    key = f"bureau-checks:{filing.pk}:{filing.status}:{stamp}:r{filing.data_revision}"
     cached = cache.get(key)
     if cached is not None:
         return CheckSummary(*cached)
@@ -158,13 +167,15 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
     for f in published_filings().filter(fiscal_year__year=year).only("pk", "version", "department_id", "kind", "published_at").order_by("version"):
         public[(f.department_id, f.kind)] = f  # the highest published version wins, as on the public site
     generation = generation_by_format(filings=list(filings.values()))
+    stale = stale_document_filings(filing_ids=[f.pk for f in filings.values()])
     rows = []
     for department in Department.objects.all():
         per_kind: dict[str, FilingProgress | None] = {}
         for kind in Filing.Kind.values:
             filing = filings.get((department.pk, kind))
             per_kind[kind] = None if filing is None else filing_progress(
-                filing=filing, generation=generation.get(filing.pk, {}), public=public.get((department.pk, kind)), today=today
+                filing=filing, generation=generation.get(filing.pk, {}), public=public.get((department.pk, kind)), today=today,
+                documents_stale=filing.pk in stale,
             )
         rows.append(DepartmentProgress(department=department, filings=per_kind))
     return rows
@@ -202,16 +213,18 @@ def overview_counts(rows: list[DepartmentProgress]) -> list[tuple[str, int]]:
 
 def filing_progress(
     *, filing: Filing, job: Job | None = None, generation: dict[str, Job] | None = None, public: Filing | None = None,
-    today: datetime.date | None = None,
+    today: datetime.date | None = None, documents_stale: bool | None = None,
 ) -> FilingProgress:
     checks = check_summary(filing=filing)
+    if documents_stale is None:
+        documents_stale = filing.pk in stale_document_filings(filing_ids=[filing.pk])
     days, state, left = publication_deadline(filing=filing, today=today)
     generation = generation or {}
     if job is None and generation:
         job = max(generation.values(), key=lambda j: (j.created_at, j.pk))
     progress = FilingProgress(
         filing=filing, checks=checks, days_since_approval=days, deadline=state, days_left=left, job=job,
-        public=public, generation=generation,
+        public=public, generation=generation, documents_stale=documents_stale,
     )
     if checks.errors:
         progress.missing.append(f"{checks.errors}个检查错误")

@@ -125,12 +125,16 @@ def _storage_name(filing: Filing, output: OutputFormat) -> str:
     return f"filings/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
 
 
-def documents_swap_in(*, filing: Filing, contents: dict[str, bytes], job: Job | None = None) -> list[FilingDocument]:
+def documents_swap_in(
+    *, filing: Filing, contents: dict[str, bytes], job: Job | None = None, data_revision: int | None = None
+) -> list[FilingDocument]:
     """Store each content under a new name, then point the filing's documents at them in one transaction.
 
     All formats switch together or not at all; the replaced files are deleted after the commit, the
-    new ones if anything fails before it.
+    new ones if anything fails before it. Each document records `data_revision`, the filing's data
+    revision the content was built from (by default the `filing` instance's, as read before building).
     """
+    revision = filing.data_revision if data_revision is None else data_revision
     saved: dict[str, str] = {}
     try:
         for format, content in contents.items():
@@ -140,13 +144,15 @@ def documents_swap_in(*, filing: Filing, contents: dict[str, bytes], job: Job | 
         with transaction.atomic():
             for format, content in contents.items():
                 document, created = FilingDocument.objects.select_for_update().get_or_create(
-                    filing=filing, format=format, defaults={"file": saved[format], "size": len(content), "job": job}
+                    filing=filing, format=format,
+                    defaults={"file": saved[format], "size": len(content), "job": job, "data_revision": revision},
                 )
                 if not created:
                     replaced.append(document.file.name)
                     document.file.name = saved[format]
                     document.size = len(content)
                     document.job = job
+                    document.data_revision = revision
                 document.full_clean()
                 document.save()
                 documents.append(document)
@@ -167,7 +173,9 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
     """Freeze the publication's documents: every format is created in one transaction, or none.
 
     Run twice (a redelivered job), the second run finds the first one's documents and keeps them: a
-    publication's documents never change once they exist.
+    publication's documents never change once they exist. `filing` is the row as read before rendering;
+    the documents record its data revision, and are refused if the data changed meanwhile (a published
+    filing is locked, so this only catches a write that got around the lock).
     """
     saved: dict[str, str] = {}
     try:
@@ -175,6 +183,8 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             saved[format] = default_storage.save(_publication_storage_name(filing, OUTPUT_FORMATS[format]), ContentFile(content))
         with transaction.atomic():
             locked = Filing.objects.select_for_update().get(pk=filing.pk)
+            if locked.data_revision != filing.data_revision:
+                raise RuntimeError(f"filing {filing.pk}: data changed while its publication documents were built")
             existing = list(PublicationDocument.objects.filter(filing=locked))
             if existing:
                 for name in saved.values():
@@ -184,7 +194,7 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             for format, content in contents.items():
                 document = PublicationDocument(
                     filing=locked, format=format, file=saved[format], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(),
+                    sha256=hashlib.sha256(content).hexdigest(), data_revision=filing.data_revision,
                 )
                 document.full_clean()
                 document.save()
@@ -214,8 +224,8 @@ def filing_render_documents(
     *, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None, publication: bool = False
 ) -> RenderedDocuments:
     """Build the requested outputs of the filing in memory, storing nothing: what the generation job swaps
-    in and what `manage.py generate_documents` writes to a directory. With `publication`, the performance
-    forms are those frozen in the filing's published snapshot."""
+    in and what `manage.py generate_documents` writes to a directory. `publication`: the documents of the
+    filing's publication, printing the performance parts frozen in its snapshot."""
     formats = formats_checked(formats)
     steps = _steps(formats)
     progress = progress or _Progress(None, steps)
@@ -277,6 +287,7 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         "sections": len(sections),
         "parts": [part.title for part in parts],
         "documents": {d.format: {"size": d.size, "name": d.file.name} for d in documents},
+        "data_revision": filing.data_revision,
     }
 
 

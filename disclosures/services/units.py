@@ -6,24 +6,25 @@ Amounts are stored in 元 whatever the unit; the unit only changes how tables an
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-
-from disclosures.access import user_department
+from disclosures.access import may_write_for
 from disclosures.models import Filing
 from disclosures.money import AmountUnit
 from disclosures.services.audit import audit_record
+from disclosures.services.locking import filing_write
 
 
-@transaction.atomic
 def filing_amount_unit_update(*, filing: Filing, user, unit: str) -> Filing:
-    """Set the unit the filing publishes in. Only its own department, only while it is editable; audited."""
-    if user_department(user) != filing.department:
+    """Set the unit the filing publishes in. Only who may edit it (access), only while it is editable (re-read
+    under the filing's write lock, which bumps its data revision: the documents change with the unit); audited."""
+    if not may_write_for(user, filing):
         raise PermissionDenied("只有本部门填报人可以选择金额单位。")
     if unit not in AmountUnit.values:
         raise ValidationError(f"金额单位应为{'或'.join(AmountUnit.labels)}。")
-    filing = Filing.objects.select_for_update().select_related("department", "fiscal_year").get(pk=filing.pk)
-    if not filing.is_editable:
-        raise ValidationError("该填报已提交或已审核，不能再修改金额单位。")
+    with filing_write(filing=filing) as locked:
+        return _unit_update(filing=locked, user=user, unit=unit)
+
+
+def _unit_update(*, filing: Filing, user, unit: str) -> Filing:
     before = filing.amount_unit
     if before == unit:
         return filing

@@ -81,7 +81,8 @@ def _sync(target: Filing, source: Filing) -> None:
 
 
 def filing_submit(*, filing: Filing, user) -> Filing:
-    """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors."""
+    """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors;
+    the documents are regenerated from the submitted data (after commit) for the reviewer."""
     from disclosures.checks import run_checks
 
     if not is_filer(user, filing):
@@ -103,6 +104,8 @@ def filing_submit(*, filing: Filing, user) -> Filing:
             filing=locked, actor=user, action="提交", before_status=before,
             comment=f"检查提示{warnings}条" if warnings else "",
         )
+        # The reviewer reads documents of the submitted data, never ones generated before the last fix.
+        documents_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
 
@@ -188,6 +191,13 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         publication_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
+
+
+def documents_enqueue(*, filing: Filing, user=None):
+    """Queue the regeneration of the filing's working documents after commit (on submission)."""
+    from disclosures.services.generation import filing_enqueue_generation
+
+    return filing_enqueue_generation(filing=filing, user=user)
 
 
 def publication_enqueue(*, filing: Filing, user=None):

@@ -48,5 +48,13 @@ def render_document_html(*, filing: Filing, tables: Sequence[TableResult], secti
     ]
     return render_to_string(
         DOCUMENT_TEMPLATE,
-        {"title": document_title(filing), "kind_label": filing.get_kind_display(), "sections": numbered, "tables": tables, "parts": parts},
+        {
+            "title": document_title(filing), "kind_label": filing.get_kind_display(), "sections": numbered, "tables": tables,
+            "parts": parts, "draft": is_draft_document(filing),
+        },
     )
+
+
+def is_draft_document(filing: Filing) -> bool:
+    """A document of a filing the bureau has not approved carries a 草稿 watermark on every page."""
+    return filing.status not in (Filing.Status.APPROVED, Filing.Status.PUBLISHED)

@@ -7,15 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosures.models import Filing, Job
+from disclosures.services import workflow
 from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 URL = reverse("bureau_dashboard")
 
 
-def test_reviewer_sees_every_department(client, reviewer, submitted_filing, other_department):
-    submitted_filing.reasons = {"change.total": "工资保险变动"}  # as published: the other reasons are missing
-    submitted_filing.save(update_fields=["reasons"])
+def test_reviewer_sees_every_department(client, reviewer, clean_filing, accountant, other_department):
+    clean_filing.reasons = {"change.total": "工资保险变动"}  # as published: the other reasons are missing
+    clean_filing.save(update_fields=["reasons"])
+    submitted_filing = workflow.filing_submit(filing=clean_filing, user=accountant)
     client.force_login(reviewer)
     response = client.get(URL, {"year": 2019})
     assert response.status_code == 200

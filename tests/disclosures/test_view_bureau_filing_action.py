@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from disclosures.models import Filing, ReviewComment
+from disclosures.services import workflow
 from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +97,11 @@ def test_comment_pinned_to_a_line(client, reviewer, submitted_filing):
     assert comment.target == "表5 一般公共预算财政拨款支出决算表 · 2010308 信访事务"
 
 
-def test_publish_confirmation_refuses_while_reasons_are_missing(client, reviewer, approved_filing):
-    approved_filing.reasons = {}
-    approved_filing.save(update_fields=["reasons"])
+def test_publish_confirmation_refuses_while_reasons_are_missing(client, reviewer, accountant, clean_filing):
+    clean_filing.reasons = {}
+    clean_filing.save(update_fields=["reasons"])
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    approved_filing = workflow.filing_approve(filing=clean_filing, user=reviewer)
     client.force_login(reviewer)
     text = client.post(url(approved_filing, "publish")).content.decode()
     assert "说明中还有4处变动原因未填写，须由部门补充后才能公开" in text

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import IntegrityError, transaction
 
 from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Job, Project, ReviewComment
 from disclosures.services import workflow
@@ -157,8 +158,11 @@ def test_publication_freezes_the_snapshot(approved_filing, reviewer):
 
 
 def test_snapshot_does_not_follow_later_changes(published_filing):
+    """Nothing can change a published filing's lines any more (the database refuses, migration 0009);
+    the snapshot is the frozen copy either way."""
     before = published_filing.published_snapshot
-    ExpenseLine.objects.filter(filing=published_filing, dept_economic_item__code="30217").update(actual_amount=Decimal("1.00"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExpenseLine.objects.filter(filing=published_filing, dept_economic_item__code="30217").update(actual_amount=Decimal("1.00"))
     published_filing.refresh_from_db()
     assert published_filing.published_snapshot == before
 
@@ -206,11 +210,14 @@ def test_correction_copies_everything_into_a_new_draft_version(published_filing,
     assert (entry.action, entry.before, entry.after, entry.comment) == ("发起更正", "1", "2", "公务接待费填报有误")
 
 
-def test_correction_copies_the_project_indicators(published_filing, reviewer):
+def test_correction_copies_the_project_indicators(clean_filing, accountant, reviewer):
     from evaluations.models import Indicator
 
-    project = Project.objects.get(filing=published_filing, code="XF-02")
+    project = Project.objects.get(filing=clean_filing, code="XF-02")
     Indicator.objects.create(project=project, level1="output", level2="quantity", name="化解疑难信访问题", comparator="ge", target_value=3, unit="件")
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    workflow.filing_approve(filing=clean_filing, user=reviewer)
+    published_filing = workflow.filing_publish(filing=clean_filing, user=reviewer)
     correction = workflow.filing_correct(filing=published_filing, user=reviewer, note="补充")
     copied = Indicator.objects.get(project__filing=correction, name="化解疑难信访问题")
     assert (copied.target_value, copied.unit, copied.project.code) == (3, "件", "XF-02")
@@ -253,12 +260,14 @@ def test_published_correction_records_what_changed(published_filing, accountant,
     assert "total" not in changes  # 收支总计 stays 382.31
 
 
-def test_publishing_is_refused_while_the_text_still_asks_for_a_reason(approved_filing, reviewer):
+def test_publishing_is_refused_while_the_text_still_asks_for_a_reason(clean_filing, accountant, reviewer):
     """No 【待填写】 placeholder may reach the public page: a missing reason blocks publication."""
     from disclosures.narrative import missing_reasons
 
-    approved_filing.reasons = {}
-    approved_filing.save(update_fields=["reasons"])
+    clean_filing.reasons = {}
+    clean_filing.save(update_fields=["reasons"])
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    approved_filing = workflow.filing_approve(filing=clean_filing, user=reviewer)
     missing = missing_reasons(filing=approved_filing)
     assert missing, "the fixture's changes against last year need reasons"
 
