@@ -141,12 +141,36 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Bounds on what an uploaded workbook may make the server read (disclosures/imports/xlsx_reader.py): the
+# xlsx is a zip, so the byte limit above says nothing about what it inflates to. A 60,000-row sheet written
+# by Excel is about 40 MB of XML compressed ~10:1; deflate can reach ~1000:1 on repeated XML (a bomb).
+XLSX_MAX_MEMBER_BYTES = int(os.environ.get("XLSX_MAX_MEMBER_BYTES", str(100 * 1024 * 1024)))
+XLSX_MAX_TOTAL_BYTES = int(os.environ.get("XLSX_MAX_TOTAL_BYTES", str(150 * 1024 * 1024)))
+XLSX_MAX_COMPRESSION_RATIO = int(os.environ.get("XLSX_MAX_COMPRESSION_RATIO", "100"))
+XLSX_RATIO_MIN_BYTES = int(os.environ.get("XLSX_RATIO_MIN_BYTES", str(1024 * 1024)))
+XLSX_MAX_MEMBERS = int(os.environ.get("XLSX_MAX_MEMBERS", "1000"))
+XLSX_MAX_CELLS = int(os.environ.get("XLSX_MAX_CELLS", "2000000"))
+XLSX_MAX_COLUMNS = int(os.environ.get("XLSX_MAX_COLUMNS", "100"))
+XLSX_MAX_SHARED_STRINGS = int(os.environ.get("XLSX_MAX_SHARED_STRINGS", "500000"))
+# Data rows of one upload (xlsx or csv): the preview keeps about 1 KB per row (bench/: 50,000 rows +50 MB).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "60000"))
+# Longest text of one cell; longer cells are reported by row and column, not quoted whole.
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "2000"))
+# Indicators of one project or department target (the targets import and the page): the evaluation forms
+# render every indicator; 20,000 took over 10 minutes and 3.7 GB to render as PDF.
+EVALUATION_MAX_INDICATORS = int(os.environ.get("EVALUATION_MAX_INDICATORS", "300"))
+# Previews between upload and apply, and error reports: a private folder (0700, files 0600), not the shared temp folder.
+IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "staging"))
+# Errors listed on a preview page; all of them are in the downloadable error report workbook.
+IMPORT_MAX_ERRORS_SHOWN = int(os.environ.get("IMPORT_MAX_ERRORS_SHOWN", "200"))
 
 # django-import-export
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Exports neutralise formulas in disclosures.admin_formats (this option only removed one leading "=" and
+# turned every value into text).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # django-axes: lock a username+IP after repeated failed logins.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

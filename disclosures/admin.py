@@ -21,8 +21,8 @@ from django.utils.html import format_html
 
 from . import access
 from import_export.admin import ExportMixin
-from import_export.formats import base_formats
 
+from .admin_formats import SAFE_FORMATS
 from .imports.apply import save_instance
 from .imports.resources import ExpenseLineResource, IncomeLineResource, ProjectResource
 from .models import (
@@ -448,7 +448,7 @@ class StandaloneLineAdmin(FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixi
     The export (django-import-export) writes the upload template's columns, from the scoped queryset.
     """
 
-    formats = [base_formats.XLSX, base_formats.CSV]
+    formats = SAFE_FORMATS  # no exported cell can become a formula (disclosures.admin_formats)
 
     list_select_related = ("filing__department", "filing__fiscal_year")
     readonly_fields = ("filing",)

@@ -53,7 +53,7 @@ from disclosures.money import AmountUnit, from_wan
 from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
-from evaluations.rulesets import NATIONAL, SICHUAN, ensure_rule_sets
+from evaluations.rulesets import NATIONAL, SICHUAN, ensure_rule_sets, rule_set_for
 from evaluations.services import results_pick_published
 
 #: Steps run after the build, as dotted paths of callables taking the demo namespace. The workflow helper
@@ -836,11 +836,12 @@ def build_demo() -> SimpleNamespace:
     sichuan = RuleSet.objects.get(name=SICHUAN)
 
     demo = SimpleNamespace(years=years, national_rule_set=national, sichuan_rule_set=sichuan)
-    demo.maoxian = build_maoxian(year=years[2019], rule_set=sichuan)
+    # the rule set follows the department's province: 茂县 (四川) gets Sichuan's, 望城 (湖南, none of its own) the national
+    demo.maoxian = build_maoxian(year=years[2019], rule_set=rule_set_for(fiscal_year=years[2019], province=Province.SICHUAN))
     demo.shanhaiguan = build_shanhaiguan(year=years[2020])
     demo.ziyang = build_ziyang(year=years[2020])
     demo.ziyang_prior = build_ziyang_prior_year(year=years[ZIYANG_PRIOR_YEAR], department=demo.ziyang.department, units=demo.ziyang.units)
-    demo.wangcheng = build_wangcheng(year=years[2020], rule_set=national)
+    demo.wangcheng = build_wangcheng(year=years[2020], rule_set=rule_set_for(fiscal_year=years[2020], province=Province.HUNAN))
 
     reviewer_group, accountant_group = ensure_groups()
     demo.users = ensure_users(reviewer_group=reviewer_group, accountant_group=accountant_group)

@@ -751,7 +751,6 @@ class PublicationDocument(models.Model):
     file = models.FileField("文件", upload_to="publications/%Y/")
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="任务")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
     class Meta:

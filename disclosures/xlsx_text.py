@@ -4,10 +4,13 @@ Names people type ("=1+1", "@SUM(A1)", "+86 …", "-1+2") must reach the reader 
 must never run as a formula. `put_text` stores every string as a string cell (openpyxl would
 otherwise turn a leading "=" into a formula) and, for text that starts like a formula, sets the
 cell style's quotePrefix — Excel's invisible apostrophe — so the value also stays text when someone
-edits the cell. The visible text is not changed.
+edits the cell. The visible text is not changed. `csv_text` is the same rule for CSV, which has no
+cell types: such text gets a visible leading apostrophe.
 """
 
 from __future__ import annotations
+
+import re
 
 from openpyxl.cell.cell import Cell
 
@@ -15,8 +18,19 @@ from openpyxl.cell.cell import Cell
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 def looks_like_formula(value: str) -> bool:
     return value.startswith(FORMULA_TRIGGERS)
+
+
+def csv_text(value: str) -> str:
+    """A CSV cell that no spreadsheet evaluates (OWASP CSV injection): text starting with = + - @ tab or CR
+    gets a leading apostrophe. A plain number ("-5.00") is left alone: it cannot be a formula."""
+    if looks_like_formula(value) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def put_text(cell: Cell, value: str | None) -> Cell:

@@ -119,11 +119,43 @@ def _registered(key: str):
     return run
 
 
+def evaluation_budget_problems(ctx):
+    """A self-evaluation's 全年预算数 against the filing's budget: the department-wide one against the
+    决算's 本年支出 budget, a project's against the project's budget (seed 002, 望城: 1036.03 against 753.18)."""
+    from disclosures.checks.registry import Location, Problem
+    from disclosures.money import format_wan
+
+    filing = ctx.filing
+    department_evaluation = SelfEvaluation.objects.filter(
+        department_target__department_id=filing.department_id, department_target__fiscal_year_id=filing.fiscal_year_id
+    ).first()
+    if department_evaluation is not None:
+        own, budget = department_evaluation.effective_budget, ctx.figures.expense.total.budget
+        if own != budget:
+            yield Problem(
+                Location(table="部门整体支出绩效自评表", cell="全年预算数"),
+                f"部门整体支出绩效自评表的全年预算数为{format_wan(own)}万元，而本部门{filing.fiscal_year.year}年决算的本年支出预算数为"
+                f"{format_wan(budget)}万元，相差{format_wan(abs(own - budget))}万元。",
+                "全年预算数应为部门全部支出（基本支出＋项目支出）的全年预算（调整后）；更正自评表，并重新评分。",
+            )
+    for evaluation in SelfEvaluation.objects.filter(project__filing=filing).select_related("project"):
+        project = evaluation.project
+        own, budget = evaluation.effective_budget, project.effective_budget
+        if own != budget:
+            yield Problem(
+                Location(table="项目支出绩效自评表", cell="全年预算数", project_code=project.code),
+                f"项目“{project.name}”自评表的全年预算数为{format_wan(own)}万元，而项目的全年预算数为{format_wan(budget)}万元。",
+                "自评表的全年预算数应与项目的（调整后）预算数一致；更正后重新评分。",
+            )
+
+
 def register_with_disclosures() -> None:
     from disclosures.checks.registry import register
 
     for key, (title, severity) in TITLES.items():
         register(key, severity=severity, title=title, function=_registered(key))
+    register("evaluation.budget_matches_filing", severity=WARNING, title="自评表的全年预算数与决算的预算数一致",
+             function=evaluation_budget_problems, kinds=("final",))
 
 
 register_with_disclosures()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from disclosures.models import FiscalYear
 from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
@@ -38,6 +39,24 @@ class DepartmentTargetForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="绩效目标表（xlsx）")
+
+    def clean_file(self):
+        """The filing upload's limits: settings.MAX_UPLOAD_BYTES, and an xlsx by its content, not its name."""
+        from disclosures.imports.limits import upload_size_error
+        from disclosures.imports.workbook import XLSX, WorkbookError, sniff_format
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(upload_size_error())
+        head = upload.read(4096)
+        upload.seek(0)
+        try:
+            detected = sniff_format(head)
+        except WorkbookError as error:
+            raise forms.ValidationError(str(error)) from None
+        if detected != XLSX:
+            raise forms.ValidationError("只能上传 .xlsx 文件（请使用下载的模板）。")
+        return upload
 
 
 class AdjustForm(forms.Form):

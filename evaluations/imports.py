@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
-from disclosures.imports.workbook import ColumnSpec, Formula, OptionLists, WorkbookError, is_blank, read_sheet_rows, write_sheet
+from disclosures.imports.workbook import ColumnSpec, Formula, OptionLists, TooLong, WorkbookError, is_blank, read_sheet_rows, write_sheet
 from evaluations.models import Indicator
 from evaluations.services import indicator_validate
 
@@ -132,6 +133,8 @@ def preview(path: str) -> Preview:
         if [_text(cells.get(key)).strip() for key, _, _ in COLUMNS] == EXAMPLE_TEXT:
             continue  # the template's example row, left in place
         parsed.append(_row(number, cells))
+        if len(parsed) > settings.EVALUATION_MAX_INDICATORS:
+            return Preview([], [f"指标超过 {settings.EVALUATION_MAX_INDICATORS} 个的上限（第{number}行起），请精简绩效指标后再上传。"])
     if not parsed:
         return Preview([], ["文件中没有指标行。"])
     return Preview(parsed)
@@ -143,6 +146,10 @@ def _row(number: int, cells: dict) -> PreviewRow:
     formulas = [titles[key] for key, v in cells.items() if isinstance(v, Formula)]
     if formulas:
         row.errors.append(f"第{number}行“{'、'.join(formulas)}”列：不能是公式，请填写数值或文字")
+        return row
+    too_long = [(titles[key], v) for key, v in cells.items() if isinstance(v, TooLong)]
+    if too_long:
+        row.errors += [f"第{number}行“{title}”列：{value.message}" for title, value in too_long]
         return row
     text = {key: _text(v).strip() for key, v in cells.items()}
     level1 = LEVEL1_NAMES.get(text.get("level1", ""))

@@ -11,14 +11,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from disclosures.models import Department, FiscalYear, Project, money_field, non_negative
+from disclosures.models import Department, FiscalYear, Project, Province, money_field, non_negative
 
 
 class RuleSet(models.Model):
     """Scoring rules for a year/province: weights, thresholds, qualitative bands and grades."""
 
     name = models.CharField("名称", max_length=100, unique=True)
-    province = models.CharField("适用地区", max_length=50, blank=True)
+    province = models.CharField(
+        "适用省份", max_length=50, blank=True, choices=Province.choices,
+        help_text="与部门的“所属省份”相同时适用；留空为全国通用。",
+    )
     fiscal_year = models.ForeignKey(FiscalYear, null=True, blank=True, on_delete=models.PROTECT, related_name="rule_sets", verbose_name="适用年度")
     is_default = models.BooleanField("默认规则", default=False)
     execution_weight = models.DecimalField("预算执行率分值", max_digits=5, decimal_places=2, default=Decimal("10"))

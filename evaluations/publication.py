@@ -53,7 +53,9 @@ def _budget_parts(filing: Filing) -> list[Part]:
     grids = [targets_grid(project=project) for project in projects]
     paragraphs = []
     if projects:
-        paragraphs.append(f"本部门{filing.fiscal_year.year}年项目支出共{len(projects)}个，均编制了绩效目标，绩效目标表如下。")
+        with_targets = sum(1 for project in projects if project.indicators.all())
+        which = "均编制了绩效目标" if with_targets == len(projects) else f"其中{with_targets}个编制了绩效目标"
+        paragraphs.append(f"本部门{filing.fiscal_year.year}年项目支出共{len(projects)}个，{which}，各项目绩效目标表如下。")
     if target is not None and target.indicators.exists():
         grids.append(department_targets_grid(target=target))
         paragraphs.append("部门整体支出绩效目标见部门整体支出绩效目标表。")

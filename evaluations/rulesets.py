@@ -1,6 +1,6 @@
-"""The two rule sets every installation starts with, created by a data migration and by `ensure_rule_sets`.
-
-Helper C's `load_demo` creates them too; both paths use get_or_create on the name, so they agree.
+"""The two rule sets every installation starts with, created by a data migration and by `ensure_rule_sets`
+(which `load_demo` calls too; both use get_or_create on the name, so they agree), and `rule_set_for`, the
+read that picks the rule set of a department's province.
 """
 
 from __future__ import annotations
@@ -53,16 +53,23 @@ def ensure_rule_sets() -> list[RuleSet]:
     return found
 
 
-def rule_set_for(*, fiscal_year: FiscalYear | None = None, region: str = "") -> RuleSet:
-    """The rule set that applies: one for the year and province, else the year's, else the default."""
-    ensure_rule_sets()
+def rule_set_for(*, fiscal_year: FiscalYear | None = None, province: str = "") -> RuleSet:
+    """The rule set that applies to a department of `province` (Department.province, e.g. "四川") in a year:
+    the province's for that year, else the province's for every year, else the year's national one, else the
+    default. A read: it never creates rule sets (the data migration and `ensure_rule_sets` do)."""
     candidates = RuleSet.objects.all()
-    if fiscal_year is not None and region:
-        match = candidates.filter(fiscal_year=fiscal_year, province=region).first()
-        if match:
-            return match
+    lookups = []
+    if province:
+        if fiscal_year is not None:
+            lookups.append({"fiscal_year": fiscal_year, "province": province})
+        lookups.append({"fiscal_year__isnull": True, "province": province})
     if fiscal_year is not None:
-        match = candidates.filter(fiscal_year=fiscal_year, province="").first()
+        lookups.append({"fiscal_year": fiscal_year, "province": ""})
+    for lookup in lookups:
+        match = candidates.filter(**lookup).order_by("pk").first()
         if match:
             return match
-    return candidates.filter(is_default=True).first() or candidates.get(name=NATIONAL)
+    found = candidates.filter(is_default=True).first() or candidates.filter(name=NATIONAL).first()
+    if found is None:
+        raise RuleSet.DoesNotExist("没有可用的绩效评分规则：请由系统管理员在“评分规则”中设置默认规则。")
+    return found

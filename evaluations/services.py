@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -80,6 +81,8 @@ def indicator_validate(indicator: Indicator) -> None:
 
 def indicator_save(*, owner: Owner, user, data: dict, indicator: Indicator | None = None) -> Indicator:
     """Create (indicator=None) or update one indicator of a project or department target."""
+    if indicator is None and owner.indicators.count() >= settings.EVALUATION_MAX_INDICATORS:
+        raise ValidationError(f"绩效指标最多 {settings.EVALUATION_MAX_INDICATORS} 个。")
     indicator = indicator or Indicator(**_owner_kwargs(owner))
     for name in INDICATOR_FIELDS:
         if name in data:
@@ -141,7 +144,7 @@ def _evaluation_start(*, owner: Owner, user) -> SelfEvaluation:
     if existing:
         return existing
     if isinstance(owner, Project):
-        year, region = owner.filing.fiscal_year, owner.filing.department.region
+        year, province = owner.filing.fiscal_year, owner.filing.department.province
         amounts = {
             "budget_amount": owner.budget_amount,
             "adjusted_amount": owner.adjusted_amount,
@@ -149,9 +152,9 @@ def _evaluation_start(*, owner: Owner, user) -> SelfEvaluation:
             "fiscal_budget_amount": owner.fiscal_amount,
         }
     else:
-        year, region = owner.fiscal_year, owner.department.region
+        year, province = owner.fiscal_year, owner.department.province
         amounts = {"budget_amount": owner.budget_amount}
-    evaluation = SelfEvaluation(**kwargs, rule_set=rule_set_for(fiscal_year=year, region=region), **amounts)
+    evaluation = SelfEvaluation(**kwargs, rule_set=rule_set_for(fiscal_year=year, province=province), **amounts)
     evaluation.full_clean()
     evaluation.save()
     for indicator in owner.indicators.all():

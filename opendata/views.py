@@ -21,6 +21,7 @@ from disclosures.models import Filing
 from disclosures.money import format_wan
 from disclosures.selectors.public import public_years
 from opendata import exports
+from opendata.charts import series_chart
 from opendata.search import search
 from opendata.selectors import (
     SERIES_FIGURES,
@@ -157,18 +158,22 @@ def department(request, code: str):
                 {"key": key, "label": label, "values": [values.get(key) for _year, values in series]}
                 for key, label in SERIES_FIGURES
             ],
-            "chart": charts.bar_chart(
-                [(f"{year}年", values.get("total") or Decimal("0")) for year, values in series],
-                title=f"{dict(Filing.Kind.choices)[kind]}收支总计（历年）",
-            ),
         })
+    years = [p.year for p in history.years]
+    chart_series = series_chart(
+        years,
+        [("预算", [p.budget.key_figure("total") if p.budget else None for p in history.years]),
+         ("决算", [p.final.key_figure("total") if p.final else None for p in history.years])],
+        title="历年收支总计",
+    )
     pairs = [p for p in history.years if p.budget and p.final]
     chart_execution = charts.comparison_chart(
         [(f"{p.year}年", p.budget_expense, p.final_expense or Decimal("0")) for p in pairs],
         title="预算与决算（本年支出合计）", last_label="预算", this_label="决算",
     )
     return render(request, "opendata/department.html", {
-        "history": history, "series_tables": series_tables, "chart_execution": chart_execution, "pairs": pairs,
+        "history": history, "series_tables": series_tables, "chart_series": chart_series,
+        "chart_execution": chart_execution, "pairs": pairs,
     })
 
 

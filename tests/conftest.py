@@ -3,8 +3,12 @@
 Area-specific fixtures live in the conftest.py of each test folder.
 """
 
+from contextlib import contextmanager
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import TestCase
 
 from disclosures.models import Department, DepartmentMembership, FiscalYear, Unit
 
@@ -85,3 +89,21 @@ def demo(db, settings):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     return build_demo()
+
+
+#: The PDF that `publication_jobs_run` stores: rendering a real one costs seconds per publication.
+STAND_IN_PDF = b"%PDF-1.4\n% stand-in rendered by tests.conftest.publication_jobs_run\n%%EOF\n"
+
+
+@contextmanager
+def publication_jobs_run():
+    """Run, at the end of the block, the jobs its commits would send: above all the publication job that
+    freezes a published filing's documents, without which the public does not see the publication.
+
+    Tests run inside a transaction, where on-commit sends never happen. The jobs are the real ones but
+    for the PDF renderer (STAND_IN_PDF); MEDIA_ROOT should be a temp folder.
+    """
+    from disclosures.services import generation
+
+    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF), TestCase.captureOnCommitCallbacks(execute=True):
+        yield

@@ -9,9 +9,9 @@ step never reads or parses the file again and works across server processes.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +22,7 @@ from django.conf import settings
 
 from .resources import SheetResource
 from .widgets import cell_text
-from .workbook import Formula, is_blank
+from .workbook import Formula, TooLong, is_blank
 
 STAGING_MAX_AGE = 3600  # seconds a preview can be applied
 EXAMPLE_ROW = 2  # the template's example row; skipped only there and only when left unchanged
@@ -82,19 +82,44 @@ class SheetPreview:
 
     @property
     def display_rows(self) -> list[RowPreview]:
-        """Every row with an error, and the first rows otherwise, so a big file's preview stays readable."""
-        shown = [row for index, row in enumerate(self.rows) if row.errors or index < self.DISPLAY_LIMIT]
+        """The first rows, and the rows of the errors shown, so a big (or broken) file's page stays small."""
+        limit = settings.IMPORT_MAX_ERRORS_SHOWN
+        shown = []
+        error_rows = 0
+        for index, row in enumerate(self.rows):
+            if row.errors:
+                error_rows += 1
+            if index < self.DISPLAY_LIMIT or (row.errors and error_rows <= limit):
+                shown.append(row)
         return shown
+
+    @property
+    def shown_errors(self) -> list[str]:
+        """The first settings.IMPORT_MAX_ERRORS_SHOWN errors; all of them are in the error report workbook."""
+        return self.errors[: settings.IMPORT_MAX_ERRORS_SHOWN]
+
+    @property
+    def hidden_error_count(self) -> int:
+        return max(0, len(self.errors) - settings.IMPORT_MAX_ERRORS_SHOWN)
 
 
 def normalise_header(text) -> str:
     return re.sub(r"\s+", "", cell_text(text)).replace("(", "（").replace(")", "）")
 
 
+#: A cell as the preview table shows it, and a value quoted in an error message, are cut to this length.
+DISPLAY_CHARS = 100
+MESSAGE_CHARS = 300
+
+
 def display(value) -> str:
-    if isinstance(value, Formula):
-        return value.text
-    return cell_text(value)
+    text = value.text if isinstance(value, Formula) else cell_text(value)
+    return text if len(text) <= DISPLAY_CHARS else text[:DISPLAY_CHARS] + f"…（共{len(text)}个字符）"
+
+
+def bounded(message: str) -> str:
+    """An error message cut to MESSAGE_CHARS (messages quote the cell, which may be long)."""
+    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS] + "…"
 
 
 def _same_as_example(column, value) -> bool:
@@ -143,12 +168,15 @@ def parse_sheet(
             row.status = "example"
             continue
         for column in resource.input_columns():
+            if isinstance(raw[column.column_name], TooLong):
+                row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
+                continue
             try:
                 row.values[column.attribute] = column.clean(raw, context=context)
             except ValueError as error:
-                row.errors.append(f"第{number}行“{column.column_name}”：{error}")
+                row.errors.append(bounded(f"第{number}行“{column.column_name}”：{error}"))
         if not row.errors:
-            row.errors.extend(f"第{number}行{message}" for message in resource.row_errors(row.values, context))
+            row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, context))
         if not row.errors:
             key = resource.key_of(row.values)
             if key in seen:
@@ -186,9 +214,18 @@ def _register(resource: SheetResource, values: dict, context) -> None:
 
 
 def staging_dir() -> Path:
-    directory = Path(getattr(settings, "IMPORT_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "gongkai-imports")
-    directory.mkdir(parents=True, exist_ok=True)
+    """The private folder of staged previews and error reports (0700, files 0600): they hold a department's
+    figures before they are applied, so no other local user may read them (the system temp folder is shared)."""
+    directory = Path(getattr(settings, "IMPORT_STAGING_DIR", "") or Path(settings.BASE_DIR) / "var" / "staging")
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if directory.stat().st_mode & 0o077:
+        directory.chmod(0o700)
     return directory
+
+
+def _private_file(path: Path):
+    """Open `path` for writing, created 0600 whatever the umask."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8")
 
 
 def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filename: str) -> str:
@@ -208,7 +245,7 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
         "created": time.time(),
         "count": len(rows),
     }
-    with (staging_dir() / f"{token}.json").open("w", encoding="utf-8") as handle:
+    with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
         for row in rows:
             handle.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
@@ -218,7 +255,7 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
 def _drop_expired() -> None:
     """Previews that were never applied: their files go once they can no longer be applied."""
     limit = time.time() - STAGING_MAX_AGE
-    for path in staging_dir().glob("*.json"):
+    for path in [*staging_dir().glob("*.json"), *staging_dir().glob("*.errors")]:
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
@@ -265,6 +302,66 @@ def staged_rows(token: str) -> Iterator[tuple[int, dict]]:
 def discard_staged(token: str) -> None:
     if re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or ""):
         (staging_dir() / f"{token}.json").unlink(missing_ok=True)
+
+
+# --- Error reports: every error of a refused preview, downloadable as a workbook ------------------------
+
+
+def stage_errors(*, errors: list[str], filing_id: int, user_id: int, filename: str) -> str:
+    """Keep every error of a preview (the page shows only the first ones); returns the report's token."""
+    _drop_expired()
+    token = secrets.token_urlsafe(18)
+    header = {"filing": filing_id, "user": user_id, "filename": filename[:200], "created": time.time(), "count": len(errors)}
+    with _private_file(staging_dir() / f"{token}.errors") as handle:
+        handle.write(json.dumps(header, ensure_ascii=False) + "\n")
+        for message in errors:
+            handle.write(json.dumps(message, ensure_ascii=False) + "\n")
+    return token
+
+
+def staged_errors(*, token: str, filing_id: int, user_id: int) -> tuple[dict, Iterator[str]]:
+    """The header and the messages of an error report, after the same checks as a staged preview."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or ""):
+        raise StagingError("错误报告已失效，请重新上传文件。")
+    path = staging_dir() / f"{token}.errors"
+    try:
+        with path.open(encoding="utf-8") as handle:
+            header = json.loads(handle.readline())
+    except (OSError, ValueError):
+        raise StagingError("错误报告已失效，请重新上传文件。") from None
+    if header.get("filing") != filing_id or header.get("user") != user_id or time.time() - header.get("created", 0) > STAGING_MAX_AGE:
+        raise StagingError("错误报告已失效，请重新上传文件。")
+
+    def messages() -> Iterator[str]:
+        with path.open(encoding="utf-8") as handle:
+            handle.readline()
+            for line in handle:
+                yield json.loads(line)
+
+    return header, messages()
+
+
+def error_report_workbook(*, header: dict, messages: Iterable[str]):
+    """序号 / 行号 / 错误说明 of every error, text cells that can never become a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from disclosures.xlsx_text import put_text
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "错误报告"
+    put_text(sheet.cell(row=1, column=1), f"文件：{header.get('filename', '')}，共 {header.get('count', 0)} 处错误（没有写入任何数据）")
+    for column, title in enumerate(("序号", "行号", "错误说明"), start=1):
+        sheet.cell(row=2, column=column, value=title).font = Font(bold=True)
+    for index, message in enumerate(messages, start=1):
+        found = re.match(r"第(\d+)行", message)
+        sheet.cell(row=index + 2, column=1, value=index)
+        sheet.cell(row=index + 2, column=2, value=int(found.group(1)) if found else None)
+        put_text(sheet.cell(row=index + 2, column=3), message)
+    sheet.column_dimensions["C"].width = 100
+    sheet.freeze_panes = "A3"
+    return workbook
 
 
 def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> SheetPreview:

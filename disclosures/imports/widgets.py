@@ -15,7 +15,7 @@ from import_export import widgets
 from disclosures.models import CatalogItem
 from disclosures.money import AmountError, parse_amount
 
-from .workbook import Formula
+from .workbook import Formula, TooLong
 
 
 def cell_text(value) -> str:
@@ -30,6 +30,8 @@ def cell_text(value) -> str:
 def refuse_formula(value) -> None:
     if isinstance(value, Formula):
         raise ValueError(f"不能是公式（{value.text[:30]}），请填写数值或文字")
+    if isinstance(value, TooLong):
+        raise ValueError(value.message)
 
 
 class TextWidget(widgets.CharWidget):

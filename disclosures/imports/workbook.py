@@ -1,12 +1,12 @@
 """Reading and writing upload workbooks, independent of what the rows mean (reusable by evaluations).
 
 - `sniff_format` decides by content (zip signature of an xlsx, decodable text for csv), not by name.
-- `read_sheet_rows` reads with openpyxl in read-only mode after `reset_dimensions()` (LibreOffice may
-  declare 1,048,575 rows), yields only non-blank rows with their Excel row number, and marks formula
-  cells so they can be refused instead of silently taking a cached value. A sheet with merged cells is
-  refused: read-only mode gives a merged range's value to its first cell only, so the other rows would
-  silently read blank (an amount of 0). Read-only mode does not expose merged ranges, so they are read
-  from the sheet's XML with a streaming parser (`merged_ranges`).
+- `read_sheet_rows` reads an xlsx with the bounded streaming reader of `xlsx_reader` (zip sizes and
+  ratios checked before anything is inflated, expat in chunks, counts and cell lengths bounded; openpyxl
+  is not used for untrusted files), yields only non-blank rows with their Excel row number, and marks
+  formula cells so they can be refused instead of silently taking a cached value, and over-long cells
+  (`TooLong`) so the preview names them. A sheet with merged cells is refused: a merged range's value
+  is in its first cell only, so the other rows would silently read blank (an amount of 0).
 - `write_sheet` writes a header row with a comment on each header cell, optional example rows, data
   validation lists (kept on a hidden sheet “选项” so long lists are not limited to 255 characters) and
   text cells that can never turn into a formula.
@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
-from xml.etree import ElementTree
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from django.conf import settings
+
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -31,35 +32,22 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from disclosures.xlsx_text import put_text
 
+from .xlsx_reader import Formula, TooLong, WorkbookError, XlsxFile
+
 XLSX = "xlsx"
 CSV = "csv"
 OPTIONS_SHEET = "选项"
-# The limit protects the memory of the preview, which keeps every row's cleaned values (and its natural
-# key) until the apply is queued: measured with bench/ at about 1 KB per expense row (50,000 rows: +50 MB
-# peak RSS), so 60,000 rows stay near 60 MB per upload in a web process. The apply streams the staged
-# rows in batches and adds little (+17 MB for 50,000). A department's detailed lines are a few thousand;
-# 60,000 leaves room for a whole county's lines in one file (issue #6 asks for 50,000). The upload's
-# byte limit (settings.MAX_UPLOAD_BYTES) stays in front of it.
-MAX_DATA_ROWS = 60000
+# settings.IMPORT_MAX_ROWS protects the memory of the preview, which keeps every row's cleaned values (and
+# its natural key) until the apply is queued: measured with bench/ at about 1 KB per expense row (50,000
+# rows: +50 MB peak RSS), so 60,000 rows stay near 60 MB per upload in a web process. The apply streams
+# the staged rows in batches and adds little (+17 MB for 50,000). A department's detailed lines are a few
+# thousand; 60,000 leaves room for a whole county's lines in one file (issue #6 asks for 50,000). The
+# upload's byte limit and the xlsx reader's limits (settings.XLSX_*) stay in front of it.
 # After this many consecutive blank rows the rest of a sheet is taken to be padding.
 BLANK_RUN_LIMIT = 1000
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 EXAMPLE_FONT = Font(italic=True, color="808080")
-
-
-class WorkbookError(ValueError):
-    """The file as a whole cannot be read; the message is Chinese and meant for the user."""
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A cell that holds a formula; imports refuse it (its cached value may be stale or absent)."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -102,10 +90,18 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _rows_with_numbers(raw_rows, first_row: int = 1) -> Iterator[tuple[int, list]]:
+def _rows_with_numbers(numbered_rows) -> Iterator[tuple[int, list]]:
+    """The non-blank rows; stops after BLANK_RUN_LIMIT blank rows in a row (rows missing between two
+    numbers count as blank), refuses more than settings.IMPORT_MAX_ROWS data rows."""
     blank_run = 0
+    last = 0
     data_rows = 0
-    for number, row in enumerate(raw_rows, start=first_row):
+    limit = settings.IMPORT_MAX_ROWS
+    for number, row in numbered_rows:
+        blank_run += number - last - 1
+        last = number
+        if blank_run >= BLANK_RUN_LIMIT:
+            return
         if all(is_blank(v) for v in row):
             blank_run += 1
             if blank_run >= BLANK_RUN_LIMIT:
@@ -113,31 +109,25 @@ def _rows_with_numbers(raw_rows, first_row: int = 1) -> Iterator[tuple[int, list
             continue
         blank_run = 0
         data_rows += 1
-        if data_rows > MAX_DATA_ROWS + 1:
-            raise WorkbookError(f"文件超过 {MAX_DATA_ROWS} 行，请分批上传。")
+        if data_rows > limit + 1:
+            raise WorkbookError(f"文件超过 {limit} 行的上限，请分批上传。")
         yield number, row
 
 
-def _xlsx_value(cell):
-    if cell.data_type == "f":
-        return Formula(str(cell.value))
-    return cell.value
-
-
-def merged_ranges(source) -> list[str]:
-    """The refs (e.g. "D5:D6") of a worksheet XML's <mergeCell> elements, read from the stream `source`.
-
-    The <mergeCells> element follows <sheetData>, so the whole sheet is parsed; each row is dropped as soon
-    as it ends, which keeps memory flat however many rows the sheet has.
-    """
-    refs = []
-    for _event, element in ElementTree.iterparse(source, events=("end",)):
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "mergeCell":
-            refs.append(element.get("ref", ""))
-        elif tag == "row":
-            element.clear()
-    return refs
+def _csv_rows(text: str) -> Iterator[tuple[int, list]]:
+    """CSV rows with the same bounds as a sheet: columns, and cells longer than IMPORT_MAX_CELL_CHARS kept as TooLong."""
+    max_columns = settings.XLSX_MAX_COLUMNS
+    cell_limit = settings.IMPORT_MAX_CELL_CHARS
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for number, row in enumerate(reader, start=1):
+            if len(row) > max_columns:
+                if any(not is_blank(v) for v in row[max_columns:]):
+                    raise WorkbookError(f"第{number}行有内容超过 {max_columns} 列的上限，不予读取。")
+                row = row[:max_columns]
+            yield number, [TooLong(length=len(v), head=v[:30]) if len(v) > cell_limit else v for v in row]
+    except csv.Error as error:
+        raise WorkbookError(f"CSV 文件第{reader.line_num}行格式错误（{error}），请检查引号是否成对。") from None
 
 
 def _merged_error(*, title: str, refs: list[str], header: list) -> WorkbookError:
@@ -159,42 +149,30 @@ def _merged_error(*, title: str, refs: list[str], header: list) -> WorkbookError
 
 
 def read_sheet_rows(path: str | Path, *, sheet: str | None = None, file_format: str = XLSX) -> Iterator[tuple[int, list]]:
-    """(row number, cell values) for every non-blank row, the header row included."""
+    """(row number, cell values) for every non-blank row, the header row included.
+
+    A merged range is only known once the whole sheet has been read (<mergeCells> follows <sheetData>),
+    so the refusal comes after the last row: callers consume every row before acting on them.
+    """
     if file_format == CSV:
         text = decode_text(Path(path).read_bytes())
-        yield from _rows_with_numbers(csv.reader(io.StringIO(text)))
+        yield from _rows_with_numbers(_csv_rows(text))
         return
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise WorkbookError("无法读取该 Excel 文件，请确认文件是 .xlsx 格式且未损坏。") from error
-    try:
-        if sheet is None:
-            worksheet = workbook.active
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise WorkbookError(f"文件中没有名为“{sheet}”的工作表。")
-        # ReadOnlyWorksheet exposes no merged ranges; its own XML source is parsed for them.
-        with worksheet._get_source() as source:
-            merged = merged_ranges(source)
-        worksheet.reset_dimensions()
-        # Missing rows come back as empty rows, so counting from 1 gives the Excel row number.
-        rows = _rows_with_numbers([_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows())
+    with XlsxFile(path) as workbook:
+        title, _info = workbook.sheet_member(sheet)
+        merged: list = []
+        header: list = []
+        for number, row in _rows_with_numbers(workbook.rows(sheet, merged=merged)):
+            if not header:
+                header = row
+            yield number, row
         if merged:
-            header = next(rows, (1, []))[1]
-            raise _merged_error(title=worksheet.title, refs=merged, header=header)
-        yield from rows
-    finally:
-        workbook.close()
+            raise _merged_error(title=title, refs=merged, header=header)
 
 
 def sheet_names(path: str | Path) -> list[str]:
-    workbook = load_workbook(path, read_only=True)
-    try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
+    with XlsxFile(path) as workbook:
+        return workbook.sheet_names
 
 
 # --- Writing ----------------------------------------------------------------------------------------

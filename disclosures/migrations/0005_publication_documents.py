@@ -65,7 +65,6 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
                 ('filing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publication_documents', to='disclosures.filing', verbose_name='填报')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='disclosures.job', verbose_name='任务')),
             ],
             options={
                 'verbose_name': '公开文件（已冻结）',

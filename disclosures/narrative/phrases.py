@@ -66,6 +66,8 @@ def _change_words(change: Change) -> tuple[str, str, str, Decimal | None] | None
 
 
 def pct(value: Decimal | None, places: int = 1) -> str:
+    """'23.3%'. A sentence never prints a dash for a missing number: callers leave the clause out when
+    the value is None (a share of nothing); '—' here is only a last resort that the tests look for."""
     if value is None:
         return "—"
     return f"{value:.{places}f}%"
@@ -81,6 +83,18 @@ def completion(figure: Figure) -> str:
     if not figure.budget:
         return "，年初未安排预算" if figure.actual else ""
     return f"，完成预算{pct(figure.completion)}"
+
+
+def execution_phrase(figure: Figure) -> str:
+    """'年初预算为173.67万元，支出决算为173.67万元，完成预算100.0%' — with the 调整预算 where it differs from
+    the 年初预算, and the completion against the budget that applies (调整后 where adjusted)."""
+    text = f"年初预算为{wan(figure.initial_budget)}" if figure.initial_budget or figure.budget else "年初未安排预算"
+    if figure.budget != figure.initial_budget:
+        text += f"，调整预算为{wan(figure.budget)}"
+    text += f"，支出决算为{wan(figure.actual)}"
+    if figure.budget:
+        text += f"，完成{'调整' if figure.budget != figure.initial_budget else ''}预算{pct(figure.completion)}"
+    return text
 
 
 def change_phrase(change: Change | None, *, prior_year: int, subject: str = "", both: bool = False) -> str:
@@ -110,12 +124,22 @@ def compared_phrase(change: Change | None, *, prior_year: int, subject: str) -> 
 
 @dataclass(frozen=True)
 class ReasonSlot:
-    """A reason the department writes: its key in Filing.reasons, what it is about, and whether it is needed."""
+    """A reason the department writes: its key in Filing.reasons, what it is about, and whether it is needed.
+
+    `table`, `cell` and `project_code` say where the figures that ask for it are printed, and `finding`
+    states them ("…决算数34.50万元小于预算数40.00万元（完成86.3%）"): the checks report a missing reason
+    from its slot (checks.builtin.text_reasons), so the rule "this difference needs a reason" is written
+    once, here in the text.
+    """
 
     key: str
     label: str
     required: bool
     value: str
+    table: str = ""
+    cell: str = ""
+    project_code: str = ""
+    finding: str = ""
 
 
 @dataclass
@@ -132,11 +156,14 @@ class SectionWriter:
     def add(self, *paragraphs: str) -> None:
         self.paragraphs.extend(p for p in paragraphs if p)
 
-    def reason(self, key: str, label: str, *, required: bool = True) -> str:
+    def reason(
+        self, key: str, label: str, *, required: bool = True, table: str = "", cell: str = "", project_code: str = "", finding: str = ""
+    ) -> str:
         """The department's reason as a clause, the marker 【待填写：…】 when it is needed and missing, or ''."""
         value = str(self.reasons.get(key) or "").strip()
         if not any(s.key == key for s in self.slots):
-            self.slots.append(ReasonSlot(key=key, label=label, required=required, value=value))
+            self.slots.append(ReasonSlot(key=key, label=label, required=required, value=value, table=table, cell=cell,
+                                         project_code=project_code, finding=finding))
         if value:
             return clean_reason(value)
         if required:

@@ -18,15 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from disclosures.models import AssetHolding, Filing, FundingSource, Unit
-from disclosures.selectors.figures import FilingFigures, filing_figures
+from disclosures.selectors.figures import PRIOR_KEYS, FilingFigures, filing_figures
 
 from .phrases import (
     ReasonSlot,
     SectionWriter,
     change_phrase,
     chinese_number,
+    clean_reason,
     compared_phrase,
     completion,
+    execution_phrase,
     pct,
     publishing_in,
     sentence,
@@ -55,6 +57,15 @@ INCOME_LABELS = {
     FundingSource.AFFILIATE: "附属单位上缴收入",
     FundingSource.OTHER: "其他收入",
 }
+#: A budget's words for the same incomes (部门收入总表 of the budget set: 拨款收入, not 财政拨款收入).
+BUDGET_INCOME_LABELS = {
+    **INCOME_LABELS,
+    FundingSource.GENERAL_PUBLIC_BUDGET: "一般公共预算拨款收入",
+    FundingSource.GOVERNMENT_FUND: "政府性基金预算拨款收入",
+    FundingSource.STATE_CAPITAL: "国有资本经营预算拨款收入",
+    FundingSource.OPERATING: "事业单位经营收入",
+}
+
 #: Sources every income paragraph names, even when zero (as the published texts do); others only when non-zero.
 ALWAYS_LISTED = (
     FundingSource.GENERAL_PUBLIC_BUDGET,
@@ -65,6 +76,12 @@ ALWAYS_LISTED = (
     FundingSource.AFFILIATE,
     FundingSource.OTHER,
 )
+
+BUDGET_GLOSSARY_TERMS = {
+    "财政拨款收入": ("财政拨款收入", "指单位从同级财政部门取得的财政预算资金，包括一般公共预算拨款、政府性基金预算拨款和国有资本经营预算拨款。"),
+    "年初结转和结余": ("上年结转", "指以前年度尚未完成、结转到本年仍按原规定用途继续使用的资金。"),
+    "年末结转和结余": ("结转下年", "指以前年度预算安排、因客观条件发生变化无法按原计划实施，需延迟到以后年度按原规定用途继续使用的资金。"),
+}
 
 GLOSSARY = [
     ("财政拨款收入", "指单位从同级财政部门取得的财政预算资金。"),
@@ -88,6 +105,22 @@ GLOSSARY = [
 ]
 
 VEHICLE_KINDS = [k for k in AssetHolding.Kind if k.value.startswith("vehicle_")]
+
+
+def leftover_label(key: str) -> str:
+    """What a stored reason was about, from its key (for reasons no sentence of the text asks for any more)."""
+    prefix, _, rest = key.partition(".")
+    if prefix == "change":
+        return f"{PRIOR_KEYS.get(rest, rest).split('（', 1)[0]}变动情况"
+    if prefix == "execution":
+        return f"{rest}决算数与预算数的差异"
+    if prefix == "project":
+        return f"项目{rest}执行数与预算数的差异"
+    if prefix == "three_public":
+        return f"{PRIOR_KEYS.get(key, key)}变动情况"
+    if prefix == "three_public_execution":
+        return f"{PRIOR_KEYS.get('three_public.' + rest, rest)}决算数与预算数的差异"
+    return key
 
 
 def _purpose(text: str) -> str:
@@ -120,10 +153,11 @@ class _Drafter:
         )
 
     def change_reason(self, w: SectionWriter, key: str, label: str) -> str:
-        """'主要变动原因是……' for a headline change against last year ('' when unchanged or unknown)."""
+        """'主要变动原因是……' for a headline change against last year; when unchanged or last year is unknown,
+        the department's note if it wrote one (seed 001: 新增预算单位，暂无上年数据), else ''."""
         change = self.f.change(key)
         if change is None or change.direction == "same":
-            return ""
+            return w.reason(f"change.{key}", f"{label}（说明）", required=False)
         return f"主要变动原因是{w.reason(f'change.{key}', label)}"
 
     # ----------------------------------------------------------------------------------- 部门概况
@@ -166,17 +200,25 @@ class _Drafter:
             + sentence(change_phrase(f.change("total"), prior_year=self.prior_year, subject="收、支总计", both=True))
             + sentence(self.change_reason(w, "total", "收支总计变动原因"))
         )
+        income_word, expense_word = ("本年收入合计", "本年支出合计") if self.final else ("本年收入预算", "本年支出预算")
+        parts = []
+        for key, word, amount in (("income", income_word, f.income.total.amount), ("expense", expense_word, f.expense.total.amount)):
+            compared = compared_phrase(f.change(key), prior_year=self.prior_year, subject="")
+            parts.append(f"{word}{wan(amount)}" + (f"，{compared}" if compared else ""))
+        w.add("其中：" + "；".join(parts) + "。")
         if f.income.opening.amount or f.income.closing.amount:
+            opening, closing = ("年初结转和结余", "年末结转和结余") if self.final else ("上年结转", "结转下年")
             w.add(
-                f"其中：收入包括本年收入{wan(f.income.total.amount)}、年初结转和结余{wan(f.income.opening.amount)}；"
-                f"支出包括本年支出{wan(f.expense.total.amount)}、年末结转和结余{wan(f.income.closing.amount)}。"
+                f"收入包括本年收入{wan(f.income.total.amount)}、{opening}{wan(f.income.opening.amount)}；"
+                f"支出包括本年支出{wan(f.expense.total.amount)}、{closing}{wan(f.income.closing.amount)}。"
             )
         self.done(w)
 
     def income(self) -> None:
         f = self.f
         w = self.section("income", "收入决算情况说明" if self.final else "收入预算情况")
-        items = [(INCOME_LABELS[s], f.income.by_source[s.value].amount) for s in FundingSource
+        labels = INCOME_LABELS if self.final else BUDGET_INCOME_LABELS
+        items = [(labels[s], f.income.by_source[s.value].amount) for s in FundingSource
                  if s in ALWAYS_LISTED or f.income.by_source[s.value].amount]
         whole = f.income.total.amount
         lead = f"{self.year}年本年收入合计{wan(whole)}" if self.final else f"{self.year}年本年收入预算{wan(whole)}"
@@ -214,8 +256,9 @@ class _Drafter:
         w = self.section("fiscal", "财政拨款收入支出决算总体情况说明" if self.final else "财政拨款收支预算总体情况")
         total = f.income.fiscal + f.income.fiscal_opening
         lead = f"{self.year}年财政拨款收、支总计{wan(total.amount)}" if self.final else f"{self.year}年财政拨款收、支总预算{wan(total.amount)}"
-        sources = [(FundingSource.GENERAL_PUBLIC_BUDGET, "一般公共预算财政拨款"), (FundingSource.GOVERNMENT_FUND, "政府性基金预算财政拨款"),
-                   (FundingSource.STATE_CAPITAL, "国有资本经营预算财政拨款")]
+        word = "财政拨款" if self.final else "拨款"
+        sources = [(FundingSource.GENERAL_PUBLIC_BUDGET, f"一般公共预算{word}"), (FundingSource.GOVERNMENT_FUND, f"政府性基金预算{word}"),
+                   (FundingSource.STATE_CAPITAL, f"国有资本经营预算{word}")]
         parts = "，".join(f"{label}{wan(f.income.by_source[s.value].amount)}" for s, label in sources)
         w.add(
             sentence(lead, f"其中本年收入{parts}")
@@ -229,33 +272,33 @@ class _Drafter:
     def gpb(self) -> None:
         f = self.f
         gpb = f.gpb
+        name = "一般公共预算财政拨款支出" if self.final else "一般公共预算拨款支出"
         title = "一般公共预算财政拨款支出决算情况说明" if self.final else "一般公共预算支出预算情况"
         w = self.section("gpb", title)
-        share_of_total = pct(None) if not f.expense.total.amount else shares([gpb.total.amount, f.expense.total.amount - gpb.total.amount])[0]
-        w.add(f"（一）一般公共预算财政拨款支出{self.stage}总体情况")
-        w.add(
-            sentence(
-                f"{self.year}年一般公共预算财政拨款支出{wan(gpb.total.amount)}",
-                f"占本年支出合计的{share_of_total}",
-            )
-            + sentence(change_phrase(f.change("gpb_expense"), prior_year=self.prior_year, subject="一般公共预算财政拨款支出"))
-            + sentence(self.change_reason(w, "gpb_expense", "一般公共预算财政拨款支出变动原因"))
+        share_of_total = (
+            f"占本年支出合计的{shares([gpb.total.amount, f.expense.total.amount - gpb.total.amount])[0]}" if f.expense.total.amount else ""
         )
-        w.add(f"（二）一般公共预算财政拨款支出{self.stage}结构情况")
+        w.add(f"（一）{name}{self.stage}总体情况")
+        w.add(
+            sentence(f"{self.year}年{name}{wan(gpb.total.amount)}", share_of_total)
+            + sentence(change_phrase(f.change("gpb_expense"), prior_year=self.prior_year, subject=name))
+            + sentence(self.change_reason(w, "gpb_expense", f"{name}变动原因"))
+        )
+        w.add(f"（二）{name}{self.stage}结构情况")
         classes = [r for r in gpb.classes if r.total.amount]
         class_shares = shares([r.total.amount for r in classes])
         parts = [f"{r.label}支出{wan(r.total.amount)}，占{s}" for r, s in zip(classes, class_shares)]
-        w.add(f"{self.year}年一般公共预算财政拨款支出{wan(gpb.total.amount)}，主要用于以下方面：" + "；".join(parts) + "。"
-              if parts else f"{self.year}年无一般公共预算财政拨款支出。")
-        w.add(f"（三）一般公共预算财政拨款支出{self.stage}具体情况")
+        w.add(f"{self.year}年{name}{wan(gpb.total.amount)}，主要用于以下方面：" + "；".join(parts) + "。"
+              if parts else f"{self.year}年无{name}。")
+        w.add(f"（三）{name}{self.stage}具体情况")
         items = [r for r in gpb.items if r.total.amount or r.total.budget]
+        table = "一般公共预算财政拨款支出决算表"
         if self.final:
-            w.add(f"{self.year}年一般公共预算财政拨款支出决算数为{wan(gpb.total.amount)}{completion(gpb.total)}。其中：")
+            w.add(f"{self.year}年{name}{execution_phrase(gpb.total)}。其中：")
             for n, r in enumerate(items, 1):
-                text = f"{n}.{r.label}：支出决算为{wan(r.total.actual)}{completion(r.total)}。"
-                if r.total.budget and r.total.actual < r.total.budget:
-                    reason = w.reason(f"execution.{r.code}", f"{r.name}（{r.code}）决算数小于预算数的原因")
-                    text += f"决算数小于预算数的主要原因是{reason}。"
+                text = f"{n}.{r.label}：{execution_phrase(r.total)}。"
+                text += self.deviation_reason(w, r.total, key=f"execution.{r.code}", subject=f"{r.name}（{r.code}）",
+                                              table=table, cell=f"{r.code} {r.name}")
                 w.add(text)
         else:
             w.add(f"{self.year}年一般公共预算支出预算{wan(gpb.total.amount)}。其中：")
@@ -263,10 +306,26 @@ class _Drafter:
                 w.add(f"{n}.{r.label}：预算数为{wan(r.total.amount)}。")
         self.done(w)
 
+    def deviation_reason(self, w: SectionWriter, figure, *, key: str, subject: str, table: str, cell: str = "",
+                         project_code: str = "", spent: str = "决算数") -> str:
+        """'决算数小于（大于）预算数的主要原因是……。' when the 决算 differs from the (调整) budget, else ''.
+
+        Under- and over-spending both need a reason (财政部 决算公开 templates: 决算数大于预算数的主要原因);
+        the slot carries the figures, so the check that reports a missing reason reads it from here."""
+        if figure.actual == figure.budget:
+            return ""
+        word = "小于" if figure.actual < figure.budget else "大于"
+        done = f"（完成预算{pct(figure.completion)}）" if figure.budget else "（年初未安排预算）"
+        reason = w.reason(
+            key, f"{subject}{spent}{word}预算数的原因", table=table, cell=cell, project_code=project_code,
+            finding=f"{subject}{spent}{wan(figure.actual)}{word}预算数{wan(figure.budget)}{done}",
+        )
+        return f"{spent}{word}预算数的主要原因是{reason}。"
+
     def basic(self) -> None:
         gpb = self.f.gpb
         w = self.section("basic", f"一般公共预算财政拨款基本支出{self.stage}情况说明" if self.final else "一般公共预算基本支出预算情况")
-        w.add(f"{self.year}年一般公共预算财政拨款基本支出{wan(gpb.basic.amount)}，其中：")
+        w.add(f"{self.year}年一般公共预算{'财政' if self.final else ''}拨款基本支出{wan(gpb.basic.amount)}，其中：")
         for group, label in (("personnel", "人员经费"), ("public", "日常公用经费")):
             amount = gpb.personnel.amount if group == "personnel" else gpb.public.amount
             names = "、".join(r.name for r in gpb.economic_items(group))
@@ -279,25 +338,35 @@ class _Drafter:
         c = tp.counts
         w = self.section("three_public", f"“三公”经费财政拨款支出{self.stage}情况说明" if self.final else "“三公”经费预算情况")
 
+        table = "一般公共预算财政拨款“三公”经费支出决算表" if self.final else "一般公共预算“三公”经费支出表"
+
         def reason_for(key: str, label: str) -> str:
             change = f.change(f"three_public.{key}")
             if change is None or change.direction == "same":
-                return ""
+                return w.reason(f"three_public.{key}", f"{label}变动原因", required=False)
             increase = change.direction == "increase"
-            value = w.reason(f"three_public.{key}", f"{label}{'增加' if increase else '减少'}原因", required=increase)
+            value = w.reason(
+                f"three_public.{key}", f"{label}{'增加' if increase else '减少'}原因", required=increase, table=table, cell=label,
+                finding=f"{label}比{self.prior_year}年增加{change.delta_wan}万元（{pct(change.pct)}）" if change.pct is not None
+                else f"{label}比{self.prior_year}年增加{change.delta_wan}万元",
+            )
             return f"主要原因是{value}" if value else ""
+
+        def execution_for(key: str, label: str, fig) -> str:
+            """The reason a 三公 item's 决算 differs from its entered 预算数 (under- or over-spent)."""
+            return self.deviation_reason(w, fig, key=f"three_public_execution.{key}", subject=label, table=table, cell=label)
 
         total_change = f.change("three_public.total")
         if self.final:
             w.add("（一）“三公”经费财政拨款支出决算总体情况说明")
             w.add(
-                sentence(f"{self.year}年“三公”经费财政拨款支出决算为{wan(tp.total.actual)}{completion(tp.total)}")
+                sentence(f"{self.year}年“三公”经费财政拨款支出预算为{wan(tp.total.budget)}，支出决算为{wan(tp.total.actual)}{completion(tp.total)}")
                 + sentence(compared_phrase(total_change, prior_year=self.prior_year, subject="“三公”经费支出决算"))
                 + sentence(reason_for("total", "“三公”经费"))
             )
             w.add("（二）“三公”经费财政拨款支出决算具体情况说明")
             items = [("因公出国（境）费", tp.overseas), ("公务用车购置及运行维护费", tp.vehicle), ("公务接待费", tp.reception)]
-            item_shares = shares([fig.actual for _, fig in items], places=0)
+            item_shares = shares([fig.actual for _, fig in items])
             w.add(
                 f"{self.year}年“三公”经费财政拨款支出决算中，"
                 + "；".join(f"{label}支出决算{wan(fig.actual)}，占{s}" for (label, fig), s in zip(items, item_shares))
@@ -305,6 +374,7 @@ class _Drafter:
             )
             w.add(
                 sentence(f"1.因公出国（境）经费支出{wan(tp.overseas.actual)}{completion(tp.overseas)}")
+                + execution_for("overseas", "因公出国（境）费", tp.overseas)
                 + sentence(compared_phrase(f.change("three_public.overseas"), prior_year=self.prior_year, subject="因公出国（境）费支出决算"))
                 + sentence(reason_for("overseas", "因公出国（境）费"))
                 + f"全年安排因公出国（境）团组{c.overseas_groups}个，累计{c.overseas_people}人次。"
@@ -312,6 +382,7 @@ class _Drafter:
             vehicles = "、".join(f"{k.label}{self.f.assets.quantity(k.value):.0f}辆" for k in VEHICLE_KINDS)
             w.add(
                 sentence(f"2.公务用车购置及运行维护费支出{wan(tp.vehicle.actual)}{completion(tp.vehicle)}")
+                + execution_for("vehicle", "公务用车购置及运行维护费", tp.vehicle)
                 + sentence(compared_phrase(f.change("three_public.vehicle"), prior_year=self.prior_year, subject="公务用车购置及运行维护费支出决算"))
                 + sentence(reason_for("vehicle", "公务用车购置及运行维护费"))
                 + f"其中：公务用车购置支出{wan(tp.vehicle_purchase.actual)}，全年按规定更新购置公务用车{c.vehicles_purchased}辆；"
@@ -320,6 +391,7 @@ class _Drafter:
             )
             w.add(
                 sentence(f"3.公务接待费支出{wan(tp.reception.actual)}{completion(tp.reception)}")
+                + execution_for("reception", "公务接待费", tp.reception)
                 + sentence(compared_phrase(f.change("three_public.reception"), prior_year=self.prior_year, subject="公务接待费支出决算"))
                 + sentence(reason_for("reception", "公务接待费"))
                 + f"其中：国内公务接待{c.reception_batches}批次，{c.reception_people}人次（不包括陪同人员），共计支出{wan(tp.reception.actual)}；"
@@ -375,10 +447,9 @@ class _Drafter:
         parts = "、".join(f"政府采购{r.label}{word}{wan(r.amount)}" for r in p.rows)
         text = f"{self.year}年，{self.name}政府采购{word}总额{wan(p.total)}，其中：{parts}。"
         if self.final:
-            text += (
-                f"授予中小企业合同金额{wan(p.sme)}，占政府采购支出总额的{pct(p.sme_share)}，"
-                f"其中：授予小微企业合同金额{wan(p.micro)}，占政府采购支出总额的{pct(p.micro_share)}。"
-            )
+            sme_share = f"，占政府采购支出总额的{pct(p.sme_share)}" if p.sme_share is not None else ""
+            micro_share = f"，占政府采购支出总额的{pct(p.micro_share)}" if p.micro_share is not None else ""
+            text += f"授予中小企业合同金额{wan(p.sme)}{sme_share}，其中：授予小微企业合同金额{wan(p.micro)}{micro_share}。"
         w.add(text)
         self.done(w)
 
@@ -408,8 +479,8 @@ class _Drafter:
                 d = p.declared
                 text = f"（{n}）{p.name}项目绩效目标完成情况综述。项目全年预算数{wan(d.budget)}，执行数为{wan(d.actual)}"
                 text += f"，完成预算的{pct(d.completion)}。" if d.budget else "。"
-                if d.budget and d.actual < d.budget:
-                    text += f"未完成预算的主要原因是{w.reason(f'project.{p.code}', f'{p.name}未完成预算的原因')}。"
+                text += self.deviation_reason(w, d, key=f"project.{p.code}", subject=f"项目“{p.name}”", table="项目绩效目标完成情况",
+                                              project_code=p.code, spent="执行数")
                 if p.result_summary:
                     text += p.result_summary.strip().rstrip("。") + "。"
                 w.add(text)
@@ -427,14 +498,22 @@ class _Drafter:
         self.done(w)
 
     def other(self) -> None:
-        if self.filing.other_notes.strip():
-            w = self.section("other", "其他需要说明的事项")
-            w.add(*(line.strip() for line in self.filing.other_notes.splitlines() if line.strip()))
-            self.done(w)
+        """其他需要说明的事项: the department's notes, and every stored reason no sentence above printed (a
+        reason written when its figures asked for it, kept after they changed): every stored reason is printed."""
+        printed = {slot.key for section in self.sections for slot in section.reasons}
+        leftover = [(key, str(text).strip()) for key, text in (self.filing.reasons or {}).items()
+                    if key not in printed and str(text).strip()]
+        if not (self.filing.other_notes.strip() or leftover):
+            return
+        w = self.section("other", "其他需要说明的事项")
+        w.add(*(line.strip() for line in self.filing.other_notes.splitlines() if line.strip()))
+        w.add(*(f"{leftover_label(key)}：{clean_reason(text)}。" for key, text in leftover))
+        self.done(w)
 
     def glossary(self) -> None:
         w = self.section("glossary", "名词解释")
-        w.add(*(f"{n}.{term}：{text}" for n, (term, text) in enumerate(GLOSSARY, 1)))
+        terms = GLOSSARY if self.final else [BUDGET_GLOSSARY_TERMS.get(term, (term, text)) for term, text in GLOSSARY]
+        w.add(*(f"{n}.{term}：{text}" for n, (term, text) in enumerate(terms, 1)))
         self.done(w)
 
     def draft(self) -> list[Section]:
@@ -447,8 +526,9 @@ class _Drafter:
         self.gpb()
         self.basic()
         self.three_public()
-        self.fund("gov_fund", f"政府性基金预算支出{self.stage}情况说明", "政府性基金预算财政拨款")
-        self.fund("state_capital", f"国有资本经营预算支出{self.stage}情况说明", "国有资本经营预算财政拨款")
+        word = "财政拨款" if self.final else "拨款"
+        self.fund("gov_fund", f"政府性基金预算支出{self.stage}情况说明", f"政府性基金预算{word}")
+        self.fund("state_capital", f"国有资本经营预算支出{self.stage}情况说明", f"国有资本经营预算{word}")
         self.operating_costs()
         self.procurement()
         self.assets()

@@ -24,8 +24,8 @@ DUE_SOON_AFTER_DAYS = 15
 #: Check results of filings the department can still edit are reused for this long; submitted,
 #: approved and published filings are locked, so their results are kept until the status changes.
 LIVE_CHECKS_CACHE_SECONDS = 120
-#: The checks (helper E) whose warnings are reasons the department still has to write (变动原因).
-REASON_CHECKS = frozenset({"text_reasons", "three_public_increase_reason", "execution_reason"})
+#: The checks whose warnings are reasons the department still has to write (变动原因, 决算与预算的差异).
+REASON_CHECKS = frozenset({"text_reasons"})
 
 
 @dataclass
@@ -37,14 +37,34 @@ class CheckSummary:
 
 @dataclass
 class FilingProgress:
+    """The newest version of a department's filing of one kind, with the version the public reads."""
+
     filing: Filing
     checks: CheckSummary | None
     days_since_approval: int | None
     deadline: str  # "overdue", "due_soon", "in_time", "published_late", "published_in_time" or ""
     days_left: int | None
-    job: Job | None
+    job: Job | None  # the newest generation job
     missing: list[str] = field(default_factory=list)
     documents_stale: bool = False  # generated from older data than the filing holds now: 已过期, not 已完成
+    #: The version on the public site (this one, or an older one while a correction is in progress), if any.
+    public: Filing | None = None
+    #: Format → the newest generation job that builds it, so a failed xlsx/HTML job stays visible after a later PDF job.
+    generation: dict[str, Job] = field(default_factory=dict)
+
+    @property
+    def is_public(self) -> bool:
+        return self.public is not None and self.public.pk == self.filing.pk
+
+    @property
+    def awaiting_documents(self) -> bool:
+        """Published by the bureau, not yet public: its publication's documents are not built yet."""
+        return self.filing.status == Filing.Status.PUBLISHED and not self.is_public
+
+    @property
+    def failed_formats(self) -> list[str]:
+        """The outputs whose newest job failed (Excel 表格, HTML, PDF), in build order."""
+        return [str(FilingDocument.Format(f).label) for f, job in self.generation.items() if job.status == Job.Status.FAILED]
 
 
 @dataclass
@@ -125,7 +145,14 @@ def publication_deadline(*, filing: Filing, today: datetime.date | None = None) 
 
 
 def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> list[DepartmentProgress]:
-    """Every department with its current budget and final-accounts filing of the year."""
+    """Every department with, per kind, its newest filing of the year and the version the public reads.
+
+    "The public reads" is decided by selectors.public.published_filings, the rule of the public site, so
+    the dashboard's 已公开 agrees with the year page (a publication waiting for its documents is not
+    public yet). Each filing's generation state is the newest job per output format.
+    """
+    from disclosures.selectors.public import published_filings
+
     _require_reviewer(user)
     latest_versions = {
         (r["department_id"], r["kind"]): r["v"]
@@ -136,9 +163,10 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
         for f in Filing.objects.filter(fiscal_year__year=year).select_related("department", "fiscal_year")
         if latest_versions.get((f.department_id, f.kind)) == f.version
     }
-    jobs: dict[int, Job] = {}
-    for job in Job.objects.filter(filing__in=[f.pk for f in filings.values()], kind=Job.Kind.GENERATE_FILING).order_by("created_at", "id"):
-        jobs[job.filing_id] = job  # the newest wins
+    public: dict[tuple[int, str], Filing] = {}
+    for f in published_filings().filter(fiscal_year__year=year).only("pk", "version", "department_id", "kind", "published_at").order_by("version"):
+        public[(f.department_id, f.kind)] = f  # the highest published version wins, as on the public site
+    generation = generation_by_format(filings=list(filings.values()))
     stale = stale_document_filings(filing_ids=[f.pk for f in filings.values()])
     rows = []
     for department in Department.objects.all():
@@ -146,32 +174,70 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
         for kind in Filing.Kind.values:
             filing = filings.get((department.pk, kind))
             per_kind[kind] = None if filing is None else filing_progress(
-                filing=filing, job=jobs.get(filing.pk), today=today, documents_stale=filing.pk in stale
+                filing=filing, generation=generation.get(filing.pk, {}), public=public.get((department.pk, kind)), today=today,
+                documents_stale=filing.pk in stale,
             )
         rows.append(DepartmentProgress(department=department, filings=per_kind))
     return rows
 
 
+def generation_by_format(*, filings: list[Filing]) -> dict[int, dict[str, Job]]:
+    """Filing pk → format → the newest generation job building that format (one query)."""
+    from disclosures.services.generation import ALL_FORMATS, job_formats
+
+    found: dict[int, dict[str, Job]] = {}
+    for job in Job.objects.filter(filing__in=[f.pk for f in filings], kind=Job.Kind.GENERATE_FILING).order_by("created_at", "id"):
+        for format in job_formats(job):
+            found.setdefault(job.filing_id, {})[format] = job  # the newest wins
+    return {pk: {f: per[f] for f in ALL_FORMATS if f in per} for pk, per in found.items()}
+
+
+def overview_counts(rows: list[DepartmentProgress]) -> list[tuple[str, int]]:
+    """The dashboard's summary: 已公开 counts department × kind with a public version (the public year page
+    lists the same), then the versions in progress by status, those waiting for their documents, and 未创建."""
+    in_progress: dict[str, int] = {}
+    public = awaiting = missing = 0
+    for row in rows:
+        for progress in row.filings.values():
+            if progress is None:
+                missing += 1
+                continue
+            public += progress.public is not None
+            if progress.awaiting_documents:
+                awaiting += 1
+            elif not progress.is_public:
+                in_progress[progress.filing.status] = in_progress.get(progress.filing.status, 0) + 1
+    statuses = [(str(label), in_progress.get(value, 0)) for value, label in Filing.Status.choices if value != Filing.Status.PUBLISHED]
+    return [("已公开", public), *statuses, ("公开文件生成中", awaiting), ("未创建", missing)]
+
+
 def filing_progress(
-    *, filing: Filing, job: Job | None = None, today: datetime.date | None = None, documents_stale: bool | None = None
+    *, filing: Filing, job: Job | None = None, generation: dict[str, Job] | None = None, public: Filing | None = None,
+    today: datetime.date | None = None, documents_stale: bool | None = None,
 ) -> FilingProgress:
     checks = check_summary(filing=filing)
     if documents_stale is None:
         documents_stale = filing.pk in stale_document_filings(filing_ids=[filing.pk])
     days, state, left = publication_deadline(filing=filing, today=today)
-    missing = []
-    if checks.errors:
-        missing.append(f"{checks.errors}个检查错误")
-    if checks.missing_reasons:
-        missing.append(f"缺少{checks.missing_reasons}处变动原因")
-    if state == "overdue":
-        missing.append(f"批复已{days}天未公开")
-    if filing.status == Filing.Status.PUBLISHED and job is not None and job.status == Job.Status.FAILED:
-        missing.append("公开文件生成失败")
-    return FilingProgress(
-        filing=filing, checks=checks, days_since_approval=days, deadline=state, days_left=left, job=job, missing=missing,
-        documents_stale=documents_stale,
+    generation = generation or {}
+    if job is None and generation:
+        job = max(generation.values(), key=lambda j: (j.created_at, j.pk))
+    progress = FilingProgress(
+        filing=filing, checks=checks, days_since_approval=days, deadline=state, days_left=left, job=job,
+        public=public, generation=generation, documents_stale=documents_stale,
     )
+    if checks.errors:
+        progress.missing.append(f"{checks.errors}个检查错误")
+    if checks.missing_reasons:
+        progress.missing.append(f"缺少{checks.missing_reasons}处变动原因")
+    if state == "overdue":
+        progress.missing.append(f"批复已{days}天未公开")
+    failed = progress.failed_formats or ([] if job is None or job.status != Job.Status.FAILED else ["文件"])
+    if failed:
+        progress.missing.append("生成失败：" + "、".join(failed))
+    if progress.awaiting_documents:
+        progress.missing.append("公开文件未生成，公众尚看不到")
+    return progress
 
 
 def filing_review(*, user, pk: int) -> dict:
@@ -180,6 +246,7 @@ def filing_review(*, user, pk: int) -> dict:
     from django.shortcuts import get_object_or_404
 
     from disclosures.checks import run_checks
+    from disclosures.selectors.public import published_filings
 
     filing = get_object_or_404(Filing.objects.select_related("department", "fiscal_year", "supersedes"), pk=pk)
     report = run_checks(filing=filing)
@@ -187,7 +254,8 @@ def filing_review(*, user, pk: int) -> dict:
         "filing": filing,
         "report": report,
         "progress": filing_progress(
-            filing=filing, job=Job.objects.filter(filing=filing, kind=Job.Kind.GENERATE_FILING).order_by("-created_at", "-id").first()
+            filing=filing, generation=generation_by_format(filings=[filing]).get(filing.pk, {}),
+            public=published_filings().filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("-version").first(),
         ),
         "comments": list(ReviewComment.objects.filter(filing=filing).select_related("author")),
         "audit": list(AuditEntry.objects.filter(filing=filing).select_related("actor")),

@@ -112,9 +112,13 @@ def _draft_sections(filing: Filing) -> list:
 
 def download_name(document: FilingDocument) -> str:
     """'茂县信访局2019年部门决算公开.pdf' — the name a download is saved under."""
-    filing = document.filing
+    return document_file_name(filing=document.filing, format=document.format)
+
+
+def document_file_name(*, filing: Filing, format: str) -> str:
+    """'茂县信访局2019年部门决算公开.pdf' (with （第2版） for a correction)."""
     suffix = f"（第{filing.version}版）" if filing.version > 1 else ""
-    return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}公开{suffix}.{OUTPUT_FORMATS[document.format].extension}"
+    return f"{filing.department.name}{filing.fiscal_year.year}年{filing.get_kind_display()}公开{suffix}.{OUTPUT_FORMATS[format].extension}"
 
 
 def _storage_name(filing: Filing, output: OutputFormat) -> str:
@@ -186,7 +190,7 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             for format, content in contents.items():
                 document = PublicationDocument(
                     filing=locked, format=format, file=saved[format], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), job=job,
+                    sha256=hashlib.sha256(content).hexdigest(),
                 )
                 document.full_clean()
                 document.save()
@@ -200,6 +204,49 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
 
 def _publication_storage_name(filing: Filing, output: OutputFormat) -> str:
     return f"publications/{filing.fiscal_year.year}/{filing.pk}-{filing.kind}-v{filing.version}-{uuid.uuid4().hex[:12]}.{output.extension}"
+
+
+@dataclass
+class RenderedDocuments:
+    """A filing's outputs in memory (format → bytes) and what they were built from."""
+
+    contents: dict[str, bytes]
+    tables: list
+    sections: list
+    parts: list
+
+
+def filing_render_documents(
+    *, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None, publication: bool = False
+) -> RenderedDocuments:
+    """Build the requested outputs of the filing in memory, storing nothing: what the generation job swaps
+    in and what `manage.py generate_documents` writes to a directory."""
+    formats = formats_checked(formats)
+    steps = _steps(formats)
+    progress = progress or _Progress(None, steps)
+    progress.start("tables")
+    tables = compute_tables(filing=filing)
+    # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
+    # 决算 is published): a publication's documents print the parts frozen in its snapshot.
+    snapshot_parts = (filing.published_snapshot or {}).get("parts") if publication else None
+    parts = parts_from_json(snapshot_parts if snapshot_parts is not None else publication_parts(filing=filing))
+    sections: list = []
+    if "sections" in steps:
+        progress.start("sections")
+        sections = _draft_sections(filing)
+    contents: dict[str, bytes] = {}
+    if "xlsx" in steps:
+        progress.start("xlsx")
+        contents[FilingDocument.Format.XLSX.value] = render_workbook(tables, parts=parts)
+    if "html" in steps:
+        progress.start("html")
+        html = render_document_html(filing=filing, tables=tables, sections=sections, parts=parts)
+        if "html" in formats:
+            contents[FilingDocument.Format.HTML.value] = html.encode("utf-8")
+    if "pdf" in steps:
+        progress.start("pdf")
+        contents[FilingDocument.Format.PDF.value] = render_pdf(html)
+    return RenderedDocuments(contents=contents, tables=tables, sections=sections, parts=parts)
 
 
 def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False) -> dict:
@@ -219,27 +266,9 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         frozen = list(PublicationDocument.objects.filter(filing=filing))
         if frozen:
             return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
-    steps = _steps(formats)
-    progress = _Progress(job, steps)
-    progress.start("tables")
-    tables = compute_tables(filing=filing)
-    parts = parts_from_json(publication_parts(filing=filing))
-    sections: list = []
-    if "sections" in steps:
-        progress.start("sections")
-        sections = _draft_sections(filing)
-    contents: dict[str, bytes] = {}
-    if "xlsx" in steps:
-        progress.start("xlsx")
-        contents[FilingDocument.Format.XLSX.value] = render_workbook(tables, parts=parts)
-    if "html" in steps:
-        progress.start("html")
-        html = render_document_html(filing=filing, tables=tables, sections=sections, parts=parts)
-        if "html" in formats:
-            contents[FilingDocument.Format.HTML.value] = html.encode("utf-8")
-    if "pdf" in steps:
-        progress.start("pdf")
-        contents[FilingDocument.Format.PDF.value] = render_pdf(html)
+    progress = _Progress(job, _steps(formats))
+    rendered = filing_render_documents(filing=filing, formats=formats, progress=progress, publication=publication)
+    contents, tables, sections, parts = rendered.contents, rendered.tables, rendered.sections, rendered.parts
     progress.start("save")
     documents = documents_swap_in(filing=filing, contents=contents, job=job)
     if publication:

@@ -93,6 +93,7 @@ def table_to_snapshot(table) -> dict:
         "unit_label": table.unit_label,
         "empty": table.empty,
         "note": table.note,
+        "footnotes": list(table.footnotes),
         "header_rows": [[{"label": h.label, "colspan": h.colspan, "rowspan": h.rowspan} for h in row] for row in table.header_rows],
         "leaves": [{"key": leaf.key, "label": leaf.label, "role": leaf.role} for leaf in table.leaves],
         "rows": [

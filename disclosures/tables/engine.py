@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats
+from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats, Unit
 
 from disclosures.selectors.figures import prior_figures
 
 from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
+from .rounding import ROUNDING_NOTE, RoundingDifference, rounding_differences
 from .spec import (
     Col,
     EconomicRows,
@@ -31,6 +33,7 @@ from .spec import (
     RowSource,
     Side,
     TableDefinition,
+    UnitRows,
 )
 
 CODE_LENGTHS = {1: 3, 2: 5, 3: 7}
@@ -63,6 +66,13 @@ class FilingData:
     _passing: dict[Filter, frozenset[int]] = field(default_factory=dict, repr=False)
     _row_facts: dict[tuple[Filter, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
 
+    @cached_property
+    def units(self) -> list[tuple[int, str, str]]:
+        """The department's budget units as (id, code, name), 本级 first (one query, only for tables listing units)."""
+        return list(
+            Unit.objects.filter(department_id=self.filing.department_id).order_by("-is_main", "code").values_list("pk", "code", "name")
+        )
+
     def name(self, kind: str, code: str) -> str:
         return self.names.get((kind, code), "")
 
@@ -93,6 +103,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             "gov_economic_item__code",
             "expense_kind",
             "funding_source",
+            "unit_id",
         )
         .annotate(
             initial_sum=Sum("budget_amount"),
@@ -109,6 +120,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             gov_economic=row["gov_economic_item__code"] or "",
             kind=row["expense_kind"],
             source=row["funding_source"],
+            unit=row["unit_id"],
             initial=row["initial_sum"] or ZERO,
             budget=row["budget_sum"] or ZERO,
             actual=row["actual_sum"] or ZERO,
@@ -117,7 +129,7 @@ def load_facts(*, filing: Filing) -> FilingData:
     ]
     income_rows = (
         IncomeLine.objects.filter(filing=filing)
-        .values("category", "source", "function_item__code")
+        .values("category", "source", "function_item__code", "unit_id")
         .annotate(
             initial_sum=Sum("budget_amount"),
             budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
@@ -131,6 +143,7 @@ def load_facts(*, filing: Filing) -> FilingData:
             function=row["function_item__code"] or "",
             category=row["category"],
             source=row["source"],
+            unit=row["unit_id"],
             initial=row["initial_sum"] or ZERO,
             budget=row["budget_sum"] or ZERO,
             actual=row["actual_sum"] or ZERO,
@@ -329,9 +342,20 @@ def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
         field_name = "dept_economic" if source.catalog == "dept" else "gov_economic"
         kind = CatalogItem.Kind.DEPT_ECONOMIC if source.catalog == "dept" else CatalogItem.Kind.GOV_ECONOMIC
         return _code_rows(data, base=source.filter, field_name=field_name, catalog_kind=kind, depth=source.depth, max_level=2)
+    if isinstance(source, UnitRows):
+        return _unit_rows(data, source)
     if isinstance(source, FixedRows):
         return [_fixed(row) for row in source.rows]
     raise TypeError(f"unknown row source {source!r}")
+
+
+def _unit_rows(data: FilingData, source: UnitRows) -> list[_Row]:
+    """The department (部门, the sum of its units) and then each budget unit, 本级 first."""
+    department = data.filing.department
+    rows = [_Row(filters=(source.filter,), label=department.name, code=department.code, level=1, kind="subtotal")]
+    for pk, code, name in data.units:
+        rows.append(_Row(filters=(Filter(**{**source.filter.__dict__, "units": (pk,)}),), label=name, code=code, level=2))
+    return rows
 
 
 def _fixed(row: FixedRow, kind: str | None = None) -> _Row:
@@ -377,7 +401,8 @@ def _has_amount(cells: list[ResultCell]) -> bool:
 
 
 def _is_dynamic(source: RowSource) -> bool:
-    return isinstance(source, FunctionRows | EconomicRows)
+    """Rows that come from the data: a table of only such rows and no amount is empty (and gets its note)."""
+    return isinstance(source, FunctionRows | EconomicRows | UnitRows)
 
 
 def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[Col]) -> tuple[list[ResultRow], bool]:
@@ -389,7 +414,8 @@ def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[C
             cells = _cells(data, row, leaves)
             if _is_dynamic(source):
                 has_amount = _has_amount(cells)
-                if not has_amount and not row.keep:
+                # every unit is listed (zeros printed); other dynamic rows only with an amount or when kept
+                if not has_amount and not row.keep and not isinstance(source, UnitRows):
                     continue
                 dynamic_data = dynamic_data or has_amount
             result.append(ResultRow(cells=cells, kind=row.kind, level=row.level, code=row.code, label=row.label))
@@ -398,7 +424,7 @@ def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[C
 
 def _total_row(data: FilingData, definition_total: FixedRow, sources: tuple[RowSource, ...], leaves: list[Col]) -> ResultRow:
     filters = definition_total.filters or tuple(
-        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows)
+        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows | UnitRows)
     )
     row = _Row(filters=filters, label=definition_total.label, level=0, kind="total")
     return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=definition_total.label)
@@ -414,7 +440,10 @@ def compute(definition: TableDefinition, data: FilingData) -> TableResult:
     empty = has_dynamic and not dynamic_data and not any(not _is_dynamic(s) for s in definition.rows)
     if definition.total is not None and not empty:
         rows.insert(0, _total_row(data, definition.total, definition.rows, leaf_cols))
-    return _result(definition, filing, header_rows, leaf_cols, [] if empty else rows, empty)
+    rows = [] if empty else rows
+    _set_unit(rows, filing.amount_unit)
+    rounding = rounding_differences(rows=rows, columns=definition.columns, unit=filing.amount_unit)
+    return _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding)
 
 
 def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableResult:
@@ -422,11 +451,18 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
     columns = (Col(left.heading, role="group", children=left.columns), Col(right.heading, role="group", children=right.columns))
     header_rows, leaf_cols = header_grid(columns)
     left_leaves, right_leaves = leaf_cols[: len(_leaves_of(left))], leaf_cols[len(_leaves_of(left)) :]
+    unit = data.filing.amount_unit
     (left_rows, left_data), (right_rows, right_data) = _side_rows(data, left, left_leaves), _side_rows(data, right, right_leaves)
     # a table of code rows only (公开06: 人员经费 ‖ 公用经费) with no amount on either side is published empty
     only_dynamic = all(_is_dynamic(s) for s in (*left.rows, *right.rows))
     if only_dynamic and not (left_data or right_data):
-        return _result(definition, data.filing, header_rows, leaf_cols, [], True)
+        return _result(definition, data.filing, header_rows, leaf_cols, [], True, [])
+    l_total = _side_total(data, left, left_leaves)
+    r_total = _side_total(data, right, right_leaves)
+    rounding: list[RoundingDifference] = []
+    for side, side_rows, total in ((left, left_rows, l_total), (right, right_rows, r_total)):
+        _set_unit([*side_rows, total], unit)
+        rounding += rounding_differences(rows=[*side_rows, total], columns=side.columns, unit=unit)
     left_rows, right_rows = _aligned(left_rows, right_rows, left_leaves, right_leaves)
     height = len(left_rows)
     rows: list[ResultRow] = []
@@ -442,12 +478,11 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
                 code=l_row.code or r_row.code,
             )
         )
-    l_total = _side_total(data, left, left_leaves)
-    r_total = _side_total(data, right, right_leaves)
     rows.append(ResultRow(cells=l_total.cells + r_total.cells, kind="total", level=0, label=l_total.label))
     after_left = _number_lines(rows, [leaf.key for leaf in left_leaves if leaf.role == "line_no"])
     _number_lines(rows, [leaf.key for leaf in right_leaves if leaf.role == "line_no"], start=after_left)
-    return _result(definition, data.filing, header_rows, leaf_cols, rows, False)
+    _set_unit(rows, unit)
+    return _result(definition, data.filing, header_rows, leaf_cols, rows, False, rounding)
 
 
 def _number_lines(rows: list[ResultRow], keys: list[str], *, start: int = 1) -> int:
@@ -495,12 +530,14 @@ def _blank(leaves: list[Col]) -> ResultRow:
     return ResultRow(cells=[ResultCell(leaf.key) for leaf in leaves], kind="item", level=0)
 
 
-def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableResult:
-    unit = filing.amount_unit
+def _set_unit(rows: list[ResultRow], unit: str) -> None:
     for row in rows:
         for cell in row.cells:
             cell.unit = unit
-    table = TableResult(
+
+
+def _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding: list[RoundingDifference]) -> TableResult:
+    return TableResult(
         key=definition.key,
         number=definition.number,
         title=definition.title,
@@ -514,6 +551,7 @@ def _result(definition, filing, header_rows, leaf_cols, rows, empty) -> TableRes
         empty=empty,
         note=definition.empty_note(filing.fiscal_year.year) if empty else "",
         form_code=definition.form_code,
-        unit=unit,
+        unit=filing.amount_unit,
+        rounding=rounding,
+        footnotes=[ROUNDING_NOTE] if rounding else [],
     )
-    return table

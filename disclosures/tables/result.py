@@ -116,6 +116,8 @@ class TableResult:
     unit: str = AmountUnit.WAN
     #: notes printed under the table (e.g. the 尾差 note), in order
     footnotes: list[str] = field(default_factory=list)
+    #: printed subtotals that differ from the sum of their printed items (tables.rounding); the 尾差 note is in footnotes
+    rounding: list = field(default_factory=list)
 
     @property
     def unit_label(self) -> str:

@@ -27,6 +27,7 @@ class Fact:
     kind: str = ""
     source: str = ""
     category: str = ""
+    unit: int = 0  # the budget unit's id (0: not kept per unit)
     budget: object = 0
     initial: object = 0
     actual: object = 0
@@ -48,6 +49,8 @@ class Filter:
     gov_economic: tuple[str, ...] = ()
     #: code fields that must be blank (e.g. 项目支出 lines entered without an economic code)
     without: tuple[str, ...] = ()
+    #: budget units (ids) whose lines count; the rows of UnitRows set it
+    units: tuple[int, ...] = ()
 
     def matches(self, fact: Fact) -> bool:
         if self.fact and fact.fact != self.fact:
@@ -57,6 +60,8 @@ class Filter:
         if self.sources and fact.source not in self.sources:
             return False
         if self.categories and fact.category not in self.categories:
+            return False
+        if self.units and fact.unit not in self.units:
             return False
         for name in ("function", "dept_economic", "gov_economic"):
             prefixes = getattr(self, name)
@@ -148,6 +153,14 @@ class EconomicRows:
 
 
 @dataclass(frozen=True)
+class UnitRows:
+    """部门 = 本级 + 下属单位: the department's row (the sum) and one row per budget unit (本级 first, then by
+    code), each with its unit code and name. Every unit is listed, zeros printed, as Hunan's forms do."""
+
+    filter: Filter = Filter(fact="expense")
+
+
+@dataclass(frozen=True)
 class FixedRow:
     """A row that is always shown: its amount is the sum over `filters` (no filters: a heading with no amounts)."""
 
@@ -162,7 +175,7 @@ class FixedRows:
     rows: tuple[FixedRow, ...]
 
 
-RowSource = FunctionRows | EconomicRows | FixedRows
+RowSource = FunctionRows | EconomicRows | UnitRows | FixedRows
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,10 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
         ws.row_dimensions[row].height = 20
         row += 1
 
-    if table.empty:
-        # an empty table is published with its headers and, under the grid, the note saying why
-        _text_cell(ws, row, 1, table.note)
+    notes = ([table.note] if table.empty and table.note else []) + list(table.footnotes)
+    for note in notes:
+        # an empty table is published with its headers and, under the grid, the note saying why; then the 尾差 note
+        _text_cell(ws, row, 1, note)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
         ws.row_dimensions[row].height = 20
         row += 1

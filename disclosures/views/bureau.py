@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from disclosures.access import can_publish, is_reviewer
 from disclosures.models import Filing
-from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review
+from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review, overview_counts
 from disclosures.services import workflow
 
 ACTIONS = {
@@ -56,11 +56,6 @@ def bureau_dashboard(request):
     except ValueError:
         year = years[0] if years else 0
     rows = bureau_overview(user=request.user, year=year) if year else []
-    counts: dict[str, int] = {}
-    for row in rows:
-        for progress in row.filings.values():
-            key = progress.filing.status if progress else "missing"
-            counts[key] = counts.get(key, 0) + 1
     return render(
         request,
         "bureau/dashboard.html",
@@ -69,7 +64,7 @@ def bureau_dashboard(request):
             "years": years,
             "rows": rows,
             "kinds": Filing.Kind.choices,
-            "counts": [(label, counts.get(value, 0)) for value, label in Filing.Status.choices] + [("未创建", counts.get("missing", 0))],
+            "counts": overview_counts(rows),
             "can_publish": can_publish(request.user),
         },
     )

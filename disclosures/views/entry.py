@@ -16,12 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from disclosures import access
-from disclosures.imports.preview import StagingError, load_staged, preview_upload, stage_preview
+from disclosures.imports.preview import (
+    StagingError, error_report_workbook, load_staged, preview_upload, stage_errors, stage_preview, staged_errors,
+)
+from disclosures.imports.limits import SizeLimitUploadHandler
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
@@ -129,19 +131,6 @@ class UploadForm(forms.Form):
         return upload
 
 
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stop reading an upload as soon as it passes settings.MAX_UPLOAD_BYTES, before it fills the disk."""
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > settings.MAX_UPLOAD_BYTES:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 @csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -187,7 +176,26 @@ def _filing_import(request, pk: int):
     context["preview"] = preview
     if preview.ok:
         context["token"] = stage_preview(preview=preview, filing_id=filing.pk, user_id=request.user.pk, filename=upload.name)
+    else:
+        context["error_token"] = stage_errors(errors=preview.errors, filing_id=filing.pk, user_id=request.user.pk, filename=upload.name)
     return render(request, "disclosures/entry/import.html", context)
+
+
+@login_required
+@require_GET
+def filing_import_errors(request, pk: int, token: str):
+    """Every error of a refused preview as a workbook (the page lists only the first IMPORT_MAX_ERRORS_SHOWN)."""
+    filing = access.get_filing_for_user(request.user, pk)
+    try:
+        header, errors = staged_errors(token=token, filing_id=filing.pk, user_id=request.user.pk)
+    except StagingError as error:
+        messages.error(request, str(error))
+        return redirect("filing_import", pk=filing.pk)
+    workbook = error_report_workbook(header=header, messages=errors)
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f'{filing.fiscal_year.year}-导入错误报告.xlsx')}"
+    workbook.save(response)
+    return response
 
 
 def _preview(*, filing: Filing, kind: str, upload):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from disclosures.imports.limits import SizeLimitUploadHandler, max_upload_mb, upload_size_error
 
 from evaluations import imports, services
 from evaluations.forms import UploadForm
@@ -26,8 +30,17 @@ def template(request):
     return response
 
 
+@csrf_exempt
 @login_required
 def targets_import(request, kind: str, pk: int):
+    """The size limit must be installed before the body is read, hence csrf_exempt outside and
+    csrf_protect inside (as the filing upload does)."""
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    return _targets_import(request, kind, pk)
+
+
+@csrf_protect
+def _targets_import(request, kind: str, pk: int):
     """GET: the upload form. POST with a file: the preview. POST with confirm: apply the previewed rows."""
     owner = owner_for_user(user=request.user, kind=kind, pk=pk, write=True)
     key = f"{SESSION_KEY}-{kind}-{pk}"
@@ -46,7 +59,10 @@ def targets_import(request, kind: str, pk: int):
         del request.session[key]
         messages.success(request, f"已导入 {len(created)} 个绩效指标。")
         return redirect("evaluations:targets", kind=kind, pk=pk)
-    if request.method == "POST":
+    status, form_error = 200, ""
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        status, form_error = 413, upload_size_error()
+    elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -59,6 +75,9 @@ def targets_import(request, kind: str, pk: int):
                 request.session[key] = preview.serialisable()
             else:
                 request.session.pop(key, None)
+        else:
+            status = 400
     return render(request, "evaluations/import.html", {
         "owner": owner, "kind": kind, "form": form, "preview": preview, "columns": imports.COLUMNS,
-    })
+        "form_error": form_error, "max_mb": max_upload_mb(), "max_indicators": settings.EVALUATION_MAX_INDICATORS,
+    }, status=status)

@@ -187,5 +187,5 @@ def test_the_build_leaves_drafts_for_the_post_build_steps(db, monkeypatch, setti
     demo = build_demo()
     assert set(Filing.objects.values_list("status", flat=True)) == {Filing.Status.DRAFT}
     assert Filing.objects.count() == 6
-    seeds = {demo.maoxian.filing, demo.shanhaiguan.filing, demo.ziyang.filing, demo.wangcheng.filing}
-    assert seeds | {demo.ziyang_prior.budget, demo.ziyang_prior.final} == set(Filing.objects.all())
+    assert {demo.maoxian.filing, demo.shanhaiguan.filing, demo.ziyang.filing, demo.wangcheng.filing,
+            demo.ziyang_prior.budget, demo.ziyang_prior.final} == set(Filing.objects.all())

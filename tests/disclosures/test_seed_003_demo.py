@@ -54,7 +54,7 @@ def test_text_shares_changes_and_published_mistakes(maoxian):
     assert not percent_matches(Decimal("16.57"), Decimal("382.31"), "4.4%")
     assert not percent_matches(Decimal("24.01"), Decimal("382.31"), "6.4%")
     assert percent_matches(Decimal("302.75"), Decimal("382.31"), "79%")
-    assert "公务用车购置及运行维护费支出决算3.22万元，占64%；公务接待费支出决算1.85万元，占36%" in text
+    assert "公务用车购置及运行维护费支出决算3.22万元，占63.5%；公务接待费支出决算1.85万元，占36.5%" in text  # published "64%", "36%": one decimal throughout
     assert "公务用车购置及运行维护费支出决算比2018年减少4.92万元，下降60.4%" in text  # published "60%"
     assert "公务接待费支出决算比2018年减少1.30万元，下降41.3%" in text  # published "41%"
     assert "机关运行经费支出43.16万元，比2018年减少7.82万元，下降15.3%" in text  # published "15%"

@@ -77,3 +77,60 @@ def test_status_counts(client, reviewer, approved_filing, other_department):
     client.force_login(reviewer)
     counts = dict(client.get(URL, {"year": 2019}).context["counts"])
     assert counts["已审核"] == 1 and counts["草稿"] == 0 and counts["未创建"] == 3  # 2 kinds × 2 departments − 1
+
+
+def test_published_version_and_version_in_progress_match_the_public_site(client, demo, settings, tmp_path):
+    """The demo as load_demo leaves it: 山海关's 2020 budget 第1版 published, its correction 第2版 returned.
+    Before, the dashboard showed only 第2版 已退回 and counted one 已公开 where the public site lists two."""
+    from disclosures.demo_workflow import advance_demo
+    from tests.conftest import publication_jobs_run
+
+    settings.MEDIA_ROOT = tmp_path
+    with publication_jobs_run():
+        advance_demo(demo)
+    client.force_login(demo.reviewer)
+    response = client.get(URL, {"year": 2020})
+    row = next(r for r in response.context["rows"] if r.department == demo.shanhaiguan.department)
+    budget = row.filings[Filing.Kind.BUDGET]
+    assert (budget.public.version, budget.filing.version, budget.filing.status) == (1, 2, Filing.Status.RETURNED)
+    cell = response.content.decode().split("山海关区信访局", 1)[1].split("</tr>", 1)[0]
+    assert "第1版</a> <span class=\"badge published\">已公开</span>" in cell
+    assert "第2版</a> <span class=\"badge returned\">已退回</span>" in cell
+    assert reverse("public_filing", args=[budget.public.pk]) in cell
+
+    counts = dict(response.context["counts"])
+    public_year = client.get(reverse("public_year", args=[2020]))
+    assert counts["已公开"] == public_year.context["count"] == 2  # 山海关 and 资阳 budgets
+    assert counts["已退回"] == 1 and counts["草稿"] == 1  # 山海关's correction; 望城's final accounts
+    assert dict(client.get(URL, {"year": 2019}).context["counts"])["已公开"] == client.get(reverse("public_year", args=[2019])).context["count"]
+
+
+def test_publication_waiting_for_its_documents_is_not_counted_public(client, reviewer, approved_filing, settings, tmp_path):
+    from django.test import TestCase
+
+    from disclosures.services import workflow
+
+    settings.MEDIA_ROOT = tmp_path
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the publication job is queued, not yet run
+        workflow.filing_publish(filing=approved_filing, user=reviewer)
+    client.force_login(reviewer)
+    response = client.get(URL, {"year": 2019})
+    counts = dict(response.context["counts"])
+    assert counts["已公开"] == 0
+    assert client.get(reverse("public_year", args=[2019])).status_code == 404  # the public site has nothing of 2019 yet
+    assert counts["公开文件生成中"] == 1
+    text = response.content.decode()
+    assert "公开文件生成中" in text and "公开文件未生成，公众尚看不到" in text
+
+
+def test_failed_tables_job_stays_visible_after_a_later_pdf_job_succeeded(client, reviewer, approved_filing):
+    Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=approved_filing, params={"formats": ["xlsx", "html"]},
+                       status=Job.Status.FAILED, error="磁盘已满")
+    Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=approved_filing, params={"formats": ["pdf"]}, status=Job.Status.DONE)
+    client.force_login(reviewer)
+    response = client.get(URL, {"year": 2019})
+    progress = next(r for r in response.context["rows"] if r.department == approved_filing.department).filings[Filing.Kind.FINAL]
+    assert progress.job.status == Job.Status.DONE  # the newest job
+    assert progress.failed_formats == ["Excel 表格", "HTML"]
+    text = response.content.decode()
+    assert "Excel 表格 生成失败" in text and "HTML 生成失败" in text and "生成失败：Excel 表格、HTML" in text

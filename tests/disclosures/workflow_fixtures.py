@@ -7,13 +7,12 @@ corrects the third project so the checks pass, `seed_filing` keeps the published
 """
 
 from decimal import Decimal
-from unittest import mock
 
 import pytest
-from django.test import TestCase
 
 from disclosures.models import Project
 from disclosures.services import workflow
+from tests.conftest import STAND_IN_PDF, publication_jobs_run
 from tests.disclosures.seed003 import build_seed_003
 
 __all__ = [
@@ -28,8 +27,7 @@ __all__ = [
     "STAND_IN_PDF",
 ]
 
-#: The PDF the published fixtures' publication jobs store: rendering a real one costs seconds per test.
-STAND_IN_PDF = b"%PDF-1.4\n% stand-in rendered by tests.disclosures.workflow_fixtures.publish\n%%EOF\n"
+
 
 
 @pytest.fixture
@@ -90,12 +88,8 @@ def approved_filing(submitted_filing, reviewer):
 
 
 def publish(filing, user):
-    """Publish as the bureau does, then run what the commit would start: the publication job that
-    freezes the documents (tests run inside a transaction, where on-commit sends never happen). The
-    job is the real one but for the PDF renderer (see STAND_IN_PDF); MEDIA_ROOT must be a temp folder."""
-    from disclosures.services import generation
-
-    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF), TestCase.captureOnCommitCallbacks(execute=True):
+    """Publish as the bureau does, then run the publication job the commit would send (publication_jobs_run)."""
+    with publication_jobs_run():
         workflow.filing_publish(filing=filing, user=user)
     filing.refresh_from_db()
     return filing

@@ -45,3 +45,18 @@ def test_evaluation_checks_name_missing_reasons(seed_002_evaluation):
     seed_002_evaluation.execution_reason = ""
     seed_002_evaluation.save()
     assert [f.message for f in evaluation_checks(evaluation=seed_002_evaluation)] == ["执行率 57.59% 低于 90.00%，须说明原因"]
+
+
+def test_demo_seed_checks_of_issue_10(demo):
+    """On the demo's seeds: 望城's self-evaluation budget 1036.03 against its 决算's 753.18, and the 公务用车运行维护费
+    that seeds 001 (山海关) and 002 (望城) print while owning no 公务用车."""
+    from disclosures.checks import run_checks
+
+    wangcheng = run_checks(filing=demo.wangcheng.filing)
+    [budget] = [f for f in wangcheng.findings if f.check == "evaluation.budget_matches_filing"]
+    assert budget.severity == "warning" and budget.location.table == "部门整体支出绩效自评表"
+    assert budget.message == "部门整体支出绩效自评表的全年预算数为1036.03万元，而本部门2020年决算的本年支出预算数为753.18万元，相差282.85万元。"
+    for filing in (demo.wangcheng.filing, demo.shanhaiguan.filing):
+        [vehicle] = [f for f in run_checks(filing=filing).findings if f.check == "vehicle_costs_without_vehicles"]
+        assert "但公务用车保有量为0辆" in vehicle.message
+    assert not [f for f in run_checks(filing=demo.maoxian.filing).findings if f.check == "vehicle_costs_without_vehicles"]

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from disclosures.models import Filing, FilingDocument, Project
+from disclosures.models import Filing, FilingDocument, Project, PublicationDocument
 from disclosures.parts import parts_from_json
 from disclosures.services import workflow
 from disclosures.services.generation import filing_generate_documents
@@ -21,6 +21,7 @@ from disclosures.services.snapshot import build_snapshot
 from evaluations import services
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult
 from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -43,7 +44,7 @@ def _evaluate(project: Project, user, actuals: dict[str, tuple]) -> None:
 
 
 @pytest.fixture
-def evaluated_final(clean_filing, accountant, reviewer):
+def evaluated_final(clean_filing, accountant, reviewer, settings, tmp_path):
     """Seed 003 with two of its three projects self-evaluated: 视频会议 finished, 疑难问题 without its qualitative score."""
     video = Project.objects.get(filing=clean_filing, code="XF-01")
     special = Project.objects.get(filing=clean_filing, code="XF-02")
@@ -51,7 +52,8 @@ def evaluated_final(clean_filing, accountant, reviewer):
     _evaluate(video, accountant, {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", D("30.00")), "群众满意度": (D("95"), "", None)})
     workflow.filing_submit(filing=clean_filing, user=accountant)
     workflow.filing_approve(filing=clean_filing, user=reviewer)
-    return workflow.filing_publish(filing=clean_filing, user=reviewer)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return publish(clean_filing, reviewer)  # with its frozen publication documents (xlsx, HTML, stand-in PDF)
 
 
 def test_published_final_snapshot_carries_the_self_evaluations(evaluated_final):
@@ -80,17 +82,22 @@ def test_public_page_shows_the_forms_from_the_snapshot(client, evaluated_final):
 
 
 def test_documents_include_the_forms(evaluated_final):
-    filing_generate_documents(filing=evaluated_final, formats=["xlsx", "html"])
-    xlsx = FilingDocument.objects.get(filing=evaluated_final, format="xlsx")
+    """The publication's frozen documents carry the forms as the snapshot has them, even after a later rescoring."""
+    IndicatorResult.objects.filter(evaluation__project__code="XF-02").update(chosen_score=D("30.00"))
+    xlsx = PublicationDocument.objects.get(filing=evaluated_final, format="xlsx")
     workbook = load_workbook(BytesIO(xlsx.file.read()))
     names = workbook.sheetnames
     assert {"项目支出绩效自评表-XF-01", "项目绩效目标完成情况表-XF-02", f"绩效自评结果汇总表-{evaluated_final.department.code}"} <= set(names)
     sheet = workbook["项目支出绩效自评表-XF-01"]
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "项目支出绩效自评表" in values and Decimal("100.00") in values and "优" in values
-    html = FilingDocument.objects.get(filing=evaluated_final, format="html").file.read().decode()
+    html = PublicationDocument.objects.get(filing=evaluated_final, format="html").file.read().decode()
     assert '<section class="form-page" id="part-performance-1">' in html
     assert html.count('<table class="form-grid">') == 5
+    assert "尚有1项指标未计分，自评未完成" in html
+    filing_generate_documents(filing=evaluated_final, formats=["html"])  # the working copy, from the live data
+    live = FilingDocument.objects.get(filing=evaluated_final, format="html").file.read().decode()
+    assert "“特殊疑难信访问题专项资金”项目绩效自评：预算执行率100.00%，自评得分" in live
 
 
 def test_published_budget_carries_every_projects_targets(department, year_2020, accountant):
@@ -109,7 +116,10 @@ def test_published_budget_carries_every_projects_targets(department, year_2020, 
     assert [g.title for g in grids] == ["项目绩效目标表"] * 5 + ["部门整体支出绩效目标表"]
     assert [g.rows[0][1].text for g in grids[:5]] == [p["code"] for p in SEED_001]
     assert grids[5].rows[0][3].text == "500.00"
-    assert part["paragraphs"][0] == "本部门2020年项目支出共5个，均编制了绩效目标，绩效目标表如下。"
+    assert part["paragraphs"][0] == "本部门2020年项目支出共5个，均编制了绩效目标，各项目绩效目标表如下。"
+    projects[4].indicators.all().delete()
+    (part,) = build_snapshot(filing=filing, published_at=filing.created_at)["parts"]
+    assert part["paragraphs"][0] == "本部门2020年项目支出共5个，其中4个编制了绩效目标，各项目绩效目标表如下。"
 
 
 def test_budget_without_projects_or_target_has_no_part(department, year_2020):

@@ -67,7 +67,8 @@ def test_not_an_xlsx(client, accountant, seed_001_projects):
     client.force_login(accountant)
     page = client.post(reverse("evaluations:targets_import", args=["projects", seed_001_projects[0].pk]),
                        {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
-    assert "无法读取" in page.context["preview"].errors[0]
+    assert page.status_code == 400 and page.context["preview"] is None
+    assert "只能上传 .xlsx 文件" in page.content.decode()
 
 
 def test_other_department_and_reviewer(client, outsider, reviewer, seed_001_projects):

@@ -120,3 +120,78 @@ def test_libreoffice_shows_the_text_not_its_result(tmp_path):
     )
     values = [row[0] for row in csv.reader(io.StringIO((tmp_path / "forms.csv").read_text())) if row]
     assert values[-len(DANGEROUS):] == DANGEROUS
+
+
+# --- the admin's exports (django-import-export) ---------------------------------------------------------
+
+ADMIN_DANGEROUS = ["==HYPERLINK(\"http://x\",\"y\")", "+1+1", "-1+2", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def admin_export(client, model: str, file_format: str) -> bytes:
+    from django.urls import reverse
+
+    url = reverse(f"admin:disclosures_{model}_export")
+    form = client.get(url).context["form"]
+    value = next(value for value, label in form.fields["format"].choices if str(label).lower() == file_format)
+    data = {"resource": "0", "format": str(value), **{name: "on" for name in form.fields if name.startswith(f"{model}resource_")}}
+    response = client.post(url, data)
+    assert response.status_code == 200, response.content[:500]
+    return response.content
+
+
+@pytest.fixture
+def admin_dangerous_lines(filing, catalog_2020):
+    unit = Unit.objects.create(department=filing.department, code="901010", name=ADMIN_DANGEROUS[3])
+    item = CatalogItem.objects.get(fiscal_year=catalog_2020, kind="function", code="2010301")
+    economic = CatalogItem.objects.get(fiscal_year=catalog_2020, kind="dept_economic", code="30101")
+    for index, note in enumerate(ADMIN_DANGEROUS):
+        lines.expense_line_save(line=ExpenseLine(
+            filing=filing, unit=unit, function_item=item, dept_economic_item=economic if index == 0 else None,
+            expense_kind=ExpenseKind.PERSONNEL if index == 0 else ExpenseKind.PROJECT,
+            project=None if index == 0 else lines.project_save(project=Project(filing=filing, unit=unit, code=f"P{index}", name=note, budget_amount=Decimal("1.00"))),
+            budget_amount=Decimal("1036.03"), note=note,
+        ))
+    return filing
+
+
+def test_admin_xlsx_export_writes_formula_text_as_text(client, accountant, admin_dangerous_lines):
+    client.force_login(accountant)
+    for model in ("expenseline", "project"):
+        data = admin_export(client, model, "xlsx")
+        found = []
+        for cell in cells(data):
+            assert cell.data_type != "f", f"{model} {cell.coordinate} is a formula: {cell.value!r}"
+            if isinstance(cell.value, str) and cell.value in ADMIN_DANGEROUS:
+                assert cell.data_type == "s" and cell.quotePrefix, f"{model} {cell.coordinate} {cell.value!r}"
+                found.append(cell.value)
+        assert {"+1+1", "-1+2"} <= set(found), (model, found)
+        assert model != "expenseline" or "==HYPERLINK(\"http://x\",\"y\")" in found, found
+    amounts = [cell.value for cell in cells(admin_export(client, "expenseline", "xlsx")) if cell.column == 9 and cell.row > 1]
+    assert amounts and all(isinstance(value, (int, float)) and value == 1036.03 for value in amounts), "amounts stay numbers"
+
+
+def test_admin_csv_export_prefixes_formula_text_with_an_apostrophe(client, accountant, admin_dangerous_lines):
+    client.force_login(accountant)
+    for model in ("expenseline", "project"):
+        text = admin_export(client, model, "csv").decode("utf-8-sig")
+        values = [value for row in csv.reader(io.StringIO(text, newline="")) for value in row]
+        for dangerous in ADMIN_DANGEROUS:
+            if any(dangerous in value for value in values):
+                assert "'" + dangerous in values, (model, dangerous)
+                assert dangerous not in values, (model, dangerous)
+        assert "'+1+1" in values and "'-1+2" in values, model
+        assert model != "expenseline" or "'==HYPERLINK(\"http://x\",\"y\")" in values
+        assert not [value for value in values if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and not value[1:].replace(".", "").isdigit())]
+    assert "1036.03" in admin_export(client, "expenseline", "csv").decode("utf-8-sig")
+
+
+def test_every_admin_export_uses_the_safe_formats():
+    from django.contrib import admin
+    from import_export.admin import ExportMixin
+
+    from disclosures.admin_formats import SAFE_FORMATS
+
+    exporting = [model_admin for model_admin in admin.site._registry.values() if isinstance(model_admin, ExportMixin)]
+    assert exporting
+    for model_admin in exporting:
+        assert list(model_admin.get_export_formats()) == SAFE_FORMATS, type(model_admin).__name__

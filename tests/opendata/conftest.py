@@ -5,6 +5,8 @@ final accounts published, 茂县 2019 and 望城 2020 final accounts drafts, 山
 with a snapshot already on the row (as if publication had failed half-way).
 """
 
+import tempfile
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -20,10 +22,15 @@ def open_demo(django_db_setup, django_db_blocker):
     from disclosures.demo import build_demo
     from disclosures.demo_workflow import advance_demo
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    from tests.conftest import publication_jobs_run
+
+    media = tempfile.TemporaryDirectory()
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers, MEDIA_ROOT=media.name), media:
         with transaction.atomic():
-            demo = build_demo()
-            advance_demo(demo)
+            with publication_jobs_run():  # the publications' documents, without which they are not public
+                demo = build_demo()
+                advance_demo(demo)
             yield demo
             transaction.set_rollback(True)
 

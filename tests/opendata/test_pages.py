@@ -115,3 +115,20 @@ def test_pages_are_linked_from_the_public_site(client, open_demo):
     assert reverse("opendata:home") in html and reverse("opendata:api_docs") in html
     html = client.get(reverse("opendata:home")).content.decode()
     assert reverse("opendata:overview", args=[2020]) in html and reverse("opendata:department", args=["430902-XFJ"]) in html
+
+
+def test_demo_prior_year_matches_what_the_seed_prints_for_it(open_demo):
+    """资阳's invented 2019 budget reproduces the prior-year figures seed 000 prints, so its 2020 snapshot
+    (与上年相比) is unchanged: 215.04万元 and 机关运行经费 5.00万元."""
+    from disclosures.models import Filing, PriorYearFigure
+
+    budget = Filing.objects.get(pk=open_demo.ziyang_prior.budget.pk)
+    assert budget.status == Filing.Status.PUBLISHED
+    figures = {row["key"]: row["amount"] for row in budget.published_snapshot["key_figures"]}
+    prior = {p.key: f"{p.amount:.2f}" for p in PriorYearFigure.objects.filter(filing=open_demo.ziyang.filing)}
+    assert prior == {"total": "2150400.00", "income": "2150400.00", "expense": "2150400.00", "operating_costs": "50000.00"}
+    for key, value in prior.items():
+        assert figures[key] == value
+    snapshot_2020 = {row["key"]: row for row in open_demo.ziyang.filing.published_snapshot["key_figures"]}
+    assert snapshot_2020["total"]["amount"] == "2300600.00" and snapshot_2020["total"]["prior"] == "2150400.00"
+    assert snapshot_2020["operating_costs"]["prior"] == "50000.00"

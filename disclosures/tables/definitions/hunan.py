@@ -1,12 +1,30 @@
 """Hunan's 20 部门预算 tables (seed 000's list), defined from the same building blocks.
 
+The departments of 湖南 (Department.province) publish this set (registry.register_province below).
 Hunan's final accounts use the national forms, so this set has no 决算 tables (see registry.table_set_for).
+
+Tables 12–19 (基本支出预算明细表) are laid out as Hunan's templates are: one row per budget unit under the
+department's row (部门 = 本级 + 下属单位, tables.spec.UnitRows) and one column per 经济分类 款 of the 类 they
+detail, zeros printed (the 款 of the 2020 edition of 政府收支分类科目, as in the starter catalog
+disclosures/data/catalog_2020_*.csv). A line of a 款 the list does not name still counts in 合计.
 """
 
 from __future__ import annotations
 
 from ..registry import register, register_province
-from ..spec import EconomicRows, FixedRow, FixedRows, FunctionRows, TableDefinition, amount_col, label_col
+from ..spec import (
+    EconomicRows,
+    FixedRow,
+    FixedRows,
+    FunctionRows,
+    TableDefinition,
+    UnitRows,
+    amount_col,
+    code_col,
+    group,
+    label_col,
+    name_col,
+)
 from .common import (
     BASIC,
     BUDGET_INCOME_ITEMS,
@@ -58,17 +76,71 @@ def pair(first: int, key: str, title: str, *, columns, **filter_kwargs) -> tuple
     )
 
 
-def source_columns():
+#: 部门预算支出经济分类 款 (2020): 工资福利支出, 对个人和家庭的补助, 商品和服务支出.
+DEPT_WAGES = (
+    ("30101", "基本工资"), ("30102", "津贴补贴"), ("30103", "奖金"), ("30106", "伙食补助费"), ("30107", "绩效工资"),
+    ("30108", "机关事业单位基本养老保险缴费"), ("30109", "职业年金缴费"), ("30110", "职工基本医疗保险缴费"),
+    ("30111", "公务员医疗补助缴费"), ("30112", "其他社会保障缴费"), ("30113", "住房公积金"), ("30114", "医疗费"),
+    ("30199", "其他工资福利支出"),
+)
+DEPT_HOUSEHOLDS = (
+    ("30301", "离休费"), ("30302", "退休费"), ("30303", "退职（役）费"), ("30304", "抚恤金"), ("30305", "生活补助"),
+    ("30306", "救济费"), ("30307", "医疗费补助"), ("30308", "助学金"), ("30309", "奖励金"), ("30310", "个人农业生产补贴"),
+    ("30311", "代缴社会保险费"), ("30399", "其他对个人和家庭的补助"),
+)
+DEPT_GOODS = (
+    ("30201", "办公费"), ("30202", "印刷费"), ("30203", "咨询费"), ("30204", "手续费"), ("30205", "水费"), ("30206", "电费"),
+    ("30207", "邮电费"), ("30208", "取暖费"), ("30209", "物业管理费"), ("30211", "差旅费"), ("30212", "因公出国（境）费用"),
+    ("30213", "维修（护）费"), ("30214", "租赁费"), ("30215", "会议费"), ("30216", "培训费"), ("30217", "公务接待费"),
+    ("30218", "专用材料费"), ("30224", "被装购置费"), ("30225", "专用燃料费"), ("30226", "劳务费"), ("30227", "委托业务费"),
+    ("30228", "工会经费"), ("30229", "福利费"), ("30231", "公务用车运行维护费"), ("30239", "其他交通费用"),
+    ("30240", "税金及附加费用"), ("30299", "其他商品和服务支出"),
+)
+#: 政府预算支出经济分类 款 (2020) the same lines fall in (对照表: 机关 → 501/502, 事业单位 → 505, 个人家庭 → 509).
+GOV_WAGES = (
+    ("机关工资福利支出", (("50101", "工资奖金津补贴"), ("50102", "社会保障缴费"), ("50103", "住房公积金"), ("50199", "其他工资福利支出"))),
+    ("对事业单位经常性补助", (("50501", "工资福利支出"),)),
+    ("对个人和家庭的补助", (("50901", "社会福利和救助"), ("50902", "助学金"), ("50903", "个人农业生产补贴"), ("50905", "离退休费"),
+                             ("50999", "其他对个人和家庭补助"))),
+)
+GOV_GOODS = (
+    ("机关商品和服务支出", (
+        ("50201", "办公经费"), ("50202", "会议费"), ("50203", "培训费"), ("50204", "专用材料购置费"), ("50205", "委托业务费"),
+        ("50206", "公务接待费"), ("50207", "因公出国（境）费用"), ("50208", "公务用车运行维护费"), ("50209", "维修（护）费"),
+        ("50299", "其他商品和服务支出"),
+    )),
+    ("对事业单位经常性补助", (("50502", "商品和服务支出"),)),
+)
+
+
+def economic_item_columns(groups, *, catalog: str):
+    """合计, then one column per 款 under its 类 (code in the key: e.g. `e30101`)."""
+    field = "dept_economic" if catalog == "dept" else "gov_economic"
     return (
         amount_col("合计", "total", "budget"),
-        amount_col("一般公共预算拨款", "gpb", "budget", sources=(GPB,)),
-        amount_col("政府性基金预算拨款", "gov_fund", "budget", sources=(GOV_FUND,)),
-        amount_col("其他资金", "other", "budget", sources=NON_FISCAL),
+        *(group(label, *(amount_col(name, f"e{code}", "budget", **{field: (code,)}) for code, name in items)) for label, items in groups),
     )
 
 
-def single_amount():
-    return (amount_col("金额", "total", "budget"),)
+def by_unit(number: int, key: str, title: str, *, catalog: str, groups, **filter_kwargs) -> TableDefinition:
+    return table(
+        number, f"{key}_{catalog}", title,
+        columns=(code_col("单位编码"), name_col("单位名称"), *economic_item_columns(groups, catalog=catalog)),
+        rows=(UnitRows(filter=expense(**filter_kwargs)),),
+        total=TOTAL,
+    )
+
+
+def detail_pair(first: int, key: str, title: str, *, dept_groups, gov_groups, **filter_kwargs) -> tuple[TableDefinition, TableDefinition]:
+    """A 基本支出预算明细表 by unit, by 部门预算经济分类 款 and (the next number) by 政府预算经济分类 款."""
+    return (
+        by_unit(first, key, f"{title}（按部门预算经济分类）", catalog="dept", groups=dept_groups, **filter_kwargs),
+        by_unit(first + 1, key, f"{title}（按政府预算经济分类）", catalog="gov", groups=gov_groups, **filter_kwargs),
+    )
+
+
+WAGE_GROUPS = (("工资福利支出", DEPT_WAGES), ("对个人和家庭的补助", DEPT_HOUSEHOLDS))
+GOODS_GROUPS = (("商品和服务支出", DEPT_GOODS),)
 
 
 HUNAN_BUDGET_TABLES = (
@@ -104,14 +176,14 @@ HUNAN_BUDGET_TABLES = (
         rows=(FunctionRows(filter=expense(sources=(GPB,), kinds=BASIC), depth=3),),
         total=TOTAL,
     ),
-    *pair(12, "basic_wages", "基本支出预算明细表-工资福利与对个人和家庭的补助", columns=source_columns(),
-          kinds=BASIC, dept_economic=WAGES),
-    *pair(14, "basic_goods", "基本支出预算明细表-商品和服务支出", columns=source_columns(),
-          kinds=BASIC, dept_economic=GOODS_AND_SERVICES),
-    *pair(16, "gpb_basic_wages", "一般公共预算基本支出预算明细表-工资福利与对个人和家庭的补助", columns=single_amount(),
-          kinds=BASIC, sources=(GPB,), dept_economic=WAGES),
-    *pair(18, "gpb_basic_goods", "一般公共预算基本支出预算明细表-商品和服务支出", columns=single_amount(),
-          kinds=BASIC, sources=(GPB,), dept_economic=GOODS_AND_SERVICES),
+    *detail_pair(12, "basic_wages", "基本支出预算明细表-工资福利与对个人和家庭的补助", dept_groups=WAGE_GROUPS, gov_groups=GOV_WAGES,
+                 kinds=BASIC, dept_economic=WAGES),
+    *detail_pair(14, "basic_goods", "基本支出预算明细表-商品和服务支出", dept_groups=GOODS_GROUPS, gov_groups=GOV_GOODS,
+                 kinds=BASIC, dept_economic=GOODS_AND_SERVICES),
+    *detail_pair(16, "gpb_basic_wages", "一般公共预算基本支出预算明细表-工资福利与对个人和家庭的补助", dept_groups=WAGE_GROUPS,
+                 gov_groups=GOV_WAGES, kinds=BASIC, sources=(GPB,), dept_economic=WAGES),
+    *detail_pair(18, "gpb_basic_goods", "一般公共预算基本支出预算明细表-商品和服务支出", dept_groups=GOODS_GROUPS,
+                 gov_groups=GOV_GOODS, kinds=BASIC, sources=(GPB,), dept_economic=GOODS_AND_SERVICES),
     table(20, "three_public", "“三公”经费情况表-一般公共预算", columns=three_public_columns("budget"), rows=THREE_PUBLIC_ROWS),
 )
 

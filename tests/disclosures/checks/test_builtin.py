@@ -69,17 +69,30 @@ def test_balance_error_names_both_sides(filing):
 
 
 def test_class_equals_sum_of_its_items_on_printed_figures(filing):
-    assert findings(filing, "class_sum_rounding") == []
+    """Seed 003 as published has one 尾差 (公开06's 合计 317.41 against 274.26 + 43.16); moving 0.50 元 between two
+    项 makes the 款 20103 print 297.76 while its 项 print 297.77, in 公开03 and 公开05."""
+    [published] = findings(filing, "table_rounding")
+    assert (published.location.table, published.location.cell) == ("表6 一般公共预算财政拨款基本支出决算表", "合计 · 决算数/合计")
     ExpenseLine.objects.filter(filing=filing, function_item__code="2010302").update(actual_amount=Decimal("230050.00"))
     ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(actual_amount=Decimal("345050.00"))
-    warnings = findings(filing, "class_sum_rounding")
-    gpb_class = next(w for w in warnings if w.location.table == "一般公共预算财政拨款支出决算表" and w.location.cell.startswith("201 "))
-    assert "201 一般公共服务支出（类）公开为302.76万元，其下各项按万元相加为302.77万元，相差-0.01万元" in gpb_class.message
-    assert {w.location.cell for w in warnings} == {"201 一般公共服务支出（类）", "20103 政府办公厅（室）及相关机构事务（款）"}
+    warnings = findings(filing, "table_rounding")
+    assert {w.severity for w in warnings} == {WARNING}
+    gpb = next(w for w in warnings if w.location.table == "表5 一般公共预算财政拨款支出决算表" and w.location.cell.endswith("决算数/合计"))
+    assert gpb.message == (
+        "“20103 政府办公厅（室）及相关机构事务 · 决算数/合计”公开为297.76万元，其各分项按公开数相加为297.77万元，"
+        "相差-0.01万元（按元计算相等）。"
+    )
+    assert "已在表下自动注明" in gpb.fix
+    assert {(w.location.table, w.location.cell) for w in warnings} == {
+        ("表3 支出决算表", "20103 政府办公厅（室）及相关机构事务 · 本年支出/合计"),
+        ("表3 支出决算表", "20103 政府办公厅（室）及相关机构事务 · 本年支出/项目支出"),
+        ("表5 一般公共预算财政拨款支出决算表", "20103 政府办公厅（室）及相关机构事务 · 决算数/合计"),
+        ("表5 一般公共预算财政拨款支出决算表", "20103 政府办公厅（室）及相关机构事务 · 决算数/项目支出"),
+        ("表6 一般公共预算财政拨款基本支出决算表", "合计 · 决算数/合计"),
+    }
 
 
 def test_vehicle_equals_purchase_plus_operation_on_printed_figures(filing):
-    assert findings(filing, "three_public_rounding") == []
     catalog = CatalogItem.objects.get(fiscal_year=filing.fiscal_year, kind="dept_economic", code="31013")
     ExpenseLine.objects.create(
         filing=filing, unit=filing.department.units.get(is_main=True), function_item_id=ExpenseLine.objects.filter(
@@ -87,8 +100,16 @@ def test_vehicle_equals_purchase_plus_operation_on_printed_figures(filing):
         dept_economic_item=catalog, expense_kind=ExpenseKind.PUBLIC, budget_amount=Decimal("50"), actual_amount=Decimal("50"),
     )
     ExpenseLine.objects.filter(filing=filing, dept_economic_item__code="30231").update(actual_amount=Decimal("32250.00"))
-    [warning] = [w for w in findings(filing, "three_public_rounding") if w.location.cell == "公务用车购置及运行维护费"]
-    assert "公务用车购置及运行维护费公开为3.23万元，购置费0.01万元＋运行维护费3.23万元＝3.24万元" in warning.message
+    warnings = [w for w in findings(filing, "table_rounding") if w.location.table == "表7 一般公共预算财政拨款“三公”经费支出决算表"]
+    [vehicle] = [w for w in warnings if w.location.cell.endswith("决算数/公务用车购置及运行费/小计")]
+    assert "公开为3.23万元，其各分项按公开数相加为3.24万元" in vehicle.message
+
+
+def test_no_rounding_warning_in_yuan(filing):
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010302").update(actual_amount=Decimal("230050.00"))
+    Filing.objects.filter(pk=filing.pk).update(amount_unit="yuan")
+    filing.refresh_from_db()
+    assert findings(filing, "table_rounding") == [] and findings(filing, "basic_split_rounding") == []
 
 
 def test_project_amount_against_its_linked_lines(filing):
@@ -102,36 +123,71 @@ def test_project_amount_against_its_linked_lines(filing):
     assert {f.location.project_code for f in unlinked} == {"XF-02", "XF-03"}
 
 
+def reasons_at(filing, **where):
+    """The text_reasons warnings whose location matches `where` (table, cell, project_code)."""
+    return [w for w in findings(filing, "text_reasons") if all(getattr(w.location, k) == v for k, v in where.items())]
+
+
 def test_three_public_increase_without_reason(filing):
-    assert findings(filing, "three_public_increase_reason") == []
+    assert reasons_at(filing, cell="公务接待费") == []
     PriorYearFigure.objects.filter(filing=filing, key="three_public.reception").update(amount=from_wan("1"))
-    [warning] = findings(filing, "three_public_increase_reason")
-    assert warning.location.cell == "公务接待费"
-    assert "公务接待费比2018年增加0.85万元（85.0%），未说明增加原因" in warning.message
+    [warning] = reasons_at(filing, cell="公务接待费")
+    assert warning.location.table == "一般公共预算财政拨款“三公”经费支出决算表"
+    assert warning.message == "公务接待费比2018年增加0.85万元（85.0%），未说明原因。"
     Filing.objects.filter(pk=filing.pk).update(reasons={"three_public.reception": "承办全州信访工作现场会。"})
     filing.refresh_from_db()
-    assert findings(filing, "three_public_increase_reason") == []
+    assert reasons_at(filing, cell="公务接待费") == []
 
 
 def test_execution_below_budget_without_reason(filing):
     ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("40"))
     Project.objects.filter(filing=filing, code="XF-02").update(budget_amount=from_wan("30"))
-    warnings = findings(filing, "execution_reason")
-    assert [w.location.cell for w in warnings if w.location.cell] == ["2010308 信访事务"]
-    assert "2010308 信访事务决算数34.50万元小于预算数40.00万元（完成86.3%），未说明原因" in warnings[0].message
-    assert [w.location.project_code for w in warnings if w.location.project_code] == ["XF-02"]
+    [item] = reasons_at(filing, table="一般公共预算财政拨款支出决算表")
+    assert item.location.cell == "2010308 信访事务"
+    assert item.message == "信访事务（2010308）决算数34.50万元小于预算数40.00万元（完成预算86.3%），未说明原因。"
+    [project] = reasons_at(filing, project_code="XF-02")
+    assert project.message == "项目“特殊疑难信访问题专项资金”执行数25.00万元小于预算数30.00万元（完成预算83.3%），未说明原因。"
+
+
+def test_execution_above_budget_without_reason(filing):
+    """决算 above budget needs a reason too (before: only below)."""
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("30"))
+    [item] = reasons_at(filing, table="一般公共预算财政拨款支出决算表")
+    assert item.message == "信访事务（2010308）决算数34.50万元大于预算数30.00万元（完成预算115.0%），未说明原因。"
+    Filing.objects.filter(pk=filing.pk).update(reasons={**filing.reasons, "execution.2010308": "追加维稳经费"})
+    filing.refresh_from_db()
+    assert reasons_at(filing, table="一般公共预算财政拨款支出决算表") == []
+
+
+def test_each_reason_reported_once(filing):
+    """One rule, one finding: no second check repeats what the text asks for."""
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("40"))
+    report = run_checks(filing=filing)
+    about = [f for f in report.findings if "信访事务" in f.message and "预算数" in f.message]
+    assert [f.check for f in about] == ["text_reasons"]
 
 
 def test_execution_reason_is_for_final_accounts_only(filing):
     ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("40"))
     Filing.objects.filter(pk=filing.pk).update(kind=Filing.Kind.BUDGET)
     filing.refresh_from_db()
-    assert findings(filing, "execution_reason") == []
+    assert reasons_at(filing, table="一般公共预算财政拨款支出决算表") == []
 
 
 def test_missing_change_reasons_of_the_text(filing):
     cells = {w.location.cell for w in findings(filing, "text_reasons")}
     assert cells == {"财政拨款收入支出决算总体情况说明", "一般公共预算财政拨款支出决算情况说明", "机关运行经费支出情况"}
+
+
+def test_vehicle_running_costs_without_vehicles(filing):
+    """Seeds 001 and 002 print 公务用车运行维护费 with no 公务用车; seed 003 owns one."""
+    from disclosures.models import AssetHolding, ThreePublicStats
+
+    assert findings(filing, "vehicle_costs_without_vehicles") == []
+    ThreePublicStats.objects.filter(filing=filing).update(vehicles_owned=0)
+    AssetHolding.objects.filter(filing=filing).delete()
+    [warning] = findings(filing, "vehicle_costs_without_vehicles")
+    assert warning.message == "公务用车运行维护费决算数3.22万元，但公务用车保有量为0辆，国有资产占用中也没有车辆。"
 
 
 def test_spending_plan_non_decreasing_and_ending_at_100(filing):

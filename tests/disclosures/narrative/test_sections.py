@@ -72,8 +72,8 @@ def test_the_seeds_published_shares_are_flagged_where_they_are_wrong():
 
 def test_gpb_items_with_completion(filing):
     gpb = sections_by_key(filing)["gpb"]
-    assert "1.一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）：支出决算为173.67万元，完成预算100.0%。" in gpb.paragraphs
-    assert "2019年一般公共预算财政拨款支出决算数为382.31万元，完成预算100.0%。其中：" in gpb.paragraphs
+    assert "1.一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）：年初预算为173.67万元，支出决算为173.67万元，完成预算100.0%。" in gpb.paragraphs
+    assert "2019年一般公共预算财政拨款支出年初预算为382.31万元，支出决算为382.31万元，完成预算100.0%。其中：" in gpb.paragraphs
     assert sum(1 for p in gpb.paragraphs if re.match(r"^\d+\.", p)) == 13
 
 
@@ -82,7 +82,7 @@ def test_execution_below_budget_needs_a_reason(filing):
     gpb = sections_by_key(filing)["gpb"]
     item = next(p for p in gpb.paragraphs if "信访事务（项）" in p)
     assert item == (
-        "3.一般公共服务（类）政府办公厅（室）及相关机构事务（款）信访事务（项）：支出决算为34.50万元，完成预算86.3%。"
+        "3.一般公共服务（类）政府办公厅（室）及相关机构事务（款）信访事务（项）：年初预算为40.00万元，支出决算为34.50万元，完成预算86.3%。"
         "决算数小于预算数的主要原因是【待填写：信访事务（2010308）决算数小于预算数的原因】。"
     )
     assert "execution.2010308" in gpb.missing_reasons
@@ -105,8 +105,9 @@ def test_basic_expense_items_named_from_economic_codes(filing):
 def test_three_public_items_shares_changes_and_counts(filing):
     section = sections_by_key(filing)["three_public"]
     text = text_of(section)
-    assert "2019年“三公”经费财政拨款支出决算为5.07万元，完成预算100.0%。" in text
-    assert "因公出国（境）费支出决算0.00万元，占0%；公务用车购置及运行维护费支出决算3.22万元，占64%；公务接待费支出决算1.85万元，占36%" in text
+    assert "2019年“三公”经费财政拨款支出预算为5.07万元，支出决算为5.07万元，完成预算100.0%。" in text
+    # shares with one decimal (seed 003 prints 64% and 36%)
+    assert "因公出国（境）费支出决算0.00万元，占0.0%；公务用车购置及运行维护费支出决算3.22万元，占63.5%；公务接待费支出决算1.85万元，占36.5%" in text
     assert "公务用车购置及运行维护费支出决算比2018年减少4.92万元，下降60.4%。" in text
     assert "公务接待费支出决算比2018年减少1.30万元，下降41.3%。" in text
     assert "国内公务接待126批次，357人次（不包括陪同人员），共计支出1.85万元" in text
@@ -115,6 +116,7 @@ def test_three_public_items_shares_changes_and_counts(filing):
     assert section.missing_reasons == []
     assert {s.key for s in section.reasons} >= {"three_public.vehicle", "three_public.reception"}
     assert not any(s.required for s in section.reasons)
+    assert "决算数小于预算数" not in text and "决算数大于预算数" not in text  # 预算 = 决算 for every item
 
 
 def test_three_public_increase_needs_a_reason(filing):
@@ -169,6 +171,13 @@ def test_budget_filing_uses_budget_wording(filing):
     filing.refresh_from_db()
     sections = sections_by_key(filing)
     assert sections["overview"].paragraphs[0].startswith("2019年收、支总预算382.31万元。与2018年相比，收、支总计各增加72.14万元")
+    assert sections["overview"].paragraphs[1] == "其中：本年收入预算382.31万元；本年支出预算382.31万元。"
+    assert "一般公共预算拨款收入382.31万元，占100.0%；政府性基金预算拨款收入0.00万元" in text_of(sections["income"])
+    assert "财政拨款" not in text_of(sections["income"]) and "一般公共预算拨款382.31万元" in text_of(sections["fiscal"])
+    assert text_of(sections["gpb"]).startswith("（一）一般公共预算拨款支出预算总体情况")
+    assert sections["basic"].paragraphs[0] == "2019年一般公共预算拨款基本支出317.41万元，其中："
+    assert text_of(sections["gov_fund"]) == "2019年政府性基金预算拨款支出0.00万元。本部门无政府性基金预算拨款安排的支出。"
+    assert "上年结转：" in text_of(sections["glossary"]) and "年初结转和结余" not in text_of(sections["glossary"])
     assert text_of(sections["expense"]).startswith(
         "2019年支出预算382.31万元，其中：基本支出317.41万元，占83.0%，主要是人员经费274.26万元和日常公用经费43.16万元；"
         "项目支出64.90万元，占17.0%，主要为信访视频会议系统技术服务费23.00万元，主要用于保障县到乡镇信访视频会议正常运行"
@@ -179,3 +188,99 @@ def test_budget_filing_uses_budget_wording(filing):
     assert "（1）信访视频会议系统技术服务费（XF-01）：预算23.00万元，资金用途：保障县到乡镇信访视频会议正常运行；年度目标：联通县到乡镇视频会议；远程接访群众50人次。" in sections["performance"].paragraphs
     assert "完成预算" not in text_of(sections["gpb"])
     assert "截至2018年12月31日" in text_of(sections["assets"])
+
+
+# ------------------------------------------------------------------ issue #10: the text
+
+
+def test_the_published_figures_of_seed_003(filing):
+    """The figures seed 003 publishes in its 说明, in the drafted text (shares and rates with one decimal)."""
+    text = render_text(filing=filing)
+    for published in (
+        "2019年度收、支总计382.31万元。与2018年相比，收、支总计各增加72.14万元，增长23.3%。主要变动原因是工资保险变动。",
+        "2019年本年收入合计382.31万元，其中：一般公共预算财政拨款收入382.31万元，占100.0%",
+        "2019年本年支出合计382.31万元，其中：基本支出317.41万元，占83.0%；项目支出64.90万元，占17.0%；",
+        "2019年财政拨款收、支总计382.31万元",
+        "一般公共服务（类）支出302.75万元，占79.2%",
+        "4.一般公共服务（类）政府办公厅（室）及相关机构事务（款）事业运行（项）：年初预算为66.58万元，支出决算为66.58万元，完成预算100.0%。",
+        "2019年一般公共预算财政拨款基本支出317.41万元，其中：",
+        "2019年“三公”经费财政拨款支出预算为5.07万元，支出决算为5.07万元，完成预算100.0%。",
+        "公务接待费支出决算比2018年减少1.30万元，下降41.3%。",
+        "机关运行经费支出43.16万元，比2018年减少7.82万元，下降15.3%。",
+        "政府采购支出总额23.00万元",
+        "授予中小企业合同金额2.30万元，占政府采购支出总额的10.0%",
+        "项目全年预算数23.00万元，执行数为23.00万元，完成预算的100.0%。",
+    ):
+        assert published in text, published
+    assert "—" not in text
+
+
+def test_overview_names_income_and_expense_changes(filing):
+    PriorYearFigure.objects.create(filing=filing, key="income", amount=from_wan("300.00"))
+    PriorYearFigure.objects.create(filing=filing, key="expense", amount=from_wan("310.17"))
+    overview = sections_by_key(filing)["overview"]
+    assert overview.paragraphs[1] == (
+        "其中：本年收入合计382.31万元，比2018年增加82.31万元，增长27.4%；本年支出合计382.31万元，比2018年增加72.14万元，增长23.3%。"
+    )
+
+
+def test_over_budget_needs_a_reason_too(filing):
+    """决算 above its budget: 决算数大于预算数的主要原因 (before, only a 决算 below its budget asked for one)."""
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(budget_amount=from_wan("30"))
+    gpb = sections_by_key(filing)["gpb"]
+    item = next(p for p in gpb.paragraphs if "信访事务（项）" in p)
+    assert item == (
+        "3.一般公共服务（类）政府办公厅（室）及相关机构事务（款）信访事务（项）：年初预算为30.00万元，支出决算为34.50万元，完成预算115.0%。"
+        "决算数大于预算数的主要原因是【待填写：信访事务（2010308）决算数大于预算数的原因】。"
+    )
+    (slot,) = [s for s in gpb.reasons if s.key == "execution.2010308"]
+    assert slot.finding == "信访事务（2010308）决算数34.50万元大于预算数30.00万元（完成预算115.0%）"
+    Project.objects.filter(filing=filing, code="XF-02").update(budget_amount=from_wan("20"))
+    performance = sections_by_key(filing)["performance"]
+    assert "执行数大于预算数的主要原因是【待填写：项目“特殊疑难信访问题专项资金”执行数大于预算数的原因】。" in text_of(performance)
+    assert performance.missing_reasons == ["project.XF-02"]
+
+
+def test_adjusted_budget_is_named(filing):
+    ExpenseLine.objects.filter(filing=filing, function_item__code="2010308").update(adjusted_amount=from_wan("36"))
+    item = next(p for p in sections_by_key(filing)["gpb"].paragraphs if "信访事务（项）" in p)
+    assert item.startswith(
+        "3.一般公共服务（类）政府办公厅（室）及相关机构事务（款）信访事务（项）：年初预算为34.50万元，调整预算为36.00万元，"
+        "支出决算为34.50万元，完成调整预算95.8%。决算数小于预算数的主要原因是【待填写"
+    )
+
+
+def test_three_public_item_off_its_entered_budget_needs_a_reason(filing):
+    from disclosures.models import ThreePublicStats
+
+    ThreePublicStats.objects.filter(filing=filing).update(budget_reception=from_wan("1.50"))
+    section = sections_by_key(filing)["three_public"]
+    assert (
+        "3.公务接待费支出1.85万元，完成预算123.3%。决算数大于预算数的主要原因是【待填写：公务接待费决算数大于预算数的原因】。"
+        in text_of(section)
+    )
+    assert section.missing_reasons == ["three_public_execution.reception"]
+
+
+def test_every_stored_reason_is_printed(filing):
+    """A reason kept after its figures changed (or written where no sentence asks for one) is printed, not dropped."""
+    Filing.objects.filter(pk=filing.pk).update(reasons={
+        **filing.reasons, "execution.2010308": "部分维稳经费次年支付", "three_public.overseas": "全年未安排出国团组",
+    })
+    filing.refresh_from_db()
+    sections = sections_by_key(filing)
+    assert "全年未安排出国团组" in text_of(sections["three_public"])  # unchanged item: printed where it belongs
+    assert text_of(sections["other"]) == "2010308决算数与预算数的差异：部分维稳经费次年支付。"
+    text = render_text(filing=filing)
+    for value in filing.reasons.values():
+        assert value.rstrip("。") in text
+
+
+def test_no_dash_for_a_missing_number(filing):
+    """Nothing spent and nothing procured: clauses with a share of nothing are left out, never '—'."""
+    from disclosures.models import Procurement
+
+    Procurement.objects.filter(filing=filing).update(actual_amount=0, sme_amount=0, micro_amount=0)
+    text = render_text(filing=filing)
+    assert "—" not in text
+    assert "授予中小企业合同金额0.00万元，其中：授予小微企业合同金额0.00万元。" in text
