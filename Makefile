@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.requirements-installed
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: setup debian-packages run test worker bench
+.PHONY: setup debian-packages run test worker beat bench
 
 setup: debian-packages $(INSTALLED)
 
@@ -37,6 +37,12 @@ test: setup
 worker: setup
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for the worker and the web process." >&2; exit 2; }
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+# The periodic sweep of background jobs (re-send lost messages, take over dead workers' jobs); one per site.
+# Instead of it, cron may run `manage.py sweep_jobs` every minute (README: When the broker or a worker fails).
+beat: setup
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for celery beat." >&2; exit 2; }
+	mkdir -p var && $(VENV)/bin/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 bench: setup
 	$(PY) bench/run.py

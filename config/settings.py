@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.csp.csp_nonce",
             ],
         },
     },
@@ -136,11 +138,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Content-Security-Policy (config/csp.py); 1 sends it as Report-Only.
+CSP_REPORT_ONLY = os.environ.get("CSP_REPORT_ONLY", "0") == "1"
+
 # Uploads: workbooks are read from a temporary file, never held whole in memory.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# The admin's filing page edits expense/income lines and projects inline only up to this many of a kind;
+# more are edited in their own paged changelist (a 3,027-line form took 43 s and could not be saved).
+ADMIN_INLINE_MAX_LINES = int(os.environ.get("ADMIN_INLINE_MAX_LINES", "50"))
 # Bounds on what an uploaded workbook may make the server read (disclosures/imports/xlsx_reader.py): the
 # xlsx is a zip, so the byte limit above says nothing about what it inflates to. A 60,000-row sheet written
 # by Excel is about 40 MB of XML compressed ~10:1; deflate can reach ~1000:1 on repeated XML (a bomb).
@@ -184,17 +192,39 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# Background jobs (disclosures.services.jobs). A worker heartbeats its running job every
+# JOB_HEARTBEAT_SECONDS; a RUNNING job without a heartbeat for JOB_STALE_AFTER_SECONDS has lost its worker
+# and the sweep (every JOB_SWEEP_SECONDS: Celery beat below, or `manage.py sweep_jobs` from cron) queues
+# it again. The sweep also re-sends QUEUED jobs never sent after JOB_SEND_RETRY_SECONDS (broker was down)
+# or sent more than JOB_RESEND_AFTER_SECONDS ago (the broker lost the message).
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "30"))
+JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", "120"))
+JOB_SEND_RETRY_SECONDS = int(os.environ.get("JOB_SEND_RETRY_SECONDS", "60"))
+JOB_RESEND_AFTER_SECONDS = int(os.environ.get("JOB_RESEND_AFTER_SECONDS", "3600"))
+JOB_SWEEP_SECONDS = int(os.environ.get("JOB_SWEEP_SECONDS", "60"))
+# Hard time limit of one job task (the soft limit is a minute earlier).
+JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", str(30 * 60)))
+# Late acknowledgement, deliberately: a message is acknowledged only when its task has ended, so a
+# worker killed whole (kill -9, OOM, host lost) leaves its message to the broker instead of losing it.
+# The broker hands an unacknowledged message to another worker after the visibility timeout; it must
+# be longer than any message can legitimately stay unacknowledged (a task's hard time limit, plus the
+# longest retry countdown, 300 s, that a worker holds a message for), or a running job's message would
+# be delivered twice. Recovery does not wait for it: the sweep re-queues a dead worker's job within
+# JOB_STALE_AFTER_SECONDS + JOB_SWEEP_SECONDS, and the late duplicate finds the job finished (job_claim).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOB_TIME_LIMIT_SECONDS + 300 + 300,
+    "socket_connect_timeout": 3,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A RUNNING job older than this is taken to have lost its worker and may be claimed again; it is
-# also the hard time limit of job tasks, and must stay below the broker's visibility timeout.
-JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", str(30 * 60)))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "disclosures.sweep_jobs", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
+}
 
 # The default set of disclosure tables (disclosures.tables.registry), for departments without a
 # province or whose province has no set of its own; a department of 湖南 publishes Hunan's set

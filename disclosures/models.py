@@ -673,6 +673,7 @@ class Job(models.Model):
         GENERATE_FILING = "generate_filing", "生成公开表格和说明"
         SCORE_EVALUATION = "score_evaluation", "绩效自评评分"
         IMPORT_WORKBOOK = "import_workbook", "导入Excel"
+        EVALUATION_PDF = "evaluation_pdf", "生成绩效表格PDF"
         PING = "ping", "连通性测试"
 
     class Status(models.TextChoices):
@@ -691,9 +692,12 @@ class Job(models.Model):
     result = models.JSONField("结果", default=dict, blank=True)
     error = models.TextField("错误", blank=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    task = models.CharField("Celery 任务", max_length=100, blank=True, help_text="重新发送时使用的任务名。")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发起人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True, help_text="最近一次成功交给消息队列的时间；为空表示尚未发出。")
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("心跳时间", null=True, blank=True, help_text="运行中的任务最近一次报告仍在运行的时间。")
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:
@@ -751,6 +755,7 @@ class PublicationDocument(models.Model):
     file = models.FileField("文件", upload_to="publications/%Y/")
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
+    data_revision = models.PositiveIntegerField("数据版本号", default=0, help_text="生成时填报的数据版本号（公开后数据不再变化）。")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
     class Meta:

@@ -3,10 +3,10 @@
 import os
 import socket
 
-from celery import current_task
+from celery import current_task, shared_task
 
 from disclosures.models import Job
-from disclosures.services.jobs import job_task
+from disclosures.services.jobs import job_task, jobs_sweep
 
 
 @job_task(name="disclosures.ping")
@@ -30,3 +30,9 @@ def import_workbook(job: Job) -> dict:
     from disclosures.imports.apply import import_job_run
 
     return import_job_run(job=job)
+
+
+@shared_task(name="disclosures.sweep_jobs", ignore_result=True)
+def sweep_jobs() -> str:
+    """Celery beat's periodic sweep (settings.CELERY_BEAT_SCHEDULE): re-send lost jobs, re-queue dead workers' jobs."""
+    return str(jobs_sweep())

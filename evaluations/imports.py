@@ -112,21 +112,29 @@ def _decimal(value, column: str, row: int) -> Decimal:
 
 
 def preview(path: str) -> Preview:
-    """Read the uploaded workbook (a path) and check every row; nothing is written."""
+    """Read the uploaded workbook (a path) and check every row; nothing is written.
+
+    Rows are read one at a time and reading stops at the first indicator beyond the limit, so a big file
+    is never held whole (the merged-cell check comes after the last row: a refused file skips it).
+    """
     try:
-        rows = list(read_sheet_rows(path))
+        return _preview(read_sheet_rows(path))
     except WorkbookError as e:
         return Preview([], [str(e)])
-    if not rows:
+
+
+def _preview(rows) -> Preview:
+    first = next(rows, None)
+    if first is None:
         return Preview([], ["文件是空的。请使用模板。"])
-    _, header_cells = rows[0]
+    _, header_cells = first
     header = [_text(v).strip() for v in header_cells]
     missing = [h for h in HEADERS[:6] if h not in header]
     if missing:
         return Preview([], [f"第1行缺少表头：{'、'.join(missing)}。请使用模板。"])
     index = {key: header.index(title) for key, title, _ in COLUMNS if title in header}
     parsed: list[PreviewRow] = []
-    for number, values in rows[1:]:
+    for number, values in rows:
         cells = {key: (values[i] if i < len(values) else None) for key, i in index.items()}
         if all(is_blank(v) for v in cells.values()):
             continue

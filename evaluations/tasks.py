@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from disclosures.models import FiscalYear, Job
 from disclosures.services.jobs import job_enqueue, job_progress, job_task
 from evaluations.models import SelfEvaluation
@@ -45,3 +48,37 @@ def score_year_enqueue(*, fiscal_year: FiscalYear, user) -> Job:
         kind=Job.Kind.SCORE_EVALUATION, task=score_year, params={"year": fiscal_year.year}, user=user,
         batch=f"evaluations-{fiscal_year.year}",
     )
+
+
+#: Where rendered evaluation PDFs are kept (default storage, never served as static files: only through
+#: evaluations.views.documents, which checks access and the job's owner).
+PDF_FOLDER = "evaluation-forms"
+
+
+@job_task(name="evaluations.render_form_pdf")
+def render_form_pdf(job: Job) -> dict:
+    """Render one evaluation form as PDF (params: form, and project or evaluation = its pk).
+
+    PDFs render here and not in the request: WeasyPrint's time and memory grow with the indicators
+    (20,000 indicators took over 10 minutes and 3.7 GB inside a request).
+    """
+    from evaluations.documents import build, grid_pdf
+
+    params = job.params
+    job_progress(job.pk, 10, "正在整理表格")
+    if params["form"] == "targets":
+        from disclosures.models import Project
+
+        grid = build("targets", project=Project.objects.get(pk=params["project"]))
+    else:
+        grid = build(params["form"], evaluation=SelfEvaluation.objects.get(pk=params["evaluation"]))
+    job_progress(job.pk, 40, "正在生成 PDF")
+    body = grid_pdf([grid])
+    name = default_storage.save(f"{PDF_FOLDER}/{job.pk}.pdf", ContentFile(body))
+    return {"path": name, "filename": f"{grid.filename}.pdf", "bytes": len(body)}
+
+
+def render_form_pdf_enqueue(*, form: str, user, project=None, evaluation=None) -> Job:
+    params = {"form": form, **({"project": project.pk} if project is not None else {"evaluation": evaluation.pk})}
+    filing = project.filing if project is not None else (evaluation.project.filing if evaluation.project_id else None)
+    return job_enqueue(kind=Job.Kind.EVALUATION_PDF, task=render_form_pdf, filing=filing, params=params, user=user)

@@ -34,10 +34,10 @@ def series_chart(years: Sequence[int], series: Sequence[tuple[str, Sequence[Deci
         f'<text x="0" y="18" font-size="16" font-weight="700" fill="#1f2933">{escape(title)}（万元）</text>',
     ]
     for i, (name, _points) in enumerate(series):
-        x = i * 90
+        legend_x = i * 90
         parts.append(
-            f'<rect x="{x}" y="29" width="13" height="13" fill="{SERIES_COLOURS[i % len(SERIES_COLOURS)]}"/>'
-            f'<text x="{x + 18}" y="41" font-size="13" fill="#1f2933">{escape(name)}</text>'
+            f'<rect x="{legend_x}" y="29" width="13" height="13" fill="{SERIES_COLOURS[i % len(SERIES_COLOURS)]}"/>'
+            f'<text x="{legend_x + 18}" y="41" font-size="13" fill="#1f2933">{escape(name)}</text>'
         )
     base = top + plot_h
     parts.append(f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#616e7c" stroke-width="1"/>')

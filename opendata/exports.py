@@ -71,24 +71,24 @@ def line_rows(*, year: int) -> Iterator[dict]:
     )
     income = IncomeLine.objects.filter(filing_id__in=list(filings)).select_related("unit").order_by("filing_id", "unit__code", "category", "source", "pk")
     income_by_filing: dict[int, list[IncomeLine]] = {}
-    for line in income:
-        income_by_filing.setdefault(line.filing_id, []).append(line)
+    for income_line in income:
+        income_by_filing.setdefault(income_line.filing_id, []).append(income_line)
     expense_by_filing: dict[int, list[ExpenseLine]] = {}
-    for line in expense.iterator(chunk_size=2000):
-        expense_by_filing.setdefault(line.filing_id, []).append(line)
+    for expense_line in expense.iterator(chunk_size=2000):
+        expense_by_filing.setdefault(expense_line.filing_id, []).append(expense_line)
     for pk in sorted(filings, key=lambda pk: (filings[pk].department_code, filings[pk].kind)):
         filing = filings[pk]
         final = filing.kind == Filing.Kind.FINAL
         common = {"year": filing.year, "filing_id": pk, "filing_kind": filing.kind, "department_code": filing.department_code, "department": filing.department}
-        for line in income_by_filing.get(pk, []):
-            function = getattr(line, "function_item", None)  # income by 功能分类, where the model has it
+        for income_line in income_by_filing.get(pk, []):
+            function = getattr(income_line, "function_item", None)  # income by 功能分类, where the model has it
             function_code, function_name = _code_name(function) if function is not None and hasattr(function, "code") else ("", "")
             yield {
-                **common, "unit_code": line.unit.code, "unit": line.unit.name, "line_type": "income",
+                **common, "unit_code": income_line.unit.code, "unit": income_line.unit.name, "line_type": "income",
                 "function_code": function_code, "function_name": function_name, "economic_code": "", "economic_name": "",
-                "kind": line.category, "kind_name": str(line.get_category_display()), "source": line.source,
-                "source_name": str(SOURCE_NAMES.get(line.source, line.source)), "project": "",
-                "amount": line.actual_amount if final else line.budget_amount,
+                "kind": income_line.category, "kind_name": str(income_line.get_category_display()), "source": income_line.source,
+                "source_name": str(SOURCE_NAMES.get(income_line.source, income_line.source)), "project": "",
+                "amount": income_line.actual_amount if final else income_line.budget_amount,
             }
         for line in expense_by_filing.get(pk, []):
             function_code, function_name = _code_name(line.function_item)

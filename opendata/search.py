@@ -51,13 +51,34 @@ def entries_for(filing: PublishedFiling) -> list[SearchEntry]:
             if any(e.kind == SearchEntry.Kind.FUNCTION and e.code == code for e in entries.values()):
                 continue
             add(SearchEntry.Kind.FUNCTION, name, code=code, context=title, anchor=f"table-{number}-row-{code}")
+    part_anchors = _project_part_anchors(filing)
     for index, project in enumerate(filing.projects, start=1):
-        anchor = f"project-{index}"
+        # A filing with performance parts shows each project as its 项目绩效目标表 (or 自评表); else as a card.
+        anchor = part_anchors.get(str(project.get("code") or ""), "") if part_anchors else f"project-{index}"
         add(SearchEntry.Kind.PROJECT, project.get("name"), code=str(project.get("code") or ""), anchor=anchor)
         for indicator in project.get("indicators") or []:
             if isinstance(indicator, dict):
                 add(SearchEntry.Kind.INDICATOR, indicator.get("name"), context=str(project.get("name") or ""), anchor=anchor)
     return list(entries.values())
+
+
+def _project_part_anchors(filing: PublishedFiling) -> dict[str, str]:
+    """Project code → the anchor of the first form of the snapshot's parts that names it (its file name
+    ends with the code); empty when the snapshot has no parts (older snapshots)."""
+    anchors: dict[str, str] = {}
+    parts = filing.snapshot.get("parts")
+    if not isinstance(parts, list) or not parts:
+        return anchors
+    codes = [str(p.get("code") or "") for p in filing.projects if p.get("code")]
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        for number, grid in enumerate(part.get("grids") or [], start=1):
+            filename = str(grid.get("filename") or "") if isinstance(grid, dict) else ""
+            for code in codes:
+                if filename.endswith(code):
+                    anchors.setdefault(code, f"part-{part.get('key')}-{number}")
+    return anchors or {"": ""}
 
 
 def search_index_sync() -> list[PublishedFiling]:

@@ -108,16 +108,16 @@ class PublishedFiling:
     @property
     def three_public(self) -> dict[str, Decimal]:
         """The four 三公 items (元) from the chart data, which lists them by label in a fixed order."""
-        by_label = {}
+        by_label: dict[str, Decimal] = {}
         for pair in _list(_dict(self.snapshot.get("charts")).get("three_public")):
-            if isinstance(pair, (list, tuple)) and len(pair) >= 2:
-                by_label[str(pair[0])] = amount(pair[1])
-        return {key: by_label[label] for key, label in THREE_PUBLIC_ITEMS if by_label.get(label) is not None}
+            if isinstance(pair, (list, tuple)) and len(pair) >= 2 and (value := amount(pair[1])) is not None:
+                by_label[str(pair[0])] = value
+        return {key: by_label[label] for key, label in THREE_PUBLIC_ITEMS if label in by_label}
 
     @property
     def expense_by_class(self) -> list[tuple[str, str, Decimal]]:
         """(功能分类 类 code, name, 元) of this filing's spending; the code is looked up in its tables."""
-        codes = {}
+        codes: dict[str, str] = {}
         for table in _list(self.snapshot.get("tables")):
             for row in _list(_dict(table).get("rows")):
                 row = _dict(row)
@@ -357,7 +357,7 @@ def department_history(*, department: str) -> DepartmentHistory | None:
 
 def public_departments() -> list[tuple[str, str]]:
     """(code, name) of every department with a published filing."""
-    seen = {}
+    seen: dict[str, str] = {}
     for row in public_filing_list():
         seen.setdefault(row.department_code, row.department)
     return sorted(seen.items())

@@ -150,3 +150,44 @@ def test_ping_goes_through_a_real_worker(celery_worker_process, accountant):
     assert job.attempts == 1
     assert job.progress == 100
     assert job.started_at is not None and job.finished_at >= job.started_at
+
+
+def wait_for(jobs: list[Job], worker) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline and worker.poll() is None:
+        for job in jobs:
+            job.refresh_from_db()
+        if all(job.status in (Job.Status.DONE, Job.Status.FAILED) for job in jobs):
+            return
+        time.sleep(0.25)
+
+
+def test_sweep_resends_a_lost_message_and_takes_over_a_dead_workers_job(celery_worker_process):
+    """Two faults a broker or worker leave behind, recovered by the sweep through the real worker:
+    a committed job whose message never left (the send failed), and a job left 运行中 by a worker that was
+    killed whole (its heartbeat stopped an hour ago)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from disclosures.services.jobs import jobs_sweep
+
+    worker, log_path = celery_worker_process
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    never_sent = Job.objects.create(kind=Job.Kind.PING, task=ping.name, message="后台任务暂未执行，系统将自动重试")
+    Job.objects.filter(pk=never_sent.pk).update(created_at=an_hour_ago)
+    orphaned = Job.objects.create(
+        kind=Job.Kind.PING, task=ping.name, status=Job.Status.RUNNING, attempts=1,
+        started_at=an_hour_ago, heartbeat_at=an_hour_ago, sent_at=an_hour_ago,
+    )
+
+    result = jobs_sweep()
+
+    assert (result.resent, result.reclaimed, result.failed) == (1, 1, 0)
+    wait_for([never_sent, orphaned], worker)
+    log = log_path.read_text(errors="replace")[-4000:]
+    for job, attempts in ((never_sent, 1), (orphaned, 2)):
+        assert job.status == Job.Status.DONE, f"job {job.pk} {job.status} ({job.error!r}); log:\n{log}"
+        assert job.attempts == attempts and job.message == ""
+        assert job.result["pid"] != os.getpid() and job.result["worker"].startswith("test-")
+        assert job.sent_at is not None and job.heartbeat_at >= job.started_at

@@ -46,7 +46,6 @@ class FilingProgress:
     days_left: int | None
     job: Job | None  # the newest generation job
     missing: list[str] = field(default_factory=list)
-    documents_stale: bool = False  # generated from older data than the filing holds now: 已过期, not 已完成
     #: The version on the public site (this one, or an older one while a correction is in progress), if any.
     public: Filing | None = None
     #: Format → the newest generation job that builds it, so a failed xlsx/HTML job stays visible after a later PDF job.
@@ -65,6 +64,7 @@ class FilingProgress:
     def failed_formats(self) -> list[str]:
         """The outputs whose newest job failed (Excel 表格, HTML, PDF), in build order."""
         return [str(FilingDocument.Format(f).label) for f, job in self.generation.items() if job.status == Job.Status.FAILED]
+    documents_stale: bool = False  # generated from older data than the filing holds now: 已过期, not 已完成
 
 
 @dataclass

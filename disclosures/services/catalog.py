@@ -130,19 +130,16 @@ def read_catalog_csv(text: str) -> list[CatalogRow]:
 
 
 def read_catalog_xlsx(content: bytes) -> list[CatalogRow]:
-    """The active sheet of an xlsx, read with openpyxl in read-only mode."""
-    from openpyxl import load_workbook
+    """The active sheet of an xlsx, read with the bounded upload reader (disclosures.imports.xlsx_reader)."""
+    from disclosures.imports.workbook import WorkbookError, read_sheet_rows
 
+    table: list[list] = []
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a broken file
+        for number, row in read_sheet_rows(io.BytesIO(content)):
+            table.extend([] for _ in range(number - 1 - len(table)))  # blank rows keep the file's row numbers
+            table.append([str(value) if value is not None and not isinstance(value, (str, int, float)) else value for value in row])
+    except WorkbookError as exc:
         raise CatalogImportError(f"无法读取Excel文件：{exc}") from None
-    try:
-        sheet = workbook.active
-        sheet.reset_dimensions()  # LibreOffice may declare 1,048,575 rows
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
     return _rows_from_table(table)
 
 

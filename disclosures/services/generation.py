@@ -173,7 +173,9 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
     """Freeze the publication's documents: every format is created in one transaction, or none.
 
     Run twice (a redelivered job), the second run finds the first one's documents and keeps them: a
-    publication's documents never change once they exist.
+    publication's documents never change once they exist. `filing` is the row as read before rendering;
+    the documents record its data revision, and are refused if the data changed meanwhile (a published
+    filing is locked, so this only catches a write that got around the lock).
     """
     saved: dict[str, str] = {}
     try:
@@ -181,6 +183,8 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             saved[format] = default_storage.save(_publication_storage_name(filing, OUTPUT_FORMATS[format]), ContentFile(content))
         with transaction.atomic():
             locked = Filing.objects.select_for_update().get(pk=filing.pk)
+            if locked.data_revision != filing.data_revision:
+                raise RuntimeError(f"filing {filing.pk}: data changed while its publication documents were built")
             existing = list(PublicationDocument.objects.filter(filing=locked))
             if existing:
                 for name in saved.values():
@@ -190,7 +194,7 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             for format, content in contents.items():
                 document = PublicationDocument(
                     filing=locked, format=format, file=saved[format], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(),
+                    sha256=hashlib.sha256(content).hexdigest(), data_revision=filing.data_revision,
                 )
                 document.full_clean()
                 document.save()
@@ -220,7 +224,8 @@ def filing_render_documents(
     *, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None, publication: bool = False
 ) -> RenderedDocuments:
     """Build the requested outputs of the filing in memory, storing nothing: what the generation job swaps
-    in and what `manage.py generate_documents` writes to a directory."""
+    in and what `manage.py generate_documents` writes to a directory. `publication`: the documents of the
+    filing's publication, printing the performance parts frozen in its snapshot."""
     formats = formats_checked(formats)
     steps = _steps(formats)
     progress = progress or _Progress(None, steps)

@@ -382,7 +382,7 @@ def _cells(data: FilingData, row: _Row, leaves: list[Col]) -> list[ResultCell]:
             else:
                 cells.append(ResultCell(leaf.key))
         elif leaf.role == "line_no":
-            cells.append(ResultCell(leaf.key))  # numbered once the rows are placed (_number_lines)
+            cells.append(ResultCell(leaf.key, centre=True))  # numbered once the rows are placed (_number_lines)
         elif leaf.role == "name":
             covered = not row.code and index > 0 and roles[index - 1] == "code"
             indent = max(0, row.level - 1) if row.kind != "total" else 0
@@ -472,7 +472,7 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
         rows.append(
             ResultRow(
                 cells=l_row.cells + r_row.cells,
-                kind=l_row.kind if l_row.kind != "item" else r_row.kind,
+                kind=_paired_kind(l_row, r_row),
                 level=l_row.level,
                 label=l_row.label or r_row.label,
                 code=l_row.code or r_row.code,
@@ -483,6 +483,16 @@ def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableRe
     _number_lines(rows, [leaf.key for leaf in right_leaves if leaf.role == "line_no"], start=after_left)
     _set_unit(rows, unit)
     return _result(definition, data.filing, header_rows, leaf_cols, rows, False, rounding)
+
+
+def _paired_kind(left: ResultRow, right: ResultRow) -> str:
+    """The kind of a line of a two-sided table: the sides' kind when they agree or one side is blank, else
+    "item" (the cells keep their own bold: 公开06 pairs a 类 subtotal with a 款 item)."""
+    if left.kind == right.kind or not any(c.text for c in right.cells):
+        return left.kind
+    if not any(c.text for c in left.cells):
+        return right.kind
+    return "item"
 
 
 def _number_lines(rows: list[ResultRow], keys: list[str], *, start: int = 1) -> int:
@@ -527,7 +537,7 @@ def _side_total(data: FilingData, side: Side, leaves: list[Col]) -> ResultRow:
 
 
 def _blank(leaves: list[Col]) -> ResultRow:
-    return ResultRow(cells=[ResultCell(leaf.key) for leaf in leaves], kind="item", level=0)
+    return ResultRow(cells=[ResultCell(leaf.key, centre=leaf.role == "line_no") for leaf in leaves], kind="item", level=0)
 
 
 def _set_unit(rows: list[ResultRow], unit: str) -> None:

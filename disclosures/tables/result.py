@@ -39,6 +39,7 @@ class ResultCell:
     indent: int = 0
     bold: bool = False
     unit: str = AmountUnit.WAN
+    centre: bool = False  # text centred in its cell (行次)
 
     @property
     def is_amount(self) -> bool:

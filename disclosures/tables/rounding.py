@@ -7,10 +7,11 @@ computes and adds the note itself when one occurs; the `table_rounding` check (d
 each difference as a warning, so the department sees where and that the note is printed.
 
 Which figures are sums is read from the table itself, for every table of every set:
-- rows: a 类/款 code row and its 款/项 rows, a 部门 and its units; a bold row without a code (本年收入合计) and the top-level rows
-  above it; the total row (合计/总计) and every top-level row that is not itself a subtotal;
-- columns: the first amount column of a header group labelled 合计 or 小计 and its sibling columns (a sibling
-  group counting by its own 合计/小计 column).
+- rows: a 类/款 code row and its 款/项 rows, a 部门 and its units; a bold row without a code (本年收入合计)
+  and the top-level rows above it; the total row (合计/总计) and every top-level row that is not a subtotal;
+- columns: the first amount column of a header group labelled 合计 or 小计 (or …合计) and its sibling columns (a sibling
+  group counting by its own 合计/小计 column, or else by all its columns, as the 款 under their 类 in
+  Hunan's detail tables).
 A candidate counts only when it holds exactly in 元, so rows or columns that merely sit side by side (预算数
 beside 决算数) are never compared. In 元 nothing is rounded and there is nothing to note.
 """
@@ -27,7 +28,7 @@ from .result import ResultRow
 from .spec import Col
 
 ROUNDING_NOTE = "注：本表数据因四舍五入，合计数与分项之和可能存在尾差。"
-TOTAL_LABELS = ("合计", "小计")
+TOTAL_LABELS = ("合计", "小计")  # a column labelled so, or ending so (本年支出合计)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _parts(col: Col) -> list[str]:
     if col.is_leaf:
         return [col.key] if col.role == "amount" else []
     first = next((c for c in col.children if c.is_leaf and c.role == "amount"), None)
-    if first is not None and first.label in TOTAL_LABELS:
+    if first is not None and first.label.endswith(TOTAL_LABELS):
         return [first.key]
     return [key for child in col.children for key in _parts(child)]
 
@@ -104,7 +105,7 @@ def _parts(col: Col) -> list[str]:
 def _column_relations(columns: Sequence[Col]) -> list[tuple[str, list[str]]]:
     relations: list[tuple[str, list[str]]] = []
     amounts = [c for c in columns if c.role == "amount" or not c.is_leaf]
-    if amounts and amounts[0].is_leaf and amounts[0].label in TOTAL_LABELS and len(amounts) > 1:
+    if amounts and amounts[0].is_leaf and amounts[0].label.endswith(TOTAL_LABELS) and len(amounts) > 1:
         parts = [key for c in amounts[1:] for key in _parts(c)]
         if parts:
             relations.append((amounts[0].key, parts))

@@ -122,7 +122,7 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
                 cell.font = Font(name=FONT_NAME, bold=cell_data.bold, size=10)
                 cell.alignment = Alignment(horizontal="right", vertical="center")
             else:
-                centred = cell_data.colspan > 1 or result_row.kind == "total"
+                centred = cell_data.colspan > 1 or result_row.kind == "total" or cell_data.centre
                 cell = _text_cell(
                     ws, row, index, cell_data.text, bold=cell_data.bold,
                     align="center" if centred else "left", indent=cell_data.indent,

@@ -156,7 +156,7 @@ def _filing_import(request, pk: int):
         job = _own_import_job(request, filing)
         if job is not None:
             context["job"] = job
-            context["job_errors"] = job_errors(job) if job.status == Job.Status.FAILED else []
+            context["job_errors"] = job_errors(job)[: settings.IMPORT_MAX_ERRORS_SHOWN] if job.status == Job.Status.FAILED else []
         return render(request, "disclosures/entry/import.html", context)
 
     filing = access.get_filing_for_user(request.user, pk, write=True)

@@ -128,3 +128,20 @@ def test_accountant_adds_a_filing_for_own_department_only(client, accountant, de
     assert response.status_code == 302
     created = Filing.objects.get(department=department, kind="final")
     assert hasattr(created, "three_public_stats")  # made by lines.filing_create
+
+
+def test_accountant_enters_the_three_public_budget(client, accountant, filing):
+    """The 三公 预算数 per item is entered in the filing form (三公数量 inline), beside the counts."""
+    from disclosures.models import ThreePublicStats
+
+    ThreePublicStats.objects.get_or_create(filing=filing)
+    client.force_login(accountant)
+    data = form_data(client.get(change_url(filing)))
+    prefix = next(key for key in data if key.endswith("-vehicles_owned")).rsplit("-", 1)[0]
+    data[f"{prefix}-budget_vehicle_operation"] = "126000.00"
+    data[f"{prefix}-budget_reception"] = "19950.50"
+    response = client.post(change_url(filing), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    stats = ThreePublicStats.objects.get(filing=filing)
+    assert (stats.budget_vehicle_operation, stats.budget_reception, stats.budget_overseas) == (
+        Decimal("126000.00"), Decimal("19950.50"), None)

@@ -107,3 +107,25 @@ def test_correction_replaces_the_original_only_once_its_documents_exist(client, 
     assert reverse("public_filing", args=[published_filing.pk]) in year
     assert reverse("public_filing", args=[correction.pk]) not in year
     assert "第2版" not in client.get(reverse("public_filing", args=[published_filing.pk])).content.decode()
+
+
+def test_publication_documents_record_the_data_revision_they_were_built_from(approved_filing, reviewer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    Filing.objects.filter(pk=approved_filing.pk).update(data_revision=7)  # seven writes before approval
+    publish(approved_filing, reviewer)  # noqa: F405
+    assert list(PublicationDocument.objects.filter(filing=approved_filing).values_list("data_revision", flat=True)) == [7, 7, 7]
+
+
+def test_documents_of_data_changed_during_the_build_are_refused(approved_filing, reviewer, settings, tmp_path):
+    """A write that got around the lock between rendering and storing must not become the publication."""
+    from disclosures.services.generation import publication_documents_store
+
+    settings.MEDIA_ROOT = tmp_path
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        workflow.filing_publish(filing=approved_filing, user=reviewer)
+    rendered_from = Filing.objects.get(pk=approved_filing.pk)
+    Filing.objects.filter(pk=approved_filing.pk).update(data_revision=rendered_from.data_revision + 1)
+    with pytest.raises(RuntimeError):
+        publication_documents_store(filing=rendered_from, contents={"xlsx": b"PK old data"})
+    assert not PublicationDocument.objects.filter(filing=approved_filing).exists()
+    assert not list(tmp_path.rglob("*.xlsx"))  # the stored file is removed again

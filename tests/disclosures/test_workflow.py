@@ -277,3 +277,10 @@ def test_publishing_is_refused_while_the_text_still_asks_for_a_reason(clean_fili
     assert missing[0].label in refused.value.message
     approved_filing.refresh_from_db()
     assert approved_filing.status == S.APPROVED and approved_filing.published_snapshot is None
+
+
+def test_correction_keeps_the_unit_the_filing_publishes_in(published_filing, accountant):
+    Filing.objects.filter(pk=published_filing.pk).update(amount_unit="yuan")
+    published_filing.refresh_from_db()
+    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="单位沿用")
+    assert correction.amount_unit == "yuan"

@@ -43,7 +43,7 @@ def test_formula_like_text_is_neutralised(client, accountant, seed_001_projects)
     assert ws["B5"].value == project.purpose and ws["B5"].data_type == "s"
 
 
-def test_department_form_of_seed_002(client, reviewer, seed_002_evaluation):
+def test_department_form_of_seed_002(client, reviewer, seed_002_evaluation, django_capture_on_commit_callbacks):
     evaluation_score(evaluation=seed_002_evaluation)
     client.force_login(reviewer)
     url = reverse("evaluations:evaluation_form", args=[seed_002_evaluation.pk, "department", "xlsx"])
@@ -54,8 +54,11 @@ def test_department_form_of_seed_002(client, reviewer, seed_002_evaluation):
     assert [str(v) for v in values[row:row + 6]] == ["年度总预算", "1036.03", "596.68", "57.59%", "10", "5.76"]
     assert "产出指标（50分）" in values and "效益指标（30分）" in values
     assert "原表填报执行率得分 6" in values[-1]
-    pdf = client.get(reverse("evaluations:evaluation_form", args=[seed_002_evaluation.pk, "department", "pdf"]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    pdf_url = reverse("evaluations:evaluation_form", args=[seed_002_evaluation.pk, "department", "pdf"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job_page = client.post(pdf_url, follow=True)  # a PDF renders as a job (in-process here)
+    pdf = client.get(f"{pdf_url}?job={job_page.context['job'].pk}&download=1")
+    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
 def test_project_forms(client, accountant, seed_001_projects):

@@ -102,3 +102,13 @@ def test_dtd_and_entities_are_refused(tmp_path):
 def test_damaged_xml_is_a_chinese_error(tmp_path, damage):
     outcome = bombs.probe(bombs.write_xlsx(tmp_path / "bad.xlsx", {bombs.SHEET: damage}), memory_mb=MEMORY_MB)
     assert outcome["error"].startswith("无法读取该 Excel 文件")
+
+
+def test_catalog_upload_uses_the_bounded_reader(tmp_path):
+    """The catalog upload (admin / load_catalog --file) read xlsx with openpyxl: now the same checks apply."""
+    from disclosures.services.catalog import CatalogImportError, read_catalog_xlsx
+
+    path = bombs.empty_rows_bomb(tmp_path / "catalog.xlsx", 57)
+    with pytest.raises(CatalogImportError) as refused:
+        read_catalog_xlsx(path.read_bytes())
+    assert "压缩比" in str(refused.value)

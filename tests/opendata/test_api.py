@@ -79,7 +79,7 @@ def test_overview_department_and_search_endpoints(client, open_demo):
     }
     found = client.get("/api/v1/search/", {"q": "劝返率"}).json()
     assert found["count"] >= 1 and found["results"][0]["filing_id"] == open_demo.shanhaiguan.filing.pk
-    assert "#project-" in found["results"][0]["page"]
+    assert found["results"][0]["page"].endswith("#part-performance-1")  # its 项目绩效目标表
     assert client.get("/api/v1/search/").status_code == 422
 
 

@@ -80,7 +80,9 @@ def test_datapackage_with_a_broken_file_does_not_validate(client, open_demo, tmp
 
     (tmp_path / "datapackage.json").write_text(client.get("/data/2020/datapackage.json").content.decode(), encoding="utf-8")
     text = client.get("/data/2020/figures.csv").content.decode("utf-8")
-    (tmp_path / "figures.csv").write_text(text.replace(",3828602.02", ",382.86万元", 1), encoding="utf-8")
+    lines = text.split("\r\n")
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",382.86万元"  # the first row's amount
+    (tmp_path / "figures.csv").write_text("\r\n".join(lines), encoding="utf-8")
     assert not frictionless.validate(str(tmp_path / "datapackage.json")).valid
 
 

@@ -101,6 +101,6 @@ def test_search_index_drops_a_filing_that_is_no_longer_current(client, open_demo
     assert results
     original = open_demo.ziyang.filing
     Filing.objects.filter(pk=original.pk).update(status=Filing.Status.APPROVED)  # as if withdrawn
-    results, count = search(query="资阳区信访局")
+    results, _count = search(query="资阳区信访局")
     assert original.pk not in {r.filing.pk for r in results}
     assert not SearchEntry.objects.filter(filing_id=original.pk).exists()

@@ -90,7 +90,7 @@ def test_search_finds_department_function_project_and_indicator(client, open_dem
     assert "信访业务" in html or "2010308" in html
     assert "#table-" in html  # links to the table row
     html = client.get(reverse("opendata:search") + "?q=旅游旺季北戴河").content.decode()
-    assert "旅游旺季北戴河工作经费" in html and "#project-" in html
+    assert "旅游旺季北戴河工作经费" in html and "#part-performance-1" in html  # its 项目绩效目标表
     html = client.get(reverse("opendata:search") + "?q=劝返率").content.decode()
     assert "劝返率" in html and "山海关区信访局2020年部门预算" in html
     html = client.get(reverse("opendata:search") + "?q=资阳").content.decode()

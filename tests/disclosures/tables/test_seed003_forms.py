@@ -107,3 +107,16 @@ def test_gongkai_08_09_are_published_empty_with_the_note(tables, form, what):
     table = tables[form]
     assert table.empty and table.rows == [] and table.header_rows
     assert table.note == f"注：本部门2019年度没有使用{what}财政拨款安排的支出，故本表无数据。"
+
+
+def test_gongkai_06_pairs_keep_each_sides_bold(tables):
+    """A 类 subtotal (303) beside a 款 item: only the 类's cells are bold, in HTML and xlsx alike."""
+    from disclosures.tables.html import render_table_html
+
+    table = tables["公开06表"]
+    row = next(r for r in table.rows if r.cell("p_code").text == "303")
+    item = row.cell("u_code").text
+    assert len(item) == 5 and item.startswith("302") and row.kind == "item"
+    assert row.cell("p_name").bold and not row.cell("u_name").bold
+    html = render_table_html(table)
+    assert '<td class="text bold">303</td>' in html and f'<td class="text">{item}</td>' in html
