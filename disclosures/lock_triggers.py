@@ -27,6 +27,7 @@ def lock_triggers_lifted(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                 for name, _sql in triggers:
                     cursor.execute(f'DROP TRIGGER "{name}"')
             elif connection.vendor == "postgresql":
+                _check_deferred_constraints(cursor)
                 cursor.execute(
                     "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                     "WHERE NOT t.tgisinternal AND left(t.tgname, %s) = %s", [len(PREFIX), PREFIX],
@@ -38,8 +39,18 @@ def lock_triggers_lifted(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                 triggers = []
         yield
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _check_deferred_constraints(cursor)
             for first, second in triggers:
                 if connection.vendor == "sqlite":
                     cursor.execute(second)
                 else:
                     cursor.execute(f'ALTER TABLE "{first}" ENABLE TRIGGER "{second}"')
+
+
+def _check_deferred_constraints(cursor) -> None:
+    """ALTER TABLE refuses a table with pending trigger events: run the deferred foreign-key checks of what
+    the transaction wrote so far now (they would run at commit), then defer again, as Django's deletion
+    order relies on deferred constraints."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
