@@ -27,7 +27,6 @@ from disclosures.models import (
 from disclosures.services import workflow
 from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
 from evaluations.rulesets import rule_set_for
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

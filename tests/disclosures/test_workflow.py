@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 
-from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Job, Project, ReviewComment
+from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Project, ReviewComment
+from jobs.models import Job
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 S = Filing.Status

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from disclosures.models import AuditEntry, Job
+from disclosures.models import AuditEntry
+from jobs.models import Job
 from evaluations.models import IndicatorResult, SelfEvaluation
 
 pytestmark = pytest.mark.django_db
