@@ -9,7 +9,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from disclosures.money import AmountUnit, format_amount, format_percent, format_printed, in_unit, largest_remainder_percentages, percent, unit_label
+from disclosures.money import (
+    AmountUnit,
+    format_amount,
+    format_percent,
+    format_printed,
+    in_unit,
+    largest_remainder_percentages,
+    percent,
+    unit_label,
+)
 from disclosures.selectors.figures import Change, Figure
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
