@@ -118,7 +118,7 @@ def test_publish_with_the_broker_down(client, reviewer, approved_filing, broker_
     assert response.status_code == 302
     approved_filing.refresh_from_db()
     assert approved_filing.status == Filing.Status.PUBLISHED
-    job = Job.objects.get(filing=approved_filing, kind=Job.Kind.GENERATE_FILING)
+    job = Job.objects.get(filing=approved_filing, params__publication=True)
     assert job.params["publication"] is True
     assert_waiting(job)
     assert SEND_FAILED_MESSAGE in client.get(response["Location"]).content.decode()

@@ -33,7 +33,7 @@ def test_published_filing_is_hidden_until_its_documents_exist(client, approved_f
         workflow.filing_publish(filing=approved_filing, user=reviewer)
     approved_filing.refresh_from_db()
     assert approved_filing.status == Filing.Status.PUBLISHED and approved_filing.published_snapshot
-    job = Job.objects.get(filing=approved_filing)
+    job = Job.objects.get(filing=approved_filing, params__publication=True)
     assert job.params["publication"] is True and job.status == Job.Status.QUEUED and len(sends) == 1
 
     # The job has not run: no page, no download, not on the year page, not in the API.
@@ -111,11 +111,15 @@ def test_correction_replaces_the_original_only_once_its_documents_exist(client, 
     assert "第2版" not in client.get(reverse("disclosures:public_filing", args=[published_filing.pk])).content.decode()
 
 
-def test_publication_documents_record_the_data_revision_they_were_built_from(approved_filing, reviewer, settings, tmp_path):
+def test_publication_documents_record_the_data_revision_they_were_built_from(clean_filing, accountant, reviewer, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    Filing.objects.filter(pk=approved_filing.pk).update(data_revision=7)  # seven writes before approval
-    publish(approved_filing, reviewer)
-    assert list(PublicationDocument.objects.filter(filing=approved_filing).values_list("data_revision", flat=True)) == [7, 7, 7]
+    Filing.objects.filter(pk=clean_filing.pk).update(data_revision=7)  # seven writes while it was a draft
+    clean_filing.refresh_from_db()
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    workflow.filing_approve(filing=clean_filing, user=reviewer)
+    publish(clean_filing, reviewer)
+    assert clean_filing.data_revision == 7
+    assert list(PublicationDocument.objects.filter(filing=clean_filing).values_list("data_revision", flat=True)) == [7, 7, 7]
 
 
 def test_documents_of_data_changed_during_the_build_are_refused(approved_filing, reviewer, settings, tmp_path):
@@ -126,7 +130,7 @@ def test_documents_of_data_changed_during_the_build_are_refused(approved_filing,
     with TestCase.captureOnCommitCallbacks(execute=False):
         workflow.filing_publish(filing=approved_filing, user=reviewer)
     rendered_from = Filing.objects.get(pk=approved_filing.pk)
-    Filing.objects.filter(pk=approved_filing.pk).update(data_revision=rendered_from.data_revision + 1)
+    rendered_from.data_revision -= 1  # rendered from the data as it was one write ago
     with pytest.raises(RuntimeError):
         publication_documents_store(filing=rendered_from, contents={"xlsx": b"PK old data"})
     assert not PublicationDocument.objects.filter(filing=approved_filing).exists()

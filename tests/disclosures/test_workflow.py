@@ -279,8 +279,11 @@ def test_publishing_is_refused_while_the_text_still_asks_for_a_reason(clean_fili
     assert approved_filing.status == S.APPROVED and approved_filing.published_snapshot is None
 
 
-def test_correction_keeps_the_unit_the_filing_publishes_in(published_filing, accountant):
-    Filing.objects.filter(pk=published_filing.pk).update(amount_unit="yuan")
-    published_filing.refresh_from_db()
-    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="单位沿用")
+def test_correction_keeps_the_unit_the_filing_publishes_in(clean_filing, accountant, reviewer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Filing.objects.filter(pk=clean_filing.pk).update(amount_unit="yuan")  # chosen while the filing is a draft
+    clean_filing.refresh_from_db()
+    submitted = workflow.filing_submit(filing=clean_filing, user=accountant)
+    published = publish(workflow.filing_approve(filing=submitted, user=reviewer), reviewer)
+    correction = workflow.filing_correct(filing=published, user=accountant, note="单位沿用")
     assert correction.amount_unit == "yuan"

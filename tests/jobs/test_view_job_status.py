@@ -94,7 +94,7 @@ def test_post_is_refused(client, accountant, job):
     assert client.post(reverse("jobs:job_status", args=[job.pk])).status_code == 405
 
 
-def test_progress_partial_polls_this_jobs_status(job):
+def test_progress_partial_polls_this_jobs_status(job, settings):
     from django.template.loader import render_to_string
 
     html = render_to_string("jobs/_progress.html", {"job": job, "reload": True})
@@ -102,7 +102,8 @@ def test_progress_partial_polls_this_jobs_status(job):
     assert f'data-job-status-url="{reverse("jobs:job_status", args=[job.pk])}"' in html
     assert 'value="40"' in html and "正在生成表5" in html
     assert "data-reload-on-done" in html
-    assert "setTimeout(poll" in html
+    assert 'src="/static/js/job-progress.js"' in html  # the polling script (a static file, for the CSP)
+    assert "setTimeout(poll" in (settings.BASE_DIR / "static" / "js" / "job-progress.js").read_text()
 
 
 def test_progress_partial_does_not_poll_a_finished_job(job):
