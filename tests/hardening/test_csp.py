@@ -22,7 +22,7 @@ def policy_of(response) -> dict[str, str]:
     return {part.split(" ", 1)[0]: part.split(" ", 1)[1] if " " in part else "" for part in (p.strip() for p in header.split(";"))}
 
 
-@pytest.mark.parametrize("url_name", ["home", "login"])
+@pytest.mark.parametrize("url_name", ["disclosures:public_home", "login"])
 def test_public_pages_have_a_strict_script_policy(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 200
