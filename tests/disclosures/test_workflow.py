@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Project, ReviewComment
 from jobs.models import Job
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
 S = Filing.Status
