@@ -121,7 +121,7 @@ def run_import(*, rows: int, workdir: Path) -> dict:
 
     client = Client()
     client.force_login(user)
-    url = reverse("filing_import", args=[filing.pk])
+    url = reverse("disclosures:filing_import", args=[filing.pk])
     baseline = maxrss_mb()
     result["baseline_maxrss_mb"] = round(baseline, 1)
 

@@ -54,7 +54,7 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.__exit__(None, None, None)
-        raise RuntimeError("gunicorn did not start on port %s" % self.port)
+        raise RuntimeError(f"gunicorn did not start on port {self.port}")
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:

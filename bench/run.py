@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import env as bench_env  # noqa: E402
+from bench import env as bench_env
 
 YEARS = (2023, 2024)
 YEAR = YEARS[1]
@@ -73,7 +73,7 @@ def queries_per_generation() -> list[dict]:
 
     ordered = [row for row in filings_by_size() if row[2] == "final"]
     found = []
-    for label, (lines, pk, kind) in (("smallest", ordered[0]), ("largest", ordered[-1])):
+    for label, (lines, pk, _kind) in (("smallest", ordered[0]), ("largest", ordered[-1])):
         with CaptureQueriesContext(connection) as queries:
             result = generate_filing(pk)
         found.append({"filing": label, "expense_lines": lines, "queries": len(queries), "seconds": round(result["seconds"], 2)})
@@ -146,8 +146,8 @@ def _vm_hwm_mb(pid: int) -> float:
 def run_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 3600) -> dict:
     """Real Celery workers (prefork, `workers` processes) on the broker of CELERY_BROKER_URL, fed
     through the app's job plumbing (job_enqueue → claim → finish), on a queue of their own."""
-    from disclosures.models import Job
-    from disclosures.services.jobs import job_enqueue
+    from jobs.models import Job
+    from jobs.services import job_enqueue
     from disclosures.models import Filing
     from bench import tasks
 
@@ -231,7 +231,7 @@ def measure_size(*, size: int, args, env: dict, celery: bool) -> dict:
     result: dict = {"departments": size}
     result["expense_lines_total"] = ExpenseLine.objects.count()
     result["filings_of_year"] = len(year_filings())
-    log(f"  queries per generation (small vs large filing)")
+    log("  queries per generation (small vs large filing)")
     result["generation_queries"] = queries_per_generation()
     result["largest_filing_python_peak"] = python_peak_of_largest()
     pks = year_filings()

@@ -1,8 +1,8 @@
 """Celery tasks of the benchmark (loaded by its workers with `celery -I bench.tasks`), on the app's job
 plumbing: the worker claims the Job row, runs the same work as the pool, and records the result."""
 
-from disclosures.models import Job
-from disclosures.services.jobs import job_task
+from jobs.models import Job
+from jobs.services import job_task
 
 from . import work
 

@@ -2,7 +2,7 @@
 
 `generate_filing` is a filing's disclosure without the PDF: the tables (disclosures.tables), the
 explanatory text (disclosures.narrative), the Excel workbook and the HTML document, swapped into the
-filing's FilingDocuments with helper D's `documents_swap_in` exactly as the generation job does. The
+filing's FilingDocuments with `documents_swap_in` exactly as the generation job does. The
 PDF is left out because WeasyPrint's layout dominates it (it is timed separately on a sample, see
 `render_pdf_sample`). `publish_snapshot` freezes what the public site shows (workflow's snapshot).
 """
@@ -47,7 +47,7 @@ def publish_snapshot(filing_pk: int) -> dict:
     from django.utils import timezone
 
     from disclosures.models import Filing
-    from disclosures.services.snapshot import build_snapshot
+    from disclosures.selectors.snapshot import build_snapshot
 
     started = time.perf_counter()
     filing = Filing.objects.select_related("department", "fiscal_year", "supersedes").get(pk=filing_pk)

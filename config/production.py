@@ -4,7 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .settings import *  # noqa: F401,F403
+from .settings import *  # noqa: F403
 from .settings import INSECURE_DEV_SECRET_KEY, SECRET_KEY, env_bool
 
 DEBUG = False

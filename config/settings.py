@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "axes",
+    "jobs",
     "disclosures",
     "evaluations",
+    "demo",
     "opendata",
 ]
 
@@ -135,8 +137,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "disclosures:home"
+LOGOUT_REDIRECT_URL = "disclosures:home"
 
 # Content-Security-Policy (config/csp.py); 1 sends it as Report-Only.
 CSP_REPORT_ONLY = os.environ.get("CSP_REPORT_ONLY", "0") == "1"
@@ -192,7 +194,7 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
-# Background jobs (disclosures.services.jobs). A worker heartbeats its running job every
+# Background jobs (jobs.services). A worker heartbeats its running job every
 # JOB_HEARTBEAT_SECONDS; a RUNNING job without a heartbeat for JOB_STALE_AFTER_SECONDS has lost its worker
 # and the sweep (every JOB_SWEEP_SECONDS: Celery beat below, or `manage.py sweep_jobs` from cron) queues
 # it again. The sweep also re-sends QUEUED jobs never sent after JOB_SEND_RETRY_SECONDS (broker was down)
@@ -223,7 +225,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    "sweep-jobs": {"task": "disclosures.sweep_jobs", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
+    "sweep-jobs": {"task": "jobs.sweep_jobs", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
 }
 
 # The default set of disclosure tables (disclosures.tables.registry), for departments without a

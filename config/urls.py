@@ -10,6 +10,7 @@ admin.site.index_title = "管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include("opendata.urls")),
     path("", include(api_urlpatterns)),
     path("", include("disclosures.urls")),

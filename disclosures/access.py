@@ -8,7 +8,7 @@ department answer 404, so their existence is not disclosed.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Department, Filing
@@ -82,3 +82,11 @@ def get_filing_for_user(user, pk: int, *, write: bool = False) -> Filing:
     if write and not can_edit_filing(user, filing):
         raise PermissionDenied("该填报当前不可修改。")
     return filing
+
+
+def jobs_visibility(user) -> Q:
+    """Which background jobs a user may see besides their own: every job for a reviewer, else the jobs
+    of the filings they may see (registered with jobs.selectors at ready())."""
+    if is_reviewer(user):
+        return Q(pk__isnull=False)
+    return Q(filing__in=filings_visible_to(user))

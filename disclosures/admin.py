@@ -38,7 +38,6 @@ from .models import (
     FilingDocument,
     FiscalYear,
     IncomeLine,
-    Job,
     PriorYearFigure,
     Procurement,
     Project,
@@ -46,6 +45,7 @@ from .models import (
     ThreePublicStats,
     Unit,
 )
+from jobs.models import Job
 
 YEAR_PARAMETER = "fiscal_year"
 
@@ -421,7 +421,7 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     def workspace_link(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        return format_html('<a href="{}">打开填报工作台</a>', reverse("filing_detail", args=[obj.pk]))
+        return format_html('<a href="{}">打开填报工作台</a>', reverse("disclosures:filing_detail", args=[obj.pk]))
 
     @admin.display(description="汇总数（元）")
     def derived_totals(self, obj):

@@ -46,8 +46,8 @@ def api_filings(request):
                     "version": r.version,
                     "corrected": r.corrected,
                     "published_at": r.published_at.isoformat() if r.published_at else None,
-                    "url": request.build_absolute_uri(reverse("api_filing", args=[r.pk])),
-                    "page": request.build_absolute_uri(reverse("public_filing", args=[r.pk])),
+                    "url": request.build_absolute_uri(reverse("disclosures:api_filing", args=[r.pk])),
+                    "page": request.build_absolute_uri(reverse("disclosures:public_filing", args=[r.pk])),
                 }
                 for r in rows
             ]
@@ -73,7 +73,7 @@ def api_filing(request, pk: int):
             "projects": snapshot.get("projects", []),
             "charts": snapshot.get("charts", {}),
             "downloads": {
-                fmt: request.build_absolute_uri(reverse("public_document", args=[pk, fmt])) for fmt in public.documents
+                fmt: request.build_absolute_uri(reverse("disclosures:public_document", args=[pk, fmt])) for fmt in public.documents
             },
         }
     )

@@ -2,11 +2,16 @@ from django.apps import AppConfig
 
 
 class DisclosuresConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'disclosures'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "disclosures"
     verbose_name = "部门预决算公开"
 
-    def ready(self):
-        from disclosures import admin_lookups
+    def ready(self) -> None:
+        from jobs.selectors import visibility_register
+
+        from . import admin_lookups
+        from .access import jobs_visibility
+        from .checks import builtin  # noqa: F401  (registers the built-in checks)
 
         admin_lookups.install()
+        visibility_register(jobs_visibility)

@@ -86,9 +86,18 @@ def percent(part: Decimal, whole: Decimal, places: int = 1) -> Decimal | None:
 
 
 def format_percent(value: Decimal | None, places: int = 1) -> str:
+    """A percent as printed: 57.6 → '57.6%'; '—' when unknown. For a fraction (0.576) use format_fraction."""
     if value is None:
         return "—"
     return f"{value:.{places}f}%"
+
+
+def format_fraction(fraction: Decimal | None, places: int = 2) -> str:
+    """A fraction as a percent, ROUND_HALF_UP: 0.575929 → '57.59%'; '—' when unknown (scores, execution rates)."""
+    if fraction is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    return format_percent((Decimal(fraction) * HUNDRED).quantize(quantum, rounding=ROUND_HALF_UP), places)
 
 
 def largest_remainder_percentages(values: Sequence[Decimal], places: int = 1) -> list[Decimal]:

@@ -2,13 +2,16 @@ from django.apps import AppConfig
 
 
 class EvaluationsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'evaluations'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "evaluations"
     verbose_name = "绩效管理"
 
     def ready(self) -> None:
         from disclosures.parts import register_part
         from evaluations.publication import PART_KEY, performance_parts
 
+        from .checks import register_checks
+
+        register_checks()
         # the performance targets / self-evaluations a published filing carries (disclosures never imports evaluations)
         register_part(PART_KEY, performance_parts)

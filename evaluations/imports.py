@@ -1,7 +1,7 @@
 """Upload of performance targets: an xlsx template with commented Chinese headers, a preview that names
 every row/column error in Chinese, and an all-or-nothing apply (services.targets_replace).
 
-Reading and writing reuse helper G's disclosures.imports.workbook (read_only with reset dimensions,
+Reading and writing reuse disclosures.imports.workbook (read_only with reset dimensions,
 formula cells refused, commented headers and drop-down lists). The file is read once; the parsed rows
 are what the preview shows, are kept in the session, and are what the apply writes.
 """
@@ -45,7 +45,7 @@ COMPARATOR_NAMES = {"=": C.EQ, "＝": C.EQ, "≥": C.GE, ">=": C.GE, "＞＝": C
 
 
 def template_workbook() -> bytes:
-    """The upload template (helper G's write_sheet: commented headers, example row, drop-down lists)."""
+    """The upload template (disclosures.imports.workbook.write_sheet: commented headers, example row, drop-down lists)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "绩效指标"

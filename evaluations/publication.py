@@ -13,7 +13,7 @@ printed 未完成, never with a partial total.
 from __future__ import annotations
 
 from disclosures.models import Filing, Project
-from disclosures.money import to_wan
+from disclosures.money import format_fraction, to_wan
 from disclosures.parts import Part
 from disclosures.parts.grid import Grid, head, label, num, text
 from evaluations.documents.layouts import (
@@ -22,7 +22,6 @@ from evaluations.documents.layouts import (
 from evaluations.models import DepartmentTarget, SelfEvaluation
 from evaluations.scoring import score_sheet
 from evaluations.scoring.engine import ScoreSheet
-from evaluations.scoring.numbers import pct
 
 PART_KEY = "performance"
 
@@ -96,7 +95,7 @@ def _final_parts(filing: Filing) -> list[Part]:
 
 def _sentence(name: str, sheet: ScoreSheet) -> str:
     subject = "部门整体支出绩效自评" if name == "部门整体支出" else f"“{name}”项目绩效自评"
-    rate = f"预算执行率{pct(sheet.execution.rate)}，" if sheet.execution.rate is not None else ""
+    rate = f"预算执行率{format_fraction(sheet.execution.rate)}，" if sheet.execution.rate is not None else ""
     if not sheet.complete:
         return f"{subject}：{rate}尚有{len(sheet.pending_lines)}项指标未计分，自评未完成。"
     return f"{subject}：{rate}自评得分{sheet.total:.2f}分，等级为“{sheet.grade}”。"
@@ -108,7 +107,7 @@ def summary_grid(*, filing: Filing, sheets: list[tuple[str, SelfEvaluation, Scor
                 filename=f"绩效自评结果汇总表-{filing.department.code}")
     grid.add(head("项目名称"), head("全年预算数（万元）"), head("全年执行数（万元）"), head("执行率"), head("自评得分"), head("等级"))
     for name, evaluation, sheet in sheets:
-        rate = pct(sheet.execution.rate) if sheet.execution.rate is not None else "无预算"
+        rate = format_fraction(sheet.execution.rate) if sheet.execution.rate is not None else "无预算"
         score = num(sheet.total) if sheet.complete else text("未完成")
         grid.add(label(name) if name == "部门整体支出" else text(name), num(to_wan(evaluation.effective_budget)),
                  num(to_wan(evaluation.executed_amount)), text(rate), score, text(sheet.grade))

@@ -1,12 +1,13 @@
-"""Celery tasks of evaluations: thin wrappers around evaluations.scoring (job plumbing: disclosures.services.jobs)."""
+"""Celery tasks of evaluations: thin wrappers around evaluations.scoring (job plumbing: jobs.services)."""
 
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from disclosures.models import FiscalYear, Job
-from disclosures.services.jobs import job_enqueue, job_progress, job_task
+from disclosures.models import FiscalYear
+from jobs.models import Job
+from jobs.services import job_enqueue, job_progress, job_task
 from evaluations.models import SelfEvaluation
 from evaluations.scoring import evaluation_score
 

@@ -310,7 +310,7 @@ def _summary(request, f: PublishedFiling) -> dict:
         "id": f.pk, "department": f.department, "department_code": f.department_code, "year": f.year, "kind": f.kind,
         "kind_display": f.kind_display, "version": f.version, "corrected": f.version > 1, "published_at": f.published_at,
         "url": request.build_absolute_uri(reverse("api_v1:filing", args=[f.pk])),
-        "page": request.build_absolute_uri(reverse("public_filing", args=[f.pk])),
+        "page": request.build_absolute_uri(reverse("disclosures:public_filing", args=[f.pk])),
     }
 
 
@@ -414,7 +414,7 @@ def filing(request, response: HttpResponse, filing_id: int):
             for p in f.projects
         ],
         "downloads": {
-            fmt: request.build_absolute_uri(reverse("public_document", args=[f.pk, fmt])) for fmt in public.documents
+            fmt: request.build_absolute_uri(reverse("disclosures:public_document", args=[f.pk, fmt])) for fmt in public.documents
         },
     }
 
@@ -472,7 +472,7 @@ def search(request, q: str = Query(..., min_length=1, max_length=50, description
         "results": [
             {"kind": r.entry.kind, "code": r.entry.code, "label": r.entry.label, "context": r.entry.context,
              "filing_id": r.filing.pk, "filing": r.filing.title,
-             "page": request.build_absolute_uri(reverse("public_filing", args=[r.filing.pk])) + r.url_fragment}
+             "page": request.build_absolute_uri(reverse("disclosures:public_filing", args=[r.filing.pk])) + r.url_fragment}
             for r in results
         ],
     }

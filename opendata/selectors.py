@@ -1,7 +1,7 @@
 """What the open-data pages, downloads and the API read: published filings and their frozen snapshots.
 
 This is the only module of the app that looks inside a snapshot. Snapshots are JSON written by
-`disclosures.services.snapshot.build_snapshot` at publication, and other work changes that structure
+`disclosures.selectors.snapshot.build_snapshot` at publication, and other work changes that structure
 (fields are added over time, and old snapshots keep the shape they were published with), so every
 value is read defensively: a missing key is "unknown" (None), never an exception, and amounts are
 parsed from their decimal strings into `Decimal` 元 with two places.

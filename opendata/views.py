@@ -120,7 +120,7 @@ def overview_csv(request, year: int, table: str):
                 r.filing.published_at.date().isoformat() if r.filing.published_at else "",
                 "" if r.filing.publication_days is None else r.filing.publication_days,
                 "" if in_time is None else ("是" if in_time else "否"),
-                request.build_absolute_uri(reverse("public_filing", args=[r.filing.pk])),
+                request.build_absolute_uri(reverse("disclosures:public_filing", args=[r.filing.pk])),
             ])
         return _csv_response(f"{name}一览.csv", header, rows)
     if table == "functions":
@@ -186,7 +186,7 @@ def department_csv(request, code: str, table: str):
         header = ["年度", "类型", *[f"{label}（元）" for _k, label in SERIES_FIGURES], "公开页面"]
         rows = [
             [f.year, f.kind_display, *[_yuan(f.key_figure(key)) for key, _l in SERIES_FIGURES],
-             request.build_absolute_uri(reverse("public_filing", args=[f.pk]))]
+             request.build_absolute_uri(reverse("disclosures:public_filing", args=[f.pk]))]
             for f in history.filings
         ]
         return _csv_response(f"{history.name}历年关键数据.csv", header, rows)

@@ -1,16 +1,21 @@
 """Fixtures shared by the whole suite: a department with its accountant, another department, a reviewer.
 
-Area-specific fixtures live in the conftest.py of each test folder.
+Area-specific fixtures live in the conftest.py of each test folder. The data-entry and workflow
+fixtures of tests/disclosures are used across folders (hardening, evaluations), so they are loaded as
+plugins here; their plain helpers (`item`, `publish`, `make_clean`, …) are imported by name.
 """
 
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import TestCase
 
-from disclosures.models import Department, DepartmentMembership, FiscalYear, Unit
+from demo.build import build_demo
+from disclosures.models import FiscalYear
+from tests.factories import AccountantFactory, DepartmentFactory, ReviewerFactory
+
+pytest_plugins = ["tests.disclosures.entry_fixtures", "tests.disclosures.workflow_fixtures"]
 
 
 @pytest.fixture
@@ -23,43 +28,29 @@ def year_2020(db):
     return FiscalYear.objects.get_or_create(year=2020)[0]
 
 
-def make_department(code: str, name: str) -> Department:
-    department = Department.objects.create(code=code, name=name)
-    Unit.objects.create(department=department, code=f"{code}001", name=name, is_main=True)
-    return department
-
-
 @pytest.fixture
 def department(db):
-    return make_department("901", "测试县信访局")
+    return DepartmentFactory(code="901", name="测试县信访局")
 
 
 @pytest.fixture
 def other_department(db):
-    return make_department("902", "测试县教育局")
+    return DepartmentFactory(code="902", name="测试县教育局")
 
 
 @pytest.fixture
-def accountant(db, django_user_model, department):
-    user = django_user_model.objects.create_user("accountant", password="pw-Accountant-1", is_staff=True)
-    DepartmentMembership.objects.create(user=user, department=department)
-    return user
+def accountant(db, department):
+    return AccountantFactory(username="accountant", password="pw-Accountant-1", department=department)
 
 
 @pytest.fixture
-def outsider(db, django_user_model, other_department):
-    user = django_user_model.objects.create_user("outsider", password="pw-Outsider-1", is_staff=True)
-    DepartmentMembership.objects.create(user=user, department=other_department)
-    return user
+def outsider(db, other_department):
+    return AccountantFactory(username="outsider", password="pw-Outsider-1", department=other_department)
 
 
 @pytest.fixture
-def reviewer(db, django_user_model):
-    user = django_user_model.objects.create_user("reviewer", password="pw-Reviewer-1", is_staff=True)
-    group, _ = Group.objects.get_or_create(name="财政局审核人")
-    group.permissions.add(*Permission.objects.filter(codename__in=["review_filing", "publish_filing"]))
-    user.groups.add(group)
-    return user
+def reviewer(db):
+    return ReviewerFactory(username="reviewer", password="pw-Reviewer-1")
 
 
 @pytest.fixture(autouse=True)
@@ -81,13 +72,10 @@ def celery_eager(request):
 
 
 @pytest.fixture
-def demo(db, settings):
-    """The demo data built from the four seeds (disclosures.demo.build_demo): a namespace with .maoxian,
+def demo(db):
+    """The demo data built from the four seeds (demo.build.build_demo): a namespace with .maoxian,
     .shanhaiguan, .ziyang, .wangcheng (each with .department, .units, .filing, …), .years, .users, .passwords.
-    Demo passwords are hashed with a fast hasher here (PBKDF2 for six users costs seconds per test)."""
-    from disclosures.demo import build_demo
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    (Passwords hash fast: config.settings_test uses the MD5 hasher.)"""
     return build_demo()
 
 

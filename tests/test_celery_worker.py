@@ -21,9 +21,9 @@ from kombu import pools as kombu_pools
 from django.db import connection
 
 from config.celery import app
-from disclosures.models import Job
-from disclosures.services.jobs import job_enqueue
-from disclosures.tasks import ping
+from jobs.models import Job
+from jobs.services import job_enqueue
+from jobs.tasks import ping
 
 pytestmark = [pytest.mark.celery_worker]
 
@@ -170,7 +170,7 @@ def test_sweep_resends_a_lost_message_and_takes_over_a_dead_workers_job(celery_w
 
     from django.utils import timezone
 
-    from disclosures.services.jobs import jobs_sweep
+    from jobs.services import jobs_sweep
 
     worker, log_path = celery_worker_process
     an_hour_ago = timezone.now() - timedelta(hours=1)

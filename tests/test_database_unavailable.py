@@ -6,7 +6,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from disclosures.models import Job
+from jobs.models import Job
 
 
 @pytest.mark.django_db
@@ -15,7 +15,7 @@ def test_operational_error_gives_the_503_page(client, accountant):
     client.force_login(accountant)
 
     with mock.patch.object(connection, "ensure_connection", side_effect=OperationalError("could not connect to server")):
-        response = client.get(reverse("job_status", args=[job.pk]))
+        response = client.get(reverse("jobs:job_status", args=[job.pk]))
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -28,6 +28,6 @@ def test_operational_error_gives_the_503_page(client, accountant):
 def test_other_errors_are_not_disguised_as_503(client, accountant):
     client.force_login(accountant)
 
-    with mock.patch("disclosures.views.jobs.job_get_for_user", side_effect=ValueError("bug")):
+    with mock.patch("jobs.views.job_get_for_user", side_effect=ValueError("bug")):
         with pytest.raises(ValueError):
-            client.get(reverse("job_status", args=[1]))
+            client.get(reverse("jobs:job_status", args=[1]))

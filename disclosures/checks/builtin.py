@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.apps import apps
 
 from disclosures.models import FISCAL_APPROPRIATION_SOURCES, ExpenseKind, Filing, FundingSource, IncomeLine
-from disclosures.money import AmountUnit, format_percent, format_wan, to_wan
+from disclosures.money import AmountUnit, format_wan, to_wan
 
 from .registry import ERROR, WARNING, CheckContext, Location, Problem, register
 
@@ -350,30 +349,3 @@ def vehicle_costs_without_vehicles(ctx: CheckContext) -> Iterable[Problem]:
             ),
             fix="填写公务用车保有量和资产中的车辆；若无公务用车，相关费用（如租车、交通补贴）应列其他交通费用（30239）等科目。",
         )
-
-
-@register("self_evaluation_total", severity=ERROR, title="部门整体支出绩效自评的执行数＝部门决算支出", kinds=FINAL)
-def self_evaluation_total(ctx: CheckContext) -> Iterable[Problem]:
-    """Seed 002: 全年执行数 596.68 is the 基本支出 alone while 项目支出 156.5 was spent too."""
-    SelfEvaluation = apps.get_model("evaluations", "SelfEvaluation")
-    evaluation = SelfEvaluation.objects.filter(
-        department_target__department_id=ctx.filing.department_id,
-        department_target__fiscal_year_id=ctx.filing.fiscal_year_id,
-    ).first()
-    if evaluation is None:
-        return
-    f = ctx.figures
-    executed, total = evaluation.executed_amount, f.expense.total.actual
-    if executed == total:
-        return
-    message = f"部门整体支出绩效自评表的全年执行数为{_w(executed)}，而部门决算的本年支出合计为{_w(total)}，相差{_w(abs(total - executed))}。"
-    if executed == f.expense.basic.actual:
-        message += f"自评执行数只等于基本支出，漏计了项目支出{_w(f.expense.project.actual)}。"
-    elif executed == f.expense.project.actual:
-        message += f"自评执行数只等于项目支出，漏计了基本支出{_w(f.expense.basic.actual)}。"
-    yield Problem(
-        location=Location(table="部门整体支出绩效自评表", cell="全年执行数"),
-        message=message,
-        fix="全年执行数应为部门全部支出（基本支出＋项目支出）的决算数；更正自评表，并按新的执行率重新评分。",
-    )
-

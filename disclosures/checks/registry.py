@@ -1,9 +1,9 @@
 """The registry of checks a reviewer wants run on a filing.
 
 A check is data: a key, a severity (error blocks submission, warning needs an explanation), a title and
-a function `fn(ctx: CheckContext) -> Iterable[Problem]`. Other apps add their own with `register(...)`
-(at import of their `checks` module, which `run_checks` discovers in every installed app, or in their
-AppConfig.ready()). Registering a key again replaces the check, so re-imports are harmless.
+a function `fn(ctx: CheckContext) -> Iterable[Problem]`. The built-in checks (`builtin`) register when
+DisclosuresConfig.ready() imports them; other apps add theirs with `register(...)` in their own
+AppConfig.ready(), so disclosures never imports them. Registering a key again replaces the check.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from django.utils.module_loading import autodiscover_modules
+from typing import Any
 
 from disclosures.models import ExpenseLine, Filing, IncomeLine
+from disclosures.narrative import draft_sections
 from disclosures.selectors.figures import FilingFigures, filing_figures
 
 ERROR = "error"
@@ -97,6 +97,13 @@ class CheckContext:
 
     def __init__(self, filing: Filing) -> None:
         self.filing = filing
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per run: for checks of another app that share one computation (name the key after the app)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @cached_property
     def figures(self) -> FilingFigures:
@@ -114,8 +121,6 @@ class CheckContext:
 
     @cached_property
     def sections(self):
-        from disclosures.narrative import draft_sections
-
         return draft_sections(filing=self.filing, figures=self.figures)
 
     def reason(self, key: str) -> str:
@@ -148,20 +153,8 @@ def unregister(key: str) -> None:
     REGISTRY.pop(key, None)
 
 
-_discovered = False
-
-
-def _discover() -> None:
-    global _discovered
-    if not _discovered:
-        from . import builtin  # noqa: F401  (registers the built-in checks)
-
-        autodiscover_modules("checks")
-        _discovered = True
-
-
 def registered_checks() -> list[Check]:
-    _discover()
+    """The checks in the order they were registered: the built-in ones (DisclosuresConfig.ready), then other apps'."""
     return list(REGISTRY.values())
 
 

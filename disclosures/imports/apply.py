@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
 from disclosures.services.audit import audit_record
 from disclosures.services.locking import filing_write
+from jobs.services import job_progress
 
 from .context import ImportContext
 from .preview import StagingError, discard_staged, key_description, load_staged, staged_rows
@@ -284,8 +285,6 @@ def import_job_run(*, job) -> dict:
     objects to the same values. The staged rows are dropped once the apply has succeeded or been refused;
     after a transient fault they stay for the retry.
     """
-    from disclosures.services.jobs import job_progress
-
     token = job.params.get("token", "")
     try:
         summary = import_staged(

@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from disclosures.xlsx_text import put_text
 
-from .xlsx_reader import Formula, TooLong, WorkbookError, XlsxFile
+from .xlsx_reader import Formula, TooLong, WorkbookError, XlsxFile  # noqa: F401  (Formula: re-exported to preview)
 
 XLSX = "xlsx"
 CSV = "csv"

@@ -9,7 +9,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from disclosures.money import AmountUnit, format_amount, format_printed, in_unit, largest_remainder_percentages, percent, unit_label
+from disclosures.money import (
+    AmountUnit,
+    format_amount,
+    format_percent,
+    format_printed,
+    in_unit,
+    largest_remainder_percentages,
+    percent,
+    unit_label,
+)
 from disclosures.selectors.figures import Change, Figure
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -65,24 +74,16 @@ def _change_words(change: Change) -> tuple[str, str, str, Decimal | None] | None
     return verb, noun, f"{format_printed(abs(delta), unit)}{unit_label(unit)}", rate
 
 
-def pct(value: Decimal | None, places: int = 1) -> str:
-    """'23.3%'. A sentence never prints a dash for a missing number: callers leave the clause out when
-    the value is None (a share of nothing); '—' here is only a last resort that the tests look for."""
-    if value is None:
-        return "—"
-    return f"{value:.{places}f}%"
-
-
 def shares(amounts: Sequence[Decimal], places: int = 1) -> list[str]:
     """Shares of a whole that add up to 100% (largest remainder), as printed: '79.2%'."""
-    return [pct(v, places) for v in largest_remainder_percentages(list(amounts), places)]
+    return [format_percent(v, places) for v in largest_remainder_percentages(list(amounts), places)]
 
 
 def completion(figure: Figure) -> str:
     """'，完成预算100.0%' — or a note when there was no budget."""
     if not figure.budget:
         return "，年初未安排预算" if figure.actual else ""
-    return f"，完成预算{pct(figure.completion)}"
+    return f"，完成预算{format_percent(figure.completion)}"
 
 
 def execution_phrase(figure: Figure) -> str:
@@ -93,7 +94,7 @@ def execution_phrase(figure: Figure) -> str:
         text += f"，调整预算为{wan(figure.budget)}"
     text += f"，支出决算为{wan(figure.actual)}"
     if figure.budget:
-        text += f"，完成{'调整' if figure.budget != figure.initial_budget else ''}预算{pct(figure.completion)}"
+        text += f"，完成{'调整' if figure.budget != figure.initial_budget else ''}预算{format_percent(figure.completion)}"
     return text
 
 
@@ -106,7 +107,7 @@ def change_phrase(change: Change | None, *, prior_year: int, subject: str = "", 
     if words is None:
         return f"与{prior_year}年相比，{subject}持平"
     verb, noun, amount, change_pct = words
-    rate = f"，{noun}{pct(abs(change_pct))}" if change_pct is not None else ""
+    rate = f"，{noun}{format_percent(abs(change_pct))}" if change_pct is not None else ""
     return f"与{prior_year}年相比，{subject}{each}{verb}{amount}{rate}"
 
 
@@ -118,7 +119,7 @@ def compared_phrase(change: Change | None, *, prior_year: int, subject: str) -> 
     if words is None:
         return f"{subject}与{prior_year}年持平"
     verb, noun, amount, change_pct = words
-    rate = f"，{noun}{pct(abs(change_pct))}" if change_pct is not None else ""
+    rate = f"，{noun}{format_percent(abs(change_pct))}" if change_pct is not None else ""
     return f"{subject}比{prior_year}年{verb}{amount}{rate}"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from disclosures.models import AssetHolding, Filing, FundingSource, Unit
+from disclosures.money import format_percent
 from disclosures.selectors.figures import PRIOR_KEYS, FilingFigures, filing_figures
 
 from .phrases import (
@@ -29,7 +30,6 @@ from .phrases import (
     compared_phrase,
     completion,
     execution_phrase,
-    pct,
     publishing_in,
     sentence,
     shares,
@@ -315,7 +315,7 @@ class _Drafter:
         if figure.actual == figure.budget:
             return ""
         word = "小于" if figure.actual < figure.budget else "大于"
-        done = f"（完成预算{pct(figure.completion)}）" if figure.budget else "（年初未安排预算）"
+        done = f"（完成预算{format_percent(figure.completion)}）" if figure.budget else "（年初未安排预算）"
         reason = w.reason(
             key, f"{subject}{spent}{word}预算数的原因", table=table, cell=cell, project_code=project_code,
             finding=f"{subject}{spent}{wan(figure.actual)}{word}预算数{wan(figure.budget)}{done}",
@@ -347,7 +347,7 @@ class _Drafter:
             increase = change.direction == "increase"
             value = w.reason(
                 f"three_public.{key}", f"{label}{'增加' if increase else '减少'}原因", required=increase, table=table, cell=label,
-                finding=f"{label}比{self.prior_year}年增加{change.delta_wan}万元（{pct(change.pct)}）" if change.pct is not None
+                finding=f"{label}比{self.prior_year}年增加{change.delta_wan}万元（{format_percent(change.pct)}）" if change.pct is not None
                 else f"{label}比{self.prior_year}年增加{change.delta_wan}万元",
             )
             return f"主要原因是{value}" if value else ""
@@ -407,7 +407,7 @@ class _Drafter:
                 + sentence(compared_phrase(total_change, prior_year=self.prior_year, subject="“三公”经费预算"))
                 + sentence(reason_for("total", "“三公”经费"))
             )
-            for key, label, fig in (("overseas", "因公出国（境）费", tp.overseas), ("vehicle", "公务用车购置及运行维护费", tp.vehicle),
+            for key, label, _fig in (("overseas", "因公出国（境）费", tp.overseas), ("vehicle", "公务用车购置及运行维护费", tp.vehicle),
                                     ("reception", "公务接待费", tp.reception)):
                 phrase = compared_phrase(f.change(f"three_public.{key}"), prior_year=self.prior_year, subject=f"{label}预算")
                 if phrase:
@@ -447,8 +447,8 @@ class _Drafter:
         parts = "、".join(f"政府采购{r.label}{word}{wan(r.amount)}" for r in p.rows)
         text = f"{self.year}年，{self.name}政府采购{word}总额{wan(p.total)}，其中：{parts}。"
         if self.final:
-            sme_share = f"，占政府采购支出总额的{pct(p.sme_share)}" if p.sme_share is not None else ""
-            micro_share = f"，占政府采购支出总额的{pct(p.micro_share)}" if p.micro_share is not None else ""
+            sme_share = f"，占政府采购支出总额的{format_percent(p.sme_share)}" if p.sme_share is not None else ""
+            micro_share = f"，占政府采购支出总额的{format_percent(p.micro_share)}" if p.micro_share is not None else ""
             text += f"授予中小企业合同金额{wan(p.sme)}{sme_share}，其中：授予小微企业合同金额{wan(p.micro)}{micro_share}。"
         w.add(text)
         self.done(w)
@@ -478,7 +478,7 @@ class _Drafter:
             for n, p in enumerate(projects.rows, 1):
                 d = p.declared
                 text = f"（{n}）{p.name}项目绩效目标完成情况综述。项目全年预算数{wan(d.budget)}，执行数为{wan(d.actual)}"
-                text += f"，完成预算的{pct(d.completion)}。" if d.budget else "。"
+                text += f"，完成预算的{format_percent(d.completion)}。" if d.budget else "。"
                 text += self.deviation_reason(w, d, key=f"project.{p.code}", subject=f"项目“{p.name}”", table="项目绩效目标完成情况",
                                               project_code=p.code, spent="执行数")
                 if p.result_summary:

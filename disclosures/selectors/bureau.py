@@ -12,10 +12,17 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Max
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from disclosures.access import is_reviewer
-from disclosures.models import AuditEntry, Department, FiscalYear, Filing, FilingDocument, Job, ReviewComment
+from disclosures.checks import run_checks
+from disclosures.models import AuditEntry, Department, FiscalYear, Filing, FilingDocument, ReviewComment
+from disclosures.selectors.figures import filing_figures
+from disclosures.selectors.public import published_filings
+from disclosures.selectors.snapshot import chart_data, correction_summary, key_figures
+from disclosures.services.generation import ALL_FORMATS, job_formats
+from jobs.models import Job
 
 #: 批复后20日内公开: a filing must be published within this many days of its approval.
 PUBLICATION_DEADLINE_DAYS = 20
@@ -112,7 +119,6 @@ def check_summary(*, filing: Filing) -> CheckSummary:
     cached = cache.get(key)
     if cached is not None:
         return CheckSummary(*cached)
-    from disclosures.checks import run_checks
 
     report = run_checks(filing=filing)
     missing = sum(1 for finding in report.warnings if finding.check in REASON_CHECKS)
@@ -183,7 +189,6 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
 
 def generation_by_format(*, filings: list[Filing]) -> dict[int, dict[str, Job]]:
     """Filing pk → format → the newest generation job building that format (one query)."""
-    from disclosures.services.generation import ALL_FORMATS, job_formats
 
     found: dict[int, dict[str, Job]] = {}
     for job in Job.objects.filter(filing__in=[f.pk for f in filings], kind=Job.Kind.GENERATE_FILING).order_by("created_at", "id"):
@@ -243,10 +248,7 @@ def filing_progress(
 def filing_review(*, user, pk: int) -> dict:
     """Everything the review page of one filing shows."""
     _require_reviewer(user)
-    from django.shortcuts import get_object_or_404
 
-    from disclosures.checks import run_checks
-    from disclosures.selectors.public import published_filings
 
     filing = get_object_or_404(Filing.objects.select_related("department", "fiscal_year", "supersedes"), pk=pk)
     report = run_checks(filing=filing)
@@ -270,8 +272,6 @@ def correction_preview(*, filing: Filing) -> list[dict] | None:
     """For a correction not yet published: the key figures that differ from the published original."""
     if filing.supersedes_id is None or filing.status == Filing.Status.PUBLISHED or not filing.supersedes.published_snapshot:
         return None
-    from disclosures.selectors.figures import filing_figures
-    from disclosures.services.snapshot import chart_data, correction_summary, key_figures
 
     figures = filing_figures(filing=filing)
     current = {"key_figures": key_figures(figures), "charts": chart_data(figures)}

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from disclosures.access import is_reviewer
-from disclosures.models import Filing, FilingDocument, Job
+from disclosures.models import Filing, FilingDocument
+from disclosures.services.generation import job_formats
+from jobs.models import Job
 
 
 def filing_documents(*, filing: Filing) -> list[FilingDocument]:
@@ -83,7 +85,6 @@ class BatchProgress:
 
 def batch_progress(*, batch: str, fetched_by) -> BatchProgress:
     """The batch's filings, each with its jobs and what they build; only reviewers see them."""
-    from disclosures.services.generation import job_formats
 
     rows: dict[int, BatchFiling] = {}
     for job in batch_jobs(batch=batch, fetched_by=fetched_by).order_by("filing__department__code", "filing__kind", "created_at", "id"):

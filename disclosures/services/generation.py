@@ -28,13 +28,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from disclosures.models import FilingDocument, Filing, FiscalYear, Job, PublicationDocument
+from disclosures.models import Filing, FilingDocument, PublicationDocument
+from disclosures.narrative import draft_sections
 from disclosures.parts import parts_from_json, publication_parts
-from disclosures.services.jobs import job_enqueue, job_progress
 from disclosures.tables import compute_tables
 from disclosures.tables.html import render_document_html
 from disclosures.tables.pdf import render_pdf
 from disclosures.tables.xlsx import render_workbook
+from jobs.models import Job
+from jobs.services import job_progress
 
 logger = logging.getLogger(__name__)
 
@@ -100,16 +102,6 @@ class _Progress:
         self.done += STEP_COST[step]
 
 
-def _draft_sections(filing: Filing) -> list:
-    """The 说明 sections from helper E's narrative; without it the document holds the tables only."""
-    try:
-        from disclosures.narrative import draft_sections
-    except ImportError:
-        logger.warning("disclosures.narrative is not available: the document has the tables only")
-        return []
-    return draft_sections(filing=filing)
-
-
 def download_name(document: FilingDocument) -> str:
     """'茂县信访局2019年部门决算公开.pdf' — the name a download is saved under."""
     return document_file_name(filing=document.filing, format=document.format)
@@ -160,7 +152,13 @@ def documents_swap_in(
         for name in saved.values():
             default_storage.delete(name)
         raise
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in replaced if name not in saved.values()])
+
+    def delete_replaced() -> None:
+        for name in replaced:
+            if name not in saved.values():
+                default_storage.delete(name)
+
+    transaction.on_commit(delete_replaced)
     return documents
 
 
@@ -238,7 +236,7 @@ def filing_render_documents(
     sections: list = []
     if "sections" in steps:
         progress.start("sections")
-        sections = _draft_sections(filing)
+        sections = draft_sections(filing=filing)
     contents: dict[str, bytes] = {}
     if "xlsx" in steps:
         progress.start("xlsx")
@@ -291,61 +289,6 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
     }
 
 
-def filing_enqueue_generation(*, filing: Filing, user=None, batch: str = "", formats: Iterable[str] = ALL_FORMATS) -> Job:
-    """Queue the generation of one filing's documents (after the current transaction commits)."""
-    from disclosures.tasks import generate_filing_documents
-
-    return job_enqueue(
-        kind=Job.Kind.GENERATE_FILING,
-        task=generate_filing_documents,
-        filing=filing,
-        params={"formats": list(formats_checked(formats))},
-        user=user,
-        batch=batch,
-    )
-
-
-def publication_enqueue_generation(*, filing: Filing, user=None) -> Job:
-    """Queue the job that builds and freezes a published filing's documents; the filing is shown to
-    the public once they exist (after the current transaction commits)."""
-    from disclosures.tasks import generate_filing_documents
-
-    return job_enqueue(
-        kind=Job.Kind.GENERATE_FILING,
-        task=generate_filing_documents,
-        filing=filing,
-        params={"formats": list(ALL_FORMATS), "publication": True},
-        user=user,
-    )
-
-
-def filing_enqueue_documents(*, filing: Filing, user=None) -> Job:
-    """The 生成 button: a published filing whose publication has no documents yet (its job failed)
-    gets its publication job again; any other filing new working documents."""
-    if filing.status == Filing.Status.PUBLISHED and not PublicationDocument.objects.filter(filing=filing).exists():
-        return publication_enqueue_generation(filing=filing, user=user)
-    return filing_enqueue_generation(filing=filing, user=user)
-
-
 def job_formats(job: Job) -> tuple[str, ...]:
     """The formats a generation job builds (jobs queued before the option existed build all)."""
     return formats_checked(job.params.get("formats") or ALL_FORMATS)
-
-
-def generate_year(*, fiscal_year: FiscalYear, user=None) -> str:
-    """Queue the documents of every current filing of the year (corrected versions replace their originals):
-    first one xlsx+HTML job per filing, then one PDF job per filing, so every filing's tables are
-    ready before the slow PDFs start.
-
-    Returns the batch id the jobs share, for the progress page.
-    """
-    batch = f"generate-{fiscal_year.year}-{uuid.uuid4().hex[:12]}"
-    filings = list(
-        Filing.objects.filter(fiscal_year=fiscal_year, superseded_by__isnull=True)
-        .select_related("department")
-        .order_by("department__code", "kind")
-    )
-    for formats in (FAST_FORMATS, PDF_ONLY):
-        for filing in filings:
-            filing_enqueue_generation(filing=filing, user=user, batch=batch, formats=formats)
-    return batch

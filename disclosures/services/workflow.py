@@ -29,7 +29,10 @@ from disclosures.models import (
 )
 from disclosures.narrative import missing_reasons
 from disclosures.services.audit import audit_record, audit_transition
+from disclosures.checks import run_checks
+from disclosures.selectors.snapshot import build_snapshot
 from disclosures.services.locking import filing_lock
+from disclosures.tasks import filing_enqueue_generation, publication_enqueue_generation
 
 Status = Filing.Status
 
@@ -83,8 +86,6 @@ def _sync(target: Filing, source: Filing) -> None:
 def filing_submit(*, filing: Filing, user) -> Filing:
     """The department accountant submits for review (from 草稿 or 已退回), if the checks report no errors;
     the documents are regenerated from the submitted data (after commit) for the reviewer."""
-    from disclosures.checks import run_checks
-
     if not is_filer(user, filing):
         raise NotPermitted("只有本部门的填报人可以提交。")
     with transaction.atomic():
@@ -163,8 +164,6 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     publication without its downloads. Until then the previous publication (for a correction) stays
     the public one, and the bureau's dashboard shows the publication as waiting for its documents.
     """
-    from disclosures.services.snapshot import build_snapshot
-
     if not can_publish(user):
         raise NotPermitted("没有公开权限。")
     with transaction.atomic():
@@ -195,15 +194,11 @@ def filing_publish(*, filing: Filing, user) -> Filing:
 
 def documents_enqueue(*, filing: Filing, user=None):
     """Queue the regeneration of the filing's working documents after commit (on submission)."""
-    from disclosures.services.generation import filing_enqueue_generation
-
     return filing_enqueue_generation(filing=filing, user=user)
 
 
 def publication_enqueue(*, filing: Filing, user=None):
     """Queue the job that builds the publication's frozen documents (sent after commit)."""
-    from disclosures.services.generation import publication_enqueue_generation
-
     return publication_enqueue_generation(filing=filing, user=user)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 
 from disclosures.models import Filing
+from disclosures.narrative.phrases import chinese_number
 
 from .result import TableResult
 
@@ -24,11 +25,7 @@ class NumberedSection:
 
 
 def _ordinal(n: int) -> str:
-    """一、二、… as the 说明 numbers its sections (helper E's narrative owns the numerals)."""
-    try:
-        from disclosures.narrative.phrases import chinese_number
-    except ImportError:
-        return str(n)
+    """一、二、… as the 说明 numbers its sections (the narrative owns the numerals)."""
     return chinese_number(n)
 
 

@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from disclosures.access import can_publish, is_reviewer
 from disclosures.models import Filing
 from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review, overview_counts
 from disclosures.services import workflow
+from disclosures.tables import definitions_for, table_set_for
 
 ACTIONS = {
     "approve": ("审核通过", "审核通过后数据将冻结，部门不能再修改；请在批复后20日内公开。"),
@@ -38,13 +39,6 @@ def reviewer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _link(name: str, pk: int) -> str | None:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
 
 
 @require_GET
@@ -78,10 +72,10 @@ def bureau_filing(request, pk: int):
     context.update(
         {
             "links": {
-                "checks": _link("filing_checks", pk),
-                "text": _link("filing_text", pk),
-                "documents": _link("filing_documents", pk),
-                "detail": _link("filing_detail", pk),
+                "checks": reverse("disclosures:filing_checks", args=[pk]),
+                "text": reverse("disclosures:filing_text", args=[pk]),
+                "documents": reverse("disclosures:filing_documents", args=[pk]),
+                "detail": reverse("disclosures:filing_detail", args=[pk]),
             },
             "targets": comment_targets(filing=filing),
             "can_publish": can_publish(request.user),
@@ -92,8 +86,6 @@ def bureau_filing(request, pk: int):
 
 def comment_targets(*, filing: Filing) -> list[str]:
     """What a comment may be pinned to: the filing as a whole, each table of its set, the text."""
-    from disclosures.tables import definitions_for, table_set_for
-
     tables = definitions_for(table_set=table_set_for(filing=filing), filing_kind=filing.kind)
     return ["整体", *(f"表{d.number} {d.title}" for d in tables), "说明（文字部分）", "项目及绩效目标"]
 
@@ -111,7 +103,7 @@ def bureau_filing_action(request, pk: int, action: str):
             request,
             "bureau/confirm.html",
             {"filings": [filing], "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "comments": comments, "post_url": reverse("bureau_filing_action", args=[pk, action]),
+             "comments": comments, "post_url": reverse("disclosures:bureau_filing_action", args=[pk, action]),
              "summaries": summaries,
              "blocked_by_reasons": any(s.missing_reasons for s in summaries.values())},
         )
@@ -126,7 +118,7 @@ def bureau_filing_action(request, pk: int, action: str):
         messages.error(request, error.message)
     else:
         messages.success(request, f"{filing}：已{ACTIONS[action][0]}。")
-    return redirect("bureau_filing", pk=pk)
+    return redirect("disclosures:bureau_filing", pk=pk)
 
 
 def _comments_from_post(data) -> list[tuple[str, str]]:
@@ -155,18 +147,18 @@ def bureau_bulk(request):
     action = request.POST.get("action", "")
     if action not in ("approve", "publish"):
         messages.error(request, "请选择批量操作。")
-        return redirect(reverse("bureau_dashboard") + f"?year={request.POST.get('year', '')}")
+        return redirect(reverse("disclosures:bureau_dashboard") + f"?year={request.POST.get('year', '')}")
     ids = [int(i) for i in request.POST.getlist("filing") if i.isdigit()]
     filings = list(Filing.objects.filter(pk__in=ids).select_related("department", "fiscal_year"))
     if not filings:
         messages.error(request, "请先勾选要处理的填报。")
-        return redirect(reverse("bureau_dashboard") + f"?year={request.POST.get('year', '')}")
+        return redirect(reverse("disclosures:bureau_dashboard") + f"?year={request.POST.get('year', '')}")
     if request.POST.get("confirm") != "yes":
         return render(
             request,
             "bureau/confirm.html",
             {"filings": filings, "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "post_url": reverse("bureau_bulk"), "bulk": True, "year": request.POST.get("year", ""),
+             "post_url": reverse("disclosures:bureau_bulk"), "bulk": True, "year": request.POST.get("year", ""),
              "summaries": _summaries(filings)},
         )
     done, failed = [], []
@@ -183,5 +175,5 @@ def bureau_bulk(request):
     for failure in failed:
         messages.error(request, failure)
     year = filings[0].fiscal_year.year
-    return redirect(reverse("bureau_dashboard") + f"?year={year}")
+    return redirect(reverse("disclosures:bureau_dashboard") + f"?year={year}")
 

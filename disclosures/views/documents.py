@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from disclosures.access import get_filing_for_user, is_reviewer
 from disclosures.models import FilingDocument, FiscalYear
 from disclosures.selectors.documents import batch_progress, filing_documents as documents_of, filing_latest_generation
-from disclosures.services.generation import OUTPUT_FORMATS, download_name, filing_enqueue_documents, generate_year
+from disclosures.services.generation import OUTPUT_FORMATS, download_name
+from disclosures.tasks import filing_enqueue_documents, generate_year
 
 #: Served documents carry no scripts; the HTML keeps its inline print styles.
 HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -26,7 +27,7 @@ def filing_documents(request, pk: int):
     if request.method == "POST":
         filing_enqueue_documents(filing=filing, user=request.user)
         messages.success(request, "已开始生成公开文件。")
-        return redirect("filing_documents", pk=filing.pk)
+        return redirect("disclosures:filing_documents", pk=filing.pk)
     return render(
         request,
         "disclosures/documents/filing_documents.html",
@@ -65,7 +66,7 @@ def year_generate(request, year: int):
     if request.method == "POST":
         batch = generate_year(fiscal_year=fiscal_year, user=request.user)
         messages.success(request, f"已为{fiscal_year}的全部填报排队生成公开文件。")
-        return redirect(f"{reverse('year_generate', args=[year])}?batch={batch}")
+        return redirect(f"{reverse('disclosures:year_generate', args=[year])}?batch={batch}")
     batch = request.GET.get("batch", "")
     return render(
         request,

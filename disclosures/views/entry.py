@@ -27,10 +27,12 @@ from disclosures.imports.limits import SizeLimitUploadHandler
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
-from disclosures.models import Filing, FundingSource, Job
+from disclosures.models import Filing, FundingSource
+from jobs.models import Job
 from disclosures.selectors.figures import filing_figures
-from disclosures.services.jobs import job_enqueue
+from jobs.services import job_enqueue
 from disclosures.tasks import import_workbook
+from urllib.parse import quote
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_CHOICES = [(kind, resource.sheet_title) for kind, resource in UPLOAD_RESOURCES.items()]
@@ -102,8 +104,6 @@ def import_template(request, pk: int, kind: str):
 
 
 def _quote(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text)
 
 
@@ -190,7 +190,7 @@ def filing_import_errors(request, pk: int, token: str):
         header, errors = staged_errors(token=token, filing_id=filing.pk, user_id=request.user.pk)
     except StagingError as error:
         messages.error(request, str(error))
-        return redirect("filing_import", pk=filing.pk)
+        return redirect("disclosures:filing_import", pk=filing.pk)
     workbook = error_report_workbook(header=header, messages=errors)
     response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f'{filing.fiscal_year.year}-导入错误报告.xlsx')}"
@@ -217,11 +217,11 @@ def _apply(request, filing: Filing):
         load_staged(token=token, filing_id=filing.pk, user_id=request.user.pk)
     except StagingError as error:
         messages.error(request, str(error))
-        return redirect("filing_import", pk=filing.pk)
+        return redirect("disclosures:filing_import", pk=filing.pk)
     job = job_enqueue(
         kind=Job.Kind.IMPORT_WORKBOOK, task=import_workbook, filing=filing, params={"token": token}, user=request.user
     )
-    return redirect(f"{reverse('filing_import', args=[filing.pk])}?job={job.pk}")
+    return redirect(f"{reverse('disclosures:filing_import', args=[filing.pk])}?job={job.pk}")
 
 
 def _own_import_job(request, filing: Filing) -> Job | None:

@@ -20,6 +20,7 @@ from disclosures import charts
 from disclosures.parts import parts_from_json
 from disclosures.selectors.public import public_document_get, public_filing_get, public_filing_list, public_years
 from disclosures.money import format_wan
+from decimal import Decimal
 
 PAGE_CACHE_SECONDS = 24 * 3600
 
@@ -97,8 +98,6 @@ def render_filing_body(public) -> str:
 
 
 def _dec(value):
-    from decimal import Decimal
-
     return Decimal(str(value)) if value not in (None, "") else Decimal("0")
 
 

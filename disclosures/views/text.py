@@ -31,7 +31,7 @@ def filing_text(request, pk: int):
             messages.error(request, "；".join(error.messages))
         else:
             messages.success(request, "原因已保存。")
-            return redirect("filing_text", pk=filing.pk)
+            return redirect("disclosures:filing_text", pk=filing.pk)
     sections = draft_sections(filing=filing)
     missing = sum(len(s.missing_reasons) for s in sections)
     return render(
@@ -55,4 +55,4 @@ def filing_amount_unit(request, pk: int):
         messages.error(request, "；".join(error.messages))
     else:
         messages.success(request, f"公开表格和说明的金额单位为{filing.get_amount_unit_display()}。")
-    return redirect("filing_text", pk=filing.pk)
+    return redirect("disclosures:filing_text", pk=filing.pk)

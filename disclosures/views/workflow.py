@@ -5,21 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from disclosures.access import can_edit_filing, get_filing_for_user, is_filer, is_reviewer
 from disclosures.services import workflow
+from disclosures.checks import run_checks
 
 
 def _back_to(filing) -> str:
-    """The filing's page in the workspace (helper G) if it exists, else the bureau's review page."""
-    for name in ("filing_detail", "bureau_filing"):
-        try:
-            return reverse(name, args=[filing.pk])
-        except NoReverseMatch:
-            continue
-    return "/"
+    """The filing's page in the department workspace."""
+    return reverse("disclosures:filing_detail", args=[filing.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,8 +25,6 @@ def filing_submit(request, pk: int):
     submit button (only when there are no errors). POST: submit."""
     filing = get_filing_for_user(request.user, pk)
     if request.method == "GET":
-        from disclosures.checks import run_checks
-
         return render(
             request,
             "workflow/submit_confirm.html",
@@ -60,6 +54,6 @@ def filing_correct(request, pk: int):
         correction = workflow.filing_correct(filing=filing, user=request.user, note=request.POST.get("note", ""))
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
-        return redirect("bureau_filing", pk=filing.pk) if is_reviewer(request.user) else redirect(_back_to(filing))
+        return redirect("disclosures:bureau_filing", pk=filing.pk) if is_reviewer(request.user) else redirect(_back_to(filing))
     messages.success(request, f"已创建第{correction.version}版（更正），修改后请重新提交审核。")
-    return redirect("bureau_filing", pk=correction.pk) if is_reviewer(request.user) else redirect(_back_to(correction))
+    return redirect("disclosures:bureau_filing", pk=correction.pk) if is_reviewer(request.user) else redirect(_back_to(correction))

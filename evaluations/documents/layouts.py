@@ -14,12 +14,11 @@ from decimal import Decimal
 from itertools import groupby
 
 from disclosures.models import Project
-from disclosures.money import to_wan
+from disclosures.money import format_fraction, to_wan
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import INCOMPLETE, score_sheet
 from evaluations.scoring.engine import ScoreSheet
 from evaluations.scoring.numbers import num as plain
-from evaluations.scoring.numbers import pct
 
 from .grid import Grid, head, label, num, text
 
@@ -234,13 +233,13 @@ def _total(sheet: ScoreSheet):
 
 
 def _rate(rate: Decimal | None) -> str:
-    return "—" if rate is None else pct(rate)
+    return "—" if rate is None else format_fraction(rate)
 
 
 def _ratio(part: Decimal, whole: Decimal) -> str:
     if not whole:
         return "0.00%"
-    return pct(Decimal(part) / Decimal(whole))
+    return format_fraction(Decimal(part) / Decimal(whole))
 
 
 FORMS = {

@@ -13,12 +13,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from disclosures.money import format_wan
+from disclosures.money import format_fraction, format_wan
 from evaluations.models import Indicator, IndicatorResult, RuleSet, SelfEvaluation
 
 from . import rules
 from .grades import grade_for
-from .numbers import ONE, ZERO, num, pct, q2, score_text
+from .numbers import ONE, ZERO, num, q2, score_text
 from .weights import Group, groups_for
 
 #: The grade of a self-evaluation with an indicator not scored yet.
@@ -119,7 +119,7 @@ class ScoreSheet:
         """What the department still has to explain (execution < 90%, shortfalls, actual ≥ 130% of target)."""
         found = []
         if self.execution.needs_reason and not self.evaluation.execution_reason.strip():
-            found.append(f"执行率 {pct(self.execution.rate)} 低于 {pct(self.rule_set.execution_reason_below)}，须说明原因")
+            found.append(f"执行率 {format_fraction(self.execution.rate)} 低于 {format_fraction(self.rule_set.execution_reason_below)}，须说明原因")
         for line in self.lines:
             message = line.reason_message
             if message and not (line.result and line.result.reason.strip()):
@@ -134,11 +134,11 @@ def execution(*, budget: Decimal, executed: Decimal, rule_set: RuleSet) -> Execu
     rate = (Decimal(executed) / Decimal(budget)).quantize(RATE_QUANTUM)
     counted = min(rate, ONE)
     score = q2(counted * weight)
-    text = f"执行率 = {format_wan(executed)} ÷ {format_wan(budget)} = {pct(rate)}；"
+    text = f"执行率 = {format_wan(executed)} ÷ {format_wan(budget)} = {format_fraction(rate)}；"
     if rate > ONE:
         text += f"超过 100% 按 100% 计；得分 = 100% × {num(weight)} = {score_text(score)}"
     else:
-        text += f"得分 = {pct(rate)} × {num(weight)} = {score_text(score)}"
+        text += f"得分 = {format_fraction(rate)} × {num(weight)} = {score_text(score)}"
     return Execution(rate, score, text, rate < Decimal(rule_set.execution_reason_below))
 
 

@@ -30,10 +30,5 @@ def with_unit(value: Decimal | None, unit: str) -> str:
     return f"{num(value)}{unit}" if unit else num(value)
 
 
-def pct(fraction: Decimal) -> str:
-    """0.575929 → '57.59%' (2 decimals, half up)."""
-    return f"{q2(Decimal(fraction) * HUNDRED):.2f}%"
-
-
 def score_text(value: Decimal) -> str:
     return f"{q2(value):.2f}"

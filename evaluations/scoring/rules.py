@@ -24,9 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from disclosures.money import format_fraction
 from evaluations.models import Indicator, IndicatorResult, RuleSet
 
-from .numbers import ONE, ZERO, num, pct, q2, score_text, with_unit
+from .numbers import ONE, ZERO, num, q2, score_text, with_unit
 
 C = Indicator.Comparator
 
@@ -116,7 +117,7 @@ def positive(i: RuleInput) -> Outcome:
     if i.actual >= i.target:
         text = f"完成值 {actual} ≥ 指标值 {target}（{_symbol(i.comparator)}），得满分 {score_text(i.points)}"
         if over:
-            text += f"；完成值达到指标值的 {pct(i.actual / i.target)}，须说明原因"
+            text += f"；完成值达到指标值的 {format_fraction(i.actual / i.target)}，须说明原因"
         return _fixed(i.points, text, overachieved=over)
     ratio = max(i.actual / i.target, ZERO)
     score = ratio * i.points
@@ -176,7 +177,7 @@ def qualitative(i: RuleInput) -> Outcome:
     label = IndicatorResult.Band(i.band).label
     band_low, band_high = band_range(i.rule_set, i.band)
     low, high = q2(band_low * i.points), q2(band_high * i.points)
-    band_text = f"定性指标，档次“{label}”（{pct(band_low)}–{pct(band_high)}，即 {score_text(low)}–{score_text(high)} 分）"
+    band_text = f"定性指标，档次“{label}”（{format_fraction(band_low)}–{format_fraction(band_high)}，即 {score_text(low)}–{score_text(high)} 分）"
     shortfall = i.band != IndicatorResult.Band.ACHIEVED
     if i.chosen is None:
         return Outcome(ZERO, f"{band_text}，尚未在档次内选定得分，未计分", low, high, shortfall=shortfall, pending=True)

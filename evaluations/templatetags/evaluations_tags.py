@@ -2,9 +2,9 @@
 
 from django import template
 
-from disclosures.money import format_wan
+from disclosures.money import format_fraction, format_wan
 from evaluations.documents.layouts import actual_display, target_display
-from evaluations.scoring.numbers import pct
+from evaluations.scoring.numbers import num
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def wan(amount) -> str:
 
 @register.filter
 def rate(fraction) -> str:
-    return "—" if fraction is None else pct(fraction)
+    return "—" if fraction is None else format_fraction(fraction)
 
 
 @register.filter
@@ -32,6 +32,4 @@ def actual(result) -> str:
 @register.filter
 def plain(value) -> str:
     """95.0000 → '95'."""
-    from evaluations.scoring.numbers import num
-
     return num(value)

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from disclosures.access import is_reviewer
-from disclosures.models import FiscalYear, Job
+from disclosures.models import FiscalYear
+from jobs.models import Job
 from evaluations import selectors
 from evaluations.county_export import county_workbook
 from evaluations.tasks import score_year_enqueue

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from disclosures.models import Job
+from jobs.models import Job
 from evaluations import selectors
 from evaluations.documents import FORMS, build, grid_workbook
 from evaluations.tasks import render_form_pdf_enqueue

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from disclosures.access import is_reviewer, user_department
-from disclosures.models import Job
+from jobs.models import Job
 from evaluations import selectors, services
 from evaluations.forms import AdjustForm, EvaluationForm
 from evaluations.scoring import score_sheet

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from disclosures.access import is_reviewer, user_department
 from disclosures.models import FiscalYear
 from evaluations import selectors, services
-from evaluations.checks import owner_checks
+from evaluations.checks import owner_checks, where
 from evaluations.forms import DepartmentTargetForm, IndicatorForm
 from evaluations.models import Indicator, SelfEvaluation
 
@@ -73,6 +73,7 @@ def targets(request, kind: str, pk: int):
         "is_project": kind == "projects",
         "tree": selectors.indicator_tree(owner=owner),
         "findings": owner_checks(owner=owner),
+        "where": where(owner),
         "form": form,
         "editable": editable,
         "can_start": user_department(request.user) == selectors.owner_department(owner),

@@ -21,10 +21,10 @@ def test_accountant_entry_path(page, live_server, login, screenshot, demo, tmp_p
     login(page, "maoxian", demo.passwords["maoxian"])
 
     # The workspace lists the own filing; open it.
-    page.goto(live_server.url + reverse("workspace"))
+    page.goto(live_server.url + reverse("disclosures:workspace"))
     assert "茂县信访局" in page.inner_text("main")
     assert "山海关区信访局" not in page.inner_text("main")
-    page.click(f"a[href='{reverse('filing_detail', args=[filing.pk])}']")
+    page.click(f"a[href='{reverse('disclosures:filing_detail', args=[filing.pk])}']")
     assert "汇总数" in page.inner_text("main")
     screenshot(page, "entry-filing-detail")
 
@@ -44,9 +44,9 @@ def test_accountant_entry_path(page, live_server, login, screenshot, demo, tmp_p
     assert first.budget_amount == Decimal("123456.78")
 
     # Download the expense template from the filing page.
-    page.goto(live_server.url + reverse("filing_detail", args=[filing.pk]))
+    page.goto(live_server.url + reverse("disclosures:filing_detail", args=[filing.pk]))
     with page.expect_download() as download_info:
-        page.click(f"a[href='{reverse('import_template', args=[filing.pk, 'expense'])}']")
+        page.click(f"a[href='{reverse('disclosures:import_template', args=[filing.pk, 'expense'])}']")
     template = tmp_path / "template.xlsx"
     download_info.value.save_as(template)
     workbook = load_workbook(template)
@@ -67,7 +67,7 @@ def test_accountant_entry_path(page, live_server, login, screenshot, demo, tmp_p
     workbook.save(upload)
     count_before = ExpenseLine.objects.filter(filing=filing).count()
 
-    page.goto(live_server.url + reverse("filing_import", args=[filing.pk]))
+    page.goto(live_server.url + reverse("disclosures:filing_import", args=[filing.pk]))
     page.select_option("#id_kind", "expense")
     page.set_input_files("#id_file", str(upload))
     with page.expect_navigation():
@@ -96,7 +96,7 @@ def test_accountant_entry_path(page, live_server, login, screenshot, demo, tmp_p
     assert added.budget_amount == Decimal("1036.03")
 
     # Another department's filing by URL: 404, in the workspace and in the admin.
-    response = page.goto(live_server.url + reverse("filing_detail", args=[other.pk]))
+    response = page.goto(live_server.url + reverse("disclosures:filing_detail", args=[other.pk]))
     assert response.status == 404
     response = page.goto(live_server.url + reverse("admin:disclosures_filing_change", args=[other.pk]))
     assert response.status == 404

@@ -26,10 +26,10 @@ def test_pages_have_no_policy_violations(page, live_server, login_as, accountant
     violations = watch(page)
     page.goto(live_server.url + reverse("login"))
     assert "Content-Security-Policy" in {name.title(): value for name, value in page.request.get(live_server.url + reverse("login")).headers.items()}
-    page.goto(live_server.url + reverse("home"))
+    page.goto(live_server.url + reverse("disclosures:home"))
     login_as(page, accountant)
     filing = seed_001_projects[0].filing
-    for url in (reverse("filing_detail", args=[filing.pk]), reverse("filing_import", args=[filing.pk]), f"/evaluations/projects/{seed_001_projects[0].pk}/targets/"):
+    for url in (reverse("disclosures:filing_detail", args=[filing.pk]), reverse("disclosures:filing_import", args=[filing.pk]), f"/evaluations/projects/{seed_001_projects[0].pk}/targets/"):
         page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
     assert page.locator(".login-card").count() == 0

@@ -6,8 +6,8 @@ import time
 import pytest
 from django.template.loader import render_to_string
 
-from disclosures.models import Job
-from disclosures.services.jobs import job_claim, job_finish, job_progress
+from jobs.models import Job
+from jobs.services import job_claim, job_finish, job_progress
 
 pytestmark = pytest.mark.browser
 

@@ -48,7 +48,7 @@ def _tab_to(page, selector, limit=80) -> bool:
 
 
 def test_open_data_pages_desktop_and_phone(browser, live_server, screenshot, demo, settings, tmp_path):
-    from disclosures.demo_workflow import advance_demo
+    from demo.workflow import advance_demo
 
     settings.MEDIA_ROOT = tmp_path / "media"
     advance_demo(demo)
@@ -59,7 +59,7 @@ def test_open_data_pages_desktop_and_phone(browser, live_server, screenshot, dem
         page = context.new_page()
 
         # From the public home to the overview.
-        page.goto(url + reverse("public_home"))
+        page.goto(url + reverse("disclosures:public_home"))
         page.get_by_role("link", name="公开数据").first.click()
         page.wait_for_url("**/open/")
         page.get_by_role("link", name="2020年").first.click()

@@ -24,7 +24,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
 
     # The accountant opens the own filing and submits it from the workspace.
     login(page, "shanhaiguan", demo.passwords["shanhaiguan"])
-    page.goto(url + reverse("filing_detail", args=[filing.pk]))
+    page.goto(url + reverse("disclosures:filing_detail", args=[filing.pk]))
     page.click("text=提交审核")
     assert "无错误" in page.inner_text("main")
     screenshot(page, "review-submit-confirm")
@@ -38,11 +38,11 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     reviewer = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     bureau = reviewer.new_page()
     login(bureau, "shenhe", demo.passwords["shenhe"])
-    bureau.goto(url + reverse("bureau_dashboard") + "?year=2020")
+    bureau.goto(url + reverse("disclosures:bureau_dashboard") + "?year=2020")
     dashboard = bureau.inner_text("main")
     assert "山海关区信访局" in dashboard and "已提交" in dashboard and "资阳区信访局" in dashboard
     screenshot(bureau, "review-dashboard")
-    bureau.click(f"a[href='{reverse('bureau_filing', args=[filing.pk])}']")
+    bureau.click(f"a[href='{reverse('disclosures:bureau_filing', args=[filing.pk])}']")
     target = next(o for o in bureau.locator("select[name=target]").first.locator("option").all_inner_texts() if o.startswith("表7"))
     bureau.locator("select[name=target]").first.select_option(label=target)
     bureau.locator("textarea[name=text]").first.fill(COMMENT)
@@ -56,7 +56,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     assert ReviewComment.objects.get(filing=filing).target == target
 
     # The accountant sees the comment and resubmits.
-    page.goto(url + reverse("filing_submit", args=[filing.pk]))
+    page.goto(url + reverse("disclosures:filing_submit", args=[filing.pk]))
     assert COMMENT in page.inner_text("main")
     screenshot(page, "review-resubmit")
     with page.expect_navigation():
@@ -65,7 +65,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     assert filing.status == Filing.Status.SUBMITTED
 
     # The reviewer approves, then publishes (each after a confirmation page).
-    bureau.goto(url + reverse("bureau_filing", args=[filing.pk]))
+    bureau.goto(url + reverse("disclosures:bureau_filing", args=[filing.pk]))
     with bureau.expect_navigation():
         bureau.get_by_role("button", name="审核通过…").click()
     with bureau.expect_navigation():
@@ -89,7 +89,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     public = visitor.new_page()
     public.goto(url + "/")
     public.click("text=2020年")
-    public.click(f"a[href='{reverse('public_filing', args=[filing.pk])}']")
+    public.click(f"a[href='{reverse('disclosures:public_filing', args=[filing.pk])}']")
     text = public.inner_text("main")
     assert "山海关区信访局2020年部门预算公开" in text and "382.86" in text
     assert public.locator("svg.chart").count() == 4
@@ -106,10 +106,10 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     # The same page on a phone.
     phone = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     mobile = phone.new_page()
-    mobile.goto(url + reverse("public_filing", args=[filing.pk]))
+    mobile.goto(url + reverse("disclosures:public_filing", args=[filing.pk]))
     assert "382.86" in mobile.inner_text("main")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1  # no sideways scrolling of the page
     screenshot(mobile, "review-public-filing-phone", full_page=False)
-    mobile.goto(url + reverse("public_year", args=[2020]))
+    mobile.goto(url + reverse("disclosures:public_year", args=[2020]))
     screenshot(mobile, "review-public-year-phone", full_page=False)
     phone.close()

@@ -1,6 +1,6 @@
 """Fixtures of the data-entry tests (admin, workspace, upload): a 2020 budget filing with the starter catalog.
 
-Import what a module needs: `from tests.disclosures.entry_fixtures import *  # noqa: F403`. The
+Loaded for the whole suite by tests/conftest.py (pytest_plugins); import the helpers (`item`) by name. The
 accountant (shared `accountant` fixture) is put in the 部门填报人 group with the model permissions the
 demo gives it; `outsider` files for another department.
 """
@@ -29,7 +29,7 @@ ENTRY_MODELS = (
     "filing", "expenseline", "incomeline", "project", "procurement", "assetholding", "threepublicstats",
     "prioryearfigure",
 )
-VIEW_ONLY_MODELS = ("catalogitem", "fiscalyear", "department", "unit", "reviewcomment", "auditentry", "job")
+VIEW_ONLY_MODELS = ("catalogitem", "fiscalyear", "department", "unit", "reviewcomment", "auditentry")
 
 
 @pytest.fixture
@@ -51,7 +51,10 @@ def entry_group(db, accountant, outsider):
     group, _ = Group.objects.get_or_create(name="部门填报人")
     codenames = [f"{action}_{model}" for model in ENTRY_MODELS for action in ("view", "add", "change", "delete")]
     codenames += [f"view_{model}" for model in VIEW_ONLY_MODELS]
-    group.permissions.set(Permission.objects.filter(content_type__app_label="disclosures", codename__in=codenames))
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="disclosures", codename__in=codenames)
+        | Permission.objects.filter(content_type__app_label="jobs", codename="view_job")
+    )
     accountant.groups.add(group)
     outsider.groups.add(group)
     return group

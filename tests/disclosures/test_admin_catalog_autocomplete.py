@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:autocomplete")

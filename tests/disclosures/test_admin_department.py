@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from disclosures.models import ExpenseLine, Filing
 from tests.disclosures.admin_helpers import form_data
-from tests.disclosures.entry_fixtures import *  # noqa: F403
+from tests.disclosures.entry_fixtures import item
 
 pytestmark = pytest.mark.django_db
 

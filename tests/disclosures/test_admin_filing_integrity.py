@@ -11,7 +11,6 @@ from django.utils import timezone
 from disclosures.admin import FilingAdmin
 from disclosures.models import ExpenseLine, Filing
 from tests.disclosures.admin_helpers import form_data
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

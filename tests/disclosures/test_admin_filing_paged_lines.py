@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 
 from disclosures.models import ExpenseKind, ExpenseLine, Project, Unit
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.entry_fixtures import item
 
 pytestmark = pytest.mark.django_db

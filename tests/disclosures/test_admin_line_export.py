@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:disclosures_expenseline_export")

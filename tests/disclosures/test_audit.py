@@ -6,7 +6,6 @@ import pytest
 
 from disclosures.models import AuditEntry, ExpenseLine
 from disclosures.services.audit import audit_changes, audit_deletion, field_values, figures_must_be_audited
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

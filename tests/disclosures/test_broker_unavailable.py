@@ -21,14 +21,14 @@ from kombu import pools as kombu_pools
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from config.celery import app
-from disclosures.models import Filing, Job, PublicationDocument
+from disclosures.models import Filing, PublicationDocument
+from jobs.models import Job
 from disclosures.services import generation
-from disclosures.services.jobs import SEND_FAILED_MESSAGE, SweepResult, job_enqueue, jobs_sweep
-from disclosures.tasks import ping
-from tests.disclosures.entry_fixtures import *  # noqa: F403
-from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
+from jobs.services import SEND_FAILED_MESSAGE, SweepResult, job_enqueue, jobs_sweep
+from jobs.tasks import ping
+from tests.disclosures.imports.helpers import EXPENSE_OK
 from tests.disclosures.test_view_filing_import import token_of, upload
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from tests.disclosures.workflow_fixtures import STAND_IN_PDF
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/14"
 
@@ -71,21 +71,21 @@ def assert_waiting(job: Job) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_generate_with_the_broker_down(client, accountant, filing, broker_down, caplog):
     client.force_login(accountant)
-    with caplog.at_level(logging.WARNING, logger="disclosures.services.jobs"):
-        response = client.post(reverse("filing_documents", args=[filing.pk]))
+    with caplog.at_level(logging.WARNING, logger="jobs.services"):
+        response = client.post(reverse("disclosures:filing_documents", args=[filing.pk]))
     assert response.status_code == 302
     job = Job.objects.get(filing=filing, kind=Job.Kind.GENERATE_FILING)
     assert_waiting(job)
     assert any("could not send" in r.getMessage() and r.exc_info for r in caplog.records)
     page = client.get(response["Location"])
     assert page.status_code == 200 and SEND_FAILED_MESSAGE in page.content.decode()
-    status = client.get(reverse("job_status", args=[job.pk])).json()
+    status = client.get(reverse("jobs:job_status", args=[job.pk])).json()
     assert (status["status_display"], status["message"], status["finished"]) == ("排队中", SEND_FAILED_MESSAGE, False)
 
     assert jobs_sweep() == SweepResult(resent=0, reclaimed=0, failed=0)  # too early to look lost
     assert_waiting(job)
     broker_back()
-    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF):  # noqa: F405
+    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF):
         result = jobs_sweep(now=later())
     assert (result.resent, result.reclaimed, result.failed) == (1, 0, 0)
     job.refresh_from_db()
@@ -96,9 +96,9 @@ def test_generate_with_the_broker_down(client, accountant, filing, broker_down, 
 @pytest.mark.django_db(transaction=True)
 def test_import_apply_with_the_broker_down(client, accountant, filing, broker_down):
     client.force_login(accountant)
-    preview = client.post(reverse("filing_import", args=[filing.pk]), upload(filing, [EXPENSE_OK]))
+    preview = client.post(reverse("disclosures:filing_import", args=[filing.pk]), upload(filing, [EXPENSE_OK]))
     assert preview.status_code == 200
-    response = client.post(reverse("filing_import", args=[filing.pk]), {"token": token_of(preview)})
+    response = client.post(reverse("disclosures:filing_import", args=[filing.pk]), {"token": token_of(preview)})
     assert response.status_code == 302
     job = Job.objects.get(filing=filing, kind=Job.Kind.IMPORT_WORKBOOK)
     assert_waiting(job)
@@ -116,7 +116,7 @@ def test_import_apply_with_the_broker_down(client, accountant, filing, broker_do
 @pytest.mark.django_db(transaction=True)
 def test_publish_with_the_broker_down(client, reviewer, approved_filing, broker_down):
     client.force_login(reviewer)
-    response = client.post(reverse("bureau_filing_action", args=[approved_filing.pk, "publish"]), {"confirm": "yes"})
+    response = client.post(reverse("disclosures:bureau_filing_action", args=[approved_filing.pk, "publish"]), {"confirm": "yes"})
     assert response.status_code == 302
     approved_filing.refresh_from_db()
     assert approved_filing.status == Filing.Status.PUBLISHED
@@ -125,16 +125,16 @@ def test_publish_with_the_broker_down(client, reviewer, approved_filing, broker_
     assert_waiting(job)
     assert SEND_FAILED_MESSAGE in client.get(response["Location"]).content.decode()
     # no downloads yet, so not public yet
-    assert client.get(reverse("public_filing", args=[approved_filing.pk])).status_code == 404
-    assert reverse("public_filing", args=[approved_filing.pk]) not in client.get(reverse("public_year", args=[2019])).content.decode()
+    assert client.get(reverse("disclosures:public_filing", args=[approved_filing.pk])).status_code == 404
+    assert reverse("disclosures:public_filing", args=[approved_filing.pk]) not in client.get(reverse("disclosures:public_year", args=[2019])).content.decode()
 
     broker_back()
-    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF):  # noqa: F405
+    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF):
         assert jobs_sweep(now=later()).resent == 1
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error
     assert PublicationDocument.objects.filter(filing=approved_filing).count() == 3
-    assert client.get(reverse("public_filing", args=[approved_filing.pk])).status_code == 200
+    assert client.get(reverse("disclosures:public_filing", args=[approved_filing.pk])).status_code == 200
 
 
 @pytest.mark.django_db

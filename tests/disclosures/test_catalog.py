@@ -131,18 +131,18 @@ def test_import_is_all_or_nothing_with_chinese_row_errors(catalog_2020):
 
 
 def test_mapping_must_exist_in_the_same_years_gov_economic_catalog(catalog_2020, year_2019):
-    content = "科目编码,科目名称,对应政府经济分类编码\n302,商品和服务支出,\n30201,办公费,50201\n".encode("utf-8")
+    content = "科目编码,科目名称,对应政府经济分类编码\n302,商品和服务支出,\n30201,办公费,50201\n".encode()
     with pytest.raises(CatalogImportError) as caught:
         catalog_import_file(fiscal_year=year_2019, kind=D, content=content, filename="dept.csv")
     assert caught.value.messages == ["第3行：对应政府经济分类编码“50201”在2019年政府预算支出经济分类中不存在，请先导入政府经济分类。"]
-    bad = "科目编码,科目名称,对应政府经济分类编码\n201,一般公共服务支出,50101\n".encode("utf-8")
+    bad = "科目编码,科目名称,对应政府经济分类编码\n201,一般公共服务支出,50101\n".encode()
     with pytest.raises(CatalogImportError) as caught:
         catalog_import_file(fiscal_year=catalog_2020, kind=F, content=bad, filename="f.csv")
     assert "只有部门预算支出经济分类可以填写对应政府经济分类编码" in caught.value.messages[0]
 
 
 def test_a_file_without_mapping_columns_keeps_the_loaded_mapping(catalog_2020):
-    content = "科目编码,科目名称\n302,商品和服务支出\n30231,公务用车运行维护费（新名）\n".encode("utf-8")
+    content = "科目编码,科目名称\n302,商品和服务支出\n30231,公务用车运行维护费（新名）\n".encode()
     catalog_import_file(fiscal_year=catalog_2020, kind=D, content=content, filename="names.csv")
     found = item(catalog_2020, D, "30231")
     assert found.name == "公务用车运行维护费（新名）"

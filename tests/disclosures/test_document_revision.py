@@ -14,13 +14,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from disclosures.models import Filing, FilingDocument, Job, Project
+from disclosures.models import Filing, FilingDocument, Project
+from jobs.models import Job
 from disclosures.services import lines, workflow
 from disclosures.services.generation import FAST_FORMATS, filing_generate_documents
 from disclosures.tables import compute_tables
 from disclosures.tables.html import render_document_html
 from disclosures.tables.pdf import render_pdf
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
@@ -35,21 +35,21 @@ def test_documents_record_the_revision_and_are_stale_after_a_write(clean_filing,
     revision = Filing.objects.get(pk=clean_filing.pk).data_revision
     assert set(FilingDocument.objects.filter(filing=clean_filing).values_list("data_revision", flat=True)) == {revision}
     client.force_login(accountant)
-    page = client.get(reverse("filing_documents", args=[clean_filing.pk])).content.decode()
+    page = client.get(reverse("disclosures:filing_documents", args=[clean_filing.pk])).content.decode()
     assert "已完成" in page and "已过期" not in page
 
     _fix_a_project(clean_filing, accountant)
 
     assert Filing.objects.get(pk=clean_filing.pk).data_revision == revision + 1
     assert all(d.is_stale for d in FilingDocument.objects.filter(filing=clean_filing).select_related("filing"))
-    page = client.get(reverse("filing_documents", args=[clean_filing.pk])).content.decode()
+    page = client.get(reverse("disclosures:filing_documents", args=[clean_filing.pk])).content.decode()
     assert 'id="documents-stale"' in page and "重新生成" in page
     assert "已完成" not in page
 
     client.force_login(reviewer)
-    review = client.get(reverse("bureau_filing", args=[clean_filing.pk])).content.decode()
+    review = client.get(reverse("disclosures:bureau_filing", args=[clean_filing.pk])).content.decode()
     assert 'id="documents-stale"' in review and "重新生成" in review
-    dashboard = client.get(reverse("bureau_dashboard") + f"?year={clean_filing.fiscal_year.year}").content.decode()
+    dashboard = client.get(reverse("disclosures:bureau_dashboard") + f"?year={clean_filing.fiscal_year.year}").content.decode()
     assert "已过期" in dashboard
 
     filing_generate_documents(filing=clean_filing, formats=FAST_FORMATS)

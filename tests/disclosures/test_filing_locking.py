@@ -22,7 +22,6 @@ from disclosures.models import ExpenseLine, Filing, Project
 from disclosures.services import lines, workflow
 from disclosures.services.locking import filing_write
 from tests.disclosures.imports.test_apply_batch import expense_rows
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises whole transactions)")
 
@@ -101,7 +100,7 @@ class _Thread(threading.Thread):
     def run(self):
         try:
             self.result = self._work()
-        except BaseException as error:  # noqa: BLE001 - reported to the test
+        except BaseException as error:  # reported to the test
             self.error = error
         finally:
             connections.close_all()

@@ -18,7 +18,6 @@ from disclosures.models import CatalogItem, ExpenseKind, ExpenseLine, FundingSou
 from disclosures.money import from_wan
 from disclosures.selectors.figures import filing_figures
 from disclosures.services import lines
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.entry_fixtures import item
 from tests.disclosures.imports.helpers import filled_template, save
 from tests.disclosures.seed003 import build_seed_003

@@ -16,10 +16,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.celery import app
-from disclosures.models import Job
-from disclosures.services import jobs
-from disclosures.services.jobs import RECLAIMED_MESSAGE, SweepResult, job_task, jobs_sweep
-from disclosures.tasks import ping
+from jobs.models import Job
+from jobs import services as jobs
+from jobs.services import RECLAIMED_MESSAGE, SweepResult, job_task, jobs_sweep
+from jobs.tasks import ping
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +95,9 @@ def test_command_sweeps_and_reports(settings):
 
 def test_beat_runs_the_sweep_every_minute():
     entry = django_settings.CELERY_BEAT_SCHEDULE["sweep-jobs"]
-    assert entry["task"] == "disclosures.sweep_jobs" and entry["schedule"] == 60
+    assert entry["task"] == "jobs.sweep_jobs" and entry["schedule"] == 60
     assert app.conf.beat_schedule["sweep-jobs"]["task"] in app.tasks
-    assert app.tasks["disclosures.sweep_jobs"].delay().get() == "重新发送 0 个，收回 0 个，失败 0 个"
+    assert app.tasks["jobs.sweep_jobs"].delay().get() == "重新发送 0 个，收回 0 个，失败 0 个"
 
 
 def test_visibility_timeout_outlasts_every_unacknowledged_message():

@@ -27,7 +27,6 @@ from disclosures.models import (
 from disclosures.services import workflow
 from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
 from evaluations.rulesets import rule_set_for
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,7 @@ def locked_filing(clean_filing, accountant, reviewer):
     PriorYearFigure.objects.get_or_create(filing=filing, key="total", defaults={"amount": Decimal("3823120.00")})
     project = Project.objects.filter(filing=filing).order_by("pk").first()
     evaluation = SelfEvaluation.objects.create(
-        project=project, rule_set=rule_set_for(fiscal_year=filing.fiscal_year, region=filing.department.region),
+        project=project, rule_set=rule_set_for(fiscal_year=filing.fiscal_year),
         budget_amount=Decimal("165000.00"), executed_amount=Decimal("165000.00"),
     )
     IndicatorResult.objects.create(evaluation=evaluation, indicator=project.indicators.first(), actual_value=Decimal("4"))

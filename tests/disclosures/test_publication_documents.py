@@ -11,16 +11,18 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.urls import reverse
 
-from disclosures.models import Filing, FilingDocument, Job, PublicationDocument
+from disclosures.models import Filing, FilingDocument, PublicationDocument
+from jobs.models import Job
 from disclosures.services import workflow
-from disclosures.services.generation import filing_enqueue_documents, filing_generate_documents
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from disclosures.services.generation import filing_generate_documents
+from disclosures.tasks import filing_enqueue_documents
+from tests.disclosures.workflow_fixtures import STAND_IN_PDF, publish
 
 pytestmark = pytest.mark.django_db
 
 
 def download(client, filing, format) -> bytes:
-    response = client.get(reverse("public_document", args=[filing.pk, format]))
+    response = client.get(reverse("disclosures:public_document", args=[filing.pk, format]))
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -35,27 +37,27 @@ def test_published_filing_is_hidden_until_its_documents_exist(client, approved_f
     assert job.params["publication"] is True and job.status == Job.Status.QUEUED and len(sends) == 1
 
     # The job has not run: no page, no download, not on the year page, not in the API.
-    assert client.get(reverse("public_filing", args=[approved_filing.pk])).status_code == 404
-    assert client.get(reverse("public_document", args=[approved_filing.pk, "xlsx"])).status_code == 404
-    assert reverse("public_filing", args=[approved_filing.pk]) not in client.get(reverse("public_year", args=[2019])).content.decode()
-    assert client.get(reverse("api_filing", args=[approved_filing.pk])).status_code == 404
+    assert client.get(reverse("disclosures:public_filing", args=[approved_filing.pk])).status_code == 404
+    assert client.get(reverse("disclosures:public_document", args=[approved_filing.pk, "xlsx"])).status_code == 404
+    assert reverse("disclosures:public_filing", args=[approved_filing.pk]) not in client.get(reverse("disclosures:public_year", args=[2019])).content.decode()
+    assert client.get(reverse("disclosures:api_filing", args=[approved_filing.pk])).status_code == 404
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         sends[0]()  # the send the commit makes: the (in-process) worker builds and freezes the documents
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert sorted(PublicationDocument.objects.filter(filing=approved_filing).values_list("format", flat=True)) == ["html", "pdf", "xlsx"]
-    page = client.get(reverse("public_filing", args=[approved_filing.pk]))
+    page = client.get(reverse("disclosures:public_filing", args=[approved_filing.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert reverse("public_document", args=[approved_filing.pk, "xlsx"]) in text and reverse("public_document", args=[approved_filing.pk, "pdf"]) in text
+    assert reverse("disclosures:public_document", args=[approved_filing.pk, "xlsx"]) in text and reverse("disclosures:public_document", args=[approved_filing.pk, "pdf"]) in text
     assert download(client, approved_filing, "pdf").startswith(b"%PDF")
 
 
 def test_regenerating_a_published_filing_keeps_the_public_downloads(client, published_filing, reviewer):
     frozen = {d.format: d for d in PublicationDocument.objects.filter(filing=published_filing)}
     before = {format: download(client, published_filing, format) for format in ("xlsx", "html", "pdf")}
-    assert before["pdf"] == STAND_IN_PDF  # noqa: F405
+    assert before["pdf"] == STAND_IN_PDF
     for format, content in before.items():
         assert hashlib.sha256(content).hexdigest() == frozen[format].sha256 and len(content) == frozen[format].size
     working_before = dict(FilingDocument.objects.filter(filing=published_filing).values_list("format", "file"))
@@ -64,7 +66,7 @@ def test_regenerating_a_published_filing_keeps_the_public_downloads(client, publ
 
     working_after = dict(FilingDocument.objects.filter(filing=published_filing).values_list("format", "file"))
     assert all(working_after[f] != working_before[f] for f in ("xlsx", "html", "pdf"))
-    assert FilingDocument.objects.get(filing=published_filing, format="pdf").size != len(STAND_IN_PDF)  # noqa: F405
+    assert FilingDocument.objects.get(filing=published_filing, format="pdf").size != len(STAND_IN_PDF)
     after = {format: download(client, published_filing, format) for format in ("xlsx", "html", "pdf")}
     assert after == before
     assert set(PublicationDocument.objects.filter(filing=published_filing).values_list("pk", "file")) == {(d.pk, d.file.name) for d in frozen.values()}
@@ -103,10 +105,10 @@ def test_correction_replaces_the_original_only_once_its_documents_exist(client, 
     workflow.filing_approve(filing=correction, user=reviewer)
     with TestCase.captureOnCommitCallbacks(execute=False):
         workflow.filing_publish(filing=correction, user=reviewer)
-    year = client.get(reverse("public_year", args=[2019])).content.decode()
-    assert reverse("public_filing", args=[published_filing.pk]) in year
-    assert reverse("public_filing", args=[correction.pk]) not in year
-    assert "第2版" not in client.get(reverse("public_filing", args=[published_filing.pk])).content.decode()
+    year = client.get(reverse("disclosures:public_year", args=[2019])).content.decode()
+    assert reverse("disclosures:public_filing", args=[published_filing.pk]) in year
+    assert reverse("disclosures:public_filing", args=[correction.pk]) not in year
+    assert "第2版" not in client.get(reverse("disclosures:public_filing", args=[published_filing.pk])).content.decode()
 
 
 def test_publication_documents_record_the_data_revision_they_were_built_from(clean_filing, accountant, reviewer, settings, tmp_path):
@@ -115,7 +117,7 @@ def test_publication_documents_record_the_data_revision_they_were_built_from(cle
     clean_filing.refresh_from_db()
     workflow.filing_submit(filing=clean_filing, user=accountant)
     workflow.filing_approve(filing=clean_filing, user=reviewer)
-    publish(clean_filing, reviewer)  # noqa: F405
+    publish(clean_filing, reviewer)
     assert clean_filing.data_revision == 7
     assert list(PublicationDocument.objects.filter(filing=clean_filing).values_list("data_revision", flat=True)) == [7, 7, 7]
 

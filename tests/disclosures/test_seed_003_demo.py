@@ -1,4 +1,4 @@
-"""Seed 003 (茂县信访局 2019 年部门决算) and seed 002 as helper C's demo builds them: figures, text, checks.
+"""Seed 003 (茂县信访局 2019 年部门决算) and seed 002 as demo.build builds them: figures, text, checks.
 
 The published document rounds and adds by hand; here every number is computed. Where the published
 figure differs, the test says which one is right and why.

@@ -7,10 +7,10 @@ from django.urls import reverse
 from disclosures.models import Filing
 from disclosures.services import workflow
 from tests.disclosures.seed003 import build_seed_003
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from tests.disclosures.workflow_fixtures import make_clean
 
 pytestmark = pytest.mark.django_db
-URL = reverse("bureau_bulk")
+URL = reverse("disclosures:bureau_bulk")
 S = Filing.Status
 
 

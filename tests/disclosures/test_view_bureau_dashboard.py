@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures.models import Filing, Job
+from disclosures.models import Filing
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
-URL = reverse("bureau_dashboard")
+URL = reverse("disclosures:bureau_dashboard")
 
 
 def test_reviewer_sees_every_department(client, reviewer, clean_filing, accountant, other_department):
@@ -82,7 +82,7 @@ def test_status_counts(client, reviewer, approved_filing, other_department):
 def test_published_version_and_version_in_progress_match_the_public_site(client, demo, settings, tmp_path):
     """The demo as load_demo leaves it: 山海关's 2020 budget 第1版 published, its correction 第2版 returned.
     Before, the dashboard showed only 第2版 已退回 and counted one 已公开 where the public site lists two."""
-    from disclosures.demo_workflow import advance_demo
+    from demo.workflow import advance_demo
     from tests.conftest import publication_jobs_run
 
     settings.MEDIA_ROOT = tmp_path
@@ -96,13 +96,13 @@ def test_published_version_and_version_in_progress_match_the_public_site(client,
     cell = response.content.decode().split("山海关区信访局", 1)[1].split("</tr>", 1)[0]
     assert "第1版</a> <span class=\"badge published\">已公开</span>" in cell
     assert "第2版</a> <span class=\"badge returned\">已退回</span>" in cell
-    assert reverse("public_filing", args=[budget.public.pk]) in cell
+    assert reverse("disclosures:public_filing", args=[budget.public.pk]) in cell
 
     counts = dict(response.context["counts"])
-    public_year = client.get(reverse("public_year", args=[2020]))
+    public_year = client.get(reverse("disclosures:public_year", args=[2020]))
     assert counts["已公开"] == public_year.context["count"] == 2  # 山海关 and 资阳 budgets
     assert counts["已退回"] == 1 and counts["草稿"] == 1  # 山海关's correction; 望城's final accounts
-    assert dict(client.get(URL, {"year": 2019}).context["counts"])["已公开"] == client.get(reverse("public_year", args=[2019])).context["count"]
+    assert dict(client.get(URL, {"year": 2019}).context["counts"])["已公开"] == client.get(reverse("disclosures:public_year", args=[2019])).context["count"]
 
 
 def test_publication_waiting_for_its_documents_is_not_counted_public(client, reviewer, approved_filing, settings, tmp_path):
@@ -117,7 +117,7 @@ def test_publication_waiting_for_its_documents_is_not_counted_public(client, rev
     response = client.get(URL, {"year": 2019})
     counts = dict(response.context["counts"])
     assert counts["已公开"] == 0
-    assert client.get(reverse("public_year", args=[2019])).status_code == 404  # the public site has nothing of 2019 yet
+    assert client.get(reverse("disclosures:public_year", args=[2019])).status_code == 404  # the public site has nothing of 2019 yet
     assert counts["公开文件生成中"] == 1
     text = response.content.decode()
     assert "公开文件生成中" in text and "公开文件未生成，公众尚看不到" in text

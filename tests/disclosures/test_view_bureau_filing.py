@@ -3,13 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("bureau_filing", args=[filing.pk])
+    return reverse("disclosures:bureau_filing", args=[filing.pk])
 
 
 def test_review_page_of_a_submitted_filing(client, reviewer, submitted_filing):
@@ -18,8 +17,8 @@ def test_review_page_of_a_submitted_filing(client, reviewer, submitted_filing):
     assert response.status_code == 200
     text = response.content.decode()
     assert "茂县信访局2019年部门决算" in text
-    assert reverse("bureau_filing_action", args=[submitted_filing.pk, "return"]) in text
-    assert reverse("bureau_filing_action", args=[submitted_filing.pk, "approve"]) in text
+    assert reverse("disclosures:bureau_filing_action", args=[submitted_filing.pk, "return"]) in text
+    assert reverse("disclosures:bureau_filing_action", args=[submitted_filing.pk, "approve"]) in text
     assert "一般公共预算财政拨款“三公”经费支出决算表" in text  # a comment target
     assert "提交" in text and "accountant" in text  # the audit history
 
@@ -34,8 +33,8 @@ def test_review_page_shows_comments_and_history_after_return(client, reviewer, r
 def test_published_filing_offers_a_correction(client, reviewer, published_filing):
     client.force_login(reviewer)
     text = client.get(url(published_filing)).content.decode()
-    assert reverse("filing_correct", args=[published_filing.pk]) in text
-    assert reverse("public_filing", args=[published_filing.pk]) in text
+    assert reverse("disclosures:filing_correct", args=[published_filing.pk]) in text
+    assert reverse("disclosures:public_filing", args=[published_filing.pk]) in text
 
 
 def test_department_user_is_forbidden(client, accountant, submitted_filing):
@@ -49,7 +48,7 @@ def test_anonymous_goes_to_login(client, submitted_filing):
 
 def test_unknown_filing_is_404(client, reviewer):
     client.force_login(reviewer)
-    assert client.get(reverse("bureau_filing", args=[999999])).status_code == 404
+    assert client.get(reverse("disclosures:bureau_filing", args=[999999])).status_code == 404
 
 
 def test_a_correction_shows_what_it_changes_before_publication(client, reviewer, accountant, published_filing):

@@ -6,14 +6,13 @@ from django.urls import reverse
 
 from disclosures.models import Filing, ReviewComment
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 S = Filing.Status
 
 
 def url(filing, action):
-    return reverse("bureau_filing_action", args=[filing.pk, action])
+    return reverse("disclosures:bureau_filing_action", args=[filing.pk, action])
 
 
 def test_approve_asks_for_confirmation_first(client, reviewer, submitted_filing):

@@ -15,7 +15,7 @@ def filing(department):
 
 
 def url(filing) -> str:
-    return reverse("filing_checks", args=[filing.pk])
+    return reverse("disclosures:filing_checks", args=[filing.pk])
 
 
 def test_own_department_sees_errors_and_warnings(client, accountant, filing):

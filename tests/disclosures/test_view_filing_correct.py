@@ -5,20 +5,19 @@ from django.test import Client
 from django.urls import reverse
 
 from disclosures.models import Filing
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("filing_correct", args=[filing.pk])
+    return reverse("disclosures:filing_correct", args=[filing.pk])
 
 
 def test_reviewer_starts_a_correction(client, reviewer, published_filing):
     client.force_login(reviewer)
     response = client.post(url(published_filing), {"note": "公务接待费填报有误"})
     correction = Filing.objects.get(supersedes=published_filing)
-    assert response.status_code == 302 and response["Location"] == reverse("bureau_filing", args=[correction.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("disclosures:bureau_filing", args=[correction.pk])
     assert (correction.version, correction.status) == (2, Filing.Status.DRAFT)
 
 

@@ -7,13 +7,13 @@ from django.urls import reverse
 
 from disclosures.models import ExpenseKind, ExpenseLine, Filing, Unit
 from disclosures.services import lines
-from tests.disclosures.entry_fixtures import *  # noqa: F403
+from tests.disclosures.entry_fixtures import item
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("filing_detail", args=[filing.pk])
+    return reverse("disclosures:filing_detail", args=[filing.pk])
 
 
 def test_totals_derived_from_lines(client, accountant, filing, expense_line, catalog_2020):
@@ -38,15 +38,15 @@ def test_totals_derived_from_lines(client, accountant, filing, expense_line, cat
     page = response.content.decode()
     assert "3,536.03" in page or "3536.03" in page
     assert reverse("admin:disclosures_filing_change", args=[filing.pk]) in page
-    assert reverse("filing_import", args=[filing.pk]) in page
-    assert reverse("import_template", args=[filing.pk, "expense"]) in page
+    assert reverse("disclosures:filing_import", args=[filing.pk]) in page
+    assert reverse("disclosures:import_template", args=[filing.pk, "expense"]) in page
 
 
 def test_locked_filing_has_no_upload_link(client, accountant, filing):
     Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.APPROVED)
     client.force_login(accountant)
     page = client.get(url(filing)).content.decode()
-    assert f'href="{reverse("filing_import", args=[filing.pk])}"' not in page
+    assert f'href="{reverse("disclosures:filing_import", args=[filing.pk])}"' not in page
     assert "当前状态下不能修改数据" in page
 
 
@@ -67,7 +67,7 @@ def test_projects_link_to_their_performance_targets(client, demo):
 
     filing = demo.shanhaiguan.filing
     client.force_login(demo.users["shanhaiguan"])
-    text = client.get(reverse("filing_detail", args=[filing.pk])).content.decode()
+    text = client.get(reverse("disclosures:filing_detail", args=[filing.pk])).content.decode()
     project = filing.projects.get(code="202-3202-YBN-67SQ")
     assert "旅游旺季北戴河工作经费" in text and "40.00" in text
     assert reverse("evaluations:targets", args=["projects", project.pk]) in text

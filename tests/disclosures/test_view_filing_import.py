@@ -8,15 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from disclosures.models import AuditEntry, ExpenseLine, Filing, Job
-from tests.disclosures.entry_fixtures import *  # noqa: F403
+from disclosures.models import AuditEntry, ExpenseLine, Filing
+from jobs.models import Job
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("filing_import", args=[filing.pk])
+    return reverse("disclosures:filing_import", args=[filing.pk])
 
 
 def upload(filing, rows, name="支出.xlsx", kind="expense"):

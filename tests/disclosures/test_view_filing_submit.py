@@ -5,13 +5,12 @@ from django.test import Client
 from django.urls import reverse
 
 from disclosures.models import Filing
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("filing_submit", args=[filing.pk])
+    return reverse("disclosures:filing_submit", args=[filing.pk])
 
 
 def test_accountant_submits(client, accountant, clean_filing):

@@ -16,7 +16,7 @@ def filing(department):
 
 
 def url(filing) -> str:
-    return reverse("filing_text", args=[filing.pk])
+    return reverse("disclosures:filing_text", args=[filing.pk])
 
 
 def csrf_client(user) -> Client:
@@ -106,7 +106,7 @@ def test_reviewer_reads_but_cannot_write(client, reviewer, filing):
 
 
 def unit_url(filing) -> str:
-    return reverse("filing_amount_unit", args=[filing.pk])
+    return reverse("disclosures:filing_amount_unit", args=[filing.pk])
 
 
 def test_department_chooses_yuan_and_the_text_follows(accountant, filing):

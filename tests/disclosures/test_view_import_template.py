@@ -6,13 +6,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing, kind="expense"):
-    return reverse("import_template", args=[filing.pk, kind])
+    return reverse("disclosures:import_template", args=[filing.pk, kind])
 
 
 def workbook(response):

@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 
 from disclosures.models import FilingDocument
 from disclosures.services.generation import filing_generate_documents
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def cells(workbook) -> list[str]:
 
 
 def test_whole_workbook(client, generated):
-    response = client.get(reverse("public_document", args=[generated.pk, "xlsx"]))
+    response = client.get(reverse("disclosures:public_document", args=[generated.pk, "xlsx"]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -33,13 +32,13 @@ def test_whole_workbook(client, generated):
 
 
 def test_pdf(client, generated):
-    response = client.get(reverse("public_document", args=[generated.pk, "pdf"]))
+    response = client.get(reverse("disclosures:public_document", args=[generated.pk, "pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_one_table(client, generated):
-    response = client.get(reverse("public_table_xlsx", args=[generated.pk, 7]))
+    response = client.get(reverse("disclosures:public_table_xlsx", args=[generated.pk, 7]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     assert [ws.title for ws in workbook.worksheets] == ["表7 一般公共预算财政拨款“三公”经费支出决算表"[:31]]
@@ -48,12 +47,12 @@ def test_one_table(client, generated):
 
 
 def test_table_number_out_of_range(client, generated):
-    assert client.get(reverse("public_table_xlsx", args=[generated.pk, 10])).status_code == 404
+    assert client.get(reverse("disclosures:public_table_xlsx", args=[generated.pk, 10])).status_code == 404
 
 
 def test_documents_of_unpublished_filings_are_404(client, approved_filing, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     filing_generate_documents(filing=approved_filing)
     assert FilingDocument.objects.filter(filing=approved_filing).count() == 3
-    assert client.get(reverse("public_document", args=[approved_filing.pk, "xlsx"])).status_code == 404
-    assert client.get(reverse("public_table_xlsx", args=[approved_filing.pk, 1])).status_code == 404
+    assert client.get(reverse("disclosures:public_document", args=[approved_filing.pk, "xlsx"])).status_code == 404
+    assert client.get(reverse("disclosures:public_table_xlsx", args=[approved_filing.pk, 1])).status_code == 404

@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from disclosures.models import ExpenseLine
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
+from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
 
 
 def url(filing):
-    return reverse("public_filing", args=[filing.pk])
+    return reverse("disclosures:public_filing", args=[filing.pk])
 
 
 @pytest.fixture(autouse=True)
@@ -67,10 +67,10 @@ def test_corrected_filing_says_so(client, published_filing, accountant, reviewer
     assert "已更正" in text and "公务接待费应为1.35万元" in text
     assert f"{correction.published_at.year}年{correction.published_at.month}月" in text
     assert "1.85" in text and "1.35" in text  # before and after in the diff
-    assert reverse("public_filing", args=[published_filing.pk]) in text
+    assert reverse("disclosures:public_filing", args=[published_filing.pk]) in text
 
     old = client.get(url(published_filing)).content.decode()  # the old version stays readable
-    assert "本版本已于" in old and reverse("public_filing", args=[correction.pk]) in old
+    assert "本版本已于" in old and reverse("disclosures:public_filing", args=[correction.pk]) in old
 
 
 def test_rendered_body_is_cached_per_snapshot(client, published_filing):

@@ -4,27 +4,26 @@ import pytest
 from django.urls import reverse
 
 from disclosures.models import Filing
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
-URL = reverse("workspace")
+URL = reverse("disclosures:workspace")
 
 
 def test_accountant_sees_own_filings_only(client, accountant, filing, other_filing):
     Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.RETURNED)
     client.force_login(accountant)
     page = client.get(URL).content.decode()
-    assert reverse("filing_detail", args=[filing.pk]) in page
+    assert reverse("disclosures:filing_detail", args=[filing.pk]) in page
     assert "已退回" in page
-    assert reverse("filing_detail", args=[other_filing.pk]) not in page
+    assert reverse("disclosures:filing_detail", args=[other_filing.pk]) not in page
     assert "测试县教育局" not in page
 
 
 def test_reviewer_sees_all(client, reviewer, filing, other_filing):
     client.force_login(reviewer)
     page = client.get(URL).content.decode()
-    assert reverse("filing_detail", args=[filing.pk]) in page
-    assert reverse("filing_detail", args=[other_filing.pk]) in page
+    assert reverse("disclosures:filing_detail", args=[filing.pk]) in page
+    assert reverse("disclosures:filing_detail", args=[other_filing.pk]) in page
 
 
 def test_anonymous_redirected(client, filing):

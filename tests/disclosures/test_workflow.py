@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 
-from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Job, Project, ReviewComment
+from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Project, ReviewComment
+from jobs.models import Job
 from disclosures.services import workflow
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 S = Filing.Status
@@ -168,9 +168,10 @@ def test_snapshot_does_not_follow_later_changes(published_filing):
 
 
 def test_publication_queues_document_generation(approved_filing, reviewer, django_capture_on_commit_callbacks):
+    submitted_jobs = list(Job.objects.filter(filing=approved_filing).values_list("pk", flat=True))  # submission regenerated its documents
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.filing_publish(filing=approved_filing, user=reviewer)
-    job = Job.objects.get(filing=approved_filing, kind=Job.Kind.GENERATE_FILING)
+    job = Job.objects.exclude(pk__in=submitted_jobs).get(filing=approved_filing, kind=Job.Kind.GENERATE_FILING)
     assert job.status == Job.Status.QUEUED
     assert len(callbacks) == 1
 
@@ -279,8 +280,10 @@ def test_publishing_is_refused_while_the_text_still_asks_for_a_reason(clean_fili
     assert approved_filing.status == S.APPROVED and approved_filing.published_snapshot is None
 
 
-def test_correction_keeps_the_unit_the_filing_publishes_in(published_filing, accountant):
-    Filing.objects.filter(pk=published_filing.pk).update(amount_unit="yuan")
-    published_filing.refresh_from_db()
+def test_correction_keeps_the_unit_the_filing_publishes_in(clean_filing, accountant, reviewer):
+    Filing.objects.filter(pk=clean_filing.pk).update(amount_unit="yuan")  # chosen while a draft: locked once published
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    workflow.filing_approve(filing=clean_filing, user=reviewer)
+    published_filing = workflow.filing_publish(filing=clean_filing, user=reviewer)
     correction = workflow.filing_correct(filing=published_filing, user=accountant, note="单位沿用")
     assert correction.amount_unit == "yuan"

@@ -1,7 +1,7 @@
 """Fixtures of the workflow, bureau and public tests: seed 003 (茂县信访局 2019 年部门决算) in each status.
 
-Import the fixtures a test module needs: `from tests.disclosures.workflow_fixtures import *  # noqa`.
-The filing belongs to the shared `department` fixture, so `accountant` files for it and `outsider`
+Loaded for the whole suite by tests/conftest.py (pytest_plugins); import the helpers (`publish`,
+`make_clean`, `STAND_IN_PDF`) by name. The filing belongs to the shared `department` fixture, so `accountant` files for it and `outsider`
 does not. Seed 003's project list (64.5 万元) disagrees with its 项目支出 (64.90 万元); `clean_filing`
 corrects the third project so the checks pass, `seed_filing` keeps the published mistake.
 """

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_department
+from tests.factories import DepartmentFactory
 
 from .seeds import load_seed_001, load_seed_002
 
@@ -25,4 +25,4 @@ def other_projects(other_department, year_2020):
 
 @pytest.fixture
 def wangcheng(db, year_2020):
-    return make_department("903", "长沙市望城区信访局")
+    return DepartmentFactory(code="903", name="长沙市望城区信访局")

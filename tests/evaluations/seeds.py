@@ -2,7 +2,7 @@
 
 Seed 001: 山海关区信访局 2020年部门预算, five projects with their indicators as published (including
 人事代理专项补助's identical goals and the space-padded units and values). Seed 002: 长沙市望城区信访局
-2020年部门整体支出绩效自评表. The content is disclosures.demo's; only the projects and the department
+2020年部门整体支出绩效自评表. The content is demo.build's; only the projects and the department
 target are written here, without the demo's lines, users and other seeds (build_demo takes seconds).
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from disclosures.demo import SHANHAIGUAN_PROJECTS, WANGCHENG_INDICATORS
+from demo.build import SHANHAIGUAN_PROJECTS, WANGCHENG_INDICATORS
 from disclosures.models import Department, Filing, FiscalYear, Project
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, RuleSet, SelfEvaluation
 from evaluations.rulesets import NATIONAL
 from evaluations.services import results_pick_published
 
-#: The published content lives once, in disclosures.demo (which `load_demo` builds through the line
+#: The published content lives once, in demo.build (which `load_demo` builds through the line
 #: services); here it is only filed by a test department. The two projects whose budgets the seed gives
 #: only as a shared 312,000 元 carry the demo's invented split (240,000 + 72,000).
 SEED_001 = SHANHAIGUAN_PROJECTS

@@ -47,6 +47,25 @@ def test_evaluation_checks_name_missing_reasons(seed_002_evaluation):
     assert [f.message for f in evaluation_checks(evaluation=seed_002_evaluation)] == ["执行率 57.59% 低于 90.00%，须说明原因"]
 
 
+def test_a_filing_run_checks_each_project_once(seed_001_projects, monkeypatch):
+    """The nine target checks share one run per project (they used to rerun every check for every key)."""
+    from evaluations import checks
+
+    calls = []
+    original = checks.target_checks
+    monkeypatch.setattr(checks, "target_checks", lambda *, project: calls.append(project.pk) or original(project=project))
+    filing = seed_001_projects[0].filing
+    run_checks(filing=filing)
+    assert sorted(calls) == sorted(filing.projects.values_list("pk", flat=True))
+
+
+def test_findings_carry_structured_locations(seed_001_projects):
+    [padded, _, _] = target_checks(project=seed_001_projects[3])
+    assert (padded.location.table, padded.location.project_code) == ("项目绩效目标表", seed_001_projects[3].code)
+    assert padded.location.cell.startswith("产出指标 · ") or padded.location.cell.startswith("效益指标 · ")
+    assert padded.title == "指标单位无多余空格"
+
+
 def test_demo_seed_checks_of_issue_10(demo):
     """On the demo's seeds: 望城's self-evaluation budget 1036.03 against its 决算's 753.18, and the 公务用车运行维护费
     that seeds 001 (山海关) and 002 (望城) print while owning no 公务用车."""

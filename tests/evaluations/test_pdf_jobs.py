@@ -8,7 +8,7 @@ minutes and 3.7 GB). Now the GET answers a page at once; 生成 PDF (POST) start
 import pytest
 from django.urls import reverse
 
-from disclosures.models import Job
+from jobs.models import Job
 from evaluations import services
 
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,9 @@ from disclosures.models import Filing, FilingDocument, Project, PublicationDocum
 from disclosures.parts import parts_from_json
 from disclosures.services import workflow
 from disclosures.services.generation import filing_generate_documents
-from disclosures.services.snapshot import build_snapshot
+from disclosures.selectors.snapshot import build_snapshot
 from evaluations import services
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult
-from tests.disclosures.workflow_fixtures import *  # noqa: F403
 from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +72,7 @@ def test_published_final_snapshot_carries_the_self_evaluations(evaluated_final):
 
 def test_public_page_shows_the_forms_from_the_snapshot(client, evaluated_final):
     IndicatorResult.objects.filter(evaluation__project__code="XF-02").update(chosen_score=D("30.00"))  # after publication
-    text = client.get(reverse("public_filing", args=[evaluated_final.pk])).content.decode()
+    text = client.get(reverse("disclosures:public_filing", args=[evaluated_final.pk])).content.decode()
     assert 'id="part-performance"' in text
     assert text.count('<table class="form-grid">') == 5
     assert "项目支出绩效自评表" in text and "项目绩效目标完成情况表" in text

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from disclosures.models import Job
+from jobs.models import Job
 from evaluations import services
 from evaluations.models import SelfEvaluation
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from disclosures.models import AuditEntry, Job
+from disclosures.models import AuditEntry
+from jobs.models import Job
 from evaluations.models import IndicatorResult, SelfEvaluation
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,12 @@ def test_other_department_404_and_reviewer_read_only(client, outsider, reviewer,
     assert client.post(url, entry(evaluation, ALL_MET)).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_index_shows_an_unfinished_evaluation_as_such(client, accountant, seed_002_evaluation):
+    from evaluations.scoring import evaluation_score
+
+    evaluation_score(evaluation=seed_002_evaluation)
+    client.force_login(accountant)
+    page = client.get(reverse("evaluations:index")).content.decode()
+    assert "自评（未完成）" in page  # seed 002's 进京“非访”率 indicator has no actual

@@ -140,7 +140,10 @@ except WorkbookError as error:
 except MemoryError:
     outcome["error"] = "MemoryError"
 outcome["seconds"] = round(time.monotonic() - started, 2)
-outcome["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+# VmHWM is this process's own peak: ru_maxrss would also count the parent's RSS at fork time (Linux
+# keeps it across exec), i.e. the whole pytest process.
+with open("/proc/self/status") as status:
+    outcome["peak_rss_mb"] = round(int(next(line for line in status if line.startswith("VmHWM:")).split()[1]) / 1024, 1)
 print(json.dumps(outcome, ensure_ascii=False))
 """
 

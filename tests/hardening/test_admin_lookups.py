@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from disclosures.models import ExpenseKind, ExpenseLine
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 EVIL = "^(a+)+$"

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from disclosures.models import ExpenseLine
 from disclosures.money import AmountError, parse_amount
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
 
 AMOUNT = "年初预算数（元）"
@@ -58,7 +57,7 @@ def test_parse_amount_only_ever_returns_a_cent_amount_or_refuses(value):
 def test_upload_with_a_huge_amount_names_row_and_column(client, accountant, filing, amount):
     client.force_login(accountant)
     data = filled_template(filing, "expense", [{**EXPENSE_OK, AMOUNT: amount}]).getvalue()
-    response = client.post(reverse("filing_import", args=[filing.pk]), {"kind": "expense", "file": SimpleUploadedFile("支出.xlsx", data)})
+    response = client.post(reverse("disclosures:filing_import", args=[filing.pk]), {"kind": "expense", "file": SimpleUploadedFile("支出.xlsx", data)})
     assert response.status_code == 200
     text = response.content.decode()
     assert "第3行" in text and f"“{AMOUNT}”" in text

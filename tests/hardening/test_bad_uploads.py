@@ -18,7 +18,6 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from disclosures.models import CatalogItem, ExpenseLine
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ AMOUNT = "年初预算数（元）"
 
 
 def post(client, filing, data: bytes, name: str = "支出.xlsx", kind: str = "expense"):
-    return client.post(reverse("filing_import", args=[filing.pk]), {"kind": kind, "file": SimpleUploadedFile(name, data)})
+    return client.post(reverse("disclosures:filing_import", args=[filing.pk]), {"kind": kind, "file": SimpleUploadedFile(name, data)})
 
 
 def page_text(response) -> str:

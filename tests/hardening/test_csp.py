@@ -13,7 +13,6 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def policy_of(response) -> dict[str, str]:
     return {part.split(" ", 1)[0]: part.split(" ", 1)[1] if " " in part else "" for part in (p.strip() for p in header.split(";"))}
 
 
-@pytest.mark.parametrize("url_name", ["home", "login"])
+@pytest.mark.parametrize("url_name", ["disclosures:public_home", "login"])
 def test_public_pages_have_a_strict_script_policy(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 200
@@ -36,7 +35,7 @@ def test_public_pages_have_a_strict_script_policy(client, url_name):
 
 def test_the_nonce_changes_per_request_and_is_the_pages(client, accountant, filing):
     client.force_login(accountant)
-    first, second = client.get(reverse("home")), client.get(reverse("home"))
+    first, second = client.get(reverse("disclosures:home")), client.get(reverse("disclosures:home"))
     nonce = re.search(r"'nonce-([^']+)'", first["Content-Security-Policy"]).group(1)
     assert nonce not in second["Content-Security-Policy"]
     for match in re.finditer(rb"<style[^>]*>", first.content):
@@ -45,7 +44,7 @@ def test_the_nonce_changes_per_request_and_is_the_pages(client, accountant, fili
 
 def test_pages_behind_login_and_the_admin_have_the_policy(client, accountant, filing):
     client.force_login(accountant)
-    for url in (reverse("filing_detail", args=[filing.pk]), reverse("filing_import", args=[filing.pk]), reverse("admin:index")):
+    for url in (reverse("disclosures:filing_detail", args=[filing.pk]), reverse("disclosures:filing_import", args=[filing.pk]), reverse("admin:index")):
         response = client.get(url)
         assert response.status_code == 200, url
         assert policy_of(response)["script-src"] == "'self'", url

@@ -17,7 +17,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from disclosures.models import ExpenseLine
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template
 from tests.hardening.bombs import long_text
 
@@ -35,7 +34,7 @@ def logged_in(client, accountant, settings, tmp_path):
 
 def upload(client, filing, rows):
     data = filled_template(filing, "expense", rows).getvalue()
-    return client.post(reverse("filing_import", args=[filing.pk]), {"kind": "expense", "file": SimpleUploadedFile("支出.xlsx", data)})
+    return client.post(reverse("disclosures:filing_import", args=[filing.pk]), {"kind": "expense", "file": SimpleUploadedFile("支出.xlsx", data)})
 
 
 def test_three_thousand_rows_of_long_cells_give_a_small_page_and_a_full_report(logged_in, filing, settings):

@@ -20,7 +20,6 @@ from disclosures.models import CatalogItem, ExpenseKind, ExpenseLine, Project, U
 from disclosures.services import lines
 from disclosures.tables import compute_tables
 from disclosures.tables.xlsx import render_workbook
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from disclosures.models import Filing, FilingDocument, Job, Project, PublicationDocument
-from disclosures.services.snapshot import build_snapshot
+from disclosures.models import Filing, FilingDocument, Project, PublicationDocument
+from jobs.models import Job
+from disclosures.selectors.snapshot import build_snapshot
 from disclosures.tables import compute_tables
 from disclosures.tables.xlsx import render_workbook
 from evaluations import services as evaluation_services
@@ -86,31 +87,31 @@ def world(demo, settings, tmp_path):
 
 # url name → (category, kwargs(side, world)). Owned routes point at `side`'s objects.
 ROUTES = {
-    "home": (PUBLIC, lambda s, w: {}),
-    "public_home": (PUBLIC, lambda s, w: {}),
-    "public_year": (PUBLIC, lambda s, w: {"year": w["published"].fiscal_year.year}),
-    "public_filing": (PUBLIC, lambda s, w: {"pk": w["published"].pk}),
-    "public_document": (PUBLIC, lambda s, w: {"pk": w["published"].pk, "format": "xlsx"}),
-    "public_table_xlsx": (PUBLIC, lambda s, w: {"pk": w["published"].pk, "number": 1}),
-    "api_years": (PUBLIC, lambda s, w: {}),
-    "api_filings": (PUBLIC, lambda s, w: {}),
-    "api_filing": (PUBLIC, lambda s, w: {"pk": w["published"].pk}),
-    "workspace": (LOGGED_IN, lambda s, w: {}),
-    "filing_detail": (OWNED, lambda s, w: {"pk": s.filing.pk}),
-    "filing_import": (OWNED, lambda s, w: {"pk": s.filing.pk}),
-    "import_template": (OWNED, lambda s, w: {"pk": s.filing.pk, "kind": "expense"}),
-    "filing_text": (OWNED, lambda s, w: {"pk": s.filing.pk}),
-    "filing_checks": (OWNED, lambda s, w: {"pk": s.filing.pk}),
-    "filing_submit": (OWNED, lambda s, w: {"pk": s.filing.pk}),
-    "filing_correct": (OWNED, lambda s, w: {"pk": s.filing.pk}),
-    "filing_documents": (OWNED, lambda s, w: {"pk": s.filing.pk}),
-    "document_download": (OWNED, lambda s, w: {"pk": s.filing.pk, "format": "xlsx"}),
-    "job_status": (OWNED, lambda s, w: {"pk": s.job.pk}),
-    "bureau_dashboard": (REVIEWER, lambda s, w: {}),
-    "bureau_filing": (REVIEWER, lambda s, w: {"pk": s.filing.pk}),
-    "bureau_filing_action": (REVIEWER, lambda s, w: {"pk": s.filing.pk, "action": "return"}),
-    "bureau_bulk": (REVIEWER, lambda s, w: {}),
-    "year_generate": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
+    "disclosures:home": (PUBLIC, lambda s, w: {}),
+    "disclosures:public_home": (PUBLIC, lambda s, w: {}),
+    "disclosures:public_year": (PUBLIC, lambda s, w: {"year": w["published"].fiscal_year.year}),
+    "disclosures:public_filing": (PUBLIC, lambda s, w: {"pk": w["published"].pk}),
+    "disclosures:public_document": (PUBLIC, lambda s, w: {"pk": w["published"].pk, "format": "xlsx"}),
+    "disclosures:public_table_xlsx": (PUBLIC, lambda s, w: {"pk": w["published"].pk, "number": 1}),
+    "disclosures:api_years": (PUBLIC, lambda s, w: {}),
+    "disclosures:api_filings": (PUBLIC, lambda s, w: {}),
+    "disclosures:api_filing": (PUBLIC, lambda s, w: {"pk": w["published"].pk}),
+    "disclosures:workspace": (LOGGED_IN, lambda s, w: {}),
+    "disclosures:filing_detail": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:filing_import": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:import_template": (OWNED, lambda s, w: {"pk": s.filing.pk, "kind": "expense"}),
+    "disclosures:filing_text": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:filing_checks": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:filing_submit": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:filing_correct": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:filing_documents": (OWNED, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:document_download": (OWNED, lambda s, w: {"pk": s.filing.pk, "format": "xlsx"}),
+    "jobs:job_status": (OWNED, lambda s, w: {"pk": s.job.pk}),
+    "disclosures:bureau_dashboard": (REVIEWER, lambda s, w: {}),
+    "disclosures:bureau_filing": (REVIEWER, lambda s, w: {"pk": s.filing.pk}),
+    "disclosures:bureau_filing_action": (REVIEWER, lambda s, w: {"pk": s.filing.pk, "action": "return"}),
+    "disclosures:bureau_bulk": (REVIEWER, lambda s, w: {}),
+    "disclosures:year_generate": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
     "evaluations:index": (LOGGED_IN, lambda s, w: {}),
     "evaluations:department_target_create": (LOGGED_IN, lambda s, w: {}),
     "evaluations:targets": (OWNED, lambda s, w: {"kind": "projects", "pk": s.project.pk}),
@@ -198,9 +199,9 @@ def expected(category: str, who: str, post_only: bool) -> set[int]:
 
 # Routes that only accept POST (a GET answers 405 to whoever may use them).
 POST_ONLY = {
-    "filing_correct", "evaluations:indicator_delete", "evaluations:evaluation_start", "evaluations:evaluation_score",
-    "evaluations:result_adjust", "evaluations:county_score", "evaluations:department_target_create", "bureau_bulk",
-    "bureau_filing_action", "logout",
+    "disclosures:filing_correct", "evaluations:indicator_delete", "evaluations:evaluation_start", "evaluations:evaluation_score",
+    "evaluations:result_adjust", "evaluations:county_score", "evaluations:department_target_create", "disclosures:bureau_bulk",
+    "disclosures:bureau_filing_action", "logout",
 }
 
 
@@ -288,9 +289,9 @@ def _own_and_other(model, world):
 def test_admin_matrix(world, who):
     client = client_for(world, who)
     failures = []
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
-        changelist = reverse("admin:%s_%s_changelist" % info)
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
         response = client.get(changelist)
         if who == "anonymous":
             if response.status_code != 302 or "/admin/login/" not in response["Location"]:
@@ -302,7 +303,7 @@ def test_admin_matrix(world, who):
         if who in ("own", "other") and other_object is not None and own_object is not None:
             # the accountant of `who` looks at the OTHER department's object
             foreign = other_object if who == "own" else own_object
-            path = reverse("admin:%s_%s_change" % info, args=[foreign.pk])
+            path = reverse("admin:{}_{}_change".format(*info), args=[foreign.pk])
             response = client.get(path)
             body = response.content.decode(errors="replace") if response.status_code == 200 else ""
             if response.status_code == 200 and str(foreign) in body:
@@ -312,7 +313,7 @@ def test_admin_matrix(world, who):
             if response.status_code == 302 and "/admin/login/" in response["Location"]:
                 failures.append(f"{who} {path}: sent to login although logged in")
         if who == "own" and own_object is not None:
-            path = reverse("admin:%s_%s_change" % info, args=[own_object.pk])
+            path = reverse("admin:{}_{}_change".format(*info), args=[own_object.pk])
             response = client.get(path)
             if response.status_code not in (200, 403):
                 failures.append(f"own {path}: {response.status_code}")

@@ -39,9 +39,10 @@ def rule_set(name: str = NATIONAL) -> RuleSet:
     return RuleSet(name=name, **RULE_SETS[name])
 
 
-def outcome(comparator, target, actual, band, pts):
+def outcome(comparator, target, actual, band, pts, chosen=None):
     return rules.rule_for(comparator)(
-        rules.RuleInput(comparator=comparator, target=target, unit="", actual=actual, band=band, points=pts, rule_set=rule_set())
+        rules.RuleInput(comparator=comparator, target=target, unit="", actual=actual, band=band, points=pts, rule_set=rule_set(),
+                        chosen=chosen)
     )
 
 
@@ -60,10 +61,14 @@ def test_numeric_rule_scores_within_zero_and_points(comparator, target, actual, 
     assert result.low <= result.score <= result.high
 
 
-@given(band=bands, pts=points)
-def test_qualitative_rule_scores_within_zero_and_points(band, pts):
-    result = outcome(C.QUALITATIVE, None, None, band, pts)
-    assert Decimal("0") <= result.low <= result.score <= result.high <= pts
+@given(band=bands, pts=points, share=st.decimals(min_value=Decimal("0"), max_value=Decimal("1"), places=4))
+def test_qualitative_rule_scores_within_zero_and_points(band, pts, share):
+    """A band alone is not scored; a score picked inside the band is the score, within [0, points]."""
+    unpicked = outcome(C.QUALITATIVE, None, None, band, pts)
+    assert unpicked.pending and Decimal("0") <= unpicked.low <= unpicked.high <= pts
+    chosen = (unpicked.low + (unpicked.high - unpicked.low) * share).quantize(Decimal("0.01"))
+    picked = outcome(C.QUALITATIVE, None, None, band, pts, chosen=chosen)
+    assert not picked.pending and Decimal("0") <= picked.low <= picked.score == chosen <= picked.high <= pts
 
 
 @given(comparator=st.sampled_from([C.GE, C.GT]), target=positive_values, a=values, b=values, pts=points)

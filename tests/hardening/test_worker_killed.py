@@ -22,10 +22,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from disclosures.models import CatalogItem, ExpenseKind, ExpenseLine, FilingDocument, Job, Unit
+from disclosures.models import CatalogItem, ExpenseKind, ExpenseLine, FilingDocument, Unit
+from jobs.models import Job
 from disclosures.services import lines
 from disclosures.services.catalog import catalog_load_starter
-from disclosures.services.jobs import job_claim
+from jobs.services import job_claim
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = {"xlsx": b"old complete workbook", "html": b"<html>old complete</html>", "pdf": b"%PDF old complete"}

@@ -19,8 +19,8 @@ from disclosures.models import Filing
 def open_demo(django_db_setup, django_db_blocker):
     """Built once per test module inside a transaction that is rolled back at the end of the module;
     each test runs in a savepoint of it (pytest-django's `db`), so tests stay independent."""
-    from disclosures.demo import build_demo
-    from disclosures.demo_workflow import advance_demo
+    from demo.build import build_demo
+    from demo.workflow import advance_demo
 
     from tests.conftest import publication_jobs_run
 
@@ -42,7 +42,7 @@ def _db_for_every_test(db):
 
 @pytest.fixture
 def unpublished(open_demo):
-    from disclosures.services.snapshot import build_snapshot
+    from disclosures.selectors.snapshot import build_snapshot
 
     filing = open_demo.wangcheng.filing
     now = timezone.now()

@@ -102,16 +102,16 @@ def test_table_rows_and_projects_have_the_anchors_search_links_to(client, open_d
 
     results, _count = search(query="旅游旺季北戴河")
     entry = results[0]
-    html = client.get(reverse("public_filing", args=[entry.filing.pk])).content.decode()
+    html = client.get(reverse("disclosures:public_filing", args=[entry.filing.pk])).content.decode()
     assert f'id="{entry.entry.anchor}"' in html
     results, _count = search(query="2010308")
     function = next(r for r in results if r.entry.kind == "function")
-    html = client.get(reverse("public_filing", args=[function.filing.pk])).content.decode()
+    html = client.get(reverse("disclosures:public_filing", args=[function.filing.pk])).content.decode()
     assert f'id="{function.entry.anchor}"' in html
 
 
 def test_pages_are_linked_from_the_public_site(client, open_demo):
-    html = client.get(reverse("public_home")).content.decode()
+    html = client.get(reverse("disclosures:public_home")).content.decode()
     assert reverse("opendata:home") in html and reverse("opendata:api_docs") in html
     html = client.get(reverse("opendata:home")).content.decode()
     assert reverse("opendata:overview", args=[2020]) in html and reverse("opendata:department", args=["430902-XFJ"]) in html

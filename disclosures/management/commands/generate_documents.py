@@ -12,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from disclosures.models import Filing
-from disclosures.services.generation import ALL_FORMATS, document_file_name, filing_render_documents, formats_checked
+from disclosures.services.generation import (
+    ALL_FORMATS,
+    document_file_name,
+    filing_render_documents,
+    formats_checked,
+)
 
 
 class Command(BaseCommand):
@@ -43,7 +48,8 @@ class Command(BaseCommand):
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise CommandError(f"无法创建输出目录“{directory}”：{error.strerror}") from None
-        rendered = filing_render_documents(filing=filing, formats=wanted)
+        # a published filing's documents print the performance forms frozen with its publication, as the public sees them
+        rendered = filing_render_documents(filing=filing, formats=wanted, publication=filing.status == Filing.Status.PUBLISHED)
         for format, content in rendered.contents.items():
             path = directory / document_file_name(filing=filing, format=format)
             path.write_bytes(content)

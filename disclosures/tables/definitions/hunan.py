@@ -31,7 +31,6 @@ from .common import (
     FISCAL,
     GOV_FUND,
     GPB,
-    NON_FISCAL,
     OPENING,
     THIS_YEAR_INCOME,
     THREE_PUBLIC_ROWS,

@@ -9,7 +9,6 @@ from disclosures.imports.context import ImportContext
 from disclosures.imports.preview import preview_upload
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.models import IncomeLine, Project
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import filled_template, save
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from disclosures.imports.preview import RowPreview, SheetPreview, stage_preview
 from disclosures.imports.resources import ExpenseLineResource
 from disclosures.models import AuditEntry, CatalogItem, ExpenseKind, ExpenseLine, FundingSource, Project, Unit
 from disclosures.services import lines
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.entry_fixtures import item
 
 pytestmark = pytest.mark.django_db

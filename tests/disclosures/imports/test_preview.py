@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from disclosures.imports.preview import preview_upload
-from tests.disclosures.entry_fixtures import *  # noqa: F403
 from tests.disclosures.imports.helpers import EXPENSE_OK, filled_template, save
 
 pytestmark = pytest.mark.django_db

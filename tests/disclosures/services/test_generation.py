@@ -8,9 +8,11 @@ import pytest
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
-from disclosures.models import FilingDocument, Job
+from disclosures.models import FilingDocument
+from jobs.models import Job
 from disclosures.services import generation
 from disclosures.services.generation import filing_generate_documents
+from disclosures import tasks
 from disclosures.tasks import generate_filing_documents
 from tests.disclosures.seed003 import build_seed_003
 
@@ -121,7 +123,7 @@ def test_task_claims_the_job_and_records_progress(filing):
 def test_generate_year_queues_the_fast_formats_of_every_filing_before_the_pdfs(filing, django_capture_on_commit_callbacks):
     other = build_seed_003(department_code="513223099", name="茂县教育局")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        batch = generation.generate_year(fiscal_year=filing.fiscal_year)
+        batch = tasks.generate_year(fiscal_year=filing.fiscal_year)
     jobs = list(Job.objects.filter(batch=batch).order_by("id"))  # created, and enqueued, in this order
     assert [(j.filing_id, j.params["formats"]) for j in jobs] == [
         (filing.pk, ["xlsx", "html"]), (other.pk, ["xlsx", "html"]), (filing.pk, ["pdf"]), (other.pk, ["pdf"]),

@@ -1,4 +1,4 @@
-"""The tables of the demo data (helper C's loader, built from the seeds) reproduce the published figures."""
+"""The tables of the demo data (demo.build, from the seeds) reproduce the published figures."""
 
 from decimal import Decimal
 

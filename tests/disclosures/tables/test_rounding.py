@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from disclosures.checks import WARNING, run_checks
 from disclosures.models import Filing
 from disclosures.money import AmountUnit
-from disclosures.services.snapshot import table_to_snapshot
+from disclosures.selectors.snapshot import table_to_snapshot
 from disclosures.tables import compute_table, compute_tables
 from disclosures.tables.html import render_table_html
 from disclosures.tables.rounding import ROUNDING_NOTE

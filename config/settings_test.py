@@ -1,0 +1,9 @@
+"""Settings of the test suite: config.settings with a fast password hasher.
+
+PBKDF2 spends ~0.1 s per hash on purpose; the tests create and log in users constantly, so they hash
+with MD5 (never acceptable outside tests).
+"""
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

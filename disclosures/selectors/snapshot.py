@@ -1,0 +1,251 @@
+"""The frozen snapshot of a published filing (公开快照): computed here, stored by workflow.filing_publish.
+
+At publication everything the public sees is computed once and stored as JSON on the filing: the key
+figures, every table, the explanatory text, the projects, the parts other apps contribute (the
+performance targets and self-evaluations, as printed forms: disclosures.parts) and the data of the charts. Public pages and
+the API read only this snapshot, so they are fast and keep showing what was published even if the
+data (or the code that computes it) changes later. Amounts are stored as strings of 元 with two
+decimals (JSON has no Decimal).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+from decimal import Decimal
+
+from disclosures.models import Filing, FundingSource, Project
+from disclosures.money import to_wan
+from disclosures.narrative import draft_sections
+from disclosures.parts import publication_parts
+from disclosures.selectors.figures import PRIOR_KEYS, figures_as_dict, filing_figures
+from disclosures.tables import compute_tables
+
+SNAPSHOT_SCHEMA = 1
+
+
+def to_jsonable(value):
+    """Dataclasses, Decimals, dates, enums and containers → JSON values (Decimal → str)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return str(Decimal(str(value)))
+    if isinstance(value, enum.Enum):
+        return to_jsonable(value.value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if hasattr(value, "to_dict") and callable(value.to_dict):
+        return to_jsonable(value.to_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return str(value)
+
+
+def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
+    """Everything the public page of `filing` shows, computed now from the live data."""
+    figures = filing_figures(filing=filing)
+    snapshot = {
+        "schema": SNAPSHOT_SCHEMA,
+        "filing": {
+            "pk": filing.pk,
+            "title": str(filing),
+            "department": filing.department.name,
+            "department_code": filing.department.code,
+            "year": filing.fiscal_year.year,
+            "kind": filing.kind,
+            "kind_display": str(filing.get_kind_display()),
+            "version": filing.version,
+            "approved_at": to_jsonable(filing.approved_at),
+        },
+        "published_at": published_at.isoformat(),
+        "figures": figures_as_dict(figures),
+        "key_figures": key_figures(figures),
+        "tables": [table_to_snapshot(table) for table in compute_tables(filing=filing)],
+        "sections": to_jsonable(draft_sections(filing=filing)),
+        "projects": _projects(filing),
+        "parts": publication_parts(filing=filing),
+        "charts": chart_data(figures),
+        "correction": None,
+    }
+    if filing.supersedes_id:
+        snapshot["correction"] = correction_summary(original=filing.supersedes, snapshot=snapshot, note=filing.correction_note)
+    return snapshot
+
+
+def table_to_snapshot(table) -> dict:
+    """A TableResult as render-ready JSON: the header grid with its merges, and for every
+    cell both the amount in 元 and the text as published (万元, 2 decimals)."""
+    return {
+        "key": table.key,
+        "number": table.number,
+        "title": table.title,
+        "full_title": table.full_title,
+        "numbered_title": table.numbered_title,
+        "form_code": table.form_code,
+        "unit_label": table.unit_label,
+        "empty": table.empty,
+        "note": table.note,
+        "footnotes": list(table.footnotes),
+        "header_rows": [[{"label": h.label, "colspan": h.colspan, "rowspan": h.rowspan} for h in row] for row in table.header_rows],
+        "leaves": [{"key": leaf.key, "label": leaf.label, "role": leaf.role} for leaf in table.leaves],
+        "rows": [
+            {
+                "kind": row.kind,
+                "level": row.level,
+                "code": row.code,
+                "cells": [
+                    {
+                        "key": cell.key,
+                        "text": cell.display,
+                        "amount": to_jsonable(cell.amount),
+                        "colspan": cell.colspan,
+                        "indent": cell.indent,
+                        "bold": cell.bold or row.bold,
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in table.rows
+        ],
+    }
+
+
+def _projects(filing: Filing) -> list[dict]:
+    projects = []
+    for project in Project.objects.filter(filing=filing).prefetch_related("indicators").order_by("order", "code"):
+        indicators = getattr(project, "indicators", None)
+        projects.append(
+            {
+                "code": project.code,
+                "name": project.name,
+                "purpose": project.purpose,
+                "budget_amount": to_jsonable(project.budget_amount),
+                "adjusted_amount": to_jsonable(project.adjusted_amount),
+                "actual_amount": to_jsonable(project.actual_amount),
+                "fiscal_amount": to_jsonable(project.fiscal_amount),
+                "plan": [to_jsonable(getattr(project, f)) for f in Project.PLAN_FIELDS],
+                "goals": [g for g in (project.goal_1, project.goal_2) if g],
+                "result_summary": project.result_summary,
+                "indicators": [
+                    {
+                        "level1": i.get_level1_display(),
+                        "level2": i.get_level2_display(),
+                        "name": i.name,
+                        "comparator": i.get_comparator_display(),
+                        "target": i.target_text or (to_jsonable(i.target_value.normalize()) if i.target_value is not None else ""),
+                        "unit": i.unit.strip(),
+                    }
+                    for i in (indicators.all() if indicators is not None else [])
+                ],
+            }
+        )
+    return projects
+
+
+#: The key figures shown on the public page and compared when a correction is published, in order.
+KEY_FIGURES: tuple[str, ...] = (
+    "total", "income", "expense", "fiscal_total", "gpb_expense", "basic", "project",
+    "three_public.total", "operating_costs", "procurement",
+)
+
+#: The figures compared with last year in the chart.
+YEAR_OVER_YEAR: tuple[str, ...] = ("total", "expense", "gpb_expense", "three_public.total", "operating_costs")
+
+THREE_PUBLIC_LABELS = (
+    ("overseas", "因公出国（境）费"),
+    ("vehicle_purchase", "公务用车购置费"),
+    ("vehicle_operation", "公务用车运行维护费"),
+    ("reception", "公务接待费"),
+)
+
+
+def key_figures(figures) -> list[dict]:
+    """This year's key figures (元) with last year's where known, labelled as PRIOR_KEYS says."""
+    current = figures.current_values
+    rows = []
+    for key in KEY_FIGURES:
+        if key not in current:
+            continue
+        change = figures.change(key)
+        rows.append(
+            {
+                "key": key,
+                "label": _short_label(PRIOR_KEYS.get(key, key)),
+                "amount": to_jsonable(current[key]),
+                "prior": to_jsonable(change.prior) if change else None,
+                "change_pct": to_jsonable(change.pct) if change and change.pct is not None else None,
+            }
+        )
+    return rows
+
+
+def _short_label(label: str) -> str:
+    """"收支总计（本年收入合计＋…）" → "收支总计"."""
+    return label.split("（", 1)[0] if not label.startswith("“") else label
+
+
+def chart_data(figures) -> dict:
+    """The series of the public charts, in 元 (strings): income structure by source, expense by 类 of
+    the 功能分类, the 三公 items, and this year against last year."""
+    labels = dict(FundingSource.choices)
+    income = [
+        [str(labels.get(source, source)), to_jsonable(figure.amount)]
+        for source, figure in figures.income.by_source.items()
+        if figure.amount
+    ]
+    expense = [
+        [row.name, to_jsonable(row.total.amount)]
+        for row in figures.expense.function_rows
+        if row.level == 1 and row.total.amount
+    ]
+    three = [[label, to_jsonable(getattr(figures.three_public, key).amount)] for key, label in THREE_PUBLIC_LABELS]
+    by_key = {row["key"]: row for row in key_figures(figures)}
+    yoy = [
+        [key, by_key[key]["prior"], by_key[key]["amount"], by_key[key]["label"]]
+        for key in YEAR_OVER_YEAR
+        if key in by_key
+    ]
+    return {"unit": "元", "income_by_source": income, "expense_by_class": expense, "three_public": three, "year_over_year": yoy}
+
+
+def key_figure_rows(snapshot: dict) -> list[dict]:
+    """Every figure of a snapshot that a correction can change, as key/label/value (元)."""
+    rows = [{"key": r["key"], "label": r["label"], "value": r["amount"]} for r in snapshot.get("key_figures", [])]
+    charts = snapshot.get("charts") or {}
+    for label, value in charts.get("income_by_source", []):
+        rows.append({"key": f"income:{label}", "label": f"收入：{label}", "value": value})
+    for label, value in charts.get("expense_by_class", []):
+        rows.append({"key": f"class:{label}", "label": f"支出：{label}", "value": value})
+    for label, value in charts.get("three_public", []):
+        rows.append({"key": f"three:{label}", "label": f"“三公”：{label}", "value": value})
+    return rows
+
+
+def correction_summary(*, original: Filing, snapshot: dict, note: str) -> dict:
+    """What changed between the published original and this correction: every key figure that differs."""
+    before = {row["key"]: row for row in key_figure_rows(original.published_snapshot or {})}
+    after = {row["key"]: row for row in key_figure_rows(snapshot)}
+    changes = []
+    for key in list(before) + [k for k in after if k not in before]:
+        old = Decimal(before[key]["value"]) if key in before and before[key]["value"] is not None else Decimal("0.00")
+        new = Decimal(after[key]["value"]) if key in after and after[key]["value"] is not None else Decimal("0.00")
+        if old != new:
+            label = (after.get(key) or before.get(key))["label"]
+            changes.append(
+                {"key": key, "label": label, "before_wan": str(to_wan(old)), "after_wan": str(to_wan(new)),
+                 "before": str(old), "after": str(new)}
+            )
+    return {
+        "original_pk": original.pk,
+        "original_version": original.version,
+        "original_published_at": to_jsonable(original.published_at),
+        "note": note,
+        "changes": changes,
+    }
