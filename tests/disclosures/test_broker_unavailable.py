@@ -40,9 +40,11 @@ def _reset_broker_connections() -> None:
 
 
 @pytest.fixture
-def broker_down(settings, tmp_path):
-    """Celery sends to a port where nothing listens; undone afterwards (eager again, as the suite runs)."""
+def broker_down(settings, tmp_path, monkeypatch):
+    """Celery sends to a port where nothing listens; undone afterwards (eager again, as the suite runs).
+    Celery prefers the CELERY_BROKER_URL environment variable to its configuration, so both are set."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT_BROKER)
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = CLOSED_PORT_BROKER, False
     _reset_broker_connections()
