@@ -108,9 +108,7 @@ def compare_xlsx(reference: Path, current: Path) -> list[str]:
             for c in range(1, cols + 1):
                 x, y = a.cell(r, c), b.cell(r, c)
                 if x.value != y.value or x.number_format != y.number_format:
-                    differences.append(
-                        f"{current.name} [{name}] {x.coordinate}: {x.value!r} ({x.number_format}) → {y.value!r} ({y.number_format})"
-                    )
+                    differences.append(f"{current.name} [{name}] {x.coordinate}: {x.value!r} ({x.number_format}) → {y.value!r} ({y.number_format})")
     return differences
 
 

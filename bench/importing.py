@@ -81,8 +81,12 @@ def build_workbook(*, path: Path, filing, rows: int, seed: int = 7) -> int:
     for unit, function, code, source in chosen:
         amount = Decimal(rng.randint(100, 50_000_000)) / 100
         values = {
-            "预算单位": unit, "支出功能分类科目编码": function, "部门预算经济分类科目编码": code,
-            "支出类型": kinds[code], "资金来源": source, "年初预算数（元）": amount,
+            "预算单位": unit,
+            "支出功能分类科目编码": function,
+            "部门预算经济分类科目编码": code,
+            "支出类型": kinds[code],
+            "资金来源": source,
+            "年初预算数（元）": amount,
             "决算数（元）": (amount * Decimal("0.95")).quantize(Decimal("0.01")),
         }
         sheet.append([values.get(h) for h in headers])

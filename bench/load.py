@@ -40,10 +40,25 @@ class Server:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         env = {**os.environ, **self.env, "ALLOWED_HOSTS": f"{HOST},localhost"}
         self.process = subprocess.Popen(
-            [str(gunicorn), "config.wsgi:application", "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers),
-             "--worker-class", "sync", "--timeout", "60", "--log-level", "warning"],
-            env=env, cwd=env.get("PYTHONPATH", "."), start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                str(gunicorn),
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "sync",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=env.get("PYTHONPATH", "."),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -153,10 +153,29 @@ def run_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 3600
 
     celery = Path(sys.executable).parent / "celery"
     process = subprocess.Popen(
-        [str(celery), "-A", "config", "worker", "-I", "bench.tasks", "-Q", tasks.QUEUE, "-c", str(workers),
-         "--pool", "prefork", "--loglevel", "WARNING", "-n", f"bench-{uuid.uuid4().hex[:6]}@%h"],
-        env={**os.environ, **env}, cwd=str(bench_env.ROOT), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(celery),
+            "-A",
+            "config",
+            "worker",
+            "-I",
+            "bench.tasks",
+            "-Q",
+            tasks.QUEUE,
+            "-c",
+            str(workers),
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "WARNING",
+            "-n",
+            f"bench-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        env={**os.environ, **env},
+        cwd=str(bench_env.ROOT),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         from config.celery import app
@@ -211,8 +230,11 @@ def queries_per_page(published: list[int]) -> dict:
     found = {}
     cache.clear()
     for kind, path in (
-        ("home", "/"), ("year", f"/public/years/{YEAR}/"), ("filing (cold cache)", f"/public/filings/{pk}/"),
-        ("filing (cached body)", f"/public/filings/{pk}/"), ("api_filings", f"/api/filings/?year={YEAR}"),
+        ("home", "/"),
+        ("year", f"/public/years/{YEAR}/"),
+        ("filing (cold cache)", f"/public/filings/{pk}/"),
+        ("filing (cached body)", f"/public/filings/{pk}/"),
+        ("api_filings", f"/api/filings/?year={YEAR}"),
         ("api_filing", f"/api/filings/{pk}/"),
     ):
         with CaptureQueriesContext(connection) as queries:
@@ -252,12 +274,17 @@ def measure_size(*, size: int, args, env: dict, celery: bool) -> dict:
     log(f"  load test on 127.0.0.1:{PORT}")
     with Server(env=env, workers=2, port=PORT):
         load = run_load(
-            port=PORT, pages=public_pages(published), threads=args.threads,
-            max_requests=args.max_requests, max_seconds=args.max_seconds,
+            port=PORT,
+            pages=public_pages(published),
+            threads=args.threads,
+            max_requests=args.max_requests,
+            max_seconds=args.max_seconds,
         )
     result["public_load"] = load.summary()
-    log(f"    p50 {result['public_load']['p50_ms']} ms, p95 {result['public_load']['p95_ms']} ms, "
-        f"{result['public_load']['throughput_rps']} req/s, errors {result['public_load']['errors']}")
+    log(
+        f"    p50 {result['public_load']['p50_ms']} ms, p95 {result['public_load']['p95_ms']} ms, "
+        f"{result['public_load']['throughput_rps']} req/s, errors {result['public_load']['errors']}"
+    )
     return result
 
 
@@ -327,11 +354,14 @@ def markdown(report: dict) -> str:
     sizes = report["sizes"]
     head = "| figure | " + " | ".join(f"{s['departments']} depts" for s in sizes) + " |"
     lines = [
-        "# Gongkai county benchmark", "",
+        "# Gongkai county benchmark",
+        "",
         f"Machine: {report['machine']['cpus']} CPUs, {report['machine']['memory_gib']} GiB; database {report['database']}; "
         f"workers: {report['worker_mode']}; total {report['total_seconds']} s; load average at start/end "
-        f"{report['machine']['load_average_at_start']} / {report['machine'].get('load_average_at_end')}.", "",
-        head, "|" + "---|" * (len(sizes) + 1),
+        f"{report['machine']['load_average_at_start']} / {report['machine'].get('load_average_at_end')}.",
+        "",
+        head,
+        "|" + "---|" * (len(sizes) + 1),
     ]
     lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in growth_rows(sizes)]
     lines += ["", "## Public pages (largest size)", "", "| page | n | p50 ms | p95 ms |", "|---|---|---|---|"]

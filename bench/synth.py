@@ -73,9 +73,32 @@ INDICATOR_SHAPES = [
     (Indicator.Level1.SATISFACTION, Indicator.Level2.SATISFACTION, Indicator.Comparator.GE, "服务对象满意度", "%"),
 ]
 DEPARTMENT_NAMES = [
-    "信访局", "教育局", "卫生健康局", "财政局", "公安局", "民政局", "人力资源和社会保障局", "自然资源局", "住房和城乡建设局",
-    "交通运输局", "水利局", "农业农村局", "商务局", "文化旅游局", "审计局", "统计局", "市场监督管理局", "应急管理局",
-    "林业局", "医疗保障局", "司法局", "生态环境局", "发展和改革局", "科学技术局", "退役军人事务局", "乡村振兴局",
+    "信访局",
+    "教育局",
+    "卫生健康局",
+    "财政局",
+    "公安局",
+    "民政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化旅游局",
+    "审计局",
+    "统计局",
+    "市场监督管理局",
+    "应急管理局",
+    "林业局",
+    "医疗保障局",
+    "司法局",
+    "生态环境局",
+    "发展和改革局",
+    "科学技术局",
+    "退役军人事务局",
+    "乡村振兴局",
 ]
 
 
@@ -196,9 +219,13 @@ def _department(rng, index, fiscal_years, catalogs, rule_set, info: CountyInfo) 
         Unit,
         [
             Unit(
-                department=department, code=f"{code}{k + 1:03d}", name=name if k == 0 else f"{name}下属单位{k}",
-                is_main=k == 0, nature=Unit.Nature.ADMINISTRATIVE if k == 0 else rng.choice(NATURES),
-                staff_quota=rng.randint(5, 80), staff_actual=rng.randint(5, 80),
+                department=department,
+                code=f"{code}{k + 1:03d}",
+                name=name if k == 0 else f"{name}下属单位{k}",
+                is_main=k == 0,
+                nature=Unit.Nature.ADMINISTRATIVE if k == 0 else rng.choice(NATURES),
+                staff_quota=rng.randint(5, 80),
+                staff_actual=rng.randint(5, 80),
             )
             for k in range(unit_count)
         ],
@@ -214,15 +241,23 @@ def _department(rng, index, fiscal_years, catalogs, rule_set, info: CountyInfo) 
 def _filing(rng, department, units, fiscal_year, kind, catalog: Catalog, lines: int, rule_set, info: CountyInfo) -> None:
     now = timezone.now()
     filing = Filing(
-        department=department, fiscal_year=fiscal_year, kind=kind, status=Filing.Status.APPROVED,
-        duties=department.duties, organisation=department.organisation, submitted_at=now, approved_at=now,
+        department=department,
+        fiscal_year=fiscal_year,
+        kind=kind,
+        status=Filing.Status.APPROVED,
+        duties=department.duties,
+        organisation=department.organisation,
+        submitted_at=now,
+        approved_at=now,
         reasons={"three_public": "严格执行中央八项规定精神。", "operating_costs": "压减一般性支出。"},
     )
     filing.full_clean()
     filing.save()
     final = kind == Filing.Kind.FINAL
     ThreePublicStats.objects.create(
-        filing=filing, reception_batches=rng.randint(0, 40), reception_people=rng.randint(0, 200),
+        filing=filing,
+        reception_batches=rng.randint(0, 40),
+        reception_people=rng.randint(0, 200),
         vehicles_owned=rng.randint(0, 5),
     )
 
@@ -231,10 +266,18 @@ def _filing(rng, department, units, fiscal_year, kind, catalog: Catalog, lines: 
         Project,
         [
             Project(
-                filing=filing, unit=rng.choice(units), code=f"{department.code}-{fiscal_year.year}-XM{k + 1:02d}",
-                name=f"{department.name}专项工作经费{k + 1}", purpose="用于保障专项工作开展。",
-                plan_march=Decimal("20"), plan_june=Decimal("50"), plan_october=Decimal("80"), plan_december=Decimal("100"),
-                goal_1=f"完成年度专项任务{k + 1}。", goal_2="服务对象满意度不低于90%。", order=k + 1,
+                filing=filing,
+                unit=rng.choice(units),
+                code=f"{department.code}-{fiscal_year.year}-XM{k + 1:02d}",
+                name=f"{department.name}专项工作经费{k + 1}",
+                purpose="用于保障专项工作开展。",
+                plan_march=Decimal("20"),
+                plan_june=Decimal("50"),
+                plan_october=Decimal("80"),
+                plan_december=Decimal("100"),
+                goal_1=f"完成年度专项任务{k + 1}。",
+                goal_2="服务对象满意度不低于90%。",
+                order=k + 1,
             )
             for k in range(project_count)
         ],
@@ -263,21 +306,32 @@ def _filing(rng, department, units, fiscal_year, kind, catalog: Catalog, lines: 
     income = []
     for (unit_id, source), (budget, actual) in by_unit_source.items():
         closing = (actual * Decimal("0.03")).quantize(CENT) if final else Decimal("0.00")
-        income.append(IncomeLine(filing=filing, unit_id=unit_id, source=source, budget_amount=budget,
-                                 actual_amount=actual + closing if final else Decimal("0.00")))
+        income.append(
+            IncomeLine(
+                filing=filing, unit_id=unit_id, source=source, budget_amount=budget, actual_amount=actual + closing if final else Decimal("0.00")
+            )
+        )
         if closing:
-            income.append(IncomeLine(filing=filing, unit_id=unit_id, category=IncomeLine.Category.CLOSING, source=source,
-                                     actual_amount=closing))
+            income.append(IncomeLine(filing=filing, unit_id=unit_id, category=IncomeLine.Category.CLOSING, source=source, actual_amount=closing))
     _bulk(IncomeLine, income)
     info.income_lines += len(income)
 
-    _bulk(Procurement, [
-        Procurement(filing=filing, category=c, budget_amount=money(rng, 10_000, 500_000),
-                    actual_amount=money(rng, 10_000, 400_000) if final else Decimal("0.00"))
-        for c in (Procurement.Category.GOODS, Procurement.Category.SERVICES)
-    ])
-    _bulk(AssetHolding, [AssetHolding(filing=filing, kind=AssetHolding.Kind.VEHICLE_OTHER, quantity=Decimal(rng.randint(0, 5)),
-                                      value=money(rng, 0, 600_000))])
+    _bulk(
+        Procurement,
+        [
+            Procurement(
+                filing=filing,
+                category=c,
+                budget_amount=money(rng, 10_000, 500_000),
+                actual_amount=money(rng, 10_000, 400_000) if final else Decimal("0.00"),
+            )
+            for c in (Procurement.Category.GOODS, Procurement.Category.SERVICES)
+        ],
+    )
+    _bulk(
+        AssetHolding,
+        [AssetHolding(filing=filing, kind=AssetHolding.Kind.VEHICLE_OTHER, quantity=Decimal(rng.randint(0, 5)), value=money(rng, 0, 600_000))],
+    )
 
     indicators = []
     for project in projects:
@@ -285,30 +339,52 @@ def _filing(rng, department, units, fiscal_year, kind, catalog: Catalog, lines: 
         shapes += rng.sample(INDICATOR_SHAPES, rng.randint(0, 4))
         for order, (l1, l2, comparator, label, unit_label) in enumerate(shapes):
             numeric = comparator != Indicator.Comparator.QUALITATIVE
-            indicators.append(Indicator(
-                project=project, level1=l1, level2=l2, name=f"{label}{order + 1}", comparator=comparator,
-                target_value=Decimal(rng.randint(5, 100)) if numeric else None,
-                target_text="" if numeric else "明显提升", unit=unit_label, order=order,
-            ))
+            indicators.append(
+                Indicator(
+                    project=project,
+                    level1=l1,
+                    level2=l2,
+                    name=f"{label}{order + 1}",
+                    comparator=comparator,
+                    target_value=Decimal(rng.randint(5, 100)) if numeric else None,
+                    target_text="" if numeric else "明显提升",
+                    unit=unit_label,
+                    order=order,
+                )
+            )
     _bulk(Indicator, indicators)
     info.indicators += len(indicators)
     if final:
-        evaluations = _bulk(SelfEvaluation, [
-            SelfEvaluation(project=p, rule_set=rule_set, budget_amount=p.budget_amount, executed_amount=p.actual_amount,
-                           fiscal_budget_amount=p.budget_amount, fiscal_executed_amount=p.actual_amount,
-                           goal_result="基本完成年度目标。")
-            for p in projects
-        ])
+        evaluations = _bulk(
+            SelfEvaluation,
+            [
+                SelfEvaluation(
+                    project=p,
+                    rule_set=rule_set,
+                    budget_amount=p.budget_amount,
+                    executed_amount=p.actual_amount,
+                    fiscal_budget_amount=p.budget_amount,
+                    fiscal_executed_amount=p.actual_amount,
+                    goal_result="基本完成年度目标。",
+                )
+                for p in projects
+            ],
+        )
         by_project = {e.project_id: e for e in evaluations}
-        _bulk(IndicatorResult, [
-            IndicatorResult(
-                evaluation=by_project[i.project_id], indicator=i,
-                actual_value=(i.target_value * Decimal(rng.choice(["0.8", "0.95", "1", "1.1"]))).quantize(CENT)
-                if i.target_value is not None else None,
-                band="" if i.target_value is not None else IndicatorResult.Band.ACHIEVED,
-            )
-            for i in indicators
-        ])
+        _bulk(
+            IndicatorResult,
+            [
+                IndicatorResult(
+                    evaluation=by_project[i.project_id],
+                    indicator=i,
+                    actual_value=(i.target_value * Decimal(rng.choice(["0.8", "0.95", "1", "1.1"]))).quantize(CENT)
+                    if i.target_value is not None
+                    else None,
+                    band="" if i.target_value is not None else IndicatorResult.Band.ACHIEVED,
+                )
+                for i in indicators
+            ],
+        )
     info.projects += len(projects)
     info.filings += 1
 
@@ -337,9 +413,18 @@ def _expense_lines(rng, filing, units, projects, catalog: Catalog, count: int, f
         seen.add(key)
         budget = money(rng, 500, 400_000)
         actual = (budget * Decimal(rng.randint(70, 104)) / 100).quantize(CENT) if final else Decimal("0.00")
-        lines.append(ExpenseLine(
-            filing=filing, unit=unit, function_item=function, dept_economic_item=econ,
-            gov_economic_item=derive_gov_economic_item(dept_economic_item=econ, unit=unit),
-            expense_kind=kind, project=project, funding_source=source, budget_amount=budget, actual_amount=actual,
-        ))
+        lines.append(
+            ExpenseLine(
+                filing=filing,
+                unit=unit,
+                function_item=function,
+                dept_economic_item=econ,
+                gov_economic_item=derive_gov_economic_item(dept_economic_item=econ, unit=unit),
+                expense_kind=kind,
+                project=project,
+                funding_source=source,
+                budget_amount=budget,
+                actual_amount=actual,
+            )
+        )
     return lines

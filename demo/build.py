@@ -130,7 +130,9 @@ SHANHAIGUAN_DUTIES = "\n".join(
         "2、拟定信访工作方针政策；调研提出信访工作对策建议；督促检查和指导全区信访工作；机关日常工作。",
     ]
 )
-SHANHAIGUAN_ORGANISATION = "秦皇岛市山海关区信访局：行政单位，正科级，经费保障形式为财政拨款。山海关区信访局机关及所属事业单位的收支包含在部门预算中。"
+SHANHAIGUAN_ORGANISATION = (
+    "秦皇岛市山海关区信访局：行政单位，正科级，经费保障形式为财政拨款。山海关区信访局机关及所属事业单位的收支包含在部门预算中。"
+)
 SHANHAIGUAN_OVERALL_GOAL = (
     "围绕区委总体工作部署，协调区委各部门工作，确保全区各项工作顺利推进；保障全区值班工作规范有效开展，行政中心网络的正常运行,电子党务、电子政务文件正常收发；"
     "加强基层领导班子建设，健全全区党的组织制度，培养锻炼干部，提高干部整体素质；指导全区理论研究、学习、宣传工作，宏观指导精神产品创作生产，规划组织思想政治工作，"
@@ -193,8 +195,18 @@ class FilingBuilder:
         """A 决算 here completes its budget exactly (seed 003: 完成预算100%); a 预算 has no actual yet."""
         return {"budget_amount": amount, "actual_amount": amount if self.is_final else Decimal("0.00")}
 
-    def line(self, unit: str, function: str, economic: str | None, kind: str, amount: Decimal, *, project: Project | None = None,
-             source: str = GPB, note: str = "") -> ExpenseLine:
+    def line(
+        self,
+        unit: str,
+        function: str,
+        economic: str | None,
+        kind: str,
+        amount: Decimal,
+        *,
+        project: Project | None = None,
+        source: str = GPB,
+        note: str = "",
+    ) -> ExpenseLine:
         line = ExpenseLine(
             filing=self.filing,
             unit=self.units[unit],
@@ -208,8 +220,19 @@ class FilingBuilder:
         )
         return lines.expense_line_save(line=line)
 
-    def project(self, *, unit: str, code: str, name: str, amount: Decimal, order: int, purpose: str = "",
-                plan: tuple[str, str, str, str] | None = None, goals: tuple[str, str] = ("", ""), result_summary: str = "") -> Project:
+    def project(
+        self,
+        *,
+        unit: str,
+        code: str,
+        name: str,
+        amount: Decimal,
+        order: int,
+        purpose: str = "",
+        plan: tuple[str, str, str, str] | None = None,
+        goals: tuple[str, str] = ("", ""),
+        result_summary: str = "",
+    ) -> Project:
         values = {
             "budget_amount": amount,
             "actual_amount": amount if self.is_final else Decimal("0.00"),
@@ -218,8 +241,16 @@ class FilingBuilder:
         if plan:
             values.update(zip(Project.PLAN_FIELDS, (Decimal(p) for p in plan)))
         project = Project(
-            filing=self.filing, unit=self.units[unit], code=code, name=name, purpose=purpose, order=order,
-            goal_1=goals[0], goal_2=goals[1], result_summary=result_summary, **values,
+            filing=self.filing,
+            unit=self.units[unit],
+            code=code,
+            name=name,
+            purpose=purpose,
+            order=order,
+            goal_1=goals[0],
+            goal_2=goals[1],
+            result_summary=result_summary,
+            **values,
         )
         return lines.project_save(project=project)
 
@@ -235,8 +266,15 @@ class FilingBuilder:
         functions = {item.pk: item for item in self.codes.values()}
         for (unit_id, source, function_id), (budget, actual) in sorted(totals.items()):
             lines.income_line_save(
-                line=IncomeLine(filing=self.filing, unit=units[unit_id], category=IncomeLine.Category.INCOME, source=source,
-                                function_item=functions[function_id], budget_amount=budget, actual_amount=actual)
+                line=IncomeLine(
+                    filing=self.filing,
+                    unit=units[unit_id],
+                    category=IncomeLine.Category.INCOME,
+                    source=source,
+                    function_item=functions[function_id],
+                    budget_amount=budget,
+                    actual_amount=actual,
+                )
             )
 
     def prior(self, **amounts: Decimal) -> None:
@@ -274,14 +312,35 @@ def _fresh_filing(*, department: Department, year: FiscalYear, kind: str) -> Fil
     return lines.filing_create(department=department, fiscal_year=year, kind=kind)
 
 
-def _indicator(*, order: int, level1: str, level2: str, name: str, comparator: str = C.QUALITATIVE, target_value: str | None = None,
-               target_text: str = "", unit: str = "", description: str = "", basis: str = "", weight: str | None = None,
-               **owner) -> Indicator:
+def _indicator(
+    *,
+    order: int,
+    level1: str,
+    level2: str,
+    name: str,
+    comparator: str = C.QUALITATIVE,
+    target_value: str | None = None,
+    target_text: str = "",
+    unit: str = "",
+    description: str = "",
+    basis: str = "",
+    weight: str | None = None,
+    **owner,
+) -> Indicator:
     """An indicator stored exactly as published (padding kept: the checks are there to report it)."""
     indicator = Indicator(
-        **owner, order=order, level1=level1, level2=level2, name=name, comparator=comparator,
-        target_value=Decimal(target_value.strip()) if target_value else None, target_text=target_text, unit=unit,
-        description=description, basis=basis, weight=Decimal(weight) if weight else None,
+        **owner,
+        order=order,
+        level1=level1,
+        level2=level2,
+        name=name,
+        comparator=comparator,
+        target_value=Decimal(target_value.strip()) if target_value else None,
+        target_text=target_text,
+        unit=unit,
+        description=description,
+        basis=basis,
+        weight=Decimal(weight) if weight else None,
     )
     indicator.full_clean()
     indicator.save()
@@ -312,7 +371,16 @@ MAOXIAN_PROJECTS = [
         "联通了县信访局到乡镇会议视频，能够通过视频远程接访群众，推动了我县信访工作信息化建设创新发展",
         "23",
         [
-            (O, L2.QUANTITY, "召开视频会议及接待群众数量", "召开视频会议4次  远程接访群众50人次", "召开了视频会议4次，远程接访群众47人次", C.QUALITATIVE, None, ""),
+            (
+                O,
+                L2.QUANTITY,
+                "召开视频会议及接待群众数量",
+                "召开视频会议4次  远程接访群众50人次",
+                "召开了视频会议4次，远程接访群众47人次",
+                C.QUALITATIVE,
+                None,
+                "",
+            ),
             (O, L2.QUALITY, "工作完成度", "完成既定的视频会议和远程接访群众", "完成了既定的视频会议和远程接访群众", C.QUALITATIVE, None, ""),
             (O, L2.TIMELINESS, "完成时间", "2019年度", "2019年度", C.QUALITATIVE, None, ""),
             (S, L2.SATISFACTION, "满意度", "≥90%", "≥90%", C.GE, "90", "%"),
@@ -325,7 +393,16 @@ MAOXIAN_PROJECTS = [
         "解决了安某某、任某某、坤某某、李某某3件4人次长期积累、久拖未决、难以划分责任主体或无法追查责任单位的特殊疑难信访问题，降低了到州、赴省、进京重复访数量。",
         "25",
         [
-            (O, L2.QUANTITY, "特殊疑难信访问题化解数量", "解决特殊疑难信访问题3件4人次", "完成2019年度特殊疑难信访问题化解，息诉息访3件4人次", C.QUALITATIVE, None, ""),
+            (
+                O,
+                L2.QUANTITY,
+                "特殊疑难信访问题化解数量",
+                "解决特殊疑难信访问题3件4人次",
+                "完成2019年度特殊疑难信访问题化解，息诉息访3件4人次",
+                C.QUALITATIVE,
+                None,
+                "",
+            ),
             (O, L2.QUALITY, "工作完成度", "解决了特殊疑难信访问题3件4人次", "全部息诉息访", C.QUALITATIVE, None, ""),
             (O, L2.TIMELINESS, "完成时间", "2019年度", "2019年度", C.QUALITATIVE, None, ""),
             # Published in the 项目完成指标 block (一级 left blank), 二级 满意度指标: stored as 满意度.
@@ -338,10 +415,26 @@ MAOXIAN_PROJECTS = [
         "完成了2019年驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员，保证了国家重大活动期间未出现我县非法越级上访人员",
         "16.5",
         [
-            (O, L2.QUANTITY, "接访劝返欲进京、赴省越级上访人员数量", "驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员",
-             "完成2019年度驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员21批37人次", C.QUALITATIVE, None, ""),
-            (O, L2.QUALITY, "工作完成度", "做好驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员",
-             "做好驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员", C.QUALITATIVE, None, ""),
+            (
+                O,
+                L2.QUANTITY,
+                "接访劝返欲进京、赴省越级上访人员数量",
+                "驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员",
+                "完成2019年度驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员21批37人次",
+                C.QUALITATIVE,
+                None,
+                "",
+            ),
+            (
+                O,
+                L2.QUALITY,
+                "工作完成度",
+                "做好驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员",
+                "做好驻蓉信访维稳值班工作，接访劝返欲进京、赴省越级上访人员",
+                C.QUALITATIVE,
+                None,
+                "",
+            ),
             (O, L2.TIMELINESS, "完成时间", "2019年度", "2019年度", C.QUALITATIVE, None, ""),
             (S, L2.SATISFACTION, "满意度", "≥90%", "≥90%", C.GE, "90", "%"),
         ],
@@ -351,12 +444,31 @@ MAOXIAN_PROJECTS = [
 
 def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="513223-XFJ", name="茂县信访局", province=Province.SICHUAN, region="茂县", duties=MAOXIAN_DUTIES, organisation=MAOXIAN_ORGANISATION,
+        code="513223-XFJ",
+        name="茂县信访局",
+        province=Province.SICHUAN,
+        region="茂县",
+        duties=MAOXIAN_DUTIES,
+        organisation=MAOXIAN_ORGANISATION,
         units=[
-            {"key": "main", "code": "513223001", "name": "茂县信访局", "is_main": True, "nature": Unit.Nature.ADMINISTRATIVE,
-             "staff_quota": 7, "staff_actual": 11},
-            {"key": "centre", "code": "513223002", "name": "茂县信访局群众接待中心", "is_main": False,
-             "nature": Unit.Nature.PUBLIC_INSTITUTION, "staff_quota": 6, "staff_actual": 7},
+            {
+                "key": "main",
+                "code": "513223001",
+                "name": "茂县信访局",
+                "is_main": True,
+                "nature": Unit.Nature.ADMINISTRATIVE,
+                "staff_quota": 7,
+                "staff_actual": 11,
+            },
+            {
+                "key": "centre",
+                "code": "513223002",
+                "name": "茂县信访局群众接待中心",
+                "is_main": False,
+                "nature": Unit.Nature.PUBLIC_INSTITUTION,
+                "staff_quota": 6,
+                "staff_actual": 7,
+            },
         ],
     )
     filing = _fresh_filing(department=department, year=year, kind=Filing.Kind.FINAL)
@@ -364,15 +476,30 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
 
     projects = []
     for order, (name, goal, result, amount, indicators) in enumerate(MAOXIAN_PROJECTS, start=1):
-        project = b.project(unit="main", code=f"513223-2019-{order:03d}", name=name, amount=W(amount), order=order,
-                            goals=(goal, ""), result_summary=result)
+        project = b.project(
+            unit="main", code=f"513223-2019-{order:03d}", name=name, amount=W(amount), order=order, goals=(goal, ""), result_summary=result
+        )
         evaluation = _evaluation(
-            project=project, rule_set=rule_set, budget_amount=W(amount), executed_amount=W(amount),
-            fiscal_budget_amount=W(amount), fiscal_executed_amount=W(amount), goal_result=result,
+            project=project,
+            rule_set=rule_set,
+            budget_amount=W(amount),
+            executed_amount=W(amount),
+            fiscal_budget_amount=W(amount),
+            fiscal_executed_amount=W(amount),
+            goal_result=result,
         )
         for n, (level1, level2, three, target, actual, comparator, value, unit) in enumerate(indicators, start=1):
-            indicator = _indicator(project=project, order=n, level1=level1, level2=level2, name=three, comparator=comparator,
-                                   target_value=value, target_text=target, unit=unit)
+            indicator = _indicator(
+                project=project,
+                order=n,
+                level1=level1,
+                level2=level2,
+                name=three,
+                comparator=comparator,
+                target_value=value,
+                target_text=target,
+                unit=unit,
+            )
             _result(evaluation=evaluation, indicator=indicator, actual_text=actual)
         projects.append(project)
     video, special, stability = projects
@@ -384,9 +511,18 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
         b.line("main", "2010301", economic, PERSONNEL, Y(amount))
     # 公用经费 43.16 = 机关运行经费 43.16 (all in the administrative unit), with the items the seed lists.
     for economic, amount in (
-        ("30201", "80000.00"), ("30202", "15000.00"), ("30206", "12000.00"), ("30207", "18000.00"), ("30211", "120000.00"),
-        ("30213", "20000.00"), ("30214", "30000.00"), ("30216", "10000.00"), ("30217", "18500.00"), ("30226", "40000.00"),
-        ("30231", "32200.00"), ("30239", "35860.00"),
+        ("30201", "80000.00"),
+        ("30202", "15000.00"),
+        ("30206", "12000.00"),
+        ("30207", "18000.00"),
+        ("30211", "120000.00"),
+        ("30213", "20000.00"),
+        ("30214", "30000.00"),
+        ("30216", "10000.00"),
+        ("30217", "18500.00"),
+        ("30226", "40000.00"),
+        ("30231", "32200.00"),
+        ("30239", "35860.00"),
     ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount))
     # 事业运行 66.58: the 群众接待中心's personnel.
@@ -410,9 +546,16 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     b.income_from_lines()
 
     b.prior(
-        total=W("310.17"), income=W("310.17"), expense=W("310.17"), fiscal_total=W("310.17"), gpb_expense=W("310.17"),
-        three_public__total=W("11.29"), three_public__overseas=W("0"), three_public__vehicle=W("8.14"),
-        three_public__reception=W("3.15"), operating_costs=W("50.98"),
+        total=W("310.17"),
+        income=W("310.17"),
+        expense=W("310.17"),
+        fiscal_total=W("310.17"),
+        gpb_expense=W("310.17"),
+        three_public__total=W("11.29"),
+        three_public__overseas=W("0"),
+        three_public__vehicle=W("8.14"),
+        three_public__reception=W("3.15"),
+        operating_costs=W("50.98"),
     )
     stats = filing.three_public_stats
     stats.reception_batches, stats.reception_people, stats.vehicles_purchased, stats.vehicles_owned = 126, 357, 0, 1
@@ -420,8 +563,16 @@ def build_maoxian(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     stats.budget_overseas, stats.budget_vehicle_purchase = Decimal("0.00"), Decimal("0.00")
     stats.budget_vehicle_operation, stats.budget_reception = W("3.22"), W("1.85")
     lines.filing_item_save(item=stats)
-    lines.filing_item_save(item=Procurement(filing=filing, category=Procurement.Category.GOODS, budget_amount=W("23"),
-                                            actual_amount=W("23"), sme_amount=W("2.3"), micro_amount=Decimal("0.00")))
+    lines.filing_item_save(
+        item=Procurement(
+            filing=filing,
+            category=Procurement.Category.GOODS,
+            budget_amount=W("23"),
+            actual_amount=W("23"),
+            sme_amount=W("2.3"),
+            micro_amount=Decimal("0.00"),
+        )
+    )
     lines.filing_item_save(item=AssetHolding(filing=filing, kind=AssetHolding.Kind.VEHICLE_OTHER, quantity=Decimal("1")))
     filing.reasons = {
         "change.total": "工资保险变动",
@@ -488,8 +639,26 @@ SHANHAIGUAN_PROJECTS = [
         ),
         "indicators": [
             (O, L2.QUALITY, "购置质量合格率（%）", "及时制定出台信访工作规章制度，不断规范信访工作行为", C.GE, "95.00", "%", BASIS),
-            (E, L2.SOCIAL, "各项综合管理工作完成率（%）", "在日常常态化盯办基础上，针对重要工作开展专项督查，及时提出改进工作、完善政策和责任查究建议", C.GE, "95.00", "%", BASIS),
-            (S, L2.SATISFACTION, "职工或信访人满意度（%）", "针对信访问题高发领域和服务保障全区重点工作，定期形成有质量的意见建议", C.EQ, "100.00", "%", BASIS),
+            (
+                E,
+                L2.SOCIAL,
+                "各项综合管理工作完成率（%）",
+                "在日常常态化盯办基础上，针对重要工作开展专项督查，及时提出改进工作、完善政策和责任查究建议",
+                C.GE,
+                "95.00",
+                "%",
+                BASIS,
+            ),
+            (
+                S,
+                L2.SATISFACTION,
+                "职工或信访人满意度（%）",
+                "针对信访问题高发领域和服务保障全区重点工作，定期形成有质量的意见建议",
+                C.EQ,
+                "100.00",
+                "%",
+                BASIS,
+            ),
         ],
     },
     {
@@ -518,8 +687,26 @@ SHANHAIGUAN_PROJECTS = [
         ),
         "indicators": [
             (O, L2.QUALITY, "购置质量合格率", "及时制定出台信访工作规章制度，不断规范信访工作行为", C.GE, "95.00", "%", BASIS),
-            (E, L2.SOCIAL, "各项综合管理工作完成率", "在日常常态化盯办基础上，针对重要工作开展专项督查，及时提出改进工作、完善政策和责任查究建议。", C.GE, "95.00", "%", BASIS),
-            (S, L2.SATISFACTION, "职工或信访人满意度", "针对信访问题高发领域和服务保障全区重点工作，定期形成有质量的意见建议。", C.EQ, "100.00", "%", BASIS),
+            (
+                E,
+                L2.SOCIAL,
+                "各项综合管理工作完成率",
+                "在日常常态化盯办基础上，针对重要工作开展专项督查，及时提出改进工作、完善政策和责任查究建议。",
+                C.GE,
+                "95.00",
+                "%",
+                BASIS,
+            ),
+            (
+                S,
+                L2.SATISFACTION,
+                "职工或信访人满意度",
+                "针对信访问题高发领域和服务保障全区重点工作，定期形成有质量的意见建议。",
+                C.EQ,
+                "100.00",
+                "%",
+                BASIS,
+            ),
         ],
     },
 ]
@@ -538,37 +725,83 @@ SHANHAIGUAN_PROJECT_LINES = {
 
 def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="130303-XFJ", name="山海关区信访局", province=Province.HEBEI, region="山海关区", duties=SHANHAIGUAN_DUTIES, organisation=SHANHAIGUAN_ORGANISATION,
-        units=[{"key": "main", "code": "130303001", "name": "秦皇岛市山海关区信访局", "is_main": True,
-                "nature": Unit.Nature.ADMINISTRATIVE, "grade": "正科级", "funding_form": Unit.FundingForm.FULL}],
+        code="130303-XFJ",
+        name="山海关区信访局",
+        province=Province.HEBEI,
+        region="山海关区",
+        duties=SHANHAIGUAN_DUTIES,
+        organisation=SHANHAIGUAN_ORGANISATION,
+        units=[
+            {
+                "key": "main",
+                "code": "130303001",
+                "name": "秦皇岛市山海关区信访局",
+                "is_main": True,
+                "nature": Unit.Nature.ADMINISTRATIVE,
+                "grade": "正科级",
+                "funding_form": Unit.FundingForm.FULL,
+            }
+        ],
     )
     filing = _fresh_filing(department=department, year=year, kind=Filing.Kind.BUDGET)
     b = FilingBuilder(filing=filing, units=units)
     projects = []
     for order, data in enumerate(SHANHAIGUAN_PROJECTS, start=1):
-        project = b.project(unit="main", code=data["code"], name=data["name"], amount=Y(data["amount"]), order=order,
-                            purpose=data["purpose"], plan=data["plan"], goals=data["goals"])
+        project = b.project(
+            unit="main",
+            code=data["code"],
+            name=data["name"],
+            amount=Y(data["amount"]),
+            order=order,
+            purpose=data["purpose"],
+            plan=data["plan"],
+            goals=data["goals"],
+        )
         for n, (level1, level2, three, description, comparator, value, unit, basis) in enumerate(data["indicators"], start=1):
             # The value as printed (with its padding) is kept in target_text; the number in target_value.
-            _indicator(project=project, order=n, level1=level1, level2=level2, name=three, description=description,
-                       comparator=comparator, target_value=value, target_text=value if value != value.strip() else "",
-                       unit=unit, basis=basis)
+            _indicator(
+                project=project,
+                order=n,
+                level1=level1,
+                level2=level2,
+                name=three,
+                description=description,
+                comparator=comparator,
+                target_value=value,
+                target_text=value if value != value.strip() else "",
+                unit=unit,
+                basis=basis,
+            )
         for economic, amount in SHANHAIGUAN_PROJECT_LINES[data["code"]]:
             b.line("main", "2010308", economic, PROJECT, Y(amount), project=project)
         projects.append(project)
 
     # 人员经费 840,105.75: the split by 项 and economic code is invented; the total is the published one.
     for function, economic, amount in (
-        ("2010301", "30101", "180000.00"), ("2010301", "30102", "260000.00"), ("2010301", "30103", "30000.00"),
-        ("2010301", "30107", "150000.00"), ("2080505", "30108", "80000.00"), ("2080506", "30109", "32000.00"),
-        ("2101101", "30110", "45105.75"), ("2210201", "30113", "63000.00"),
+        ("2010301", "30101", "180000.00"),
+        ("2010301", "30102", "260000.00"),
+        ("2010301", "30103", "30000.00"),
+        ("2010301", "30107", "150000.00"),
+        ("2080505", "30108", "80000.00"),
+        ("2080506", "30109", "32000.00"),
+        ("2101101", "30110", "45105.75"),
+        ("2210201", "30113", "63000.00"),
     ):
         b.line("main", function, economic, PERSONNEL, Y(amount))
     # 日常公用经费 76,496.27 = the 机关运行经费 items the seed lists, each on its economic code.
     for economic, amount, note in (
-        ("30201", "4725.00", "办公及印刷费"), ("30205", "525.00", ""), ("30206", "1750.00", ""), ("30207", "1750.00", ""),
-        ("30209", "875.00", ""), ("30211", "5250.00", ""), ("30213", "700.00", ""), ("30217", "650.50", ""),
-        ("30228", "10586.50", ""), ("30229", "6666.90", ""), ("31002", "700.00", ""), ("30231", "12000.00", ""),
+        ("30201", "4725.00", "办公及印刷费"),
+        ("30205", "525.00", ""),
+        ("30206", "1750.00", ""),
+        ("30207", "1750.00", ""),
+        ("30209", "875.00", ""),
+        ("30211", "5250.00", ""),
+        ("30213", "700.00", ""),
+        ("30217", "650.50", ""),
+        ("30228", "10586.50", ""),
+        ("30229", "6666.90", ""),
+        ("31002", "700.00", ""),
+        ("30231", "12000.00", ""),
         ("30299", "30317.37", "其他费用"),
     ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount), note=note)
@@ -585,8 +818,7 @@ def build_shanhaiguan(*, year: FiscalYear) -> SimpleNamespace:
     filing.save()
 
     DepartmentTarget.objects.filter(department=department, fiscal_year=year).delete()
-    target = DepartmentTarget(department=department, fiscal_year=year, overall_goal=SHANHAIGUAN_OVERALL_GOAL,
-                              budget_amount=Y("3828602.02"))
+    target = DepartmentTarget(department=department, fiscal_year=year, overall_goal=SHANHAIGUAN_OVERALL_GOAL, budget_amount=Y("3828602.02"))
     target.full_clean()
     target.save()
     return SimpleNamespace(department=department, units=units, filing=filing, projects=projects, target=target)
@@ -609,12 +841,30 @@ ZIYANG_PROJECTS = [
 
 def build_ziyang(*, year: FiscalYear) -> SimpleNamespace:
     department, units = _department(
-        code="430902-XFJ", name="资阳区信访局", province=Province.HUNAN, region="资阳区", duties=ZIYANG_DUTIES, organisation=ZIYANG_ORGANISATION,
+        code="430902-XFJ",
+        name="资阳区信访局",
+        province=Province.HUNAN,
+        region="资阳区",
+        duties=ZIYANG_DUTIES,
+        organisation=ZIYANG_ORGANISATION,
         units=[
-            {"key": "main", "code": "430902001", "name": "益阳市资阳区信访局机关", "is_main": True,
-             "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 7},
-            {"key": "centre", "code": "430902002", "name": "益阳市资阳区社会矛盾纠纷调处中心办公室", "is_main": False,
-             "nature": Unit.Nature.PUBLIC_INSTITUTION, "grade": "股级", "staff_quota": 4},
+            {
+                "key": "main",
+                "code": "430902001",
+                "name": "益阳市资阳区信访局机关",
+                "is_main": True,
+                "nature": Unit.Nature.ADMINISTRATIVE,
+                "staff_quota": 7,
+            },
+            {
+                "key": "centre",
+                "code": "430902002",
+                "name": "益阳市资阳区社会矛盾纠纷调处中心办公室",
+                "is_main": False,
+                "nature": Unit.Nature.PUBLIC_INSTITUTION,
+                "grade": "股级",
+                "staff_quota": 4,
+            },
         ],
     )
     filing = _fresh_filing(department=department, year=year, kind=Filing.Kind.BUDGET)
@@ -626,14 +876,26 @@ def build_ziyang(*, year: FiscalYear) -> SimpleNamespace:
         projects.append(project)
     # 一般公共预算 基本支出 126.39 = 人员经费 108.47 + 机关运行经费 17.92 (split by code invented).
     for unit, function, economic, amount in (
-        ("main", "2010301", "30101", "220000.00"), ("main", "2010301", "30102", "260000.00"), ("main", "2010301", "30107", "150000.00"),
-        ("centre", "2010350", "30101", "80000.00"), ("centre", "2010350", "30102", "60000.00"), ("centre", "2010350", "30107", "70000.00"),
-        ("main", "2080505", "30108", "110000.00"), ("main", "2080506", "30109", "44000.00"), ("main", "2101101", "30110", "36700.00"),
+        ("main", "2010301", "30101", "220000.00"),
+        ("main", "2010301", "30102", "260000.00"),
+        ("main", "2010301", "30107", "150000.00"),
+        ("centre", "2010350", "30101", "80000.00"),
+        ("centre", "2010350", "30102", "60000.00"),
+        ("centre", "2010350", "30107", "70000.00"),
+        ("main", "2080505", "30108", "110000.00"),
+        ("main", "2080506", "30109", "44000.00"),
+        ("main", "2101101", "30110", "36700.00"),
         ("main", "2210201", "30113", "54000.00"),
     ):
         b.line(unit, function, economic, PERSONNEL, Y(amount))
-    for economic, amount in (("30201", "40000.00"), ("30207", "15000.00"), ("30211", "50000.00"), ("30228", "20000.00"),
-                             ("30229", "24000.00"), ("30299", "30200.00")):
+    for economic, amount in (
+        ("30201", "40000.00"),
+        ("30207", "15000.00"),
+        ("30211", "50000.00"),
+        ("30228", "20000.00"),
+        ("30229", "24000.00"),
+        ("30299", "30200.00"),
+    ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount))
     # 230.06 − 228.39 = 1.67 not from 一般公共预算: the seed does not say from which source; 其他收入 here.
     b.line("centre", "2010350", "30201", PUBLIC, W("1.67"), source=FundingSource.OTHER, note="资金来源未公开，暂列其他收入")
@@ -670,15 +932,25 @@ ZIYANG_2019_PROJECTS = [
 ]
 #: 人员经费 2019 (元, budget = actual): 101.00万元, a little below 2020's 108.47 (invented).
 ZIYANG_2019_PERSONNEL = (
-    ("main", "2010301", "30101", "205000.00"), ("main", "2010301", "30102", "240000.00"), ("main", "2010301", "30107", "140000.00"),
-    ("centre", "2010350", "30101", "75000.00"), ("centre", "2010350", "30102", "55000.00"), ("centre", "2010350", "30107", "65000.00"),
-    ("main", "2080505", "30108", "105000.00"), ("main", "2080506", "30109", "42000.00"), ("main", "2101101", "30110", "34000.00"),
+    ("main", "2010301", "30101", "205000.00"),
+    ("main", "2010301", "30102", "240000.00"),
+    ("main", "2010301", "30107", "140000.00"),
+    ("centre", "2010350", "30101", "75000.00"),
+    ("centre", "2010350", "30102", "55000.00"),
+    ("centre", "2010350", "30107", "65000.00"),
+    ("main", "2080505", "30108", "105000.00"),
+    ("main", "2080506", "30109", "42000.00"),
+    ("main", "2101101", "30110", "34000.00"),
     ("main", "2210201", "30113", "49000.00"),
 )
 #: 日常公用经费 of the admin unit 2019 (元): (code, budget, actual); the budget adds up to the seed's 5.00万元.
 ZIYANG_2019_PUBLIC = (
-    ("30201", "12000.00", "12000.00"), ("30207", "8000.00", "8000.00"), ("30211", "15000.00", "14000.00"),
-    ("30228", "6000.00", "6000.00"), ("30229", "5000.00", "5000.00"), ("30299", "4000.00", "3600.00"),
+    ("30201", "12000.00", "12000.00"),
+    ("30207", "8000.00", "8000.00"),
+    ("30211", "15000.00", "14000.00"),
+    ("30228", "6000.00", "6000.00"),
+    ("30229", "5000.00", "5000.00"),
+    ("30299", "4000.00", "3600.00"),
 )
 
 
@@ -718,8 +990,20 @@ WANGCHENG_INDICATORS = [
     (O, L2.COST, "不超过预算指标数", C.LE, "1036.03", "不超过预算指标数", "万元", "596.68", "596.68", "", "10", "10"),
     (E, L2.SOCIAL, "全年未发生维稳事件。", C.QUALITATIVE, None, "全年未发生维稳事件。", "", None, "100%", Q.ACHIEVED, "10", "10"),
     (E, L2.SOCIAL, "未发生重大群体性事件。", C.QUALITATIVE, None, "未发生重大群体性事件。", "", None, "100%", Q.ACHIEVED, "10", "10"),
-    (E, L2.ECOLOGICAL, "化解了陈年积案，减少了进京非访数量，减少45%，有效的维护了社会和谐稳定。", C.QUALITATIVE, None,
-     "化解了陈年积案，减少了进京非访数量，减少45%，有效的维护了社会和谐稳定。", "", None, "非访数量减少45%", Q.ACHIEVED, "10", "10"),
+    (
+        E,
+        L2.ECOLOGICAL,
+        "化解了陈年积案，减少了进京非访数量，减少45%，有效的维护了社会和谐稳定。",
+        C.QUALITATIVE,
+        None,
+        "化解了陈年积案，减少了进京非访数量，减少45%，有效的维护了社会和谐稳定。",
+        "",
+        None,
+        "非访数量减少45%",
+        Q.ACHIEVED,
+        "10",
+        "10",
+    ),
     (E, L2.SUSTAINABLE, "进京“非访”率同比下降。", C.QUALITATIVE, None, "进京“非访”率同比下降。", "", None, "", "", "10", "10"),
     (S, L2.SATISFACTION, "群众理解及满意率97%。", C.GE, "97", "群众理解及满意率97%。", "%", "100", "100%", "", "10", "10"),
 ]
@@ -732,31 +1016,68 @@ WANGCHENG_PUBLISHED_TOTAL = Decimal("106")
 
 def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     department, units = _department(
-        code="430112-XFJ", name="望城区信访局", province=Province.HUNAN, region="望城区", duties=WANGCHENG_DUTIES, organisation=WANGCHENG_ORGANISATION,
-        units=[{"key": "main", "code": "430112001", "name": "长沙市望城区信访局", "is_main": True,
-                "nature": Unit.Nature.ADMINISTRATIVE, "staff_quota": 13, "staff_actual": 13}],
+        code="430112-XFJ",
+        name="望城区信访局",
+        province=Province.HUNAN,
+        region="望城区",
+        duties=WANGCHENG_DUTIES,
+        organisation=WANGCHENG_ORGANISATION,
+        units=[
+            {
+                "key": "main",
+                "code": "430112001",
+                "name": "长沙市望城区信访局",
+                "is_main": True,
+                "nature": Unit.Nature.ADMINISTRATIVE,
+                "staff_quota": 13,
+                "staff_actual": 13,
+            }
+        ],
     )
     DepartmentTarget.objects.filter(department=department, fiscal_year=year).delete()
     target = DepartmentTarget(
-        department=department, fiscal_year=year, budget_amount=WANGCHENG_BUDGET,
+        department=department,
+        fiscal_year=year,
+        budget_amount=WANGCHENG_BUDGET,
         overall_goal="为完成中央、省、市进京非访指标总量下降的目标，确保我区社会大局稳定和治安秩序良好。",
     )
     target.full_clean()
     target.save()
     evaluation = _evaluation(
-        department_target=target, rule_set=rule_set, budget_amount=WANGCHENG_BUDGET, executed_amount=WANGCHENG_EXECUTED,
-        fiscal_budget_amount=WANGCHENG_BUDGET, fiscal_executed_amount=WANGCHENG_EXECUTED,
+        department_target=target,
+        rule_set=rule_set,
+        budget_amount=WANGCHENG_BUDGET,
+        executed_amount=WANGCHENG_EXECUTED,
+        fiscal_budget_amount=WANGCHENG_BUDGET,
+        fiscal_executed_amount=WANGCHENG_EXECUTED,
         execution_reason="信访工作任务重、时间紧、情况紧急，为更好、更快的完成接访劝访工作，未严格按照预算指标执行。",
         goal_result="完成中央、省、市进京非访指标总量下降的目标，确保了我区社会大局稳定和治安秩序良好。",
-        published_execution_score=Decimal("6"), published_score=WANGCHENG_PUBLISHED_TOTAL,
+        published_execution_score=Decimal("6"),
+        published_score=WANGCHENG_PUBLISHED_TOTAL,
     )
     published_points = {}
     for order, row in enumerate(WANGCHENG_INDICATORS, start=1):
         level1, level2, name, comparator, value, text, unit, actual, actual_text, band, points, score = row
-        indicator = _indicator(department_target=target, order=order, level1=level1, level2=level2, name=name,
-                               comparator=comparator, target_value=value, target_text=text, unit=unit, weight=points)
-        _result(evaluation=evaluation, indicator=indicator, actual_value=Decimal(actual) if actual else None,
-                actual_text=actual_text, band=band, published_score=Decimal(score))
+        indicator = _indicator(
+            department_target=target,
+            order=order,
+            level1=level1,
+            level2=level2,
+            name=name,
+            comparator=comparator,
+            target_value=value,
+            target_text=text,
+            unit=unit,
+            weight=points,
+        )
+        _result(
+            evaluation=evaluation,
+            indicator=indicator,
+            actual_value=Decimal(actual) if actual else None,
+            actual_text=actual_text,
+            band=band,
+            published_score=Decimal(score),
+        )
         published_points[indicator.pk] = Decimal(points)
     # the published 得分 of each qualitative indicator is the score its evaluator picked in the band
     results_pick_published(evaluation=evaluation, published_points=published_points)
@@ -766,18 +1087,35 @@ def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
     filing = _fresh_filing(department=department, year=year, kind=Filing.Kind.FINAL)
     b = FilingBuilder(filing=filing, units=units)
     for function, economic, amount in (
-        ("2010301", "30101", "1200000.00"), ("2010301", "30102", "1500000.00"), ("2010301", "30107", "800000.00"),
-        ("2080505", "30108", "420000.00"), ("2101101", "30110", "200000.00"), ("2210201", "30113", "175800.00"),
+        ("2010301", "30101", "1200000.00"),
+        ("2010301", "30102", "1500000.00"),
+        ("2010301", "30107", "800000.00"),
+        ("2080505", "30108", "420000.00"),
+        ("2101101", "30110", "200000.00"),
+        ("2210201", "30113", "175800.00"),
         ("2080501", "30302", "135000.00"),
     ):
         b.line("main", function, economic, PERSONNEL, Y(amount))
     for economic, amount in (
-        ("30201", "300000.00"), ("30215", "50000.00"), ("30216", "40000.00"), ("30226", "300000.00"), ("30228", "80000.00"),
-        ("30229", "100000.00"), ("30231", "120000.00"), ("30239", "246000.00"), ("30299", "300000.00"),
+        ("30201", "300000.00"),
+        ("30215", "50000.00"),
+        ("30216", "40000.00"),
+        ("30226", "300000.00"),
+        ("30228", "80000.00"),
+        ("30229", "100000.00"),
+        ("30231", "120000.00"),
+        ("30239", "246000.00"),
+        ("30299", "300000.00"),
     ):
         b.line("main", "2010301", economic, PUBLIC, Y(amount))
-    project = b.project(unit="main", code="430112-2020-001", name="信访工作专项经费", amount=W("156.5"), order=1,
-                        purpose="信访积案化解、接访劝返等专项工作（种子只公开了专项支出合计156.5万元，项目名称为示例）。")
+    project = b.project(
+        unit="main",
+        code="430112-2020-001",
+        name="信访工作专项经费",
+        amount=W("156.5"),
+        order=1,
+        purpose="信访积案化解、接访劝返等专项工作（种子只公开了专项支出合计156.5万元，项目名称为示例）。",
+    )
     b.line("main", "2010308", "30299", PROJECT, W("156.5"), project=project)
     b.income_from_lines()
     return SimpleNamespace(department=department, units=units, filing=filing, target=target, evaluation=evaluation, project=project)
@@ -788,13 +1126,17 @@ def build_wangcheng(*, year: FiscalYear, rule_set: RuleSet) -> SimpleNamespace:
 
 def ensure_groups() -> tuple[Group, Group]:
     reviewer_group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP)
-    reviewer_group.permissions.add(*Permission.objects.filter(content_type__app_label="disclosures",
-                                                              codename__in=["review_filing", "publish_filing"]))
+    reviewer_group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="disclosures", codename__in=["review_filing", "publish_filing"])
+    )
     accountant_group, _ = Group.objects.get_or_create(name=ACCOUNTANT_GROUP)
     wanted = []
     for app_label, model, actions in ACCOUNTANT_PERMISSIONS:
-        wanted += list(Permission.objects.filter(content_type__app_label=app_label, content_type__model=model,
-                                                 codename__in=[f"{action}_{model}" for action in actions]))
+        wanted += list(
+            Permission.objects.filter(
+                content_type__app_label=app_label, content_type__model=model, codename__in=[f"{action}_{model}" for action in actions]
+            )
+        )
     accountant_group.permissions.set(wanted)
     return reviewer_group, accountant_group
 
@@ -813,9 +1155,7 @@ def ensure_users(*, reviewer_group: Group, accountant_group: Group) -> dict:
             user.groups.add(reviewer_group)
         if role == "accountant":
             user.groups.add(accountant_group)
-            DepartmentMembership.objects.update_or_create(
-                user=user, defaults={"department": Department.objects.get(code=department_code)}
-            )
+            DepartmentMembership.objects.update_or_create(user=user, defaults={"department": Department.objects.get(code=department_code)})
         users[username] = user
     return users
 

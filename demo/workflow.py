@@ -51,9 +51,11 @@ EXAMPLE_INDICATORS = (
 def demo_reviewer():
     """A user who may review and publish: a reviewer of the demo, else a superuser."""
     users = get_user_model().objects.filter(is_active=True)
-    candidates = users.filter(
-        Q(is_superuser=True) | Q(groups__permissions__codename="publish_filing") | Q(user_permissions__codename="publish_filing")
-    ).distinct().order_by("-is_superuser", "pk")
+    candidates = (
+        users.filter(Q(is_superuser=True) | Q(groups__permissions__codename="publish_filing") | Q(user_permissions__codename="publish_filing"))
+        .distinct()
+        .order_by("-is_superuser", "pk")
+    )
     preferred = [u for u in candidates if not u.is_superuser and can_publish(u)]
     return preferred[0] if preferred else candidates.first()
 
@@ -118,8 +120,16 @@ def _add_example_indicators(*, filing: Filing, user) -> None:
             indicator_save(
                 owner=project,
                 user=user,
-                data={"level1": level1, "level2": level2, "name": name, "comparator": comparator,
-                      "target_value": value, "target_text": text, "unit": unit, "basis": "演示用示例指标"},
+                data={
+                    "level1": level1,
+                    "level2": level2,
+                    "name": name,
+                    "comparator": comparator,
+                    "target_value": value,
+                    "target_text": text,
+                    "unit": unit,
+                    "basis": "演示用示例指标",
+                },
             )
 
 

@@ -304,8 +304,17 @@ class FilingInlineMixin(FilingScopedMixin):
 class ExpenseLineInline(FilingInlineMixin, CatalogFieldsMixin, admin.TabularInline):
     model = ExpenseLine
     fields = (
-        "unit", "function_item", "dept_economic_item", "gov_economic_item", "expense_kind", "project",
-        "funding_source", "budget_amount", "adjusted_amount", "actual_amount", "note",
+        "unit",
+        "function_item",
+        "dept_economic_item",
+        "gov_economic_item",
+        "expense_kind",
+        "project",
+        "funding_source",
+        "budget_amount",
+        "adjusted_amount",
+        "actual_amount",
+        "note",
     )
     readonly_fields = ("gov_economic_item",)
 
@@ -375,8 +384,15 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
         css = {"all": ("disclosures/admin-entry.css",)}
 
     ALWAYS_READONLY = (
-        "status", "version", "supersedes", "submitted_at", "approved_at", "published_at",
-        "workspace_link", "derived_totals", "line_pages",
+        "status",
+        "version",
+        "supersedes",
+        "submitted_at",
+        "approved_at",
+        "published_at",
+        "workspace_link",
+        "derived_totals",
+        "line_pages",
     )
 
     def get_fieldsets(self, request, obj=None):
@@ -408,7 +424,11 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
         links = []
         for model, label, count in self.line_counts(obj):
             url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + f"?filing__id__exact={obj.pk}"
-            where = f"超过 {settings.ADMIN_INLINE_MAX_LINES} 行，请在分页列表中逐行修改" if count > settings.ADMIN_INLINE_MAX_LINES else "也可在本页下方修改"
+            where = (
+                f"超过 {settings.ADMIN_INLINE_MAX_LINES} 行，请在分页列表中逐行修改"
+                if count > settings.ADMIN_INLINE_MAX_LINES
+                else "也可在本页下方修改"
+            )
             links.append(format_html('<a href="{}">{} {} 行</a>（{}）', url, label, count, where))
         return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links))
 
@@ -444,9 +464,7 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
             lines.filing_fields_update(filing=obj, user=request.user, values={name: getattr(obj, name) for name in changed})
             return
 
-        created = lines.filing_create(
-            department=obj.department, fiscal_year=obj.fiscal_year, kind=obj.kind, user=request.user
-        )
+        created = lines.filing_create(department=obj.department, fiscal_year=obj.fiscal_year, kind=obj.kind, user=request.user)
         obj.pk = created.pk
         for field in ("duties", "organisation"):
             setattr(created, field, getattr(obj, field))

@@ -72,8 +72,6 @@ def api_filing(request, pk: int):
             "sections": snapshot.get("sections", []),
             "projects": snapshot.get("projects", []),
             "charts": snapshot.get("charts", {}),
-            "downloads": {
-                fmt: request.build_absolute_uri(reverse("disclosures:public_document", args=[pk, fmt])) for fmt in public.documents
-            },
+            "downloads": {fmt: request.build_absolute_uri(reverse("disclosures:public_document", args=[pk, fmt])) for fmt in public.documents},
         }
     )

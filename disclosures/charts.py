@@ -45,7 +45,7 @@ def bar_chart(series: Sequence[Sequence], *, title: str, keep_zero: bool = False
     height = top + row * len(items) + 10
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" {FONT}>',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text x="0" y="18" font-size="16" font-weight="700" fill="#1f2933">{escape(title)}（万元）</text>',
     ]
     for i, ((label, amount), share) in enumerate(zip(items, shares, strict=True)):
@@ -53,7 +53,7 @@ def bar_chart(series: Sequence[Sequence], *, title: str, keep_zero: bool = False
         width = max(1.0, float(amount / biggest) * bar_w)
         short = label if len(label) <= 9 else label[:8] + "…"
         parts.append(
-            f'<g><title>{escape(label)}：{format_wan(amount)}万元（{share}%）</title>'
+            f"<g><title>{escape(label)}：{format_wan(amount)}万元（{share}%）</title>"
             f'<text x="{label_w - 6}" y="{y + 20}" text-anchor="end" font-size="14" fill="#1f2933">{escape(short)}</text>'
             f'<rect x="{label_w}" y="{y + 6}" width="{width:.1f}" height="20" rx="2" fill="{PALETTE[i % len(PALETTE)]}"/>'
             f'<text x="{label_w + width + 5:.1f}" y="{y + 20}" font-size="13" fill="#1f2933">{format_wan(amount)}（{share}%）</text></g>'
@@ -75,7 +75,7 @@ def donut_chart(series: Sequence[Sequence], *, title: str) -> SafeString:
     height = int(legend_top + 26 * len(items))
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" {FONT}>',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text x="0" y="18" font-size="16" font-weight="700" fill="#1f2933">{escape(title)}（万元）</text>',
     ]
     offset = 0.0
@@ -113,7 +113,7 @@ def comparison_chart(rows: Sequence[Sequence], *, title: str, last_label: str, t
     height = top + group * len(items) + 6
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" {FONT}>',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text x="0" y="18" font-size="16" font-weight="700" fill="#1f2933">{escape(title)}（万元）</text>',
         f'<rect x="{label_w}" y="29" width="13" height="13" fill="#9aa5b1"/><text x="{label_w + 18}" y="41" font-size="13">{escape(last_label)}</text>',
         f'<rect x="{label_w + 100}" y="29" width="13" height="13" fill="#b4232a"/><text x="{label_w + 118}" y="41" font-size="13">{escape(this_label)}</text>',

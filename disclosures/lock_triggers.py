@@ -30,7 +30,8 @@ def lock_triggers_lifted(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                 _check_deferred_constraints(cursor)
                 cursor.execute(
                     "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                    "WHERE NOT t.tgisinternal AND left(t.tgname, %s) = %s", [len(PREFIX), PREFIX],
+                    "WHERE NOT t.tgisinternal AND left(t.tgname, %s) = %s",
+                    [len(PREFIX), PREFIX],
                 )
                 triggers = cursor.fetchall()
                 for table, name in triggers:

@@ -160,7 +160,11 @@ class Department(models.Model):
     name = models.CharField("部门名称", max_length=100, unique=True)
     region = models.CharField("所属地区", max_length=50, blank=True, help_text="县（市、区）名称，如“茂县”。")
     province = models.CharField(
-        "所属省份", max_length=10, choices=Province.choices, blank=True, default="",
+        "所属省份",
+        max_length=10,
+        choices=Province.choices,
+        blank=True,
+        default="",
         help_text="决定公开表格的省级套表和绩效评分规则；留空则用全国通用表格和默认规则。",
     )
     duties = models.TextField("部门职责", blank=True)
@@ -274,12 +278,13 @@ class Filing(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     duties = models.TextField("部门职责", blank=True)
     organisation = models.TextField("机构设置", blank=True)
-    reasons = models.JSONField(
-        "变动原因", default=dict, blank=True, help_text="说明中由部门填写的原因，键为说明段落的标识。"
-    )
+    reasons = models.JSONField("变动原因", default=dict, blank=True, help_text="说明中由部门填写的原因，键为说明段落的标识。")
     other_notes = models.TextField("其他需要说明的事项", blank=True)
     amount_unit = models.CharField(
-        "金额单位", max_length=4, choices=AmountUnit.choices, default=AmountUnit.WAN,
+        "金额单位",
+        max_length=4,
+        choices=AmountUnit.choices,
+        default=AmountUnit.WAN,
         help_text="公开表格和说明中金额的单位；金额始终按元保存。",
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
@@ -287,7 +292,9 @@ class Filing(models.Model):
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     published_snapshot = models.JSONField("公开快照", null=True, blank=True, editable=False)
     data_revision = models.PositiveIntegerField(
-        "数据版本号", default=0, editable=False,
+        "数据版本号",
+        default=0,
+        editable=False,
         help_text="每次修改填报数据（明细、项目、说明、原因、绩效目标、自评）时加1；生成的文件记录所依据的版本号。",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -299,9 +306,7 @@ class Filing(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["department", "fiscal_year", "kind", "version"], name="filing_unique_version"),
             models.CheckConstraint(condition=Q(version__gte=1), name="filing_version_positive"),
-            models.CheckConstraint(
-                condition=Q(version=1) | Q(supersedes__isnull=False), name="filing_correction_has_original"
-            ),
+            models.CheckConstraint(condition=Q(version=1) | Q(supersedes__isnull=False), name="filing_correction_has_original"),
         ]
         permissions = [
             ("review_filing", "审核部门公开"),
@@ -353,21 +358,33 @@ class ExpenseLine(models.Model):
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="expense_lines", verbose_name="填报")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="expense_lines", verbose_name="预算单位")
     function_item = models.ForeignKey(
-        CatalogItem, on_delete=models.PROTECT, related_name="+", verbose_name="支出功能分类科目",
+        CatalogItem,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="支出功能分类科目",
         limit_choices_to={"kind": CatalogItem.Kind.FUNCTION},
     )
     dept_economic_item = models.ForeignKey(
-        CatalogItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="部门预算经济分类科目",
+        CatalogItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="部门预算经济分类科目",
         limit_choices_to={"kind": CatalogItem.Kind.DEPT_ECONOMIC},
     )
     gov_economic_item = models.ForeignKey(
-        CatalogItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="政府预算经济分类科目",
-        limit_choices_to={"kind": CatalogItem.Kind.GOV_ECONOMIC}, help_text="由部门经济分类对照表自动带出。",
+        CatalogItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="政府预算经济分类科目",
+        limit_choices_to={"kind": CatalogItem.Kind.GOV_ECONOMIC},
+        help_text="由部门经济分类对照表自动带出。",
     )
     expense_kind = models.CharField("支出类型", max_length=12, choices=ExpenseKind.choices)
-    project = models.ForeignKey(
-        "Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="expense_lines", verbose_name="项目"
-    )
+    project = models.ForeignKey("Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="expense_lines", verbose_name="项目")
     funding_source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices, default=FundingSource.GENERAL_PUBLIC_BUDGET)
     budget_amount = money_field("年初预算数（元）")
     adjusted_amount = money_field("调整预算数（元）", null=True, blank=True, default=None)
@@ -381,9 +398,7 @@ class ExpenseLine(models.Model):
             non_negative("budget_amount", "expense"),
             non_negative("adjusted_amount", "expense"),
             non_negative("actual_amount", "expense"),
-            models.CheckConstraint(
-                condition=Q(project__isnull=True) | Q(expense_kind="project"), name="expense_project_only_on_project_lines"
-            ),
+            models.CheckConstraint(condition=Q(project__isnull=True) | Q(expense_kind="project"), name="expense_project_only_on_project_lines"),
             models.CheckConstraint(
                 condition=~Q(expense_kind__in=["personnel", "public"]) | Q(dept_economic_item__isnull=False),
                 name="expense_basic_needs_economic_code",
@@ -434,8 +449,14 @@ class IncomeLine(models.Model):
     category = models.CharField("类别", max_length=12, choices=Category.choices, default=Category.INCOME)
     source = models.CharField("收入来源", max_length=20, choices=FundingSource.choices)
     function_item = models.ForeignKey(
-        CatalogItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="支出功能分类科目",
-        limit_choices_to={"kind": CatalogItem.Kind.FUNCTION}, help_text="收入所安排支出的功能分类项级科目（本填报年度）。",
+        CatalogItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="支出功能分类科目",
+        limit_choices_to={"kind": CatalogItem.Kind.FUNCTION},
+        help_text="收入所安排支出的功能分类项级科目（本填报年度）。",
     )
     budget_amount = money_field("年初预算数（元）")
     adjusted_amount = money_field("调整预算数（元）", null=True, blank=True, default=None)
@@ -495,14 +516,23 @@ class ThreePublicStats(models.Model):
     foreign_reception_people = models.PositiveIntegerField("外事接待人次", default=0)
     vehicles_purchased = models.PositiveIntegerField("购置公务用车数", default=0)
     vehicles_owned = models.PositiveIntegerField("公务用车保有量", default=0)
-    budget_overseas = money_field("因公出国（境）费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
-                                  help_text="本年“三公”经费预算数，按批复填写；留空则取30212支出明细的预算数。")
-    budget_vehicle_purchase = money_field("公务用车购置费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
-                                          help_text="留空则取31013支出明细的预算数。")
-    budget_vehicle_operation = money_field("公务用车运行维护费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
-                                           help_text="留空则取30231支出明细的预算数。")
-    budget_reception = money_field("公务接待费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None,
-                                   help_text="留空则取30217支出明细的预算数。")
+    budget_overseas = money_field(
+        "因公出国（境）费预算数（元）",
+        validators=NON_NEGATIVE,
+        null=True,
+        blank=True,
+        default=None,
+        help_text="本年“三公”经费预算数，按批复填写；留空则取30212支出明细的预算数。",
+    )
+    budget_vehicle_purchase = money_field(
+        "公务用车购置费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None, help_text="留空则取31013支出明细的预算数。"
+    )
+    budget_vehicle_operation = money_field(
+        "公务用车运行维护费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None, help_text="留空则取30231支出明细的预算数。"
+    )
+    budget_reception = money_field(
+        "公务接待费预算数（元）", validators=NON_NEGATIVE, null=True, blank=True, default=None, help_text="留空则取30217支出明细的预算数。"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "“三公”经费数量信息"
@@ -679,9 +709,7 @@ class FilingDocument(models.Model):
     file = models.FileField("文件", upload_to="filings/%Y/")
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents", verbose_name="任务")
     size = models.PositiveIntegerField("大小（字节）", default=0)
-    data_revision = models.PositiveIntegerField(
-        "数据版本号", default=0, help_text="生成时填报的数据版本号；小于填报当前的版本号即为已过期。"
-    )
+    data_revision = models.PositiveIntegerField("数据版本号", default=0, help_text="生成时填报的数据版本号；小于填报当前的版本号即为已过期。")
     generated_at = models.DateTimeField("生成时间", auto_now=True)
 
     class Meta:

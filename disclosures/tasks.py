@@ -66,9 +66,7 @@ def generate_year(*, fiscal_year: FiscalYear, user=None) -> str:
     """
     batch = f"generate-{fiscal_year.year}-{uuid.uuid4().hex[:12]}"
     filings = list(
-        Filing.objects.filter(fiscal_year=fiscal_year, superseded_by__isnull=True)
-        .select_related("department")
-        .order_by("department__code", "kind")
+        Filing.objects.filter(fiscal_year=fiscal_year, superseded_by__isnull=True).select_related("department").order_by("department__code", "kind")
     )
     for formats in (FAST_FORMATS, PDF_ONLY):
         for filing in filings:

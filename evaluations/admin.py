@@ -13,8 +13,17 @@ from .models import DepartmentTarget, Indicator, RuleSet, SelfEvaluation
 
 @admin.register(RuleSet)
 class RuleSetAdmin(admin.ModelAdmin):
-    list_display = ("name", "province", "fiscal_year", "is_default", "execution_weight", "output_weight",
-                    "effect_weight", "satisfaction_weight", "pooled_indicator_weight")
+    list_display = (
+        "name",
+        "province",
+        "fiscal_year",
+        "is_default",
+        "execution_weight",
+        "output_weight",
+        "effect_weight",
+        "satisfaction_weight",
+        "pooled_indicator_weight",
+    )
     list_filter = ("is_default", "province")
     search_fields = ("name", "province")
     fieldsets = (

@@ -73,8 +73,12 @@ def owner_checks(*, owner: Project | DepartmentTarget) -> list[Finding]:
     for i in indicators:
         names[i.name.strip()] = names.get(i.name.strip(), 0) + 1
         if i.level2 not in Indicator.LEVEL2_OF_LEVEL1.get(i.level1, ()):
-            found.add("targets.level2_kind", f"“{i.get_level2_display()}”不属于{i.get_level1_display()}。",
-                      "按产出（数量/质量/时效/成本）、效益（经济/社会/生态/可持续影响）、满意度（服务对象满意度）选择二级指标。", i)
+            found.add(
+                "targets.level2_kind",
+                f"“{i.get_level2_display()}”不属于{i.get_level1_display()}。",
+                "按产出（数量/质量/时效/成本）、效益（经济/社会/生态/可持续影响）、满意度（服务对象满意度）选择二级指标。",
+                i,
+            )
         if i.comparator != Indicator.Comparator.QUALITATIVE and i.target_value is None:
             found.add("targets.numeric_target", "定量指标没有数值型指标值。", "填写指标值，或将符号改为“定性”。", i)
         if i.unit != i.unit.strip():
@@ -192,10 +196,18 @@ def _w(amount: Decimal) -> str:
 def register_checks() -> None:
     """Add the evaluations checks to the registry (EvaluationsConfig.ready; registering again replaces them)."""
     register(
-        "self_evaluation_total", severity=ERROR, title="部门整体支出绩效自评的执行数＝部门决算支出",
-        function=self_evaluation_total, kinds=(Filing.Kind.FINAL,),
+        "self_evaluation_total",
+        severity=ERROR,
+        title="部门整体支出绩效自评的执行数＝部门决算支出",
+        function=self_evaluation_total,
+        kinds=(Filing.Kind.FINAL,),
     )
     for key, (title, severity) in TITLES.items():
         register(key, severity=severity, title=title, function=_target_check(key))
-    register("evaluation.budget_matches_filing", severity=WARNING, title="自评表的全年预算数与决算的预算数一致",
-             function=evaluation_budget_problems, kinds=(Filing.Kind.FINAL,))
+    register(
+        "evaluation.budget_matches_filing",
+        severity=WARNING,
+        title="自评表的全年预算数与决算的预算数一致",
+        function=evaluation_budget_problems,
+        kinds=(Filing.Kind.FINAL,),
+    )

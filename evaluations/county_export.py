@@ -30,9 +30,16 @@ def county_workbook(*, rows: list[CountyRow], fiscal_year) -> bytes:
         ws.column_dimensions[cell.column_letter].width = width
     for r, row in enumerate(rows, start=2):
         values = [
-            row.department, row.code, row.subject, to_wan(row.budget), to_wan(row.executed),
+            row.department,
+            row.code,
+            row.subject,
+            to_wan(row.budget),
+            to_wan(row.executed),
             None if row.execution_rate is None else row.execution_rate,
-            row.score, row.grade, row.published_score, "；".join(row.problems),
+            row.score,
+            row.grade,
+            row.published_score,
+            "；".join(row.problems),
         ]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(r, c)

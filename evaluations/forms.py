@@ -22,8 +22,7 @@ class IndicatorForm(forms.Form):
     target_text = forms.CharField(label="指标值（文字）", required=False, max_length=200)
     unit = forms.CharField(label="单位", required=False, max_length=30, strip=False)
     basis = forms.CharField(label="指标值确定依据", required=False, max_length=200)
-    weight = forms.DecimalField(label="分值", required=False, max_digits=5, decimal_places=2, min_value=0,
-                                help_text="留空则在一级指标内平均分配。")
+    weight = forms.DecimalField(label="分值", required=False, max_digits=5, decimal_places=2, min_value=0, help_text="留空则在一级指标内平均分配。")
 
     @classmethod
     def for_indicator(cls, indicator: Indicator, **kwargs):
@@ -77,9 +76,18 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, evaluation: SelfEvaluation, indicators: list[Indicator], **kwargs):
         results = {r.indicator_id: r for r in evaluation.results.all()}
-        initial = {name: getattr(evaluation, name) for name in (
-            "budget_amount", "adjusted_amount", "executed_amount", "fiscal_budget_amount", "fiscal_executed_amount",
-            "execution_reason", "goal_result")}
+        initial = {
+            name: getattr(evaluation, name)
+            for name in (
+                "budget_amount",
+                "adjusted_amount",
+                "executed_amount",
+                "fiscal_budget_amount",
+                "fiscal_executed_amount",
+                "execution_reason",
+                "goal_result",
+            )
+        }
         for indicator in indicators:
             result = results.get(indicator.pk)
             if result:
@@ -97,12 +105,14 @@ class EvaluationForm(forms.Form):
                 label="完成档次", required=False, choices=[("", "—")] + list(IndicatorResult.Band.choices)
             )
             self.fields[f"{prefix}-chosen_score"] = forms.DecimalField(
-                label="自评得分", required=False, max_digits=6, decimal_places=2, min_value=0,
+                label="自评得分",
+                required=False,
+                max_digits=6,
+                decimal_places=2,
+                min_value=0,
                 help_text="定性指标：在所选档次的分值范围内选定得分，未选定不计分。",
             )
-            self.fields[f"{prefix}-reason"] = forms.CharField(
-                label="未完成原因或超额原因", required=False, widget=forms.Textarea(attrs={"rows": 1})
-            )
+            self.fields[f"{prefix}-reason"] = forms.CharField(label="未完成原因或超额原因", required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
     def rows(self):
         """(indicator, its bound fields) in order, for the template."""

@@ -37,11 +37,31 @@ HEADERS = [title for _, title, _ in COLUMNS]
 EXAMPLE = ["产出指标", "数量指标", "劝返率", "到北戴河人员及时劝返", "=", 100, "%", "省市联席办相关要求", None]
 EXAMPLE_TEXT = [("" if v is None else str(v)) for v in EXAMPLE]
 
-LEVEL1_NAMES = {"产出指标": L1.OUTPUT, "产出": L1.OUTPUT, "效益指标": L1.EFFECT, "效益": L1.EFFECT, "效果指标": L1.EFFECT,
-                "满意度指标": L1.SATISFACTION, "满意度": L1.SATISFACTION}
+LEVEL1_NAMES = {
+    "产出指标": L1.OUTPUT,
+    "产出": L1.OUTPUT,
+    "效益指标": L1.EFFECT,
+    "效益": L1.EFFECT,
+    "效果指标": L1.EFFECT,
+    "满意度指标": L1.SATISFACTION,
+    "满意度": L1.SATISFACTION,
+}
 LEVEL2_NAMES = {label: value for value, label in L2.choices} | {label.removesuffix("指标"): value for value, label in L2.choices}
-COMPARATOR_NAMES = {"=": C.EQ, "＝": C.EQ, "≥": C.GE, ">=": C.GE, "＞＝": C.GE, "≤": C.LE, "<=": C.LE, "＜＝": C.LE,
-                    ">": C.GT, "＞": C.GT, "<": C.LT, "＜": C.LT, "定性": C.QUALITATIVE}
+COMPARATOR_NAMES = {
+    "=": C.EQ,
+    "＝": C.EQ,
+    "≥": C.GE,
+    ">=": C.GE,
+    "＞＝": C.GE,
+    "≤": C.LE,
+    "<=": C.LE,
+    "＜＝": C.LE,
+    ">": C.GT,
+    "＞": C.GT,
+    "<": C.LT,
+    "＜": C.LT,
+    "定性": C.QUALITATIVE,
+}
 
 
 def template_workbook() -> bytes:
@@ -50,10 +70,15 @@ def template_workbook() -> bytes:
     ws = wb.active
     ws.title = "绩效指标"
     examples = EXAMPLE
-    choices = {"level1": ("产出指标", "效益指标", "满意度指标"), "level2": tuple(label for _, label in L2.choices),
-               "comparator": ("=", "≥", "≤", ">", "<", "定性")}
-    specs = [ColumnSpec(header=title, comment=note, example=example, choices=choices.get(key, ()), width=30 if key == "description" else 16)
-             for (key, title, note), example in zip(COLUMNS, examples)]
+    choices = {
+        "level1": ("产出指标", "效益指标", "满意度指标"),
+        "level2": tuple(label for _, label in L2.choices),
+        "comparator": ("=", "≥", "≤", ">", "<", "定性"),
+    }
+    specs = [
+        ColumnSpec(header=title, comment=note, example=example, choices=choices.get(key, ()), width=30 if key == "description" else 16)
+        for (key, title, note), example in zip(COLUMNS, examples)
+    ]
     write_sheet(ws, specs, examples=True, options=OptionLists(wb))
     out = BytesIO()
     wb.save(out)
@@ -169,9 +194,18 @@ def _row(number: int, cells: dict) -> PreviewRow:
     comparator = COMPARATOR_NAMES.get(text.get("comparator", "").replace(" ", ""))
     if comparator is None:
         row.errors.append(f"第{number}行“符号”列：“{text.get('comparator', '')}”应为 = ≥ ≤ > < 或 定性")
-    data = {"level1": level1, "level2": level2, "comparator": comparator, "name": text.get("name", ""),
-            "description": text.get("description", ""), "unit": _text(cells.get("unit")), "basis": text.get("basis", ""),
-            "target_value": None, "target_text": "", "weight": None}
+    data = {
+        "level1": level1,
+        "level2": level2,
+        "comparator": comparator,
+        "name": text.get("name", ""),
+        "description": text.get("description", ""),
+        "unit": _text(cells.get("unit")),
+        "basis": text.get("basis", ""),
+        "target_value": None,
+        "target_text": "",
+        "weight": None,
+    }
     target = text.get("target", "")
     try:
         if comparator == C.QUALITATIVE:

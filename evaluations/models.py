@@ -19,7 +19,10 @@ class RuleSet(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     province = models.CharField(
-        "适用省份", max_length=50, blank=True, choices=Province.choices,
+        "适用省份",
+        max_length=50,
+        blank=True,
+        choices=Province.choices,
         help_text="与部门的“所属省份”相同时适用；留空为全国通用。",
     )
     fiscal_year = models.ForeignKey(FiscalYear, null=True, blank=True, on_delete=models.PROTECT, related_name="rule_sets", verbose_name="适用年度")
@@ -29,7 +32,11 @@ class RuleSet(models.Model):
     effect_weight = models.DecimalField("效益指标分值", max_digits=5, decimal_places=2, default=Decimal("30"))
     satisfaction_weight = models.DecimalField("满意度指标分值", max_digits=5, decimal_places=2, default=Decimal("10"))
     pooled_indicator_weight = models.DecimalField(
-        "指标合计分值", max_digits=5, decimal_places=2, null=True, blank=True,
+        "指标合计分值",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="设置后，产出、效益、满意度指标不分一级，共享该分值（如四川：执行率10分+指标90分）。",
     )
     execution_reason_below = models.DecimalField("执行率低于此值须说明原因", max_digits=5, decimal_places=4, default=Decimal("0.90"))
@@ -161,9 +168,15 @@ class SelfEvaluation(models.Model):
     total_score = models.DecimalField("总得分", max_digits=6, decimal_places=2, null=True, blank=True)
     grade = models.CharField("等级", max_length=4, blank=True)
     explanation = models.JSONField("计算过程", default=dict, blank=True)
-    published_score = models.DecimalField("原表填报得分", max_digits=6, decimal_places=2, null=True, blank=True, help_text="部门原表自填的总分，用于对照。")
+    published_score = models.DecimalField(
+        "原表填报得分", max_digits=6, decimal_places=2, null=True, blank=True, help_text="部门原表自填的总分，用于对照。"
+    )
     published_execution_score = models.DecimalField(
-        "原表执行率得分", max_digits=6, decimal_places=2, null=True, blank=True,
+        "原表执行率得分",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="部门原表自填的预算执行率得分（如 seed 002 的 6 分），与计算得分对照。",
     )
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
@@ -205,14 +218,20 @@ class IndicatorResult(models.Model):
     band = models.CharField("定性档次", max_length=20, choices=Band.choices, blank=True)
     reason = models.TextField("未完成原因或超额原因", blank=True)
     chosen_score = models.DecimalField(
-        "自评得分（定性）", max_digits=6, decimal_places=2, null=True, blank=True,
+        "自评得分（定性）",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="定性指标由评价人在所选档次的分值范围内选定得分；未选定前该指标不计分，自评为“未完成”。",
     )
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
     score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
     explanation = models.TextField("计算过程", blank=True)
     adjusted_score = models.DecimalField("审核调整得分", max_digits=6, decimal_places=2, null=True, blank=True)
-    adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="调整人")
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="调整人"
+    )
     adjusted_at = models.DateTimeField("调整时间", null=True, blank=True)
     adjust_comment = models.TextField("调整说明", blank=True)
     published_score = models.DecimalField("原表填报得分", max_digits=6, decimal_places=2, null=True, blank=True)

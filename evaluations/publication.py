@@ -17,7 +17,11 @@ from disclosures.money import format_fraction, to_wan
 from disclosures.parts import Part
 from disclosures.parts.grid import Grid, head, label, num, text
 from evaluations.documents.layouts import (
-    completion_grid, department_evaluation_grid, department_targets_grid, project_evaluation_grid, targets_grid,
+    completion_grid,
+    department_evaluation_grid,
+    department_targets_grid,
+    project_evaluation_grid,
+    targets_grid,
 )
 from evaluations.models import DepartmentTarget, SelfEvaluation
 from evaluations.scoring import score_sheet
@@ -34,15 +38,18 @@ def performance_parts(filing: Filing) -> list[Part]:
 
 def _projects(filing: Filing) -> list[Project]:
     return list(
-        Project.objects.filter(filing=filing).select_related("filing__fiscal_year", "filing__department", "unit")
-        .prefetch_related("indicators").order_by("order", "code")
+        Project.objects.filter(filing=filing)
+        .select_related("filing__fiscal_year", "filing__department", "unit")
+        .prefetch_related("indicators")
+        .order_by("order", "code")
     )
 
 
 def _department_target(filing: Filing) -> DepartmentTarget | None:
     return (
         DepartmentTarget.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year)
-        .select_related("department", "fiscal_year").first()
+        .select_related("department", "fiscal_year")
+        .first()
     )
 
 
@@ -66,16 +73,14 @@ def _budget_parts(filing: Filing) -> list[Part]:
 def _final_parts(filing: Filing) -> list[Part]:
     projects = _projects(filing)
     evaluations = {
-        e.project_id: e
-        for e in SelfEvaluation.objects.filter(project__in=projects).select_related("rule_set", "project__filing__fiscal_year")
+        e.project_id: e for e in SelfEvaluation.objects.filter(project__in=projects).select_related("rule_set", "project__filing__fiscal_year")
     }
     target = _department_target(filing)
     department_evaluation = getattr(target, "self_evaluation", None) if target is not None else None
     if not evaluations and department_evaluation is None:
         return []
     sheets: list[tuple[str, SelfEvaluation, ScoreSheet]] = [
-        (project.name, evaluations[project.pk], score_sheet(evaluation=evaluations[project.pk]))
-        for project in projects if project.pk in evaluations
+        (project.name, evaluations[project.pk], score_sheet(evaluation=evaluations[project.pk])) for project in projects if project.pk in evaluations
     ]
     if department_evaluation is not None:
         sheets.append(("部门整体支出", department_evaluation, score_sheet(evaluation=department_evaluation)))
@@ -103,12 +108,19 @@ def _sentence(name: str, sheet: ScoreSheet) -> str:
 
 def summary_grid(*, filing: Filing, sheets: list[tuple[str, SelfEvaluation, ScoreSheet]]) -> Grid:
     """绩效自评结果汇总表: one row per self-evaluation (projects, then the department as a whole)."""
-    grid = Grid("绩效自评结果汇总表", f"（{filing.fiscal_year.year}年度）", [34, 14, 14, 12, 12, 10],
-                filename=f"绩效自评结果汇总表-{filing.department.code}")
+    grid = Grid(
+        "绩效自评结果汇总表", f"（{filing.fiscal_year.year}年度）", [34, 14, 14, 12, 12, 10], filename=f"绩效自评结果汇总表-{filing.department.code}"
+    )
     grid.add(head("项目名称"), head("全年预算数（万元）"), head("全年执行数（万元）"), head("执行率"), head("自评得分"), head("等级"))
     for name, evaluation, sheet in sheets:
         rate = format_fraction(sheet.execution.rate) if sheet.execution.rate is not None else "无预算"
         score = num(sheet.total) if sheet.complete else text("未完成")
-        grid.add(label(name) if name == "部门整体支出" else text(name), num(to_wan(evaluation.effective_budget)),
-                 num(to_wan(evaluation.executed_amount)), text(rate), score, text(sheet.grade))
+        grid.add(
+            label(name) if name == "部门整体支出" else text(name),
+            num(to_wan(evaluation.effective_budget)),
+            num(to_wan(evaluation.executed_amount)),
+            text(rate),
+            score,
+            text(sheet.grade),
+        )
     return grid

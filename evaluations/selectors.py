@@ -26,9 +26,7 @@ NOT_FOUND = "未找到，或无权查看。"
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
-    return Project.objects.filter(filing__in=filings_visible_to(user)).select_related(
-        "filing__department", "filing__fiscal_year", "unit"
-    )
+    return Project.objects.filter(filing__in=filings_visible_to(user)).select_related("filing__department", "filing__fiscal_year", "unit")
 
 
 def department_targets_visible_to(user) -> QuerySet[DepartmentTarget]:
@@ -39,8 +37,11 @@ def evaluations_visible_to(user) -> QuerySet[SelfEvaluation]:
     return SelfEvaluation.objects.filter(
         Q(project__in=projects_visible_to(user)) | Q(department_target__in=department_targets_visible_to(user))
     ).select_related(
-        "project__filing__department", "project__filing__fiscal_year", "department_target__department",
-        "department_target__fiscal_year", "rule_set",
+        "project__filing__department",
+        "project__filing__fiscal_year",
+        "department_target__department",
+        "department_target__fiscal_year",
+        "rule_set",
     )
 
 
@@ -206,8 +207,9 @@ def _row(department, subject, code, project, evaluation, owner) -> CountyRow:
     if evaluation is None:
         problems.append("未开展自评")
         budget = owner.effective_budget if project else owner.budget_amount
-        return CountyRow(department, subject, code, project, None, budget, project.actual_amount if project else Decimal(0),
-                         None, None, "", None, problems)
+        return CountyRow(
+            department, subject, code, project, None, budget, project.actual_amount if project else Decimal(0), None, None, "", None, problems
+        )
     sheet = score_sheet(evaluation=evaluation)
     if sheet.execution.needs_reason:
         problems.append(f"执行率偏低（{sheet.execution.rate * 100:.2f}%）")
@@ -225,6 +227,16 @@ def _row(department, subject, code, project, evaluation, owner) -> CountyRow:
         rate = execution(budget=budget, executed=executed, rule_set=evaluation.rule_set).rate
         problems.append(f"项目预算已变动（自评按{format_wan(evaluation.effective_budget)}万元填报），请更新自评并重新评分")
     return CountyRow(
-        department, subject, code, project, evaluation, budget, executed,
-        rate, evaluation.total_score, evaluation.grade, evaluation.published_score, problems,
+        department,
+        subject,
+        code,
+        project,
+        evaluation,
+        budget,
+        executed,
+        rate,
+        evaluation.total_score,
+        evaluation.grade,
+        evaluation.published_score,
+        problems,
     )

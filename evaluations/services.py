@@ -175,7 +175,9 @@ class ResultInput:
 AMOUNT_FIELDS = ("budget_amount", "adjusted_amount", "executed_amount", "fiscal_budget_amount", "fiscal_executed_amount")
 
 
-def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, execution_reason: str, goal_result: str, results: list[ResultInput]) -> SelfEvaluation:
+def evaluation_save(
+    *, evaluation: SelfEvaluation, user, amounts: dict, execution_reason: str, goal_result: str, results: list[ResultInput]
+) -> SelfEvaluation:
     """Save the department's self-evaluation: amounts, reasons and each indicator's actual.
 
     A reason is required for 执行率 below the rule set's threshold (90%), for every indicator that falls
@@ -184,7 +186,9 @@ def evaluation_save(*, evaluation: SelfEvaluation, user, amounts: dict, executio
     Saving puts a scored evaluation back to 填报中 until it is scored again.
     """
     errors: dict[str, list[str]] = {}
-    points = {pk: p for group in groups_for(indicators=subject_indicators(evaluation), rule_set=evaluation.rule_set) for pk, p in group.allocation.items()}
+    points = {
+        pk: p for group in groups_for(indicators=subject_indicators(evaluation), rule_set=evaluation.rule_set) for pk, p in group.allocation.items()
+    }
     for name in AMOUNT_FIELDS:
         if name in amounts:
             setattr(evaluation, name, amounts[name])
@@ -267,9 +271,7 @@ def result_adjust(*, result: IndicatorResult, user, score: Decimal, comment: str
         raise ValidationError({"score": "定量指标的得分由评分规则计算，不能调整；定性指标须先选择档次。"})
     if not (line.outcome.low <= score <= line.outcome.high):
         label = IndicatorResult.Band(result.band).label
-        raise ValidationError(
-            {"score": f"得分须在档次“{label}”的范围 {score_text(line.outcome.low)}–{score_text(line.outcome.high)} 之内。"}
-        )
+        raise ValidationError({"score": f"得分须在档次“{label}”的范围 {score_text(line.outcome.low)}–{score_text(line.outcome.high)} 之内。"})
     before = line.final_score
     result.adjusted_score = score
     result.adjusted_by = user

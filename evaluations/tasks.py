@@ -25,9 +25,9 @@ def score_evaluation(job: Job) -> dict:
 def score_year(job: Job) -> dict:
     """Score every self-evaluation of a year (params: year), reporting progress per evaluation."""
     year = job.params["year"]
-    evaluations = list(
-        SelfEvaluation.objects.filter(project__filing__fiscal_year__year=year).order_by("pk")
-    ) + list(SelfEvaluation.objects.filter(department_target__fiscal_year__year=year).order_by("pk"))
+    evaluations = list(SelfEvaluation.objects.filter(project__filing__fiscal_year__year=year).order_by("pk")) + list(
+        SelfEvaluation.objects.filter(department_target__fiscal_year__year=year).order_by("pk")
+    )
     grades: dict[str, int] = {}
     for n, evaluation in enumerate(evaluations, start=1):
         sheet = evaluation_score(evaluation=evaluation)
@@ -38,15 +38,20 @@ def score_year(job: Job) -> dict:
 
 def score_evaluation_enqueue(*, evaluation: SelfEvaluation, user) -> Job:
     return job_enqueue(
-        kind=Job.Kind.SCORE_EVALUATION, task=score_evaluation,
+        kind=Job.Kind.SCORE_EVALUATION,
+        task=score_evaluation,
         filing=evaluation.project.filing if evaluation.project_id else None,
-        params={"evaluation": evaluation.pk}, user=user,
+        params={"evaluation": evaluation.pk},
+        user=user,
     )
 
 
 def score_year_enqueue(*, fiscal_year: FiscalYear, user) -> Job:
     return job_enqueue(
-        kind=Job.Kind.SCORE_EVALUATION, task=score_year, params={"year": fiscal_year.year}, user=user,
+        kind=Job.Kind.SCORE_EVALUATION,
+        task=score_year,
+        params={"year": fiscal_year.year},
+        user=user,
         batch=f"evaluations-{fiscal_year.year}",
     )
 

@@ -38,7 +38,9 @@ class Job(models.Model):
     error = models.TextField("错误", blank=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     task = models.CharField("Celery 任务", max_length=100, blank=True, help_text="重新发送时使用的任务名。")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发起人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发起人"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True, help_text="最近一次成功交给消息队列的时间；为空表示尚未发出。")
     started_at = models.DateTimeField("开始时间", null=True, blank=True)

@@ -191,7 +191,9 @@ def jobs_sweep(*, now=None) -> SweepResult:
         sent_at__lt=now - _seconds("JOB_RESEND_AFTER_SECONDS", 3600)
     )
     resent = 0
-    for job_id in Job.objects.filter(lost, status=Job.Status.QUEUED).exclude(task="").order_by("created_at", "id").values_list("pk", flat=True)[:SWEEP_BATCH]:
+    for job_id in (
+        Job.objects.filter(lost, status=Job.Status.QUEUED).exclude(task="").order_by("created_at", "id").values_list("pk", flat=True)[:SWEEP_BATCH]
+    ):
         resent += job_send(job_id)
     if reclaimed or failed or resent:
         logger.warning("job sweep: resent %s, reclaimed %s, failed %s", resent, reclaimed, failed)
@@ -254,9 +256,7 @@ def job_release(job_id: int) -> None:
 def job_progress(job_id: int, percent: int, message: str = "") -> None:
     """Record how far a running job is (0–100) and what it is doing, for the progress bar."""
     percent = max(0, min(100, int(percent)))
-    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
-        progress=percent, message=message[:_MESSAGE_MAX], heartbeat_at=timezone.now()
-    )
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(progress=percent, message=message[:_MESSAGE_MAX], heartbeat_at=timezone.now())
 
 
 def job_finish(job_id: int, result: dict | None = None) -> None:

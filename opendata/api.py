@@ -307,8 +307,15 @@ class FilingFilters(Schema):
 
 def _summary(request, f: PublishedFiling) -> dict:
     return {
-        "id": f.pk, "department": f.department, "department_code": f.department_code, "year": f.year, "kind": f.kind,
-        "kind_display": f.kind_display, "version": f.version, "corrected": f.version > 1, "published_at": f.published_at,
+        "id": f.pk,
+        "department": f.department,
+        "department_code": f.department_code,
+        "year": f.year,
+        "kind": f.kind,
+        "kind_display": f.kind_display,
+        "version": f.version,
+        "corrected": f.version > 1,
+        "published_at": f.published_at,
         "url": request.build_absolute_uri(reverse("api_v1:filing", args=[f.pk])),
         "page": request.build_absolute_uri(reverse("disclosures:public_filing", args=[f.pk])),
     }
@@ -346,7 +353,9 @@ def filings(request, response: HttpResponse, filters: Query[FilingFilters]):
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
     return {
-        "count": len(rows), "page": filters.page, "page_size": filters.page_size,
+        "count": len(rows),
+        "page": filters.page,
+        "page_size": filters.page_size,
         "next": page_url(filters.page + 1) if start + filters.page_size < len(rows) else None,
         "previous": page_url(filters.page - 1) if filters.page > 1 else None,
         "results": [_summary(request, f) for f in page_rows],
@@ -363,35 +372,54 @@ def _table(number: int, table: dict) -> dict:
         label = next((str(c.get("text") or "") for c in cells if c.get("amount") is None and c.get("text")), "")
         if row.get("code"):
             label = next((str(c.get("text") or "") for c in cells if c.get("key") == "name"), label)
-        rows.append({
-            "kind": str(row.get("kind") or ""), "level": row.get("level"), "code": str(row.get("code") or ""), "label": label,
-            "amounts": {str(c.get("key")): _money(amount(c.get("amount"))) for c in cells if c.get("amount") is not None},
-        })
+        rows.append(
+            {
+                "kind": str(row.get("kind") or ""),
+                "level": row.get("level"),
+                "code": str(row.get("code") or ""),
+                "label": label,
+                "amounts": {str(c.get("key")): _money(amount(c.get("amount"))) for c in cells if c.get("amount") is not None},
+            }
+        )
     return {
-        "number": number, "key": str(table.get("key") or ""), "title": str(table.get("numbered_title") or table.get("title") or ""),
-        "columns": [{"key": str(leaf.get("key") or ""), "label": str(leaf.get("label") or "")} for leaf in leaves], "rows": rows,
+        "number": number,
+        "key": str(table.get("key") or ""),
+        "title": str(table.get("numbered_title") or table.get("title") or ""),
+        "columns": [{"key": str(leaf.get("key") or ""), "label": str(leaf.get("label") or "")} for leaf in leaves],
+        "rows": rows,
     }
 
 
 @api.get("/filings/{filing_id}/", response={200: FilingDetail, **ERRORS}, url_name="filing", summary="一份公开的全部数据")
 def filing(request, response: HttpResponse, filing_id: int):
     public = public_filing_get(pk=filing_id)  # 404 unless published
-    f = next((x for x in current_filings(year=public.filing.fiscal_year.year, department=public.filing.department.code)
-              if x.pk == filing_id), None)
+    f = next((x for x in current_filings(year=public.filing.fiscal_year.year, department=public.filing.department.code) if x.pk == filing_id), None)
     if f is None:  # an older version of a corrected filing: still readable, as on the public site
         f = PublishedFiling(
-            pk=public.filing.pk, department=public.filing.department.name, department_code=public.filing.department.code,
-            year=public.filing.fiscal_year.year, kind=public.filing.kind, version=public.filing.version,
-            published_at=public.filing.published_at, approved_at=public.filing.approved_at, snapshot=public.snapshot or {},
+            pk=public.filing.pk,
+            department=public.filing.department.name,
+            department_code=public.filing.department.code,
+            year=public.filing.fiscal_year.year,
+            kind=public.filing.kind,
+            version=public.filing.version,
+            published_at=public.filing.published_at,
+            approved_at=public.filing.approved_at,
+            snapshot=public.snapshot or {},
         )
     if (not_modified := _conditional(request, response, [f], extra=str(public.newer.pk if public.newer else 0))) is not None:
         return not_modified
     snapshot = f.snapshot
     charts = snapshot.get("charts") if isinstance(snapshot.get("charts"), dict) else {}
     key_figures = [
-        {"key": str(r.get("key")), "label": str(r.get("label") or r.get("key")), "amount": _money(amount(r.get("amount"))),
-         "prior": _money(amount(r.get("prior"))), "change_pct": None if r.get("change_pct") is None else str(r.get("change_pct"))}
-        for r in snapshot.get("key_figures") or [] if isinstance(r, dict)
+        {
+            "key": str(r.get("key")),
+            "label": str(r.get("label") or r.get("key")),
+            "amount": _money(amount(r.get("amount"))),
+            "prior": _money(amount(r.get("prior"))),
+            "change_pct": None if r.get("change_pct") is None else str(r.get("change_pct")),
+        }
+        for r in snapshot.get("key_figures") or []
+        if isinstance(r, dict)
     ]
     three = f.three_public
     return {
@@ -405,17 +433,21 @@ def filing(request, response: HttpResponse, filing_id: int):
         ],
         "tables": [_table(n, t) for n, t in enumerate(f.tables, start=1)],
         "projects": [
-            {"code": str(p.get("code") or ""), "name": str(p.get("name") or ""), "purpose": str(p.get("purpose") or ""),
-             "budget_amount": _money(amount(p.get("budget_amount"))), "actual_amount": _money(amount(p.get("actual_amount"))),
-             "indicators": [
-                 {k: str(i.get(k) or "").strip() for k in ("level1", "level2", "name", "comparator", "target", "unit")}
-                 for i in p.get("indicators") or [] if isinstance(i, dict)
-             ]}
+            {
+                "code": str(p.get("code") or ""),
+                "name": str(p.get("name") or ""),
+                "purpose": str(p.get("purpose") or ""),
+                "budget_amount": _money(amount(p.get("budget_amount"))),
+                "actual_amount": _money(amount(p.get("actual_amount"))),
+                "indicators": [
+                    {k: str(i.get(k) or "").strip() for k in ("level1", "level2", "name", "comparator", "target", "unit")}
+                    for i in p.get("indicators") or []
+                    if isinstance(i, dict)
+                ],
+            }
             for p in f.projects
         ],
-        "downloads": {
-            fmt: request.build_absolute_uri(reverse("disclosures:public_document", args=[f.pk, fmt])) for fmt in public.documents
-        },
+        "downloads": {fmt: request.build_absolute_uri(reverse("disclosures:public_document", args=[f.pk, fmt])) for fmt in public.documents},
     }
 
 
@@ -427,14 +459,24 @@ def overview(request, response: HttpResponse, year: int, kind: Kind = "budget"):
     if (not_modified := _conditional(request, response, data.filings, extra=kind)) is not None:
         return not_modified
     return {
-        "year": year, "kind": kind,
+        "year": year,
+        "kind": kind,
         "departments": [
-            {"filing_id": r.filing.pk, "department": r.filing.department, "department_code": r.filing.department_code,
-             "total": _money(r.total), "basic": _money(r.basic), "project": _money(r.project),
-             "three_public": {key: _money(r.three_public.get(key)) for key, _l in THREE_PUBLIC_ITEMS},
-             "three_public_total": _money(r.three_public_total), "three_public_prior": _money(r.three_public_prior),
-             "operating_costs": _money(r.operating_costs), "published_at": r.filing.published_at,
-             "days_to_publish": r.filing.publication_days, "published_within_20_days": r.filing.in_time}
+            {
+                "filing_id": r.filing.pk,
+                "department": r.filing.department,
+                "department_code": r.filing.department_code,
+                "total": _money(r.total),
+                "basic": _money(r.basic),
+                "project": _money(r.project),
+                "three_public": {key: _money(r.three_public.get(key)) for key, _l in THREE_PUBLIC_ITEMS},
+                "three_public_total": _money(r.three_public_total),
+                "three_public_prior": _money(r.three_public_prior),
+                "operating_costs": _money(r.operating_costs),
+                "published_at": r.filing.published_at,
+                "days_to_publish": r.filing.publication_days,
+                "published_within_20_days": r.filing.in_time,
+            }
             for r in data.rows
         ],
         "expense_by_function_class": [{"code": code, "label": name, "amount": _money(v)} for code, name, v in data.by_class],
@@ -450,29 +492,46 @@ def department(request, response: HttpResponse, department: str):
     if (not_modified := _conditional(request, response, history.filings)) is not None:
         return not_modified
     return {
-        "code": history.code, "name": history.name,
+        "code": history.code,
+        "name": history.name,
         "series": [
             {"filing_id": f.pk, "year": f.year, "kind": f.kind, "figures": {key: _money(f.key_figure(key)) for key, _l in SERIES_FIGURES}}
             for f in history.filings
         ],
         "years": [
-            {"year": p.year, "budget_id": p.budget.pk if p.budget else None, "final_id": p.final.pk if p.final else None,
-             "budget_expense": _money(p.budget_expense), "final_expense": _money(p.final_expense),
-             "execution_rate_pct": None if p.execution_rate is None else str(p.execution_rate)}
+            {
+                "year": p.year,
+                "budget_id": p.budget.pk if p.budget else None,
+                "final_id": p.final.pk if p.final else None,
+                "budget_expense": _money(p.budget_expense),
+                "final_expense": _money(p.final_expense),
+                "execution_rate_pct": None if p.execution_rate is None else str(p.execution_rate),
+            }
             for p in history.years
         ],
     }
 
 
 @api.get("/search/", response={200: SearchOut, **ERRORS}, url_name="search", summary="检索已公开的数据")
-def search(request, q: str = Query(..., min_length=1, max_length=50, description="部门、科目名称或编码、项目、绩效指标"), limit: int = Query(50, ge=1, le=100)):
+def search(
+    request,
+    q: str = Query(..., min_length=1, max_length=50, description="部门、科目名称或编码、项目、绩效指标"),
+    limit: int = Query(50, ge=1, le=100),
+):
     results, count = search_entries(query=q, limit=limit)
     return {
-        "query": q, "count": count,
+        "query": q,
+        "count": count,
         "results": [
-            {"kind": r.entry.kind, "code": r.entry.code, "label": r.entry.label, "context": r.entry.context,
-             "filing_id": r.filing.pk, "filing": r.filing.title,
-             "page": request.build_absolute_uri(reverse("disclosures:public_filing", args=[r.filing.pk])) + r.url_fragment}
+            {
+                "kind": r.entry.kind,
+                "code": r.entry.code,
+                "label": r.entry.label,
+                "context": r.entry.context,
+                "filing_id": r.filing.pk,
+                "filing": r.filing.title,
+                "page": request.build_absolute_uri(reverse("disclosures:public_filing", args=[r.filing.pk])) + r.url_fragment,
+            }
             for r in results
         ],
     }

@@ -44,7 +44,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("function_name", "支出功能分类科目名称", "string"),
     Column("economic_code", "部门预算支出经济分类科目编码", "string"),
     Column("economic_name", "部门预算支出经济分类科目名称", "string"),
-    Column("kind", "支出类型或收入类别", "string", "personnel 人员经费、public 日常公用经费、project 项目支出；income 本年收入、opening 年初结转和结余、closing 年末结转和结余"),
+    Column(
+        "kind",
+        "支出类型或收入类别",
+        "string",
+        "personnel 人员经费、public 日常公用经费、project 项目支出；income 本年收入、opening 年初结转和结余、closing 年末结转和结余",
+    ),
     Column("kind_name", "支出类型或收入类别名称", "string"),
     Column("source", "资金来源", "string"),
     Column("source_name", "资金来源名称", "string"),
@@ -69,7 +74,9 @@ def line_rows(*, year: int) -> Iterator[dict]:
         .select_related("unit", "function_item", "dept_economic_item", "project")
         .order_by("filing_id", "unit__code", "function_item__code", "dept_economic_item__code", "expense_kind", "funding_source", "pk")
     )
-    income = IncomeLine.objects.filter(filing_id__in=list(filings)).select_related("unit").order_by("filing_id", "unit__code", "category", "source", "pk")
+    income = (
+        IncomeLine.objects.filter(filing_id__in=list(filings)).select_related("unit").order_by("filing_id", "unit__code", "category", "source", "pk")
+    )
     income_by_filing: dict[int, list[IncomeLine]] = {}
     for income_line in income:
         income_by_filing.setdefault(income_line.filing_id, []).append(income_line)
@@ -79,25 +86,47 @@ def line_rows(*, year: int) -> Iterator[dict]:
     for pk in sorted(filings, key=lambda pk: (filings[pk].department_code, filings[pk].kind)):
         filing = filings[pk]
         final = filing.kind == Filing.Kind.FINAL
-        common = {"year": filing.year, "filing_id": pk, "filing_kind": filing.kind, "department_code": filing.department_code, "department": filing.department}
+        common = {
+            "year": filing.year,
+            "filing_id": pk,
+            "filing_kind": filing.kind,
+            "department_code": filing.department_code,
+            "department": filing.department,
+        }
         for income_line in income_by_filing.get(pk, []):
             function = getattr(income_line, "function_item", None)  # income by 功能分类, where the model has it
             function_code, function_name = _code_name(function) if function is not None and hasattr(function, "code") else ("", "")
             yield {
-                **common, "unit_code": income_line.unit.code, "unit": income_line.unit.name, "line_type": "income",
-                "function_code": function_code, "function_name": function_name, "economic_code": "", "economic_name": "",
-                "kind": income_line.category, "kind_name": str(income_line.get_category_display()), "source": income_line.source,
-                "source_name": str(SOURCE_NAMES.get(income_line.source, income_line.source)), "project": "",
+                **common,
+                "unit_code": income_line.unit.code,
+                "unit": income_line.unit.name,
+                "line_type": "income",
+                "function_code": function_code,
+                "function_name": function_name,
+                "economic_code": "",
+                "economic_name": "",
+                "kind": income_line.category,
+                "kind_name": str(income_line.get_category_display()),
+                "source": income_line.source,
+                "source_name": str(SOURCE_NAMES.get(income_line.source, income_line.source)),
+                "project": "",
                 "amount": income_line.actual_amount if final else income_line.budget_amount,
             }
         for line in expense_by_filing.get(pk, []):
             function_code, function_name = _code_name(line.function_item)
             economic_code, economic_name = _code_name(line.dept_economic_item)
             yield {
-                **common, "unit_code": line.unit.code, "unit": line.unit.name, "line_type": "expense",
-                "function_code": function_code, "function_name": function_name,
-                "economic_code": economic_code, "economic_name": economic_name,
-                "kind": line.expense_kind, "kind_name": str(line.get_expense_kind_display()), "source": line.funding_source,
+                **common,
+                "unit_code": line.unit.code,
+                "unit": line.unit.name,
+                "line_type": "expense",
+                "function_code": function_code,
+                "function_name": function_name,
+                "economic_code": economic_code,
+                "economic_name": economic_name,
+                "kind": line.expense_kind,
+                "kind_name": str(line.get_expense_kind_display()),
+                "source": line.funding_source,
                 "source_name": str(SOURCE_NAMES.get(line.funding_source, line.funding_source)),
                 "project": line.project.name if line.project_id else "",
                 "amount": line.actual_amount if final else line.effective_budget,

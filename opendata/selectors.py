@@ -172,10 +172,7 @@ def current_filings(*, year: int | None = None, kind: str | None = None, departm
     if not rows:
         return []
     extra = {
-        f["pk"]: f
-        for f in published_filings()
-        .filter(pk__in=[r.pk for r in rows])
-        .values("pk", "published_snapshot", "approved_at", "published_at")
+        f["pk"]: f for f in published_filings().filter(pk__in=[r.pk for r in rows]).values("pk", "published_snapshot", "approved_at", "published_at")
     }
     result = []
     for r in rows:
@@ -184,8 +181,14 @@ def current_filings(*, year: int | None = None, kind: str | None = None, departm
             continue
         result.append(
             PublishedFiling(
-                pk=r.pk, department=r.department, department_code=r.department_code, year=r.year, kind=r.kind,
-                version=r.version, published_at=data["published_at"], approved_at=data["approved_at"],
+                pk=r.pk,
+                department=r.department,
+                department_code=r.department_code,
+                year=r.year,
+                kind=r.kind,
+                version=r.version,
+                published_at=data["published_at"],
+                approved_at=data["approved_at"],
                 snapshot=_dict(data["published_snapshot"]),
             )
         )
@@ -336,9 +339,7 @@ class DepartmentHistory:
 
     def series(self, kind: str) -> list[tuple[int, dict[str, Decimal | None]]]:
         """(year, {figure key: 元}) of one kind, oldest first."""
-        return [
-            (f.year, {key: f.key_figure(key) for key, _label in SERIES_FIGURES}) for f in self.filings if f.kind == kind
-        ]
+        return [(f.year, {key: f.key_figure(key) for key, _label in SERIES_FIGURES}) for f in self.filings if f.kind == kind]
 
 
 def department_history(*, department: str) -> DepartmentHistory | None:

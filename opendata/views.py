@@ -83,23 +83,37 @@ def overview(request, year: int):
     for key, label in OVERVIEW_COLUMNS:
         active = key == sort or (sort not in dict(OVERVIEW_COLUMNS) and key == "department")
         next_dir = "asc" if active and descending else ("desc" if active or key not in ("department", "published") else "asc")
-        columns.append({
-            "key": key, "label": label, "active": active,
-            "aria_sort": ("descending" if descending else "ascending") if active else None,
-            "url": f"?kind={kind}&sort={key}&dir={next_dir}",
-        })
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "active": active,
+                "aria_sort": ("descending" if descending else "ascending") if active else None,
+                "url": f"?kind={kind}&sort={key}&dir={next_dir}",
+            }
+        )
     class_series = [(name, value) for _code, name, value in data.by_class]
     three_series = [(r.filing.department, r.three_public_total or Decimal("0")) for r in data.three_ranking]
     other_kind = Filing.Kind.FINAL if kind == Filing.Kind.BUDGET else Filing.Kind.BUDGET
-    return render(request, "opendata/overview.html", {
-        "year": year, "kind": kind, "kind_display": data.kind_display, "data": data, "columns": columns,
-        "three_items": THREE_PUBLIC_ITEMS, "other_kind": other_kind, "other_kind_display": dict(Filing.Kind.choices)[other_kind],
-        "years": public_years(),
-        "chart_classes": charts.bar_chart(class_series, title=f"{year}年全县{data.kind_display}支出按功能分类（类）"),
-        "chart_three": charts.bar_chart(three_series, title=f"{year}年各部门“三公”经费", keep_zero=True),
-        "totals_three": [data.totals[f"three_public.{key}"] for key, _label in THREE_PUBLIC_ITEMS],
-        "class_total": sum((v for _c, _n, v in data.by_class), Decimal("0.00")),
-    })
+    return render(
+        request,
+        "opendata/overview.html",
+        {
+            "year": year,
+            "kind": kind,
+            "kind_display": data.kind_display,
+            "data": data,
+            "columns": columns,
+            "three_items": THREE_PUBLIC_ITEMS,
+            "other_kind": other_kind,
+            "other_kind_display": dict(Filing.Kind.choices)[other_kind],
+            "years": public_years(),
+            "chart_classes": charts.bar_chart(class_series, title=f"{year}年全县{data.kind_display}支出按功能分类（类）"),
+            "chart_three": charts.bar_chart(three_series, title=f"{year}年各部门“三公”经费", keep_zero=True),
+            "totals_three": [data.totals[f"three_public.{key}"] for key, _label in THREE_PUBLIC_ITEMS],
+            "class_total": sum((v for _c, _n, v in data.by_class), Decimal("0.00")),
+        },
+    )
 
 
 @require_GET
@@ -114,14 +128,22 @@ def overview_csv(request, year: int, table: str):
         rows = []
         for r in data.rows:
             in_time = r.filing.in_time
-            rows.append([
-                r.filing.department_code, r.filing.department, _yuan(r.total), _yuan(r.basic), _yuan(r.project),
-                *[_yuan(v) for v in r.three_public_items], _yuan(r.three_public_total), _yuan(r.operating_costs),
-                r.filing.published_at.date().isoformat() if r.filing.published_at else "",
-                "" if r.filing.publication_days is None else r.filing.publication_days,
-                "" if in_time is None else ("是" if in_time else "否"),
-                request.build_absolute_uri(reverse("disclosures:public_filing", args=[r.filing.pk])),
-            ])
+            rows.append(
+                [
+                    r.filing.department_code,
+                    r.filing.department,
+                    _yuan(r.total),
+                    _yuan(r.basic),
+                    _yuan(r.project),
+                    *[_yuan(v) for v in r.three_public_items],
+                    _yuan(r.three_public_total),
+                    _yuan(r.operating_costs),
+                    r.filing.published_at.date().isoformat() if r.filing.published_at else "",
+                    "" if r.filing.publication_days is None else r.filing.publication_days,
+                    "" if in_time is None else ("是" if in_time else "否"),
+                    request.build_absolute_uri(reverse("disclosures:public_filing", args=[r.filing.pk])),
+                ]
+            )
         return _csv_response(f"{name}一览.csv", header, rows)
     if table == "functions":
         rows = [[code, cls, _yuan(value)] for code, cls, value in data.by_class]
@@ -129,8 +151,15 @@ def overview_csv(request, year: int, table: str):
     if table == "three-public":
         header = ["排名", "部门编码", "部门", "“三公”经费合计（元）", "上年（元）", "增减（元）", "增减（%）"]
         rows = [
-            [i, r.filing.department_code, r.filing.department, _yuan(r.three_public_total), _yuan(r.three_public_prior),
-             _yuan(r.three_public_change), "" if r.three_public_change_pct is None else str(r.three_public_change_pct)]
+            [
+                i,
+                r.filing.department_code,
+                r.filing.department,
+                _yuan(r.three_public_total),
+                _yuan(r.three_public_prior),
+                _yuan(r.three_public_change),
+                "" if r.three_public_change_pct is None else str(r.three_public_change_pct),
+            ]
             for i, r in enumerate(data.three_ranking, start=1)
         ]
         return _csv_response(f"{name}“三公”经费排名.csv", header, rows)
@@ -150,31 +179,41 @@ def department(request, code: str):
         series = history.series(kind)
         if not series:
             continue
-        series_tables.append({
-            "kind": kind,
-            "kind_display": dict(Filing.Kind.choices)[kind],
-            "years": [year for year, _values in series],
-            "rows": [
-                {"key": key, "label": label, "values": [values.get(key) for _year, values in series]}
-                for key, label in SERIES_FIGURES
-            ],
-        })
+        series_tables.append(
+            {
+                "kind": kind,
+                "kind_display": dict(Filing.Kind.choices)[kind],
+                "years": [year for year, _values in series],
+                "rows": [{"key": key, "label": label, "values": [values.get(key) for _year, values in series]} for key, label in SERIES_FIGURES],
+            }
+        )
     years = [p.year for p in history.years]
     chart_series = series_chart(
         years,
-        [("预算", [p.budget.key_figure("total") if p.budget else None for p in history.years]),
-         ("决算", [p.final.key_figure("total") if p.final else None for p in history.years])],
+        [
+            ("预算", [p.budget.key_figure("total") if p.budget else None for p in history.years]),
+            ("决算", [p.final.key_figure("total") if p.final else None for p in history.years]),
+        ],
         title="历年收支总计",
     )
     pairs = [p for p in history.years if p.budget and p.final]
     chart_execution = charts.comparison_chart(
         [(f"{p.year}年", p.budget_expense, p.final_expense or Decimal("0")) for p in pairs],
-        title="预算与决算（本年支出合计）", last_label="预算", this_label="决算",
+        title="预算与决算（本年支出合计）",
+        last_label="预算",
+        this_label="决算",
     )
-    return render(request, "opendata/department.html", {
-        "history": history, "series_tables": series_tables, "chart_series": chart_series,
-        "chart_execution": chart_execution, "pairs": pairs,
-    })
+    return render(
+        request,
+        "opendata/department.html",
+        {
+            "history": history,
+            "series_tables": series_tables,
+            "chart_series": chart_series,
+            "chart_execution": chart_execution,
+            "pairs": pairs,
+        },
+    )
 
 
 @require_GET
@@ -185,8 +224,12 @@ def department_csv(request, code: str, table: str):
     if table == "series":
         header = ["年度", "类型", *[f"{label}（元）" for _k, label in SERIES_FIGURES], "公开页面"]
         rows = [
-            [f.year, f.kind_display, *[_yuan(f.key_figure(key)) for key, _l in SERIES_FIGURES],
-             request.build_absolute_uri(reverse("disclosures:public_filing", args=[f.pk]))]
+            [
+                f.year,
+                f.kind_display,
+                *[_yuan(f.key_figure(key)) for key, _l in SERIES_FIGURES],
+                request.build_absolute_uri(reverse("disclosures:public_filing", args=[f.pk])),
+            ]
             for f in history.filings
         ]
         return _csv_response(f"{history.name}历年关键数据.csv", header, rows)
@@ -250,9 +293,7 @@ def data_xlsx(request, year: int):
     filings = _year_filings_or_404(year)
 
     def make():
-        response = HttpResponse(
-            exports.lines_xlsx(year=year), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(exports.lines_xlsx(year=year), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{year}年全县部门预决算公开数据.xlsx')}"
         return response
 
@@ -288,15 +329,23 @@ def api_docs(request):
     operations = []
     for path_, methods in schema.get("paths", {}).items():
         for method, op in methods.items():
-            operations.append({
-                "method": method.upper(), "path": path_, "summary": op.get("summary", ""),
-                "parameters": [
-                    {"name": p.get("name"), "in": p.get("in"), "required": p.get("required", False),
-                     "description": p.get("description") or p.get("schema", {}).get("description", ""),
-                     "type": p.get("schema", {}).get("type") or " | ".join(
-                         str(s.get("type") or s.get("enum")) for s in p.get("schema", {}).get("anyOf", []))}
-                    for p in op.get("parameters", [])
-                ],
-                "responses": sorted(op.get("responses", {})),
-            })
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path_,
+                    "summary": op.get("summary", ""),
+                    "parameters": [
+                        {
+                            "name": p.get("name"),
+                            "in": p.get("in"),
+                            "required": p.get("required", False),
+                            "description": p.get("description") or p.get("schema", {}).get("description", ""),
+                            "type": p.get("schema", {}).get("type")
+                            or " | ".join(str(s.get("type") or s.get("enum")) for s in p.get("schema", {}).get("anyOf", [])),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "responses": sorted(op.get("responses", {})),
+                }
+            )
     return render(request, "opendata/api_docs.html", {"schema": schema, "operations": operations})

@@ -104,18 +104,28 @@ def celery_worker_process(transactional_db, broker_url, tmp_path, monkeypatch):
         "PYTHONUNBUFFERED": "1",
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker",
-        "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-Q", f"gongkai-{name}", "-n", f"{name}@%h",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-Q",
+        f"gongkai-{name}",
+        "-n",
+        f"{name}@%h",
     ]
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = broker_url
     app.conf.task_always_eager = False
     drop_cached_broker_connections()
     with open(log_path, "wb") as log:
-        worker = subprocess.Popen(
-            command, cwd=Path(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        worker = subprocess.Popen(command, cwd=Path(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield worker, log_path
     finally:
@@ -177,8 +187,13 @@ def test_sweep_resends_a_lost_message_and_takes_over_a_dead_workers_job(celery_w
     never_sent = Job.objects.create(kind=Job.Kind.PING, task=ping.name, message="后台任务暂未执行，系统将自动重试")
     Job.objects.filter(pk=never_sent.pk).update(created_at=an_hour_ago)
     orphaned = Job.objects.create(
-        kind=Job.Kind.PING, task=ping.name, status=Job.Status.RUNNING, attempts=1,
-        started_at=an_hour_ago, heartbeat_at=an_hour_ago, sent_at=an_hour_ago,
+        kind=Job.Kind.PING,
+        task=ping.name,
+        status=Job.Status.RUNNING,
+        attempts=1,
+        started_at=an_hour_ago,
+        heartbeat_at=an_hour_ago,
+        sent_at=an_hour_ago,
     )
 
     result = jobs_sweep()

@@ -16,9 +16,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     dropped = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {key: value for key, value in os.environ.items() if key not in dropped}
     environment.update({"DJANGO_SETTINGS_MODULE": "config.production", "ALLOWED_HOSTS": "gongkai.example.gov.cn", **env})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120)
 
 
 def test_check_deploy_has_no_warnings():
@@ -47,8 +45,11 @@ def test_production_refuses_a_short_key():
 
 def test_production_turns_debug_off_whatever_the_environment_says():
     result = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
-        SECRET_KEY=secrets.token_urlsafe(64), DEBUG="1",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        DEBUG="1",
     )
 
     assert result.returncode == 0, result.stderr

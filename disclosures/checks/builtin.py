@@ -66,8 +66,7 @@ def balance(ctx: CheckContext) -> Iterable[Problem]:
                 f"不等于支出总计{_w(expense)}（本年支出{_w(f.expense.total.amount)}{distribution_text}＋{closing_label}{_w(f.income.closing.amount)}），"
                 f"相差{income - expense:.2f}元。"
             ),
-            fix=f"核对收入明细和支出明细：本年收入＋{opening_label}应等于本年支出＋{closing_label}。"
-            f"差额常见于漏填的支出明细或未填{closing_label}。",
+            fix=f"核对收入明细和支出明细：本年收入＋{opening_label}应等于本年支出＋{closing_label}。差额常见于漏填的支出明细或未填{closing_label}。",
         )
 
 
@@ -179,25 +178,21 @@ def projects_total(ctx: CheckContext) -> Iterable[Problem]:
     if not f.projects.rows or declared == lines:
         return
     difference = lines - declared
-    message = (
-        f"所列{len(f.projects.rows)}个项目的{_stage(ctx)}合计{_w(declared)}，而支出明细中的项目支出为{_w(lines)}，"
-        f"相差{_w(abs(difference))}。"
-    )
-    unattributed = [
-        line for line in ctx.expense_lines if line.expense_kind == ExpenseKind.PROJECT and line.project_id is None
-    ]
+    message = f"所列{len(f.projects.rows)}个项目的{_stage(ctx)}合计{_w(declared)}，而支出明细中的项目支出为{_w(lines)}，相差{_w(abs(difference))}。"
+    unattributed = [line for line in ctx.expense_lines if line.expense_kind == ExpenseKind.PROJECT and line.project_id is None]
     location = Location(table=_table(ctx, "部门支出总表", "支出决算表"), cell="项目支出")
     if unattributed:
-        message += "未归属任何项目的项目支出明细：" + "；".join(
-            f"#{line.pk} {line.function_item.code} {line.function_item.name} {_w(_main(ctx, line))}" for line in unattributed
-        ) + "。"
+        message += (
+            "未归属任何项目的项目支出明细："
+            + "；".join(f"#{line.pk} {line.function_item.code} {line.function_item.name} {_w(_main(ctx, line))}" for line in unattributed)
+            + "。"
+        )
         exact = [line for line in unattributed if _main(ctx, line) == difference]
         if exact:
             line = exact[0]
             location = Location(table=location.table, line_id=line.pk, cell=f"{line.function_item.code} {line.function_item.name}")
             message += (
-                f"其中支出明细#{line.pk}（{line.function_item.code} {line.function_item.name}，{_w(_main(ctx, line))}）"
-                f"恰好等于差额，未列入任何项目。"
+                f"其中支出明细#{line.pk}（{line.function_item.code} {line.function_item.name}，{_w(_main(ctx, line))}）恰好等于差额，未列入任何项目。"
             )
     yield Problem(
         location=location,
@@ -237,16 +232,23 @@ def spending_plan(ctx: CheckContext) -> Iterable[Problem]:
         location = Location(table="项目支出绩效目标表", cell="资金支出计划（累计进度%）", project_code=p.code)
         missing = [label for label, v in zip(labels, p.plan) if v is None]
         if missing:
-            yield Problem(location=location, message=f"项目“{p.name}”的支出计划缺少{'、'.join(missing)}的累计进度。",
-                          fix="补齐四个时点的累计支出进度。")
+            yield Problem(
+                location=location, message=f"项目“{p.name}”的支出计划缺少{'、'.join(missing)}的累计进度。", fix="补齐四个时点的累计支出进度。"
+            )
             continue
         drops = [f"{labels[i]}{p.plan[i]}%→{labels[i + 1]}{p.plan[i + 1]}%" for i in range(3) if p.plan[i + 1] < p.plan[i]]
         if drops:
-            yield Problem(location=location, message=f"项目“{p.name}”的累计支出进度出现下降：{'；'.join(drops)}。",
-                          fix="累计进度应逐期不减，请按累计数（而非当期数）填写。")
+            yield Problem(
+                location=location,
+                message=f"项目“{p.name}”的累计支出进度出现下降：{'；'.join(drops)}。",
+                fix="累计进度应逐期不减，请按累计数（而非当期数）填写。",
+            )
         if p.plan[3] != 100:
-            yield Problem(location=location, message=f"项目“{p.name}”12月底累计支出进度为{p.plan[3]}%，应为100%。",
-                          fix="把12月底的累计支出进度改为100%，或调整项目预算。")
+            yield Problem(
+                location=location,
+                message=f"项目“{p.name}”12月底累计支出进度为{p.plan[3]}%，应为100%。",
+                fix="把12月底的累计支出进度改为100%，或调整项目预算。",
+            )
 
 
 @register("percentages", severity=ERROR, title="百分比在0–100%之间")
@@ -255,8 +257,11 @@ def percentages(ctx: CheckContext) -> Iterable[Problem]:
     for p in f.projects.rows:
         for label, value in zip(("3月底", "6月底", "10月底", "12月底"), p.plan):
             if value is not None and not (0 <= value <= 100):
-                yield Problem(location=Location(table="项目支出绩效目标表", cell=f"{label}累计进度", project_code=p.code),
-                              message=f"项目“{p.name}”{label}累计进度为{value}%，超出0–100%。", fix="填写0到100之间的百分数。")
+                yield Problem(
+                    location=Location(table="项目支出绩效目标表", cell=f"{label}累计进度", project_code=p.code),
+                    message=f"项目“{p.name}”{label}累计进度为{value}%，超出0–100%。",
+                    fix="填写0到100之间的百分数。",
+                )
         if p.fiscal > p.declared.budget:
             yield Problem(
                 location=Location(table="项目支出", cell="其中财政拨款", project_code=p.code),
@@ -285,20 +290,27 @@ def economic_codes(ctx: CheckContext) -> Iterable[Problem]:
         location = Location(table=table, line_id=line.pk, cell=_line_label(line))
         economic = line.dept_economic_item
         if line.expense_kind in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC) and economic is None:
-            yield Problem(location=location, message=f"基本支出明细#{line.pk}没有部门预算经济分类科目。",
-                          fix="为基本支出填写部门预算支出经济分类（款级，如30101 基本工资）。")
+            yield Problem(
+                location=location,
+                message=f"基本支出明细#{line.pk}没有部门预算经济分类科目。",
+                fix="为基本支出填写部门预算支出经济分类（款级，如30101 基本工资）。",
+            )
             continue
         if economic is None:
             continue
         personnel_code = economic.code[:3] in PERSONNEL_ECONOMIC_CLASSES
         if line.expense_kind == ExpenseKind.PERSONNEL and not personnel_code:
-            yield Problem(location=location,
-                          message=f"支出明细#{line.pk}标为人员经费，但经济分类{economic.code} {economic.name}不属于工资福利支出（301）或对个人和家庭的补助（303）。",
-                          fix="把支出类型改为日常公用经费，或更正经济分类。")
+            yield Problem(
+                location=location,
+                message=f"支出明细#{line.pk}标为人员经费，但经济分类{economic.code} {economic.name}不属于工资福利支出（301）或对个人和家庭的补助（303）。",
+                fix="把支出类型改为日常公用经费，或更正经济分类。",
+            )
         elif line.expense_kind == ExpenseKind.PUBLIC and personnel_code:
-            yield Problem(location=location,
-                          message=f"支出明细#{line.pk}标为日常公用经费，但经济分类{economic.code} {economic.name}属于人员经费。",
-                          fix="把支出类型改为人员经费，或更正经济分类。")
+            yield Problem(
+                location=location,
+                message=f"支出明细#{line.pk}标为日常公用经费，但经济分类{economic.code} {economic.name}属于人员经费。",
+                fix="把支出类型改为人员经费，或更正经济分类。",
+            )
 
 
 # ------------------------------------------------------------------------------------------ reasons
@@ -344,8 +356,6 @@ def vehicle_costs_without_vehicles(ctx: CheckContext) -> Iterable[Problem]:
     if amount and not owned and not assets:
         yield Problem(
             location=Location(table=_table(ctx, "一般公共预算“三公”经费支出表", "一般公共预算财政拨款“三公”经费支出决算表"), cell="公务用车运行费"),
-            message=(
-                f"公务用车运行维护费{_stage(ctx)}{_w(amount)}，但公务用车保有量为0辆，国有资产占用中也没有车辆。"
-            ),
+            message=(f"公务用车运行维护费{_stage(ctx)}{_w(amount)}，但公务用车保有量为0辆，国有资产占用中也没有车辆。"),
             fix="填写公务用车保有量和资产中的车辆；若无公务用车，相关费用（如租车、交通补贴）应列其他交通费用（30239）等科目。",
         )

@@ -111,9 +111,7 @@ class CheckContext:
 
     @cached_property
     def expense_lines(self) -> list[ExpenseLine]:
-        return list(
-            ExpenseLine.objects.filter(filing=self.filing).select_related("function_item", "dept_economic_item", "project")
-        )
+        return list(ExpenseLine.objects.filter(filing=self.filing).select_related("function_item", "dept_economic_item", "project"))
 
     @cached_property
     def income_lines(self) -> list[IncomeLine]:

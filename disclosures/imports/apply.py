@@ -188,7 +188,11 @@ def _failed(errors: list[str]) -> ImportFailed:
 
 
 def check_rows(
-    *, resource: SheetResource, context: ImportContext, rows: Iterable, total: int = 0,
+    *,
+    resource: SheetResource,
+    context: ImportContext,
+    rows: Iterable,
+    total: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
     """Every error the write would meet, without writing (run it outside the write transaction, so
@@ -240,9 +244,7 @@ def import_write(*, filing: Filing) -> Iterator[Filing]:
         raise ImportFailed(list(error.messages)) from None
 
 
-def import_staged(
-    *, filing: Filing, user, token: str, progress: Callable[[int, str], None] | None = None
-) -> ApplySummary:
+def import_staged(*, filing: Filing, user, token: str, progress: Callable[[int, str], None] | None = None) -> ApplySummary:
     """Apply an upload that passed its preview (see preview.stage_preview), and record it in the audit trail.
 
     First every row is checked outside any transaction, reporting `progress(percent, message)` up to 50%;
@@ -288,7 +290,9 @@ def import_job_run(*, job) -> dict:
     token = job.params.get("token", "")
     try:
         summary = import_staged(
-            filing=job.filing, user=job.created_by, token=token,
+            filing=job.filing,
+            user=job.created_by,
+            token=token,
             progress=lambda percent, message: job_progress(job.pk, percent, message),
         )
     except (ImportFailed, StagingError):

@@ -72,17 +72,13 @@ class ImportContext:
 
     def catalog_pk(self, kind: str, code: str) -> int | None:
         if kind not in self._catalog:
-            self._catalog[kind] = dict(
-                CatalogItem.objects.filter(fiscal_year=self.fiscal_year, kind=kind).values_list("code", "pk")
-            )
+            self._catalog[kind] = dict(CatalogItem.objects.filter(fiscal_year=self.fiscal_year, kind=kind).values_list("code", "pk"))
         return self._catalog[kind].get(code)
 
     def catalog_item(self, pk: int) -> CatalogItem:
         """The item with what the line service reads from it (its year and 对照表) joined in, cached."""
         if pk not in self._items:
-            items = CatalogItem.objects.filter(fiscal_year=self.fiscal_year).select_related(
-                "fiscal_year", "gov_economic", "gov_economic_institution"
-            )
+            items = CatalogItem.objects.filter(fiscal_year=self.fiscal_year).select_related("fiscal_year", "gov_economic", "gov_economic_institution")
             self._items.update((item.pk, item) for item in items)
         return self._items[pk]
 
@@ -93,6 +89,5 @@ class ImportContext:
     def catalog_years_of(self, kind: str, code: str) -> list[int]:
         """Other years whose catalog has the code (only asked for codes that are refused)."""
         return sorted(
-            CatalogItem.objects.filter(kind=kind, code=code).exclude(fiscal_year=self.fiscal_year)
-            .values_list("fiscal_year__year", flat=True)
+            CatalogItem.objects.filter(kind=kind, code=code).exclude(fiscal_year=self.fiscal_year).values_list("fiscal_year__year", flat=True)
         )

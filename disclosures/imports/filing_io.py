@@ -84,14 +84,14 @@ def import_filing_workbook(
     dept = Department.objects.filter(name=department_key).first() or Department.objects.filter(code=department_key).first()
     if dept is None:
         dept = Department(
-            code=info.get("部门编码") or department_key, name=info.get("部门名称") or department_key,
-            province=province, region=info.get("所属地区", ""),
+            code=info.get("部门编码") or department_key,
+            name=info.get("部门名称") or department_key,
+            province=province,
+            region=info.get("所属地区", ""),
         )
     filing = None
     if dept.pk:
-        filing = (
-            Filing.objects.filter(department=dept, fiscal_year=fiscal_year, kind=kind_value).order_by("-version").first()
-        )
+        filing = Filing.objects.filter(department=dept, fiscal_year=fiscal_year, kind=kind_value).order_by("-version").first()
         if filing is not None and not filing.is_editable:
             raise ImportFailed([f"{filing}的状态是“{filing.get_status_display()}”，不能再导入。"])
     context = ImportContext(department=dept, fiscal_year=fiscal_year, filing=filing)
@@ -103,9 +103,7 @@ def import_filing_workbook(
         resource = resource_class()
         if resource.sheet_title not in names:
             continue
-        preview = parse_sheet(
-            resource=resource, rows=read_sheet_rows(path, sheet=resource.sheet_title), context=context, require_rows=False
-        )
+        preview = parse_sheet(resource=resource, rows=read_sheet_rows(path, sheet=resource.sheet_title), context=context, require_rows=False)
         errors.extend(f"“{resource.sheet_title}”表{message}" for message in preview.errors)
         parsed.append((resource, [(row.number, row.values) for row in preview.data_rows]))
     if not parsed:
@@ -125,7 +123,11 @@ def import_filing_workbook(
 
         if filing is None:
             filing = lines.filing_create(department=dept, fiscal_year=fiscal_year, kind=kind_value, user=user)
-        values = {field: info[header] for field, header in (("duties", "部门职责"), ("organisation", "机构设置"), ("other_notes", "其他需要说明的事项")) if info.get(header)}
+        values = {
+            field: info[header]
+            for field, header in (("duties", "部门职责"), ("organisation", "机构设置"), ("other_notes", "其他需要说明的事项"))
+            if info.get(header)
+        }
         if info.get("变动原因（JSON）"):
             values["reasons"] = reasons
         if amount_unit:

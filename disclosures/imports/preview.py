@@ -131,9 +131,7 @@ def _same_as_example(column, value) -> bool:
     return display(value) == cell_text(example)
 
 
-def parse_sheet(
-    *, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True
-) -> SheetPreview:
+def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True) -> SheetPreview:
     """Clean every row of a sheet through the Resource's widgets; collect every error."""
     columns = resource.columns()
     preview = SheetPreview(kind=resource.kind, title=resource.sheet_title, headers=[c.column_name for c in columns])
@@ -150,9 +148,7 @@ def parse_sheet(
             positions[name] = index
     missing = [c.column_name for c in resource.input_columns() if normalise_header(c.column_name) not in positions]
     if missing:
-        preview.file_errors.append(
-            f"第{header_number}行缺少列：{'、'.join(f'“{m}”' for m in missing)}。请使用下载的模板，不要修改列标题。"
-        )
+        preview.file_errors.append(f"第{header_number}行缺少列：{'、'.join(f'“{m}”' for m in missing)}。请使用下载的模板，不要修改列标题。")
         return preview
 
     existing = set(resource.existing_keys(context.filing)) if context.filing and context.filing.pk else set()
@@ -383,6 +379,8 @@ def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> 
         if file_format == CSV:
             raise
         return SheetPreview(
-            kind=kind, title=resource.sheet_title, headers=[],
+            kind=kind,
+            title=resource.sheet_title,
+            headers=[],
             file_errors=[f"无法读取该 Excel 文件（{type(error).__name__}），请确认文件未损坏。"],
         )

@@ -80,30 +80,49 @@ class Column(fields.Field):
 
 def amount(attribute: str, header: str, comment: str, example, *, nullable: bool = False) -> Column:
     return Column(
-        attribute, header, w.AmountWidget(nullable=nullable), comment=comment, example=example,
-        number_format=AMOUNT_FORMAT, width=16,
+        attribute,
+        header,
+        w.AmountWidget(nullable=nullable),
+        comment=comment,
+        example=example,
+        number_format=AMOUNT_FORMAT,
+        width=16,
     )
 
 
 def unit_column() -> Column:
     return Column(
-        "unit", "预算单位", w.UnitWidget(),
+        "unit",
+        "预算单位",
+        w.UnitWidget(),
         comment="填写本部门的预算单位名称（或单位编码）；留空表示部门本级。",
-        example="", width=24, choices=lambda context: context.unit_names(),
+        example="",
+        width=24,
+        choices=lambda context: context.unit_names(),
     )
 
 
 def catalog_column(attribute: str, header: str, kind: str, lengths: tuple[int, ...], comment: str, example: str, *, required=True) -> Column:
     return Column(
-        attribute, header, w.CatalogCodeWidget(kind, lengths=lengths, required=required),
-        comment=comment, example=example, number_format="@", width=16,
+        attribute,
+        header,
+        w.CatalogCodeWidget(kind, lengths=lengths, required=required),
+        comment=comment,
+        example=example,
+        number_format="@",
+        width=16,
     )
 
 
 def name_column(attribute: str, header: str, example: str) -> Column:
     return Column(
-        attribute, header, w.TextWidget(),
-        comment="仅供核对，导入时以编码为准，可留空。", example=example, info_only=True, width=28,
+        attribute,
+        header,
+        w.TextWidget(),
+        comment="仅供核对，导入时以编码为准，可留空。",
+        example=example,
+        info_only=True,
+        width=28,
     )
 
 
@@ -216,12 +235,35 @@ class UnitResource(SheetResource):
     kind = "unit"
     natural_key = ("code",)
 
-    code = Column("code", "单位编码", w.TextWidget(max_length=20, required=True), comment="预算单位编码，如“301001”。", example="901001", number_format="@")
+    code = Column(
+        "code", "单位编码", w.TextWidget(max_length=20, required=True), comment="预算单位编码，如“301001”。", example="901001", number_format="@"
+    )
     name = Column("name", "单位名称", w.TextWidget(max_length=100, required=True), comment="预算单位全称。", example="某县信访局", width=30)
-    is_main = Column("is_main", "部门本级", w.BooleanChoiceWidget(label="是否部门本级"), comment="部门本级填“是”，二级预算单位填“否”。每个部门只有一个本级。", example="是", width=10)
-    nature = Column("nature", "单位性质", w.ChoiceWidget(Unit.Nature.choices, label="单位性质", default=Unit.Nature.ADMINISTRATIVE), comment="行政单位、参照公务员法管理事业单位、事业单位或其他。", example="行政单位", width=24)
+    is_main = Column(
+        "is_main",
+        "部门本级",
+        w.BooleanChoiceWidget(label="是否部门本级"),
+        comment="部门本级填“是”，二级预算单位填“否”。每个部门只有一个本级。",
+        example="是",
+        width=10,
+    )
+    nature = Column(
+        "nature",
+        "单位性质",
+        w.ChoiceWidget(Unit.Nature.choices, label="单位性质", default=Unit.Nature.ADMINISTRATIVE),
+        comment="行政单位、参照公务员法管理事业单位、事业单位或其他。",
+        example="行政单位",
+        width=24,
+    )
     grade = Column("grade", "单位级别", w.TextWidget(max_length=20), comment="如“正科级”“股级”，可留空。", example="正科级", width=10)
-    funding_form = Column("funding_form", "经费保障形式", w.ChoiceWidget(Unit.FundingForm.choices, label="经费保障形式", default=Unit.FundingForm.FULL), comment="财政全额拨款、财政差额拨款或自收自支。", example="财政全额拨款", width=14)
+    funding_form = Column(
+        "funding_form",
+        "经费保障形式",
+        w.ChoiceWidget(Unit.FundingForm.choices, label="经费保障形式", default=Unit.FundingForm.FULL),
+        comment="财政全额拨款、财政差额拨款或自收自支。",
+        example="财政全额拨款",
+        width=14,
+    )
     staff_quota = Column("staff_quota", "编制人数", w.CountWidget(), comment="核定编制人数（整数）。", example=8, width=10)
     staff_actual = Column("staff_actual", "实有人数", w.CountWidget(), comment="年末实有人数（整数）。", example=8, width=10)
 
@@ -245,30 +287,52 @@ class ExpenseLineResource(SheetResource):
 
     unit = unit_column()
     function_item = catalog_column(
-        "function_item", "支出功能分类科目编码", CatalogItem.Kind.FUNCTION, (7,),
-        "支出功能分类科目编码，7位项级科目，如2010301（行政运行）。须是本填报年度的科目。", "2010301",
+        "function_item",
+        "支出功能分类科目编码",
+        CatalogItem.Kind.FUNCTION,
+        (7,),
+        "支出功能分类科目编码，7位项级科目，如2010301（行政运行）。须是本填报年度的科目。",
+        "2010301",
     )
     function_name = name_column("function_item__name", "支出功能分类科目名称", "行政运行")
     dept_economic_item = catalog_column(
-        "dept_economic_item", "部门预算经济分类科目编码", CatalogItem.Kind.DEPT_ECONOMIC, (5,),
+        "dept_economic_item",
+        "部门预算经济分类科目编码",
+        CatalogItem.Kind.DEPT_ECONOMIC,
+        (5,),
         "部门预算支出经济分类款级科目编码，5位，如30101（基本工资）。基本支出必须填写；项目支出可留空。政府预算经济分类由对照表自动带出。",
-        "30101", required=False,
+        "30101",
+        required=False,
     )
     dept_economic_name = name_column("dept_economic_item__name", "部门预算经济分类科目名称", "基本工资")
     expense_kind = Column(
-        "expense_kind", "支出类型", w.ChoiceWidget(ExpenseKind.choices, label="支出类型"),
+        "expense_kind",
+        "支出类型",
+        w.ChoiceWidget(ExpenseKind.choices, label="支出类型"),
         comment="基本支出-人员经费（301、303类）、基本支出-日常公用经费（302类等）、项目支出、上缴上级支出、经营支出（事业单位经营支出）或对附属单位补助支出。",
-        example=ExpenseKind.PERSONNEL.label, width=22,
+        example=ExpenseKind.PERSONNEL.label,
+        width=22,
     )
     project = Column(
-        "project", "项目编码", w.ProjectCodeWidget(),
-        comment="项目支出填写所属项目的编码（项目须已在“项目”表中）；基本支出留空。", example="", number_format="@", width=20,
+        "project",
+        "项目编码",
+        w.ProjectCodeWidget(),
+        comment="项目支出填写所属项目的编码（项目须已在“项目”表中）；基本支出留空。",
+        example="",
+        number_format="@",
+        width=20,
     )
     funding_source = Column(
-        "funding_source", "资金来源", w.ChoiceWidget(FundingSource.choices, label="资金来源", default=FundingSource.GENERAL_PUBLIC_BUDGET),
-        comment="收入来源，如“一般公共预算财政拨款”；留空按一般公共预算财政拨款。", example=FundingSource.GENERAL_PUBLIC_BUDGET.label, width=24,
+        "funding_source",
+        "资金来源",
+        w.ChoiceWidget(FundingSource.choices, label="资金来源", default=FundingSource.GENERAL_PUBLIC_BUDGET),
+        comment="收入来源，如“一般公共预算财政拨款”；留空按一般公共预算财政拨款。",
+        example=FundingSource.GENERAL_PUBLIC_BUDGET.label,
+        width=24,
     )
-    budget_amount = amount("budget_amount", "年初预算数（元）", "年初预算数，单位元，最多两位小数，如1036.03；不能为负数，不能是公式。", Decimal("1036.03"))
+    budget_amount = amount(
+        "budget_amount", "年初预算数（元）", "年初预算数，单位元，最多两位小数，如1036.03；不能为负数，不能是公式。", Decimal("1036.03")
+    )
     adjusted_amount = amount("adjusted_amount", "调整预算数（元）", "调整后预算数，单位元；没有调整时留空。", None, nullable=True)
     actual_amount = amount("actual_amount", "决算数（元）", "全年实际支出（决算数），单位元；预算填报留空或填0。", None)
     note = Column("note", "备注", w.TextWidget(max_length=200), comment="可留空。", example="", width=20)
@@ -277,8 +341,18 @@ class ExpenseLineResource(SheetResource):
         model = ExpenseLine
         name = "支出明细"
         fields = (
-            "unit", "function_item", "function_name", "dept_economic_item", "dept_economic_name", "expense_kind",
-            "project", "funding_source", "budget_amount", "adjusted_amount", "actual_amount", "note",
+            "unit",
+            "function_item",
+            "function_name",
+            "dept_economic_item",
+            "dept_economic_name",
+            "expense_kind",
+            "project",
+            "funding_source",
+            "budget_amount",
+            "adjusted_amount",
+            "actual_amount",
+            "note",
         )
 
     def row_errors(self, values, context):
@@ -299,19 +373,30 @@ class IncomeLineResource(SheetResource):
 
     unit = unit_column()
     category = Column(
-        "category", "类别", w.ChoiceWidget(IncomeLine.Category.choices, label="收入类别", default=IncomeLine.Category.INCOME),
+        "category",
+        "类别",
+        w.ChoiceWidget(IncomeLine.Category.choices, label="收入类别", default=IncomeLine.Category.INCOME),
         comment="本年收入、年初结转和结余（预算：上年结转）、年末结转和结余（预算：结转下年）、使用非财政拨款结余或结余分配；留空为本年收入。",
-        example=IncomeLine.Category.INCOME.label, width=16,
+        example=IncomeLine.Category.INCOME.label,
+        width=16,
     )
     source = Column(
-        "source", "收入来源", w.ChoiceWidget(FundingSource.choices, label="收入来源"),
-        comment="如“一般公共预算财政拨款”“事业收入”“其他收入”。", example=FundingSource.GENERAL_PUBLIC_BUDGET.label, width=24,
+        "source",
+        "收入来源",
+        w.ChoiceWidget(FundingSource.choices, label="收入来源"),
+        comment="如“一般公共预算财政拨款”“事业收入”“其他收入”。",
+        example=FundingSource.GENERAL_PUBLIC_BUDGET.label,
+        width=24,
     )
     function_item = catalog_column(
-        "function_item", "功能分类科目编码", CatalogItem.Kind.FUNCTION, (7,),
+        "function_item",
+        "功能分类科目编码",
+        CatalogItem.Kind.FUNCTION,
+        (7,),
         "该收入安排支出的支出功能分类科目编码，7位项级科目，如2010301（行政运行）；须是本填报年度的科目。"
         "收入决算表、部门收入总表按此科目列示；收入涉及多个科目时按科目分行填写。",
-        "2010301", required=False,
+        "2010301",
+        required=False,
     )
     function_name = name_column("function_item__name", "功能分类科目名称", "行政运行")
     budget_amount = amount("budget_amount", "年初预算数（元）", "年初预算数，单位元，最多两位小数；不能为负数，不能是公式。", Decimal("3823100.00"))
@@ -326,9 +411,12 @@ class IncomeLineResource(SheetResource):
 
 def percent_column(attribute: str, header: str, month: str, example) -> Column:
     return Column(
-        attribute, header, w.PercentWidget(),
+        attribute,
+        header,
+        w.PercentWidget(),
         comment=f"截至{month}底累计支出占全年预算的百分比，0–100，如 25 表示 25%；可留空。",
-        example=example, width=12,
+        example=example,
+        width=12,
     )
 
 
@@ -337,7 +425,15 @@ class ProjectResource(SheetResource):
     kind = "project"
     natural_key = ("code",)
 
-    code = Column("code", "项目编码", w.TextWidget(max_length=40, required=True), comment="项目编码，如“202-3202-YBN-67SQ”；同一填报内不能重复。", example="202-3202-YBN-67SQ", number_format="@", width=22)
+    code = Column(
+        "code",
+        "项目编码",
+        w.TextWidget(max_length=40, required=True),
+        comment="项目编码，如“202-3202-YBN-67SQ”；同一填报内不能重复。",
+        example="202-3202-YBN-67SQ",
+        number_format="@",
+        width=22,
+    )
     name = Column("name", "项目名称", w.TextWidget(max_length=200, required=True), comment="项目全称。", example="信访工作经费", width=30)
     unit = unit_column()
     purpose = Column("purpose", "资金用途", w.TextWidget(), comment="项目资金的主要用途。", example="用于信访接待、矛盾纠纷调处等工作。", width=30)
@@ -350,16 +446,34 @@ class ProjectResource(SheetResource):
     plan_october = percent_column("plan_october", "10月底支出进度（%）", "10月", 80)
     plan_december = percent_column("plan_december", "12月底支出进度（%）", "12月", 100)
     goal_1 = Column("goal_1", "年度目标1", w.TextWidget(), comment="项目的年度绩效目标一。", example="按时办理信访事项。", width=30)
-    goal_2 = Column("goal_2", "年度目标2", w.TextWidget(), comment="项目的年度绩效目标二（不要与目标1相同）。", example="群众满意度不低于90%。", width=30)
-    result_summary = Column("result_summary", "实际完成目标", w.TextWidget(), comment="决算时填写实际完成情况；预算填报可留空。", example="", width=30)
+    goal_2 = Column(
+        "goal_2", "年度目标2", w.TextWidget(), comment="项目的年度绩效目标二（不要与目标1相同）。", example="群众满意度不低于90%。", width=30
+    )
+    result_summary = Column(
+        "result_summary", "实际完成目标", w.TextWidget(), comment="决算时填写实际完成情况；预算填报可留空。", example="", width=30
+    )
     order = Column("order", "排序", w.CountWidget(), comment="在表格和说明中的顺序，整数，可留空。", example=1, width=8)
 
     class Meta:
         model = Project
         name = "项目"
         fields = (
-            "code", "name", "unit", "purpose", "budget_amount", "adjusted_amount", "actual_amount", "fiscal_amount",
-            "plan_march", "plan_june", "plan_october", "plan_december", "goal_1", "goal_2", "result_summary", "order",
+            "code",
+            "name",
+            "unit",
+            "purpose",
+            "budget_amount",
+            "adjusted_amount",
+            "actual_amount",
+            "fiscal_amount",
+            "plan_march",
+            "plan_june",
+            "plan_october",
+            "plan_december",
+            "goal_1",
+            "goal_2",
+            "result_summary",
+            "order",
         )
 
     def row_errors(self, values, context):
@@ -375,27 +489,51 @@ class ThreePublicStatsResource(SheetResource):
     natural_key = ()
     singleton = True
 
-    overseas_groups = Column("overseas_groups", "因公出国（境）团组数", w.CountWidget(), comment="全年因公出国（境）团组数（个）。", example=0, width=14)
+    overseas_groups = Column(
+        "overseas_groups", "因公出国（境）团组数", w.CountWidget(), comment="全年因公出国（境）团组数（个）。", example=0, width=14
+    )
     overseas_people = Column("overseas_people", "因公出国（境）人次", w.CountWidget(), comment="全年因公出国（境）人次。", example=0, width=14)
     reception_batches = Column("reception_batches", "国内公务接待批次", w.CountWidget(), comment="国内公务接待批次。", example=12, width=14)
     reception_people = Column("reception_people", "国内公务接待人次", w.CountWidget(), comment="国内公务接待人次。", example=60, width=14)
-    foreign_reception_batches = Column("foreign_reception_batches", "外事接待批次", w.CountWidget(), comment="外事接待批次，没有填0。", example=0, width=12)
-    foreign_reception_people = Column("foreign_reception_people", "外事接待人次", w.CountWidget(), comment="外事接待人次，没有填0。", example=0, width=12)
+    foreign_reception_batches = Column(
+        "foreign_reception_batches", "外事接待批次", w.CountWidget(), comment="外事接待批次，没有填0。", example=0, width=12
+    )
+    foreign_reception_people = Column(
+        "foreign_reception_people", "外事接待人次", w.CountWidget(), comment="外事接待人次，没有填0。", example=0, width=12
+    )
     vehicles_purchased = Column("vehicles_purchased", "购置公务用车数", w.CountWidget(), comment="本年购置公务用车数（辆）。", example=0, width=12)
     vehicles_owned = Column("vehicles_owned", "公务用车保有量", w.CountWidget(), comment="年末公务用车保有量（辆）。", example=1, width=12)
-    budget_overseas = amount("budget_overseas", "因公出国（境）费预算数（元）",
-                             "本年“三公”经费预算数，单位元，按批复填写；留空则取30212支出明细的预算数。", Decimal("0.00"), nullable=True)
-    budget_vehicle_purchase = amount("budget_vehicle_purchase", "公务用车购置费预算数（元）", "留空则取31013支出明细的预算数。", Decimal("0.00"), nullable=True)
-    budget_vehicle_operation = amount("budget_vehicle_operation", "公务用车运行维护费预算数（元）", "留空则取30231支出明细的预算数。", Decimal("126000.00"), nullable=True)
+    budget_overseas = amount(
+        "budget_overseas",
+        "因公出国（境）费预算数（元）",
+        "本年“三公”经费预算数，单位元，按批复填写；留空则取30212支出明细的预算数。",
+        Decimal("0.00"),
+        nullable=True,
+    )
+    budget_vehicle_purchase = amount(
+        "budget_vehicle_purchase", "公务用车购置费预算数（元）", "留空则取31013支出明细的预算数。", Decimal("0.00"), nullable=True
+    )
+    budget_vehicle_operation = amount(
+        "budget_vehicle_operation", "公务用车运行维护费预算数（元）", "留空则取30231支出明细的预算数。", Decimal("126000.00"), nullable=True
+    )
     budget_reception = amount("budget_reception", "公务接待费预算数（元）", "留空则取30217支出明细的预算数。", Decimal("19950.50"), nullable=True)
 
     class Meta:
         model = ThreePublicStats
         name = "三公数量"
         fields = (
-            "overseas_groups", "overseas_people", "reception_batches", "reception_people",
-            "foreign_reception_batches", "foreign_reception_people", "vehicles_purchased", "vehicles_owned",
-            "budget_overseas", "budget_vehicle_purchase", "budget_vehicle_operation", "budget_reception",
+            "overseas_groups",
+            "overseas_people",
+            "reception_batches",
+            "reception_people",
+            "foreign_reception_batches",
+            "foreign_reception_people",
+            "vehicles_purchased",
+            "vehicles_owned",
+            "budget_overseas",
+            "budget_vehicle_purchase",
+            "budget_vehicle_operation",
+            "budget_reception",
         )
 
 
@@ -404,7 +542,14 @@ class ProcurementResource(SheetResource):
     kind = "procurement"
     natural_key = ("category",)
 
-    category = Column("category", "采购类别", w.ChoiceWidget(Procurement.Category.choices, label="采购类别"), comment="货物、工程或服务，每类一行。", example="货物", width=10)
+    category = Column(
+        "category",
+        "采购类别",
+        w.ChoiceWidget(Procurement.Category.choices, label="采购类别"),
+        comment="货物、工程或服务，每类一行。",
+        example="货物",
+        width=10,
+    )
     budget_amount = amount("budget_amount", "采购预算（元）", "政府采购预算，单位元。", Decimal("50000.00"))
     actual_amount = amount("actual_amount", "采购支出（元）", "实际政府采购支出，单位元；预算填报填0。", None)
     sme_amount = amount("sme_amount", "授予中小企业合同金额（元）", "授予中小企业的合同金额，单位元。", None)
@@ -426,8 +571,23 @@ class AssetHoldingResource(SheetResource):
     kind = "asset"
     natural_key = ("kind",)
 
-    kind_ = Column("kind", "资产类别", w.ChoiceWidget(AssetHolding.Kind.choices, label="资产类别"), comment="车辆按用途分类，或单价50万元以上通用设备、单价100万元以上专用设备、房屋。每类一行。", example="主要领导干部用车", width=28)
-    quantity = Column("quantity", "数量", w.QuantityWidget(), comment="车辆、设备填台（辆）数，房屋填平方米；最多两位小数。", example=Decimal("1"), width=10, number_format="0.##")
+    kind_ = Column(
+        "kind",
+        "资产类别",
+        w.ChoiceWidget(AssetHolding.Kind.choices, label="资产类别"),
+        comment="车辆按用途分类，或单价50万元以上通用设备、单价100万元以上专用设备、房屋。每类一行。",
+        example="主要领导干部用车",
+        width=28,
+    )
+    quantity = Column(
+        "quantity",
+        "数量",
+        w.QuantityWidget(),
+        comment="车辆、设备填台（辆）数，房屋填平方米；最多两位小数。",
+        example=Decimal("1"),
+        width=10,
+        number_format="0.##",
+    )
     value = amount("value", "价值（元）", "资产原值，单位元。", Decimal("180000.00"))
 
     class Meta:
@@ -441,7 +601,14 @@ class PriorYearFigureResource(SheetResource):
     kind = "prior"
     natural_key = ("key",)
 
-    key = Column("key", "指标", w.TextWidget(max_length=60, required=True), comment="上年对比数的指标标识，如 total、gpb_expense、three_public.vehicle、operating_costs。", example="total", width=26)
+    key = Column(
+        "key",
+        "指标",
+        w.TextWidget(max_length=60, required=True),
+        comment="上年对比数的指标标识，如 total、gpb_expense、three_public.vehicle、operating_costs。",
+        example="total",
+        width=26,
+    )
     amount_ = amount("amount", "上年金额（元）", "上年的金额，单位元，用于说明中与上年对比。", Decimal("3500000.00"))
 
     class Meta:

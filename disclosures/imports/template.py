@@ -19,7 +19,19 @@ from .resources import FILING_RESOURCES, SheetResource
 from .workbook import ColumnSpec, OptionLists, write_sheet
 
 INFO_SHEET = "填报"
-INFO_HEADERS = ("部门编码", "部门名称", "所属省份", "所属地区", "年度", "类型", "金额单位", "部门职责", "机构设置", "其他需要说明的事项", "变动原因（JSON）")
+INFO_HEADERS = (
+    "部门编码",
+    "部门名称",
+    "所属省份",
+    "所属地区",
+    "年度",
+    "类型",
+    "金额单位",
+    "部门职责",
+    "机构设置",
+    "其他需要说明的事项",
+    "变动原因（JSON）",
+)
 
 
 def sheet_template(*, filing: Filing, resource: SheetResource) -> Workbook:
@@ -41,12 +53,21 @@ def filing_workbook(*, filing: Filing) -> Workbook:
     write_sheet(
         info,
         [ColumnSpec(header=header, width=16) for header in INFO_HEADERS],
-        [[
-            department.code, department.name, department.province, department.region, filing.fiscal_year.year, filing.get_kind_display(),
-            filing.get_amount_unit_display(),
-            filing.duties, filing.organisation, filing.other_notes,
-            json.dumps(filing.reasons, ensure_ascii=False, sort_keys=True) if filing.reasons else "",
-        ]],
+        [
+            [
+                department.code,
+                department.name,
+                department.province,
+                department.region,
+                filing.fiscal_year.year,
+                filing.get_kind_display(),
+                filing.get_amount_unit_display(),
+                filing.duties,
+                filing.organisation,
+                filing.other_notes,
+                json.dumps(filing.reasons, ensure_ascii=False, sort_keys=True) if filing.reasons else "",
+            ]
+        ],
     )
     options = OptionLists(workbook)
     for resource_class in FILING_RESOURCES:

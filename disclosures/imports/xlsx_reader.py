@@ -353,8 +353,17 @@ class XlsxFile:
         cell_limit = settings.IMPORT_MAX_CELL_CHARS
         ready: list[tuple[int, list]] = []
         state = {
-            "row": 0, "cells": None, "col": 0, "type": None, "value": None, "formula": None,
-            "capture": None, "cell_count": 0, "row_count": 0, "in_is": False, "merge_count": 0,
+            "row": 0,
+            "cells": None,
+            "col": 0,
+            "type": None,
+            "value": None,
+            "formula": None,
+            "capture": None,
+            "cell_count": 0,
+            "row_count": 0,
+            "in_is": False,
+            "merge_count": 0,
         }
         merged_refs = merged if merged is not None else []
 

@@ -163,8 +163,9 @@ class SectionWriter:
         """The department's reason as a clause, the marker 【待填写：…】 when it is needed and missing, or ''."""
         value = str(self.reasons.get(key) or "").strip()
         if not any(s.key == key for s in self.slots):
-            self.slots.append(ReasonSlot(key=key, label=label, required=required, value=value, table=table, cell=cell,
-                                         project_code=project_code, finding=finding))
+            self.slots.append(
+                ReasonSlot(key=key, label=label, required=required, value=value, table=table, cell=cell, project_code=project_code, finding=finding)
+            )
         if value:
             return clean_reason(value)
         if required:

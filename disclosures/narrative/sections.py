@@ -128,7 +128,7 @@ def _purpose(text: str) -> str:
     text = text.strip().rstrip("。")
     for lead in ("主要用于", "用于"):
         if text.startswith(lead):
-            return text[len(lead):]
+            return text[len(lead) :]
     return text
 
 
@@ -148,9 +148,7 @@ class _Drafter:
         return SectionWriter(key=key, title=title, reasons=self.filing.reasons or {})
 
     def done(self, w: SectionWriter) -> None:
-        self.sections.append(
-            Section(key=w.key, title=w.title, paragraphs=w.paragraphs, missing_reasons=w.missing, reasons=w.slots)
-        )
+        self.sections.append(Section(key=w.key, title=w.title, paragraphs=w.paragraphs, missing_reasons=w.missing, reasons=w.slots))
 
     def change_reason(self, w: SectionWriter, key: str, label: str) -> str:
         """'主要变动原因是……' for a headline change against last year; when unchanged or last year is unknown,
@@ -218,8 +216,7 @@ class _Drafter:
         f = self.f
         w = self.section("income", "收入决算情况说明" if self.final else "收入预算情况")
         labels = INCOME_LABELS if self.final else BUDGET_INCOME_LABELS
-        items = [(labels[s], f.income.by_source[s.value].amount) for s in FundingSource
-                 if s in ALWAYS_LISTED or f.income.by_source[s.value].amount]
+        items = [(labels[s], f.income.by_source[s.value].amount) for s in FundingSource if s in ALWAYS_LISTED or f.income.by_source[s.value].amount]
         whole = f.income.total.amount
         lead = f"{self.year}年本年收入合计{wan(whole)}" if self.final else f"{self.year}年本年收入预算{wan(whole)}"
         if not self.final and f.income.opening.amount:
@@ -234,8 +231,11 @@ class _Drafter:
         f = self.f
         w = self.section("expense", "支出决算情况说明" if self.final else "支出预算情况")
         # 上缴上级支出, 经营支出, 对附属单位补助支出: a 决算 names all three as seed 003 does, a budget those it has.
-        others = [(label, figure.amount) for label, figure in (("上缴上级支出", f.expense.upper), ("经营支出", f.expense.business),
-                                                               ("对附属单位补助支出", f.expense.subsidy)) if self.final or figure.amount]
+        others = [
+            (label, figure.amount)
+            for label, figure in (("上缴上级支出", f.expense.upper), ("经营支出", f.expense.business), ("对附属单位补助支出", f.expense.subsidy))
+            if self.final or figure.amount
+        ]
         basic_share, project_share, *other_shares = shares([f.expense.basic.amount, f.expense.project.amount, *(a for _, a in others)])
         lead = f"{self.year}年本年支出合计{wan(f.expense.total.amount)}" if self.final else f"{self.year}年支出预算{wan(f.expense.total.amount)}"
         basic = f"基本支出{wan(f.expense.basic.amount)}，占{basic_share}"
@@ -244,8 +244,7 @@ class _Drafter:
         project = f"项目支出{wan(f.expense.project.amount)}，占{project_share}"
         if not self.final and f.projects.rows:
             project += "，主要为" + "；".join(
-                f"{p.name}{wan(p.declared.amount)}" + (f"，主要用于{_purpose(p.purpose)}" if _purpose(p.purpose) else "")
-                for p in f.projects.rows
+                f"{p.name}{wan(p.declared.amount)}" + (f"，主要用于{_purpose(p.purpose)}" if _purpose(p.purpose) else "") for p in f.projects.rows
             )
         rest = "".join(f"；{label}{wan(amount)}，占{share}" for (label, amount), share in zip(others, other_shares))
         w.add(f"{lead}，其中：{basic}；{project}{rest}。")
@@ -257,8 +256,11 @@ class _Drafter:
         total = f.income.fiscal + f.income.fiscal_opening
         lead = f"{self.year}年财政拨款收、支总计{wan(total.amount)}" if self.final else f"{self.year}年财政拨款收、支总预算{wan(total.amount)}"
         word = "财政拨款" if self.final else "拨款"
-        sources = [(FundingSource.GENERAL_PUBLIC_BUDGET, f"一般公共预算{word}"), (FundingSource.GOVERNMENT_FUND, f"政府性基金预算{word}"),
-                   (FundingSource.STATE_CAPITAL, f"国有资本经营预算{word}")]
+        sources = [
+            (FundingSource.GENERAL_PUBLIC_BUDGET, f"一般公共预算{word}"),
+            (FundingSource.GOVERNMENT_FUND, f"政府性基金预算{word}"),
+            (FundingSource.STATE_CAPITAL, f"国有资本经营预算{word}"),
+        ]
         parts = "，".join(f"{label}{wan(f.income.by_source[s.value].amount)}" for s, label in sources)
         w.add(
             sentence(lead, f"其中本年收入{parts}")
@@ -288,8 +290,7 @@ class _Drafter:
         classes = [r for r in gpb.classes if r.total.amount]
         class_shares = shares([r.total.amount for r in classes])
         parts = [f"{r.label}支出{wan(r.total.amount)}，占{s}" for r, s in zip(classes, class_shares)]
-        w.add(f"{self.year}年{name}{wan(gpb.total.amount)}，主要用于以下方面：" + "；".join(parts) + "。"
-              if parts else f"{self.year}年无{name}。")
+        w.add(f"{self.year}年{name}{wan(gpb.total.amount)}，主要用于以下方面：" + "；".join(parts) + "。" if parts else f"{self.year}年无{name}。")
         w.add(f"（三）{name}{self.stage}具体情况")
         items = [r for r in gpb.items if r.total.amount or r.total.budget]
         table = "一般公共预算财政拨款支出决算表"
@@ -297,8 +298,9 @@ class _Drafter:
             w.add(f"{self.year}年{name}{execution_phrase(gpb.total)}。其中：")
             for n, r in enumerate(items, 1):
                 text = f"{n}.{r.label}：{execution_phrase(r.total)}。"
-                text += self.deviation_reason(w, r.total, key=f"execution.{r.code}", subject=f"{r.name}（{r.code}）",
-                                              table=table, cell=f"{r.code} {r.name}")
+                text += self.deviation_reason(
+                    w, r.total, key=f"execution.{r.code}", subject=f"{r.name}（{r.code}）", table=table, cell=f"{r.code} {r.name}"
+                )
                 w.add(text)
         else:
             w.add(f"{self.year}年一般公共预算支出预算{wan(gpb.total.amount)}。其中：")
@@ -306,8 +308,9 @@ class _Drafter:
                 w.add(f"{n}.{r.label}：预算数为{wan(r.total.amount)}。")
         self.done(w)
 
-    def deviation_reason(self, w: SectionWriter, figure, *, key: str, subject: str, table: str, cell: str = "",
-                         project_code: str = "", spent: str = "决算数") -> str:
+    def deviation_reason(
+        self, w: SectionWriter, figure, *, key: str, subject: str, table: str, cell: str = "", project_code: str = "", spent: str = "决算数"
+    ) -> str:
         """'决算数小于（大于）预算数的主要原因是……。' when the 决算 differs from the (调整) budget, else ''.
 
         Under- and over-spending both need a reason (财政部 决算公开 templates: 决算数大于预算数的主要原因);
@@ -317,7 +320,11 @@ class _Drafter:
         word = "小于" if figure.actual < figure.budget else "大于"
         done = f"（完成预算{format_percent(figure.completion)}）" if figure.budget else "（年初未安排预算）"
         reason = w.reason(
-            key, f"{subject}{spent}{word}预算数的原因", table=table, cell=cell, project_code=project_code,
+            key,
+            f"{subject}{spent}{word}预算数的原因",
+            table=table,
+            cell=cell,
+            project_code=project_code,
             finding=f"{subject}{spent}{wan(figure.actual)}{word}预算数{wan(figure.budget)}{done}",
         )
         return f"{spent}{word}预算数的主要原因是{reason}。"
@@ -346,8 +353,13 @@ class _Drafter:
                 return w.reason(f"three_public.{key}", f"{label}变动原因", required=False)
             increase = change.direction == "increase"
             value = w.reason(
-                f"three_public.{key}", f"{label}{'增加' if increase else '减少'}原因", required=increase, table=table, cell=label,
-                finding=f"{label}比{self.prior_year}年增加{change.delta_wan}万元（{format_percent(change.pct)}）" if change.pct is not None
+                f"three_public.{key}",
+                f"{label}{'增加' if increase else '减少'}原因",
+                required=increase,
+                table=table,
+                cell=label,
+                finding=f"{label}比{self.prior_year}年增加{change.delta_wan}万元（{format_percent(change.pct)}）"
+                if change.pct is not None
                 else f"{label}比{self.prior_year}年增加{change.delta_wan}万元",
             )
             return f"主要原因是{value}" if value else ""
@@ -407,8 +419,11 @@ class _Drafter:
                 + sentence(compared_phrase(total_change, prior_year=self.prior_year, subject="“三公”经费预算"))
                 + sentence(reason_for("total", "“三公”经费"))
             )
-            for key, label, _fig in (("overseas", "因公出国（境）费", tp.overseas), ("vehicle", "公务用车购置及运行维护费", tp.vehicle),
-                                    ("reception", "公务接待费", tp.reception)):
+            for key, label, _fig in (
+                ("overseas", "因公出国（境）费", tp.overseas),
+                ("vehicle", "公务用车购置及运行维护费", tp.vehicle),
+                ("reception", "公务接待费", tp.reception),
+            ):
                 phrase = compared_phrase(f.change(f"three_public.{key}"), prior_year=self.prior_year, subject=f"{label}预算")
                 if phrase:
                     w.add(sentence(phrase) + sentence(reason_for(key, label)))
@@ -430,7 +445,11 @@ class _Drafter:
     def operating_costs(self) -> None:
         oc = self.f.operating_costs
         w = self.section("operating_costs", "机关运行经费支出情况" if self.final else "机关运行经费安排情况")
-        lead = f"{self.year}年，{self.name}机关运行经费支出{wan(oc.total.amount)}" if self.final else f"{self.year}年，{self.name}机关运行经费预算{wan(oc.total.amount)}"
+        lead = (
+            f"{self.year}年，{self.name}机关运行经费支出{wan(oc.total.amount)}"
+            if self.final
+            else f"{self.year}年，{self.name}机关运行经费预算{wan(oc.total.amount)}"
+        )
         items = "、".join(f"{i.name}{wan(i.total.amount)}" for i in oc.items if i.total.amount)
         change = self.f.change("operating_costs")
         w.add(
@@ -479,16 +498,14 @@ class _Drafter:
                 d = p.declared
                 text = f"（{n}）{p.name}项目绩效目标完成情况综述。项目全年预算数{wan(d.budget)}，执行数为{wan(d.actual)}"
                 text += f"，完成预算的{format_percent(d.completion)}。" if d.budget else "。"
-                text += self.deviation_reason(w, d, key=f"project.{p.code}", subject=f"项目“{p.name}”", table="项目绩效目标完成情况",
-                                              project_code=p.code, spent="执行数")
+                text += self.deviation_reason(
+                    w, d, key=f"project.{p.code}", subject=f"项目“{p.name}”", table="项目绩效目标完成情况", project_code=p.code, spent="执行数"
+                )
                 if p.result_summary:
                     text += p.result_summary.strip().rstrip("。") + "。"
                 w.add(text)
         else:
-            w.add(
-                f"{self.name}实行绩效目标管理的项目共{len(projects.rows)}个，涉及预算{wan(projects.declared_total.amount)}，"
-                f"分别是{names}。"
-            )
+            w.add(f"{self.name}实行绩效目标管理的项目共{len(projects.rows)}个，涉及预算{wan(projects.declared_total.amount)}，分别是{names}。")
             for n, p in enumerate(projects.rows, 1):
                 goals = "；".join(g.strip().rstrip("。") for g in (p.goal_1, p.goal_2) if g.strip())
                 text = f"（{n}）{p.name}（{p.code}）：预算{wan(p.declared.amount)}"
@@ -501,8 +518,7 @@ class _Drafter:
         """其他需要说明的事项: the department's notes, and every stored reason no sentence above printed (a
         reason written when its figures asked for it, kept after they changed): every stored reason is printed."""
         printed = {slot.key for section in self.sections for slot in section.reasons}
-        leftover = [(key, str(text).strip()) for key, text in (self.filing.reasons or {}).items()
-                    if key not in printed and str(text).strip()]
+        leftover = [(key, str(text).strip()) for key, text in (self.filing.reasons or {}).items() if key not in printed and str(text).strip()]
         if not (self.filing.other_notes.strip() or leftover):
             return
         w = self.section("other", "其他需要说明的事项")
@@ -560,9 +576,4 @@ def render_text(*, filing: Filing, figures: FilingFigures | None = None) -> str:
 
 def missing_reasons(*, filing: Filing, figures: FilingFigures | None = None) -> list[ReasonSlot]:
     """Every reason the text needs and the department has not written yet."""
-    return [
-        slot
-        for section in draft_sections(filing=filing, figures=figures)
-        for slot in section.reasons
-        if slot.key in section.missing_reasons
-    ]
+    return [slot for section in draft_sections(filing=filing, figures=figures) for slot in section.reasons if slot.key in section.missing_reasons]

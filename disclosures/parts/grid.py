@@ -63,8 +63,11 @@ class Grid:
     def to_dict(self) -> dict:
         """JSON for the snapshot: numbers as strings of their Decimal, never float."""
         return {
-            "title": self.title, "subtitle": self.subtitle, "columns": [float(c) for c in self.columns],
-            "footer": self.footer, "filename": self.filename,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "columns": [float(c) for c in self.columns],
+            "footer": self.footer,
+            "filename": self.filename,
             "rows": [[cell_to_dict(cell) for cell in row] for row in self.rows],
         }
 
@@ -92,9 +95,7 @@ def grid_from_dict(data: dict) -> Grid:
     """The Grid stored by `Grid.to_dict`."""
     grid = Grid(data["title"], data.get("subtitle", ""), list(data["columns"]), footer=data.get("footer", ""), filename=data.get("filename", "form"))
     for row in data["rows"]:
-        grid.rows.append([
-            Cell(Decimal(c["v"]) if c.get("d") else c["v"], c["cs"], c["rs"], c["k"], c.get("f", "0.00")) for c in row
-        ])
+        grid.rows.append([Cell(Decimal(c["v"]) if c.get("d") else c["v"], c["cs"], c["rs"], c["k"], c.get("f", "0.00")) for c in row])
     return grid
 
 

@@ -65,7 +65,4 @@ class DrawnPart:
 
 
 def parts_from_json(parts: list[dict] | None) -> list[DrawnPart]:
-    return [
-        DrawnPart(p["key"], p["title"], list(p.get("paragraphs") or []), [grid_from_dict(g) for g in p.get("grids") or []])
-        for p in parts or []
-    ]
+    return [DrawnPart(p["key"], p["title"], list(p.get("paragraphs") or []), [grid_from_dict(g) for g in p.get("grids") or []]) for p in parts or []]

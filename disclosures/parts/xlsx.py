@@ -65,7 +65,7 @@ def draw(ws, grid: Grid) -> None:
         if cell.rowspan > 1 or cell.colspan > 1:
             ws.merge_cells(start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1)
         if cell.rowspan == 1:
-            chars = sum(grid.columns[c:c + cell.colspan])
+            chars = sum(grid.columns[c : c + cell.colspan])
             lines = max(1, -(-len(cell.text) * 2 // max(int(chars), 1)))
             row_lengths[row] = max(row_lengths.get(row, 1), lines)
     for row, lines in row_lengths.items():

@@ -71,6 +71,7 @@ class FilingProgress:
     def failed_formats(self) -> list[str]:
         """The outputs whose newest job failed (Excel 表格, HTML, PDF), in build order."""
         return [str(FilingDocument.Format(f).label) for f, job in self.generation.items() if job.status == Job.Status.FAILED]
+
     documents_stale: bool = False  # generated from older data than the filing holds now: 已过期, not 已完成
 
 
@@ -94,8 +95,7 @@ class DepartmentProgress:
 def stale_document_filings(*, filing_ids) -> set[int]:
     """The filings (of `filing_ids`) with a generated document older than their data (one query)."""
     return set(
-        FilingDocument.objects.filter(filing_id__in=filing_ids, data_revision__lt=F("filing__data_revision"))
-        .values_list("filing_id", flat=True)
+        FilingDocument.objects.filter(filing_id__in=filing_ids, data_revision__lt=F("filing__data_revision")).values_list("filing_id", flat=True)
     )
 
 
@@ -179,9 +179,16 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
         per_kind: dict[str, FilingProgress | None] = {}
         for kind in Filing.Kind.values:
             filing = filings.get((department.pk, kind))
-            per_kind[kind] = None if filing is None else filing_progress(
-                filing=filing, generation=generation.get(filing.pk, {}), public=public.get((department.pk, kind)), today=today,
-                documents_stale=filing.pk in stale,
+            per_kind[kind] = (
+                None
+                if filing is None
+                else filing_progress(
+                    filing=filing,
+                    generation=generation.get(filing.pk, {}),
+                    public=public.get((department.pk, kind)),
+                    today=today,
+                    documents_stale=filing.pk in stale,
+                )
             )
         rows.append(DepartmentProgress(department=department, filings=per_kind))
     return rows
@@ -217,8 +224,13 @@ def overview_counts(rows: list[DepartmentProgress]) -> list[tuple[str, int]]:
 
 
 def filing_progress(
-    *, filing: Filing, job: Job | None = None, generation: dict[str, Job] | None = None, public: Filing | None = None,
-    today: datetime.date | None = None, documents_stale: bool | None = None,
+    *,
+    filing: Filing,
+    job: Job | None = None,
+    generation: dict[str, Job] | None = None,
+    public: Filing | None = None,
+    today: datetime.date | None = None,
+    documents_stale: bool | None = None,
 ) -> FilingProgress:
     checks = check_summary(filing=filing)
     if documents_stale is None:
@@ -228,8 +240,15 @@ def filing_progress(
     if job is None and generation:
         job = max(generation.values(), key=lambda j: (j.created_at, j.pk))
     progress = FilingProgress(
-        filing=filing, checks=checks, days_since_approval=days, deadline=state, days_left=left, job=job,
-        public=public, generation=generation, documents_stale=documents_stale,
+        filing=filing,
+        checks=checks,
+        days_since_approval=days,
+        deadline=state,
+        days_left=left,
+        job=job,
+        public=public,
+        generation=generation,
+        documents_stale=documents_stale,
     )
     if checks.errors:
         progress.missing.append(f"{checks.errors}个检查错误")
@@ -249,22 +268,23 @@ def filing_review(*, user, pk: int) -> dict:
     """Everything the review page of one filing shows."""
     _require_reviewer(user)
 
-
     filing = get_object_or_404(Filing.objects.select_related("department", "fiscal_year", "supersedes"), pk=pk)
     report = run_checks(filing=filing)
     return {
         "filing": filing,
         "report": report,
         "progress": filing_progress(
-            filing=filing, generation=generation_by_format(filings=[filing]).get(filing.pk, {}),
-            public=published_filings().filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("-version").first(),
+            filing=filing,
+            generation=generation_by_format(filings=[filing]).get(filing.pk, {}),
+            public=published_filings()
+            .filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind)
+            .order_by("-version")
+            .first(),
         ),
         "comments": list(ReviewComment.objects.filter(filing=filing).select_related("author")),
         "audit": list(AuditEntry.objects.filter(filing=filing).select_related("actor")),
         "correction_changes": correction_preview(filing=filing),
-        "versions": list(
-            Filing.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("version")
-        ),
+        "versions": list(Filing.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("version")),
     }
 
 

@@ -205,10 +205,7 @@ class FundExpenseFigures:
     def economic_items(self, group: str) -> list[EconomicRow]:
         """The 款 of 人员经费 ("personnel": 301, 303) or 公用经费 ("public": the others)."""
         personnel = ("301", "303")
-        return [
-            r for r in self.economic_rows
-            if r.level == 2 and (r.code[:3] in personnel) == (group == "personnel") and r.total.amount
-        ]
+        return [r for r in self.economic_rows if r.level == 2 and (r.code[:3] in personnel) == (group == "personnel") and r.total.amount]
 
 
 @dataclass(frozen=True)
@@ -397,9 +394,7 @@ class FilingFigures:
             return None
         current = self.current_values[key]
         delta_wan = to_wan(current) - to_wan(prior)
-        return Change(
-            current=current, prior=prior, delta=current - prior, delta_wan=delta_wan, pct=percent(delta_wan, to_wan(prior))
-        )
+        return Change(current=current, prior=prior, delta=current - prior, delta_wan=delta_wan, pct=percent(delta_wan, to_wan(prior)))
 
 
 # --------------------------------------------------------------------------------------------- building
@@ -491,10 +486,7 @@ def _fund_figures(kind: str, rows: list[dict], names: dict[str, str], econ_names
                 econ.add(econ_code, *values)
     personnel, public, project = (by_kind.get(k) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
     other_kinds = figure_sum(by_kind.get(k) for k in OTHER_KINDS)
-    economic_rows = [
-        EconomicRow(code=c, name=econ_names.get(c, c), level=1 if len(c) == 3 else 2, total=econ.get(c))
-        for c in sorted(econ.keys())
-    ]
+    economic_rows = [EconomicRow(code=c, name=econ_names.get(c, c), level=1 if len(c) == 3 else 2, total=econ.get(c)) for c in sorted(econ.keys())]
     return FundExpenseFigures(
         total=personnel + public + project + other_kinds,
         basic=personnel + public,
@@ -509,10 +501,11 @@ def _fund_figures(kind: str, rows: list[dict], names: dict[str, str], econ_names
 def _catalog_names(filing: Filing, function_codes: set[str], economic_codes: set[str]) -> tuple[dict, dict]:
     wanted_function = {c[:n] for c in function_codes for n in (3, 5, 7) if len(c) >= n}
     wanted_economic = {c[:n] for c in economic_codes for n in (3, 5) if len(c) >= n}
-    items = CatalogItem.objects.filter(fiscal_year_id=filing.fiscal_year_id).filter(
-        Q(kind=CatalogItem.Kind.FUNCTION, code__in=wanted_function)
-        | Q(kind=CatalogItem.Kind.DEPT_ECONOMIC, code__in=wanted_economic)
-    ).values_list("kind", "code", "name")
+    items = (
+        CatalogItem.objects.filter(fiscal_year_id=filing.fiscal_year_id)
+        .filter(Q(kind=CatalogItem.Kind.FUNCTION, code__in=wanted_function) | Q(kind=CatalogItem.Kind.DEPT_ECONOMIC, code__in=wanted_economic))
+        .values_list("kind", "code", "name")
+    )
     function_names: dict[str, str] = {}
     economic_names: dict[str, str] = {}
     for kind, code, name in items:
@@ -574,8 +567,14 @@ def _income_figures(filing: Filing) -> IncomeFigures:
         return {s.value: acc.get((category, s.value)) for s in FundingSource}
 
     income, opening, closing, used, distribution = (
-        by_source(c) for c in (IncomeLine.Category.INCOME, IncomeLine.Category.OPENING, IncomeLine.Category.CLOSING,
-                               IncomeLine.Category.BALANCE_USED, IncomeLine.Category.DISTRIBUTION)
+        by_source(c)
+        for c in (
+            IncomeLine.Category.INCOME,
+            IncomeLine.Category.OPENING,
+            IncomeLine.Category.CLOSING,
+            IncomeLine.Category.BALANCE_USED,
+            IncomeLine.Category.DISTRIBUTION,
+        )
     )
     fiscal_of = lambda d: figure_sum(d[s] for s in (GPB, FundingSource.GOVERNMENT_FUND, FundingSource.STATE_CAPITAL))  # noqa: E731
     return IncomeFigures(
@@ -603,11 +602,7 @@ def _three_public(filing: Filing, gpb_rows: list[dict]) -> ThreePublicFigures:
         if item:
             acc.add(item, r["initial"], r["budget"], r["actual"])
     stats = ThreePublicStats.objects.filter(filing=filing).first()
-    counts = (
-        ThreePublicCounts(**{f.name: getattr(stats, f.name) for f in dataclasses.fields(ThreePublicCounts)})
-        if stats
-        else ThreePublicCounts()
-    )
+    counts = ThreePublicCounts(**{f.name: getattr(stats, f.name) for f in dataclasses.fields(ThreePublicCounts)}) if stats else ThreePublicCounts()
     items = {item: three_public_item(filing.kind, acc.get(item), stats, item) for item in THREE_PUBLIC_CODES}
     return ThreePublicFigures(**items, counts=counts)
 
@@ -626,10 +621,7 @@ def _operating_costs(filing: Filing, gpb_rows: list[dict], econ_names: dict[str,
     for r in gpb_rows:
         if r["expense_kind"] == ExpenseKind.PUBLIC and r["unit_nature"] in OPERATING_COST_NATURES:
             acc.add(r["economic_code"], r["initial"], r["budget"], r["actual"])
-    items = [
-        EconomicRow(code=c, name=econ_names.get(c, c), level=2 if len(c) == 5 else 1, total=acc.get(c))
-        for c in sorted(acc.keys())
-    ]
+    items = [EconomicRow(code=c, name=econ_names.get(c, c), level=2 if len(c) == 5 else 1, total=acc.get(c)) for c in sorted(acc.keys())]
     return OperatingCosts(total=figure_sum(i.total for i in items), items=items)
 
 
@@ -711,8 +703,7 @@ def _projects(filing: Filing, rows: list[dict], names: dict[str, str]) -> Projec
         rows=result,
         declared_total=figure_sum(p.declared for p in result),
         unattributed=[
-            UnattributedLine(function_code=c, label=_function_label(c, names), total=unattributed.get(c))
-            for c in sorted(unattributed.keys())
+            UnattributedLine(function_code=c, label=_function_label(c, names), total=unattributed.get(c)) for c in sorted(unattributed.keys())
         ],
     )
 
@@ -766,9 +757,7 @@ def _build(filing: Filing, *, with_prior: bool) -> FilingFigures:
     year = filing.fiscal_year.year
     kind = filing.kind
     rows = _expense_rows(filing)
-    names, econ_names = _catalog_names(
-        filing, {r["function_code"] for r in rows}, {r["economic_code"] for r in rows if r["economic_code"]}
-    )
+    names, econ_names = _catalog_names(filing, {r["function_code"] for r in rows}, {r["economic_code"] for r in rows if r["economic_code"]})
 
     totals = _Acc(kind)
     by_source = _Acc(kind)
@@ -876,7 +865,5 @@ def figures_as_dict(figures: FilingFigures) -> dict:
     data["procurement"]["micro_share"] = format_percent(figures.procurement.micro_share)
     data["assets"]["vehicles"] = f"{figures.assets.vehicles.normalize():f}"
     data["current"] = {k: f"{to_wan(v):.2f}" for k, v in figures.current_values.items()}
-    data["changes"] = {
-        key: _jsonable(change) for key in PRIOR_KEYS if (change := figures.change(key)) is not None
-    }
+    data["changes"] = {key: _jsonable(change) for key in PRIOR_KEYS if (change := figures.change(key)) is not None}
     return data

@@ -68,10 +68,21 @@ def public_filing_list(*, year: int | None = None, department: str = "", query: 
         for r in filings.values("department_id", "fiscal_year_id", "kind").annotate(v=Max("version"))
     }
     rows = []
-    for f in filings.select_related("department", "fiscal_year").only(
-        "pk", "kind", "version", "published_at", "department__name", "department__code", "fiscal_year__year",
-        "department_id", "fiscal_year_id",
-    ).order_by("-fiscal_year__year", "department__code", "kind"):
+    for f in (
+        filings.select_related("department", "fiscal_year")
+        .only(
+            "pk",
+            "kind",
+            "version",
+            "published_at",
+            "department__name",
+            "department__code",
+            "fiscal_year__year",
+            "department_id",
+            "fiscal_year_id",
+        )
+        .order_by("-fiscal_year__year", "department__code", "kind")
+    ):
         if latest.get((f.department_id, f.fiscal_year_id, f.kind)) != f.version:
             continue
         rows.append(
@@ -101,17 +112,10 @@ class PublicFiling:
 def public_filing_get(*, pk: int, with_documents: bool = True) -> PublicFiling:
     """A published filing with its snapshot, or 404. Three queries at most."""
     try:
-        filing = (
-            published_filings()
-            .select_related("department", "fiscal_year")
-            .defer("department__duties", "department__organisation")
-            .get(pk=pk)
-        )
+        filing = published_filings().select_related("department", "fiscal_year").defer("department__duties", "department__organisation").get(pk=pk)
     except (Filing.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该公开信息。") from None
-    newer = (
-        published_filings().filter(supersedes=filing).only("pk", "version", "published_at", "correction_note").first()
-    )
+    newer = published_filings().filter(supersedes=filing).only("pk", "version", "published_at", "correction_note").first()
     documents = {}
     if with_documents:
         documents = {d.format: d for d in PublicationDocument.objects.filter(filing=filing)}

@@ -151,8 +151,16 @@ def _projects(filing: Filing) -> list[dict]:
 
 #: The key figures shown on the public page and compared when a correction is published, in order.
 KEY_FIGURES: tuple[str, ...] = (
-    "total", "income", "expense", "fiscal_total", "gpb_expense", "basic", "project",
-    "three_public.total", "operating_costs", "procurement",
+    "total",
+    "income",
+    "expense",
+    "fiscal_total",
+    "gpb_expense",
+    "basic",
+    "project",
+    "three_public.total",
+    "operating_costs",
+    "procurement",
 )
 
 #: The figures compared with last year in the chart.
@@ -187,7 +195,7 @@ def key_figures(figures) -> list[dict]:
 
 
 def _short_label(label: str) -> str:
-    """"收支总计（本年收入合计＋…）" → "收支总计"."""
+    """ "收支总计（本年收入合计＋…）" → "收支总计"."""
     return label.split("（", 1)[0] if not label.startswith("“") else label
 
 
@@ -195,23 +203,11 @@ def chart_data(figures) -> dict:
     """The series of the public charts, in 元 (strings): income structure by source, expense by 类 of
     the 功能分类, the 三公 items, and this year against last year."""
     labels = dict(FundingSource.choices)
-    income = [
-        [str(labels.get(source, source)), to_jsonable(figure.amount)]
-        for source, figure in figures.income.by_source.items()
-        if figure.amount
-    ]
-    expense = [
-        [row.name, to_jsonable(row.total.amount)]
-        for row in figures.expense.function_rows
-        if row.level == 1 and row.total.amount
-    ]
+    income = [[str(labels.get(source, source)), to_jsonable(figure.amount)] for source, figure in figures.income.by_source.items() if figure.amount]
+    expense = [[row.name, to_jsonable(row.total.amount)] for row in figures.expense.function_rows if row.level == 1 and row.total.amount]
     three = [[label, to_jsonable(getattr(figures.three_public, key).amount)] for key, label in THREE_PUBLIC_LABELS]
     by_key = {row["key"]: row for row in key_figures(figures)}
-    yoy = [
-        [key, by_key[key]["prior"], by_key[key]["amount"], by_key[key]["label"]]
-        for key in YEAR_OVER_YEAR
-        if key in by_key
-    ]
+    yoy = [[key, by_key[key]["prior"], by_key[key]["amount"], by_key[key]["label"]] for key in YEAR_OVER_YEAR if key in by_key]
     return {"unit": "元", "income_by_source": income, "expense_by_class": expense, "three_public": three, "year_over_year": yoy}
 
 
@@ -239,8 +235,7 @@ def correction_summary(*, original: Filing, snapshot: dict, note: str) -> dict:
         if old != new:
             label = (after.get(key) or before.get(key))["label"]
             changes.append(
-                {"key": key, "label": label, "before_wan": str(to_wan(old)), "after_wan": str(to_wan(new)),
-                 "before": str(old), "after": str(new)}
+                {"key": key, "label": label, "before_wan": str(to_wan(old)), "after_wan": str(to_wan(new)), "before": str(old), "after": str(new)}
             )
     return {
         "original_pk": original.pk,

@@ -90,9 +90,7 @@ def audit_changes(
     after = field_values(instance, list(before) if before else None)
     entries = []
     if before is None:
-        entries.append(
-            audit_record(filing=filing, actor=actor, action="新增数据", object_repr=_repr(instance), comment=comment)
-        )
+        entries.append(audit_record(filing=filing, actor=actor, action="新增数据", object_repr=_repr(instance), comment=comment))
         return entries
     for name, old in before.items():
         new = after.get(name, "")

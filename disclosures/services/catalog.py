@@ -164,9 +164,7 @@ def _plan(*, fiscal_year: FiscalYear, kind: str, rows: list[CatalogRow]) -> _Pla
     lengths = CODE_LENGTHS[kind]
     seen: dict[str, int] = {}
     existing_codes = set(CatalogItem.objects.filter(fiscal_year=fiscal_year, kind=kind).values_list("code", flat=True))
-    gov_codes = set(
-        CatalogItem.objects.filter(fiscal_year=fiscal_year, kind=CatalogItem.Kind.GOV_ECONOMIC).values_list("code", flat=True)
-    )
+    gov_codes = set(CatalogItem.objects.filter(fiscal_year=fiscal_year, kind=CatalogItem.Kind.GOV_ECONOMIC).values_list("code", flat=True))
     file_codes = {row.code for row in rows}
     if not rows:
         plan.errors.append("文件中没有科目数据。")

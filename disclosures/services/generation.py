@@ -67,7 +67,12 @@ PDF_ONLY: tuple[str, ...] = (FilingDocument.Format.PDF.value,)
 #: Rough relative cost of each step, so that the progress bar moves with the time spent (the PDF dominates).
 STEP_COST = {"tables": 2, "sections": 2, "xlsx": 1, "html": 1, "pdf": 14, "save": 1}
 STEP_MESSAGE = {
-    "tables": "计算公开表", "sections": "起草说明", "xlsx": "生成 Excel 表格", "html": "生成 HTML", "pdf": "生成 PDF", "save": "保存文件",
+    "tables": "计算公开表",
+    "sections": "起草说明",
+    "xlsx": "生成 Excel 表格",
+    "html": "生成 HTML",
+    "pdf": "生成 PDF",
+    "save": "保存文件",
 }
 
 
@@ -136,7 +141,8 @@ def documents_swap_in(
         with transaction.atomic():
             for format, content in contents.items():
                 document, created = FilingDocument.objects.select_for_update().get_or_create(
-                    filing=filing, format=format,
+                    filing=filing,
+                    format=format,
                     defaults={"file": saved[format], "size": len(content), "job": job, "data_revision": revision},
                 )
                 if not created:
@@ -191,8 +197,12 @@ def publication_documents_store(*, filing: Filing, contents: dict[str, bytes], j
             documents = []
             for format, content in contents.items():
                 document = PublicationDocument(
-                    filing=locked, format=format, file=saved[format], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), data_revision=filing.data_revision,
+                    filing=locked,
+                    format=format,
+                    file=saved[format],
+                    size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    data_revision=filing.data_revision,
                 )
                 document.full_clean()
                 document.save()

@@ -45,9 +45,7 @@ def _stored_filing_id(instance: models.Model) -> int | None:
     return type(instance).objects.filter(pk=instance.pk).values_list("filing_id", flat=True).first()
 
 
-def _catalog_item_errors(
-    *, item: CatalogItem | None, kind: str, length: int, level: str, fiscal_year: FiscalYear
-) -> list[str]:
+def _catalog_item_errors(*, item: CatalogItem | None, kind: str, length: int, level: str, fiscal_year: FiscalYear) -> list[str]:
     if item is None:
         return []
     label = CatalogItem.Kind(kind).label

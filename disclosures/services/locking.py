@@ -44,9 +44,7 @@ def ensure_editable(*, filing: Filing) -> None:
     """Refuse a change to a filing that is submitted, approved or published (read the status under the lock)."""
     if filing.is_editable:
         return
-    raise ValidationError(
-        f"{filing}当前状态为“{filing.get_status_display()}”，不能修改；只有草稿或已退回的填报可以修改，已公开的数据请发起更正。"
-    )
+    raise ValidationError(f"{filing}当前状态为“{filing.get_status_display()}”，不能修改；只有草稿或已退回的填报可以修改，已公开的数据请发起更正。")
 
 
 def filing_lock(*, pk: int) -> Filing:

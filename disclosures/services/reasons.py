@@ -53,7 +53,13 @@ def _reasons_update(*, filing: Filing, user, reasons: dict[str, str]) -> Filing:
     filing.save(update_fields=["reasons", "updated_at"])
     for key, before, after in changes:
         audit_record(
-            filing=filing, actor=user, action="reason_update", object_repr=str(filing),
-            field=f"reasons.{key}", before=before, after=after, comment=slots[key],
+            filing=filing,
+            actor=user,
+            action="reason_update",
+            object_repr=str(filing),
+            field=f"reasons.{key}",
+            before=before,
+            after=after,
+            comment=slots[key],
         )
     return filing

@@ -32,7 +32,13 @@ def _unit_update(*, filing: Filing, user, unit: str) -> Filing:
     filing.full_clean()
     filing.save(update_fields=["amount_unit", "updated_at"])
     audit_record(
-        filing=filing, actor=user, action="unit_update", object_repr=str(filing), field="amount_unit",
-        before=AmountUnit(before).label, after=AmountUnit(unit).label, comment="公开金额单位",
+        filing=filing,
+        actor=user,
+        action="unit_update",
+        object_repr=str(filing),
+        field="amount_unit",
+        before=AmountUnit(before).label,
+        after=AmountUnit(unit).label,
+        comment="公开金额单位",
     )
     return filing

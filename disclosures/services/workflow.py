@@ -102,7 +102,10 @@ def filing_submit(*, filing: Filing, user) -> Filing:
         locked.review_comments.filter(resolved=False).update(resolved=True)
         warnings = len(report.warnings)
         audit_transition(
-            filing=locked, actor=user, action="提交", before_status=before,
+            filing=locked,
+            actor=user,
+            action="提交",
+            before_status=before,
             comment=f"检查提示{warnings}条" if warnings else "",
         )
         # The reviewer reads documents of the submitted data, never ones generated before the last fix.
@@ -131,7 +134,10 @@ def filing_return(*, filing: Filing, user, comments: Sequence[tuple[str, str]]) 
         locked.full_clean()
         locked.save(update_fields=["status", "updated_at"])
         audit_transition(
-            filing=locked, actor=user, action="退回", before_status=before,
+            filing=locked,
+            actor=user,
+            action="退回",
+            before_status=before,
             comment="\n".join(f"{t}：{x}" if t else x for t, x in cleaned),
         )
     _sync(filing, locked)
@@ -172,9 +178,7 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         missing = missing_reasons(filing=locked)
         if missing:
             # The public text must never carry a 【待填写】 placeholder: the department writes the reasons first.
-            raise ReasonsMissing(
-                "说明中还有未填写的原因，不能公开：" + "；".join(slot.label for slot in missing) + "。请部门补充后再公开。"
-            )
+            raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(slot.label for slot in missing) + "。请部门补充后再公开。")
         before = locked.status
         now = timezone.now()
         locked.published_at = now
@@ -184,7 +188,10 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
         correction = locked.published_snapshot.get("correction") or {}
         audit_transition(
-            filing=locked, actor=user, action="公开", before_status=before,
+            filing=locked,
+            actor=user,
+            action="公开",
+            before_status=before,
             comment=f"更正公开：{locked.correction_note}" if correction else "",
         )
         publication_enqueue(filing=locked, user=user)
@@ -239,11 +246,20 @@ def filing_correct(*, filing: Filing, user, note: str) -> Filing:
         copy.save()
         _copy_related(original=original, copy=copy)
         audit_record(
-            filing=copy, actor=user, action="发起更正", object_repr=str(copy), field="version",
-            before=str(original.version), after=str(copy.version), comment=note,
+            filing=copy,
+            actor=user,
+            action="发起更正",
+            object_repr=str(copy),
+            field="version",
+            before=str(original.version),
+            after=str(copy.version),
+            comment=note,
         )
         audit_record(
-            filing=original, actor=user, action="发起更正", object_repr=str(original),
+            filing=original,
+            actor=user,
+            action="发起更正",
+            object_repr=str(original),
             comment=f"已创建第{copy.version}版：{note}",
         )
     return copy

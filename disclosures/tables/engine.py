@@ -69,9 +69,7 @@ class FilingData:
     @cached_property
     def units(self) -> list[tuple[int, str, str]]:
         """The department's budget units as (id, code, name), 本级 first (one query, only for tables listing units)."""
-        return list(
-            Unit.objects.filter(department_id=self.filing.department_id).order_by("-is_main", "code").values_list("pk", "code", "name")
-        )
+        return list(Unit.objects.filter(department_id=self.filing.department_id).order_by("-is_main", "code").values_list("pk", "code", "name"))
 
     def name(self, kind: str, code: str) -> str:
         return self.names.get((kind, code), "")
@@ -169,8 +167,16 @@ def _three_public_budget_facts(*, filing: Filing, facts: list[Fact]) -> list[Fac
         lines = [f for f in facts if f.fact == "expense" and f.source == FundingSource.GENERAL_PUBLIC_BUDGET and f.dept_economic == code]
         initial = entered if entered is not None else sum((f.initial for f in lines), ZERO)
         budget = entered if entered is not None else sum((f.budget for f in lines), ZERO)
-        found.append(Fact(fact="three_public_budget", dept_economic=code, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-                          initial=initial, budget=budget, actual=ZERO))
+        found.append(
+            Fact(
+                fact="three_public_budget",
+                dept_economic=code,
+                source=FundingSource.GENERAL_PUBLIC_BUDGET,
+                initial=initial,
+                budget=budget,
+                actual=ZERO,
+            )
+        )
     return found
 
 
@@ -192,8 +198,7 @@ def _three_public_prior_facts(*, filing: Filing) -> list[Fact]:
     if amounts["total"] is None:
         amounts["total"] = sum((amounts[i] or ZERO for i in ("overseas", "vehicle", "reception")), ZERO)
     return [
-        Fact(fact="three_public_prior", category=item, initial=amount or ZERO, budget=amount or ZERO, actual=ZERO)
-        for item, amount in amounts.items()
+        Fact(fact="three_public_prior", category=item, initial=amount or ZERO, budget=amount or ZERO, actual=ZERO) for item, amount in amounts.items()
     ]
 
 
@@ -287,8 +292,15 @@ def _with_prefix(base: Filter, field_name: str, prefix: str) -> Filter:
 
 
 def _code_rows(
-    data: FilingData, *, base: Filter, field_name: str, catalog_kind: str, depth: int, max_level: int,
-    all_classes: bool = False, numbered: bool = False,
+    data: FilingData,
+    *,
+    base: Filter,
+    field_name: str,
+    catalog_kind: str,
+    depth: int,
+    max_level: int,
+    all_classes: bool = False,
+    numbered: bool = False,
 ) -> list[_Row]:
     by_code: dict[str, list[int]] = {}
     unclassified = False
@@ -326,17 +338,21 @@ def _code_rows(
         )
     if unclassified:
         label = "未列功能分类" if field_name == "function" else "未列经济分类"
-        rows.append(
-            _Row(filters=(Filter(**{**base.__dict__, "without": (field_name,)}),), label=label, code=UNCLASSIFIED, level=1)
-        )
+        rows.append(_Row(filters=(Filter(**{**base.__dict__, "without": (field_name,)}),), label=label, code=UNCLASSIFIED, level=1))
     return rows
 
 
 def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
     if isinstance(source, FunctionRows):
         return _code_rows(
-            data, base=source.filter, field_name="function", catalog_kind=CatalogItem.Kind.FUNCTION,
-            depth=source.depth, max_level=3, all_classes=source.all_classes, numbered=source.numbered,
+            data,
+            base=source.filter,
+            field_name="function",
+            catalog_kind=CatalogItem.Kind.FUNCTION,
+            depth=source.depth,
+            max_level=3,
+            all_classes=source.all_classes,
+            numbered=source.numbered,
         )
     if isinstance(source, EconomicRows):
         field_name = "dept_economic" if source.catalog == "dept" else "gov_economic"
@@ -423,9 +439,7 @@ def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[C
 
 
 def _total_row(data: FilingData, definition_total: FixedRow, sources: tuple[RowSource, ...], leaves: list[Col]) -> ResultRow:
-    filters = definition_total.filters or tuple(
-        s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows | UnitRows)
-    )
+    filters = definition_total.filters or tuple(s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows | UnitRows))
     row = _Row(filters=filters, label=definition_total.label, level=0, kind="total")
     return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=definition_total.label)
 

@@ -40,14 +40,16 @@ def document_title(filing: Filing) -> str:
 def render_document_html(*, filing: Filing, tables: Sequence[TableResult], sections: Sequence = (), parts: Sequence = ()) -> str:
     """The whole disclosure as one standalone HTML page: the 说明 sections, every table on its own page,
     then the parts other apps contribute (disclosures.parts: the performance forms), a form a page."""
-    numbered = [
-        NumberedSection(_ordinal(i), s.key, s.title, list(s.paragraphs)) for i, s in enumerate(sections, start=1)
-    ]
+    numbered = [NumberedSection(_ordinal(i), s.key, s.title, list(s.paragraphs)) for i, s in enumerate(sections, start=1)]
     return render_to_string(
         DOCUMENT_TEMPLATE,
         {
-            "title": document_title(filing), "kind_label": filing.get_kind_display(), "sections": numbered, "tables": tables,
-            "parts": parts, "draft": is_draft_document(filing),
+            "title": document_title(filing),
+            "kind_label": filing.get_kind_display(),
+            "sections": numbered,
+            "tables": tables,
+            "parts": parts,
+            "draft": is_draft_document(filing),
         },
     )
 

@@ -101,9 +101,7 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
             cell = _text_cell(ws, row, column, header.label, bold=True, align="center")
             cell.fill = HEADER_FILL
             if header.rowspan > 1 or header.colspan > 1:
-                ws.merge_cells(
-                    start_row=row, start_column=column, end_row=row + header.rowspan - 1, end_column=column + header.colspan - 1
-                )
+                ws.merge_cells(start_row=row, start_column=column, end_row=row + header.rowspan - 1, end_column=column + header.colspan - 1)
             column += header.colspan
     header_end = HEADER_START + len(table.header_rows) - 1
     for r in range(HEADER_START, header_end + 1):
@@ -124,8 +122,13 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
             else:
                 centred = cell_data.colspan > 1 or result_row.kind == "total" or cell_data.centre
                 cell = _text_cell(
-                    ws, row, index, cell_data.text, bold=cell_data.bold,
-                    align="center" if centred else "left", indent=cell_data.indent,
+                    ws,
+                    row,
+                    index,
+                    cell_data.text,
+                    bold=cell_data.bold,
+                    align="center" if centred else "left",
+                    indent=cell_data.indent,
                 )
             cell.border = BORDER
             if cell_data.colspan > 1:

@@ -102,10 +102,16 @@ def bureau_filing_action(request, pk: int, action: str):
         return render(
             request,
             "bureau/confirm.html",
-            {"filings": [filing], "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "comments": comments, "post_url": reverse("disclosures:bureau_filing_action", args=[pk, action]),
-             "summaries": summaries,
-             "blocked_by_reasons": any(s.missing_reasons for s in summaries.values())},
+            {
+                "filings": [filing],
+                "action": action,
+                "label": ACTIONS[action][0],
+                "explain": ACTIONS[action][1],
+                "comments": comments,
+                "post_url": reverse("disclosures:bureau_filing_action", args=[pk, action]),
+                "summaries": summaries,
+                "blocked_by_reasons": any(s.missing_reasons for s in summaries.values()),
+            },
         )
     try:
         if action == "approve":
@@ -157,9 +163,16 @@ def bureau_bulk(request):
         return render(
             request,
             "bureau/confirm.html",
-            {"filings": filings, "action": action, "label": ACTIONS[action][0], "explain": ACTIONS[action][1],
-             "post_url": reverse("disclosures:bureau_bulk"), "bulk": True, "year": request.POST.get("year", ""),
-             "summaries": _summaries(filings)},
+            {
+                "filings": filings,
+                "action": action,
+                "label": ACTIONS[action][0],
+                "explain": ACTIONS[action][1],
+                "post_url": reverse("disclosures:bureau_bulk"),
+                "bulk": True,
+                "year": request.POST.get("year", ""),
+                "summaries": _summaries(filings),
+            },
         )
     done, failed = [], []
     service = workflow.filing_approve if action == "approve" else workflow.filing_publish
@@ -176,4 +189,3 @@ def bureau_bulk(request):
         messages.error(request, failure)
     year = filings[0].fiscal_year.year
     return redirect(reverse("disclosures:bureau_dashboard") + f"?year={year}")
-

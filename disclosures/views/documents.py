@@ -32,8 +32,10 @@ def filing_documents(request, pk: int):
         request,
         "disclosures/documents/filing_documents.html",
         {
-            "filing": filing, "documents": (documents := documents_of(filing=filing)),
-            "stale": any(d.is_stale for d in documents), "job": filing_latest_generation(filing=filing),
+            "filing": filing,
+            "documents": (documents := documents_of(filing=filing)),
+            "stale": any(d.is_stale for d in documents),
+            "job": filing_latest_generation(filing=filing),
         },
     )
 

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from disclosures import access
 from disclosures.imports.preview import (
-    StagingError, error_report_workbook, load_staged, preview_upload, stage_errors, stage_preview, staged_errors,
+    StagingError,
+    error_report_workbook,
+    load_staged,
+    preview_upload,
+    stage_errors,
+    stage_preview,
+    staged_errors,
 )
 from disclosures.imports.limits import SizeLimitUploadHandler
 from disclosures.imports.resources import UPLOAD_RESOURCES
@@ -218,9 +224,7 @@ def _apply(request, filing: Filing):
     except StagingError as error:
         messages.error(request, str(error))
         return redirect("disclosures:filing_import", pk=filing.pk)
-    job = job_enqueue(
-        kind=Job.Kind.IMPORT_WORKBOOK, task=import_workbook, filing=filing, params={"token": token}, user=request.user
-    )
+    job = job_enqueue(kind=Job.Kind.IMPORT_WORKBOOK, task=import_workbook, filing=filing, params={"token": token}, user=request.user)
     return redirect(f"{reverse('disclosures:filing_import', args=[filing.pk])}?job={job.pk}")
 
 
@@ -228,9 +232,7 @@ def _own_import_job(request, filing: Filing) -> Job | None:
     job_id = request.GET.get("job", "")
     if not job_id.isdigit():
         return None
-    return Job.objects.filter(
-        pk=int(job_id), filing=filing, kind=Job.Kind.IMPORT_WORKBOOK, created_by=request.user
-    ).first()
+    return Job.objects.filter(pk=int(job_id), filing=filing, kind=Job.Kind.IMPORT_WORKBOOK, created_by=request.user).first()
 
 
 def job_errors(job: Job) -> list[str]:

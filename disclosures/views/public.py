@@ -47,9 +47,7 @@ def public_year(request, year: int):
         entry["filings"].append(row)
     if not departments and not query and not any(y["year"] == year for y in public_years()):
         raise Http404("该年度尚无公开信息。")
-    return render(
-        request, "public/year.html", {"year": year, "query": query, "departments": list(departments.values()), "count": len(rows)}
-    )
+    return render(request, "public/year.html", {"year": year, "query": query, "departments": list(departments.values()), "count": len(rows)})
 
 
 def _body_cache_key(public) -> str:
@@ -89,7 +87,9 @@ def render_filing_body(public) -> str:
             "chart_three": charts.bar_chart(chart_data.get("three_public", []), title="“三公”经费", keep_zero=True),
             "chart_yoy": charts.comparison_chart(
                 [(label, last, now) for _key, last, now, label in chart_data.get("year_over_year", [])],
-                title="与上年对比", last_label=f"{year - 1}年", this_label=f"{year}年",
+                title="与上年对比",
+                last_label=f"{year - 1}年",
+                this_label=f"{year}年",
             ),
         }
         body = render_to_string("public/_filing_body.html", context)
@@ -178,4 +178,3 @@ def _content_type(format: str) -> str:
         "pdf": "application/pdf",
         "html": "text/html; charset=utf-8",
     }.get(format, "application/octet-stream")
-

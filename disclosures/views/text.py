@@ -24,7 +24,7 @@ def filing_text(request, pk: int):
     can_edit = access.can_edit_filing(request.user, filing)
     if request.method == "POST":
         filing = access.get_filing_for_user(request.user, pk, write=True)
-        reasons = {k[len(FIELD_PREFIX):]: v for k, v in request.POST.items() if k.startswith(FIELD_PREFIX)}
+        reasons = {k[len(FIELD_PREFIX) :]: v for k, v in request.POST.items() if k.startswith(FIELD_PREFIX)}
         try:
             filing_reasons_update(filing=filing, user=request.user, reasons=reasons)
         except ValidationError as error:
@@ -38,7 +38,11 @@ def filing_text(request, pk: int):
         request,
         "disclosures/text/filing_text.html",
         {
-            "filing": filing, "sections": sections, "can_edit": can_edit, "missing": missing, "prefix": FIELD_PREFIX,
+            "filing": filing,
+            "sections": sections,
+            "can_edit": can_edit,
+            "missing": missing,
+            "prefix": FIELD_PREFIX,
             "unit_choices": AmountUnit.choices,
         },
     )

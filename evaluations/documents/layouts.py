@@ -74,8 +74,9 @@ def _ordered(indicators: list[Indicator]) -> list[Indicator]:
 
 def targets_grid(*, project: Project) -> Grid:
     """项目绩效目标表, as seed 001 prints it (8 columns)."""
-    grid = Grid("项目绩效目标表", f"（{project.filing.fiscal_year.year}年度）", [12, 12, 16, 24, 7, 9, 10, 18],
-                filename=f"项目绩效目标表-{project.code}")
+    grid = Grid(
+        "项目绩效目标表", f"（{project.filing.fiscal_year.year}年度）", [12, 12, 16, 24, 7, 9, 10, 18], filename=f"项目绩效目标表-{project.code}"
+    )
     grid.add(label("项目编码"), text(project.code, 3), label("项目名称"), text(project.name, 3))
     grid.add(label("项目绩效模板"), text("", 7))
     grid.add(label("资金用途"), text(project.purpose, 7))
@@ -83,31 +84,45 @@ def targets_grid(*, project: Project) -> Grid:
     grid.add(*[num(getattr(project, f), colspan) for f, colspan in zip(Project.PLAN_FIELDS, (2, 2, 2, 1))])
     grid.add(label("绩效目标", rowspan=2), label("目标1"), text(project.goal_1, 6))
     grid.add(label("目标2"), text(project.goal_2, 6))
-    grid.add(head("一级指标", rowspan=2), head("二级指标", rowspan=2), head("三级指标", rowspan=2),
-             head("绩效指标描述", rowspan=2), head("指标值", 3), head("指标值确定依据", rowspan=2))
+    grid.add(
+        head("一级指标", rowspan=2),
+        head("二级指标", rowspan=2),
+        head("三级指标", rowspan=2),
+        head("绩效指标描述", rowspan=2),
+        head("指标值", 3),
+        head("指标值确定依据", rowspan=2),
+    )
     grid.add(head("符号"), head("值"), head("单位（文字描述）"))
     for row, i in _tree_rows(_ordered(list(project.indicators.all()))):
         value = num(i.target_value) if i.target_value is not None else text(i.target_text)
-        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value,
-                 text(i.unit.strip()), text(i.basis))
+        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value, text(i.unit.strip()), text(i.basis))
     return grid
 
 
 def department_targets_grid(*, target: DepartmentTarget) -> Grid:
     """部门整体支出绩效目标表: the department's yearly goal and its indicator tree (the project targets
     table's indicator columns under a department heading)."""
-    grid = Grid("部门整体支出绩效目标表", f"（{target.fiscal_year.year}年度）", [12, 12, 16, 24, 7, 9, 10, 18],
-                filename=f"部门整体支出绩效目标表-{target.department.code}")
+    grid = Grid(
+        "部门整体支出绩效目标表",
+        f"（{target.fiscal_year.year}年度）",
+        [12, 12, 16, 24, 7, 9, 10, 18],
+        filename=f"部门整体支出绩效目标表-{target.department.code}",
+    )
     grid.add(label("部门（单位）名称"), text(target.department.name, 3), label("年度预算（万元）"), num(to_wan(target.budget_amount), 3))
     grid.add(label("部门职能职责概述"), text(target.department.duties, 7))
     grid.add(label("年度总体目标"), text(target.overall_goal, 7))
-    grid.add(head("一级指标", rowspan=2), head("二级指标", rowspan=2), head("三级指标", rowspan=2),
-             head("绩效指标描述", rowspan=2), head("指标值", 3), head("指标值确定依据", rowspan=2))
+    grid.add(
+        head("一级指标", rowspan=2),
+        head("二级指标", rowspan=2),
+        head("三级指标", rowspan=2),
+        head("绩效指标描述", rowspan=2),
+        head("指标值", 3),
+        head("指标值确定依据", rowspan=2),
+    )
     grid.add(head("符号"), head("值"), head("单位（文字描述）"))
     for row, i in _tree_rows(_ordered(list(target.indicators.all()))):
         value = num(i.target_value) if i.target_value is not None else text(i.target_text)
-        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value,
-                 text(i.unit.strip()), text(i.basis))
+        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value, text(i.unit.strip()), text(i.basis))
     return grid
 
 
@@ -131,8 +146,14 @@ def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reaso
                 if n == 0:
                     row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
                 score = text("未计分") if line.pending else num(line.final_score)
-                row += [text(i.name), text(target_display(i)), text(actual_display(line.result)),
-                        num(line.points), score, text(line.result.reason if line.result else "", reason_span)]
+                row += [
+                    text(i.name),
+                    text(target_display(i)),
+                    text(actual_display(line.result)),
+                    num(line.points),
+                    score,
+                    text(line.result.reason if line.result else "", reason_span),
+                ]
                 grid.add(*row)
 
 
@@ -141,28 +162,67 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     project = evaluation.project
     sheet = score_sheet(evaluation=evaluation)
     year = project.filing.fiscal_year.year
-    grid = Grid("项目支出绩效自评表", f"（{year}年度）", [10, 10, 12, 18, 14, 14, 8, 9, 9, 16],
-                filename=f"项目支出绩效自评表-{project.code}")
+    grid = Grid("项目支出绩效自评表", f"（{year}年度）", [10, 10, 12, 18, 14, 14, 8, 9, 9, 16], filename=f"项目支出绩效自评表-{project.code}")
     grid.add(label("项目名称", 2), text(project.name, 8))
     grid.add(label("主管部门", 2), text(project.filing.department.name, 4), label("实施单位", 2), text(project.unit.name if project.unit else "", 2))
-    grid.add(label("项目资金（万元）", 2, rowspan=4), head(""), head("年初预算数"), head("全年预算数"), head("全年执行数"),
-             head("分值"), head("执行率"), head("得分"), head("原表得分"))
+    grid.add(
+        label("项目资金（万元）", 2, rowspan=4),
+        head(""),
+        head("年初预算数"),
+        head("全年预算数"),
+        head("全年执行数"),
+        head("分值"),
+        head("执行率"),
+        head("得分"),
+        head("原表得分"),
+    )
     rate = sheet.execution.rate
     other_budget = evaluation.effective_budget - evaluation.fiscal_budget_amount
     other_exec = evaluation.executed_amount - evaluation.fiscal_executed_amount
-    grid.add(label("年度资金总额"), num(to_wan(evaluation.budget_amount)), num(to_wan(evaluation.effective_budget)),
-             num(to_wan(evaluation.executed_amount)), num(sheet.rule_set.execution_weight), text(_rate(rate)),
-             num(sheet.execution.score), num(evaluation.published_execution_score))
-    grid.add(label("其中：当年财政拨款"), num(to_wan(evaluation.fiscal_budget_amount)), num(to_wan(evaluation.fiscal_budget_amount)),
-             num(to_wan(evaluation.fiscal_executed_amount)), text("—"), text(_ratio(evaluation.fiscal_executed_amount, evaluation.fiscal_budget_amount)), text("—"), text("—"))
-    grid.add(label("其他资金"), num(to_wan(max(evaluation.budget_amount - evaluation.fiscal_budget_amount, Decimal(0)))),
-             num(to_wan(max(other_budget, Decimal(0)))), num(to_wan(max(other_exec, Decimal(0)))), text("—"),
-             text(_ratio(other_exec, other_budget)), text("—"), text("—"))
+    grid.add(
+        label("年度资金总额"),
+        num(to_wan(evaluation.budget_amount)),
+        num(to_wan(evaluation.effective_budget)),
+        num(to_wan(evaluation.executed_amount)),
+        num(sheet.rule_set.execution_weight),
+        text(_rate(rate)),
+        num(sheet.execution.score),
+        num(evaluation.published_execution_score),
+    )
+    grid.add(
+        label("其中：当年财政拨款"),
+        num(to_wan(evaluation.fiscal_budget_amount)),
+        num(to_wan(evaluation.fiscal_budget_amount)),
+        num(to_wan(evaluation.fiscal_executed_amount)),
+        text("—"),
+        text(_ratio(evaluation.fiscal_executed_amount, evaluation.fiscal_budget_amount)),
+        text("—"),
+        text("—"),
+    )
+    grid.add(
+        label("其他资金"),
+        num(to_wan(max(evaluation.budget_amount - evaluation.fiscal_budget_amount, Decimal(0)))),
+        num(to_wan(max(other_budget, Decimal(0)))),
+        num(to_wan(max(other_exec, Decimal(0)))),
+        text("—"),
+        text(_ratio(other_exec, other_budget)),
+        text("—"),
+        text("—"),
+    )
     goals = "\n".join(g for g in (project.goal_1, project.goal_2) if g)
     grid.add(label("年度总体目标", 2, rowspan=2), head("预期目标", 4), head("实际完成情况", 4))
     grid.add(text(goals, 4), text(evaluation.goal_result or project.result_summary, 4))
-    grid.add(label("绩效指标", rowspan=len(sheet.lines) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
-             head("年度指标值"), head("实际完成值"), head("分值"), head("得分"), head("偏差原因分析及改进措施", 2))
+    grid.add(
+        label("绩效指标", rowspan=len(sheet.lines) + 1),
+        head("一级指标"),
+        head("二级指标"),
+        head("三级指标"),
+        head("年度指标值"),
+        head("实际完成值"),
+        head("分值"),
+        head("得分"),
+        head("偏差原因分析及改进措施", 2),
+    )
     _indicator_rows(grid, sheet, level1_points=False, reason_span=2)
     grid.add(label("总分", 6), num(Decimal(100)), _total(sheet), label("等级"), text(sheet.grade))
     grid.footer = "计算过程：" + sheet.execution.explanation + "；" + sheet.total_explanation
@@ -173,25 +233,70 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     """部门（单位）整体支出绩效自评表, as seed 002 prints it (9 columns)."""
     target = evaluation.department_target
     sheet = score_sheet(evaluation=evaluation)
-    grid = Grid("部门（单位）整体支出绩效自评表", f"（{target.fiscal_year.year} 年度）", [12, 8, 12, 24, 14, 14, 8, 8, 20],
-                filename=f"部门整体支出绩效自评表-{target.department.code}")
-    grid.add(label("部门（单位）名称", 2), text(target.department.name, 4), label("所属独立核算", 2), num(Decimal(target.department.units.count()), number_format="0"))
-    grid.add(label("年度预算申请（万元）", rowspan=5), head("资金来源", 3), head("全年预算数"), head("全年执行数"), head("执行率"), head("分值"), head("得分"))
+    grid = Grid(
+        "部门（单位）整体支出绩效自评表",
+        f"（{target.fiscal_year.year} 年度）",
+        [12, 8, 12, 24, 14, 14, 8, 8, 20],
+        filename=f"部门整体支出绩效自评表-{target.department.code}",
+    )
+    grid.add(
+        label("部门（单位）名称", 2),
+        text(target.department.name, 4),
+        label("所属独立核算", 2),
+        num(Decimal(target.department.units.count()), number_format="0"),
+    )
+    grid.add(
+        label("年度预算申请（万元）", rowspan=5),
+        head("资金来源", 3),
+        head("全年预算数"),
+        head("全年执行数"),
+        head("执行率"),
+        head("分值"),
+        head("得分"),
+    )
     budget, executed = evaluation.effective_budget, evaluation.executed_amount
-    grid.add(label("年度总预算", 3), num(to_wan(budget)), num(to_wan(executed)), text(_rate(sheet.execution.rate)),
-             num(sheet.rule_set.execution_weight), num(sheet.execution.score))
+    grid.add(
+        label("年度总预算", 3),
+        num(to_wan(budget)),
+        num(to_wan(executed)),
+        text(_rate(sheet.execution.rate)),
+        num(sheet.rule_set.execution_weight),
+        num(sheet.execution.score),
+    )
     other_budget = max(budget - evaluation.fiscal_budget_amount, Decimal(0))
     other_exec = max(executed - evaluation.fiscal_executed_amount, Decimal(0))
-    grid.add(label("其中", rowspan=3), label("财政拨款", 2), num(to_wan(evaluation.fiscal_budget_amount)),
-             num(to_wan(evaluation.fiscal_executed_amount)), text(_ratio(evaluation.fiscal_executed_amount, evaluation.fiscal_budget_amount)), text("--"), text("--"))
+    grid.add(
+        label("其中", rowspan=3),
+        label("财政拨款", 2),
+        num(to_wan(evaluation.fiscal_budget_amount)),
+        num(to_wan(evaluation.fiscal_executed_amount)),
+        text(_ratio(evaluation.fiscal_executed_amount, evaluation.fiscal_budget_amount)),
+        text("--"),
+        text("--"),
+    )
     grid.add(label("事业收入", 2), num(None), num(None), text(_ratio(Decimal(0), Decimal(0))), text("--"), text("--"))
-    grid.add(label("其他资金", 2), num(to_wan(other_budget) if other_budget else None), num(to_wan(other_exec) if other_exec else None),
-             text(_ratio(other_exec, other_budget)), text("--"), text("--"))
+    grid.add(
+        label("其他资金", 2),
+        num(to_wan(other_budget) if other_budget else None),
+        num(to_wan(other_exec) if other_exec else None),
+        text(_ratio(other_exec, other_budget)),
+        text("--"),
+        text("--"),
+    )
     grid.add(label("部门职能职责概述", 2), text(target.department.duties, 7))
     grid.add(label("年度总体目标", 2, rowspan=2), head("年初设定目标", 4), head("目标完成情况", 3))
     grid.add(text(target.overall_goal, 4), text(evaluation.goal_result, 3))
-    grid.add(label("年度绩效指标", rowspan=len(sheet.lines) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
-             head("指标值"), head("完成值"), head("分值"), head("得分"), head("未完成原因及拟改进措施"))
+    grid.add(
+        label("年度绩效指标", rowspan=len(sheet.lines) + 1),
+        head("一级指标"),
+        head("二级指标"),
+        head("三级指标"),
+        head("指标值"),
+        head("完成值"),
+        head("分值"),
+        head("得分"),
+        head("未完成原因及拟改进措施"),
+    )
     _indicator_rows(grid, sheet, level1_points=True)
     grid.add(label("总分", 6), num(Decimal(100)), _total(sheet), text(f"等级：{sheet.grade}"))
     published = evaluation.published_execution_score
@@ -206,21 +311,40 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
     """项目绩效目标完成情况表, as seed 003 prints it (6 columns)."""
     project = evaluation.project
     results = {r.indicator_id: r for r in evaluation.results.select_related("indicator")}
-    grid = Grid("项目绩效目标完成情况表", f"({project.filing.fiscal_year.year} 年度)", [16, 14, 14, 22, 26, 26],
-                filename=f"项目绩效目标完成情况表-{project.code}")
+    grid = Grid(
+        "项目绩效目标完成情况表",
+        f"({project.filing.fiscal_year.year} 年度)",
+        [16, 14, 14, 22, 26, 26],
+        filename=f"项目绩效目标完成情况表-{project.code}",
+    )
     grid.add(label("项目名称"), text(project.name, 5))
     grid.add(label("预算单位"), text(project.unit.name if project.unit else project.filing.department.name, 5))
     budget, executed = evaluation.effective_budget, evaluation.executed_amount
     grid.add(label("预算执行情况(万元)", rowspan=3), label("预算数:"), num(to_wan(budget)), label("执行数:"), num(to_wan(executed), 2))
-    grid.add(label("其中-财政拨款:"), num(to_wan(evaluation.fiscal_budget_amount)), label("其中-财政拨款:"), num(to_wan(evaluation.fiscal_executed_amount), 2))
-    grid.add(label("其它资金:"), num(to_wan(max(budget - evaluation.fiscal_budget_amount, Decimal(0)))), label("其它资金:"),
-             num(to_wan(max(executed - evaluation.fiscal_executed_amount, Decimal(0))), 2))
+    grid.add(
+        label("其中-财政拨款:"),
+        num(to_wan(evaluation.fiscal_budget_amount)),
+        label("其中-财政拨款:"),
+        num(to_wan(evaluation.fiscal_executed_amount), 2),
+    )
+    grid.add(
+        label("其它资金:"),
+        num(to_wan(max(budget - evaluation.fiscal_budget_amount, Decimal(0)))),
+        label("其它资金:"),
+        num(to_wan(max(executed - evaluation.fiscal_executed_amount, Decimal(0))), 2),
+    )
     goals = "\n".join(g for g in (project.goal_1, project.goal_2) if g)
     grid.add(label("年度目标完成情况", rowspan=2), head("预期目标", 2), head("实际完成目标", 3))
     grid.add(text(goals, 2), text(evaluation.goal_result or project.result_summary, 3))
     indicators = _ordered(list(project.indicators.all()))
-    grid.add(label("绩效指标完成情况", rowspan=len(indicators) + 1), head("一级指标"), head("二级指标"), head("三级指标"),
-             head("预期指标值(包含数字及文字描述)"), head("实际完成指标值(包含数字及文字描述)"))
+    grid.add(
+        label("绩效指标完成情况", rowspan=len(indicators) + 1),
+        head("一级指标"),
+        head("二级指标"),
+        head("三级指标"),
+        head("预期指标值(包含数字及文字描述)"),
+        head("实际完成指标值(包含数字及文字描述)"),
+    )
     for row, i in _tree_rows(indicators):
         described = target_display(i) + (f"（{i.description}）" if i.description and i.description != i.target_text else "")
         grid.add(*row, text(i.name), text(described), text(actual_display(results.get(i.pk))))

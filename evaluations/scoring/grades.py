@@ -10,9 +10,7 @@ DEFAULT_GRADES = [[90, "优"], [80, "良"], [60, "中"], [0, "差"]]
 
 
 def grade_for(*, total: Decimal, rule_set: RuleSet) -> str:
-    thresholds = sorted(
-        ((Decimal(str(limit)), label) for limit, label in (rule_set.grades or DEFAULT_GRADES)), reverse=True
-    )
+    thresholds = sorted(((Decimal(str(limit)), label) for limit, label in (rule_set.grades or DEFAULT_GRADES)), reverse=True)
     for limit, label in thresholds:
         if total >= limit:
             return label

@@ -123,8 +123,7 @@ def positive(i: RuleInput) -> Outcome:
     score = ratio * i.points
     return _fixed(
         score,
-        f"完成值 {actual} < 指标值 {target}；得分 = {num(i.actual)} ÷ {num(i.target)} × {score_text(i.points)}"
-        f" = {score_text(score)}",
+        f"完成值 {actual} < 指标值 {target}；得分 = {num(i.actual)} ÷ {num(i.target)} × {score_text(i.points)} = {score_text(score)}",
         shortfall=True,
     )
 
@@ -141,8 +140,7 @@ def reverse(i: RuleInput) -> Outcome:
     score = min(i.target / i.actual, ONE) * i.points
     return _fixed(
         score,
-        f"完成值 {actual} 超过指标值 {target}；得分 = {num(i.target)} ÷ {num(i.actual)} × {score_text(i.points)}"
-        f" = {score_text(score)}",
+        f"完成值 {actual} 超过指标值 {target}；得分 = {num(i.target)} ÷ {num(i.actual)} × {score_text(i.points)} = {score_text(score)}",
         shortfall=True,
     )
 
@@ -154,9 +152,7 @@ def equality(i: RuleInput) -> Outcome:
     if i.target == 0:
         if i.actual == 0:
             return _fixed(i.points, f"指标值为 0，完成值 {with_unit(i.actual, i.unit)}，得满分 {score_text(i.points)}")
-        return _fixed(
-            ZERO, f"指标值为 0，完成值 {with_unit(i.actual, i.unit)} ≠ 0，全有或全无，得分 0.00", shortfall=True
-        )
+        return _fixed(ZERO, f"指标值为 0，完成值 {with_unit(i.actual, i.unit)} ≠ 0，全有或全无，得分 0.00", shortfall=True)
     outcome = positive(i)
     return Outcome(**{**outcome.__dict__, "explanation": "等于型指标按正向计分：" + outcome.explanation})
 
@@ -168,12 +164,12 @@ def band_range(rule_set: RuleSet, band: str) -> tuple[Decimal, Decimal]:
     return Decimal(str(low)), Decimal(str(high))
 
 
-@register(C.QUALITATIVE, label="定性指标：按档次（达成80–100%、部分达成60–80%、未达成0–60%）由评价人在档次内选定得分，未选定不计分；审核人可在档次内调整")
+@register(
+    C.QUALITATIVE, label="定性指标：按档次（达成80–100%、部分达成60–80%、未达成0–60%）由评价人在档次内选定得分，未选定不计分；审核人可在档次内调整"
+)
 def qualitative(i: RuleInput) -> Outcome:
     if not i.band:
-        return _fixed(
-            ZERO, f"定性指标未选择完成档次，未计分（分值 {score_text(i.points)}）", shortfall=True, missing=True, pending=True
-        )
+        return _fixed(ZERO, f"定性指标未选择完成档次，未计分（分值 {score_text(i.points)}）", shortfall=True, missing=True, pending=True)
     label = IndicatorResult.Band(i.band).label
     band_low, band_high = band_range(i.rule_set, i.band)
     low, high = q2(band_low * i.points), q2(band_high * i.points)
@@ -182,9 +178,7 @@ def qualitative(i: RuleInput) -> Outcome:
     if i.chosen is None:
         return Outcome(ZERO, f"{band_text}，尚未在档次内选定得分，未计分", low, high, shortfall=shortfall, pending=True)
     if not (low <= i.chosen <= high):
-        return Outcome(
-            ZERO, f"{band_text}，所选得分 {score_text(i.chosen)} 不在档次范围内，未计分", low, high, shortfall=shortfall, pending=True
-        )
+        return Outcome(ZERO, f"{band_text}，所选得分 {score_text(i.chosen)} 不在档次范围内，未计分", low, high, shortfall=shortfall, pending=True)
     return Outcome(q2(i.chosen), f"{band_text}，选定得分 {score_text(i.chosen)}", low, high, shortfall=shortfall)
 
 

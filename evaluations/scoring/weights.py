@@ -66,9 +66,7 @@ def _allocate(group: Group) -> None:
             shares = {i.pk: Decimal(1) for i in items}
             group.note = f"{group.label}所设分值合计为 0，改为平均分配 {score_text(group.points)} 分"
         elif total != group.points:
-            group.note = (
-                f"{group.label}所设分值合计 {num(total)}，按比例折算为 {score_text(group.points)} 分"
-            )
+            group.note = f"{group.label}所设分值合计 {num(total)}，按比例折算为 {score_text(group.points)} 分"
         else:
             group.note = f"{group.label}按所设分值计分，合计 {score_text(group.points)} 分"
     group.allocation = dict(zip(shares, largest_remainder(list(shares.values()), group.points)))

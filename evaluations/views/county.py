@@ -29,19 +29,28 @@ def county(request, year: int):
     attention = request.GET.get("attention") == "1"
     rows = selectors.county_rows(user=request.user, fiscal_year=fiscal_year, sort=sort, attention_only=attention)
     job = Job.objects.filter(kind=Job.Kind.SCORE_EVALUATION, batch=f"evaluations-{year}").first()
-    return render(request, "evaluations/county.html", {
-        "year": fiscal_year, "rows": rows, "sort": sort, "attention": attention, "job": job,
-        "years": FiscalYear.objects.all(),
-        "attention_count": sum(1 for r in rows if r.needs_attention),
-    })
+    return render(
+        request,
+        "evaluations/county.html",
+        {
+            "year": fiscal_year,
+            "rows": rows,
+            "sort": sort,
+            "attention": attention,
+            "job": job,
+            "years": FiscalYear.objects.all(),
+            "attention_count": sum(1 for r in rows if r.needs_attention),
+        },
+    )
 
 
 @login_required
 def county_export(request, year: int):
     fiscal_year = _year(request, year)
     rows = selectors.county_rows(user=request.user, fiscal_year=fiscal_year, sort=request.GET.get("sort", "department"))
-    response = HttpResponse(county_workbook(rows=rows, fiscal_year=fiscal_year),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        county_workbook(rows=rows, fiscal_year=fiscal_year), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{year}-%E7%BB%A9%E6%95%88%E8%87%AA%E8%AF%84%E6%B1%87%E6%80%BB.xlsx"
     return response
 

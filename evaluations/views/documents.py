@@ -61,8 +61,13 @@ def project_form(request, pk: int, fmt: str):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     if fmt == "xlsx":
         return _xlsx(build("targets", project=project))
-    return _pdf(request, form="targets", params={"form": "targets", "project": project.pk}, title=f"{project.name} 项目绩效目标表",
-                enqueue=lambda: render_form_pdf_enqueue(form="targets", project=project, user=request.user))
+    return _pdf(
+        request,
+        form="targets",
+        params={"form": "targets", "project": project.pk},
+        title=f"{project.name} 项目绩效目标表",
+        enqueue=lambda: render_form_pdf_enqueue(form="targets", project=project, user=request.user),
+    )
 
 
 @login_required
@@ -77,5 +82,10 @@ def evaluation_form(request, pk: int, form: str, fmt: str):
     if fmt == "xlsx":
         return _xlsx(build(form, evaluation=evaluation))
     titles = {"self-evaluation": "项目支出绩效自评表", "completion": "项目绩效目标完成情况表", "department": "部门整体支出绩效自评表"}
-    return _pdf(request, form=form, params={"form": form, "evaluation": evaluation.pk}, title=f"{evaluation} {titles.get(form, '')}",
-                enqueue=lambda: render_form_pdf_enqueue(form=form, evaluation=evaluation, user=request.user))
+    return _pdf(
+        request,
+        form=form,
+        params={"form": form, "evaluation": evaluation.pk},
+        title=f"{evaluation} {titles.get(form, '')}",
+        enqueue=lambda: render_form_pdf_enqueue(form=form, evaluation=evaluation, user=request.user),
+    )

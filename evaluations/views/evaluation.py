@@ -59,8 +59,12 @@ def evaluation(request, pk: int):
             amounts = {name: data[name] for name in services.AMOUNT_FIELDS if data.get(name) is not None or name == "adjusted_amount"}
             try:
                 services.evaluation_save(
-                    evaluation=evaluation, user=request.user, amounts=amounts,
-                    execution_reason=data["execution_reason"], goal_result=data["goal_result"], results=results,
+                    evaluation=evaluation,
+                    user=request.user,
+                    amounts=amounts,
+                    execution_reason=data["execution_reason"],
+                    goal_result=data["goal_result"],
+                    results=results,
                 )
             except ValidationError as e:
                 add_errors(form, e)
@@ -73,18 +77,22 @@ def evaluation(request, pk: int):
     sheet = score_sheet(evaluation=evaluation)
     lines = {line.indicator.pk: line for line in sheet.lines}
     job = Job.objects.filter(kind=Job.Kind.SCORE_EVALUATION, params__evaluation=evaluation.pk).first()
-    return render(request, "evaluations/evaluation.html", {
-        "evaluation": evaluation,
-        "subject": evaluation.project or evaluation.department_target,
-        "is_project": bool(evaluation.project_id),
-        "form": form,
-        "rows": [(indicator, fields, lines[indicator.pk]) for indicator, fields in form.rows()],
-        "sheet": sheet,
-        "editable": editable,
-        "is_reviewer": is_reviewer(request.user),
-        "adjust_form": AdjustForm(),
-        "job": job,
-    })
+    return render(
+        request,
+        "evaluations/evaluation.html",
+        {
+            "evaluation": evaluation,
+            "subject": evaluation.project or evaluation.department_target,
+            "is_project": bool(evaluation.project_id),
+            "form": form,
+            "rows": [(indicator, fields, lines[indicator.pk]) for indicator, fields in form.rows()],
+            "sheet": sheet,
+            "editable": editable,
+            "is_reviewer": is_reviewer(request.user),
+            "adjust_form": AdjustForm(),
+            "job": job,
+        },
+    )
 
 
 @login_required

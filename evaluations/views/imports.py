@@ -24,8 +24,7 @@ SESSION_KEY = "evaluations-targets-import"
 
 @login_required
 def template(request):
-    response = HttpResponse(imports.template_workbook(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(imports.template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%BB%A9%E6%95%88%E7%9B%AE%E6%A0%87%E6%A8%A1%E6%9D%BF.xlsx"
     return response
 
@@ -77,7 +76,18 @@ def _targets_import(request, kind: str, pk: int):
                 request.session.pop(key, None)
         else:
             status = 400
-    return render(request, "evaluations/import.html", {
-        "owner": owner, "kind": kind, "form": form, "preview": preview, "columns": imports.COLUMNS,
-        "form_error": form_error, "max_mb": max_upload_mb(), "max_indicators": settings.EVALUATION_MAX_INDICATORS,
-    }, status=status)
+    return render(
+        request,
+        "evaluations/import.html",
+        {
+            "owner": owner,
+            "kind": kind,
+            "form": form,
+            "preview": preview,
+            "columns": imports.COLUMNS,
+            "form_error": form_error,
+            "max_mb": max_upload_mb(),
+            "max_indicators": settings.EVALUATION_MAX_INDICATORS,
+        },
+        status=status,
+    )

@@ -21,18 +21,24 @@ from .common import add_errors, owner_for_user, owner_kind
 @login_required
 def index(request):
     """The department's projects and department targets by year, with their target and evaluation state."""
-    projects = selectors.projects_visible_to(request.user).prefetch_related("indicators").order_by(
-        "-filing__fiscal_year__year", "filing__department__code", "filing__kind", "order"
+    projects = (
+        selectors.projects_visible_to(request.user)
+        .prefetch_related("indicators")
+        .order_by("-filing__fiscal_year__year", "filing__department__code", "filing__kind", "order")
     )
     targets = selectors.department_targets_visible_to(request.user).order_by("-fiscal_year__year")
     evaluations = {e.project_id: e for e in SelfEvaluation.objects.filter(project__in=projects)}
-    return render(request, "evaluations/index.html", {
-        "projects": [(p, evaluations.get(p.pk)) for p in projects],
-        "department_targets": targets,
-        "department_form": DepartmentTargetForm() if user_department(request.user) else None,
-        "is_reviewer": is_reviewer(request.user),
-        "years": FiscalYear.objects.all(),
-    })
+    return render(
+        request,
+        "evaluations/index.html",
+        {
+            "projects": [(p, evaluations.get(p.pk)) for p in projects],
+            "department_targets": targets,
+            "department_form": DepartmentTargetForm() if user_department(request.user) else None,
+            "is_reviewer": is_reviewer(request.user),
+            "years": FiscalYear.objects.all(),
+        },
+    )
 
 
 @login_required
@@ -67,19 +73,23 @@ def targets(request, kind: str, pk: int):
             else:
                 messages.success(request, f"已添加指标“{indicator.name}”。")
                 return redirect("evaluations:targets", kind=kind, pk=pk)
-    return render(request, "evaluations/targets.html", {
-        "owner": owner,
-        "kind": kind,
-        "is_project": kind == "projects",
-        "tree": selectors.indicator_tree(owner=owner),
-        "findings": owner_checks(owner=owner),
-        "where": where(owner),
-        "form": form,
-        "editable": editable,
-        "can_start": user_department(request.user) == selectors.owner_department(owner),
-        "evaluation": getattr(owner, "self_evaluation", None),
-        "level2_of_level1": {k.value: [v.value for v in vs] for k, vs in Indicator.LEVEL2_OF_LEVEL1.items()},
-    })
+    return render(
+        request,
+        "evaluations/targets.html",
+        {
+            "owner": owner,
+            "kind": kind,
+            "is_project": kind == "projects",
+            "tree": selectors.indicator_tree(owner=owner),
+            "findings": owner_checks(owner=owner),
+            "where": where(owner),
+            "form": form,
+            "editable": editable,
+            "can_start": user_department(request.user) == selectors.owner_department(owner),
+            "evaluation": getattr(owner, "self_evaluation", None),
+            "level2_of_level1": {k.value: [v.value for v in vs] for k, vs in Indicator.LEVEL2_OF_LEVEL1.items()},
+        },
+    )
 
 
 @login_required

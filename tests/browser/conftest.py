@@ -90,9 +90,7 @@ def login_as(live_server):
     def login_as(page, user):
         client = Client()
         client.force_login(user)
-        page.context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-        )
+        page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
         return page
 
     return login_as

@@ -59,8 +59,13 @@ def test_accountant_entry_path(page, live_server, login, screenshot, demo, tmp_p
         for header, value in values.items():
             sheet.cell(row=row, column=headers.index(header) + 1, value=value)
 
-    good = {"支出功能分类科目编码": "2010308", "部门预算经济分类科目编码": "30201", "支出类型": "基本支出-日常公用经费",
-            "资金来源": "一般公共预算财政拨款", "年初预算数（元）": 1036.03}
+    good = {
+        "支出功能分类科目编码": "2010308",
+        "部门预算经济分类科目编码": "30201",
+        "支出类型": "基本支出-日常公用经费",
+        "资金来源": "一般公共预算财政拨款",
+        "年初预算数（元）": 1036.03,
+    }
     put(3, good)
     put(4, {**good, "部门预算经济分类科目编码": "30202", "年初预算数（元）": "一千元"})
     upload = tmp_path / "支出.xlsx"

@@ -17,7 +17,10 @@ def seed_001_projects(department, year_2020):
 
 def watch(page) -> list[str]:
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text or "Refused to" in message.text else None,
+    )
     page.on("pageerror", lambda error: violations.append(str(error)))
     return violations
 
@@ -29,7 +32,11 @@ def test_pages_have_no_policy_violations(page, live_server, login_as, accountant
     page.goto(live_server.url + reverse("disclosures:home"))
     login_as(page, accountant)
     filing = seed_001_projects[0].filing
-    for url in (reverse("disclosures:filing_detail", args=[filing.pk]), reverse("disclosures:filing_import", args=[filing.pk]), f"/evaluations/projects/{seed_001_projects[0].pk}/targets/"):
+    for url in (
+        reverse("disclosures:filing_detail", args=[filing.pk]),
+        reverse("disclosures:filing_import", args=[filing.pk]),
+        f"/evaluations/projects/{seed_001_projects[0].pk}/targets/",
+    ):
         page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
     assert page.locator(".login-card").count() == 0

@@ -44,8 +44,15 @@ def test_evaluation_round(page, login_as, screenshot, accountant, live_server, s
     page.wait_for_selector("#evaluation-form")
     evaluation = SelfEvaluation.objects.get(project=project)
     page.fill("#id_executed_amount", "380000.00")
-    actuals = {"劝返率": "100", "重大事件发生率": "96", "全区旅游旺季信访稳定": "90", "处置及时": "95", "协助公安工作": "95",
-               "满意率": "100", "工作经费控制": "38"}
+    actuals = {
+        "劝返率": "100",
+        "重大事件发生率": "96",
+        "全区旅游旺季信访稳定": "90",
+        "处置及时": "95",
+        "协助公安工作": "95",
+        "满意率": "100",
+        "工作经费控制": "38",
+    }
     for result in evaluation.results.select_related("indicator"):
         page.fill(f"[name='result-{result.indicator_id}-actual_value']", actuals[result.indicator.name])
     page.click("#save-evaluation")

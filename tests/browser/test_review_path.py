@@ -78,7 +78,11 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     filing.refresh_from_db()
     assert filing.status == Filing.Status.PUBLISHED and filing.published_snapshot
     assert list(AuditEntry.objects.filter(filing=filing, field="status").order_by("at", "id").values_list("action", flat=True)) == [
-        "提交", "退回", "提交", "审核通过", "公开",
+        "提交",
+        "退回",
+        "提交",
+        "审核通过",
+        "公开",
     ]
     assert FilingDocument.objects.filter(filing=filing, format="xlsx").exists()  # generated in-process on publish
     screenshot(bureau, "review-published")

@@ -43,9 +43,19 @@ def test_maoxian_2019_final_accounts_as_published(demo):
     for prefix, expected in (("201", "302.75"), ("208", "36.58"), ("210", "16.57"), ("221", "24.01"), ("213", "0.4"), ("204", "2")):
         assert wan(f, function_item__code__startswith=prefix) == Decimal(expected), prefix
     for code, expected in (
-        ("2010301", "173.67"), ("2010302", "23"), ("2010308", "34.5"), ("2010350", "66.58"), ("2013602", "5"), ("2040202", "2"),
-        ("2080505", "25.03"), ("2080506", "11.55"), ("2101101", "10.45"), ("2101102", "6.12"), ("2210201", "22.99"),
-        ("2210203", "1.02"), ("2130599", "0.4"),
+        ("2010301", "173.67"),
+        ("2010302", "23"),
+        ("2010308", "34.5"),
+        ("2010350", "66.58"),
+        ("2013602", "5"),
+        ("2040202", "2"),
+        ("2080505", "25.03"),
+        ("2080506", "11.55"),
+        ("2101101", "10.45"),
+        ("2101102", "6.12"),
+        ("2210201", "22.99"),
+        ("2210203", "1.02"),
+        ("2130599", "0.4"),
     ):
         assert wan(f, function_item__code=code) == Decimal(expected), code
         assert wan(f, "budget_amount", function_item__code=code) == Decimal(expected), code  # 完成预算100%
@@ -74,9 +84,18 @@ def test_maoxian_income_prior_year_counts_and_reasons(demo):
     prior = {p.key: to_wan(p.amount) for p in PriorYearFigure.objects.filter(filing=f)}
     assert prior["total"] == Decimal("310.17") and prior["gpb_expense"] == Decimal("310.17")
     assert (prior["three_public.vehicle"], prior["three_public.reception"], prior["operating_costs"]) == (
-        Decimal("8.14"), Decimal("3.15"), Decimal("50.98"))
+        Decimal("8.14"),
+        Decimal("3.15"),
+        Decimal("50.98"),
+    )
     stats = f.three_public_stats
-    assert (stats.reception_batches, stats.reception_people, stats.overseas_groups, stats.vehicles_purchased, stats.vehicles_owned) == (126, 357, 0, 0, 1)
+    assert (stats.reception_batches, stats.reception_people, stats.overseas_groups, stats.vehicles_purchased, stats.vehicles_owned) == (
+        126,
+        357,
+        0,
+        0,
+        1,
+    )
     goods = f.procurements.get(category="goods")
     assert (to_wan(goods.actual_amount), to_wan(goods.sme_amount)) == (Decimal("23"), Decimal("2.3"))
     assert f.assets.get(kind="vehicle_other").quantity == 1
@@ -132,7 +151,9 @@ def test_ziyang_2020_budget(demo):
     centre = demo.ziyang.units["centre"]
     assert (centre.name, centre.staff_quota) == ("益阳市资阳区社会矛盾纠纷调处中心办公室", 4)
     # Its lines carry the institution mapping of the 政府经济分类.
-    assert set(ExpenseLine.objects.filter(filing=f, unit=centre, expense_kind="personnel").values_list("gov_economic_item__code", flat=True)) == {"50501"}
+    assert set(ExpenseLine.objects.filter(filing=f, unit=centre, expense_kind="personnel").values_list("gov_economic_item__code", flat=True)) == {
+        "50501"
+    }
 
 
 def test_wangcheng_self_evaluation_and_final_accounts(demo):
@@ -187,5 +208,11 @@ def test_the_build_leaves_drafts_for_the_post_build_steps(db, monkeypatch, setti
     demo = build_demo()
     assert set(Filing.objects.values_list("status", flat=True)) == {Filing.Status.DRAFT}
     assert Filing.objects.count() == 6
-    assert {demo.maoxian.filing, demo.shanhaiguan.filing, demo.ziyang.filing, demo.wangcheng.filing,
-            demo.ziyang_prior.budget, demo.ziyang_prior.final} == set(Filing.objects.all())
+    assert {
+        demo.maoxian.filing,
+        demo.shanhaiguan.filing,
+        demo.ziyang.filing,
+        demo.wangcheng.filing,
+        demo.ziyang_prior.budget,
+        demo.ziyang_prior.final,
+    } == set(Filing.objects.all())

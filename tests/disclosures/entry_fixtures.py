@@ -26,7 +26,13 @@ __all__ = [
 ]
 
 ENTRY_MODELS = (
-    "filing", "expenseline", "incomeline", "project", "procurement", "assetholding", "threepublicstats",
+    "filing",
+    "expenseline",
+    "incomeline",
+    "project",
+    "procurement",
+    "assetholding",
+    "threepublicstats",
     "prioryearfigure",
 )
 VIEW_ONLY_MODELS = ("catalogitem", "fiscalyear", "department", "unit", "reviewcomment", "auditentry")

@@ -91,8 +91,12 @@ def ensure_catalog(year: FiscalYear) -> dict[tuple[str, str], CatalogItem]:
 
 
 def build_seed_003(
-    *, department: Department | None = None, year: int = 2019, with_prior: bool = True,
-    department_code: str = "513223-XF", name: str = "茂县信访局",
+    *,
+    department: Department | None = None,
+    year: int = 2019,
+    with_prior: bool = True,
+    department_code: str = "513223-XF",
+    name: str = "茂县信访局",
 ) -> Filing:
     """茂县信访局 2019 年部门决算, every line budget = actual as published.
 
@@ -106,49 +110,74 @@ def build_seed_003(
         department=department, code=f"{department.code}-01", name=department.name, is_main=True
     )
     centre, _ = Unit.objects.get_or_create(
-        department=department, code=f"{department.code}-02",
+        department=department,
+        code=f"{department.code}-02",
         defaults={"name": "茂县信访接待中心", "nature": Unit.Nature.PUBLIC_INSTITUTION},
     )
     units = {"main": main, "centre": centre}
     filing = Filing.objects.create(
-        department=department, fiscal_year=fiscal_year, kind=Filing.Kind.FINAL,
-        duties="负责处理群众来信来访。", organisation="内设机构3个，管理1个信访接待中心。",
+        department=department,
+        fiscal_year=fiscal_year,
+        kind=Filing.Kind.FINAL,
+        duties="负责处理群众来信来访。",
+        organisation="内设机构3个，管理1个信访接待中心。",
         reasons={"change.total": "工资保险变动"},
     )
     projects = {}
     for order, (code, name, amount, result) in enumerate(PROJECTS):
         projects[code] = Project.objects.create(
-            filing=filing, unit=main, code=code, name=name, order=order,
-            budget_amount=Decimal(amount), actual_amount=Decimal(amount), fiscal_amount=Decimal(amount),
+            filing=filing,
+            unit=main,
+            code=code,
+            name=name,
+            order=order,
+            budget_amount=Decimal(amount),
+            actual_amount=Decimal(amount),
+            fiscal_amount=Decimal(amount),
             result_summary=result,
         )
     expense_lines = []
     for unit, function, economic, kind, amount, project in LINES:
         dept_item = catalog[(CatalogItem.Kind.DEPT_ECONOMIC, economic)]
-        expense_lines.append(ExpenseLine(
-            filing=filing, unit=units[unit],
-            function_item=catalog[(CatalogItem.Kind.FUNCTION, function)],
-            dept_economic_item=dept_item,
-            gov_economic_item=derive_gov_economic_item(dept_economic_item=dept_item, unit=units[unit]),
-            expense_kind=kind, funding_source=FundingSource.GENERAL_PUBLIC_BUDGET,
-            project=projects.get(project), budget_amount=Decimal(amount), actual_amount=Decimal(amount),
-        ))
+        expense_lines.append(
+            ExpenseLine(
+                filing=filing,
+                unit=units[unit],
+                function_item=catalog[(CatalogItem.Kind.FUNCTION, function)],
+                dept_economic_item=dept_item,
+                gov_economic_item=derive_gov_economic_item(dept_economic_item=dept_item, unit=units[unit]),
+                expense_kind=kind,
+                funding_source=FundingSource.GENERAL_PUBLIC_BUDGET,
+                project=projects.get(project),
+                budget_amount=Decimal(amount),
+                actual_amount=Decimal(amount),
+            )
+        )
     ExpenseLine.objects.bulk_create(expense_lines)
     # 本年收入 382.31, by unit and 功能分类 项 as it was spent (收入决算表 lists income by function).
     income: dict[tuple[str, str], Decimal] = {}
     for unit, function, _economic, _kind, amount, _project in LINES:
         income[(unit, function)] = income.get((unit, function), Decimal("0.00")) + Decimal(amount)
-    IncomeLine.objects.bulk_create([
-        IncomeLine(
-            filing=filing, unit=units[unit], source=FundingSource.GENERAL_PUBLIC_BUDGET,
-            function_item=catalog[(CatalogItem.Kind.FUNCTION, function)], budget_amount=amount, actual_amount=amount,
-        )
-        for (unit, function), amount in sorted(income.items())
-    ])
+    IncomeLine.objects.bulk_create(
+        [
+            IncomeLine(
+                filing=filing,
+                unit=units[unit],
+                source=FundingSource.GENERAL_PUBLIC_BUDGET,
+                function_item=catalog[(CatalogItem.Kind.FUNCTION, function)],
+                budget_amount=amount,
+                actual_amount=amount,
+            )
+            for (unit, function), amount in sorted(income.items())
+        ]
+    )
     ThreePublicStats.objects.create(filing=filing, reception_batches=126, reception_people=357, vehicles_owned=1)
     Procurement.objects.create(
-        filing=filing, category=Procurement.Category.GOODS, budget_amount=from_wan("23"),
-        actual_amount=from_wan("23"), sme_amount=from_wan("2.3"),
+        filing=filing,
+        category=Procurement.Category.GOODS,
+        budget_amount=from_wan("23"),
+        actual_amount=from_wan("23"),
+        sme_amount=from_wan("2.3"),
     )
     AssetHolding.objects.create(filing=filing, kind=AssetHolding.Kind.VEHICLE_OTHER, quantity=1)
     if with_prior:

@@ -143,5 +143,4 @@ def test_accountant_enters_the_three_public_budget(client, accountant, filing):
     response = client.post(change_url(filing), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     stats = ThreePublicStats.objects.get(filing=filing)
-    assert (stats.budget_vehicle_operation, stats.budget_reception, stats.budget_overseas) == (
-        Decimal("126000.00"), Decimal("19950.50"), None)
+    assert (stats.budget_vehicle_operation, stats.budget_reception, stats.budget_overseas) == (Decimal("126000.00"), Decimal("19950.50"), None)

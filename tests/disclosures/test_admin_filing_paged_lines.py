@@ -26,7 +26,9 @@ def big_filing(filing, catalog_2020):
     )
     function = item(catalog_2020, "function", "2010301")
     ExpenseLine.objects.bulk_create(
-        ExpenseLine(filing=filing, unit=unit, function_item=function, expense_kind=ExpenseKind.PROJECT, project=project, budget_amount=Decimal("10.00"))
+        ExpenseLine(
+            filing=filing, unit=unit, function_item=function, expense_kind=ExpenseKind.PROJECT, project=project, budget_amount=Decimal("10.00")
+        )
         for project in projects
     )
     return filing

@@ -14,9 +14,7 @@ def test_years(client, published_filing):
 
 def test_filings_by_year_and_department(client, published_filing):
     data = client.get(reverse("disclosures:api_filings"), {"year": 2019}).json()
-    assert [(f["id"], f["department"], f["kind"], f["corrected"]) for f in data["filings"]] == [
-        (published_filing.pk, "茂县信访局", "final", False)
-    ]
+    assert [(f["id"], f["department"], f["kind"], f["corrected"]) for f in data["filings"]] == [(published_filing.pk, "茂县信访局", "final", False)]
     code = published_filing.department.code
     assert len(client.get(reverse("disclosures:api_filings"), {"department": code}).json()["filings"]) == 1
     assert client.get(reverse("disclosures:api_filings"), {"year": 2020}).json() == {"filings": []}

@@ -126,7 +126,10 @@ def test_publish_with_the_broker_down(client, reviewer, approved_filing, broker_
     assert SEND_FAILED_MESSAGE in client.get(response["Location"]).content.decode()
     # no downloads yet, so not public yet
     assert client.get(reverse("disclosures:public_filing", args=[approved_filing.pk])).status_code == 404
-    assert reverse("disclosures:public_filing", args=[approved_filing.pk]) not in client.get(reverse("disclosures:public_year", args=[2019])).content.decode()
+    assert (
+        reverse("disclosures:public_filing", args=[approved_filing.pk])
+        not in client.get(reverse("disclosures:public_year", args=[2019])).content.decode()
+    )
 
     broker_back()
     with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF):
@@ -140,7 +143,9 @@ def test_publish_with_the_broker_down(client, reviewer, approved_filing, broker_
 @pytest.mark.django_db
 def test_a_send_that_raises_is_logged_not_raised(accountant, django_capture_on_commit_callbacks, caplog):
     """The kombu error a stopped Redis gives, raised by the send itself; the request's commit goes on."""
-    with mock.patch.object(ping, "apply_async", side_effect=KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")) as send:
+    with mock.patch.object(
+        ping, "apply_async", side_effect=KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    ) as send:
         with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.WARNING):
             job = job_enqueue(kind=Job.Kind.PING, task=ping, user=accountant)
     assert send.call_count == 1 and send.call_args.kwargs["retry"] is True  # kombu retries the connection first

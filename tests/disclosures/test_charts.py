@@ -37,7 +37,9 @@ def test_donut_chart_total_and_legend():
 def test_comparison_chart_with_and_without_last_year():
     svg = charts.comparison_chart(
         [("收支总计", "3101700.00", "3823100.00"), ("本年支出合计", None, "3823100.00")],
-        title="与上年对比", last_label="2018年", this_label="2019年",
+        title="与上年对比",
+        last_label="2018年",
+        this_label="2019年",
     )
     assert "310.17" in svg and "382.31" in svg and "（无上年数）" in svg
 

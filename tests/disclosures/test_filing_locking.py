@@ -34,9 +34,7 @@ def _stage(filing, user, count: int, settings, tmp_path) -> str:
 
 
 @pytest.mark.django_db
-def test_import_started_on_a_draft_is_refused_when_the_filing_is_approved_before_it_writes(
-    clean_filing, accountant, reviewer, settings, tmp_path
-):
+def test_import_started_on_a_draft_is_refused_when_the_filing_is_approved_before_it_writes(clean_filing, accountant, reviewer, settings, tmp_path):
     """The import checks its rows outside the write transaction; the reviewer approves meanwhile (here:
     at the first progress report). The write re-reads the status under the lock and writes nothing."""
     lines_before = ExpenseLine.objects.filter(filing=clean_filing).count()
@@ -108,9 +106,7 @@ class _Thread(threading.Thread):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_import_write_waits_for_the_approval_that_holds_the_lock_then_is_refused(
-    clean_filing, accountant, reviewer, settings, tmp_path
-):
+def test_import_write_waits_for_the_approval_that_holds_the_lock_then_is_refused(clean_filing, accountant, reviewer, settings, tmp_path):
     """Connection B approves and holds its transaction open; connection A's import, started on the draft,
     blocks on the filing row, and once B commits it reads 已审核 and writes nothing."""
     lines_before = ExpenseLine.objects.filter(filing=clean_filing).count()

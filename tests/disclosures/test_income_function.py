@@ -72,22 +72,37 @@ def test_income_preview_names_row_and_column_of_a_bad_function_code(filing, cata
 def test_income_of_two_functions_is_two_lines(filing):
     unit = Unit.objects.get(department=filing.department, is_main=True)
     for code, amount in (("2010301", "100.00"), ("2080505", "50.00")):
-        lines.income_line_save(line=IncomeLine(
-            filing=filing, unit=unit, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-            function_item=item(filing.fiscal_year, "function", code), budget_amount=Decimal(amount),
-        ))
+        lines.income_line_save(
+            line=IncomeLine(
+                filing=filing,
+                unit=unit,
+                source=FundingSource.GENERAL_PUBLIC_BUDGET,
+                function_item=item(filing.fiscal_year, "function", code),
+                budget_amount=Decimal(amount),
+            )
+        )
     assert IncomeLine.objects.filter(filing=filing).count() == 2
     with pytest.raises(ValidationError, match="重复"):
-        lines.income_line_save(line=IncomeLine(
-            filing=filing, unit=unit, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-            function_item=item(filing.fiscal_year, "function", "2010301"), budget_amount=Decimal("1.00"),
-        ))
+        lines.income_line_save(
+            line=IncomeLine(
+                filing=filing,
+                unit=unit,
+                source=FundingSource.GENERAL_PUBLIC_BUDGET,
+                function_item=item(filing.fiscal_year, "function", "2010301"),
+                budget_amount=Decimal("1.00"),
+            )
+        )
 
 
 def test_service_refuses_a_function_code_of_another_year(filing, catalog_2019):
     unit = Unit.objects.get(department=filing.department, is_main=True)
-    line = IncomeLine(filing=filing, unit=unit, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-                      function_item=item(catalog_2019, "function", "2010301"), budget_amount=Decimal("1.00"))
+    line = IncomeLine(
+        filing=filing,
+        unit=unit,
+        source=FundingSource.GENERAL_PUBLIC_BUDGET,
+        function_item=item(catalog_2019, "function", "2010301"),
+        budget_amount=Decimal("1.00"),
+    )
     with pytest.raises(ValidationError) as refused:
         lines.income_line_save(line=line)
     assert "属于2019年分类科目，与本填报年度（2020年）不一致" in str(refused.value)
@@ -98,12 +113,20 @@ def test_database_refuses_an_income_code_of_another_year(filing, catalog_2019):
     """The trigger stands behind the service for every writer (bulk_create, raw SQL)."""
     unit = Unit.objects.get(department=filing.department, is_main=True)
     with pytest.raises(IntegrityError), transaction.atomic():
-        IncomeLine.objects.bulk_create([IncomeLine(
-            filing=filing, unit=unit, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-            function_item=item(catalog_2019, "function", "2010301"), budget_amount=Decimal("1.00"),
-        )])
-    line = IncomeLine.objects.create(filing=filing, unit=unit, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-                                     function_item=item(filing.fiscal_year, "function", "2010301"))
+        IncomeLine.objects.bulk_create(
+            [
+                IncomeLine(
+                    filing=filing,
+                    unit=unit,
+                    source=FundingSource.GENERAL_PUBLIC_BUDGET,
+                    function_item=item(catalog_2019, "function", "2010301"),
+                    budget_amount=Decimal("1.00"),
+                )
+            ]
+        )
+    line = IncomeLine.objects.create(
+        filing=filing, unit=unit, source=FundingSource.GENERAL_PUBLIC_BUDGET, function_item=item(filing.fiscal_year, "function", "2010301")
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         IncomeLine.objects.filter(pk=line.pk).update(function_item=item(catalog_2019, "function", "2010301"))
     # a filing with only income lines cannot move to another year
@@ -119,8 +142,14 @@ def test_data_migration_fills_only_an_unambiguous_code(filing):
     second = Unit.objects.create(department=filing.department, code="second", name="二级单位", nature=Unit.Nature.PUBLIC_INSTITUTION)
     economic = item(year, "dept_economic", "30101")
     for unit, code in ((main, "2010301"), (main, "2010302"), (second, "2010350")):
-        ExpenseLine.objects.create(filing=filing, unit=unit, function_item=item(year, "function", code), dept_economic_item=economic,
-                                   expense_kind=ExpenseKind.PERSONNEL, budget_amount=Decimal("10.00"))
+        ExpenseLine.objects.create(
+            filing=filing,
+            unit=unit,
+            function_item=item(year, "function", code),
+            dept_economic_item=economic,
+            expense_kind=ExpenseKind.PERSONNEL,
+            budget_amount=Decimal("10.00"),
+        )
     ambiguous = IncomeLine.objects.create(filing=filing, unit=main, source=FundingSource.GENERAL_PUBLIC_BUDGET, budget_amount=Decimal("20.00"))
     single = IncomeLine.objects.create(filing=filing, unit=second, source=FundingSource.GENERAL_PUBLIC_BUDGET, budget_amount=Decimal("10.00"))
     migration = importlib.import_module("disclosures.migrations.0006_incomeline_function_fill_and_triggers")
@@ -140,20 +169,34 @@ def test_other_expense_kinds_count_in_the_total_without_an_economic_code(filing)
     unit = Unit.objects.get(department=filing.department, is_main=True)
     year = filing.fiscal_year
     for kind, amount in ((ExpenseKind.UPPER, "300.00"), (ExpenseKind.BUSINESS, "200.00"), (ExpenseKind.SUBSIDY, "100.00")):
-        lines.expense_line_save(line=ExpenseLine(
-            filing=filing, unit=unit, function_item=item(year, "function", "2010350"), expense_kind=kind,
-            funding_source=FundingSource.BUSINESS, budget_amount=Decimal(amount),
-        ))
+        lines.expense_line_save(
+            line=ExpenseLine(
+                filing=filing,
+                unit=unit,
+                function_item=item(year, "function", "2010350"),
+                expense_kind=kind,
+                funding_source=FundingSource.BUSINESS,
+                budget_amount=Decimal(amount),
+            )
+        )
     figures = filing_figures(filing=filing)
     assert (figures.expense.upper.amount, figures.expense.business.amount, figures.expense.subsidy.amount) == (
-        Decimal("300.00"), Decimal("200.00"), Decimal("100.00"))
+        Decimal("300.00"),
+        Decimal("200.00"),
+        Decimal("100.00"),
+    )
     assert figures.expense.total.amount == Decimal("600.00")
     assert figures.expense.basic.amount == figures.expense.project.amount == Decimal("0.00")
     with pytest.raises(ValidationError):  # 基本支出 still needs its economic code
-        lines.expense_line_save(line=ExpenseLine(
-            filing=filing, unit=unit, function_item=item(year, "function", "2010301"), expense_kind=ExpenseKind.PUBLIC,
-            budget_amount=Decimal("1.00"),
-        ))
+        lines.expense_line_save(
+            line=ExpenseLine(
+                filing=filing,
+                unit=unit,
+                function_item=item(year, "function", "2010301"),
+                expense_kind=ExpenseKind.PUBLIC,
+                budget_amount=Decimal("1.00"),
+            )
+        )
 
 
 # --- 公开04: each source balances on its own ------------------------------------------------------------
@@ -164,18 +207,36 @@ def test_fiscal_source_balance_refuses_gpb_income_230_06_against_gpb_spending_22
     The overall balance holds (230.06 = 230.06), so before this check the filing passed every check."""
     unit = Unit.objects.get(department=filing.department, is_main=True)
     year = filing.fiscal_year
-    lines.expense_line_save(line=ExpenseLine(
-        filing=filing, unit=unit, function_item=item(year, "function", "2010301"), dept_economic_item=item(year, "dept_economic", "30101"),
-        expense_kind=ExpenseKind.PERSONNEL, budget_amount=from_wan("228.39"),
-    ))
-    lines.expense_line_save(line=ExpenseLine(
-        filing=filing, unit=unit, function_item=item(year, "function", "2010301"), dept_economic_item=item(year, "dept_economic", "30201"),
-        expense_kind=ExpenseKind.PUBLIC, funding_source=FundingSource.OTHER, budget_amount=from_wan("1.67"),
-    ))
-    income = lines.income_line_save(line=IncomeLine(
-        filing=filing, unit=unit, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-        function_item=item(year, "function", "2010301"), budget_amount=from_wan("230.06"),
-    ))
+    lines.expense_line_save(
+        line=ExpenseLine(
+            filing=filing,
+            unit=unit,
+            function_item=item(year, "function", "2010301"),
+            dept_economic_item=item(year, "dept_economic", "30101"),
+            expense_kind=ExpenseKind.PERSONNEL,
+            budget_amount=from_wan("228.39"),
+        )
+    )
+    lines.expense_line_save(
+        line=ExpenseLine(
+            filing=filing,
+            unit=unit,
+            function_item=item(year, "function", "2010301"),
+            dept_economic_item=item(year, "dept_economic", "30201"),
+            expense_kind=ExpenseKind.PUBLIC,
+            funding_source=FundingSource.OTHER,
+            budget_amount=from_wan("1.67"),
+        )
+    )
+    income = lines.income_line_save(
+        line=IncomeLine(
+            filing=filing,
+            unit=unit,
+            source=FundingSource.GENERAL_PUBLIC_BUDGET,
+            function_item=item(year, "function", "2010301"),
+            budget_amount=from_wan("230.06"),
+        )
+    )
     assert findings(filing, "balance") == []
     [error] = findings(filing, "fiscal_source_balance")
     assert error.severity == ERROR and not run_checks(filing=filing).ok
@@ -186,9 +247,15 @@ def test_fiscal_source_balance_refuses_gpb_income_230_06_against_gpb_spending_22
     # entered as published: 228.39 from 一般公共预算 and 1.67 of 其他收入
     income.budget_amount = from_wan("228.39")
     lines.income_line_save(line=income)
-    lines.income_line_save(line=IncomeLine(
-        filing=filing, unit=unit, source=FundingSource.OTHER, function_item=item(year, "function", "2010301"), budget_amount=from_wan("1.67"),
-    ))
+    lines.income_line_save(
+        line=IncomeLine(
+            filing=filing,
+            unit=unit,
+            source=FundingSource.OTHER,
+            function_item=item(year, "function", "2010301"),
+            budget_amount=from_wan("1.67"),
+        )
+    )
     assert findings(filing, "fiscal_source_balance") == []
 
 
@@ -196,12 +263,14 @@ def test_fiscal_source_balance_counts_carry_overs_by_source():
     filing = build_seed_003()
     unit = filing.department.units.get(is_main=True)
     assert findings(filing, "fiscal_source_balance") == []
-    IncomeLine.objects.create(filing=filing, unit=unit, category=IncomeLine.Category.OPENING,
-                              source=FundingSource.GOVERNMENT_FUND, actual_amount=from_wan("5"))
+    IncomeLine.objects.create(
+        filing=filing, unit=unit, category=IncomeLine.Category.OPENING, source=FundingSource.GOVERNMENT_FUND, actual_amount=from_wan("5")
+    )
     [error] = findings(filing, "fiscal_source_balance")
     assert error.location.cell == "政府性基金预算财政拨款" and "年初财政拨款结转和结余5.00万元" in error.message
-    IncomeLine.objects.create(filing=filing, unit=unit, category=IncomeLine.Category.CLOSING,
-                              source=FundingSource.GOVERNMENT_FUND, actual_amount=from_wan("5"))
+    IncomeLine.objects.create(
+        filing=filing, unit=unit, category=IncomeLine.Category.CLOSING, source=FundingSource.GOVERNMENT_FUND, actual_amount=from_wan("5")
+    )
     assert findings(filing, "fiscal_source_balance") == []
 
 

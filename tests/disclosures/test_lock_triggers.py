@@ -50,8 +50,10 @@ def locked_filing(clean_filing, accountant, reviewer):
     PriorYearFigure.objects.get_or_create(filing=filing, key="total", defaults={"amount": Decimal("3823120.00")})
     project = Project.objects.filter(filing=filing).order_by("pk").first()
     evaluation = SelfEvaluation.objects.create(
-        project=project, rule_set=rule_set_for(fiscal_year=filing.fiscal_year),
-        budget_amount=Decimal("165000.00"), executed_amount=Decimal("165000.00"),
+        project=project,
+        rule_set=rule_set_for(fiscal_year=filing.fiscal_year),
+        budget_amount=Decimal("165000.00"),
+        executed_amount=Decimal("165000.00"),
     )
     IndicatorResult.objects.create(evaluation=evaluation, indicator=project.indicators.first(), actual_value=Decimal("4"))
     workflow.filing_submit(filing=filing, user=accountant)
@@ -72,7 +74,10 @@ def test_no_row_of_a_published_filing_is_inserted_updated_or_deleted(locked_fili
     row._state.adding = True
     with refused():
         row.save()  # the trigger answers before any unique constraint
-    assert model.objects.filter(filing=locked_filing).exclude(**{money: Decimal("4408200.00")}).count() == model.objects.filter(filing=locked_filing).count()
+    assert (
+        model.objects.filter(filing=locked_filing).exclude(**{money: Decimal("4408200.00")}).count()
+        == model.objects.filter(filing=locked_filing).count()
+    )
 
 
 @pytest.mark.parametrize("status", [Filing.Status.SUBMITTED, Filing.Status.APPROVED])
@@ -142,14 +147,29 @@ def test_department_wide_targets_belong_to_no_filing(locked_filing, department):
     from evaluations.models import DepartmentTarget
 
     target = DepartmentTarget.objects.create(department=department, fiscal_year=locked_filing.fiscal_year, budget_amount=Decimal("1.00"))
-    indicator = Indicator.objects.create(department_target=target, level1="output", level2="quantity", name="部门指标", comparator="ge", target_value=1, unit="次")
+    indicator = Indicator.objects.create(
+        department_target=target, level1="output", level2="quantity", name="部门指标", comparator="ge", target_value=1, unit="次"
+    )
     assert Indicator.objects.filter(pk=indicator.pk).update(target_value=2) == 1
 
 
 EXPECTED_TRIGGERS = {
-    "sqlite": {f"gongkai_lock_{t}_{op}" for t in (*(m._meta.db_table for m in DATA_MODELS), "evaluations_indicator", "evaluations_selfevaluation", "evaluations_indicatorresult") for op in ("insert", "update", "delete")}
+    "sqlite": {
+        f"gongkai_lock_{t}_{op}"
+        for t in (*(m._meta.db_table for m in DATA_MODELS), "evaluations_indicator", "evaluations_selfevaluation", "evaluations_indicatorresult")
+        for op in ("insert", "update", "delete")
+    }
     | {"gongkai_lock_disclosures_filing_update", "gongkai_lock_disclosures_filing_delete"},
-    "postgresql": {f"gongkai_lock_{t}" for t in (*(m._meta.db_table for m in DATA_MODELS), "evaluations_indicator", "evaluations_selfevaluation", "evaluations_indicatorresult", "disclosures_filing")},
+    "postgresql": {
+        f"gongkai_lock_{t}"
+        for t in (
+            *(m._meta.db_table for m in DATA_MODELS),
+            "evaluations_indicator",
+            "evaluations_selfevaluation",
+            "evaluations_indicatorresult",
+            "disclosures_filing",
+        )
+    },
 }
 
 

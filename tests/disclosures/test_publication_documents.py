@@ -39,7 +39,10 @@ def test_published_filing_is_hidden_until_its_documents_exist(client, approved_f
     # The job has not run: no page, no download, not on the year page, not in the API.
     assert client.get(reverse("disclosures:public_filing", args=[approved_filing.pk])).status_code == 404
     assert client.get(reverse("disclosures:public_document", args=[approved_filing.pk, "xlsx"])).status_code == 404
-    assert reverse("disclosures:public_filing", args=[approved_filing.pk]) not in client.get(reverse("disclosures:public_year", args=[2019])).content.decode()
+    assert (
+        reverse("disclosures:public_filing", args=[approved_filing.pk])
+        not in client.get(reverse("disclosures:public_year", args=[2019])).content.decode()
+    )
     assert client.get(reverse("disclosures:api_filing", args=[approved_filing.pk])).status_code == 404
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -50,7 +53,10 @@ def test_published_filing_is_hidden_until_its_documents_exist(client, approved_f
     page = client.get(reverse("disclosures:public_filing", args=[approved_filing.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert reverse("disclosures:public_document", args=[approved_filing.pk, "xlsx"]) in text and reverse("disclosures:public_document", args=[approved_filing.pk, "pdf"]) in text
+    assert (
+        reverse("disclosures:public_document", args=[approved_filing.pk, "xlsx"]) in text
+        and reverse("disclosures:public_document", args=[approved_filing.pk, "pdf"]) in text
+    )
     assert download(client, approved_filing, "pdf").startswith(b"%PDF")
 
 
@@ -69,7 +75,9 @@ def test_regenerating_a_published_filing_keeps_the_public_downloads(client, publ
     assert FilingDocument.objects.get(filing=published_filing, format="pdf").size != len(STAND_IN_PDF)
     after = {format: download(client, published_filing, format) for format in ("xlsx", "html", "pdf")}
     assert after == before
-    assert set(PublicationDocument.objects.filter(filing=published_filing).values_list("pk", "file")) == {(d.pk, d.file.name) for d in frozen.values()}
+    assert set(PublicationDocument.objects.filter(filing=published_filing).values_list("pk", "file")) == {
+        (d.pk, d.file.name) for d in frozen.values()
+    }
 
 
 def test_publication_documents_cannot_be_changed(published_filing):

@@ -30,8 +30,11 @@ def test_key_figures(maoxian):
     f = filing_figures(filing=maoxian)
     assert format_wan(f.expense.total.amount) == "382.31"
     assert (format_wan(f.expense.basic.amount), format_wan(f.expense.project.amount)) == ("317.41", "64.90")
-    assert (format_wan(f.three_public.total.amount), format_wan(f.three_public.vehicle.amount),
-            format_wan(f.three_public.reception.amount)) == ("5.07", "3.22", "1.85")
+    assert (format_wan(f.three_public.total.amount), format_wan(f.three_public.vehicle.amount), format_wan(f.three_public.reception.amount)) == (
+        "5.07",
+        "3.22",
+        "1.85",
+    )
     assert format_wan(f.operating_costs.total.amount) == "43.16"
     assert (format_wan(f.procurement.total), format_wan(f.procurement.sme), f.procurement.sme_share) == ("23.00", "2.30", Decimal("10.0"))
 
@@ -54,7 +57,9 @@ def test_text_shares_changes_and_published_mistakes(maoxian):
     assert not percent_matches(Decimal("16.57"), Decimal("382.31"), "4.4%")
     assert not percent_matches(Decimal("24.01"), Decimal("382.31"), "6.4%")
     assert percent_matches(Decimal("302.75"), Decimal("382.31"), "79%")
-    assert "公务用车购置及运行维护费支出决算3.22万元，占63.5%；公务接待费支出决算1.85万元，占36.5%" in text  # published "64%", "36%": one decimal throughout
+    assert (
+        "公务用车购置及运行维护费支出决算3.22万元，占63.5%；公务接待费支出决算1.85万元，占36.5%" in text
+    )  # published "64%", "36%": one decimal throughout
     assert "公务用车购置及运行维护费支出决算比2018年减少4.92万元，下降60.4%" in text  # published "60%"
     assert "公务接待费支出决算比2018年减少1.30万元，下降41.3%" in text  # published "41%"
     assert "机关运行经费支出43.16万元，比2018年减少7.82万元，下降15.3%" in text  # published "15%"

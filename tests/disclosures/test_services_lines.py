@@ -57,9 +57,13 @@ def institution(department):
 def new_line(filing, unit, function="2010301", economic="30101", kind=ExpenseKind.PERSONNEL, amount="1305160.00", **extra):
     year = filing.fiscal_year
     return ExpenseLine(
-        filing=filing, unit=unit, function_item=code(year, F, function),
-        dept_economic_item=code(year, D, economic) if economic else None, expense_kind=kind,
-        budget_amount=Decimal(amount), **extra,
+        filing=filing,
+        unit=unit,
+        function_item=code(year, F, function),
+        dept_economic_item=code(year, D, economic) if economic else None,
+        expense_kind=kind,
+        budget_amount=Decimal(amount),
+        **extra,
     )
 
 
@@ -89,8 +93,9 @@ def test_expense_line_derives_gov_economic_item_by_unit_nature(filing, main_unit
 
 def test_project_line_without_economic_code_has_no_gov_item(filing, main_unit):
     project = lines.project_save(project=Project(filing=filing, code="P1", name="信访维稳工作经费", budget_amount=Decimal("165000.00")))
-    line = lines.expense_line_save(line=new_line(filing, main_unit, function="2010308", economic=None, kind=ExpenseKind.PROJECT,
-                                                 amount="165000.00", project=project))
+    line = lines.expense_line_save(
+        line=new_line(filing, main_unit, function="2010308", economic=None, kind=ExpenseKind.PROJECT, amount="165000.00", project=project)
+    )
     assert line.gov_economic_item is None and line.project == project
 
 
@@ -101,9 +106,7 @@ def test_codes_of_another_year_are_refused_with_a_chinese_message(filing, main_u
     with pytest.raises(ValidationError) as caught:
         lines.expense_line_save(line=line)
     errors = caught.value.message_dict
-    assert errors["function_item"] == [
-        "支出功能分类科目“2010301 行政运行”属于2019年分类科目，与本填报年度（2020年）不一致，请选择2020年的科目。"
-    ]
+    assert errors["function_item"] == ["支出功能分类科目“2010301 行政运行”属于2019年分类科目，与本填报年度（2020年）不一致，请选择2020年的科目。"]
     assert "属于2019年分类科目" in errors["dept_economic_item"][0]
     assert not ExpenseLine.objects.exists()
 
@@ -177,13 +180,15 @@ def test_returned_filing_is_editable(filing, main_unit):
 
 
 def test_income_line_and_filing_items(filing, main_unit, other_department):
-    income = lines.income_line_save(line=IncomeLine(filing=filing, unit=main_unit, source=FundingSource.GENERAL_PUBLIC_BUDGET,
-                                                    budget_amount=Decimal("3823120.00")))
+    income = lines.income_line_save(
+        line=IncomeLine(filing=filing, unit=main_unit, source=FundingSource.GENERAL_PUBLIC_BUDGET, budget_amount=Decimal("3823120.00"))
+    )
     assert income.pk
     with pytest.raises(ValidationError, match="不属于测试县信访局"):
         lines.income_line_save(line=IncomeLine(filing=filing, unit=other_department.units.get(), source=FundingSource.OTHER))
-    procurement = lines.filing_item_save(item=Procurement(filing=filing, category="goods", actual_amount=Decimal("230000.00"),
-                                                          sme_amount=Decimal("23000.00")))
+    procurement = lines.filing_item_save(
+        item=Procurement(filing=filing, category="goods", actual_amount=Decimal("230000.00"), sme_amount=Decimal("23000.00"))
+    )
     with pytest.raises(ValidationError):
         procurement.micro_amount = Decimal("30000.00")  # more than the SME share
         lines.filing_item_save(item=procurement)

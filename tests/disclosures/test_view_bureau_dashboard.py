@@ -94,15 +94,18 @@ def test_published_version_and_version_in_progress_match_the_public_site(client,
     budget = row.filings[Filing.Kind.BUDGET]
     assert (budget.public.version, budget.filing.version, budget.filing.status) == (1, 2, Filing.Status.RETURNED)
     cell = response.content.decode().split("山海关区信访局", 1)[1].split("</tr>", 1)[0]
-    assert "第1版</a> <span class=\"badge published\">已公开</span>" in cell
-    assert "第2版</a> <span class=\"badge returned\">已退回</span>" in cell
+    assert '第1版</a> <span class="badge published">已公开</span>' in cell
+    assert '第2版</a> <span class="badge returned">已退回</span>' in cell
     assert reverse("disclosures:public_filing", args=[budget.public.pk]) in cell
 
     counts = dict(response.context["counts"])
     public_year = client.get(reverse("disclosures:public_year", args=[2020]))
     assert counts["已公开"] == public_year.context["count"] == 2  # 山海关 and 资阳 budgets
     assert counts["已退回"] == 1 and counts["草稿"] == 1  # 山海关's correction; 望城's final accounts
-    assert dict(client.get(URL, {"year": 2019}).context["counts"])["已公开"] == client.get(reverse("disclosures:public_year", args=[2019])).context["count"]
+    assert (
+        dict(client.get(URL, {"year": 2019}).context["counts"])["已公开"]
+        == client.get(reverse("disclosures:public_year", args=[2019])).context["count"]
+    )
 
 
 def test_publication_waiting_for_its_documents_is_not_counted_public(client, reviewer, approved_filing, settings, tmp_path):
@@ -124,8 +127,9 @@ def test_publication_waiting_for_its_documents_is_not_counted_public(client, rev
 
 
 def test_failed_tables_job_stays_visible_after_a_later_pdf_job_succeeded(client, reviewer, approved_filing):
-    Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=approved_filing, params={"formats": ["xlsx", "html"]},
-                       status=Job.Status.FAILED, error="磁盘已满")
+    Job.objects.create(
+        kind=Job.Kind.GENERATE_FILING, filing=approved_filing, params={"formats": ["xlsx", "html"]}, status=Job.Status.FAILED, error="磁盘已满"
+    )
     Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=approved_filing, params={"formats": ["pdf"]}, status=Job.Status.DONE)
     client.force_login(reviewer)
     response = client.get(URL, {"year": 2019})

@@ -18,15 +18,25 @@ def url(filing):
 
 def test_totals_derived_from_lines(client, accountant, filing, expense_line, catalog_2020):
     unit = Unit.objects.get(department=filing.department, is_main=True)
-    lines.expense_line_save(line=ExpenseLine(
-        filing=filing, unit=unit, function_item=item(catalog_2020, "function", "2010301"),
-        dept_economic_item=item(catalog_2020, "dept_economic", "30201"), expense_kind=ExpenseKind.PUBLIC,
-        budget_amount=Decimal("500.00"),
-    ))
-    lines.expense_line_save(line=ExpenseLine(
-        filing=filing, unit=unit, function_item=item(catalog_2020, "function", "2010308"),
-        expense_kind=ExpenseKind.PROJECT, budget_amount=Decimal("2000.00"),
-    ))
+    lines.expense_line_save(
+        line=ExpenseLine(
+            filing=filing,
+            unit=unit,
+            function_item=item(catalog_2020, "function", "2010301"),
+            dept_economic_item=item(catalog_2020, "dept_economic", "30201"),
+            expense_kind=ExpenseKind.PUBLIC,
+            budget_amount=Decimal("500.00"),
+        )
+    )
+    lines.expense_line_save(
+        line=ExpenseLine(
+            filing=filing,
+            unit=unit,
+            function_item=item(catalog_2020, "function", "2010308"),
+            expense_kind=ExpenseKind.PROJECT,
+            budget_amount=Decimal("2000.00"),
+        )
+    )
     client.force_login(accountant)
     response = client.get(url(filing))
     assert response.status_code == 200

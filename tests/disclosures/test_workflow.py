@@ -148,7 +148,10 @@ def test_publication_freezes_the_snapshot(approved_filing, reviewer):
     assert figures["total"]["prior"] == "3101700.00"  # 2018年 310.17 万元
     assert figures["project"]["amount"] == "649000.00"  # 项目支出 64.90 万元
     assert snapshot["charts"]["three_public"] == [
-        ["因公出国（境）费", "0.00"], ["公务用车购置费", "0.00"], ["公务用车运行维护费", "32200.00"], ["公务接待费", "18500.00"],
+        ["因公出国（境）费", "0.00"],
+        ["公务用车购置费", "0.00"],
+        ["公务用车运行维护费", "32200.00"],
+        ["公务接待费", "18500.00"],
     ]
     assert len(snapshot["tables"]) >= 9
     assert any("三公" in t["title"] for t in snapshot["tables"])

@@ -28,8 +28,6 @@ __all__ = [
 ]
 
 
-
-
 @pytest.fixture
 def seed_filing(department):
     department.name = "茂县信访局"
@@ -49,9 +47,28 @@ def make_clean(filing):
     for project in Project.objects.filter(filing=filing):
         Indicator.objects.bulk_create(
             [
-                Indicator(project=project, level1="output", level2="quantity", name="召开视频会议次数", comparator="ge", target_value=4, unit="次", order=1),
-                Indicator(project=project, level1="effect", level2="social", name="推动信访工作信息化", comparator="qualitative", target_text="有所推动", order=2),
-                Indicator(project=project, level1="satisfaction", level2="satisfaction", name="群众满意度", comparator="ge", target_value=90, unit="%", order=3),
+                Indicator(
+                    project=project, level1="output", level2="quantity", name="召开视频会议次数", comparator="ge", target_value=4, unit="次", order=1
+                ),
+                Indicator(
+                    project=project,
+                    level1="effect",
+                    level2="social",
+                    name="推动信访工作信息化",
+                    comparator="qualitative",
+                    target_text="有所推动",
+                    order=2,
+                ),
+                Indicator(
+                    project=project,
+                    level1="satisfaction",
+                    level2="satisfaction",
+                    name="群众满意度",
+                    comparator="ge",
+                    target_value=90,
+                    unit="%",
+                    order=3,
+                ),
             ]
         )
     # The reasons seed 003 gives for its changes against 2018, so the text has no 【待填写】 left.

@@ -33,8 +33,17 @@ SEED_002_DUTIES = (
 def make_indicator(owner: dict, order: int, row) -> Indicator:
     level1, level2, name, description, comparator, value, unit, basis = row
     return Indicator.objects.create(
-        **owner, level1=level1, level2=level2, name=name, description=description, comparator=comparator,
-        target_value=Decimal(value.strip()), target_text=value if value != value.strip() else "", unit=unit, basis=basis, order=order,
+        **owner,
+        level1=level1,
+        level2=level2,
+        name=name,
+        description=description,
+        comparator=comparator,
+        target_value=Decimal(value.strip()),
+        target_text=value if value != value.strip() else "",
+        unit=unit,
+        basis=basis,
+        order=order,
     )
 
 
@@ -44,10 +53,20 @@ def load_seed_001(*, department: Department, year: FiscalYear) -> list[Project]:
     for n, data in enumerate(SEED_001, start=1):
         march, june, october, december = (Decimal(p) for p in data["plan"])
         project = Project.objects.create(
-            filing=filing, unit=department.units.get(is_main=True), code=data["code"], name=data["name"],
-            purpose=data["purpose"], budget_amount=Decimal(data["amount"]), fiscal_amount=Decimal(data["amount"]),
-            plan_march=march, plan_june=june, plan_october=october, plan_december=december,
-            goal_1=data["goals"][0], goal_2=data["goals"][1], order=n,
+            filing=filing,
+            unit=department.units.get(is_main=True),
+            code=data["code"],
+            name=data["name"],
+            purpose=data["purpose"],
+            budget_amount=Decimal(data["amount"]),
+            fiscal_amount=Decimal(data["amount"]),
+            plan_march=march,
+            plan_june=june,
+            plan_october=october,
+            plan_december=december,
+            goal_1=data["goals"][0],
+            goal_2=data["goals"][1],
+            order=n,
         )
         for order, row in enumerate(data["indicators"], start=1):
             make_indicator({"project": project}, order, row)
@@ -59,13 +78,18 @@ def load_seed_002(*, department: Department, year: FiscalYear) -> SelfEvaluation
     department.duties = SEED_002_DUTIES
     department.save()
     target = DepartmentTarget.objects.create(
-        department=department, fiscal_year=year, budget_amount=Decimal("10360300.00"),
+        department=department,
+        fiscal_year=year,
+        budget_amount=Decimal("10360300.00"),
         overall_goal="为完成中央、省、市进京非访指标总量下降的目标，确保我区社会大局稳定和治安秩序良好。",
     )
     evaluation = SelfEvaluation.objects.create(
-        department_target=target, rule_set=RuleSet.objects.get(name=NATIONAL),
-        budget_amount=Decimal("10360300.00"), executed_amount=Decimal("5966800.00"),
-        fiscal_budget_amount=Decimal("10360300.00"), fiscal_executed_amount=Decimal("5966800.00"),
+        department_target=target,
+        rule_set=RuleSet.objects.get(name=NATIONAL),
+        budget_amount=Decimal("10360300.00"),
+        executed_amount=Decimal("5966800.00"),
+        fiscal_budget_amount=Decimal("10360300.00"),
+        fiscal_executed_amount=Decimal("5966800.00"),
         execution_reason="信访工作任务重、时间紧、情况紧急，为更好、更快的完成接访劝访工作，未严格按照预算指标执行。",
         goal_result="完成中央、省、市进京非访指标总量下降的目标，确保了我区社会大局稳定和治安秩序良好。",
         published_execution_score=Decimal("6"),
@@ -74,12 +98,24 @@ def load_seed_002(*, department: Department, year: FiscalYear) -> SelfEvaluation
     for order, row in enumerate(SEED_002_INDICATORS, start=1):
         level1, level2, name, comparator, value, text, unit, actual, actual_text, band, published = row
         indicator = Indicator.objects.create(
-            department_target=target, level1=level1, level2=level2, name=name, description=text,
-            comparator=comparator, target_value=Decimal(value) if value else None, target_text=text, unit=unit, order=order,
+            department_target=target,
+            level1=level1,
+            level2=level2,
+            name=name,
+            description=text,
+            comparator=comparator,
+            target_value=Decimal(value) if value else None,
+            target_text=text,
+            unit=unit,
+            order=order,
         )
         IndicatorResult.objects.create(
-            evaluation=evaluation, indicator=indicator, actual_value=Decimal(actual) if actual else None,
-            actual_text=actual_text, band=band, published_score=Decimal(published),
+            evaluation=evaluation,
+            indicator=indicator,
+            actual_value=Decimal(actual) if actual else None,
+            actual_text=actual_text,
+            band=band,
+            published_score=Decimal(published),
         )
         published_points[indicator.pk] = Decimal("10")  # every row of seed 002 prints 分值 10
     results_pick_published(evaluation=evaluation, published_points=published_points)

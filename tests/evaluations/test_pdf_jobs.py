@@ -52,7 +52,9 @@ def test_a_queued_job_shows_the_progress_bar(client, accountant, seed_001_projec
     job = Job.objects.create(kind=Job.Kind.EVALUATION_PDF, created_by=accountant, params={"form": "targets", "project": project.pk})
     page = client.get(reverse("evaluations:project_form", args=[project.pk, "pdf"]) + f"?job={job.pk}").content.decode()
     assert "job-progress" in page and "data-reload-on-done" in page
-    assert client.get(reverse("evaluations:project_form", args=[project.pk, "pdf"]) + f"?job={job.pk}&download=1")["Content-Type"].startswith("text/html")
+    assert client.get(reverse("evaluations:project_form", args=[project.pk, "pdf"]) + f"?job={job.pk}&download=1")["Content-Type"].startswith(
+        "text/html"
+    )
 
 
 def test_evaluation_forms_render_as_jobs(client, accountant, seed_001_projects, django_capture_on_commit_callbacks):

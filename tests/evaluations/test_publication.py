@@ -38,7 +38,11 @@ def _evaluate(project: Project, user, actuals: dict[str, tuple]) -> None:
     results = []
     for indicator in project.indicators.all():
         value, band, chosen = actuals.get(indicator.name, (None, "", None))
-        results.append(services.ResultInput(indicator=indicator, actual_value=value, band=band, chosen_score=chosen, reason="目标设定偏低" if value and value >= 117 else ""))
+        results.append(
+            services.ResultInput(
+                indicator=indicator, actual_value=value, band=band, chosen_score=chosen, reason="目标设定偏低" if value and value >= 117 else ""
+            )
+        )
     services.evaluation_save(evaluation=evaluation, user=user, amounts={}, execution_reason="", goal_result="", results=results)
 
 
@@ -47,8 +51,16 @@ def evaluated_final(clean_filing, accountant, reviewer, settings, tmp_path):
     """Seed 003 with two of its three projects self-evaluated: 视频会议 finished, 疑难问题 without its qualitative score."""
     video = Project.objects.get(filing=clean_filing, code="XF-01")
     special = Project.objects.get(filing=clean_filing, code="XF-02")
-    _evaluate(special, accountant, {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", None), "群众满意度": (D("99"), "", None)})
-    _evaluate(video, accountant, {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", D("30.00")), "群众满意度": (D("95"), "", None)})
+    _evaluate(
+        special,
+        accountant,
+        {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", None), "群众满意度": (D("99"), "", None)},
+    )
+    _evaluate(
+        video,
+        accountant,
+        {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", D("30.00")), "群众满意度": (D("95"), "", None)},
+    )
     workflow.filing_submit(filing=clean_filing, user=accountant)
     workflow.filing_approve(filing=clean_filing, user=reviewer)
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -103,10 +115,12 @@ def test_published_budget_carries_every_projects_targets(department, year_2020, 
     from tests.evaluations.seeds import SEED_001, load_seed_001
 
     projects = load_seed_001(department=department, year=year_2020)
-    target = services.department_target_save(department=department, fiscal_year=year_2020, user=accountant,
-                                              overall_goal="维护社会稳定", budget_amount=D("5000000.00"))
-    Indicator.objects.create(department_target=target, level1="output", level2="quantity", name="接待群众来访", comparator="ge",
-                             target_value=600, unit="人次")
+    target = services.department_target_save(
+        department=department, fiscal_year=year_2020, user=accountant, overall_goal="维护社会稳定", budget_amount=D("5000000.00")
+    )
+    Indicator.objects.create(
+        department_target=target, level1="output", level2="quantity", name="接待群众来访", comparator="ge", target_value=600, unit="人次"
+    )
     filing = projects[0].filing
     snapshot = build_snapshot(filing=filing, published_at=filing.created_at)
     (part,) = snapshot["parts"]

@@ -21,9 +21,18 @@ NATIONAL_RULES = RuleSet(name="t", **RULE_SETS[NATIONAL])
 
 def run(comparator, target, actual, points="10", band="", unit="%", rule_set=NATIONAL_RULES, chosen=None):
     rule = rule_for(comparator)
-    return rule(RuleInput(comparator, None if target is None else D(target), unit,
-                          None if actual is None else D(actual), band, D(points), rule_set,
-                          None if chosen is None else D(chosen)))
+    return rule(
+        RuleInput(
+            comparator,
+            None if target is None else D(target),
+            unit,
+            None if actual is None else D(actual),
+            band,
+            D(points),
+            rule_set,
+            None if chosen is None else D(chosen),
+        )
+    )
 
 
 class TestPositive:
@@ -166,9 +175,7 @@ class TestExecution:
         assert result.score == D("0.00") and result.rate is None
 
 
-@pytest.mark.parametrize(
-    "total, grade", [("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")]
-)
+@pytest.mark.parametrize("total, grade", [("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")])
 def test_grade_boundaries(total, grade):
     assert grade_for(total=D(total), rule_set=NATIONAL_RULES) == grade
 
@@ -284,9 +291,7 @@ class TestSeed002:
         # the two 产出 qualitative indicators fall outside it and are not scored until picked again
         assert sheet.total == D("5.76") + 4 * D("9.00") + 3 * D("7.50")
         assert len(sheet.pending_lines) == 3
-        results_pick_published(
-            evaluation=seed_002_evaluation, published_points={r.indicator_id: D("10") for r in seed_002_evaluation.results.all()}
-        )
+        results_pick_published(evaluation=seed_002_evaluation, published_points={r.indicator_id: D("10") for r in seed_002_evaluation.results.all()})
         sheet = evaluation_score(evaluation=seed_002_evaluation)
         assert sheet.total == D("5.76") + D("81.00")  # 9 scored full, one missing
         assert sheet.grade == "未完成"
@@ -300,8 +305,12 @@ class TestPickedScoreEntry:
 
         indicator = evaluation.results.get(indicator__name="进京“非访”率同比下降。").indicator
         return evaluation_save(
-            evaluation=evaluation, user=None, amounts={}, execution_reason=evaluation.execution_reason,
-            goal_result=evaluation.goal_result, results=[ResultInput(indicator=indicator, reason="非访量统计口径调整", **item)],
+            evaluation=evaluation,
+            user=None,
+            amounts={},
+            execution_reason=evaluation.execution_reason,
+            goal_result=evaluation.goal_result,
+            results=[ResultInput(indicator=indicator, reason="非访量统计口径调整", **item)],
         )
 
     def test_outside_the_band_is_refused_with_the_range(self, seed_002_evaluation):

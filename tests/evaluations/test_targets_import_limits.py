@@ -62,9 +62,18 @@ def test_the_service_refuses_an_indicator_beyond_the_limit(settings, seed_001_pr
     project = seed_001_projects[3]
     settings.EVALUATION_MAX_INDICATORS = project.indicators.count()
     with pytest.raises(ValidationError) as error:
-        services.indicator_save(owner=project, user=accountant, data={
-            "level1": "output", "level2": "quantity", "name": "再一个", "comparator": "ge", "target_value": 1, "unit": "人",
-        })
+        services.indicator_save(
+            owner=project,
+            user=accountant,
+            data={
+                "level1": "output",
+                "level2": "quantity",
+                "name": "再一个",
+                "comparator": "ge",
+                "target_value": 1,
+                "unit": "人",
+            },
+        )
     assert f"绩效指标最多 {settings.EVALUATION_MAX_INDICATORS} 个" in str(error.value)
 
 

@@ -28,7 +28,7 @@ def test_targets_form_of_seed_001(client, accountant, seed_001_projects):
     ws = sheet(response)
     values = cells(ws)
     assert values[:6] == ["项目绩效目标表", "（2020年度）", "项目编码", "202-3202-YBN-67SQ", "项目名称", "旅游旺季北戴河工作经费"]
-    assert ["产出指标", "数量指标", "劝返率", "到北戴河人员及时劝返", "="] == values[values.index("产出指标"):values.index("产出指标") + 5]
+    assert ["产出指标", "数量指标", "劝返率", "到北戴河人员及时劝返", "="] == values[values.index("产出指标") : values.index("产出指标") + 5]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert "A12:A14" in merged and "A15:A16" in merged  # 产出指标 spans its three indicators, as in the seed
     assert ws["F12"].value == 100 and ws["F12"].number_format == "0.00"
@@ -37,7 +37,7 @@ def test_targets_form_of_seed_001(client, accountant, seed_001_projects):
 def test_formula_like_text_is_neutralised(client, accountant, seed_001_projects):
     client.force_login(accountant)
     project = seed_001_projects[0]
-    project.purpose = "=HYPERLINK(\"http://x\")"
+    project.purpose = '=HYPERLINK("http://x")'
     project.save()
     ws = sheet(client.get(reverse("evaluations:project_form", args=[project.pk, "xlsx"])))
     assert ws["B5"].value == project.purpose and ws["B5"].data_type == "s"
@@ -51,7 +51,7 @@ def test_department_form_of_seed_002(client, reviewer, seed_002_evaluation, djan
     values = cells(ws)
     assert values[0] == "部门（单位）整体支出绩效自评表"
     row = values.index("年度总预算")
-    assert [str(v) for v in values[row:row + 6]] == ["年度总预算", "1036.03", "596.68", "57.59%", "10", "5.76"]
+    assert [str(v) for v in values[row : row + 6]] == ["年度总预算", "1036.03", "596.68", "57.59%", "10", "5.76"]
     assert "产出指标（50分）" in values and "效益指标（30分）" in values
     assert "原表填报执行率得分 6" in values[-1]
     pdf_url = reverse("evaluations:evaluation_form", args=[seed_002_evaluation.pk, "department", "pdf"])

@@ -19,9 +19,15 @@ def start(client, project):
 
 
 def entry(evaluation, actuals, **extra):
-    data = {"budget_amount": "400000.00", "adjusted_amount": "", "executed_amount": "380000.00",
-            "fiscal_budget_amount": "400000.00", "fiscal_executed_amount": "380000.00",
-            "execution_reason": "", "goal_result": "未发生大规模集体访"}
+    data = {
+        "budget_amount": "400000.00",
+        "adjusted_amount": "",
+        "executed_amount": "380000.00",
+        "fiscal_budget_amount": "400000.00",
+        "fiscal_executed_amount": "380000.00",
+        "execution_reason": "",
+        "goal_result": "未发生大规模集体访",
+    }
     for result in evaluation.results.select_related("indicator"):
         name = result.indicator.name
         data[f"result-{result.indicator_id}-actual_value"] = actuals.get(name, "")

@@ -52,8 +52,11 @@ def test_preview_then_apply_replaces_all(client, accountant, seed_001_projects):
 def test_errors_named_by_row_and_column_and_nothing_applied(client, accountant, seed_001_projects):
     client.force_login(accountant)
     project = seed_001_projects[0]
-    bad = GOOD + [["产出指标", "社会效益指标", "x", "", "≥", 95, "%", "", ""], ["满意度指标", "服务对象满意度指标", "y", "", "≥", 150, "%", "", ""],
-                  ["产出指标", "数量指标", "z", "", "约等于", "abc", "", "", ""]]
+    bad = GOOD + [
+        ["产出指标", "社会效益指标", "x", "", "≥", 95, "%", "", ""],
+        ["满意度指标", "服务对象满意度指标", "y", "", "≥", 150, "%", "", ""],
+        ["产出指标", "数量指标", "z", "", "约等于", "abc", "", "", ""],
+    ]
     page = client.post(reverse("evaluations:targets_import", args=["projects", project.pk]), {"file": workbook(bad)})
     errors = [e for row in page.context["preview"].rows for e in row.errors]
     assert "第5行“二级指标”列：产出指标的二级指标只能是：数量指标、质量指标、时效指标、成本指标。" in errors
@@ -65,8 +68,9 @@ def test_errors_named_by_row_and_column_and_nothing_applied(client, accountant, 
 
 def test_not_an_xlsx(client, accountant, seed_001_projects):
     client.force_login(accountant)
-    page = client.post(reverse("evaluations:targets_import", args=["projects", seed_001_projects[0].pk]),
-                       {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    page = client.post(
+        reverse("evaluations:targets_import", args=["projects", seed_001_projects[0].pk]), {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")}
+    )
     assert page.status_code == 400 and page.context["preview"] is None
     assert "只能上传 .xlsx 文件" in page.content.decode()
 

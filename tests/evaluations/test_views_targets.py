@@ -15,8 +15,18 @@ def targets_url(project):
     return reverse("evaluations:targets", args=["projects", project.pk])
 
 
-NEW = {"level1": "output", "level2": "quantity", "name": "接访人次", "description": "全年接待来访", "comparator": "ge",
-       "target_value": "600", "target_text": "", "unit": " 人次 ", "basis": "上年实际", "weight": ""}
+NEW = {
+    "level1": "output",
+    "level2": "quantity",
+    "name": "接访人次",
+    "description": "全年接待来访",
+    "comparator": "ge",
+    "target_value": "600",
+    "target_text": "",
+    "unit": " 人次 ",
+    "basis": "上年实际",
+    "weight": "",
+}
 
 
 def test_seed_001_tree_renders_as_in_the_seed(client, accountant, seed_001_projects):
@@ -113,8 +123,9 @@ def test_index_lists_own_projects_only(client, accountant, seed_001_projects, ot
 
 def test_department_target_create(client, accountant, year_2020):
     client.force_login(accountant)
-    response = client.post(reverse("evaluations:department_target_create"),
-                           {"fiscal_year": year_2020.pk, "overall_goal": "信访总量下降", "budget_amount": "10360300.00"})
+    response = client.post(
+        reverse("evaluations:department_target_create"), {"fiscal_year": year_2020.pk, "overall_goal": "信访总量下降", "budget_amount": "10360300.00"}
+    )
     target = DepartmentTarget.objects.get()
     assert response["Location"] == reverse("evaluations:targets", args=["department-targets", target.pk])
     assert target.budget_amount == Decimal("10360300.00")

@@ -43,9 +43,15 @@ def _base() -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "xl/_rels/workbook.xml.rels":
-                content = content.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" Id="rIdS" /></Relationships>')
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" Id="rIdS" /></Relationships>',
+                )
             elif info.filename == "[Content_Types].xml":
-                content = content.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
             elif info.filename == SHEET:
                 content = SHEET_HEAD + header_row() + SHEET_TAIL
             target.writestr(info, content)
@@ -91,7 +97,14 @@ def empty_rows_bomb(path: Path, megabytes: int) -> Path:
 
 def cells_bomb(path: Path, megabytes: int) -> Path:
     """Sheet XML of numbered rows with numeric cells (no r attributes), `megabytes` of it."""
-    return write_xlsx(path, {SHEET: repeated(SHEET_HEAD + header_row(), b"<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>", megabytes * 1024 * 1024, SHEET_TAIL)})
+    return write_xlsx(
+        path,
+        {
+            SHEET: repeated(
+                SHEET_HEAD + header_row(), b"<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>", megabytes * 1024 * 1024, SHEET_TAIL
+            )
+        },
+    )
 
 
 def shared_strings_bomb(path: Path, megabytes: int) -> Path:
@@ -158,8 +171,12 @@ def probe(path: Path, *, memory_mb: int = 600, timeout: int = 60, env: dict | No
     environment.pop("DATABASE_URL", None)
     try:
         done = subprocess.run(
-            [sys.executable, "-c", PROBE, str(path), str(memory_mb)], cwd=ROOT, env=environment,
-            capture_output=True, text=True, timeout=timeout,
+            [sys.executable, "-c", PROBE, str(path), str(memory_mb)],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired:
         return {"error": "timeout", "seconds": timeout}

@@ -34,13 +34,15 @@ def test_largest_amount_that_fits_the_column_is_accepted():
     assert parse_amount("99,999,999,999,999.99") == Decimal("99999999999999.99")
 
 
-@given(st.one_of(
-    st.text(max_size=60),
-    st.text(alphabet="0123456789.eE+-,", max_size=6000),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(min_value=-(10**5000), max_value=10**5000),
-    st.decimals(allow_nan=True, allow_infinity=True),
-))
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet="0123456789.eE+-,", max_size=6000),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(min_value=-(10**5000), max_value=10**5000),
+        st.decimals(allow_nan=True, allow_infinity=True),
+    )
+)
 def test_parse_amount_only_ever_returns_a_cent_amount_or_refuses(value):
     """Whatever arrives, the answer is an AmountError or a 2-place Decimal that fits max_digits=16."""
     try:

@@ -92,8 +92,10 @@ def test_long_cells_are_kept_short(tmp_path):
 
 
 def test_dtd_and_entities_are_refused(tmp_path):
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>')
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>'
+    )
     outcome = bombs.probe(bombs.write_xlsx(tmp_path / "dtd.xlsx", {bombs.SHEET: laughs}), memory_mb=MEMORY_MB)
     assert outcome["error"] == "Excel 文件中含有 DTD 或实体声明，不予读取。"
 

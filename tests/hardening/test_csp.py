@@ -44,7 +44,11 @@ def test_the_nonce_changes_per_request_and_is_the_pages(client, accountant, fili
 
 def test_pages_behind_login_and_the_admin_have_the_policy(client, accountant, filing):
     client.force_login(accountant)
-    for url in (reverse("disclosures:filing_detail", args=[filing.pk]), reverse("disclosures:filing_import", args=[filing.pk]), reverse("admin:index")):
+    for url in (
+        reverse("disclosures:filing_detail", args=[filing.pk]),
+        reverse("disclosures:filing_import", args=[filing.pk]),
+        reverse("admin:index"),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert policy_of(response)["script-src"] == "'self'", url

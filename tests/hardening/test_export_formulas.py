@@ -23,7 +23,7 @@ from disclosures.tables.xlsx import render_workbook
 
 pytestmark = pytest.mark.django_db
 
-DANGEROUS = ["=1+1", "@SUM(A1)", "+1+1", "-1+2", "=HYPERLINK(\"http://x\")"]
+DANGEROUS = ["=1+1", "@SUM(A1)", "+1+1", "-1+2", '=HYPERLINK("http://x")']
 
 
 def cells(data: bytes):
@@ -65,15 +65,27 @@ def dangerous_filing(filing, catalog_2020):
     item.name = DANGEROUS[2]
     item.save()
     project = lines.project_save(project=Project(filing=filing, unit=unit, code="-1+2", name=DANGEROUS[4], budget_amount=Decimal("10.00")))
-    lines.expense_line_save(line=ExpenseLine(
-        filing=filing, unit=unit, function_item=item, expense_kind=ExpenseKind.PROJECT, project=project,
-        budget_amount=Decimal("10.00"), note=DANGEROUS[3],
-    ))
-    lines.expense_line_save(line=ExpenseLine(
-        filing=filing, unit=unit, function_item=item,
-        dept_economic_item=CatalogItem.objects.get(fiscal_year=catalog_2020, kind="dept_economic", code="30101"),
-        expense_kind=ExpenseKind.PERSONNEL, budget_amount=Decimal("1036.03"),
-    ))
+    lines.expense_line_save(
+        line=ExpenseLine(
+            filing=filing,
+            unit=unit,
+            function_item=item,
+            expense_kind=ExpenseKind.PROJECT,
+            project=project,
+            budget_amount=Decimal("10.00"),
+            note=DANGEROUS[3],
+        )
+    )
+    lines.expense_line_save(
+        line=ExpenseLine(
+            filing=filing,
+            unit=unit,
+            function_item=item,
+            dept_economic_item=CatalogItem.objects.get(fiscal_year=catalog_2020, kind="dept_economic", code="30101"),
+            expense_kind=ExpenseKind.PERSONNEL,
+            budget_amount=Decimal("1036.03"),
+        )
+    )
     filing.refresh_from_db()
     return filing
 
@@ -113,17 +125,27 @@ def test_libreoffice_shows_the_text_not_its_result(tmp_path):
     grid = Grid(title="标题", subtitle="", columns=[20.0], rows=[[text(value)] for value in DANGEROUS])
     (tmp_path / "forms.xlsx").write_bytes(grid_workbook([grid]))
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "csv", "--outdir", str(tmp_path),
-         str(tmp_path / "forms.xlsx")],
-        check=True, capture_output=True, timeout=180,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "forms.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     values = [row[0] for row in csv.reader(io.StringIO((tmp_path / "forms.csv").read_text())) if row]
-    assert values[-len(DANGEROUS):] == DANGEROUS
+    assert values[-len(DANGEROUS) :] == DANGEROUS
 
 
 # --- the admin's exports (django-import-export) ---------------------------------------------------------
 
-ADMIN_DANGEROUS = ["==HYPERLINK(\"http://x\",\"y\")", "+1+1", "-1+2", "@SUM(A1)", "\tTAB", "\rCR"]
+ADMIN_DANGEROUS = ['==HYPERLINK("http://x","y")', "+1+1", "-1+2", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
 def admin_export(client, model: str, file_format: str) -> bytes:
@@ -144,12 +166,20 @@ def admin_dangerous_lines(filing, catalog_2020):
     item = CatalogItem.objects.get(fiscal_year=catalog_2020, kind="function", code="2010301")
     economic = CatalogItem.objects.get(fiscal_year=catalog_2020, kind="dept_economic", code="30101")
     for index, note in enumerate(ADMIN_DANGEROUS):
-        lines.expense_line_save(line=ExpenseLine(
-            filing=filing, unit=unit, function_item=item, dept_economic_item=economic if index == 0 else None,
-            expense_kind=ExpenseKind.PERSONNEL if index == 0 else ExpenseKind.PROJECT,
-            project=None if index == 0 else lines.project_save(project=Project(filing=filing, unit=unit, code=f"P{index}", name=note, budget_amount=Decimal("1.00"))),
-            budget_amount=Decimal("1036.03"), note=note,
-        ))
+        lines.expense_line_save(
+            line=ExpenseLine(
+                filing=filing,
+                unit=unit,
+                function_item=item,
+                dept_economic_item=economic if index == 0 else None,
+                expense_kind=ExpenseKind.PERSONNEL if index == 0 else ExpenseKind.PROJECT,
+                project=None
+                if index == 0
+                else lines.project_save(project=Project(filing=filing, unit=unit, code=f"P{index}", name=note, budget_amount=Decimal("1.00"))),
+                budget_amount=Decimal("1036.03"),
+                note=note,
+            )
+        )
     return filing
 
 
@@ -164,7 +194,7 @@ def test_admin_xlsx_export_writes_formula_text_as_text(client, accountant, admin
                 assert cell.data_type == "s" and cell.quotePrefix, f"{model} {cell.coordinate} {cell.value!r}"
                 found.append(cell.value)
         assert {"+1+1", "-1+2"} <= set(found), (model, found)
-        assert model != "expenseline" or "==HYPERLINK(\"http://x\",\"y\")" in found, found
+        assert model != "expenseline" or '==HYPERLINK("http://x","y")' in found, found
     amounts = [cell.value for cell in cells(admin_export(client, "expenseline", "xlsx")) if cell.column == 9 and cell.row > 1]
     assert amounts and all(isinstance(value, (int, float)) and value == 1036.03 for value in amounts), "amounts stay numbers"
 
@@ -179,8 +209,10 @@ def test_admin_csv_export_prefixes_formula_text_with_an_apostrophe(client, accou
                 assert "'" + dangerous in values, (model, dangerous)
                 assert dangerous not in values, (model, dangerous)
         assert "'+1+1" in values and "'-1+2" in values, model
-        assert model != "expenseline" or "'==HYPERLINK(\"http://x\",\"y\")" in values
-        assert not [value for value in values if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and not value[1:].replace(".", "").isdigit())]
+        assert model != "expenseline" or '\'==HYPERLINK("http://x","y")' in values
+        assert not [
+            value for value in values if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and not value[1:].replace(".", "").isdigit())
+        ]
     assert "1036.03" in admin_export(client, "expenseline", "csv").decode("utf-8-sig")
 
 

@@ -51,9 +51,7 @@ class Side:
 
 
 def _side(department, filing, user) -> Side:
-    project = filing.projects.order_by("order", "pk").first() or Project.objects.create(
-        filing=filing, code="PM-1", name="矩阵项目"
-    )
+    project = filing.projects.order_by("order", "pk").first() or Project.objects.create(filing=filing, code="PM-1", name="矩阵项目")
     indicator = project.indicators.first() or Indicator.objects.create(
         project=project, level1="output", level2="quantity", name="数量", comparator="ge", target_value=1
     )
@@ -75,7 +73,9 @@ def world(demo, settings, tmp_path):
     published = demo.ziyang.filing
     now = timezone.now()
     Filing.objects.filter(pk=published.pk).update(
-        status=Filing.Status.PUBLISHED, approved_at=now, published_at=now,
+        status=Filing.Status.PUBLISHED,
+        approved_at=now,
+        published_at=now,
         published_snapshot=build_snapshot(filing=published, published_at=now),
     )
     workbook = render_workbook(compute_tables(filing=published))
@@ -199,9 +199,16 @@ def expected(category: str, who: str, post_only: bool) -> set[int]:
 
 # Routes that only accept POST (a GET answers 405 to whoever may use them).
 POST_ONLY = {
-    "disclosures:filing_correct", "evaluations:indicator_delete", "evaluations:evaluation_start", "evaluations:evaluation_score",
-    "evaluations:result_adjust", "evaluations:county_score", "evaluations:department_target_create", "disclosures:bureau_bulk",
-    "disclosures:bureau_filing_action", "logout",
+    "disclosures:filing_correct",
+    "evaluations:indicator_delete",
+    "evaluations:evaluation_start",
+    "evaluations:evaluation_score",
+    "evaluations:result_adjust",
+    "evaluations:county_score",
+    "evaluations:department_target_create",
+    "disclosures:bureau_bulk",
+    "disclosures:bureau_filing_action",
+    "logout",
 }
 
 
@@ -238,9 +245,7 @@ def test_post_to_another_departments_objects_is_refused(world, who):
         response = client.post(path, {"comment": "x", "note": "x", "reason": "x"})
         if who == "anonymous":
             # sent to log in, or refused by the method check of a GET-only page before anything is read
-            refused = response.status_code == 405 or (
-                response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
-            )
+            refused = response.status_code == 405 or (response.status_code == 302 and "/accounts/login/" in response.get("Location", ""))
         else:
             refused = response.status_code in (403, 404, 405)
         if not refused:

@@ -41,8 +41,7 @@ def rule_set(name: str = NATIONAL) -> RuleSet:
 
 def outcome(comparator, target, actual, band, pts, chosen=None):
     return rules.rule_for(comparator)(
-        rules.RuleInput(comparator=comparator, target=target, unit="", actual=actual, band=band, points=pts, rule_set=rule_set(),
-                        chosen=chosen)
+        rules.RuleInput(comparator=comparator, target=target, unit="", actual=actual, band=band, points=pts, rule_set=rule_set(), chosen=chosen)
     )
 
 
@@ -119,8 +118,14 @@ def test_self_evaluation_total_within_zero_and_hundred(project, specs, budget, e
         evaluation = SelfEvaluation.objects.create(project=project, rule_set=rule, budget_amount=budget, executed_amount=executed)
         for order, (level1, comparator, target, actual, band, weight) in enumerate(specs):
             indicator = Indicator.objects.create(
-                project=project, level1=level1, level2=Indicator.LEVEL2_OF_LEVEL1[level1][0], name=f"指标{order}",
-                comparator=comparator, target_value=None if comparator == C.QUALITATIVE else target, weight=weight, order=order,
+                project=project,
+                level1=level1,
+                level2=Indicator.LEVEL2_OF_LEVEL1[level1][0],
+                name=f"指标{order}",
+                comparator=comparator,
+                target_value=None if comparator == C.QUALITATIVE else target,
+                weight=weight,
+                order=order,
             )
             IndicatorResult.objects.create(evaluation=evaluation, indicator=indicator, actual_value=actual, band=band)
         sheet = score_sheet(evaluation=evaluation)
@@ -190,16 +195,26 @@ def test_figures_always_add_up(department, catalog_year, expenses, incomes, kind
         for function, expense_kind, economic, source, budget, actual in expenses:
             codes = PERSONNEL_CODES if expense_kind == ExpenseKind.PERSONNEL else PUBLIC_CODES
             economic_item = items[("dept_economic", codes[economic])]
-            lines.append(ExpenseLine(
-                filing=filing, unit=unit, function_item=items[("function", function)], dept_economic_item=economic_item,
-                gov_economic_item=economic_item.gov_economic, expense_kind=expense_kind, funding_source=source,
-                budget_amount=budget, actual_amount=actual,
-            ))
+            lines.append(
+                ExpenseLine(
+                    filing=filing,
+                    unit=unit,
+                    function_item=items[("function", function)],
+                    dept_economic_item=economic_item,
+                    gov_economic_item=economic_item.gov_economic,
+                    expense_kind=expense_kind,
+                    funding_source=source,
+                    budget_amount=budget,
+                    actual_amount=actual,
+                )
+            )
         ExpenseLine.objects.bulk_create(lines)
-        IncomeLine.objects.bulk_create([
-            IncomeLine(filing=filing, unit=unit, category=category, source=source, budget_amount=budget, actual_amount=actual)
-            for category, source, budget, actual in incomes
-        ])
+        IncomeLine.objects.bulk_create(
+            [
+                IncomeLine(filing=filing, unit=unit, category=category, source=source, budget_amount=budget, actual_amount=actual)
+                for category, source, budget, actual in incomes
+            ]
+        )
         figures = filing_figures(filing=filing)
         expense, income = figures.expense, figures.income
 
@@ -210,7 +225,10 @@ def test_figures_always_add_up(department, catalog_year, expenses, incomes, kind
         assert expense.basic == expense.personnel + expense.public
         assert income.total.amount == sum((f.amount for f in income.by_source.values()), Decimal("0"))
         assert income.total.amount == sum(
-            (getattr(line, "actual_amount" if kind == "final" else "budget_amount") for line in IncomeLine.objects.filter(filing=filing, category="income")),
+            (
+                getattr(line, "actual_amount" if kind == "final" else "budget_amount")
+                for line in IncomeLine.objects.filter(filing=filing, category="income")
+            ),
             Decimal("0"),
         )
         for fund in (figures.gpb, expense):

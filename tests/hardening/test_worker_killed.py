@@ -59,12 +59,16 @@ def filing(department, year_2020, settings, tmp_path):
     items = {(i.kind, i.code): i for i in CatalogItem.objects.filter(fiscal_year=year_2020)}
     for n, code in enumerate(["2010301", "2010302", "2080505", "2101101", "2210201"]):
         for economic in ("30101", "30102", "30201"):
-            lines.expense_line_save(line=ExpenseLine(
-                filing=filing, unit=unit, function_item=items[("function", code)],
-                dept_economic_item=items[("dept_economic", economic)],
-                expense_kind=ExpenseKind.PERSONNEL if economic.startswith("301") else ExpenseKind.PUBLIC,
-                budget_amount=Decimal(1000 + n),
-            ))
+            lines.expense_line_save(
+                line=ExpenseLine(
+                    filing=filing,
+                    unit=unit,
+                    function_item=items[("function", code)],
+                    dept_economic_item=items[("dept_economic", economic)],
+                    expense_kind=ExpenseKind.PERSONNEL if economic.startswith("301") else ExpenseKind.PUBLIC,
+                    budget_amount=Decimal(1000 + n),
+                )
+            )
     for format, content in OLD.items():
         FilingDocument.objects.create(filing=filing, format=format, file=ContentFile(content, name=f"old.{format}"), size=len(content))
     return filing
@@ -83,8 +87,11 @@ def test_killed_worker_leaves_previous_documents_and_a_reclaimable_job(filing, s
     job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing)
     env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(tmp_path), "CELERY_BROKER_URL": ""}
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER.format(root=str(ROOT), job=job.pk)], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-c", WORKER.format(root=str(ROOT), job=job.pk)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 90

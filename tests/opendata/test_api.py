@@ -74,8 +74,13 @@ def test_overview_department_and_search_endpoints(client, open_demo):
     assert all(d["published_within_20_days"] is True for d in overview["departments"])
     history = client.get("/api/v1/departments/430902-XFJ/").json()
     assert history["years"][0] == {
-        "year": 2019, "budget_id": open_demo.ziyang_prior.budget.pk, "final_id": open_demo.ziyang_prior.final.pk,
-        "budget_expense": "2150400.00", "final_expense": "2084600.00", "execution_rate_pct": "96.9", "unit": "元",
+        "year": 2019,
+        "budget_id": open_demo.ziyang_prior.budget.pk,
+        "final_id": open_demo.ziyang_prior.final.pk,
+        "budget_expense": "2150400.00",
+        "final_expense": "2084600.00",
+        "execution_rate_pct": "96.9",
+        "unit": "元",
     }
     found = client.get("/api/v1/search/", {"q": "劝返率"}).json()
     assert found["count"] >= 1 and found["results"][0]["filing_id"] == open_demo.shanhaiguan.filing.pk
@@ -114,8 +119,14 @@ def test_openapi_schema(client, open_demo):
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["version"] == "1"
     paths = schema["paths"]
-    for path in ("/api/v1/years/", "/api/v1/filings/", "/api/v1/filings/{filing_id}/", "/api/v1/years/{year}/overview/",
-                 "/api/v1/departments/{department}/", "/api/v1/search/"):
+    for path in (
+        "/api/v1/years/",
+        "/api/v1/filings/",
+        "/api/v1/filings/{filing_id}/",
+        "/api/v1/years/{year}/overview/",
+        "/api/v1/departments/{department}/",
+        "/api/v1/search/",
+    ):
         assert "get" in paths[path], path
     params = {p["name"]: p for p in paths["/api/v1/filings/"]["get"]["parameters"]}
     assert {"year", "kind", "department", "page", "page_size"} <= set(params)

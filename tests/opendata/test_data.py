@@ -26,7 +26,12 @@ def test_csv_has_one_row_per_line_in_yuan(client, open_demo):
     assert len(ziyang) == 25  # the 25 expense lines of seed 000's budget
     assert sum(Decimal(r["amount"]) for r in ziyang) == Decimal("2300600.00")
     line = next(r for r in ziyang if r["function_code"] == "2010350" and r["source"] == "other")
-    assert (line["unit"], line["economic_code"], line["kind"], line["amount"]) == ("益阳市资阳区社会矛盾纠纷调处中心办公室", "30201", "public", "16700.00")
+    assert (line["unit"], line["economic_code"], line["kind"], line["amount"]) == (
+        "益阳市资阳区社会矛盾纠纷调处中心办公室",
+        "30201",
+        "public",
+        "16700.00",
+    )
     shanhaiguan = [r for r in rows if r["department"] == "山海关区信访局" and r["line_type"] == "expense"]
     assert sum(Decimal(r["amount"]) for r in shanhaiguan) == Decimal("3828602.02")
     income = [r for r in rows if r["line_type"] == "income"]
@@ -46,12 +51,12 @@ def test_xlsx_matches_csv_and_amounts_are_numbers(client, open_demo):
 
 
 def test_exports_are_formula_safe(client, open_demo):
-    Unit.objects.filter(pk=open_demo.ziyang.units["main"].pk).update(name="=HYPERLINK(\"http://x\")资阳")
+    Unit.objects.filter(pk=open_demo.ziyang.units["main"].pk).update(name='=HYPERLINK("http://x")资阳')
     rows = _rows(client, 2020)
-    assert any(r["unit"] == "'=HYPERLINK(\"http://x\")资阳" for r in rows)
+    assert any(r["unit"] == '\'=HYPERLINK("http://x")资阳' for r in rows)
     assert not any(r["unit"].startswith("=") for r in rows)
     sheet = load_workbook(io.BytesIO(client.get("/data/2020/figures.xlsx").content)).active
-    cells = [c for row in sheet.iter_rows(min_row=3) for c in row if c.value == "=HYPERLINK(\"http://x\")资阳"]
+    cells = [c for row in sheet.iter_rows(min_row=3) for c in row if c.value == '=HYPERLINK("http://x")资阳']
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 

@@ -25,30 +25,33 @@ def test_state_of_the_fixture(unpublished):
     assert unpublished["returned"].version == 2
 
 
-@pytest.mark.parametrize("url", [
-    "/open/",
-    "/open/2020/",
-    "/open/2020/?kind=final",
-    "/open/2019/?kind=final",
-    "/open/2020/departments.csv?kind=final",
-    "/open/2020/functions.csv?kind=final",
-    "/open/2020/three-public.csv?kind=final",
-    "/open/2019/departments.csv?kind=final",
-    "/open/search/?q=望城",
-    "/open/search/?q=茂县",
-    "/open/search/?q=信访工作专项经费",
-    "/open/search/?q=信访",
-    "/data/2020/figures.csv",
-    "/data/2019/figures.csv",
-    "/data/2020/datapackage.json",
-    "/api/v1/years/",
-    "/api/v1/filings/",
-    "/api/v1/filings/?department=望城区信访局",
-    "/api/v1/filings/?year=2020&kind=final",
-    "/api/v1/years/2020/overview/?kind=final",
-    "/api/v1/search/?q=望城",
-    "/api/v1/search/?q=信访",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/open/",
+        "/open/2020/",
+        "/open/2020/?kind=final",
+        "/open/2019/?kind=final",
+        "/open/2020/departments.csv?kind=final",
+        "/open/2020/functions.csv?kind=final",
+        "/open/2020/three-public.csv?kind=final",
+        "/open/2019/departments.csv?kind=final",
+        "/open/search/?q=望城",
+        "/open/search/?q=茂县",
+        "/open/search/?q=信访工作专项经费",
+        "/open/search/?q=信访",
+        "/data/2020/figures.csv",
+        "/data/2019/figures.csv",
+        "/data/2020/datapackage.json",
+        "/api/v1/years/",
+        "/api/v1/filings/",
+        "/api/v1/filings/?department=望城区信访局",
+        "/api/v1/filings/?year=2020&kind=final",
+        "/api/v1/years/2020/overview/?kind=final",
+        "/api/v1/search/?q=望城",
+        "/api/v1/search/?q=信访",
+    ],
+)
 def test_pages_downloads_and_api_hold_nothing_unpublished(client, unpublished, url):
     from urllib.parse import parse_qs, urlsplit
 

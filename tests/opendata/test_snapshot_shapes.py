@@ -16,7 +16,9 @@ MINIMAL_SNAPSHOT = {
     "schema": 1,
     "filing": {"department": "示例县教育局", "year": 2021, "kind": "budget"},
     "key_figures": [{"key": "total", "label": "收支总计", "amount": "1234.5"}, {"key": "basic", "amount": "not a number"}],
-    "tables": [{"title": "部门支出总表", "rows": [{"kind": "subtotal", "level": 1, "code": "205", "cells": [{"key": "name", "text": "教育支出"}]}, "junk"]}],
+    "tables": [
+        {"title": "部门支出总表", "rows": [{"kind": "subtotal", "level": 1, "code": "205", "cells": [{"key": "name", "text": "教育支出"}]}, "junk"]}
+    ],
     "charts": {"expense_by_class": [["教育支出", "1234.50"], ["坏数据"]], "three_public": "not a list"},
     "projects": [{"code": "P1", "name": "课后服务补助", "indicators": [{"name": "受益学生人数"}, None]}],
     "a_field_added_later": {"units": []},
@@ -29,8 +31,13 @@ def _published(code: str, name: str) -> Filing:
     year, _ = FiscalYear.objects.get_or_create(year=2021)
     now = timezone.now()
     filing = Filing.objects.create(
-        department=department, fiscal_year=year, kind=Filing.Kind.BUDGET, status=Filing.Status.PUBLISHED,
-        approved_at=now, published_at=now, published_snapshot=MINIMAL_SNAPSHOT,
+        department=department,
+        fiscal_year=year,
+        kind=Filing.Kind.BUDGET,
+        status=Filing.Status.PUBLISHED,
+        approved_at=now,
+        published_at=now,
+        published_snapshot=MINIMAL_SNAPSHOT,
     )
     PublicationDocument.objects.create(filing=filing, format="xlsx", file=f"publications/{code}.xlsx", size=1, sha256="0" * 64)
     return filing
@@ -47,8 +54,15 @@ def test_missing_and_malformed_snapshot_fields_are_unknown_not_errors(client):
     overview = county_overview(year=2021)
     assert [r.total for r in overview.rows] == [published.key_figure("total")] and overview.rows[0].operating_costs is None
     assert {e.label for e in entries_for(published)} == {"示例县教育局", "教育支出", "课后服务补助", "受益学生人数"}
-    for url in ("/open/2021/", "/open/departments/EDU/", "/open/search/?q=课后", "/api/v1/years/2021/overview/",
-                f"/api/v1/filings/{filing.pk}/", "/api/v1/departments/EDU/", "/data/2021/figures.csv"):
+    for url in (
+        "/open/2021/",
+        "/open/departments/EDU/",
+        "/open/search/?q=课后",
+        "/api/v1/years/2021/overview/",
+        f"/api/v1/filings/{filing.pk}/",
+        "/api/v1/departments/EDU/",
+        "/data/2021/figures.csv",
+    ):
         assert client.get(url).status_code == 200, url
 
 

@@ -12,20 +12,28 @@ from disclosures.selectors.figures import FilingFigures, figures_as_dict, filing
 def figures_text(f: FilingFigures) -> list[str]:
     stage = "决算数" if f.is_final else "预算数"
     lines = [f"{f.department} {f.year}年{'部门决算' if f.is_final else '部门预算'}（{stage}，单位：万元）", ""]
-    lines.append(f"收入总计 {format_wan(f.income.grand_total.amount)}：本年收入合计 {format_wan(f.income.total.amount)}，"
-                 f"年初结转和结余 {format_wan(f.income.opening.amount)}")
+    lines.append(
+        f"收入总计 {format_wan(f.income.grand_total.amount)}：本年收入合计 {format_wan(f.income.total.amount)}，"
+        f"年初结转和结余 {format_wan(f.income.opening.amount)}"
+    )
     for source in FundingSource:
         amount = f.income.by_source[source.value].amount
         if amount:
             lines.append(f"  收入 {source.label} {format_wan(amount)}")
-    lines.append(f"支出总计 {format_wan((f.expense.total + f.income.closing).amount)}：本年支出合计 {format_wan(f.expense.total.amount)}，"
-                 f"年末结转和结余 {format_wan(f.income.closing.amount)}")
-    lines.append(f"  基本支出 {format_wan(f.expense.basic.amount)}（人员经费 {format_wan(f.expense.personnel.amount)}，"
-                 f"日常公用经费 {format_wan(f.expense.public.amount)}），项目支出 {format_wan(f.expense.project.amount)}")
+    lines.append(
+        f"支出总计 {format_wan((f.expense.total + f.income.closing).amount)}：本年支出合计 {format_wan(f.expense.total.amount)}，"
+        f"年末结转和结余 {format_wan(f.income.closing.amount)}"
+    )
+    lines.append(
+        f"  基本支出 {format_wan(f.expense.basic.amount)}（人员经费 {format_wan(f.expense.personnel.amount)}，"
+        f"日常公用经费 {format_wan(f.expense.public.amount)}），项目支出 {format_wan(f.expense.project.amount)}"
+    )
     for split in f.expense.by_source.values():
         if split.total.amount:
-            lines.append(f"  支出 {split.label} {format_wan(split.total.amount)}（基本 {format_wan(split.basic.amount)}，"
-                         f"项目 {format_wan(split.project.amount)}）")
+            lines.append(
+                f"  支出 {split.label} {format_wan(split.total.amount)}（基本 {format_wan(split.basic.amount)}，"
+                f"项目 {format_wan(split.project.amount)}）"
+            )
     lines += ["", f"一般公共预算财政拨款支出 {format_wan(f.gpb.total.amount)}"]
     for row in f.gpb.function_rows:
         if row.level == 2:

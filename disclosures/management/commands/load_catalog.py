@@ -32,11 +32,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"文件不存在：{file}")
             try:
-                results = [
-                    catalog_import_file(
-                        fiscal_year=fiscal_year, kind=kind, content=path.read_bytes(), filename=path.name, edition=edition
-                    )
-                ]
+                results = [catalog_import_file(fiscal_year=fiscal_year, kind=kind, content=path.read_bytes(), filename=path.name, edition=edition)]
             except CatalogImportError as exc:
                 raise CommandError("导入失败，未写入任何科目：\n" + "\n".join(exc.messages)) from None
         for result in results:

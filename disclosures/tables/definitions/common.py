@@ -90,9 +90,7 @@ def three_public_columns(stage: str, *, prefix: str = "", vehicle_labels: tuple[
     )
 
 
-THREE_PUBLIC_ROWS = (
-    FixedRows((FixedRow("一般公共预算", filters=(expense(sources=(GPB,)), Filter(fact="three_public_budget"))),)),
-)
+THREE_PUBLIC_ROWS = (FixedRows((FixedRow("一般公共预算", filters=(expense(sources=(GPB,)), Filter(fact="three_public_budget"))),)),)
 
 
 def function_columns(*amounts: Col) -> tuple[Col, ...]:
@@ -133,15 +131,11 @@ FINAL_INCOME_ITEMS = (
 def income_source_rows(items, *, sources: tuple[str, ...] = ()) -> tuple[FixedRow, ...]:
     """One row per funding source (income of the year), restricted to `sources` when given."""
     return tuple(
-        FixedRow(label, filters=(income(THIS_YEAR_INCOME, sources=(source,)),))
-        for label, source in items
-        if not sources or source in sources
+        FixedRow(label, filters=(income(THIS_YEAR_INCOME, sources=(source,)),)) for label, source in items if not sources or source in sources
     )
 
 
-def income_side(
-    *, items, stage: str, amount_label: str, opening_label: str, total_label: str, sources: tuple[str, ...] = ()
-) -> Side:
+def income_side(*, items, stage: str, amount_label: str, opening_label: str, total_label: str, sources: tuple[str, ...] = ()) -> Side:
     return Side(
         heading="收入",
         columns=(label_col("项目", key="in_label"), amount_col(amount_label, "in_amount", stage)),
@@ -158,9 +152,7 @@ def income_side(
     )
 
 
-def expense_side(
-    *, amounts: tuple[Col, ...], closing_label: str, total_label: str, sources: tuple[str, ...] = ()
-) -> Side:
+def expense_side(*, amounts: tuple[Col, ...], closing_label: str, total_label: str, sources: tuple[str, ...] = ()) -> Side:
     """支出 by 功能分类 类, then 本年支出合计, 年末结转和结余 and the total."""
     return Side(
         heading="支出",

@@ -69,15 +69,22 @@ def budget(key: str, number: str, title: str, **kwargs) -> TableDefinition:
 
 def final(key: str, number: str, title: str, **kwargs) -> TableDefinition:
     return TableDefinition(
-        key=f"final_{key}", number=number, title=title, filing_kind="final", table_set=NATIONAL,
-        form_code=f"公开{int(number):02d}表", **kwargs,
+        key=f"final_{key}",
+        number=number,
+        title=title,
+        filing_kind="final",
+        table_set=NATIONAL,
+        form_code=f"公开{int(number):02d}表",
+        **kwargs,
     )
 
 
 def function_table(maker, key, number, title, *, columns, rows_filter: Filter, empty_reason: str) -> TableDefinition:
     """合计, then 类/款/项 of the 功能分类."""
     return maker(
-        key, number, title,
+        key,
+        number,
+        title,
         columns=function_columns(*columns),
         rows=(FunctionRows(filter=rows_filter, depth=3),),
         total=TOTAL,
@@ -148,15 +155,21 @@ BUDGET_FISCAL_ITEMS = BUDGET_INCOME_ITEMS[:3]
 def budget_summary(key: str, number: str, title: str, *, items, sources: tuple[str, ...], amounts: tuple) -> TableDefinition:
     """部门收支总表 (1) and 财政拨款收支总表 (4): 收入 by source, 本年收入合计, 上年结转 ‖ every 类, 本年支出合计, 结转下年."""
     return budget(
-        key, number, title,
+        key,
+        number,
+        title,
         left=Side(
             heading="收入",
             columns=(label_col("项目", key="in_label"), amount_col("预算数", "in_amount", "budget")),
-            rows=(FixedRows((
-                *source_rows(items),
-                FixedRow("本年收入合计", filters=(income(THIS_YEAR_INCOME, sources=sources),), bold=True),
-                FixedRow("上年结转", filters=(income(OPENING, sources=sources),)),
-            )),),
+            rows=(
+                FixedRows(
+                    (
+                        *source_rows(items),
+                        FixedRow("本年收入合计", filters=(income(THIS_YEAR_INCOME, sources=sources),), bold=True),
+                        FixedRow("上年结转", filters=(income(OPENING, sources=sources),)),
+                    )
+                ),
+            ),
             total=FixedRow("收入总计", filters=(income(THIS_YEAR_INCOME, OPENING, sources=sources),)),
         ),
         right=Side(
@@ -164,10 +177,12 @@ def budget_summary(key: str, number: str, title: str, *, items, sources: tuple[s
             columns=(label_col("项目", key="out_label"), *amounts),
             rows=(
                 every_class(sources=sources),
-                FixedRows((
-                    FixedRow("本年支出合计", filters=(expense(sources=sources),), bold=True),
-                    FixedRow("结转下年", filters=(income(CLOSING, sources=sources),)),
-                )),
+                FixedRows(
+                    (
+                        FixedRow("本年支出合计", filters=(expense(sources=sources),), bold=True),
+                        FixedRow("结转下年", filters=(income(CLOSING, sources=sources),)),
+                    )
+                ),
             ),
             total=FixedRow("支出总计", filters=(expense(sources=sources), income(CLOSING, sources=sources))),
         ),
@@ -175,23 +190,38 @@ def budget_summary(key: str, number: str, title: str, *, items, sources: tuple[s
 
 
 BUDGET_TABLES = (
-    budget_summary("summary", "1", "部门收支总表", items=BUDGET_INCOME_ITEMS, sources=(),
-                   amounts=(amount_col("预算数", "out_amount", "budget"),)),
+    budget_summary("summary", "1", "部门收支总表", items=BUDGET_INCOME_ITEMS, sources=(), amounts=(amount_col("预算数", "out_amount", "budget"),)),
     function_table(
-        budget, "income", "2", "部门收入总表",
+        budget,
+        "income",
+        "2",
+        "部门收入总表",
         rows_filter=Filter(fact="income", categories=(THIS_YEAR_INCOME, OPENING)),
         columns=(
             amount_col("合计", "total", "budget"),
             amount_col("上年结转", "opening", "budget", categories=(OPENING,)),
-            *(amount_col(label.split("、")[1], f"in_{sources[0]}", "budget", categories=(THIS_YEAR_INCOME,), sources=sources)
-              for label, sources in BUDGET_INCOME_ITEMS),
+            *(
+                amount_col(label.split("、")[1], f"in_{sources[0]}", "budget", categories=(THIS_YEAR_INCOME,), sources=sources)
+                for label, sources in BUDGET_INCOME_ITEMS
+            ),
         ),
         empty_reason="没有收入预算",
     ),
-    function_table(budget, "expense", "3", "部门支出总表", rows_filter=expense(),
-                   columns=expense_kind_columns("budget", business_label="事业单位经营支出"), empty_reason="没有支出预算"),
+    function_table(
+        budget,
+        "expense",
+        "3",
+        "部门支出总表",
+        rows_filter=expense(),
+        columns=expense_kind_columns("budget", business_label="事业单位经营支出"),
+        empty_reason="没有支出预算",
+    ),
     budget_summary(
-        "fiscal_summary", "4", "财政拨款收支总表", items=BUDGET_FISCAL_ITEMS, sources=FISCAL,
+        "fiscal_summary",
+        "4",
+        "财政拨款收支总表",
+        items=BUDGET_FISCAL_ITEMS,
+        sources=FISCAL,
         amounts=(
             amount_col("合计", "out_total", "budget", sources=FISCAL),
             amount_col("一般公共预算", "out_gpb", "budget", sources=(GPB,)),
@@ -200,33 +230,59 @@ BUDGET_TABLES = (
         ),
     ),
     function_table(
-        budget, "gpb_expense", "5", "一般公共预算支出表", rows_filter=expense(sources=(GPB,)),
+        budget,
+        "gpb_expense",
+        "5",
+        "一般公共预算支出表",
+        rows_filter=expense(sources=(GPB,)),
         columns=(
             amount_col("合计", "total", "budget"),
-            group("基本支出", amount_col("人员经费", "personnel", "budget", kinds=(PERSONNEL,)),
-                  amount_col("公用经费", "public", "budget", kinds=(PUBLIC,))),
+            group(
+                "基本支出",
+                amount_col("人员经费", "personnel", "budget", kinds=(PERSONNEL,)),
+                amount_col("公用经费", "public", "budget", kinds=(PUBLIC,)),
+            ),
             amount_col("项目支出", "project", "budget", kinds=(PROJECT,)),
         ),
         empty_reason="没有使用一般公共预算拨款安排的支出",
     ),
     budget(
-        "gpb_basic", "6", "一般公共预算基本支出表",
+        "gpb_basic",
+        "6",
+        "一般公共预算基本支出表",
         columns=economic_columns(*basic_columns("budget")),
         rows=(EconomicRows(catalog="dept", filter=expense(sources=(GPB,), kinds=BASIC), depth=2),),
         total=TOTAL,
         empty_reason="没有使用一般公共预算拨款安排的基本支出",
     ),
     budget(
-        "three_public", "7", "一般公共预算“三公”经费支出表",
-        columns=(group("上年预算数", *prior_three_public_columns()), group("本年预算数", *three_public_columns("budget", vehicle_labels=("购置费", "运行费")))),
+        "three_public",
+        "7",
+        "一般公共预算“三公”经费支出表",
+        columns=(
+            group("上年预算数", *prior_three_public_columns()),
+            group("本年预算数", *three_public_columns("budget", vehicle_labels=("购置费", "运行费"))),
+        ),
         rows=(FixedRows((FixedRow("一般公共预算", filters=(*THREE_PUBLIC_ROWS[0].rows[0].filters, Filter(fact="three_public_prior"))),)),),
     ),
-    function_table(budget, "gov_fund", "8", "政府性基金预算支出表", rows_filter=expense(sources=(GOV_FUND,)),
-                   columns=(group("本年政府性基金预算支出", *spending_columns("budget", total_label="合计")),),
-                   empty_reason="没有使用政府性基金预算拨款安排的支出"),
-    function_table(budget, "state_capital", "9", "国有资本经营预算支出表", rows_filter=expense(sources=(STATE_CAPITAL,)),
-                   columns=(group("本年国有资本经营预算支出", *spending_columns("budget", total_label="合计")),),
-                   empty_reason="没有使用国有资本经营预算拨款安排的支出"),
+    function_table(
+        budget,
+        "gov_fund",
+        "8",
+        "政府性基金预算支出表",
+        rows_filter=expense(sources=(GOV_FUND,)),
+        columns=(group("本年政府性基金预算支出", *spending_columns("budget", total_label="合计")),),
+        empty_reason="没有使用政府性基金预算拨款安排的支出",
+    ),
+    function_table(
+        budget,
+        "state_capital",
+        "9",
+        "国有资本经营预算支出表",
+        rows_filter=expense(sources=(STATE_CAPITAL,)),
+        columns=(group("本年国有资本经营预算支出", *spending_columns("budget", total_label="合计")),),
+        empty_reason="没有使用国有资本经营预算拨款安排的支出",
+    ),
 )
 
 
@@ -252,7 +308,10 @@ FISCAL_SOURCES = (
 def final_fund_table(key: str, number: str, title: str, *, source: str, empty_reason: str) -> TableDefinition:
     """公开08 / 公开09: 年初结转和结余, 本年收入, 本年支出 (小计/基本/项目), 年末结转和结余 by 功能分类."""
     return function_table(
-        final, key, number, title,
+        final,
+        key,
+        number,
+        title,
         rows_filter=Filter(sources=(source,)),
         columns=(
             amount_col("年初结转和结余", "opening", "actual", fact="income", categories=(OPENING,)),
@@ -266,16 +325,22 @@ def final_fund_table(key: str, number: str, title: str, *, source: str, empty_re
 
 FINAL_TABLES = (
     final(
-        "summary", "1", "收入支出决算总表",
+        "summary",
+        "1",
+        "收入支出决算总表",
         left=Side(
             heading="收入",
             columns=(label_col("项目", key="in_label"), line_no_col(key="in_line"), amount_col("决算数", "in_amount", "actual")),
-            rows=(FixedRows((
-                *source_rows(FINAL_INCOME_ITEMS),
-                FixedRow("本年收入合计", filters=(income(THIS_YEAR_INCOME),), bold=True),
-                FixedRow("使用非财政拨款结余", filters=(income(BALANCE_USED),)),
-                FixedRow("年初结转和结余", filters=(income(OPENING),)),
-            )),),
+            rows=(
+                FixedRows(
+                    (
+                        *source_rows(FINAL_INCOME_ITEMS),
+                        FixedRow("本年收入合计", filters=(income(THIS_YEAR_INCOME),), bold=True),
+                        FixedRow("使用非财政拨款结余", filters=(income(BALANCE_USED),)),
+                        FixedRow("年初结转和结余", filters=(income(OPENING),)),
+                    )
+                ),
+            ),
             total=FixedRow("总计", filters=(income(THIS_YEAR_INCOME, BALANCE_USED, OPENING),)),
         ),
         right=Side(
@@ -283,17 +348,22 @@ FINAL_TABLES = (
             columns=(label_col("项目", key="out_label"), line_no_col(key="out_line"), amount_col("决算数", "out_amount", "actual")),
             rows=(
                 every_class(),
-                FixedRows((
-                    FixedRow("本年支出合计", filters=(expense(),), bold=True),
-                    FixedRow("结余分配", filters=(income(DISTRIBUTION),)),
-                    FixedRow("年末结转和结余", filters=(income(CLOSING),)),
-                )),
+                FixedRows(
+                    (
+                        FixedRow("本年支出合计", filters=(expense(),), bold=True),
+                        FixedRow("结余分配", filters=(income(DISTRIBUTION),)),
+                        FixedRow("年末结转和结余", filters=(income(CLOSING),)),
+                    )
+                ),
             ),
             total=FixedRow("总计", filters=(expense(), income(DISTRIBUTION, CLOSING))),
         ),
     ),
     function_table(
-        final, "income", "2", "收入决算表",
+        final,
+        "income",
+        "2",
+        "收入决算表",
         rows_filter=Filter(fact="income", categories=(THIS_YEAR_INCOME,)),
         columns=(
             amount_col("本年收入合计", "total", "actual"),
@@ -306,44 +376,70 @@ FINAL_TABLES = (
         ),
         empty_reason="没有本年收入",
     ),
-    function_table(final, "expense", "3", "支出决算表", rows_filter=expense(),
-                   columns=expense_kind_columns("actual", business_label="经营支出"), empty_reason="没有本年支出"),
+    function_table(
+        final,
+        "expense",
+        "3",
+        "支出决算表",
+        rows_filter=expense(),
+        columns=expense_kind_columns("actual", business_label="经营支出"),
+        empty_reason="没有本年支出",
+    ),
     final(
-        "fiscal_summary", "4", "财政拨款收入支出决算总表",
+        "fiscal_summary",
+        "4",
+        "财政拨款收入支出决算总表",
         left=Side(
             heading="收入",
             columns=(label_col("项目", key="in_label"), line_no_col(key="in_line"), amount_col("决算数", "in_amount", "actual")),
-            rows=(FixedRows((
-                *(FixedRow(f"{n}、{label}", filters=(income(THIS_YEAR_INCOME, sources=(source,)),))
-                  for n, (label, source) in zip("一二三", FISCAL_SOURCES)),
-                FixedRow("本年收入合计", filters=(income(THIS_YEAR_INCOME, sources=FISCAL),), bold=True),
-                FixedRow("年初财政拨款结转和结余", filters=(income(OPENING, sources=FISCAL),)),
-                *(FixedRow(label, filters=(income(OPENING, sources=(source,)),), level=2) for label, source in FISCAL_SOURCES),
-            )),),
+            rows=(
+                FixedRows(
+                    (
+                        *(
+                            FixedRow(f"{n}、{label}", filters=(income(THIS_YEAR_INCOME, sources=(source,)),))
+                            for n, (label, source) in zip("一二三", FISCAL_SOURCES)
+                        ),
+                        FixedRow("本年收入合计", filters=(income(THIS_YEAR_INCOME, sources=FISCAL),), bold=True),
+                        FixedRow("年初财政拨款结转和结余", filters=(income(OPENING, sources=FISCAL),)),
+                        *(FixedRow(label, filters=(income(OPENING, sources=(source,)),), level=2) for label, source in FISCAL_SOURCES),
+                    )
+                ),
+            ),
             total=FixedRow("总计", filters=(income(THIS_YEAR_INCOME, OPENING, sources=FISCAL),)),
         ),
         right=Side(
             heading="支出",
             columns=(
-                label_col("项目", key="out_label"), line_no_col(key="out_line"),
+                label_col("项目", key="out_label"),
+                line_no_col(key="out_line"),
                 amount_col("合计", "out_total", "actual", sources=FISCAL),
                 *(amount_col(label, f"out_{source}", "actual", sources=(source,)) for label, source in FISCAL_SOURCES),
             ),
             rows=(
                 every_class(sources=FISCAL),
-                FixedRows((
-                    FixedRow("本年支出合计", filters=(expense(sources=FISCAL),), bold=True),
-                    FixedRow("年末财政拨款结转和结余", filters=(income(CLOSING, sources=FISCAL),)),
-                )),
+                FixedRows(
+                    (
+                        FixedRow("本年支出合计", filters=(expense(sources=FISCAL),), bold=True),
+                        FixedRow("年末财政拨款结转和结余", filters=(income(CLOSING, sources=FISCAL),)),
+                    )
+                ),
             ),
             total=FixedRow("总计", filters=(expense(sources=FISCAL), income(CLOSING, sources=FISCAL))),
         ),
     ),
-    function_table(final, "gpb_expense", "5", "一般公共预算财政拨款支出决算表", rows_filter=expense(sources=(GPB,)),
-                   columns=(group("本年支出", *spending_columns("actual", total_label="小计")),),
-                   empty_reason="没有使用一般公共预算财政拨款安排的支出"),
+    function_table(
+        final,
+        "gpb_expense",
+        "5",
+        "一般公共预算财政拨款支出决算表",
+        rows_filter=expense(sources=(GPB,)),
+        columns=(group("本年支出", *spending_columns("actual", total_label="小计")),),
+        empty_reason="没有使用一般公共预算财政拨款安排的支出",
+    ),
     final(
-        "gpb_basic", "6", "一般公共预算财政拨款基本支出决算表",
+        "gpb_basic",
+        "6",
+        "一般公共预算财政拨款基本支出决算表",
         left=Side(
             heading="人员经费",
             columns=(code_col(key="p_code"), name_col(key="p_name"), amount_col("决算数", "personnel", "actual")),
@@ -359,14 +455,21 @@ FINAL_TABLES = (
         empty_reason="没有使用一般公共预算财政拨款安排的基本支出",
     ),
     final(
-        "three_public", "7", "一般公共预算财政拨款“三公”经费支出决算表",
-        columns=(group("预算数", *three_public_columns("budget", prefix="budget_")), group("决算数", *three_public_columns("actual", prefix="actual_"))),
+        "three_public",
+        "7",
+        "一般公共预算财政拨款“三公”经费支出决算表",
+        columns=(
+            group("预算数", *three_public_columns("budget", prefix="budget_")),
+            group("决算数", *three_public_columns("actual", prefix="actual_")),
+        ),
         rows=THREE_PUBLIC_ROWS,
     ),
-    final_fund_table("gov_fund", "8", "政府性基金预算财政拨款收入支出决算表", source=GOV_FUND,
-                     empty_reason="没有使用政府性基金预算财政拨款安排的支出"),
-    final_fund_table("state_capital", "9", "国有资本经营预算财政拨款支出决算表", source=STATE_CAPITAL,
-                     empty_reason="没有使用国有资本经营预算财政拨款安排的支出"),
+    final_fund_table(
+        "gov_fund", "8", "政府性基金预算财政拨款收入支出决算表", source=GOV_FUND, empty_reason="没有使用政府性基金预算财政拨款安排的支出"
+    ),
+    final_fund_table(
+        "state_capital", "9", "国有资本经营预算财政拨款支出决算表", source=STATE_CAPITAL, empty_reason="没有使用国有资本经营预算财政拨款安排的支出"
+    ),
 )
 
 register(*BUDGET_TABLES, *FINAL_TABLES)

@@ -78,8 +78,7 @@ def test_class_equals_sum_of_its_items_on_printed_figures(filing):
     assert {w.severity for w in warnings} == {WARNING}
     gpb = next(w for w in warnings if w.location.table == "表5 一般公共预算财政拨款支出决算表" and w.location.cell.endswith("本年支出/小计"))
     assert gpb.message == (
-        "“20103 政府办公厅（室）及相关机构事务 · 本年支出/小计”公开为297.76万元，其各分项按公开数相加为297.77万元，"
-        "相差-0.01万元（按元计算相等）。"
+        "“20103 政府办公厅（室）及相关机构事务 · 本年支出/小计”公开为297.76万元，其各分项按公开数相加为297.77万元，相差-0.01万元（按元计算相等）。"
     )
     assert "已在表下自动注明" in gpb.fix
     assert {(w.location.table, w.location.cell) for w in warnings} == {
@@ -93,9 +92,13 @@ def test_class_equals_sum_of_its_items_on_printed_figures(filing):
 def test_vehicle_equals_purchase_plus_operation_on_printed_figures(filing):
     catalog = CatalogItem.objects.get(fiscal_year=filing.fiscal_year, kind="dept_economic", code="31013")
     ExpenseLine.objects.create(
-        filing=filing, unit=filing.department.units.get(is_main=True), function_item_id=ExpenseLine.objects.filter(
-            filing=filing, function_item__code="2010301").first().function_item_id,
-        dept_economic_item=catalog, expense_kind=ExpenseKind.PUBLIC, budget_amount=Decimal("50"), actual_amount=Decimal("50"),
+        filing=filing,
+        unit=filing.department.units.get(is_main=True),
+        function_item_id=ExpenseLine.objects.filter(filing=filing, function_item__code="2010301").first().function_item_id,
+        dept_economic_item=catalog,
+        expense_kind=ExpenseKind.PUBLIC,
+        budget_amount=Decimal("50"),
+        actual_amount=Decimal("50"),
     )
     ExpenseLine.objects.filter(filing=filing, dept_economic_item__code="30231").update(actual_amount=Decimal("32250.00"))
     warnings = [w for w in findings(filing, "table_rounding") if w.location.table == "表7 一般公共预算财政拨款“三公”经费支出决算表"]
@@ -238,14 +241,21 @@ def test_self_evaluation_executed_amount_against_the_final_accounts(department):
     main = department.units.get(is_main=True)
     function = CatalogItem.objects.get(fiscal_year=filing.fiscal_year, kind="function", code="2010301")
     economic = CatalogItem.objects.get(fiscal_year=filing.fiscal_year, kind="dept_economic", code="30101")
-    ExpenseLine.objects.create(filing=filing, unit=main, function_item=function, dept_economic_item=economic,
-                               expense_kind=ExpenseKind.PERSONNEL, actual_amount=from_wan("596.68"))
-    ExpenseLine.objects.create(filing=filing, unit=main, function_item=function, expense_kind=ExpenseKind.PROJECT,
-                               actual_amount=from_wan("156.5"))
+    ExpenseLine.objects.create(
+        filing=filing,
+        unit=main,
+        function_item=function,
+        dept_economic_item=economic,
+        expense_kind=ExpenseKind.PERSONNEL,
+        actual_amount=from_wan("596.68"),
+    )
+    ExpenseLine.objects.create(filing=filing, unit=main, function_item=function, expense_kind=ExpenseKind.PROJECT, actual_amount=from_wan("156.5"))
     target = DepartmentTarget.objects.create(department=department, fiscal_year=filing.fiscal_year)
     evaluation = SelfEvaluation.objects.create(
-        department_target=target, rule_set=RuleSet.objects.create(name="测试规则"),
-        budget_amount=from_wan("1036.03"), executed_amount=from_wan("596.68"),
+        department_target=target,
+        rule_set=RuleSet.objects.create(name="测试规则"),
+        budget_amount=from_wan("1036.03"),
+        executed_amount=from_wan("596.68"),
     )
     [error] = findings(filing, "self_evaluation_total")
     assert error.severity == ERROR

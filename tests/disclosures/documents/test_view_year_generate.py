@@ -58,6 +58,7 @@ def test_batch_progress_counts_finished_jobs(client, reviewer, own_filing):
 
 def test_batch_progress_tells_tables_ready_from_pdf_done(client, reviewer, own_filing, other_filing):
     """Excel/HTML done and the PDF still running counts as tables ready, not as done; a failed PDF as failed."""
+
     def job(filing, formats, status):
         Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, batch="b", params={"formats": formats}, status=status)
 
@@ -67,7 +68,7 @@ def test_batch_progress_tells_tables_ready_from_pdf_done(client, reviewer, own_f
     job(other_filing, ["pdf"], Job.Status.FAILED)
     client.force_login(reviewer)
     page = client.get(url() + "?batch=b").content.decode()
-    assert "共 2 份，已完成 <strong>0</strong> 份（其中 Excel 和网页版已就绪 2 份），失败 <strong class=\"error-text\">1</strong> 份" in page
+    assert '共 2 份，已完成 <strong>0</strong> 份（其中 Excel 和网页版已就绪 2 份），失败 <strong class="error-text">1</strong> 份' in page
 
 
 def test_unknown_year_is_404(client, reviewer):

@@ -19,8 +19,10 @@ def run(filing, kind, rows, tmp_path):
     preview = preview_upload(filing=filing, kind=kind, path=path, file_format="xlsx")
     assert preview.ok, preview.errors
     return apply_rows(
-        resource=UPLOAD_RESOURCES[kind](), context=ImportContext.for_filing(filing),
-        rows=[(row.number, row.values) for row in preview.data_rows], user=None,
+        resource=UPLOAD_RESOURCES[kind](),
+        context=ImportContext.for_filing(filing),
+        rows=[(row.number, row.values) for row in preview.data_rows],
+        user=None,
     )
 
 
@@ -37,15 +39,24 @@ def test_income_upsert(filing, tmp_path):
 
 def test_projects_with_plan(filing, tmp_path):
     project = {
-        "项目编码": "202-3202-YBN-67SQ", "项目名称": "信访工作经费", "全年预算数（元）": 649000,
-        "其中财政拨款（元）": 649000, "3月底支出进度（%）": 25, "6月底支出进度（%）": "50%",
-        "10月底支出进度（%）": 80.5, "12月底支出进度（%）": 100, "年度目标1": "按时办理信访事项。",
+        "项目编码": "202-3202-YBN-67SQ",
+        "项目名称": "信访工作经费",
+        "全年预算数（元）": 649000,
+        "其中财政拨款（元）": 649000,
+        "3月底支出进度（%）": 25,
+        "6月底支出进度（%）": "50%",
+        "10月底支出进度（%）": 80.5,
+        "12月底支出进度（%）": 100,
+        "年度目标1": "按时办理信访事项。",
     }
     run(filing, "project", [project], tmp_path)
     saved = Project.objects.get(filing=filing)
     assert saved.budget_amount == Decimal("649000.00")
     assert [saved.plan_march, saved.plan_june, saved.plan_october, saved.plan_december] == [
-        Decimal("25.00"), Decimal("50.00"), Decimal("80.50"), Decimal("100.00")
+        Decimal("25.00"),
+        Decimal("50.00"),
+        Decimal("80.50"),
+        Decimal("100.00"),
     ]
 
 

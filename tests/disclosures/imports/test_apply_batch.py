@@ -32,12 +32,23 @@ def expense_rows(filing, count: int, *, amount: str = "100.00") -> list:
     combos = itertools.product(list(functions), list(economic), [FundingSource.GENERAL_PUBLIC_BUDGET, FundingSource.OTHER])
     rows = []
     for number, (function, (economic_pk, code), source) in enumerate(itertools.islice(combos, count), start=3):
-        rows.append((number, {
-            "unit": unit.code, "function_item": function, "dept_economic_item": economic_pk,
-            "expense_kind": ExpenseKind.PERSONNEL if code.startswith("301") else ExpenseKind.PUBLIC,
-            "project": None, "funding_source": source, "budget_amount": amount, "adjusted_amount": None,
-            "actual_amount": "0.00", "note": "",
-        }))
+        rows.append(
+            (
+                number,
+                {
+                    "unit": unit.code,
+                    "function_item": function,
+                    "dept_economic_item": economic_pk,
+                    "expense_kind": ExpenseKind.PERSONNEL if code.startswith("301") else ExpenseKind.PUBLIC,
+                    "project": None,
+                    "funding_source": source,
+                    "budget_amount": amount,
+                    "adjusted_amount": None,
+                    "actual_amount": "0.00",
+                    "note": "",
+                },
+            )
+        )
     assert len(rows) == count, "the starter catalog has too few codes for this test"
     return rows
 

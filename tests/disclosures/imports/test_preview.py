@@ -44,9 +44,19 @@ def test_every_error_names_row_and_column(filing, tmp_path):
         "第4行“年初预算数（元）”：金额“abc”不是有效的金额",
         "第5行“支出功能分类科目编码”：科目“2010377”不在2020年支出功能分类中",
         "第5行“年初预算数（元）”：金额不能为负数",
-        "第6行“资金来源”：“财政拨款”不是有效的资金来源，应为：" + "、".join(
-            ["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "财政专户管理资金", "上级补助收入",
-             "事业收入", "事业单位经营收入", "附属单位上缴收入", "其他收入"]
+        "第6行“资金来源”：“财政拨款”不是有效的资金来源，应为："
+        + "、".join(
+            [
+                "一般公共预算财政拨款",
+                "政府性基金预算财政拨款",
+                "国有资本经营预算财政拨款",
+                "财政专户管理资金",
+                "上级补助收入",
+                "事业收入",
+                "事业单位经营收入",
+                "附属单位上缴收入",
+                "其他收入",
+            ]
         ),
         "第6行“年初预算数（元）”：金额“10.125”超过两位小数",
     ]
@@ -108,7 +118,7 @@ def test_missing_column_is_a_file_error(filing, tmp_path):
 def test_csv_in_gb18030(filing, tmp_path):
     headers = "预算单位,支出功能分类科目编码,部门预算经济分类科目编码,支出类型,项目编码,资金来源,年初预算数（元）,调整预算数（元）,决算数（元）,备注"
     path = tmp_path / "lines.csv"
-    path.write_bytes(f"{headers}\n,2010301,30101,基本支出-人员经费,,,\"1,036.03\",,,\n".encode("gb18030"))
+    path.write_bytes(f'{headers}\n,2010301,30101,基本支出-人员经费,,,"1,036.03",,,\n'.encode("gb18030"))
     result = preview_upload(filing=filing, kind="expense", path=path, file_format="csv")
     assert result.ok, result.errors
     assert result.data_rows[0].values["budget_amount"] == Decimal("1036.03")

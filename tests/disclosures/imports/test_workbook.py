@@ -41,7 +41,7 @@ def test_rows_keep_excel_numbers_and_mark_formulas(tmp_path):
 
 def test_text_never_becomes_a_formula(tmp_path):
     book = Workbook()
-    write_sheet(book.active, [ColumnSpec(header="备注")], [["=HYPERLINK(\"http://x\")"], ["+1"]], options=OptionLists(book))
+    write_sheet(book.active, [ColumnSpec(header="备注")], [['=HYPERLINK("http://x")'], ["+1"]], options=OptionLists(book))
     path = tmp_path / "y.xlsx"
     book.save(path)
     sheet = load_workbook(path).active

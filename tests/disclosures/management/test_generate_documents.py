@@ -25,8 +25,7 @@ def media_root(settings, tmp_path):
 def test_writes_the_documents_the_job_builds(tmp_path):
     filing = build_seed_003()
     out = tmp_path / "out" / "2019"
-    call_command("generate_documents", "--department", "茂县信访局", "--year", "2019", "--kind", "final",
-                 "--formats", "xlsx,html", "-o", str(out))
+    call_command("generate_documents", "--department", "茂县信访局", "--year", "2019", "--kind", "final", "--formats", "xlsx,html", "-o", str(out))
     assert sorted(p.name for p in out.iterdir()) == ["茂县信访局2019年部门决算公开.html", "茂县信访局2019年部门决算公开.xlsx"]
     html = (out / "茂县信访局2019年部门决算公开.html").read_text(encoding="utf-8")
     assert "单位：万元" in html and "382.31" in html
@@ -66,7 +65,10 @@ def test_exit_code_is_non_zero_when_the_filing_does_not_exist(tmp_path):
     subprocess.run([sys.executable, manage, "migrate", "-v0"], env=env, check=True, capture_output=True)
     result = subprocess.run(
         [sys.executable, manage, "generate_documents", "--department", "不存在局", "--year", "2019", "--kind", "budget", "-o", str(tmp_path / "out")],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "没有找到不存在局2019年的部门预算填报。" in result.stderr

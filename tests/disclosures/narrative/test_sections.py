@@ -72,7 +72,10 @@ def test_the_seeds_published_shares_are_flagged_where_they_are_wrong():
 
 def test_gpb_items_with_completion(filing):
     gpb = sections_by_key(filing)["gpb"]
-    assert "1.一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）：年初预算为173.67万元，支出决算为173.67万元，完成预算100.0%。" in gpb.paragraphs
+    assert (
+        "1.一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）：年初预算为173.67万元，支出决算为173.67万元，完成预算100.0%。"
+        in gpb.paragraphs
+    )
     assert "2019年一般公共预算财政拨款支出年初预算为382.31万元，支出决算为382.31万元，完成预算100.0%。其中：" in gpb.paragraphs
     assert sum(1 for p in gpb.paragraphs if re.match(r"^\d+\.", p)) == 13
 
@@ -129,8 +132,7 @@ def test_three_public_increase_needs_a_reason(filing):
 def test_operating_costs_change_and_missing_reason(filing):
     section = sections_by_key(filing)["operating_costs"]
     assert section.paragraphs[0].startswith(
-        "2019年，茂县信访局机关运行经费支出43.16万元，比2018年减少7.82万元，下降15.3%。"
-        "主要变动原因是【待填写：机关运行经费变动原因】。"
+        "2019年，茂县信访局机关运行经费支出43.16万元，比2018年减少7.82万元，下降15.3%。主要变动原因是【待填写：机关运行经费变动原因】。"
     )
     assert section.missing_reasons == ["change.operating_costs"]
 
@@ -144,7 +146,10 @@ def test_procurement_with_sme_share(filing):
 def test_income_and_expense_shares(filing):
     sections = sections_by_key(filing)
     assert "一般公共预算财政拨款收入382.31万元，占100.0%；政府性基金预算财政拨款收入0.00万元，占0.0%" in text_of(sections["income"])
-    assert text_of(sections["expense"]) == "2019年本年支出合计382.31万元，其中：基本支出317.41万元，占83.0%；项目支出64.90万元，占17.0%；上缴上级支出0.00万元，占0.0%；经营支出0.00万元，占0.0%；对附属单位补助支出0.00万元，占0.0%。"
+    assert (
+        text_of(sections["expense"])
+        == "2019年本年支出合计382.31万元，其中：基本支出317.41万元，占83.0%；项目支出64.90万元，占17.0%；上缴上级支出0.00万元，占0.0%；经营支出0.00万元，占0.0%；对附属单位补助支出0.00万元，占0.0%。"
+    )
 
 
 def test_performance_lists_the_projects(filing):
@@ -182,10 +187,17 @@ def test_budget_filing_uses_budget_wording(filing):
         "2019年支出预算382.31万元，其中：基本支出317.41万元，占83.0%，主要是人员经费274.26万元和日常公用经费43.16万元；"
         "项目支出64.90万元，占17.0%，主要为信访视频会议系统技术服务费23.00万元，主要用于保障县到乡镇信访视频会议正常运行"
     )
-    assert sections["three_public"].paragraphs[0].startswith(
-        "2019年“三公”经费预算数为5.07万元，其中：因公出国（境）费0.00万元，公务用车购置费0.00万元，公务用车运行维护费3.22万元，公务接待费1.85万元。"
+    assert (
+        sections["three_public"]
+        .paragraphs[0]
+        .startswith(
+            "2019年“三公”经费预算数为5.07万元，其中：因公出国（境）费0.00万元，公务用车购置费0.00万元，公务用车运行维护费3.22万元，公务接待费1.85万元。"
+        )
     )
-    assert "（1）信访视频会议系统技术服务费（XF-01）：预算23.00万元，资金用途：保障县到乡镇信访视频会议正常运行；年度目标：联通县到乡镇视频会议；远程接访群众50人次。" in sections["performance"].paragraphs
+    assert (
+        "（1）信访视频会议系统技术服务费（XF-01）：预算23.00万元，资金用途：保障县到乡镇信访视频会议正常运行；年度目标：联通县到乡镇视频会议；远程接访群众50人次。"
+        in sections["performance"].paragraphs
+    )
     assert "完成预算" not in text_of(sections["gpb"])
     assert "截至2018年12月31日" in text_of(sections["assets"])
 
@@ -255,18 +267,19 @@ def test_three_public_item_off_its_entered_budget_needs_a_reason(filing):
 
     ThreePublicStats.objects.filter(filing=filing).update(budget_reception=from_wan("1.50"))
     section = sections_by_key(filing)["three_public"]
-    assert (
-        "3.公务接待费支出1.85万元，完成预算123.3%。决算数大于预算数的主要原因是【待填写：公务接待费决算数大于预算数的原因】。"
-        in text_of(section)
-    )
+    assert "3.公务接待费支出1.85万元，完成预算123.3%。决算数大于预算数的主要原因是【待填写：公务接待费决算数大于预算数的原因】。" in text_of(section)
     assert section.missing_reasons == ["three_public_execution.reception"]
 
 
 def test_every_stored_reason_is_printed(filing):
     """A reason kept after its figures changed (or written where no sentence asks for one) is printed, not dropped."""
-    Filing.objects.filter(pk=filing.pk).update(reasons={
-        **filing.reasons, "execution.2010308": "部分维稳经费次年支付", "three_public.overseas": "全年未安排出国团组",
-    })
+    Filing.objects.filter(pk=filing.pk).update(
+        reasons={
+            **filing.reasons,
+            "execution.2010308": "部分维稳经费次年支付",
+            "three_public.overseas": "全年未安排出国团组",
+        }
+    )
     filing.refresh_from_db()
     sections = sections_by_key(filing)
     assert "全年未安排出国团组" in text_of(sections["three_public"])  # unchanged item: printed where it belongs

@@ -59,7 +59,10 @@ def test_three_public_operating_costs_procurement(filing):
     f = filing_figures(filing=filing)
     tp = f.three_public
     assert (wan(tp.total.amount), wan(tp.vehicle.amount), wan(tp.reception.amount), wan(tp.overseas.amount)) == (
-        "5.07", "3.22", "1.85", "0.00",
+        "5.07",
+        "3.22",
+        "1.85",
+        "0.00",
     )
     assert tp.counts.reception_batches == 126 and tp.counts.reception_people == 357
     assert wan(f.operating_costs.total.amount) == "43.16"

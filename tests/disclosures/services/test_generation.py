@@ -126,7 +126,10 @@ def test_generate_year_queues_the_fast_formats_of_every_filing_before_the_pdfs(f
         batch = tasks.generate_year(fiscal_year=filing.fiscal_year)
     jobs = list(Job.objects.filter(batch=batch).order_by("id"))  # created, and enqueued, in this order
     assert [(j.filing_id, j.params["formats"]) for j in jobs] == [
-        (filing.pk, ["xlsx", "html"]), (other.pk, ["xlsx", "html"]), (filing.pk, ["pdf"]), (other.pk, ["pdf"]),
+        (filing.pk, ["xlsx", "html"]),
+        (other.pk, ["xlsx", "html"]),
+        (filing.pk, ["pdf"]),
+        (other.pk, ["pdf"]),
     ]
     assert len(callbacks) == 4 and all(j.status == Job.Status.QUEUED for j in jobs)
 
@@ -183,7 +186,9 @@ def test_libreoffice_opens_the_workbook(filing, tmp_path):
     xlsx.write_bytes(read(filing.documents.get(format="xlsx")))
     subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
-        check=True, capture_output=True, timeout=180,
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     text = pdf_text((tmp_path / "tables.pdf").read_bytes())
     assert "2019年一般公共预算财政拨款支出决算表" in text and "编制单位：茂县信访局" in text

@@ -36,7 +36,12 @@ def test_seed_001_tables_are_in_yuan(demo):
     row = three.rows[0]
     assert row.printed("total") == D("145950.50")
     assert [row.cell(k).display for k in ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_running", "reception")] == [
-        "145,950.50", "0.00", "126,000.00", "0.00", "126,000.00", "19,950.50",
+        "145,950.50",
+        "0.00",
+        "126,000.00",
+        "0.00",
+        "126,000.00",
+        "19,950.50",
     ]
     expense = compute_table(filing=filing, key="budget_expense")
     assert expense.total_row.cell("total").display == "3,828,602.02"
@@ -60,7 +65,10 @@ def test_seed_001_workbook_and_html_in_yuan(demo):
 
 def test_seed_001_text_is_in_yuan(demo):
     text = render_text(filing=demo.shanhaiguan.filing)
-    assert "“三公”经费预算数为145,950.50元，其中：因公出国（境）费0.00元，公务用车购置费0.00元，公务用车运行维护费126,000.00元，公务接待费19,950.50元" in text
+    assert (
+        "“三公”经费预算数为145,950.50元，其中：因公出国（境）费0.00元，公务用车购置费0.00元，公务用车运行维护费126,000.00元，公务接待费19,950.50元"
+        in text
+    )
     assert "收、支总预算3,828,602.02元" in text
     # 万元 appears only in the names of asset classes (单价50万元以上通用设备), never as the unit of an amount
     assert re.findall(r"[\d.,]+万元", text) == ["50万元", "100万元"]

@@ -94,9 +94,7 @@ def test_hunan_economic_pairs_agree(budget_filing):
     assert dept.total_row.wan("total") == D("382.46")
     # 政府经济分类: the 事业单位's wages are 对事业单位经常性补助 (505), the 机关's 机关工资福利支出 (501)
     assert gov.row(code="50501").wan("personnel") == D("72.70")  # the centre's 事业运行 66.58 (all wages) + 事业单位医疗 6.12
-    assert gov.row(code="501").wan("personnel") + gov.row(code="50501").wan("personnel") + gov.row(code="509").wan(
-        "personnel"
-    ) == D("274.26")
+    assert gov.row(code="501").wan("personnel") + gov.row(code="50501").wan("personnel") + gov.row(code="509").wan("personnel") == D("274.26")
     # the unnamed 扶贫 project line has no economic code: it is listed, not lost
     assert dept.row(label="未列经济分类").wan("project") == D("0.40")
 
@@ -128,5 +126,11 @@ def test_three_public_table_has_last_years_budget_beside_this_years(budget_filin
     (row,) = table.rows
     # the entered 公务用车 8.14 has no split: its parts stay zero, the 合计 is the sum of the items entered
     assert [row.wan(f"prior_{k}") for k in ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")] == [
-        D("11.29"), D("0.00"), D("8.14"), D("0.00"), D("0.00"), D("3.15")]
+        D("11.29"),
+        D("0.00"),
+        D("8.14"),
+        D("0.00"),
+        D("0.00"),
+        D("3.15"),
+    ]
     assert (row.wan("total"), row.wan("reception")) == (D("5.22"), D("2.00"))

@@ -174,5 +174,11 @@ def test_fund_table_lists_carry_overs_and_income_by_function(maoxian_2019):
     table = compute_table(filing=maoxian_2019, key="final_gov_fund")
     row = table.row(code="2130599")
     assert [row.amount(k) for k in ("opening", "income", "total", "basic", "project", "closing")] == [
-        D("2000.00"), D("3000.00"), D("4000.00"), D("0.00"), D("4000.00"), D("1000.00")]
+        D("2000.00"),
+        D("3000.00"),
+        D("4000.00"),
+        D("0.00"),
+        D("4000.00"),
+        D("1000.00"),
+    ]
     assert table.total_row.amount("opening") + table.total_row.amount("income") == table.total_row.amount("total") + table.total_row.amount("closing")

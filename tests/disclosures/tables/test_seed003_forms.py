@@ -10,13 +10,29 @@ D = Decimal
 
 #: 一般公共预算财政拨款支出决算具体情况 of seed 003, by 项 (万元)
 SEED_ITEMS = {
-    "2010301": "173.67", "2010302": "23.00", "2010308": "34.50", "2010350": "66.58", "2013602": "5.00", "2040202": "2.00",
-    "2080505": "25.03", "2080506": "11.55", "2101101": "10.45", "2101102": "6.12", "2210201": "22.99", "2210203": "1.02",
+    "2010301": "173.67",
+    "2010302": "23.00",
+    "2010308": "34.50",
+    "2010350": "66.58",
+    "2013602": "5.00",
+    "2040202": "2.00",
+    "2080505": "25.03",
+    "2080506": "11.55",
+    "2101101": "10.45",
+    "2101102": "6.12",
+    "2210201": "22.99",
+    "2210203": "1.02",
     "2130599": "0.40",
 }
 #: 支出决算结构: the 类 the seed names (万元)
-SEED_CLASSES = {"一般公共服务支出": "302.75", "社会保障和就业支出": "36.58", "卫生健康支出": "16.57", "住房保障支出": "24.01",
-                "农林水支出": "0.40", "公共安全支出": "2.00"}
+SEED_CLASSES = {
+    "一般公共服务支出": "302.75",
+    "社会保障和就业支出": "36.58",
+    "卫生健康支出": "16.57",
+    "住房保障支出": "24.01",
+    "农林水支出": "0.40",
+    "公共安全支出": "2.00",
+}
 
 
 @pytest.fixture
@@ -32,8 +48,18 @@ def test_gongkai_01(tables):
     table = tables["公开01表"]
     income = side_rows(table, "in_label")
     assert list(income) == [
-        "一、一般公共预算财政拨款收入", "二、政府性基金预算财政拨款收入", "三、国有资本经营预算财政拨款收入", "四、上级补助收入", "五、事业收入",
-        "六、经营收入", "七、附属单位上缴收入", "八、其他收入", "本年收入合计", "使用非财政拨款结余", "年初结转和结余", "总计",
+        "一、一般公共预算财政拨款收入",
+        "二、政府性基金预算财政拨款收入",
+        "三、国有资本经营预算财政拨款收入",
+        "四、上级补助收入",
+        "五、事业收入",
+        "六、经营收入",
+        "七、附属单位上缴收入",
+        "八、其他收入",
+        "本年收入合计",
+        "使用非财政拨款结余",
+        "年初结转和结余",
+        "总计",
     ]
     assert [income[label].wan("in_amount") for label in income] == [D("382.31")] + [D("0.00")] * 7 + [D("382.31"), D("0.00"), D("0.00"), D("382.31")]
     assert [income[label].cell("in_line").text for label in income] == [str(n) for n in range(1, 13)]
@@ -45,7 +71,7 @@ def test_gongkai_01(tables):
     for name, amount in SEED_CLASSES.items():
         (label,) = [label for label in classes if label.endswith(f"、{name}")]
         assert expense[label].wan("out_amount") == D(amount), name
-    tail = list(expense)[len(classes):]
+    tail = list(expense)[len(classes) :]
     assert tail == ["本年支出合计", "结余分配", "年末结转和结余", "总计"]
     assert [expense[label].wan("out_amount") for label in tail] == [D("382.31"), D("0.00"), D("0.00"), D("382.31")]
     assert expense["一、一般公共服务支出"].cell("out_line").text == "13" and expense["总计"].cell("out_line").text == "31"
@@ -64,7 +90,13 @@ def test_gongkai_02_income_by_function(tables):
 def test_gongkai_03(tables):
     total = tables["公开03表"].total_row
     assert [total.wan(k) for k in ("total", "basic", "project", "upper", "business", "subsidy")] == [
-        D("382.31"), D("317.41"), D("64.90"), D("0.00"), D("0.00"), D("0.00")]
+        D("382.31"),
+        D("317.41"),
+        D("64.90"),
+        D("0.00"),
+        D("0.00"),
+        D("0.00"),
+    ]
 
 
 def test_gongkai_04_by_source(tables):
@@ -72,12 +104,18 @@ def test_gongkai_04_by_source(tables):
     income = side_rows(table, "in_label")
     assert income["一、一般公共预算财政拨款"].wan("in_amount") == D("382.31")
     assert income["本年收入合计"].wan("in_amount") == D("382.31")
-    assert [income[label].wan("in_amount") for label in ("年初财政拨款结转和结余", "一般公共预算财政拨款", "政府性基金预算财政拨款",
-                                                        "国有资本经营预算财政拨款")] == [D("0.00")] * 4
+    assert [
+        income[label].wan("in_amount")
+        for label in ("年初财政拨款结转和结余", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
+    ] == [D("0.00")] * 4
     expense = side_rows(table, "out_label")
     total = expense["本年支出合计"]
     assert (total.wan("out_total"), total.wan("out_gpb"), total.wan("out_gov_fund"), total.wan("out_state_capital")) == (
-        D("382.31"), D("382.31"), D("0.00"), D("0.00"))
+        D("382.31"),
+        D("382.31"),
+        D("0.00"),
+        D("0.00"),
+    )
     assert expense["十三、住房保障支出"].wan("out_gpb") == D("24.01")
     assert table.rows[-1].wan("in_amount") == table.rows[-1].wan("out_total") == D("382.31")
 
@@ -92,13 +130,23 @@ def test_gongkai_05(tables):
 def test_gongkai_06_side_by_side(tables):
     last = tables["公开06表"].rows[-1]
     assert (last.cell("p_code").text, last.wan("personnel"), last.cell("u_code").text, last.wan("public")) == (
-        "人员经费合计", D("274.26"), "公用经费合计", D("43.16"))
+        "人员经费合计",
+        D("274.26"),
+        "公用经费合计",
+        D("43.16"),
+    )
 
 
 def test_gongkai_07(tables):
     (row,) = tables["公开07表"].rows
     assert [row.wan(f"actual_{k}") for k in ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_running", "reception")] == [
-        D("5.07"), D("0.00"), D("3.22"), D("0.00"), D("3.22"), D("1.85")]
+        D("5.07"),
+        D("0.00"),
+        D("3.22"),
+        D("0.00"),
+        D("3.22"),
+        D("1.85"),
+    ]
 
 
 @pytest.mark.parametrize("form, what", [("公开08表", "政府性基金预算"), ("公开09表", "国有资本经营预算")])

@@ -31,7 +31,11 @@ def test_final_table_7_budget_columns_read_the_entered_figure(maoxian_2019):
     enter(maoxian_2019, overseas="0", vehicle_purchase="0", vehicle_operation="40000.00", reception="20000.00")
     (row,) = compute_table(filing=maoxian_2019, key="final_three_public").rows
     assert (row.wan("budget_total"), row.wan("budget_vehicle"), row.wan("budget_vehicle_running"), row.wan("budget_reception")) == (
-        D("6.00"), D("4.00"), D("4.00"), D("2.00"))
+        D("6.00"),
+        D("4.00"),
+        D("4.00"),
+        D("2.00"),
+    )
     assert (row.wan("actual_total"), row.wan("actual_vehicle_running"), row.wan("actual_reception")) == (D("5.07"), D("3.22"), D("1.85"))
     tp = filing_figures(filing=maoxian_2019).three_public
     assert (tp.total.budget, tp.total.actual, tp.total.amount) == (D("60000.00"), D("50700.00"), D("50700.00"))

@@ -62,27 +62,34 @@ def test_three_public_sheet(workbook):
     ws = workbook.worksheets[6]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A3:F3", "G3:L3", "C4:E4", "A4:A5"} <= merged
-    assert [Decimal(str(ws.cell(6, c).value)) for c in range(7, 13)] == [
-        Decimal(v) for v in ("5.07", "0", "3.22", "0", "3.22", "1.85")
-    ]
+    assert [Decimal(str(ws.cell(6, c).value)) for c in range(7, 13)] == [Decimal(v) for v in ("5.07", "0", "3.22", "0", "3.22", "1.85")]
 
 
 def test_empty_table_sheet_has_the_note(workbook):
     """公开08 is published with its headers and the note under the grid (no body rows)."""
     ws = workbook.worksheets[7]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert [ws.cell(3, c).value for c in range(1, 9)] == ["科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", None, None, "年末结转和结余"]
+    assert [ws.cell(3, c).value for c in range(1, 9)] == [
+        "科目编码",
+        "科目名称",
+        "年初结转和结余",
+        "本年收入",
+        "本年支出",
+        None,
+        None,
+        "年末结转和结余",
+    ]
     assert ws["A5"].value == "注：本部门2019年度没有使用政府性基金预算财政拨款安排的支出，故本表无数据。" and "A5:H5" in merged
     assert ws["A5"].border.left.style is None and ws.max_row == 5
 
 
 def test_formula_looking_text_stays_text(maoxian_2019):
-    CatalogItem.objects.filter(kind="function", code="2010301").update(name="=HYPERLINK(\"http://x\",\"行政运行\")")
+    CatalogItem.objects.filter(kind="function", code="2010301").update(name='=HYPERLINK("http://x","行政运行")')
     CatalogItem.objects.filter(kind="function", code="2010308").update(name="+信访事务")
     data = render_workbook(compute_tables(filing=maoxian_2019))
     ws = load_workbook(io.BytesIO(data))["表5 一般公共预算财政拨款支出决算表"]
     link, plus = find_row(ws, 1, "2010301")[1], find_row(ws, 1, "2010308")[1]
-    assert (link.value, link.data_type, link.quotePrefix) == ("=HYPERLINK(\"http://x\",\"行政运行\")", "s", True)
+    assert (link.value, link.data_type, link.quotePrefix) == ('=HYPERLINK("http://x","行政运行")', "s", True)
     assert (plus.value, plus.data_type, plus.quotePrefix) == ("+信访事务", "s", True)
     for sheet in load_workbook(io.BytesIO(data)).worksheets:
         assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
