@@ -24,5 +24,5 @@ urlpatterns = [
 #: Included at the root without the app namespace: ninja names its routes in its own namespace "api_v1".
 api_urlpatterns = [
     path("api/v1/", api.urls),
-    re_path(r"^api/v1/(?P<rest>.*)$", not_found_json),
+    re_path(r"^api/v1/(?P<rest>.*)$", not_found_json, name="api_v1_not_found"),
 ]
