@@ -11,12 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_changes_on_an_approved_filing_are_recorded_field_by_field(approved_filing, django_user_model):
+    """The audit describes a change of a locked filing's line field by field (the database itself refuses to
+    store such a change: tests/disclosures/test_lock_triggers.py), from the instance as edited."""
     admin = django_user_model.objects.create_superuser("root", password="pw-Root-12345")
     line = ExpenseLine.objects.get(filing=approved_filing, dept_economic_item__code="30217")
     before = field_values(line)
     line.actual_amount = Decimal("13500.00")
     line.budget_amount = Decimal("13500.00")
-    line.save()
 
     entries = audit_changes(filing=approved_filing, actor=admin, instance=line, before=before, comment="管理员更正")
 
