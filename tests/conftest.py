@@ -91,7 +91,15 @@ def publication_jobs_run():
     Tests run inside a transaction, where on-commit sends never happen. The jobs are the real ones but
     for the PDF renderer (STAND_IN_PDF); MEDIA_ROOT should be a temp folder.
     """
+    from config.celery import app
     from disclosures.services import generation
 
-    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF), TestCase.captureOnCommitCallbacks(execute=True):
-        yield
+    # In-process even where the suite runs with a broker (CI's PostgreSQL run): a module-scoped fixture
+    # that uses this is set up before the per-test `celery_eager` fixture switches Celery over.
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF), TestCase.captureOnCommitCallbacks(execute=True):
+            yield
+    finally:
+        app.conf.task_always_eager = saved
