@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluations.models import SelfEvaluation
+from evaluations.rulesets import ensure_rule_sets
 from tests.evaluations.seeds import load_seed_001
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def seed_001_projects(department, year_2020):
+    ensure_rule_sets()  # a transactional test's flush removed the rule sets the data migration made
     return load_seed_001(department=department, year=year_2020)
 
 
