@@ -84,18 +84,7 @@ def targets_grid(*, project: Project) -> Grid:
     grid.add(*[num(getattr(project, f), colspan) for f, colspan in zip(Project.PLAN_FIELDS, (2, 2, 2, 1))])
     grid.add(label("绩效目标", rowspan=2), label("目标1"), text(project.goal_1, 6))
     grid.add(label("目标2"), text(project.goal_2, 6))
-    grid.add(
-        head("一级指标", rowspan=2),
-        head("二级指标", rowspan=2),
-        head("三级指标", rowspan=2),
-        head("绩效指标描述", rowspan=2),
-        head("指标值", 3),
-        head("指标值确定依据", rowspan=2),
-    )
-    grid.add(head("符号"), head("值"), head("单位（文字描述）"))
-    for row, i in _tree_rows(_ordered(list(project.indicators.all()))):
-        value = num(i.target_value) if i.target_value is not None else text(i.target_text)
-        grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value, text(i.unit.strip()), text(i.basis))
+    _target_indicator_rows(grid, project.indicators.all())
     return grid
 
 
@@ -111,6 +100,13 @@ def department_targets_grid(*, target: DepartmentTarget) -> Grid:
     grid.add(label("部门（单位）名称"), text(target.department.name, 3), label("年度预算（万元）"), num(to_wan(target.budget_amount), 3))
     grid.add(label("部门职能职责概述"), text(target.department.duties, 7))
     grid.add(label("年度总体目标"), text(target.overall_goal, 7))
+    _target_indicator_rows(grid, target.indicators.all())
+    return grid
+
+
+def _target_indicator_rows(grid: Grid, indicators) -> None:
+    """The targets tables' indicator part: 一级/二级/三级 merged down the tree, description, 指标值 (符号, 值,
+    单位) and 指标值确定依据 — the same for a project's and the department's targets."""
     grid.add(
         head("一级指标", rowspan=2),
         head("二级指标", rowspan=2),
@@ -120,10 +116,9 @@ def department_targets_grid(*, target: DepartmentTarget) -> Grid:
         head("指标值确定依据", rowspan=2),
     )
     grid.add(head("符号"), head("值"), head("单位（文字描述）"))
-    for row, i in _tree_rows(_ordered(list(target.indicators.all()))):
+    for row, i in _tree_rows(_ordered(list(indicators))):
         value = num(i.target_value) if i.target_value is not None else text(i.target_text)
         grid.add(*row, text(i.name), text(i.description), text(COMPARATOR_PRINTED[i.comparator]), value, text(i.unit.strip()), text(i.basis))
-    return grid
 
 
 def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reason_span: int = 1) -> None:
