@@ -4,7 +4,7 @@ workspace under /workspace/, the bureau under /bureau/ and the JSON API under /a
 from django.urls import path
 
 from . import api
-from .views import bureau, checks, create, documents, entry, public, text, workflow
+from .views import bureau, checks, create, documents, entry, notifications, public, text, workflow
 
 app_name = "disclosures"
 
@@ -30,6 +30,10 @@ urlpatterns = [
     path("workspace/filings/<int:pk>/documents/<str:format>/", documents.document_download, name="document_download"),
     path("workspace/filings/<int:pk>/submit/", workflow.filing_submit, name="filing_submit"),
     path("workspace/filings/<int:pk>/correct/", workflow.filing_correct, name="filing_correct"),
+    # Messages (消息)
+    path("messages/", notifications.notification_list, name="notifications"),
+    path("messages/read/", notifications.notifications_read, name="notifications_read"),
+    path("messages/<int:pk>/", notifications.notification_open, name="notification_open"),
     # Bureau
     path("bureau/", bureau.bureau_dashboard, name="bureau_dashboard"),
     path("bureau/years/<int:year>/generate/", documents.year_generate, name="year_generate"),
