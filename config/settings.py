@@ -138,7 +138,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "disclosures:home"
+# After login each role lands on its page (disclosures.views.landing); a ?next= address still wins.
+LOGIN_REDIRECT_URL = "disclosures:landing"
 LOGOUT_REDIRECT_URL = "disclosures:home"
 
 # Content-Security-Policy (config/csp.py); 1 sends it as Report-Only.

@@ -4,7 +4,7 @@ workspace under /workspace/, the bureau under /bureau/ and the JSON API under /a
 from django.urls import path
 
 from . import api
-from .views import bureau, checks, create, documents, entry, notifications, public, text, workflow
+from .views import bureau, checks, create, documents, entry, landing, notifications, public, text, workflow
 
 app_name = "disclosures"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("public/filings/<int:pk>/", public.public_filing, name="public_filing"),
     path("public/filings/<int:pk>/download/<str:format>/", public.public_document, name="public_document"),
     path("public/filings/<int:pk>/tables/<int:number>.xlsx", public.public_table_xlsx, name="public_table_xlsx"),
+    path("start/", landing.landing, name="landing"),
     # Department workspace: entry, text and checks, documents, workflow
     path("workspace/", entry.workspace, name="workspace"),
     path("workspace/filings/new/", create.filing_new, name="filing_new"),
