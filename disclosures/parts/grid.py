@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from disclosures.money import format_number
+
 
 @dataclass
 class Cell:
@@ -24,7 +26,7 @@ class Cell:
         if self.value is None:
             return ""
         if isinstance(self.value, Decimal):
-            return f"{self.value:.2f}" if self.number_format == "0.00" else str(self.value)
+            return format_number(self.value, places=2 if self.number_format == "0.00" else None)
         return str(self.value)
 
 
