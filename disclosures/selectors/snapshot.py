@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import prefetch_related_objects
 
 from disclosures.models import Filing, FundingSource, Project
-from disclosures.money import to_wan, unit_label
+from disclosures.money import format_number, to_wan, unit_label
 from disclosures.narrative import draft_sections
 from disclosures.parts import publication_parts
 from disclosures.selectors.facts import FilingFacts, facts_of
@@ -149,7 +149,7 @@ def _projects(facts: FilingFacts) -> list[dict]:
                         "level2": i.get_level2_display(),
                         "name": i.name,
                         "comparator": i.get_comparator_display(),
-                        "target": i.target_text or (to_jsonable(i.target_value.normalize()) if i.target_value is not None else ""),
+                        "target": i.target_text or (format_number(i.target_value) if i.target_value is not None else ""),
                         "unit": i.unit.strip(),
                     }
                     for i in (indicators.all() if indicators is not None else [])
