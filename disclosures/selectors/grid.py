@@ -115,6 +115,10 @@ def sheet_or_none(key: str) -> Sheet | None:
 # --- Cells --------------------------------------------------------------------------------------------
 
 
+#: Narrower than the default (em) where the values are short, so that a sheet's amounts fit beside the totals.
+COLUMN_WIDTHS = {"unit": 8, "project": 6, "funding_source": 7, "expense_kind": 9, "note": 6, "source": 8, "category": 7}
+
+
 @dataclass
 class GridColumn:
     """A column as the grid draws it: the input's kind and, for a select, its options."""
@@ -126,6 +130,7 @@ class GridColumn:
     options: list[tuple[str, str]] = field(default_factory=list)
     required: bool = False
     width: int = 8
+    default: str = ""  # a new row's value (a select's default choice)
     _options_html: dict[str, str] = field(default_factory=dict, repr=False)
 
     def options_html(self, selected: str) -> str:
@@ -160,6 +165,7 @@ def grid_columns(*, sheet: Sheet, filing: Filing, unit: str, units: Iterable[Uni
         elif isinstance(widget, w.ChoiceWidget):
             grid_column.input = "select"
             grid_column.options = [(str(value), str(label)) for value, label in widget.choices]
+            grid_column.default = str(widget.default) if widget.default is not None else grid_column.options[0][0]
             if not widget.required and widget.default is None:
                 grid_column.options.insert(0, ("", ""))
         elif isinstance(widget, w.AmountWidget) and not isinstance(widget, w.QuantityWidget):
@@ -173,6 +179,7 @@ def grid_columns(*, sheet: Sheet, filing: Filing, unit: str, units: Iterable[Uni
             grid_column.width = 12
         if isinstance(widget, w.TextWidget):
             grid_column.required = widget.required
+        grid_column.width = COLUMN_WIDTHS.get(column.attribute, grid_column.width)
         result.append(grid_column)
     return result
 
@@ -273,7 +280,7 @@ def cell_text(instance, column: GridColumn, unit: str) -> tuple[str, str]:
     if column.input == "amount":
         return amount_input_text(value, unit), ""
     if isinstance(value, bool):
-        return ("是" if value else "否"), ""
+        return str(value), ""  # the select's option values: "True" (是) / "False" (否)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}", ""
     return str(value), ""
@@ -294,8 +301,8 @@ def row_from_input(*, pk: int | None, data, columns: list[GridColumn], errors: d
 def blank_row(columns: list[GridColumn]) -> GridRow:
     cells = []
     for column in columns:
-        value = ""
-        if column.input == "select" and column.options and column.attribute != "project":
+        value = column.default
+        if column.input == "select" and not value and column.options and column.attribute != "project":
             value = column.options[0][0]
         cells.append(Cell(column, value))
     return GridRow(pk=None, cells=cells)
@@ -400,6 +407,8 @@ def grid_totals(*, filing: Filing, deltas: Iterable[tuple[str, str, Amounts]] = 
     for row in income_rows:
         by_category[row["category"]] = _amounts(row)
     for sheet, key, amounts in deltas:
+        if amounts == Amounts():
+            continue
         if sheet == "expense" and key:
             by_class[key] = by_class.get(key, Amounts()) + amounts
         elif sheet == "income" and key:
@@ -479,7 +488,10 @@ def typed_row_deltas(*, sheet: Sheet, filing: Filing, pk: int | None, data, unit
             return ZERO
 
     key = str(data.get(key_field, "") or "").strip()
-    key = key[:3] if sheet.key == "expense" else key
+    if sheet.key == "expense":
+        key = key[:3] if len(key) == 7 and key.isdigit() else ""  # a 类 only once a 项 code is typed
+    if not key:
+        return deltas
     budget = typed("adjusted_amount")
     if budget is None:
         budget = typed("budget_amount") or ZERO

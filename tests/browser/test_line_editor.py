@@ -129,3 +129,89 @@ def test_enter_twenty_lines_by_grid_and_paste(page, live_server, login, screensh
     row.locator("button:has-text('删除')").click()
     page.wait_for_function("() => document.querySelector('#grid-totals').innerText.includes('389.61')")
     assert ExpenseLine.objects.filter(filing=filing).count() == stored + 19
+
+
+def test_accountant_path_from_new_filing_to_submit(page, live_server, login, screenshot, demo):
+    """新建填报 in the workspace, 20 expense lines (10 typed, 10 pasted), a code of the wrong level fixed,
+    the income that balances them, the 三公 预算数, and 提交审核 — without the admin."""
+    department = demo.accountant.membership.department
+    assert not Filing.objects.filter(department=department, fiscal_year__year=2020).exists()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    login(page, "maoxian", demo.passwords["maoxian"])
+
+    page.goto(live_server.url + reverse("disclosures:workspace"))
+    with page.expect_navigation():
+        page.click("text=新建填报")
+    page.fill("#id_year", "2020")
+    page.select_option("#id_kind", "budget")
+    with page.expect_navigation():
+        page.click("button:has-text('创建填报')")
+    filing = Filing.objects.get(department=department, fiscal_year__year=2020, kind="budget")
+    assert filing.status == Filing.Status.DRAFT and filing.amount_unit == "wan"
+    with page.expect_navigation():
+        page.click("text=明细录入")
+    assert "暂无支出明细" in totals_text(page)
+
+    # 10 lines typed in the grid (2010301 行政运行, ten 302 款, 0.1 … 1.0 万元); a 款 typed where a 项 goes.
+    for index, code in enumerate(GRID_CODES, start=1):
+        new = page.locator("#row-new")
+        new.locator("[name=function_item]").click()
+        page.keyboard.type("20103" if index == 1 else "2010301")
+        page.keyboard.press("Tab")
+        page.keyboard.type(code)
+        new.locator("[name=expense_kind]").select_option("public")
+        new.locator("[name=budget_amount]").fill("1" if index == 10 else f"0.{index}")
+        new.locator("[name=budget_amount]").press("Enter")
+        if index == 1:
+            page.wait_for_selector("#row-new td.has-error .cell-error")
+            assert "“20103”不是7位的支出功能分类科目编码" in page.inner_text("#row-new td.has-error")
+            page.locator("#row-new [name=function_item]").fill("2010301")
+            page.locator("#row-new [name=function_item]").press("Enter")
+        wait_saved(page, index)
+    page.wait_for_function("() => document.querySelector('#grid-totals').innerText.includes('5.50')")
+    assert "201 一般公共服务支出\t5.50" in totals_text(page)
+
+    # 10 lines pasted from Excel with the grid's columns (no 决算 columns in a budget filing).
+    rows = [f"茂县信访局\t2010350\t{code}\t基本支出-日常公用经费\t\t一般公共预算财政拨款\t0.2\t" for code in GRID_CODES]
+    page.evaluate("text => navigator.clipboard.writeText(text)", "\n".join(rows))
+    page.locator("#row-new [name=note]").click()
+    page.keyboard.press("Control+V")
+    page.wait_for_selector("#paste-apply")
+    assert "共 10 行：新增 10 行，更新 0 行。金额单位：万元。" in page.inner_text("#paste-result")
+    with page.expect_navigation():
+        page.click("#paste-apply")
+    assert ExpenseLine.objects.filter(filing=filing).count() == 20
+    assert "本年支出合计\t7.50" in totals_text(page)
+    assert "收支不平衡：差额 -7.50 万元。" in totals_text(page)
+    screenshot(page, "line-editor-new-filing-expense")
+
+    # The income that funds them, and the 收支平衡.
+    page.click(".sheet-tabs >> text=收入")
+    new = page.locator("#row-new")
+    new.locator("[name=function_item]").fill("2010301")
+    new.locator("[name=budget_amount]").fill("7.5")
+    new.locator("[name=budget_amount]").press("Enter")
+    page.wait_for_function("() => document.querySelector('#grid-totals').innerText.includes('收支平衡。')")
+    assert "本年收入\t7.50" in totals_text(page)
+
+    # The 三公 预算数 of the year, entered per item (公务接待费 0.3 万元).
+    page.click(".sheet-tabs >> text=三公经费")
+    page.fill("#id_budget_reception", "0.3")
+    page.fill("#id_reception_batches", "2")
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
+    assert "“三公”经费已保存。" in page.inner_text("main")
+    assert page.input_value("#id_budget_reception") == "0.30"
+    screenshot(page, "line-editor-three-public")
+
+    # Submit from the filing's page.
+    page.goto(live_server.url + reverse("disclosures:filing_detail", args=[filing.pk]))
+    with page.expect_navigation():
+        page.click("text=提交审核")
+    with page.expect_navigation():
+        page.click("button:has-text('确认提交审核')")
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED
+    assert "已提交" in page.inner_text("main")
+    page.goto(live_server.url + reverse("disclosures:line_editor", args=[filing.pk, "expense"]))
+    assert page.locator("#row-new").count() == 0 and "当前不能修改" in page.inner_text("main")
