@@ -464,3 +464,20 @@ def test_csrf_is_enforced(accountant, filing, expense_line):
     assert response.status_code == 200
     expense_line.refresh_from_db()
     assert expense_line.budget_amount == Decimal("1.00")
+
+
+def test_paste_into_a_filing_approved_meanwhile_writes_nothing(filing, accountant, expense_line):
+    """The preview passed on a draft; the reviewer approved before 保存: the apply re-reads the status under
+    the filing's row lock and refuses, with nothing written."""
+    from disclosures.imports.apply import ImportFailed
+    from disclosures.selectors.grid import SHEETS
+    from disclosures.services.grid import grid_paste_apply, grid_paste_preview
+
+    stale = Filing.objects.get(pk=filing.pk)
+    assert grid_paste_preview(filing=stale, sheet=SHEETS["expense"], text=PASTED, unit="yuan").ok
+    Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.APPROVED)
+    with pytest.raises(ImportFailed, match="不能修改"):
+        grid_paste_apply(filing=stale, sheet=SHEETS["expense"], text=PASTED, unit="yuan", user=accountant)
+    assert list(ExpenseLine.objects.filter(filing=filing)) == [expense_line]
+    expense_line.refresh_from_db()
+    assert expense_line.budget_amount == Decimal("1036.03")
