@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import prefetch_related_objects
 
 from disclosures.models import Filing, FundingSource, Project
-from disclosures.money import to_wan
+from disclosures.money import format_number, to_wan, unit_label
 from disclosures.narrative import draft_sections
 from disclosures.parts import publication_parts
 from disclosures.selectors.facts import FilingFacts, facts_of
@@ -70,6 +70,8 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
             "kind_display": str(filing.get_kind_display()),
             "version": filing.version,
             "approved_at": to_jsonable(filing.approved_at),
+            "unit": filing.amount_unit,
+            "unit_label": unit_label(filing.amount_unit),
         },
         "published_at": published_at.isoformat(),
         "figures": figures_as_dict(figures),
@@ -88,7 +90,7 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
 
 def table_to_snapshot(table) -> dict:
     """A TableResult as render-ready JSON: the header grid with its merges, and for every
-    cell both the amount in 元 and the text as published (万元, 2 decimals)."""
+    cell both the amount in 元 and the text as published (in the filing's unit, 2 decimals)."""
     return {
         "key": table.key,
         "number": table.number,
@@ -147,7 +149,7 @@ def _projects(facts: FilingFacts) -> list[dict]:
                         "level2": i.get_level2_display(),
                         "name": i.name,
                         "comparator": i.get_comparator_display(),
-                        "target": i.target_text or (to_jsonable(i.target_value.normalize()) if i.target_value is not None else ""),
+                        "target": i.target_text or (format_number(i.target_value) if i.target_value is not None else ""),
                         "unit": i.unit.strip(),
                     }
                     for i in (indicators.all() if indicators is not None else [])

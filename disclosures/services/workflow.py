@@ -28,6 +28,7 @@ from disclosures.models import (
     ThreePublicStats,
 )
 from disclosures.narrative import missing_reasons
+from disclosures.services import notifications
 from disclosures.services.audit import audit_record, audit_transition
 from disclosures.checks import run_checks
 from disclosures.selectors.facts import filing_facts
@@ -111,6 +112,7 @@ def filing_submit(*, filing: Filing, user) -> Filing:
         )
         # The reviewer reads documents of the submitted data, never ones generated before the last fix.
         documents_enqueue(filing=locked, user=user)
+        notifications.filing_submitted(filing=locked)
     _sync(filing, locked)
     return filing
 
@@ -141,6 +143,7 @@ def filing_return(*, filing: Filing, user, comments: Sequence[tuple[str, str]]) 
             before_status=before,
             comment="\n".join(f"{t}：{x}" if t else x for t, x in cleaned),
         )
+        notifications.filing_returned(filing=locked, comments=cleaned)
     _sync(filing, locked)
     return filing
 
@@ -158,6 +161,7 @@ def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
         locked.full_clean()
         locked.save(update_fields=["status", "approved_at", "updated_at"])
         audit_transition(filing=locked, actor=user, action="审核通过", before_status=before, comment=comment)
+        notifications.filing_approved(filing=locked)
     _sync(filing, locked)
     return filing
 
@@ -197,6 +201,7 @@ def filing_publish(*, filing: Filing, user) -> Filing:
             comment=f"更正公开：{locked.correction_note}" if correction else "",
         )
         publication_enqueue(filing=locked, user=user)
+        notifications.filing_published(filing=locked)
     _sync(filing, locked)
     return filing
 
