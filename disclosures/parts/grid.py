@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from disclosures.money import AmountUnit, in_unit
+from disclosures.money import AmountUnit, format_number, in_unit
 
 #: Excel formats of amounts: 万元 as the forms print them ('12.60'), 元 with thousands separated ('126,000.00').
 AMOUNT_FORMATS = {AmountUnit.WAN: "0.00", AmountUnit.YUAN: "#,##0.00"}
@@ -29,9 +29,9 @@ class Cell:
         if self.value is None:
             return ""
         if isinstance(self.value, Decimal):
-            if self.number_format == "0.00":
-                return f"{self.value:.2f}"
-            return f"{self.value:,.2f}" if self.number_format == "#,##0.00" else str(self.value)
+            if self.number_format in ("0.00", "#,##0.00"):
+                return format_number(self.value, places=2, grouping=self.number_format == "#,##0.00")
+            return format_number(self.value)
         return str(self.value)
 
 

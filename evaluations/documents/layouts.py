@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from disclosures.models import Filing, Project
-from disclosures.money import format_fraction, unit_label
+from disclosures.money import format_fraction, format_indicator, unit_label
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import INCOMPLETE, score_sheet
 from evaluations.scoring.engine import ScoreSheet
@@ -30,7 +30,7 @@ def target_display(indicator: Indicator) -> str:
     """'≥95%', '=100%', or the qualitative text."""
     if indicator.comparator == Indicator.Comparator.QUALITATIVE or indicator.target_value is None:
         return indicator.target_text or "—"
-    return f"{indicator.get_comparator_display()}{plain(indicator.target_value)}{indicator.unit.strip()}"
+    return format_indicator(comparator=indicator.get_comparator_display(), value=indicator.target_value, unit=indicator.unit)
 
 
 def actual_display(result: IndicatorResult | None) -> str:
