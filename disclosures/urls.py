@@ -4,7 +4,7 @@ workspace under /workspace/, the bureau under /bureau/ and the JSON API under /a
 from django.urls import path
 
 from . import api
-from .views import bureau, checks, create, documents, entry, landing, notifications, public, text, workflow
+from .views import bureau, checks, create, documents, entry, grid, landing, notifications, public, text, workflow
 
 app_name = "disclosures"
 
@@ -24,6 +24,16 @@ urlpatterns = [
     path("workspace/filings/<int:pk>/import/", entry.filing_import, name="filing_import"),
     path("workspace/filings/<int:pk>/import/template/<str:kind>.xlsx", entry.import_template, name="import_template"),
     path("workspace/filings/<int:pk>/import/errors/<str:token>.xlsx", entry.filing_import_errors, name="filing_import_errors"),
+    # The line editor (明细录入): a grid per sheet, rows and totals as htmx fragments, the 三公经费 form
+    path("workspace/filings/<int:pk>/lines/", grid.line_editor, name="line_editor_home"),
+    path("workspace/filings/<int:pk>/lines/three_public/", grid.three_public_form, name="three_public_form"),
+    path("workspace/filings/<int:pk>/lines/<str:sheet>/", grid.line_editor, name="line_editor"),
+    path("workspace/filings/<int:pk>/lines/<str:sheet>/rows/", grid.line_row_save, name="line_row_add"),
+    path("workspace/filings/<int:pk>/lines/<str:sheet>/rows/<int:row>/", grid.line_row_save, name="line_row"),
+    path("workspace/filings/<int:pk>/lines/<str:sheet>/rows/<int:row>/delete/", grid.line_row_delete, name="line_row_delete"),
+    path("workspace/filings/<int:pk>/lines/<str:sheet>/totals/", grid.line_totals, name="line_totals"),
+    path("workspace/filings/<int:pk>/lines/<str:sheet>/paste/", grid.line_paste, name="line_paste"),
+    path("workspace/filings/<int:pk>/catalog/", grid.catalog_lookup, name="catalog_lookup"),
     path("workspace/filings/<int:pk>/text/", text.filing_text, name="filing_text"),
     path("workspace/filings/<int:pk>/unit/", text.filing_amount_unit, name="filing_amount_unit"),
     path("workspace/filings/<int:pk>/checks/", checks.filing_checks, name="filing_checks"),

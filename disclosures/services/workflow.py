@@ -31,6 +31,7 @@ from disclosures.narrative import missing_reasons
 from disclosures.services import notifications
 from disclosures.services.audit import audit_record, audit_transition
 from disclosures.checks import run_checks
+from disclosures.selectors.facts import filing_facts
 from disclosures.selectors.snapshot import build_snapshot
 from disclosures.services.locking import filing_lock
 from disclosures.tasks import filing_enqueue_generation, publication_enqueue_generation
@@ -179,14 +180,15 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     with transaction.atomic():
         locked = _locked(filing)
         _require_status(locked, (Status.APPROVED,), "公开")
-        missing = missing_reasons(filing=locked)
+        facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
+        missing = missing_reasons(facts=facts)
         if missing:
             # The public text must never carry a 【待填写】 placeholder: the department writes the reasons first.
             raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(slot.label for slot in missing) + "。请部门补充后再公开。")
         before = locked.status
         now = timezone.now()
         locked.published_at = now
-        locked.published_snapshot = build_snapshot(filing=locked, published_at=now)
+        locked.published_snapshot = build_snapshot(facts=facts, published_at=now)
         locked.status = Status.PUBLISHED
         locked.full_clean()
         locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
