@@ -237,3 +237,46 @@ def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
     if number < 0 and not allow_negative:
         raise AmountError("金额不能为负数")
     return number.quantize(CENT)
+
+
+#: 万元 typed with up to six decimals is an exact amount in 元 (two decimals).
+WAN_MAX_DECIMALS = 6
+
+
+def parse_amount_in(value, unit: str = AmountUnit.YUAN) -> Decimal:
+    """Read an amount typed in the unit (元 or 万元) → Decimal 元 with two places.
+
+    '382.312' in 万元 is 3,823,120.00 元; a 万元 figure with more than six decimals is not a whole number of
+    分 and is refused (never rounded silently). Separators ('1,036.03') are accepted as in `parse_amount`.
+    """
+    if AmountUnit(unit) == AmountUnit.YUAN or value is None or (isinstance(value, str) and not value.strip()):
+        return parse_amount(value)
+    text = str(value).strip().replace(",", "").replace("，", "")
+    if len(text) > AMOUNT_MAX_TEXT_LENGTH:
+        return parse_amount(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return parse_amount(value)
+    if not number.is_finite():
+        return parse_amount(value)
+    in_yuan = number * TEN_THOUSAND
+    if in_yuan != in_yuan.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise AmountError(f"金额“{value}”万元超过{WAN_MAX_DECIMALS}位小数（折合元后最多两位小数）")
+    return parse_amount(in_yuan.quantize(CENT))
+
+
+def amount_input_text(amount: Decimal | None, unit: str = AmountUnit.YUAN) -> str:
+    """An amount as an entry cell shows it in the unit: thousands separated and exact ('382.312' 万元 for
+    3,823,120.00 元, never rounded to 382.31), so saving the cell unchanged stores the same 元."""
+    if amount is None:
+        return ""
+    value = Decimal(amount) / _DIVISORS[AmountUnit(unit)]
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    return f"{value:,.{places}f}"
+
+
+def format_grouped(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:
+    """A total in the unit with two decimals and thousands separators ('1,382.31' 万元)."""
+    return f"{in_unit(amount, unit):,.2f}"

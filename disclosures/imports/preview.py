@@ -156,8 +156,13 @@ def _same_as_example(column, value) -> bool:
     return display(value) == cell_text(example)
 
 
-def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True) -> SheetPreview:
-    """Clean every row of a sheet through the Resource's widgets; collect every error."""
+def parse_sheet(
+    *, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True, skip_example: bool = True
+) -> SheetPreview:
+    """Clean every row of a sheet through the Resource's widgets; collect every error.
+
+    `skip_example=False` for rows that do not come from the template (pasted rows): none of them is skipped.
+    """
     columns = resource.columns()
     preview = SheetPreview(kind=resource.kind, title=resource.sheet_title, headers=[c.column_name for c in columns])
     iterator: Iterator = iter(rows)
@@ -186,7 +191,7 @@ def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], co
             raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
         row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
         preview.rows.append(row)
-        if number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
+        if skip_example and number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
             row.status = "example"
             continue
         for column in resource.input_columns():

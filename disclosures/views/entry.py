@@ -76,6 +76,14 @@ def workspace(request):
     )
 
 
+def correction_state(*, user, filing: Filing) -> dict | None:
+    """For a published filing: its correction if one exists, and whether this user may start one (发起更正)."""
+    if filing.status != Filing.Status.PUBLISHED:
+        return None
+    newer = Filing.objects.filter(supersedes=filing).first()
+    return {"newer": newer, "may_start": newer is None and access.is_filer(user, filing)}
+
+
 @login_required
 @require_GET
 def filing_detail(request, pk: int):
@@ -90,6 +98,7 @@ def filing_detail(request, pk: int):
             "figures": figures,
             "can_edit": access.can_edit_filing(request.user, filing),
             "kinds": KIND_CHOICES,
+            "correction": correction_state(user=request.user, filing=filing),
         },
     )
 
