@@ -15,6 +15,7 @@ from django import forms
 from disclosures.models import Filing
 from disclosures.money import AmountError, AmountUnit, format_figure, from_wan, parse_amount
 from disclosures.narrative import Section, draft_sections
+from disclosures.selectors.facts import filing_facts
 from disclosures.selectors.figures import PRIOR_KEYS, PriorFigures, prior_figures
 from disclosures.services.reasons import MAX_REASON_LENGTH, prior_label
 
@@ -60,7 +61,7 @@ class PriorFiguresForm(forms.Form):
     def __init__(self, *args, filing: Filing, prior: PriorFigures | None = None, disabled: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.filing = filing
-        self.prior = prior if prior is not None else prior_figures(filing=filing)
+        self.prior = prior if prior is not None else prior_figures(facts=filing_facts(filing=filing))
         self.unit = AmountUnit(filing.amount_unit)
         self.locked = self.prior.origin == "filing"
         for key, meaning in PRIOR_KEYS.items():

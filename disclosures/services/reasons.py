@@ -12,6 +12,7 @@ from disclosures.access import may_write_for
 from disclosures.models import Filing, PriorYearFigure
 from disclosures.money import format_figure
 from disclosures.narrative import draft_sections
+from disclosures.selectors.facts import filing_facts
 from disclosures.selectors.figures import PRIOR_KEYS, prior_figures
 from disclosures.services.audit import audit_record
 from disclosures.services.locking import filing_write
@@ -51,7 +52,7 @@ def filing_prior_figures_update(*, filing: Filing, user, figures: dict[str, Deci
     if unknown:
         raise ValidationError(f"没有这些上年对比数：{len(unknown)}项。")
     with filing_write(filing=filing) as locked:
-        if prior_figures(filing=locked).origin == "filing":
+        if prior_figures(facts=filing_facts(filing=locked)).origin == "filing":
             raise ValidationError("上年的填报已在系统中，对比数取自上年填报，不能另行填写。")
         stored = {f.key: f for f in PriorYearFigure.objects.filter(filing=locked)}
         for key, amount in figures.items():

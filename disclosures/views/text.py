@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from disclosures import access
 from disclosures.money import AmountUnit
 from disclosures.narrative import draft_sections
+from disclosures.selectors.facts import filing_facts
+from disclosures.selectors.figures import prior_figures
 from disclosures.services.reasons import filing_prior_figures_update, filing_reasons_update
 from disclosures.services.units import filing_amount_unit_update
 from disclosures.text_forms import PriorFiguresForm, ReasonsForm
@@ -26,9 +28,10 @@ def filing_text(request, pk: int):
     if request.method == "POST":
         filing = access.get_filing_for_user(request.user, pk, write=True)
         data = request.POST
-    sections = draft_sections(filing=filing)
+    facts = filing_facts(filing=filing)
+    sections = draft_sections(facts=facts)
     reasons = ReasonsForm(data, filing=filing, sections=sections, disabled=not can_edit)
-    prior = PriorFiguresForm(data, filing=filing, disabled=not can_edit)
+    prior = PriorFiguresForm(data, filing=filing, prior=prior_figures(facts=facts), disabled=not can_edit)
     if data is not None:
         if reasons.is_valid() and prior.is_valid():
             try:
