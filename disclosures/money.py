@@ -252,8 +252,8 @@ def parse_amount_in(value, unit: str = AmountUnit.YUAN) -> Decimal:
     if AmountUnit(unit) == AmountUnit.YUAN or value is None or (isinstance(value, str) and not value.strip()):
         return parse_amount(value)
     text = str(value).strip().replace(",", "").replace("，", "")
-    if len(text) > AMOUNT_MAX_TEXT_LENGTH:
-        return parse_amount(text)
+    if len(text) > AMOUNT_MAX_TEXT_LENGTH or (isinstance(value, str) and "e" in text.lower()):
+        return parse_amount(value)  # refused there, with its message
     try:
         number = Decimal(text)
     except InvalidOperation:

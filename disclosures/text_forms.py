@@ -13,7 +13,8 @@ from decimal import Decimal
 from django import forms
 
 from disclosures.models import Filing
-from disclosures.money import AmountError, AmountUnit, format_figure, from_wan, parse_amount
+from disclosures.amount_fields import AmountField, AmountInput
+from disclosures.money import AmountUnit, amount_input_text
 from disclosures.narrative import Section, draft_sections
 from disclosures.selectors.facts import filing_facts
 from disclosures.selectors.figures import PRIOR_KEYS, PriorFigures, prior_figures
@@ -65,37 +66,15 @@ class PriorFiguresForm(forms.Form):
         self.unit = AmountUnit(filing.amount_unit)
         self.locked = self.prior.origin == "filing"
         for key, meaning in PRIOR_KEYS.items():
-            amount = self.prior.get(key)
-            self.fields[PRIOR_PREFIX + key] = forms.CharField(
+            self.fields[PRIOR_PREFIX + key] = AmountField(
+                unit=self.unit,
                 label=f"{prior_label(key)}（{self.unit.label}）",
                 required=False,
-                initial=format_figure(amount, self.unit) if amount is not None else "",
+                initial=amount_input_text(self.prior.get(key), self.unit),  # in the unit, as typed
                 help_text=meaning if prior_label(key) != "上年" + meaning else "",
                 disabled=disabled or self.locked,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount-input", "id": f"p-{key.replace('.', '-')}"}),
+                widget=AmountInput(unit=self.unit, attrs={"id": f"p-{key.replace('.', '-')}"}),
             )
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in list(cleaned):
-            if not name.startswith(PRIOR_PREFIX):
-                continue
-            try:
-                cleaned[name] = self._to_yuan(name[len(PRIOR_PREFIX) :], cleaned[name])
-            except AmountError as error:
-                self.add_error(name, str(error))
-        return cleaned
-
-    def _to_yuan(self, key: str, text: str) -> Decimal | None:
-        """The typed figure in 元; a figure left as shown keeps its stored 元 (a 万元 display is rounded)."""
-        if not (text or "").strip():
-            return None
-        stored = self.prior.get(key)
-        if stored is not None and text.strip() == format_figure(stored, self.unit):
-            return stored
-        if self.unit == AmountUnit.WAN:
-            return from_wan(parse_amount(text))
-        return parse_amount(text)
 
     def figures(self) -> dict[str, Decimal | None]:
         """The cleaned figures in 元 by key of the fields the request sent, for
