@@ -29,6 +29,7 @@ from import_export.admin import ExportMixin
 from .admin_formats import SAFE_FORMATS
 from .amount_fields import AmountField
 from .money import AmountUnit, format_figure
+from .selectors.audit import action_label, field_label
 from .text_forms import PRIOR_PREFIX, REASON_PREFIX, PriorFiguresForm, ReasonsForm
 from .imports.apply import save_instance
 from .imports.resources import ExpenseLineResource, IncomeLineResource, ProjectResource
@@ -648,10 +649,35 @@ class ReviewCommentAdmin(FilingScopedMixin, ReadOnlyAdmin):
     search_fields = ("text", "target")
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The audit trail's actions by their Chinese names (older entries stored codes)."""
+
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = model_admin.get_queryset(request).order_by().values_list("action", flat=True).distinct()
+        return sorted({(action, action_label(action)) for action in actions}, key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReviewCommentAdmin):
-    list_display = ("at", "filing", "actor", "action", "object_repr", "field", "before", "after")
-    list_filter = ("action",)
+    list_display = ("at", "filing", "actor", "action_shown", "object_repr", "field_shown", "before", "after")
+    list_filter = (AuditActionFilter,)
+    fields = ("at", "filing", "actor", "action_shown", "object_repr", "field_shown", "before", "after", "comment")
+    readonly_fields = fields
+
+    @admin.display(description="操作", ordering="action")
+    def action_shown(self, obj):
+        return action_label(obj.action)
+
+    @admin.display(description="字段", ordering="field")
+    def field_shown(self, obj):
+        return field_label(obj.field)
+
     search_fields = ("object_repr", "comment", "action")
     date_hierarchy = "at"
 

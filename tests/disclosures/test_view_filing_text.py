@@ -122,8 +122,8 @@ def test_department_chooses_yuan_and_the_text_follows(accountant, filing):
     body = client.get(url(filing)).content.decode()
     assert "一般公共服务（类）支出3,027,500.00元，占79.2%" in body
     assert "公开表格和说明的金额单位为元。" in body
-    entry = AuditEntry.objects.get(filing=filing, action="unit_update")
-    assert (entry.field, entry.before, entry.after, entry.actor) == ("amount_unit", "万元", "元", accountant)
+    entry = AuditEntry.objects.get(filing=filing, action="修改金额单位")
+    assert (entry.field, entry.before, entry.after, entry.actor) == ("公开金额单位", "万元", "元", accountant)
 
 
 def test_unknown_unit_is_refused_with_a_message(client, accountant, filing):
