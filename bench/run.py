@@ -297,7 +297,7 @@ def measure_size(*, size: int, args, env: dict, celery: bool) -> dict:
     return result
 
 
-def import_child(rows: int) -> None:
+def import_child(rows: int, *, floor: bool) -> None:
     from django.test.utils import setup_test_environment
 
     from bench.importing import run_import
@@ -305,7 +305,7 @@ def import_child(rows: int) -> None:
     bench_env.fresh_database()
     setup_test_environment()  # the test client then exposes the view's context (the staging token)
     (bench_env.OUT / "staging").mkdir(parents=True, exist_ok=True)
-    print(json.dumps(run_import(rows=rows, workdir=bench_env.OUT)), flush=True)
+    print(json.dumps(run_import(rows=rows, workdir=bench_env.OUT, floor=floor)), flush=True)
 
 
 # --- report ----------------------------------------------------------------------------------------
@@ -408,6 +408,7 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=0)
     parser.add_argument("--stage", choices=["main", "import"], default="main", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL") or (
@@ -416,7 +417,7 @@ def main() -> None:
     env = bench_env.configure(database_url=database_url)
     bench_env.setup()
     if args.stage == "import":
-        import_child(args.rows)
+        import_child(args.rows, floor=args.floor)
         return
 
     selected = [x for x in args.bench.split(",") if x] or ["county", *BENCHES]

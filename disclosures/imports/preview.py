@@ -12,8 +12,10 @@ import json
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -49,26 +51,42 @@ class RowPreview:
 
 @dataclass
 class SheetPreview:
+    """What the preview page shows and the apply needs of a parsed sheet.
+
+    Without a spool, `rows` holds every row (the whole-workbook import reads their values). With one (an
+    upload), each clean row's values go to the spool file as they are parsed and `rows` keeps only the rows
+    the page shows (`display_rows`), so memory stays flat however many rows the file has; the counts and
+    the error messages are kept for every row either way.
+    """
+
     kind: str
     title: str
     headers: list[str]
     rows: list[RowPreview] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    row_errors: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    row_count: int = 0
+    spool: Path | None = None
 
     @property
     def errors(self) -> list[str]:
-        return [*self.file_errors, *(e for row in self.rows for e in row.errors)]
+        return [*self.file_errors, *self.row_errors]
 
     @property
     def data_rows(self) -> list[RowPreview]:
         return [row for row in self.rows if row.status != "example"]
 
     @property
+    def data_count(self) -> int:
+        return self.row_count - self.count("example")
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.file_errors and not self.row_errors
 
     def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
+        return self.counts.get(status, 0)
 
     @property
     def new_count(self) -> int:
@@ -131,8 +149,11 @@ def _same_as_example(column, value) -> bool:
     return display(value) == cell_text(example)
 
 
-def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True) -> SheetPreview:
-    """Clean every row of a sheet through the Resource's widgets; collect every error."""
+def parse_sheet(
+    *, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True, spool: TextIO | None = None
+) -> SheetPreview:
+    """Clean every row of a sheet through the Resource's widgets; collect every error. With `spool`, each
+    clean row's [number, values] is written there as a JSON line and only the rows shown are kept."""
     columns = resource.columns()
     preview = SheetPreview(kind=resource.kind, title=resource.sheet_title, headers=[c.column_name for c in columns])
     iterator: Iterator = iter(rows)
@@ -153,44 +174,60 @@ def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], co
 
     existing = set(resource.existing_keys(context.filing)) if context.filing and context.filing.pk else set()
     seen: dict[tuple, int] = {}
+    error_rows = 0
     for number, cells in iterator:
         raw = {}
         for column in columns:
             index = positions.get(normalise_header(column.column_name))
             raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
         row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
-        preview.rows.append(row)
-        if number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
-            row.status = "example"
-            continue
-        for column in resource.input_columns():
-            if isinstance(raw[column.column_name], TooLong):
-                row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
-                continue
-            try:
-                row.values[column.attribute] = column.clean(raw, context=context)
-            except ValueError as error:
-                row.errors.append(bounded(f"第{number}行“{column.column_name}”：{error}"))
-        if not row.errors:
-            row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, context))
-        if not row.errors:
-            key = resource.key_of(row.values)
-            if key in seen:
-                row.errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
-            else:
-                seen[key] = number
-        if row.errors:
-            row.status = "error"
-            continue
-        row.status = "update" if resource.key_of(row.values) in existing else "new"
-        if len(preview.rows) > preview.DISPLAY_LIMIT:
+        _check_row(row, raw=raw, resource=resource, context=context, existing=existing, seen=seen)
+        index = preview.row_count
+        preview.row_count += 1
+        preview.counts[row.status] = preview.count(row.status) + 1
+        preview.row_errors.extend(row.errors)
+        error_rows += bool(row.errors)
+        if index >= preview.DISPLAY_LIMIT and not row.errors:
             row.cells = []  # never displayed (see display_rows); a big file's preview keeps only its values
-        _register(resource, row.values, context)
-    if resource.singleton and len(preview.data_rows) > 1:
+        if row.status in ("new", "update"):
+            _register(resource, row.values, context)
+            if spool is not None:
+                spool.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+        if spool is None or index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN):
+            preview.rows.append(row)
+    if resource.singleton and preview.data_count > 1:
         preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
-    if require_rows and not preview.data_rows and not preview.file_errors:
+    if require_rows and not preview.data_count and not preview.file_errors:
         preview.file_errors.append(f"“{resource.sheet_title}”表没有数据行（示例行不会导入）。")
     return preview
+
+
+def _check_row(row: RowPreview, *, raw: dict, resource: SheetResource, context, existing: set, seen: dict[tuple, int]) -> None:
+    """Clean one row's cells into `row.values`, or record its errors; set its status."""
+    number = row.number
+    if number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
+        row.status = "example"
+        return
+    for column in resource.input_columns():
+        if isinstance(raw[column.column_name], TooLong):
+            row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
+            continue
+        try:
+            row.values[column.attribute] = column.clean(raw, context=context)
+        except ValueError as error:
+            row.errors.append(bounded(f"第{number}行“{column.column_name}”：{error}"))
+    if not row.errors:
+        row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, context))
+    if not row.errors:
+        key = resource.key_of(row.values)
+        if key in seen:
+            row.errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
+        else:
+            seen[key] = number
+    if row.errors:
+        row.status = "error"
+        return
+    row.status = "update" if resource.key_of(row.values) in existing else "new"
 
 
 def key_description(resource: SheetResource) -> str:
@@ -232,26 +269,42 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
     """
     _drop_expired()
     token = secrets.token_urlsafe(18)
-    rows = preview.data_rows
     header = {
         "filing": filing_id,
         "user": user_id,
         "kind": preview.kind,
         "filename": filename[:200],
         "created": time.time(),
-        "count": len(rows),
+        "count": preview.data_count if preview.spool is not None else len(preview.data_rows),
     }
     with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
-        for row in rows:
-            handle.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+        if preview.spool is not None:
+            with preview.spool.open(encoding="utf-8") as spooled:
+                shutil.copyfileobj(spooled, handle)
+            discard_spool(preview)
+        else:
+            for row in preview.data_rows:
+                handle.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
     return token
+
+
+def open_spool() -> tuple[Path, TextIO]:
+    """A private file in the staging folder for the clean rows of a preview being parsed."""
+    path = staging_dir() / f"{secrets.token_urlsafe(18)}.spool"
+    return path, _private_file(path)
+
+
+def discard_spool(preview: SheetPreview) -> None:
+    if preview.spool is not None:
+        preview.spool.unlink(missing_ok=True)
+        preview.spool = None
 
 
 def _drop_expired() -> None:
     """Previews that were never applied: their files go once they can no longer be applied."""
     limit = time.time() - STAGING_MAX_AGE
-    for path in [*staging_dir().glob("*.json"), *staging_dir().glob("*.errors")]:
+    for path in [*staging_dir().glob("*.json"), *staging_dir().glob("*.errors"), *staging_dir().glob("*.spool")]:
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
@@ -372,7 +425,17 @@ def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> 
         if file_format != CSV and resource.sheet_title in sheet_names(path):
             sheet = resource.sheet_title
         rows = read_sheet_rows(path, sheet=sheet, file_format=file_format)
-        return parse_sheet(resource=resource, rows=rows, context=ImportContext.for_filing(filing))
+        spool_path, spool = open_spool()
+        try:
+            with spool:
+                preview = parse_sheet(resource=resource, rows=rows, context=ImportContext.for_filing(filing), spool=spool)
+        except BaseException:
+            spool_path.unlink(missing_ok=True)
+            raise
+        preview.spool = spool_path
+        if not preview.ok:
+            discard_spool(preview)
+        return preview
     except WorkbookError as error:
         return SheetPreview(kind=kind, title=resource.sheet_title, headers=[], file_errors=[str(error)])
     except Exception as error:  # a damaged zip or XML inside an .xlsx
