@@ -22,6 +22,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from disclosures.money import format_number
+
 from .resources import SheetResource
 from .widgets import cell_text
 from .workbook import Formula, TooLong, is_blank
@@ -34,6 +36,15 @@ class StagingError(LookupError):
     """The staged preview is gone, expired or belongs to someone else; the message is Chinese."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """One column of a row that updates an existing line: its header, the stored value and the new one."""
+
+    column: str
+    old: str
+    new: str
+
+
 @dataclass
 class RowPreview:
     number: int
@@ -41,11 +52,16 @@ class RowPreview:
     values: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     status: str = "new"
+    existing_pk: int | None = None
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     STATUS_LABELS = {"new": "新增", "update": "更新", "error": "有错误", "example": "示例行，已跳过"}
 
     @property
     def status_label(self) -> str:
+        if self.status == "update" and not self.changes:
+            return "无变化"
         return self.STATUS_LABELS[self.status]
 
 
@@ -53,10 +69,10 @@ class RowPreview:
 class SheetPreview:
     """What the preview page shows and the apply needs of a parsed sheet.
 
-    Without a spool, `rows` holds every row (the whole-workbook import reads their values). With one (an
-    upload), each clean row's values go to the spool file as they are parsed and `rows` keeps only the rows
-    the page shows (`display_rows`), so memory stays flat however many rows the file has; the counts and
-    the error messages are kept for every row either way.
+    Without a spool, `rows` holds every row (the whole-workbook import and the grid read their values).
+    With one (an upload), each clean row's values go to the spool file as they are parsed and `rows` keeps
+    only the rows the page shows (`display_rows`) and the rows with a warning, so memory stays flat however
+    many rows the file has; the counts and the error messages are kept for every row either way.
     """
 
     kind: str
@@ -72,6 +88,15 @@ class SheetPreview:
     @property
     def errors(self) -> list[str]:
         return [*self.file_errors, *self.row_errors]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the department should look at before applying (the file itself is valid)."""
+        return [w for row in self.rows for w in row.warnings]
+
+    @property
+    def shown_warnings(self) -> list[str]:
+        return self.warnings[: settings.IMPORT_MAX_ERRORS_SHOWN]
 
     @property
     def data_rows(self) -> list[RowPreview]:
@@ -150,10 +175,20 @@ def _same_as_example(column, value) -> bool:
 
 
 def parse_sheet(
-    *, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True, spool: TextIO | None = None
+    *,
+    resource: SheetResource,
+    rows: Iterable[tuple[int, list]],
+    context,
+    require_rows: bool = True,
+    skip_example: bool = True,
+    spool: TextIO | None = None,
 ) -> SheetPreview:
-    """Clean every row of a sheet through the Resource's widgets; collect every error. With `spool`, each
-    clean row's [number, values] is written there as a JSON line and only the rows shown are kept."""
+    """Clean every row of a sheet through the Resource's widgets; collect every error.
+
+    `skip_example=False` for rows that do not come from the template (pasted rows): none of them is skipped.
+    With `spool`, each clean row's [number, values] is written there as a JSON line and only the rows the
+    page shows are kept.
+    """
     columns = resource.columns()
     preview = SheetPreview(kind=resource.kind, title=resource.sheet_title, headers=[c.column_name for c in columns])
     iterator: Iterator = iter(rows)
@@ -172,7 +207,8 @@ def parse_sheet(
         preview.file_errors.append(f"第{header_number}行缺少列：{'、'.join(f'“{m}”' for m in missing)}。请使用下载的模板，不要修改列标题。")
         return preview
 
-    existing = set(resource.existing_keys(context.filing)) if context.filing and context.filing.pk else set()
+    existing = resource.existing_keys(context.filing) if context.filing and context.filing.pk else {}
+    unit_column = positions.get(normalise_header("预算单位")) if resource.natural_key and "unit" in resource.natural_key else None
     seen: dict[tuple, int] = {}
     error_rows = 0
     for number, cells in iterator:
@@ -181,7 +217,8 @@ def parse_sheet(
             index = positions.get(normalise_header(column.column_name))
             raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
         row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
-        _check_row(row, raw=raw, resource=resource, context=context, existing=existing, seen=seen)
+        check = _RowCheck(resource=resource, context=context, existing=existing, seen=seen, skip_example=skip_example, unit_column=unit_column)
+        check.run(row, raw=raw, cells=cells)
         index = preview.row_count
         preview.row_count += 1
         preview.counts[row.status] = preview.count(row.status) + 1
@@ -193,8 +230,10 @@ def parse_sheet(
             _register(resource, row.values, context)
             if spool is not None:
                 spool.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
-        if spool is None or index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN):
+        shown = index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN)
+        if spool is None or shown or row.warnings:
             preview.rows.append(row)
+    _describe_updates(resource, preview, context)
     if resource.singleton and preview.data_count > 1:
         preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
     if require_rows and not preview.data_count and not preview.file_errors:
@@ -202,32 +241,87 @@ def parse_sheet(
     return preview
 
 
-def _check_row(row: RowPreview, *, raw: dict, resource: SheetResource, context, existing: set, seen: dict[tuple, int]) -> None:
-    """Clean one row's cells into `row.values`, or record its errors; set its status."""
-    number = row.number
-    if number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
-        row.status = "example"
+@dataclass
+class _RowCheck:
+    """The checks of one row against the sheet's state so far (keys seen, lines stored)."""
+
+    resource: SheetResource
+    context: object
+    existing: dict
+    seen: dict[tuple, int]
+    skip_example: bool
+    unit_column: int | None
+
+    def run(self, row: RowPreview, *, raw: dict, cells: list) -> None:
+        """Clean the row's cells into `row.values`, or record its errors; set its status."""
+        resource, number = self.resource, row.number
+        if self.skip_example and number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
+            row.status = "example"
+            return
+        for column in resource.input_columns():
+            if isinstance(raw[column.column_name], TooLong):
+                row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
+                continue
+            try:
+                row.values[column.attribute] = column.clean(raw, context=self.context)
+            except ValueError as error:
+                row.errors.append(bounded(f"第{number}行“{column.column_name}”：{error}"))
+        if not row.errors:
+            row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, self.context))
+        if not row.errors:
+            key = resource.key_of(row.values)
+            if key in self.seen:
+                row.errors.append(f"第{number}行：与第{self.seen[key]}行重复（同一{key_description(resource)}只能有一行）")
+            else:
+                self.seen[key] = number
+        if row.errors:
+            row.status = "error"
+            return
+        row.existing_pk = self.existing.get(resource.key_of(row.values))
+        row.status = "update" if row.existing_pk is not None else "new"
+        unit = self.unit_column
+        if row.existing_pk is not None and unit is not None and is_blank(cells[unit] if unit < len(cells) else None):
+            row.warnings.append("")  # worded in _describe_updates, which knows the line it overwrites
+
+
+def _describe_updates(resource: SheetResource, preview: SheetPreview, context) -> None:
+    """For every row that updates an existing line: the columns it changes (old → new, as the export
+    writes them), and a warning where a blank 预算单位 made it 部门本级's line (a department that meant
+    a new line of another unit silently replaced 本级's figures)."""
+    updates = [row for row in preview.rows if row.status == "update" and row.existing_pk is not None]
+    if not updates:
         return
-    for column in resource.input_columns():
-        if isinstance(raw[column.column_name], TooLong):
-            row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
+    model = resource._meta.model
+    relations = [c.attribute for c in resource.input_columns() if model._meta.get_field(c.attribute).is_relation]
+    stored = model.objects.select_related(*relations).in_bulk([row.existing_pk for row in updates])
+    for row in updates:
+        old = stored.get(row.existing_pk)
+        if old is None:
             continue
+        new = resource.new_instance(context)
         try:
-            row.values[column.attribute] = column.clean(raw, context=context)
-        except ValueError as error:
-            row.errors.append(bounded(f"第{number}行“{column.column_name}”：{error}"))
-    if not row.errors:
-        row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, context))
-    if not row.errors:
-        key = resource.key_of(row.values)
-        if key in seen:
-            row.errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
-        else:
-            seen[key] = number
-    if row.errors:
-        row.status = "error"
-        return
-    row.status = "update" if resource.key_of(row.values) in existing else "new"
+            resource.assign(new, row.values, context)
+        except KeyError:  # a unit or project that the same workbook creates: nothing stored to compare with
+            continue
+        for column in resource.input_columns():
+            before, after = _shown(column.export(old)), _shown(column.export(new))
+            if before != after:
+                row.changes.append(Change(column=column.column_name, old=before, new=after))
+        if row.warnings:
+            changed = "；".join(f"{c.column}由 {c.old} 改为 {c.new}" for c in row.changes) or "数值不变"
+            row.warnings = [
+                f"第{row.number}行“预算单位”为空，按部门本级（{old.unit}）处理，与本级已有的一行相同，将覆盖该行：{changed}。"
+                "如果这是另一个预算单位的数据，请填写该单位名称后重新上传。"
+            ]
+
+
+def _shown(value) -> str:
+    """A cell's value as the preview shows it: amounts with thousands separators, blanks as —."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return format_number(value, places=2, grouping=True)
+    return str(value)
 
 
 def key_description(resource: SheetResource) -> str:
@@ -276,6 +370,7 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
         "filename": filename[:200],
         "created": time.time(),
         "count": preview.data_count if preview.spool is not None else len(preview.data_rows),
+        "warnings": len(preview.warnings),
     }
     with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
