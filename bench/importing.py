@@ -294,7 +294,7 @@ def import_bench(context: Context) -> list[Row]:
     rows_out: list[Row] = []
     for rows, result in results.items():
         if "error" in result:
-            rows_out.append(Row(f"{rows:,}-row import: failed: {result['error'][-200:]}", None, goal_value=0))
+            rows_out.append(Row(f"{rows:,}-row import: failed: {' '.join(result['error'][-200:].split())}", None, goal_value=0))
             continue
         rows_out.append(
             Row(

@@ -377,7 +377,7 @@ def run_benches(*, names: list[str], context: Context) -> list[tuple[str, Row]]:
         try:
             found = BENCHES[name].function(context)
         except Exception as error:  # a failing bench is reported as a missed figure, the others still run
-            found = [Row(f"failed: {type(error).__name__}: {error}"[:300], None, goal_value=0)]
+            found = [Row(" ".join(f"failed: {type(error).__name__}: {error}".split())[:300], None, goal_value=0)]
         for row in found:
             ratio = f"{row.ratio:.2f}×" if row.ratio is not None else "—"
             log(f"  {row.figure}: {row.value} {row.unit} (floor {row.floor} {row.unit}: {ratio}; goal {row.goal_text() or '—'})")
