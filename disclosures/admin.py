@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -45,6 +46,8 @@ from .models import (
     ThreePublicStats,
     Unit,
 )
+from .selectors.figures import filing_figures, summary_rows
+from .services import lines
 from jobs.models import Job
 
 YEAR_PARAMETER = "fiscal_year"
@@ -187,14 +190,10 @@ class ServiceSaveMixin:
         save_instance(instance=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        from .services import lines
-
         lines.line_delete(line=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         """The list's “delete selected” goes through the service too (status re-read under the lock)."""
-        from .services import lines
-
         try:
             with transaction.atomic():
                 for obj in queryset:
@@ -447,18 +446,11 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     def derived_totals(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        from django.template.loader import render_to_string
-
-        from .selectors.figures import filing_figures
-        from .views.entry import summary_rows
-
         return render_to_string("disclosures/entry/_totals.html", {"rows": summary_rows(filing_figures(filing=obj))})
 
     def save_model(self, request, obj, form, change):
         """A change writes only the fields the form changed, through the service, under the filing's row
         lock with its status re-read (status is never a form field: it changes only in the workflow)."""
-        from .services import lines
-
         if change:
             changed = [name for name in form.changed_data if name in lines.FILING_TEXT_FIELDS]
             lines.filing_fields_update(filing=obj, user=request.user, values={name: getattr(obj, name) for name in changed})
@@ -473,8 +465,6 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Every line of the inlines is saved and deleted through disclosures.services.lines."""
-        from .services import lines
-
         with lines.filing_write(filing=form.instance):
             instances = formset.save(commit=False)
             for obj in formset.deleted_objects:

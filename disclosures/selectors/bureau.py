@@ -158,8 +158,6 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
     the dashboard's 已公开 agrees with the year page (a publication waiting for its documents is not
     public yet). Each filing's generation state is the newest job per output format.
     """
-    from disclosures.selectors.public import published_filings
-
     _require_reviewer(user)
     latest_versions = {
         (r["department_id"], r["kind"]): r["v"]
