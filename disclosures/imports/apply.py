@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
+from disclosures.services import lines
 from disclosures.services.audit import audit_record
-from disclosures.services.locking import filing_write
+from disclosures.services.locking import ensure_editable, filing_write
 from jobs.services import job_progress
 
 from .context import ImportContext
@@ -49,8 +50,6 @@ def save_instance(*, instance, user) -> None:
     """Save one object of a filing through disclosures.services.lines (which derives the 政府经济分类,
     refuses codes of another year and, under the filing's row lock, edits of locked filings); a Unit
     after full_clean()."""
-    from disclosures.services import lines
-
     if isinstance(instance, ExpenseLine):
         lines.expense_line_save(line=instance, user=user)
     elif isinstance(instance, IncomeLine):
@@ -134,8 +133,6 @@ class _Batch:
 
 def _ensure_editable(filing: Filing) -> None:
     """An early refusal for the check phase; the write phase re-reads the status under the row lock."""
-    from disclosures.services.locking import ensure_editable
-
     try:
         ensure_editable(filing=filing)
     except ValidationError as error:
@@ -149,8 +146,6 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
     its messages, prefixed with the row number, go to `errors`. Rows whose natural key matches an existing
     object update it; a key repeated in the rows is refused as the preview refuses it.
     """
-    from disclosures.services.lines import line_batch_errors
-
     model = resource._meta.model
     existing = resource.existing_keys(context.filing)
     seen: dict[tuple, int] = {}
@@ -165,7 +160,7 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
         seen[key] = number
         instance = resource.new_instance(context)
         resource.assign(instance, values, context)
-        found = line_batch_errors(instance=instance, filing=context.filing)
+        found = lines.line_batch_errors(instance=instance, filing=context.filing)
         if found:
             errors.extend(_row_messages(number, ValidationError(found), model))
         elif key in existing:
@@ -211,8 +206,6 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
     """Check every row again (the data may have changed since check_rows) and write batch by batch with
     bulk_create / bulk_update; after the first error nothing more is written and the caller's
     transaction is rolled back by ImportFailed."""
-    from disclosures.services.lines import lines_bulk_write
-
     model = resource._meta.model
     fields = [column.attribute for column in resource.input_columns()] + list(resource.derived_fields)
     summary = ApplySummary(title=resource.sheet_title)
@@ -221,7 +214,7 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
         if errors:
             continue
         try:
-            lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
+            lines.lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
         except ValidationError as error:
             raise ImportFailed(list(error.messages)) from None
         summary.created += len(batch.new)

@@ -21,12 +21,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from disclosures.money import format_number
+from disclosures.xlsx_text import put_text
 
-from .resources import SheetResource
+from .context import ImportContext
+from .resources import UPLOAD_RESOURCES, SheetResource
 from .widgets import cell_text
-from .workbook import Formula, TooLong, is_blank
+from .workbook import CSV, Formula, TooLong, WorkbookError, is_blank, read_sheet_rows, sheet_names
 
 STAGING_MAX_AGE = 3600  # seconds a preview can be applied
 EXAMPLE_ROW = 2  # the template's example row; skipped only there and only when left unchanged
@@ -487,11 +491,6 @@ def staged_errors(*, token: str, filing_id: int, user_id: int) -> tuple[dict, It
 
 def error_report_workbook(*, header: dict, messages: Iterable[str]):
     """序号 / 行号 / 错误说明 of every error, text cells that can never become a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from disclosures.xlsx_text import put_text
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "错误报告"
@@ -510,10 +509,6 @@ def error_report_workbook(*, header: dict, messages: Iterable[str]):
 
 def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> SheetPreview:
     """Read and validate an uploaded file for one kind of line (see resources.UPLOAD_RESOURCES)."""
-    from .context import ImportContext
-    from .resources import UPLOAD_RESOURCES
-    from .workbook import CSV, WorkbookError, read_sheet_rows, sheet_names
-
     resource = UPLOAD_RESOURCES[kind]()
     try:
         sheet = None
