@@ -272,11 +272,4 @@ def amount_input_text(amount: Decimal | None, unit: str = AmountUnit.YUAN) -> st
     if amount is None:
         return ""
     value = Decimal(amount) / _DIVISORS[AmountUnit(unit)]
-    exponent = value.normalize().as_tuple().exponent
-    places = max(2, -exponent if isinstance(exponent, int) else 2)
-    return f"{value:,.{places}f}"
-
-
-def format_grouped(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:
-    """A total in the unit with two decimals and thousands separators ('1,382.31' 万元)."""
-    return f"{in_unit(amount, unit):,.2f}"
+    return format_number(value, places=max(2, _significant_places(value)), grouping=True)
