@@ -1,7 +1,7 @@
 """The review path in Chromium (issue #5): the accountant submits, the reviewer returns with a comment,
 the accountant resubmits, the reviewer approves and publishes, a visitor opens the public page (also
 on a phone-size screen) and downloads the xlsx. Uses the demo's 山海关区信访局 2020 budget (seed 000),
-whose checks pass: 支出合计 382.86 万元."""
+whose checks pass: 支出合计 3,828,602.02 元 (it publishes in 元)."""
 
 from decimal import Decimal
 
