@@ -121,10 +121,13 @@ def line_row_save(request, pk: int, sheet: str, row: int | None = None):
     except ObjectDoesNotExist:
         raise Http404("该行不存在或已被删除。") from None
     columns = _columns(sheet=current, filing=filing, unit=unit)  # after the save: a new unit shows in the selects
+    number = request.POST.get("_number", "")
     if not result.ok:
         typed = row_from_input(pk=row, data=request.POST, columns=columns, errors=result.errors)
+        typed.number = int(number) if number.isdigit() else None
         return _row_response(request, filing=filing, sheet=current, unit=unit, rows=[typed], status=INVALID)
     saved = row_of(result.instance, columns, unit)
+    saved.number = int(number) if number.isdigit() else None
     rows = [saved] if row is not None else [saved, blank_row(columns)]
     return _row_response(request, filing=filing, sheet=current, unit=unit, rows=rows)
 

@@ -82,6 +82,16 @@ def test_enter_twenty_lines_by_grid_and_paste(page, live_server, login, screensh
     page.wait_for_function(f"() => document.querySelector('#row-{first_line.pk} [name=budget_amount]').value === '42.50'")
     first_line.refresh_from_db()
     assert first_line.budget_amount == Decimal("425000.00")
+    # ←/→ leave a cell only from the caret's ends.
+    cell = page.locator(f"#row-{first_line.pk} [name=budget_amount]")
+    cell.focus()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.id") == f"row-{first_line.pk}-adjusted_amount"
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.id") == f"row-{first_line.pk}-budget_amount"
+    page.keyboard.press("ArrowLeft")  # the caret moves inside the text first
+    assert page.evaluate("document.activeElement.id") == f"row-{first_line.pk}-budget_amount"
 
     # 10 lines copied from Excel: Ctrl+V in the grid opens the paste box with its preview.
     rows = [f"茂县信访局\t2010302\t{code}\t基本支出-日常公用经费\t\t一般公共预算财政拨款\t0.2\t\t0.2\t" for code in GRID_CODES]

@@ -158,10 +158,11 @@ def test_edit_expense_line(logged_in, filing, expense_line):
 
 
 def test_errors_beside_the_cells_and_nothing_saved(logged_in, filing, expense_line):
-    data = {**EXPENSE, "function_item": "9999999", "budget_amount": "abc"}
+    data = {**EXPENSE, "function_item": "9999999", "budget_amount": "abc", "_number": "7"}
     response = logged_in.post(row_url(filing, "expense", expense_line.pk), data, **HX)
     assert response.status_code == 422
     page = response.content.decode()
+    assert '7<input type="hidden" name="_number" value="7">' in page  # the row keeps its number
     assert "科目“9999999”不在2020年支出功能分类中" in page
     assert "“abc”不是有效的金额" in page
     assert 'value="abc"' in page  # the typed text stays in its cell
