@@ -214,20 +214,18 @@ def parse_sheet(
     check = _RowCheck(resource=resource, context=context, existing=existing, seen=seen, skip_example=skip_example, unit_column=unit_column)
     try:
         error_rows = 0
+        places = [(column.column_name, positions.get(normalise_header(column.column_name))) for column in columns]
         for number, cells in iterator:
-            raw = {}
-            for column in columns:
-                index = positions.get(normalise_header(column.column_name))
-                raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
-            row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
+            raw = {name: cells[place] if place is not None and place < len(cells) else None for name, place in places}
+            row = RowPreview(number=number, cells=[])
             check.run(row, raw=raw, cells=cells)
             index = preview.row_count
             preview.row_count += 1
             preview.counts[row.status] = preview.count(row.status) + 1
             preview.row_errors.extend(row.errors)
             error_rows += bool(row.errors)
-            if index >= preview.DISPLAY_LIMIT and not row.errors:
-                row.cells = []  # never displayed (see display_rows); a big file's preview keeps only its values
+            if index < preview.DISPLAY_LIMIT or row.errors:  # past the first rows only error rows are displayed
+                row.cells = [display(raw[name]) for name, _ in places]
             if row.status in ("new", "update"):
                 _register(resource, row.values, context)
                 if spool is not None:
