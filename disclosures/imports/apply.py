@@ -24,6 +24,7 @@ from disclosures.services.locking import ensure_editable, filing_write
 from jobs.services import job_progress
 
 from .context import ImportContext
+from .keys import SeenKeys
 from .preview import StagingError, discard_staged, key_description, load_staged, staged_rows
 from .resources import UPLOAD_RESOURCES, SheetResource
 
@@ -117,7 +118,7 @@ def _row_messages(number: int, error: ValidationError, model) -> list[str]:
 
 # --- The batch path ----------------------------------------------------------------------------------
 # Memory: one batch of model instances at a time, plus the natural keys of the filing's objects and of
-# the rows seen so far (a tuple per row, needed to match updates and refuse duplicates).
+# the rows seen so far (a digest per row in a temporary SQLite table, see keys.py: refusing duplicates).
 
 BATCH_MODELS = (ExpenseLine, IncomeLine, Project)
 BATCH_ROWS = 1000
@@ -148,32 +149,35 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
     """
     model = resource._meta.model
     existing = resource.existing_keys(context.filing)
-    seen: dict[tuple, int] = {}
-    batch = _Batch()
-    for number, stored in rows:
-        values = resource.restore(stored)
-        key = resource.key_of(values)
-        batch.rows += 1
-        if key in seen:
-            errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
-            continue
-        seen[key] = number
-        instance = resource.new_instance(context)
-        resource.assign(instance, values, context)
-        found = lines.line_batch_errors(instance=instance, filing=context.filing)
-        if found:
-            errors.extend(_row_messages(number, ValidationError(found), model))
-        elif key in existing:
-            instance.pk = existing[key]
-            instance._state.adding = False
-            batch.changed.append(instance)
-        else:
-            batch.new.append(instance)
-        if batch.rows >= BATCH_ROWS:
+    seen = SeenKeys()
+    try:
+        batch = _Batch()
+        for number, stored in rows:
+            values = resource.restore(stored)
+            key = resource.key_of(values)
+            batch.rows += 1
+            first = seen.first_seen(key, number)
+            if first is not None:
+                errors.append(f"第{number}行：与第{first}行重复（同一{key_description(resource)}只能有一行）")
+                continue
+            instance = resource.new_instance(context)
+            resource.assign(instance, values, context)
+            found = lines.line_batch_errors(instance=instance, filing=context.filing)
+            if found:
+                errors.extend(_row_messages(number, ValidationError(found), model))
+            elif key in existing:
+                instance.pk = existing[key]
+                instance._state.adding = False
+                batch.changed.append(instance)
+            else:
+                batch.new.append(instance)
+            if batch.rows >= BATCH_ROWS:
+                yield batch
+                batch = _Batch()
+        if batch.rows:
             yield batch
-            batch = _Batch()
-    if batch.rows:
-        yield batch
+    finally:
+        seen.close()
 
 
 def _failed(errors: list[str]) -> ImportFailed:
