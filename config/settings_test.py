@@ -7,3 +7,6 @@ with MD5 (never acceptable outside tests).
 from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Eager tasks run inline in the tests (a request's on-commit callbacks finish the job before it answers).
+JOBS_IN_PROCESS_THREAD = False

@@ -32,6 +32,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from disclosures.lock_triggers import lock_triggers_lifted
 from disclosures.models import (
     AssetHolding,
     CatalogItem,
@@ -304,8 +305,6 @@ def _fresh_filing(*, department: Department, year: FiscalYear, kind: str) -> Fil
 
     Rebuilding the demo is the one place published filings are deleted: the locked-filing triggers are
     lifted for that deletion only."""
-    from disclosures.lock_triggers import lock_triggers_lifted
-
     with lock_triggers_lifted():
         for old in Filing.objects.filter(department=department, fiscal_year=year, kind=kind).order_by("-version"):
             old.delete()

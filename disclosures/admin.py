@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -50,6 +51,9 @@ from .models import (
     ThreePublicStats,
     Unit,
 )
+from .selectors.figures import filing_figures, summary_rows
+from .services import lines
+from .services.reasons import filing_prior_figures_update, filing_reasons_update
 from jobs.models import Job
 
 YEAR_PARAMETER = "fiscal_year"
@@ -224,14 +228,10 @@ class ServiceSaveMixin:
         save_instance(instance=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        from .services import lines
-
         lines.line_delete(line=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         """The list's “delete selected” goes through the service too (status re-read under the lock)."""
-        from .services import lines
-
         try:
             with transaction.atomic():
                 for obj in queryset:
@@ -524,21 +524,12 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     def derived_totals(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        from django.template.loader import render_to_string
-
-        from .selectors.figures import filing_figures
-        from .views.entry import summary_rows
-
         return render_to_string("disclosures/entry/_totals.html", {"rows": summary_rows(filing_figures(filing=obj))})
 
     def save_model(self, request, obj, form, change):
         """A change writes only the fields the form changed, through the service, under the filing's row
         lock with its status re-read (status is never a form field: it changes only in the workflow)."""
-        from .services import lines
-
         if change:
-            from .services.reasons import filing_prior_figures_update, filing_reasons_update
-
             changed = [name for name in form.changed_data if name in lines.FILING_TEXT_FIELDS]
             with lines.filing_write(filing=obj):
                 lines.filing_fields_update(filing=obj, user=request.user, values={name: getattr(obj, name) for name in changed})
@@ -560,8 +551,6 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Every line of the inlines is saved and deleted through disclosures.services.lines."""
-        from .services import lines
-
         with lines.filing_write(filing=form.instance):
             instances = formset.save(commit=False)
             for obj in formset.deleted_objects:

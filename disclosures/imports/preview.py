@@ -21,12 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from disclosures.money import format_number
+from disclosures.xlsx_text import put_text
 
-from .resources import SheetResource
+from .context import ImportContext
+from .keys import SeenKeys
+from .resources import UPLOAD_RESOURCES, SheetResource
 from .widgets import cell_text
-from .workbook import Formula, TooLong, is_blank
+from .workbook import CSV, Formula, TooLong, WorkbookError, is_blank, read_sheet_rows, sheet_names
 
 STAGING_MAX_AGE = 3600  # seconds a preview can be applied
 EXAMPLE_ROW = 2  # the template's example row; skipped only there and only when left unchanged
@@ -209,30 +214,31 @@ def parse_sheet(
 
     existing = resource.existing_keys(context.filing) if context.filing and context.filing.pk else {}
     unit_column = positions.get(normalise_header("预算单位")) if resource.natural_key and "unit" in resource.natural_key else None
-    seen: dict[tuple, int] = {}
-    error_rows = 0
-    for number, cells in iterator:
-        raw = {}
-        for column in columns:
-            index = positions.get(normalise_header(column.column_name))
-            raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
-        row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
-        check = _RowCheck(resource=resource, context=context, existing=existing, seen=seen, skip_example=skip_example, unit_column=unit_column)
-        check.run(row, raw=raw, cells=cells)
-        index = preview.row_count
-        preview.row_count += 1
-        preview.counts[row.status] = preview.count(row.status) + 1
-        preview.row_errors.extend(row.errors)
-        error_rows += bool(row.errors)
-        if index >= preview.DISPLAY_LIMIT and not row.errors:
-            row.cells = []  # never displayed (see display_rows); a big file's preview keeps only its values
-        if row.status in ("new", "update"):
-            _register(resource, row.values, context)
-            if spool is not None:
-                spool.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
-        shown = index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN)
-        if spool is None or shown or row.warnings:
-            preview.rows.append(row)
+    seen = SeenKeys()
+    check = _RowCheck(resource=resource, context=context, existing=existing, seen=seen, skip_example=skip_example, unit_column=unit_column)
+    try:
+        error_rows = 0
+        places = [(column.column_name, positions.get(normalise_header(column.column_name))) for column in columns]
+        for number, cells in iterator:
+            raw = {name: cells[place] if place is not None and place < len(cells) else None for name, place in places}
+            row = RowPreview(number=number, cells=[])
+            check.run(row, raw=raw, cells=cells)
+            index = preview.row_count
+            preview.row_count += 1
+            preview.counts[row.status] = preview.count(row.status) + 1
+            preview.row_errors.extend(row.errors)
+            error_rows += bool(row.errors)
+            if index < preview.DISPLAY_LIMIT or row.errors:  # past the first rows only error rows are displayed
+                row.cells = [display(raw[name]) for name, _ in places]
+            if row.status in ("new", "update"):
+                _register(resource, row.values, context)
+                if spool is not None:
+                    spool.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+            shown = index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN)
+            if spool is None or shown or row.warnings:
+                preview.rows.append(row)
+    finally:
+        seen.close()
     _describe_updates(resource, preview, context)
     if resource.singleton and preview.data_count > 1:
         preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
@@ -248,7 +254,7 @@ class _RowCheck:
     resource: SheetResource
     context: object
     existing: dict
-    seen: dict[tuple, int]
+    seen: SeenKeys
     skip_example: bool
     unit_column: int | None
 
@@ -269,11 +275,9 @@ class _RowCheck:
         if not row.errors:
             row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, self.context))
         if not row.errors:
-            key = resource.key_of(row.values)
-            if key in self.seen:
-                row.errors.append(f"第{number}行：与第{self.seen[key]}行重复（同一{key_description(resource)}只能有一行）")
-            else:
-                self.seen[key] = number
+            first = self.seen.first_seen(resource.key_of(row.values), number)
+            if first is not None:
+                row.errors.append(f"第{number}行：与第{first}行重复（同一{key_description(resource)}只能有一行）")
         if row.errors:
             row.status = "error"
             return
@@ -487,11 +491,6 @@ def staged_errors(*, token: str, filing_id: int, user_id: int) -> tuple[dict, It
 
 def error_report_workbook(*, header: dict, messages: Iterable[str]):
     """序号 / 行号 / 错误说明 of every error, text cells that can never become a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from disclosures.xlsx_text import put_text
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "错误报告"
@@ -510,10 +509,6 @@ def error_report_workbook(*, header: dict, messages: Iterable[str]):
 
 def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> SheetPreview:
     """Read and validate an uploaded file for one kind of line (see resources.UPLOAD_RESOURCES)."""
-    from .context import ImportContext
-    from .resources import UPLOAD_RESOURCES
-    from .workbook import CSV, WorkbookError, read_sheet_rows, sheet_names
-
     resource = UPLOAD_RESOURCES[kind]()
     try:
         sheet = None

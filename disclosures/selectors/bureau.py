@@ -159,8 +159,6 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
     the dashboard's 已公开 agrees with the year page (a publication waiting for its documents is not
     public yet). Each filing's generation state is the newest job per output format.
     """
-    from disclosures.selectors.public import published_filings
-
     _require_reviewer(user)
     latest_versions = {
         (r["department_id"], r["kind"]): r["v"]
@@ -201,6 +199,8 @@ def generation_by_format(*, filings: list[Filing]) -> dict[int, dict[str, Job]]:
 
     found: dict[int, dict[str, Job]] = {}
     for job in Job.objects.filter(filing__in=[f.pk for f in filings], kind=Job.Kind.GENERATE_FILING).order_by("created_at", "id"):
+        if job.filing_id is None:
+            continue
         for format in job_formats(job):
             found.setdefault(job.filing_id, {})[format] = job  # the newest wins
     return {pk: {f: per[f] for f in ALL_FORMATS if f in per} for pk, per in found.items()}
@@ -293,9 +293,10 @@ def filing_review(*, user, pk: int) -> dict:
 
 def correction_preview(*, filing: Filing, facts: FilingFacts | None = None) -> list[dict] | None:
     """For a correction not yet published: the key figures that differ from the published original."""
-    if filing.supersedes_id is None or filing.status == Filing.Status.PUBLISHED or not filing.supersedes.published_snapshot:
+    original = filing.supersedes
+    if original is None or filing.status == Filing.Status.PUBLISHED or not original.published_snapshot:
         return None
 
     figures = filing_figures(filing=filing, facts=facts)
     current = {"key_figures": key_figures(figures), "charts": chart_data(figures)}
-    return correction_summary(original=filing.supersedes, snapshot=current, note=filing.correction_note)["changes"]
+    return correction_summary(original=original, snapshot=current, note=filing.correction_note)["changes"]

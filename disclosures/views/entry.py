@@ -33,10 +33,10 @@ from disclosures.imports.limits import SizeLimitUploadHandler
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
-from disclosures.models import Filing, FundingSource
+from disclosures.models import Filing
 from jobs.models import Job
 from disclosures.selectors.audit import status_history
-from disclosures.selectors.figures import filing_figures
+from disclosures.selectors.figures import filing_figures, summary_rows
 from disclosures.selectors.links import Linker, open_comments
 from jobs.services import job_enqueue
 from disclosures.tasks import import_workbook
@@ -44,27 +44,6 @@ from urllib.parse import quote
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_CHOICES = [(kind, resource.sheet_title) for kind, resource in UPLOAD_RESOURCES.items()]
-
-
-def summary_rows(figures) -> list[tuple[str, object, bool]]:
-    """(label, Figure, is_total) for the derived totals shown on the filing pages and in the admin."""
-    expense = figures.expense
-    income = figures.income
-    rows = [
-        ("本年收入合计", income.total, True),
-        ("年初结转和结余", income.opening, False),
-        ("本年支出合计", expense.total, True),
-        ("基本支出（人员经费＋日常公用经费）", expense.basic, False),
-        ("　其中：人员经费", expense.personnel, False),
-        ("　　　　日常公用经费", expense.public, False),
-        ("项目支出", expense.project, False),
-        ("年末结转和结余", income.closing, False),
-    ]
-    labels = dict(FundingSource.choices)
-    for source, split in expense.by_source.items():
-        if split.total.amount or split.total.budget or split.total.actual:
-            rows.append((f"支出：{labels.get(source, source)}", split.total, False))
-    return rows
 
 
 @login_required

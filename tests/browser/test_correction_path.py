@@ -23,6 +23,8 @@ def test_correction_path(browser, page, live_server, login, screenshot, demo, se
     original = Filing.objects.get(department__name__contains="资阳", fiscal_year__year=2020, kind="budget", version=1)
     assert original.status == Filing.Status.PUBLISHED
 
+    # Submitting and publishing generate the documents in-process (Celery runs eagerly here), PDF included.
+    page.set_default_timeout(90_000)
     # The accountant starts the correction from the published filing's page.
     login(page, "ziyang", demo.passwords["ziyang"])
     page.goto(url + reverse("disclosures:filing_detail", args=[original.pk]))
@@ -57,6 +59,7 @@ def test_correction_path(browser, page, live_server, login, screenshot, demo, se
     # The reviewer lands on the dashboard, gets the submission message, approves and publishes.
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     bureau = context.new_page()
+    bureau.set_default_timeout(90_000)
     login(bureau, "shenhe", demo.passwords["shenhe"])
     assert bureau.url.startswith(url + reverse("disclosures:bureau_dashboard"))
     assert int(bureau.inner_text(".messages-link .count")) >= 1

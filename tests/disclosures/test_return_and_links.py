@@ -77,6 +77,14 @@ def test_returned_filing_shows_the_comments_in_a_banner_with_links_and_on_the_wo
     workspace = client.get(reverse("disclosures:workspace")).content.decode()
     assert f'id="return-note-{filing.pk}"' in workspace and "财政局退回意见 3 条" in workspace and "公务接待费与明细不符。" in workspace
 
+    submit = client.get(reverse("disclosures:filing_submit", args=[filing.pk])).content.decode()
+    assert f'#row-{line.pk}">打开该条支出明细</a>' in submit  # the comments, linked, where the accountant resubmits
+    assert f"{reverse('disclosures:filing_text', args=[filing.pk])}#r-change.operating_costs" in submit  # a finding, linked
+    client.force_login(reviewer)
+    bureau = client.get(reverse("disclosures:bureau_filing", args=[filing.pk])).content.decode()
+    assert f"{reverse('disclosures:filing_text', args=[filing.pk])}#r-change.operating_costs" in bureau
+    client.force_login(accountant)
+
     ReviewComment.objects.filter(filing=filing).update(resolved=True)
     assert 'id="return-comments"' not in client.get(reverse("disclosures:filing_detail", args=[filing.pk])).content.decode()
 

@@ -160,6 +160,7 @@ ROUTES = {
     "disclosures:filing_documents": (OWNED, lambda s, w: {"pk": s.filing.pk}),
     "disclosures:document_download": (OWNED, lambda s, w: {"pk": s.filing.pk, "format": "xlsx"}),
     "jobs:job_status": (OWNED, lambda s, w: {"pk": s.job.pk}),
+    "jobs:jobs_progress": (LOGGED_IN, lambda s, w: {}),
     "disclosures:bureau_dashboard": (REVIEWER, lambda s, w: {}),
     "disclosures:bureau_filing": (REVIEWER, lambda s, w: {"pk": s.filing.pk}),
     "disclosures:bureau_filing_action": (REVIEWER, lambda s, w: {"pk": s.filing.pk, "action": "return"}),

@@ -74,3 +74,21 @@ def test_an_error_row_past_the_first_300_is_kept_with_its_cells_and_no_spool_is_
     assert [row.number for row in result.rows[SheetPreview.DISPLAY_LIMIT :]] == [650]
     assert "abc" in result.display_rows[-1].cells and result.display_rows[-1].number == 650
     assert not list(staging_dir().glob("*.spool"))
+
+
+def test_a_key_repeated_hundreds_of_rows_later_names_the_first_row(filing, tmp_path):
+    rows = distinct_rows(filing, ROWS)
+    rows[680] = {**rows[10], "年初预算数（元）": "9.99"}
+    result = upload(filing, tmp_path, rows)
+    assert result.errors == ["第683行：与第13行重复（同一预算单位、支出功能分类科目、部门预算经济分类科目、支出类型、资金来源、项目只能有一行）"]
+
+
+def test_seen_keys_remember_the_first_row_of_each_key():
+    from disclosures.imports.keys import SeenKeys
+
+    with SeenKeys() as seen:
+        assert seen.first_seen(("U001", 17, None, "personnel"), 3) is None
+        assert seen.first_seen(("U001", 17, 5, "personnel"), 4) is None
+        assert seen.first_seen(("U001", "17", None, "personnel"), 5) is None
+        assert seen.first_seen(("U001", 17, None, "personnel"), 9) == 3
+        assert seen.first_seen(("U001", 17, 5, "personnel"), 10) == 4
