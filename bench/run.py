@@ -368,6 +368,10 @@ def markdown(report: dict) -> str:
     for page, v in sizes[-1]["public_load"]["by_page"].items():
         lines.append(f"| {page} | {v['n']} | {v['p50_ms']} | {v['p95_ms']} |")
     lines += ["", "SQL queries per public page: " + ", ".join(f"{k} {v['queries']}" for k, v in sizes[-1]["public_queries"].items())]
+    if report.get("public_floor"):
+        from bench.public import table
+
+        lines += ["", "## Public pages against the trivial view", "", table(report["public_floor"])]
     if report.get("pdf"):
         lines += ["", "## PDF rendering (WeasyPrint, per filing)", ""]
         lines += [f"- {p['filing']} ({p['expense_lines']} lines): {p['seconds']} s, {p['bytes']:,} bytes" for p in report["pdf"]]
@@ -450,6 +454,9 @@ def main() -> None:
         measured = measure_size(size=size, args=args, env=env, celery=celery)
         measured["build_seconds"] = round(built, 1)
         report["sizes"].append(measured)
+    from bench.public import floor_stage
+
+    report["public_floor"] = floor_stage(env=env)
     if not args.no_pdf:
         log("PDF samples")
         report["pdf"] = pdf_samples()
