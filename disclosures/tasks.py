@@ -6,8 +6,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from celery import shared_task
+
 from disclosures.imports.apply import import_job_run
 from disclosures.models import Filing, FiscalYear, PublicationDocument
+from disclosures.services.notifications import overdue_reminders_send
 from disclosures.services.generation import ALL_FORMATS, FAST_FORMATS, PDF_ONLY, filing_generate_documents, formats_checked, job_formats
 from jobs.models import Job
 from jobs.services import job_enqueue, job_task
@@ -23,6 +26,12 @@ def generate_filing_documents(job: Job) -> dict:
 def import_workbook(job: Job) -> dict:
     """导入Excel: apply an upload that passed its preview, all rows or none (disclosures.imports.apply)."""
     return import_job_run(job=job)
+
+
+@shared_task(name="disclosures.remind_overdue", ignore_result=True)
+def remind_overdue() -> int:
+    """公开超期提醒 (Celery beat, daily): idempotent, a filing's reminder is written once per approval."""
+    return overdue_reminders_send()
 
 
 def filing_enqueue_generation(*, filing: Filing, user=None, batch: str = "", formats: Iterable[str] = ALL_FORMATS) -> Job:

@@ -76,8 +76,7 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
     ws.row_dimensions[TITLE_ROW].height = 32
     right_span = max(1, columns // 3)
     _text_cell(ws, META_ROW, 1, f"编制单位：{table.department_name}")
-    unit = f"{table.form_code}  单位：{table.unit_label}" if table.form_code else f"单位：{table.unit_label}"
-    unit_cell = _text_cell(ws, META_ROW, columns - right_span + 1, unit, align="right")
+    unit_cell = _text_cell(ws, META_ROW, columns - right_span + 1, table.unit_line, align="right")
     unit_cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=False)
     if columns - right_span > 1:
         ws.merge_cells(start_row=META_ROW, start_column=1, end_row=META_ROW, end_column=columns - right_span)
