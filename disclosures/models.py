@@ -169,7 +169,7 @@ class Department(models.Model):
     )
     duties = models.TextField("部门职责", blank=True)
     organisation = models.TextField("机构设置", blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True, help_text="部门名称等改动后，公开页面据此重新生成。")
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True, help_text="部门名称等改动后，公开页面据此重新生成。")
 
     class Meta:
         ordering = ["code"]
@@ -749,6 +749,8 @@ class PublicationDocument(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "公开文件（已冻结）"
         constraints = [models.UniqueConstraint(fields=["filing", "format"], name="publication_document_unique_format")]
+        # The public pages' stamp (selectors.public.public_stamp) reads the newest one.
+        indexes = [models.Index(fields=["created_at"], name="publication_document_created")]
 
     def __str__(self) -> str:
         return f"{self.filing} {self.get_format_display()}（公开版）"
