@@ -18,7 +18,8 @@ Redis when CACHE_URL is set, else a fresh file cache under bench/out/public-cach
 Load: wrk (Debian package; `.ci/install-debian-packages wrk`) with bench/public_wrk.lua choosing a random
 page of the kind for each request, 1 thread and 4 connections; without wrk, bench.load's Python client.
 Every page is requested once before its run (cold renders, reported too), so the runs measure the
-stored pages that visitors get. `measure` is what bench/run.py calls on its own county.
+stored pages that visitors get. Registered as bench "public" of bench/run.py (bench/registry.py), on
+run.py's own county.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import env as bench_env
+from bench.registry import Context, Row, register
 
 YEAR = 2024
 YEARS = (2023, 2024)
@@ -272,13 +274,29 @@ def measure(*, env: dict, port: int = PORT, seconds: float = 3, repeats: int = 3
     return result
 
 
-def floor_stage(*, env: dict) -> dict:
-    """bench/run.py's stage: its county's year made public (stand-in documents), then `measure`."""
-    log("public pages against the trivial view (bench/public.py)")
-    publish_year(env=env)
-    result = measure(env=env)
+@register("public")
+def public_bench(context: Context) -> list[Row]:
+    """The public pages against a trivial view on the same gunicorn: p95 and time per request (1 / throughput)."""
+    publish_year(env=context.env)
+    result = measure(env=context.env, seconds=2 if context.quick else 3, repeats=1 if context.quick else 3)
+    context.details["public"] = result
     print(table(result), flush=True)
-    return result
+    rows = []
+    for kind, v in result["pages"].items():
+        page, floor = v["page"], v["floor"]
+        label = "trivial view, same server"
+        rows.append(Row(f"public {kind} page: p95", page["p95_ms"], floor["p95_ms"], unit="ms", floor_label=label, goal_ratio=P95_GOAL))
+        rows.append(
+            Row(
+                f"public {kind} page: time per request (1 / throughput)",
+                1000 / page["throughput_rps"] if page["throughput_rps"] else None,
+                1000 / floor["throughput_rps"] if floor["throughput_rps"] else None,
+                unit="ms",
+                floor_label=label,
+                goal_ratio=THROUGHPUT_GOAL,
+            )
+        )
+    return rows
 
 
 def _flush_redis(url: str) -> None:

@@ -196,6 +196,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, jobs run in a thread of the web process: the page that queued one answers at once.
+JOBS_IN_PROCESS_THREAD = os.environ.get("JOBS_IN_PROCESS_THREAD", "1" if not CELERY_BROKER_URL else "0") == "1"
 CELERY_TASK_EAGER_PROPAGATES = False
 # Background jobs (jobs.services). A worker heartbeats its running job every
 # JOB_HEARTBEAT_SECONDS; a RUNNING job without a heartbeat for JOB_STALE_AFTER_SECONDS has lost its worker

@@ -14,3 +14,6 @@ CACHES = {
     **CACHES,  # noqa: F405
     "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai-public", "OPTIONS": {"MAX_ENTRIES": 100000}},
 }
+
+# Eager tasks run inline in the tests (a request's on-commit callbacks finish the job before it answers).
+JOBS_IN_PROCESS_THREAD = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from disclosures.imports.limits import upload_size_error
+from disclosures.imports.workbook import XLSX, WorkbookError, sniff_format
 from disclosures.models import FiscalYear
 from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring.numbers import num
@@ -41,9 +43,6 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         """The filing upload's limits: settings.MAX_UPLOAD_BYTES, and an xlsx by its content, not its name."""
-        from disclosures.imports.limits import upload_size_error
-        from disclosures.imports.workbook import XLSX, WorkbookError, sniff_format
-
         upload = self.cleaned_data["file"]
         if upload.size > settings.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(upload_size_error())

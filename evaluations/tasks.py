@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from disclosures.models import FiscalYear
+from disclosures.models import FiscalYear, Project
 from jobs.models import Job
 from jobs.services import job_enqueue, job_progress, job_task
+from evaluations.documents import build, grid_pdf
 from evaluations.models import SelfEvaluation
 from evaluations.scoring import evaluation_score
 
@@ -68,13 +69,9 @@ def render_form_pdf(job: Job) -> dict:
     PDFs render here and not in the request: WeasyPrint's time and memory grow with the indicators
     (20,000 indicators took over 10 minutes and 3.7 GB inside a request).
     """
-    from evaluations.documents import build, grid_pdf
-
     params = job.params
     job_progress(job.pk, 10, "正在整理表格")
     if params["form"] == "targets":
-        from disclosures.models import Project
-
         grid = build("targets", project=Project.objects.get(pk=params["project"]))
     else:
         grid = build(params["form"], evaluation=SelfEvaluation.objects.get(pk=params["evaluation"]))

@@ -127,6 +127,10 @@ def job_send(job_id: int, task=None) -> bool:
     try:
         if task is None:
             task = _task_of(Job.objects.only("task").get(pk=job_id))
+        if runs_in_process_thread():
+            _record_quietly(job_id, sent_at=timezone.now())
+            threading.Thread(target=_run_in_thread, args=(job_id, task), name=f"job-{job_id}", daemon=True).start()
+            return True
         task.apply_async((job_id,), retry=True, retry_policy=SEND_RETRY_POLICY)
     except Exception:
         logger.warning("job %s: could not send its message; the sweep will send it again", job_id, exc_info=True)
@@ -134,6 +138,22 @@ def job_send(job_id: int, task=None) -> bool:
         return False
     _record_quietly(job_id, sent_at=timezone.now())
     return True
+
+
+def runs_in_process_thread() -> bool:
+    """With no broker (tasks eager) and settings.JOBS_IN_PROCESS_THREAD, a job runs in a thread of the web
+    process, so the request that queued it answers at once and its page polls the progress, as with a
+    worker. The tests keep eager tasks inline (settings_test)."""
+    return bool(getattr(settings, "JOBS_IN_PROCESS_THREAD", False)) and bool(current_app.conf.task_always_eager)
+
+
+def _run_in_thread(job_id: int, task) -> None:
+    try:
+        task.apply((job_id,))
+    except Exception:
+        logger.exception("job %s: failed in its in-process thread", job_id)
+    finally:
+        connections.close_all()
 
 
 def _record_quietly(job_id: int, **fields) -> None:

@@ -8,4 +8,5 @@ app_name = "jobs"
 
 urlpatterns = [
     path("<int:pk>/", views.job_status, name="job_status"),
+    path("progress/", views.jobs_progress, name="jobs_progress"),
 ]

@@ -18,6 +18,8 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from openpyxl import Workbook
+
 from disclosures.models import ExpenseLine, Filing, FundingSource, IncomeLine
 from disclosures.xlsx_text import looks_like_formula, put_text
 from opendata.selectors import PublishedFiling, current_filings
@@ -155,8 +157,6 @@ def lines_csv(*, year: int) -> str:
 
 
 def lines_xlsx(*, year: int) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{year}年公开数据"

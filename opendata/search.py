@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
@@ -124,8 +125,6 @@ def search(*, query: str, limit: int = MAX_RESULTS) -> tuple[list[SearchResult],
     ordered = matches.annotate(rank=rank, length=Length("label"))
     order = ["rank"]
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
-
         ordered = ordered.annotate(similarity=TrigramSimilarity("text", query))
         order.append("-similarity")
     order += ["kind", "length", "-filing__fiscal_year__year", "filing_id", "pk"]

@@ -14,6 +14,7 @@ returned or approved filing.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -205,8 +206,6 @@ def last_published_at(*, year: int | None = None) -> datetime.datetime | None:
 
 def data_stamp(filings: list[PublishedFiling]) -> str:
     """A short tag that changes whenever any of these filings is published, corrected or withdrawn."""
-    import hashlib
-
     text = "|".join(f"{f.pk}:{f.version}:{f.published_at.isoformat() if f.published_at else ''}" for f in filings)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

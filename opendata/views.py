@@ -22,6 +22,7 @@ from disclosures.money import format_wan
 from disclosures.selectors.public import public_years
 from disclosures.views.public_cache import public_page
 from opendata import exports
+from opendata.api import api
 from opendata.charts import series_chart
 from opendata.search import search
 from opendata.selectors import (
@@ -334,8 +335,6 @@ def wan(value) -> str:
 @require_GET
 def api_docs(request):
     """The API's documentation, rendered on the server from the same OpenAPI schema as /api/v1/schema/."""
-    from opendata.api import api
-
     schema = api.get_openapi_schema()
     operations = []
     for path_, methods in schema.get("paths", {}).items():

@@ -229,22 +229,23 @@ def spending_plan(ctx: CheckContext) -> Iterable[Problem]:
             continue
         location = Location(table="项目支出绩效目标表", cell="资金支出计划（累计进度%）", project_code=p.code)
         missing = [label for label, v in zip(labels, p.plan) if v is None]
+        plan = [v for v in p.plan if v is not None]
         if missing:
             yield Problem(
                 location=location, message=f"项目“{p.name}”的支出计划缺少{'、'.join(missing)}的累计进度。", fix="补齐四个时点的累计支出进度。"
             )
             continue
-        drops = [f"{labels[i]}{p.plan[i]}%→{labels[i + 1]}{p.plan[i + 1]}%" for i in range(3) if p.plan[i + 1] < p.plan[i]]
+        drops = [f"{labels[i]}{plan[i]}%→{labels[i + 1]}{plan[i + 1]}%" for i in range(3) if plan[i + 1] < plan[i]]
         if drops:
             yield Problem(
                 location=location,
                 message=f"项目“{p.name}”的累计支出进度出现下降：{'；'.join(drops)}。",
                 fix="累计进度应逐期不减，请按累计数（而非当期数）填写。",
             )
-        if p.plan[3] != 100:
+        if plan[3] != 100:
             yield Problem(
                 location=location,
-                message=f"项目“{p.name}”12月底累计支出进度为{p.plan[3]}%，应为100%。",
+                message=f"项目“{p.name}”12月底累计支出进度为{plan[3]}%，应为100%。",
                 fix="把12月底的累计支出进度改为100%，或调整项目预算。",
             )
 
@@ -324,7 +325,7 @@ def text_reasons(ctx: CheckContext) -> Iterable[Problem]:
         for slot in section.reasons:
             if slot.key not in section.missing_reasons:
                 continue
-            location = Location(table=slot.table or "说明", cell=slot.cell or section.title, project_code=slot.project_code)
+            location = Location(table=slot.table or "说明", cell=slot.cell or section.title, project_code=slot.project_code, reason=slot.key)
             message = f"{slot.finding}，未说明原因。" if slot.finding else f"说明“{section.title}”需要填写：{slot.label}。"
             yield Problem(location=location, message=message, fix="在“说明”页填写原因（只写原因，数字由系统生成）。")
 

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
+from disclosures.services import lines
 from disclosures.services.audit import audit_record
-from disclosures.services.locking import filing_write
+from disclosures.services.locking import ensure_editable, filing_write
 from jobs.services import job_progress
 
 from .context import ImportContext
+from .keys import SeenKeys
 from .preview import StagingError, discard_staged, key_description, load_staged, staged_rows
 from .resources import UPLOAD_RESOURCES, SheetResource
 
@@ -49,8 +51,6 @@ def save_instance(*, instance, user) -> None:
     """Save one object of a filing through disclosures.services.lines (which derives the 政府经济分类,
     refuses codes of another year and, under the filing's row lock, edits of locked filings); a Unit
     after full_clean()."""
-    from disclosures.services import lines
-
     if isinstance(instance, ExpenseLine):
         lines.expense_line_save(line=instance, user=user)
     elif isinstance(instance, IncomeLine):
@@ -118,7 +118,7 @@ def _row_messages(number: int, error: ValidationError, model) -> list[str]:
 
 # --- The batch path ----------------------------------------------------------------------------------
 # Memory: one batch of model instances at a time, plus the natural keys of the filing's objects and of
-# the rows seen so far (a tuple per row, needed to match updates and refuse duplicates).
+# the rows seen so far (a digest per row in a temporary SQLite table, see keys.py: refusing duplicates).
 
 BATCH_MODELS = (ExpenseLine, IncomeLine, Project)
 BATCH_ROWS = 1000
@@ -134,8 +134,6 @@ class _Batch:
 
 def _ensure_editable(filing: Filing) -> None:
     """An early refusal for the check phase; the write phase re-reads the status under the row lock."""
-    from disclosures.services.locking import ensure_editable
-
     try:
         ensure_editable(filing=filing)
     except ValidationError as error:
@@ -149,36 +147,37 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
     its messages, prefixed with the row number, go to `errors`. Rows whose natural key matches an existing
     object update it; a key repeated in the rows is refused as the preview refuses it.
     """
-    from disclosures.services.lines import line_batch_errors
-
     model = resource._meta.model
     existing = resource.existing_keys(context.filing)
-    seen: dict[tuple, int] = {}
-    batch = _Batch()
-    for number, stored in rows:
-        values = resource.restore(stored)
-        key = resource.key_of(values)
-        batch.rows += 1
-        if key in seen:
-            errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
-            continue
-        seen[key] = number
-        instance = resource.new_instance(context)
-        resource.assign(instance, values, context)
-        found = line_batch_errors(instance=instance, filing=context.filing)
-        if found:
-            errors.extend(_row_messages(number, ValidationError(found), model))
-        elif key in existing:
-            instance.pk = existing[key]
-            instance._state.adding = False
-            batch.changed.append(instance)
-        else:
-            batch.new.append(instance)
-        if batch.rows >= BATCH_ROWS:
+    seen = SeenKeys()
+    try:
+        batch = _Batch()
+        for number, stored in rows:
+            values = resource.restore(stored)
+            key = resource.key_of(values)
+            batch.rows += 1
+            first = seen.first_seen(key, number)
+            if first is not None:
+                errors.append(f"第{number}行：与第{first}行重复（同一{key_description(resource)}只能有一行）")
+                continue
+            instance = resource.new_instance(context)
+            resource.assign(instance, values, context)
+            found = lines.line_batch_errors(instance=instance, filing=context.filing)
+            if found:
+                errors.extend(_row_messages(number, ValidationError(found), model))
+            elif key in existing:
+                instance.pk = existing[key]
+                instance._state.adding = False
+                batch.changed.append(instance)
+            else:
+                batch.new.append(instance)
+            if batch.rows >= BATCH_ROWS:
+                yield batch
+                batch = _Batch()
+        if batch.rows:
             yield batch
-            batch = _Batch()
-    if batch.rows:
-        yield batch
+    finally:
+        seen.close()
 
 
 def _failed(errors: list[str]) -> ImportFailed:
@@ -211,8 +210,6 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
     """Check every row again (the data may have changed since check_rows) and write batch by batch with
     bulk_create / bulk_update; after the first error nothing more is written and the caller's
     transaction is rolled back by ImportFailed."""
-    from disclosures.services.lines import lines_bulk_write
-
     model = resource._meta.model
     fields = [column.attribute for column in resource.input_columns()] + list(resource.derived_fields)
     summary = ApplySummary(title=resource.sheet_title)
@@ -221,7 +218,7 @@ def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Ite
         if errors:
             continue
         try:
-            lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
+            lines.lines_bulk_write(filing=context.filing, model=model, new=batch.new, changed=batch.changed, fields=fields)
         except ValidationError as error:
             raise ImportFailed(list(error.messages)) from None
         summary.created += len(batch.new)

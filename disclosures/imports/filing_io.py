@@ -15,6 +15,7 @@ from django.db import transaction
 
 from disclosures.models import Department, Filing, FiscalYear, Province
 from disclosures.money import AmountUnit
+from disclosures.services import lines
 from disclosures.services.audit import audit_record
 
 from .apply import ImportFailed, apply_rows, import_write
@@ -119,8 +120,6 @@ def import_filing_workbook(
             except ValidationError as error:
                 raise ImportFailed([f"部门：{m}" for m in error.messages]) from None
             dept.save()
-        from disclosures.services import lines
-
         if filing is None:
             filing = lines.filing_create(department=dept, fiscal_year=fiscal_year, kind=kind_value, user=user)
         values = {

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from disclosures.access import is_reviewer
 from disclosures.checks import run_checks
-from disclosures.models import AuditEntry, Department, FiscalYear, Filing, FilingDocument, ReviewComment
+from disclosures.selectors.audit import audit_rows
+from disclosures.models import Department, FiscalYear, Filing, FilingDocument, ReviewComment
 from disclosures.selectors.facts import FilingFacts, filing_facts
 from disclosures.selectors.figures import filing_figures
 from disclosures.selectors.public import published_filings
@@ -158,8 +159,6 @@ def bureau_overview(*, user, year: int, today: datetime.date | None = None) -> l
     the dashboard's 已公开 agrees with the year page (a publication waiting for its documents is not
     public yet). Each filing's generation state is the newest job per output format.
     """
-    from disclosures.selectors.public import published_filings
-
     _require_reviewer(user)
     latest_versions = {
         (r["department_id"], r["kind"]): r["v"]
@@ -200,6 +199,8 @@ def generation_by_format(*, filings: list[Filing]) -> dict[int, dict[str, Job]]:
 
     found: dict[int, dict[str, Job]] = {}
     for job in Job.objects.filter(filing__in=[f.pk for f in filings], kind=Job.Kind.GENERATE_FILING).order_by("created_at", "id"):
+        if job.filing_id is None:
+            continue
         for format in job_formats(job):
             found.setdefault(job.filing_id, {})[format] = job  # the newest wins
     return {pk: {f: per[f] for f in ALL_FORMATS if f in per} for pk, per in found.items()}
@@ -284,7 +285,7 @@ def filing_review(*, user, pk: int) -> dict:
             .first(),
         ),
         "comments": list(ReviewComment.objects.filter(filing=filing).select_related("author")),
-        "audit": list(AuditEntry.objects.filter(filing=filing).select_related("actor")),
+        "audit": audit_rows(filing=filing)[::-1],  # newest first
         "correction_changes": correction_preview(filing=filing, facts=facts),
         "versions": list(Filing.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("version")),
     }
@@ -292,9 +293,10 @@ def filing_review(*, user, pk: int) -> dict:
 
 def correction_preview(*, filing: Filing, facts: FilingFacts | None = None) -> list[dict] | None:
     """For a correction not yet published: the key figures that differ from the published original."""
-    if filing.supersedes_id is None or filing.status == Filing.Status.PUBLISHED or not filing.supersedes.published_snapshot:
+    original = filing.supersedes
+    if original is None or filing.status == Filing.Status.PUBLISHED or not original.published_snapshot:
         return None
 
     figures = filing_figures(filing=filing, facts=facts)
     current = {"key_figures": key_figures(figures), "charts": chart_data(figures)}
-    return correction_summary(original=filing.supersedes, snapshot=current, note=filing.correction_note)["changes"]
+    return correction_summary(original=original, snapshot=current, note=filing.correction_note)["changes"]

@@ -21,6 +21,15 @@ def filing_latest_generation(*, filing: Filing) -> Job | None:
     return filing.jobs.filter(kind=Job.Kind.GENERATE_FILING).order_by("-created_at", "-id").first()
 
 
+def active_generation_ids(*, year: int) -> str:
+    """The document jobs of a year still queued or running (publications included), as the comma-separated
+    ids the combined progress bar polls ('' when none)."""
+    ids = Job.objects.filter(
+        kind=Job.Kind.GENERATE_FILING, status__in=(Job.Status.QUEUED, Job.Status.RUNNING), filing__fiscal_year__year=year
+    ).values_list("pk", flat=True)
+    return ",".join(str(pk) for pk in ids)
+
+
 def batch_jobs(*, batch: str, fetched_by) -> QuerySet[Job]:
     """The jobs of a county-wide generation batch; only reviewers see them."""
     if not batch or not is_reviewer(fetched_by):

@@ -180,13 +180,13 @@ class FilingFacts:
             CatalogItem.Kind.GOV_ECONOMIC: set(),
         }
         for fact in self.lines:
-            for kind, code in (
+            for catalog_kind, code in (
                 (CatalogItem.Kind.FUNCTION, fact.function),
                 (CatalogItem.Kind.DEPT_ECONOMIC, fact.dept_economic),
                 (CatalogItem.Kind.GOV_ECONOMIC, fact.gov_economic),
             ):
                 if code:
-                    wanted[kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
+                    wanted[catalog_kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
         condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
         for kind, codes in wanted.items():
             if codes:

@@ -737,6 +737,27 @@ def filing_figures(*, filing: Filing | None = None, facts: FilingFacts | None = 
     return found.derive("figures", lambda: _build(found, with_prior=True))
 
 
+def summary_rows(figures: FilingFigures) -> list[tuple[str, Figure, bool]]:
+    """(label, Figure, is_total) for the derived totals shown on the filing pages and in the admin."""
+    expense = figures.expense
+    income = figures.income
+    rows = [
+        ("本年收入合计", income.total, True),
+        ("年初结转和结余", income.opening, False),
+        ("本年支出合计", expense.total, True),
+        ("基本支出（人员经费＋日常公用经费）", expense.basic, False),
+        ("　其中：人员经费", expense.personnel, False),
+        ("　　　　日常公用经费", expense.public, False),
+        ("项目支出", expense.project, False),
+        ("年末结转和结余", income.closing, False),
+    ]
+    labels = dict(FundingSource.choices)
+    for source, split in expense.by_source.items():
+        if split.total.amount or split.total.budget or split.total.actual:
+            rows.append((f"支出：{labels.get(source, source)}", split.total, False))
+    return rows
+
+
 # --------------------------------------------------------------------------------------------- JSON
 
 

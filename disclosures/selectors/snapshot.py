@@ -83,7 +83,7 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
         "charts": chart_data(figures),
         "correction": None,
     }
-    if filing.supersedes_id:
+    if filing.supersedes is not None:
         snapshot["correction"] = correction_summary(original=filing.supersedes, snapshot=snapshot, note=filing.correction_note)
     return snapshot
 

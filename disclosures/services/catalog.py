@@ -19,6 +19,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from disclosures.imports.workbook import WorkbookError, read_sheet_rows
 from disclosures.models import CatalogItem, FiscalYear
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -131,8 +132,6 @@ def read_catalog_csv(text: str) -> list[CatalogRow]:
 
 def read_catalog_xlsx(content: bytes) -> list[CatalogRow]:
     """The active sheet of an xlsx, read with the bounded upload reader (disclosures.imports.xlsx_reader)."""
-    from disclosures.imports.workbook import WorkbookError, read_sheet_rows
-
     table: list[list] = []
     try:
         for number, row in read_sheet_rows(io.BytesIO(content)):

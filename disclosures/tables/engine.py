@@ -371,6 +371,8 @@ def compute(definition: TableDefinition, data: TableData) -> TableResult:
 
 def _compute_two_sided(definition: TableDefinition, data: TableData) -> TableResult:
     left, right = definition.left, definition.right
+    if left is None or right is None:
+        raise ValueError(f"table {definition.key!r} is not two-sided")
     columns = (Col(left.heading, role="group", children=left.columns), Col(right.heading, role="group", children=right.columns))
     header_rows, leaf_cols = header_grid(columns)
     left_leaves, right_leaves = leaf_cols[: len(_leaves_of(left))], leaf_cols[len(_leaves_of(left)) :]

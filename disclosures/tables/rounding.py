@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from disclosures.money import AmountUnit, format_printed, unit_label
+from disclosures.money import AmountUnit, format_printed, in_unit, unit_label
 
 from .result import ResultRow
 from .spec import Col
@@ -134,7 +134,7 @@ def _amount(row: ResultRow, key: str) -> tuple[Decimal, Decimal] | None:
         return None
     if cell.amount is None:
         return None
-    return cell.amount, cell.value
+    return cell.amount, in_unit(cell.amount, cell.unit)
 
 
 def _compare(total, parts) -> tuple[Decimal, Decimal] | None:

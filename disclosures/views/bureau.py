@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from disclosures.access import can_publish, is_reviewer
 from disclosures.create_forms import MissingFilingsForm
 from disclosures.models import Filing
+from disclosures.selectors.documents import active_generation_ids
 from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review, overview_counts
 from disclosures.services import workflow
 from disclosures.tables import definitions_for, table_set_for
@@ -62,6 +63,7 @@ def bureau_dashboard(request):
             "counts": overview_counts(rows),
             "can_publish": can_publish(request.user),
             "create_form": MissingFilingsForm(auto_id="create_%s"),
+            "active_job_ids": active_generation_ids(year=year) if year else "",
         },
     )
 

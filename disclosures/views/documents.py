@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from disclosures.access import get_filing_for_user, is_reviewer
 from disclosures.models import FilingDocument, FiscalYear
-from disclosures.selectors.documents import batch_progress, filing_documents as documents_of, filing_latest_generation
+from disclosures.selectors.documents import batch_jobs, batch_progress, filing_documents as documents_of, filing_latest_generation
 from disclosures.services.generation import OUTPUT_FORMATS, download_name
 from disclosures.tasks import filing_enqueue_documents, generate_year
 
@@ -78,5 +78,6 @@ def year_generate(request, year: int):
             "filing_count": fiscal_year.filings.filter(superseded_by__isnull=True).count(),
             "batch": batch,
             "progress": batch_progress(batch=batch, fetched_by=request.user),
+            "job_ids": ",".join(str(pk) for pk in batch_jobs(batch=batch, fetched_by=request.user).values_list("pk", flat=True)),
         },
     )

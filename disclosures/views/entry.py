@@ -33,9 +33,11 @@ from disclosures.imports.limits import SizeLimitUploadHandler
 from disclosures.imports.resources import UPLOAD_RESOURCES
 from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
-from disclosures.models import Filing, FundingSource
+from disclosures.models import Filing
 from jobs.models import Job
-from disclosures.selectors.figures import filing_figures
+from disclosures.selectors.audit import status_history
+from disclosures.selectors.figures import filing_figures, summary_rows
+from disclosures.selectors.links import Linker, open_comments
 from jobs.services import job_enqueue
 from disclosures.tasks import import_workbook
 from urllib.parse import quote
@@ -44,35 +46,20 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 KIND_CHOICES = [(kind, resource.sheet_title) for kind, resource in UPLOAD_RESOURCES.items()]
 
 
-def summary_rows(figures) -> list[tuple[str, object, bool]]:
-    """(label, Figure, is_total) for the derived totals shown on the filing pages and in the admin."""
-    expense = figures.expense
-    income = figures.income
-    rows = [
-        ("本年收入合计", income.total, True),
-        ("年初结转和结余", income.opening, False),
-        ("本年支出合计", expense.total, True),
-        ("基本支出（人员经费＋日常公用经费）", expense.basic, False),
-        ("　其中：人员经费", expense.personnel, False),
-        ("　　　　日常公用经费", expense.public, False),
-        ("项目支出", expense.project, False),
-        ("年末结转和结余", income.closing, False),
-    ]
-    labels = dict(FundingSource.choices)
-    for source, split in expense.by_source.items():
-        if split.total.amount or split.total.budget or split.total.actual:
-            rows.append((f"支出：{labels.get(source, source)}", split.total, False))
-    return rows
-
-
 @login_required
 @require_GET
 def workspace(request):
-    filings = access.filings_visible_to(request.user).select_related("department", "fiscal_year")
+    filings = list(access.filings_visible_to(request.user).select_related("department", "fiscal_year"))
+    comments = open_comments(filings=[f for f in filings if f.status == Filing.Status.RETURNED])
     return render(
         request,
         "disclosures/entry/workspace.html",
-        {"filings": filings, "department": access.user_department(request.user), "is_reviewer": access.is_reviewer(request.user)},
+        {
+            "rows": [(filing, comments.get(filing.pk, [])) for filing in filings],
+            "filings": filings,
+            "department": access.user_department(request.user),
+            "is_reviewer": access.is_reviewer(request.user),
+        },
     )
 
 
@@ -89,11 +76,15 @@ def correction_state(*, user, filing: Filing) -> dict | None:
 def filing_detail(request, pk: int):
     filing = access.get_filing_for_user(request.user, pk)
     figures = filing_figures(filing=filing)
+    linker = Linker(filing)
+    returned = open_comments(filings=[filing]).get(filing.pk, []) if filing.status == Filing.Status.RETURNED else []
     return render(
         request,
         "disclosures/entry/filing_detail.html",
         {
             "filing": filing,
+            "return_comments": [(comment, linker.for_comment(comment.target)) for comment in returned],
+            "history": status_history(filing=filing),
             "rows": summary_rows(figures),
             "figures": figures,
             "can_edit": access.can_edit_filing(request.user, filing),

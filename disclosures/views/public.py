@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
+from openpyxl import load_workbook
 
 from disclosures import charts
 from disclosures.parts import parts_from_json
@@ -166,8 +167,6 @@ def public_document(request, pk: int, format: str):
 @require_GET
 def public_table_xlsx(request, pk: int, number: int):
     """One table of the published workbook: the whole xlsx with only that table's sheet kept."""
-    from openpyxl import load_workbook
-
     public = public_filing_get(pk=pk, with_documents=False)
     tables = public.snapshot.get("tables") or []
     if not 1 <= number <= len(tables):

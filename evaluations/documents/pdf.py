@@ -14,6 +14,6 @@ def grid_html(grids: list[Grid]) -> str:
 
 
 def grid_pdf(grids: list[Grid]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported lazily: loading Pango/fonts is slow and only the PDF job needs it
 
     return HTML(string=grid_html(grids)).write_pdf()

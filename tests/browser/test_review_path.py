@@ -1,7 +1,7 @@
 """The review path in Chromium (issue #5): the accountant submits, the reviewer returns with a comment,
 the accountant resubmits, the reviewer approves and publishes, a visitor opens the public page (also
 on a phone-size screen) and downloads the xlsx. Uses the demo's 山海关区信访局 2020 budget (seed 000),
-whose checks pass: 支出合计 382.86 万元."""
+whose checks pass: 支出合计 3,828,602.02 元 (it publishes in 元)."""
 
 from decimal import Decimal
 
@@ -77,7 +77,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
         bureau.get_by_role("button", name="确认公开").click()
     filing.refresh_from_db()
     assert filing.status == Filing.Status.PUBLISHED and filing.published_snapshot
-    assert list(AuditEntry.objects.filter(filing=filing, field="status").order_by("at", "id").values_list("action", flat=True)) == [
+    assert list(AuditEntry.objects.filter(filing=filing, field="状态").order_by("at", "id").values_list("action", flat=True)) == [
         "提交",
         "退回",
         "提交",
@@ -95,7 +95,8 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     public.click("text=2020年")
     public.click(f"a[href='{reverse('disclosures:public_filing', args=[filing.pk])}']")
     text = public.inner_text("main")
-    assert "山海关区信访局2020年部门预算公开" in text and "382.86" in text
+    # 山海关 publishes in 元 (seed 001): the key figures and charts too (3,828,602.02 元, not 382.86 万元)
+    assert "山海关区信访局2020年部门预算公开" in text and "3,828,602.02" in text and "382.86" not in text
     assert public.locator("svg.chart").count() == 4
     screenshot(public, "review-public-filing")
     with public.expect_download() as download_info:
@@ -104,7 +105,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     download_info.value.save_as(workbook_path)
     workbook = load_workbook(workbook_path, read_only=True)
     values = [cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
-    # 山海关 publishes in 元 (seed 001): the workbook's 收支总计 is 3,828,602.02 元 (382.86 万元 on the page)
+    # the workbook's 收支总计 is in 元 as well
     assert any(v is not None and str(v).replace(",", "") in {"3828602.02", str(Decimal("3828602.02"))} for v in values)
     visitor.close()
 
@@ -112,7 +113,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
     phone = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     mobile = phone.new_page()
     mobile.goto(url + reverse("disclosures:public_filing", args=[filing.pk]))
-    assert "382.86" in mobile.inner_text("main")
+    assert "3,828,602.02" in mobile.inner_text("main")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1  # no sideways scrolling of the page
     screenshot(mobile, "review-public-filing-phone", full_page=False)
     mobile.goto(url + reverse("disclosures:public_year", args=[2020]))

@@ -138,3 +138,22 @@ def test_failed_tables_job_stays_visible_after_a_later_pdf_job_succeeded(client,
     assert progress.failed_formats == ["Excel 表格", "HTML"]
     text = response.content.decode()
     assert "Excel 表格 生成失败" in text and "HTML 生成失败" in text and "生成失败：Excel 表格、HTML" in text
+
+
+def test_running_generation_shows_one_progress_bar_that_polls_its_jobs(client, reviewer, approved_filing):
+    """Publishing or generating returns at once; the dashboard and the filing's page follow the jobs."""
+    from jobs.models import Job
+
+    running = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=approved_filing, status=Job.Status.RUNNING, progress=30)
+    client.force_login(reviewer)
+    page = client.get(reverse("disclosures:bureau_dashboard") + f"?year={approved_filing.fiscal_year.year}").content.decode()
+    assert 'id="generation-progress"' in page
+    import re
+
+    ids = re.search(r'data-job-status-url="/jobs/progress/\?ids=([\d,]+)" data-reload-on-done', page).group(1)
+    assert str(running.pk) in ids.split(",")
+    filing_page = client.get(reverse("disclosures:bureau_filing", args=[approved_filing.pk])).content.decode()
+    assert f'data-job-status-url="{reverse("jobs:job_status", args=[running.pk])}"' in filing_page
+    Job.objects.filter(kind=Job.Kind.GENERATE_FILING).update(status=Job.Status.DONE)
+    page = client.get(reverse("disclosures:bureau_dashboard") + f"?year={approved_filing.fiscal_year.year}").content.decode()
+    assert 'id="generation-progress"' not in page

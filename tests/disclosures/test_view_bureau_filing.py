@@ -64,3 +64,17 @@ def test_a_correction_shows_what_it_changes_before_publication(client, reviewer,
     assert changes["expense"] == ("382.31", "381.81")  # 本年支出合计
     assert "total" not in changes  # 收支总计 follows the income, which was not lowered (the checks will say so)
     assert "与已公开的第1版相比" in response.content.decode()
+
+
+def test_a_correction_in_yuan_compares_in_yuan(client, reviewer, accountant, published_filing):
+    """The comparison with the published version is printed in the filing's unit (元 here), not in 万元."""
+    from disclosures.models import ExpenseLine, Filing
+    from disclosures.services import workflow
+
+    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="公务接待费应为13,500.00元")
+    Filing.objects.filter(pk=correction.pk).update(amount_unit="yuan")
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(actual_amount=13500, budget_amount=13500)
+    client.force_login(reviewer)
+    body = client.get(url(correction)).content.decode()
+    assert "与已公开的第1版相比（元）" in body
+    assert '<td class="num">18,500.00</td><td class="num">13,500.00</td>' in body

@@ -1,0 +1,54 @@
+"""Without a broker, a job runs in a thread of the web process: the request that queued it (generate,
+publish, import, county-wide generation) answers at once, and its page polls the progress. Before, the
+eager task ran inside the request, so the page blocked for as long as the generation took."""
+
+import threading
+import time
+
+import pytest
+from django.urls import reverse
+
+from jobs.models import Job
+from jobs.services import job_enqueue, job_progress, job_task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RELEASE = threading.Event()
+
+
+@job_task(name="tests.waits_for_release")
+def waits_for_release(job: Job) -> dict:
+    job_progress(job.pk, 40, "等待中")
+    assert RELEASE.wait(10)
+    return {"summary": "完成"}
+
+
+def test_a_queued_job_runs_in_a_thread_and_the_caller_returns_at_once(settings, accountant):
+    settings.JOBS_IN_PROCESS_THREAD = True
+    RELEASE.clear()
+    started = time.monotonic()
+    job = job_enqueue(kind=Job.Kind.PING, task=waits_for_release, user=accountant)  # autocommit: sent at once
+    assert time.monotonic() - started < 2
+    deadline = time.monotonic() + 10
+    while Job.objects.get(pk=job.pk).progress != 40:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
+    RELEASE.set()
+    while Job.objects.get(pk=job.pk).status != Job.Status.DONE:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_several_jobs_report_as_one_bar(client, accountant, reviewer):
+    done = Job.objects.create(kind=Job.Kind.PING, status=Job.Status.DONE, progress=100, created_by=accountant)
+    running = Job.objects.create(kind=Job.Kind.PING, status=Job.Status.RUNNING, progress=40, created_by=accountant)
+    other = Job.objects.create(kind=Job.Kind.PING, status=Job.Status.RUNNING, progress=0, created_by=reviewer)
+    client.force_login(accountant)
+    url = reverse("jobs:jobs_progress") + f"?ids={done.pk},{running.pk},{other.pk}"
+    data = client.get(url).json()
+    assert (data["count"], data["progress"], data["finished"], data["status_display"]) == (2, 70, False, "运行中")
+    assert data["message"] == "已完成 1/2 项"
+    Job.objects.filter(pk=running.pk).update(status=Job.Status.FAILED)
+    data = client.get(url).json()
+    assert (data["progress"], data["finished"], data["status"], data["message"]) == (100, True, "failed", "已完成 1/2 项，失败 1 项")
