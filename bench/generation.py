@@ -1,0 +1,259 @@
+"""A county's year of documents, measured beside its floors (issue #13):
+
+    .venv/bin/python bench/generation.py [--departments 300] [--reuse] [--samples 3]
+    .venv/bin/python bench/run.py --stage generation ...   (the same, through the bench's entry point)
+
+- the per-filing workbook (disclosures.tables.xlsx.render_workbook, from tables and parts computed
+  beforehand) against a plain openpyxl write_only workbook with the same cell values and no styles
+  (the floor), for the smallest, the median and the largest filing of the year, best of `--repeat`;
+- the year's documents (tables + text + xlsx + HTML, the app's own generation service) with 2 real
+  Celery workers when CELERY_BROKER_URL is set (else a pool of 2 spawned processes calling the same
+  function): a first run, then a second run of the same year, which finds every filing unchanged;
+- publishing the year's approved filings (their snapshots) with 2 processes.
+
+The county is built in DATABASE_URL (PostgreSQL recommended; default a SQLite file under bench/out/);
+`--reuse` keeps a county already there instead of building it again. Results: bench/out/generation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import env as bench_env
+
+YEAR = 2024
+YEARS = (2023, 2024)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# --- the workbook against its floor --------------------------------------------------------------
+
+
+def sheet_values(content: bytes) -> list[tuple[str, list[list]]]:
+    """Every sheet's cell values, row by row, of a workbook (what the floor writes again)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content))
+    return [(ws.title, [list(row) for row in ws.iter_rows(values_only=True)]) for ws in workbook.worksheets]
+
+
+def floor_workbook(sheets: list[tuple[str, list[list]]]) -> bytes:
+    """The floor: the same cells in a plain write_only workbook, no styles, merges or print setup."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets:
+        ws = workbook.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _best(function, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def xlsx_against_floor(pks: list[tuple[str, int, int]], *, repeat: int) -> list[dict]:
+    """(label, expense lines, filing pk) → the workbook's time, the floor's, and their ratio, measured
+    alternately in the same process so that the machine's load weighs on both alike."""
+    from disclosures.models import Filing
+    from disclosures.parts import parts_from_json, publication_parts
+    from disclosures.tables import compute_tables
+    from disclosures.tables.xlsx import render_workbook
+
+    found = []
+    for label, lines, pk in pks:
+        filing = Filing.objects.select_related("department", "fiscal_year").get(pk=pk)
+        tables = compute_tables(filing=filing)
+        parts = parts_from_json(publication_parts(filing=filing))
+        content = render_workbook(tables, parts=parts)
+        sheets = sheet_values(content)
+        cells = sum(len(row) for _, rows in sheets for row in rows)
+        ours = floor = float("inf")
+        for _ in range(repeat):
+            ours = min(ours, _best(functools.partial(render_workbook, tables, parts=parts), 1))
+            floor = min(floor, _best(functools.partial(floor_workbook, sheets), 1))
+        found.append(
+            {
+                "filing": label,
+                "expense_lines": lines,
+                "sheets": len(sheets),
+                "cells": cells,
+                "xlsx_ms": round(ours * 1000, 1),
+                "floor_ms": round(floor * 1000, 1),
+                "ratio": round(ours / floor, 2),
+            }
+        )
+        log(f"  xlsx {label} ({lines} lines, {cells} cells): {ours * 1000:.1f} ms, floor {floor * 1000:.1f} ms, ×{ours / floor:.2f}")
+    return found
+
+
+# --- the year's documents ------------------------------------------------------------------------
+
+
+def year_filing_pks(*, status: str | None = None) -> list[int]:
+    from disclosures.models import Filing
+
+    filings = Filing.objects.filter(fiscal_year__year=YEAR, superseded_by__isnull=True)
+    if status:
+        filings = filings.filter(status=status)
+    return list(filings.order_by("department__code", "kind").values_list("pk", flat=True))
+
+
+def samples_by_size() -> list[tuple[str, int, int]]:
+    from django.db.models import Count
+
+    from disclosures.models import Filing
+
+    rows = sorted(Filing.objects.filter(fiscal_year__year=YEAR, kind=Filing.Kind.FINAL).annotate(n=Count("expense_lines")).values_list("n", "pk"))
+    return [("smallest", *rows[0]), ("median", *rows[len(rows) // 2]), ("largest", *rows[-1])]
+
+
+def generate_with_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 1800) -> dict:
+    """Real Celery workers (prefork) on CELERY_BROKER_URL's broker, fed through the app's job plumbing
+    with the bench's generation task (the app's service, xlsx + HTML), on a queue of their own."""
+    from bench import tasks
+    from bench.run import _children, _summary, _vm_hwm_mb
+    from disclosures.models import Filing
+    from jobs.models import Job
+    from jobs.services import job_enqueue
+
+    celery = Path(sys.executable).parent / "celery"
+    command = [str(celery), "-A", "config", "worker", "-I", "bench.tasks", "-Q", tasks.QUEUE, "-c", str(workers)]
+    command += ["--pool", "prefork", "--loglevel", "WARNING", "-n", f"bench-{uuid.uuid4().hex[:6]}@%h"]
+    process = subprocess.Popen(
+        command, env={**os.environ, **env}, cwd=str(bench_env.ROOT), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        from config.celery import app
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not app.control.ping(timeout=1):
+            time.sleep(0.5)
+        time.sleep(2)  # let every prefork child finish importing Django
+        batch = f"bench-{uuid.uuid4().hex[:10]}"
+        started = time.perf_counter()
+        filings = Filing.objects.in_bulk(pks)
+        for pk in pks:
+            job_enqueue(kind=Job.Kind.GENERATE_FILING, task=tasks.generate_filing_documents, filing=filings[pk], batch=batch)
+        jobs = Job.objects.filter(batch=batch)
+        while time.perf_counter() - started < timeout:
+            if not jobs.exclude(status__in=[Job.Status.DONE, Job.Status.FAILED]).exists():
+                break
+            time.sleep(0.1)
+        wall = time.perf_counter() - started
+        peak = max((_vm_hwm_mb(pid) for pid in _children(process.pid)), default=0.0)
+        results = [j.result for j in jobs if j.status == Job.Status.DONE]
+        failed = jobs.filter(status=Job.Status.FAILED).count()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+    summary = _summary(results, wall, workers, mode="celery")
+    summary["worker_peak_rss_mb"] = round(max(peak, summary["worker_peak_rss_mb"]), 1)
+    summary["failed"] = failed
+    summary["skipped_unchanged"] = sum(1 for r in results if r.get("unchanged"))
+    return summary
+
+
+def generate_with_pool(*, pks: list[int], workers: int, env: dict) -> dict:
+    from bench.run import run_pool
+
+    summary = run_pool(name="generate_documents", pks=pks, workers=workers, env=env)
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--departments", type=int, default=300, help="county size (2 filings a year each)")
+    parser.add_argument("--reuse", action="store_true", help="keep the county already in the database")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions of the workbook and its floor (best of)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-year", action="store_true", help="only the workbook against its floor")
+    parser.add_argument("--no-publish", action="store_true")
+    args = parser.parse_args()
+    report = run(args)
+    (bench_env.OUT / "generation.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def run(args) -> dict:
+    env = bench_env.configure(database_url=os.environ.get("DATABASE_URL") or bench_env.default_database_url())
+    bench_env.setup()
+    celery = bool(os.environ.get("CELERY_BROKER_URL"))
+    if celery:
+        env["CELERY_BROKER_URL"] = os.environ["CELERY_BROKER_URL"]
+    from disclosures.models import Department, Filing
+
+    report: dict = {"load_average_at_start": load_average(), "departments": args.departments}
+    if not (args.reuse and Department.objects.count() >= args.departments):
+        log(f"building a county of {args.departments} departments")
+        from bench.synth import build_county
+
+        bench_env.fresh_database()
+        started = time.perf_counter()
+        build_county(start=0, stop=args.departments, years=YEARS)
+        log(f"  built in {time.perf_counter() - started:.0f} s")
+    log("per-filing workbook against the plain write_only floor")
+    report["xlsx"] = xlsx_against_floor(samples_by_size(), repeat=args.repeat)
+    if not args.skip_year:
+        pks = year_filing_pks()
+        report["filings"] = len(pks)
+        report["generation"] = []
+        for run_name in ("first", "second"):
+            if run_name == "first":
+                from disclosures.models import FilingDocument
+
+                FilingDocument.objects.filter(filing__fiscal_year__year=YEAR).delete()
+            log(f"generating {len(pks)} filings ({run_name} run, {args.workers} workers, {'celery' if celery else 'pool'})")
+            if celery:
+                summary = generate_with_celery(pks=pks, workers=args.workers, env=env)
+            else:
+                summary = generate_with_pool(pks=pks, workers=args.workers, env=env)
+            summary["run"] = run_name
+            summary["load_average"] = load_average()
+            report["generation"].append(summary)
+            log(f"  {summary['wall_seconds']} s ({summary.get('skipped_unchanged', '?')} unchanged, failed {summary.get('failed', 0)})")
+    if not args.no_publish:
+        from bench.run import run_pool
+
+        todo = year_filing_pks(status=Filing.Status.APPROVED)
+        log(f"publishing {len(todo)} snapshots (2 processes)")
+        report["publish"] = run_pool(name="publish", pks=todo, workers=2, env=env) if todo else None
+        if todo:
+            Filing.objects.filter(pk__in=todo).update(status=Filing.Status.APPROVED, published_at=None, published_snapshot=None)
+            log(f"  {report['publish']['wall_seconds']} s")
+    report["load_average_at_end"] = load_average()
+    return report
+
+
+if __name__ == "__main__":
+    main()
