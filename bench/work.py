@@ -22,6 +22,7 @@ def maxrss_mb() -> float:
 def generate_filing(filing_pk: int, job=None) -> dict:
     from disclosures.models import Filing, FilingDocument
     from disclosures.narrative import draft_sections
+    from disclosures.selectors.facts import filing_facts
     from disclosures.services.generation import documents_swap_in
     from disclosures.tables import compute_tables
     from disclosures.tables.html import render_document_html
@@ -29,8 +30,9 @@ def generate_filing(filing_pk: int, job=None) -> dict:
 
     started = time.perf_counter()
     filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing_pk)
-    tables = compute_tables(filing=filing)
-    sections = draft_sections(filing=filing)
+    facts = filing_facts(filing=filing)
+    tables = compute_tables(facts=facts)
+    sections = draft_sections(facts=facts)
     workbook = render_workbook(tables)
     html = render_document_html(filing=filing, tables=tables, sections=sections)
     documents_swap_in(
@@ -91,12 +93,13 @@ def render_pdf_sample(filing_pk: int) -> dict:
     """The PDF of one filing (rendering only; not stored): WeasyPrint's share of a full generation."""
     from disclosures.models import Filing
     from disclosures.narrative import draft_sections
+    from disclosures.selectors.facts import filing_facts
     from disclosures.tables import compute_tables
     from disclosures.tables.html import render_document_html
     from disclosures.tables.pdf import render_pdf
 
-    filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing_pk)
-    html = render_document_html(filing=filing, tables=compute_tables(filing=filing), sections=draft_sections(filing=filing))
+    facts = filing_facts(filing=Filing.objects.select_related("department", "fiscal_year").get(pk=filing_pk))
+    html = render_document_html(filing=facts.filing, tables=compute_tables(facts=facts), sections=draft_sections(facts=facts))
     started = time.perf_counter()
     pdf = render_pdf(html)
     return {"filing": filing_pk, "seconds": time.perf_counter() - started, "bytes": len(pdf)}

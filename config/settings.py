@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.csp.csp_nonce",
+                "disclosures.context_processors.unread_messages",
             ],
         },
     },
@@ -137,7 +138,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "disclosures:home"
+# After login each role lands on its page (disclosures.views.landing); a ?next= address still wins.
+LOGIN_REDIRECT_URL = "disclosures:landing"
 LOGOUT_REDIRECT_URL = "disclosures:home"
 
 # Content-Security-Policy (config/csp.py); 1 sends it as Report-Only.
@@ -251,3 +253,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# Email (notifications: disclosures.services.notifications). With EMAIL_HOST unset, emails are printed to the
+# console (the web or worker process's output); set EMAIL_HOST (and the others) to send through SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
+# The site's address as users open it, for the links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The daily reminder of filings not published within 20 days of approval (also `manage.py remind_overdue`).
+CELERY_BEAT_SCHEDULE["remind-overdue"] = {"task": "disclosures.remind_overdue", "schedule": 24 * 60 * 60, "options": {"expires": 3600}}

@@ -1,8 +1,9 @@
 """Read-only JSON API of the published disclosures (公开数据接口). Published filings only.
 
 Everything comes from the frozen snapshots (selectors.public), so the API shows exactly what the
-public pages show. Amounts in `figures` and `tables` are 万元 strings as published; `charts` and
-`key_figures` are in 元 (strings, two decimals).
+public pages show. The cells of `tables` are printed as published, in the filing's unit (`unit`: "wan"
+or "yuan", `unit_label`: 万元 or 元); `figures` are 万元 strings; `charts` and `key_figures` are in 元
+(strings, two decimals).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from disclosures.money import unit_label
 from disclosures.selectors.public import public_filing_get, public_filing_list, public_years
 
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -59,10 +61,13 @@ def api_filings(request):
 def api_filing(request, pk: int):
     public = public_filing_get(pk=pk)
     snapshot = public.snapshot
+    unit = snapshot["filing"].get("unit") or public.filing.amount_unit  # snapshots from before the unit was stored
     return _json(
         {
             "id": public.filing.pk,
             **snapshot["filing"],
+            "unit": unit,
+            "unit_label": unit_label(unit),
             "published_at": snapshot.get("published_at"),
             "superseded_by": public.newer.pk if public.newer else None,
             "correction": snapshot.get("correction"),

@@ -757,3 +757,38 @@ class PublicationDocument(models.Model):
         if not self._state.adding:
             raise ValueError("公开文件已冻结，不能修改。")
         super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """An in-app message (消息) to one user about a filing; emailed too when the user has an address.
+
+    `key` makes a reminder idempotent: a (recipient, key) pair is stored once, so the overdue reminder can
+    run every day without repeating itself.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "已审核"
+        PUBLISHED = "published", "已公开"
+        OVERDUE = "overdue", "公开超期提醒"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人")
+    filing = models.ForeignKey(Filing, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications", verbose_name="填报")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=200, blank=True)
+    key = models.CharField("去重标识", max_length=100, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "消息"
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], condition=~Q(key=""), name="notification_unique_key")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -51,6 +51,83 @@ def format_printed(value: Decimal, unit: str = AmountUnit.WAN) -> str:
     return f"{value:,.2f}" if AmountUnit(unit) == AmountUnit.YUAN else f"{value:.2f}"
 
 
+def format_number(value, *, places: int | None = None, grouping: bool = False) -> str:
+    """A number in positional notation, never an exponent: Decimal('1E+2') → '100'.
+
+    `places` rounds half up to that many decimals (3823120 → '3823120.00'); None keeps the significant ones
+    (95.0000 → '95', 0.50 → '0.5'). `grouping` separates thousands ('3,823,120.00'). Ints, Decimals and
+    numeric strings are accepted (floats through str); '—' for None or ''; a minus zero prints as zero.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "—"
+    number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    if places is None:
+        places = _significant_places(number)
+    else:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if number.is_zero():
+        number = abs(number)
+    return format(number, f"{',' if grouping else ''}.{places}f")
+
+
+def _significant_places(number: Decimal) -> int:
+    """Decimals of a number without its trailing zeros (not Decimal.normalize, which also rounds to 28 digits)."""
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    if number.is_zero():
+        return 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -exponent - trailing)
+
+
+def format_figure(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:
+    """An amount in 元 as a page, the admin, the API's display fields or a form show it: in the unit, two
+    decimals, thousands separated ('382.31', '3,823,120.00'); '—' when unknown. (The published texts in
+    万元 print without separators: format_amount.)"""
+    if amount is None:
+        return "—"
+    return format_number(in_unit(amount, unit), places=2, grouping=True)
+
+
+QUALITATIVE = ("定性", "qualitative", "")
+
+
+def format_indicator(*, comparator: str, value=None, text: str = "", unit: str = "") -> str:
+    """A performance indicator's value as published: '≥95%', '=100%', '≤40万元', or the qualitative text.
+
+    `comparator` is the printed symbol ('≥'; '定性' or '' for none); `value` the number (Decimal, or the
+    string a snapshot stores, '1E+2' included), else `text`. A text that already carries the comparator or
+    the unit ('≥90%') does not get them twice, and words ('较上年提高') get neither; a numeric text prints
+    like a number."""
+    comparator = (comparator or "").strip()
+    unit = (unit or "").strip()
+    text = (text or "").strip()
+    body = _plain_or_text(value) if value not in (None, "") else _plain_or_text(text)
+    if not body:
+        return "—"
+    if comparator in QUALITATIVE:
+        return body
+    if body[0].isdigit() or body[0] in "-.":
+        body = comparator + body
+    if unit and body[-1].isdigit():
+        body += unit
+    return body
+
+
+def _plain_or_text(value) -> str:
+    """A number (or a numeric string such as '1E+2') in plain notation; any other text as it is."""
+    if isinstance(value, (int, Decimal)):
+        return format_number(value)
+    text = str(value).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return text
+    return format_number(number) if number.is_finite() else text
+
+
 def unit_label(unit: str) -> str:
     """'万元' or '元'."""
     return AmountUnit(unit).label
@@ -89,7 +166,7 @@ def format_percent(value: Decimal | None, places: int = 1) -> str:
     """A percent as printed: 57.6 → '57.6%'; '—' when unknown. For a fraction (0.576) use format_fraction."""
     if value is None:
         return "—"
-    return f"{value:.{places}f}%"
+    return f"{format_number(value, places=places)}%"
 
 
 def format_fraction(fraction: Decimal | None, places: int = 2) -> str:
@@ -158,3 +235,46 @@ def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
     if number < 0 and not allow_negative:
         raise AmountError("金额不能为负数")
     return number.quantize(CENT)
+
+
+#: 万元 typed with up to six decimals is an exact amount in 元 (two decimals).
+WAN_MAX_DECIMALS = 6
+
+
+def parse_amount_in(value, unit: str = AmountUnit.YUAN) -> Decimal:
+    """Read an amount typed in the unit (元 or 万元) → Decimal 元 with two places.
+
+    '382.312' in 万元 is 3,823,120.00 元; a 万元 figure with more than six decimals is not a whole number of
+    分 and is refused (never rounded silently). Separators ('1,036.03') are accepted as in `parse_amount`.
+    """
+    if AmountUnit(unit) == AmountUnit.YUAN or value is None or (isinstance(value, str) and not value.strip()):
+        return parse_amount(value)
+    text = str(value).strip().replace(",", "").replace("，", "")
+    if len(text) > AMOUNT_MAX_TEXT_LENGTH:
+        return parse_amount(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return parse_amount(value)
+    if not number.is_finite():
+        return parse_amount(value)
+    in_yuan = number * TEN_THOUSAND
+    if in_yuan != in_yuan.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise AmountError(f"金额“{value}”万元超过{WAN_MAX_DECIMALS}位小数（折合元后最多两位小数）")
+    return parse_amount(in_yuan.quantize(CENT))
+
+
+def amount_input_text(amount: Decimal | None, unit: str = AmountUnit.YUAN) -> str:
+    """An amount as an entry cell shows it in the unit: thousands separated and exact ('382.312' 万元 for
+    3,823,120.00 元, never rounded to 382.31), so saving the cell unchanged stores the same 元."""
+    if amount is None:
+        return ""
+    value = Decimal(amount) / _DIVISORS[AmountUnit(unit)]
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    return f"{value:,.{places}f}"
+
+
+def format_grouped(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:
+    """A total in the unit with two decimals and thousands separators ('1,382.31' 万元)."""
+    return f"{in_unit(amount, unit):,.2f}"

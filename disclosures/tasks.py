@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from celery import shared_task
+
 from disclosures.imports.apply import import_job_run
 from disclosures.models import Filing, FiscalYear, PublicationDocument
 from disclosures.services.generation import (
@@ -18,6 +20,7 @@ from disclosures.services.generation import (
     formats_checked,
     job_formats,
 )
+from disclosures.services.notifications import overdue_reminders_send
 from jobs.models import Job
 from jobs.services import job_enqueue, job_task
 
@@ -38,6 +41,12 @@ def generate_filing_documents(job: Job) -> dict:
 def import_workbook(job: Job) -> dict:
     """导入Excel: apply an upload that passed its preview, all rows or none (disclosures.imports.apply)."""
     return import_job_run(job=job)
+
+
+@shared_task(name="disclosures.remind_overdue", ignore_result=True)
+def remind_overdue() -> int:
+    """公开超期提醒 (Celery beat, daily): idempotent, a filing's reminder is written once per approval."""
+    return overdue_reminders_send()
 
 
 def filing_enqueue_generation(

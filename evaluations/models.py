@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from disclosures.models import Department, FiscalYear, Project, Province, money_field, non_negative
+from disclosures.models import Department, Filing, FiscalYear, Project, Province, money_field, non_negative
+from disclosures.money import AmountUnit
 
 
 class RuleSet(models.Model):
@@ -72,6 +73,13 @@ class DepartmentTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department}{self.fiscal_year.year}年整体绩效目标"
+
+    def amount_unit(self, kind: str = "") -> str:
+        """The unit the department publishes this year in (万元 or 元): its filing's of `kind` (budget for the
+        targets, final for the self-evaluation), else any of the year's, newest version first; else 万元."""
+        filings = Filing.objects.filter(department_id=self.department_id, fiscal_year_id=self.fiscal_year_id).order_by("-version")
+        filing = (filings.filter(kind=kind).first() if kind else None) or filings.first()
+        return filing.amount_unit if filing is not None else AmountUnit.WAN
 
 
 class Indicator(models.Model):
@@ -201,6 +209,14 @@ class SelfEvaluation(models.Model):
     @property
     def effective_budget(self):
         return self.adjusted_amount if self.adjusted_amount is not None else self.budget_amount
+
+    @property
+    def amount_unit(self) -> str:
+        """The unit the evaluation's figures are printed in: its project's filing's, or for the department as
+        a whole the unit of the department's final accounts of the year."""
+        if self.project_id:
+            return self.project.filing.amount_unit
+        return self.department_target.amount_unit(Filing.Kind.FINAL)
 
 
 class IndicatorResult(models.Model):

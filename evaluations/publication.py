@@ -13,9 +13,9 @@ printed 未完成, never with a partial total.
 from __future__ import annotations
 
 from disclosures.models import Filing, Project
-from disclosures.money import format_fraction, to_wan
+from disclosures.money import format_fraction, unit_label
 from disclosures.parts import Part
-from disclosures.parts.grid import Grid, head, label, num, text
+from disclosures.parts.grid import Grid, head, label, money, num, text
 from evaluations.documents.layouts import (
     completion_grid,
     department_evaluation_grid,
@@ -111,14 +111,22 @@ def summary_grid(*, filing: Filing, sheets: list[tuple[str, SelfEvaluation, Scor
     grid = Grid(
         "绩效自评结果汇总表", f"（{filing.fiscal_year.year}年度）", [34, 14, 14, 12, 12, 10], filename=f"绩效自评结果汇总表-{filing.department.code}"
     )
-    grid.add(head("项目名称"), head("全年预算数（万元）"), head("全年执行数（万元）"), head("执行率"), head("自评得分"), head("等级"))
+    unit = filing.amount_unit
+    grid.add(
+        head("项目名称"),
+        head(f"全年预算数（{unit_label(unit)}）"),
+        head(f"全年执行数（{unit_label(unit)}）"),
+        head("执行率"),
+        head("自评得分"),
+        head("等级"),
+    )
     for name, evaluation, sheet in sheets:
         rate = format_fraction(sheet.execution.rate) if sheet.execution.rate is not None else "无预算"
         score = num(sheet.total) if sheet.complete else text("未完成")
         grid.add(
             label(name) if name == "部门整体支出" else text(name),
-            num(to_wan(evaluation.effective_budget)),
-            num(to_wan(evaluation.executed_amount)),
+            money(evaluation.effective_budget, unit),
+            money(evaluation.executed_amount, unit),
             text(rate),
             score,
             text(sheet.grade),

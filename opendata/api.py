@@ -31,6 +31,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from disclosures.money import format_indicator, format_number
 from disclosures.selectors.public import public_filing_get
 from opendata.search import search as search_entries
 from opendata.selectors import (
@@ -75,7 +76,16 @@ api = NinjaAPI(
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value is None else format_number(value, places=2)
+
+
+def _indicator(item: dict) -> dict[str, str]:
+    """A published indicator: its fields as stored (a numeric target in plain notation) and its display."""
+    fields = {k: str(item.get(k) or "").strip() for k in ("level1", "level2", "name", "comparator", "target", "unit")}
+    comparator = "" if fields["comparator"] == "定性" else fields["comparator"]
+    fields["target"] = format_indicator(comparator="", text=fields["target"]) if fields["target"] else ""
+    fields["display"] = format_indicator(comparator=comparator, text=fields["target"], unit=fields["unit"])
+    return fields
 
 
 def _error(request, status: int, message: str, **extra) -> HttpResponse:
@@ -203,6 +213,7 @@ class IndicatorOut(Schema):
     comparator: str
     target: str
     unit: str = Field(description="指标的计量单位（不是金额单位）")
+    display: str = Field(description="指标值的完整写法，如“≥90%”（符号、数值和单位各写一次，数值不用科学计数法）")
 
 
 class ProjectOut(Schema):
@@ -439,11 +450,7 @@ def filing(request, response: HttpResponse, filing_id: int):
                 "purpose": str(p.get("purpose") or ""),
                 "budget_amount": _money(amount(p.get("budget_amount"))),
                 "actual_amount": _money(amount(p.get("actual_amount"))),
-                "indicators": [
-                    {k: str(i.get(k) or "").strip() for k in ("level1", "level2", "name", "comparator", "target", "unit")}
-                    for i in p.get("indicators") or []
-                    if isinstance(i, dict)
-                ],
+                "indicators": [_indicator(i) for i in p.get("indicators") or [] if isinstance(i, dict)],
             }
             for p in f.projects
         ],

@@ -156,9 +156,7 @@ def table_rounding(ctx: CheckContext) -> Iterable[Problem]:
     A warning, not an error: the 元 figures agree, and the generator prints the 尾差 note under the table
     by itself (disclosures.tables.rounding), so nothing has to be done; the department sees where it is.
     """
-    from disclosures.tables import compute_tables
-
-    for table in compute_tables(filing=ctx.filing):
+    for table in ctx.tables:
         for difference in table.rounding:
             yield Problem(
                 location=Location(table=f"表{table.number} {table.title}", cell=difference.cell),

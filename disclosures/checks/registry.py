@@ -14,8 +14,10 @@ from functools import cached_property
 from typing import Any
 
 from disclosures.models import ExpenseLine, Filing, IncomeLine
-from disclosures.narrative import draft_sections
+from disclosures.narrative import Section, draft_sections
+from disclosures.selectors.facts import FilingFacts, facts_of
 from disclosures.selectors.figures import FilingFigures, filing_figures
+from disclosures.tables import TableResult, compute_tables
 
 ERROR = "error"
 WARNING = "warning"
@@ -93,10 +95,12 @@ class CheckReport:
 
 
 class CheckContext:
-    """What the checks read, loaded once per run."""
+    """What the checks read, loaded once per run: the filing's facts (selectors.facts) and what derives from
+    them (figures, tables, text), and its lines one by one for the checks that name a line."""
 
-    def __init__(self, filing: Filing) -> None:
-        self.filing = filing
+    def __init__(self, filing: Filing, facts: FilingFacts | None = None) -> None:
+        self.facts = facts_of(filing=filing, facts=facts)
+        self.filing = self.facts.filing
         self._memo: dict[str, Any] = {}
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -107,7 +111,11 @@ class CheckContext:
 
     @cached_property
     def figures(self) -> FilingFigures:
-        return filing_figures(filing=self.filing)
+        return filing_figures(facts=self.facts)
+
+    @cached_property
+    def tables(self) -> list[TableResult]:
+        return compute_tables(facts=self.facts)
 
     @cached_property
     def expense_lines(self) -> list[ExpenseLine]:
@@ -118,8 +126,8 @@ class CheckContext:
         return list(IncomeLine.objects.filter(filing=self.filing).select_related("unit", "function_item"))
 
     @cached_property
-    def sections(self):
-        return draft_sections(filing=self.filing, figures=self.figures)
+    def sections(self) -> list[Section]:
+        return draft_sections(facts=self.facts)
 
     def reason(self, key: str) -> str:
         return str((self.filing.reasons or {}).get(key) or "").strip()
@@ -156,9 +164,10 @@ def registered_checks() -> list[Check]:
     return list(REGISTRY.values())
 
 
-def run_checks(*, filing: Filing) -> CheckReport:
-    """Run every registered check that applies to the filing's kind; errors first, then warnings."""
-    ctx = CheckContext(filing)
+def run_checks(*, filing: Filing, facts: FilingFacts | None = None) -> CheckReport:
+    """Run every registered check that applies to the filing's kind; errors first, then warnings. `facts`:
+    the filing's facts when the caller has read them already."""
+    ctx = CheckContext(filing, facts)
     findings: list[Finding] = []
     for check in registered_checks():
         if check.kinds and filing.kind not in check.kinds:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from disclosures.money import format_number
+
 from .resources import SheetResource
 from .widgets import cell_text
 from .workbook import Formula, TooLong, is_blank
@@ -32,6 +34,15 @@ class StagingError(LookupError):
     """The staged preview is gone, expired or belongs to someone else; the message is Chinese."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """One column of a row that updates an existing line: its header, the stored value and the new one."""
+
+    column: str
+    old: str
+    new: str
+
+
 @dataclass
 class RowPreview:
     number: int
@@ -39,11 +50,16 @@ class RowPreview:
     values: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     status: str = "new"
+    existing_pk: int | None = None
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     STATUS_LABELS = {"new": "新增", "update": "更新", "error": "有错误", "example": "示例行，已跳过"}
 
     @property
     def status_label(self) -> str:
+        if self.status == "update" and not self.changes:
+            return "无变化"
         return self.STATUS_LABELS[self.status]
 
 
@@ -58,6 +74,15 @@ class SheetPreview:
     @property
     def errors(self) -> list[str]:
         return [*self.file_errors, *(e for row in self.rows for e in row.errors)]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the department should look at before applying (the file itself is valid)."""
+        return [w for row in self.rows for w in row.warnings]
+
+    @property
+    def shown_warnings(self) -> list[str]:
+        return self.warnings[: settings.IMPORT_MAX_ERRORS_SHOWN]
 
     @property
     def data_rows(self) -> list[RowPreview]:
@@ -131,8 +156,13 @@ def _same_as_example(column, value) -> bool:
     return display(value) == cell_text(example)
 
 
-def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True) -> SheetPreview:
-    """Clean every row of a sheet through the Resource's widgets; collect every error."""
+def parse_sheet(
+    *, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True, skip_example: bool = True
+) -> SheetPreview:
+    """Clean every row of a sheet through the Resource's widgets; collect every error.
+
+    `skip_example=False` for rows that do not come from the template (pasted rows): none of them is skipped.
+    """
     columns = resource.columns()
     preview = SheetPreview(kind=resource.kind, title=resource.sheet_title, headers=[c.column_name for c in columns])
     iterator: Iterator = iter(rows)
@@ -151,7 +181,8 @@ def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], co
         preview.file_errors.append(f"第{header_number}行缺少列：{'、'.join(f'“{m}”' for m in missing)}。请使用下载的模板，不要修改列标题。")
         return preview
 
-    existing = set(resource.existing_keys(context.filing)) if context.filing and context.filing.pk else set()
+    existing = resource.existing_keys(context.filing) if context.filing and context.filing.pk else {}
+    unit_column = positions.get(normalise_header("预算单位")) if resource.natural_key and "unit" in resource.natural_key else None
     seen: dict[tuple, int] = {}
     for number, cells in iterator:
         raw = {}
@@ -160,7 +191,7 @@ def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], co
             raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
         row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
         preview.rows.append(row)
-        if number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
+        if skip_example and number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
             row.status = "example"
             continue
         for column in resource.input_columns():
@@ -182,15 +213,59 @@ def parse_sheet(*, resource: SheetResource, rows: Iterable[tuple[int, list]], co
         if row.errors:
             row.status = "error"
             continue
-        row.status = "update" if resource.key_of(row.values) in existing else "new"
+        row.existing_pk = existing.get(resource.key_of(row.values))
+        row.status = "update" if row.existing_pk is not None else "new"
+        if row.existing_pk is not None and unit_column is not None and is_blank(cells[unit_column] if unit_column < len(cells) else None):
+            row.warnings.append("")  # worded in _describe_updates, which knows the line it overwrites
         if len(preview.rows) > preview.DISPLAY_LIMIT:
             row.cells = []  # never displayed (see display_rows); a big file's preview keeps only its values
         _register(resource, row.values, context)
+    _describe_updates(resource, preview, context)
     if resource.singleton and len(preview.data_rows) > 1:
         preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
     if require_rows and not preview.data_rows and not preview.file_errors:
         preview.file_errors.append(f"“{resource.sheet_title}”表没有数据行（示例行不会导入）。")
     return preview
+
+
+def _describe_updates(resource: SheetResource, preview: SheetPreview, context) -> None:
+    """For every row that updates an existing line: the columns it changes (old → new, as the export
+    writes them), and a warning where a blank 预算单位 made it 部门本级's line (a department that meant
+    a new line of another unit silently replaced 本级's figures)."""
+    updates = [row for row in preview.rows if row.status == "update" and row.existing_pk is not None]
+    if not updates:
+        return
+    model = resource._meta.model
+    relations = [c.attribute for c in resource.input_columns() if model._meta.get_field(c.attribute).is_relation]
+    stored = model.objects.select_related(*relations).in_bulk([row.existing_pk for row in updates])
+    for row in updates:
+        old = stored.get(row.existing_pk)
+        if old is None:
+            continue
+        new = resource.new_instance(context)
+        try:
+            resource.assign(new, row.values, context)
+        except KeyError:  # a unit or project that the same workbook creates: nothing stored to compare with
+            continue
+        for column in resource.input_columns():
+            before, after = _shown(column.export(old)), _shown(column.export(new))
+            if before != after:
+                row.changes.append(Change(column=column.column_name, old=before, new=after))
+        if row.warnings:
+            changed = "；".join(f"{c.column}由 {c.old} 改为 {c.new}" for c in row.changes) or "数值不变"
+            row.warnings = [
+                f"第{row.number}行“预算单位”为空，按部门本级（{old.unit}）处理，与本级已有的一行相同，将覆盖该行：{changed}。"
+                "如果这是另一个预算单位的数据，请填写该单位名称后重新上传。"
+            ]
+
+
+def _shown(value) -> str:
+    """A cell's value as the preview shows it: amounts with thousands separators, blanks as —."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return format_number(value, places=2, grouping=True)
+    return str(value)
 
 
 def key_description(resource: SheetResource) -> str:
@@ -240,6 +315,7 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
         "filename": filename[:200],
         "created": time.time(),
         "count": len(rows),
+        "warnings": len(preview.warnings),
     }
     with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")

@@ -28,6 +28,8 @@ from disclosures.models import (
     Unit,
 )
 
+from disclosures.money import AmountUnit
+
 from . import widgets as w
 from .workbook import ColumnSpec
 
@@ -615,6 +617,19 @@ class PriorYearFigureResource(SheetResource):
         model = PriorYearFigure
         name = "上年数"
         fields = ("key", "amount_")
+
+
+def resource_in_unit(resource_class: type[SheetResource], unit: str) -> SheetResource:
+    """A sheet's resource whose amount columns are read in `unit` (元 or 万元) and say so in their headers
+    (年初预算数（万元）): the line editor and its paste take amounts in the unit the filing publishes in."""
+    resource = resource_class()
+    if AmountUnit(unit) == AmountUnit.YUAN:
+        return resource
+    for column in resource.columns():
+        if type(column.widget) is w.AmountWidget:
+            column.widget = w.AmountWidget(nullable=column.widget.nullable, unit=unit)
+            column.column_name = column.column_name.replace("（元）", f"（{AmountUnit(unit).label}）")
+    return resource
 
 
 # The sheets of a whole-filing workbook, in the order they are applied (units and projects first,

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from import_export import widgets
 
 from disclosures.models import CatalogItem
-from disclosures.money import AmountError, parse_amount
+from disclosures.money import AmountError, AmountUnit, parse_amount_in
 
 from .workbook import Formula, TooLong
 
@@ -56,18 +56,22 @@ class TextWidget(widgets.CharWidget):
 
 
 class AmountWidget(widgets.DecimalWidget):
-    """元 with two decimals through disclosures.money.parse_amount: 1036.03 (a float) stays 1036.03."""
+    """元 with two decimals through disclosures.money.parse_amount: 1036.03 (a float) stays 1036.03.
 
-    def __init__(self, *, nullable: bool = False):
+    With unit=万元 (the line editor of a filing published in 万元) the cell is read in 万元 and returned in 元.
+    """
+
+    def __init__(self, *, nullable: bool = False, unit: str = AmountUnit.YUAN):
         super().__init__(coerce_to_string=False)
         self.nullable = nullable
+        self.unit = unit
 
     def clean(self, value, row=None, **kwargs):
         refuse_formula(value)
         if self.nullable and (value is None or (isinstance(value, str) and not value.strip())):
             return None
         try:
-            return parse_amount(value)
+            return parse_amount_in(value, self.unit)
         except AmountError as error:
             message = str(error)
             raise ValueError(f"金额{message}" if message.startswith("“") else message) from None

@@ -1,8 +1,9 @@
 """The sections of the explanatory text (说明) of a budget or final-accounts filing, drafted from its figures.
 
-Every number is computed from `filing_figures`. Only the reasons are written by people: they live in
-`Filing.reasons` under the keys below; a reason that is needed and missing shows as 【待填写：…】 and is
-listed in the section's `missing_reasons`.
+Every number is computed from `filing_figures`, derived from the filing's facts (selectors.facts) that
+the tables are computed from too. Only the reasons are written by people: they live in `Filing.reasons`
+under the keys below; a reason that is needed and missing shows as 【待填写：…】 and is listed in the
+section's `missing_reasons`.
 
 Reason keys:
 - ``change.total``, ``change.fiscal_total``, ``change.gpb_expense``, ``change.operating_costs`` — why a
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 
 from disclosures.models import AssetHolding, Filing, FundingSource, Unit
 from disclosures.money import format_percent
+from disclosures.selectors.facts import FilingFacts, facts_of
 from disclosures.selectors.figures import PRIOR_KEYS, FilingFigures, filing_figures
 
 from .phrases import (
@@ -554,26 +556,27 @@ class _Drafter:
         return self.sections
 
 
-def draft_sections(*, filing: Filing, figures: FilingFigures | None = None) -> list[Section]:
-    """The sections of the 说明 of a budget or final-accounts filing, drafted from its data."""
-    figures = figures or filing_figures(filing=filing)
-    units = list(Unit.objects.filter(department_id=filing.department_id).order_by("-is_main", "code"))
-    with publishing_in(filing.amount_unit):
-        return _Drafter(filing, figures, units).draft()
+def draft_sections(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> list[Section]:
+    """The sections of the 说明 of a budget or final-accounts filing, drafted from its facts (given, or read now)."""
+    facts = facts_of(filing=filing, facts=facts)
+    with publishing_in(facts.filing.amount_unit):
+        return _Drafter(facts.filing, filing_figures(facts=facts), facts.units).draft()
 
 
-def render_text(*, filing: Filing, figures: FilingFigures | None = None) -> str:
+def render_text(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> str:
     """The whole 说明 as plain text, sections numbered 一、二、……"""
-    kind = "部门决算" if filing.kind == Filing.Kind.FINAL else "部门预算"
-    figures = figures or filing_figures(filing=filing)
+    facts = facts_of(filing=filing, facts=facts)
+    kind = "部门决算" if facts.filing.kind == Filing.Kind.FINAL else "部门预算"
+    figures = filing_figures(facts=facts)
     lines = [f"{figures.department}{figures.year}年{kind}情况说明", ""]
-    for n, section in enumerate(draft_sections(filing=filing, figures=figures), 1):
+    for n, section in enumerate(draft_sections(facts=facts), 1):
         lines.append(f"{chinese_number(n)}、{section.title}")
         lines.extend(section.paragraphs)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def missing_reasons(*, filing: Filing, figures: FilingFigures | None = None) -> list[ReasonSlot]:
+def missing_reasons(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> list[ReasonSlot]:
     """Every reason the text needs and the department has not written yet."""
-    return [slot for section in draft_sections(filing=filing, figures=figures) for slot in section.reasons if slot.key in section.missing_reasons]
+    sections = draft_sections(filing=filing, facts=facts)
+    return [slot for section in sections for slot in section.reasons if slot.key in section.missing_reasons]

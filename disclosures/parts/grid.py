@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from disclosures.money import AmountUnit, format_number, in_unit
+
+#: Excel formats of amounts: 万元 as the forms print them ('12.60'), 元 with thousands separated ('126,000.00').
+AMOUNT_FORMATS = {AmountUnit.WAN: "0.00", AmountUnit.YUAN: "#,##0.00"}
+
 
 @dataclass
 class Cell:
@@ -24,7 +29,9 @@ class Cell:
         if self.value is None:
             return ""
         if isinstance(self.value, Decimal):
-            return f"{self.value:.2f}" if self.number_format == "0.00" else str(self.value)
+            if self.number_format in ("0.00", "#,##0.00"):
+                return format_number(self.value, places=2, grouping=self.number_format == "#,##0.00")
+            return format_number(self.value)
         return str(self.value)
 
 
@@ -42,6 +49,12 @@ def text(value, colspan=1, rowspan=1) -> Cell:
 
 def num(value: Decimal | None, colspan=1, rowspan=1, number_format="0.00") -> Cell:
     return Cell(value, colspan, rowspan, "num", number_format)
+
+
+def money(amount: Decimal | None, unit: str, colspan=1, rowspan=1) -> Cell:
+    """An amount in 元 printed in the filing's unit (万元 or 元); None stays an empty cell."""
+    value = in_unit(amount, unit) if amount is not None else None
+    return Cell(value, colspan, rowspan, "num", AMOUNT_FORMATS[AmountUnit(unit)])
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.utils import timezone
 from disclosures.access import is_reviewer
 from disclosures.checks import run_checks
 from disclosures.models import AuditEntry, Department, FiscalYear, Filing, FilingDocument, ReviewComment
+from disclosures.selectors.facts import FilingFacts, filing_facts
 from disclosures.selectors.figures import filing_figures
 from disclosures.selectors.public import published_filings
 from disclosures.selectors.snapshot import chart_data, correction_summary, key_figures
@@ -269,7 +270,8 @@ def filing_review(*, user, pk: int) -> dict:
     _require_reviewer(user)
 
     filing = get_object_or_404(Filing.objects.select_related("department", "fiscal_year", "supersedes"), pk=pk)
-    report = run_checks(filing=filing)
+    facts = filing_facts(filing=filing)  # the checks and the correction's figures derive from one read
+    report = run_checks(filing=filing, facts=facts)
     return {
         "filing": filing,
         "report": report,
@@ -283,16 +285,16 @@ def filing_review(*, user, pk: int) -> dict:
         ),
         "comments": list(ReviewComment.objects.filter(filing=filing).select_related("author")),
         "audit": list(AuditEntry.objects.filter(filing=filing).select_related("actor")),
-        "correction_changes": correction_preview(filing=filing),
+        "correction_changes": correction_preview(filing=filing, facts=facts),
         "versions": list(Filing.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("version")),
     }
 
 
-def correction_preview(*, filing: Filing) -> list[dict] | None:
+def correction_preview(*, filing: Filing, facts: FilingFacts | None = None) -> list[dict] | None:
     """For a correction not yet published: the key figures that differ from the published original."""
     if filing.supersedes_id is None or filing.status == Filing.Status.PUBLISHED or not filing.supersedes.published_snapshot:
         return None
 
-    figures = filing_figures(filing=filing)
+    figures = filing_figures(filing=filing, facts=facts)
     current = {"key_figures": key_figures(figures), "charts": chart_data(figures)}
     return correction_summary(original=filing.supersedes, snapshot=current, note=filing.correction_note)["changes"]

@@ -1,8 +1,10 @@
-"""The key figures of a filing, computed from its lines in a constant number of queries.
+"""The key figures of a filing, derived from its facts (`selectors.facts.FilingFacts`) without reading the lines again.
 
-Everything the tables, the explanatory text (说明), the checks and the public site print comes from
-`filing_figures`: amounts in 元 (Decimal), each as a `Figure` with the budget, the actual and the
-*main stage* — the (effective) budget for a 部门预算 filing, the actual for a 部门决算 filing.
+The explanatory text (说明), the checks, the charts and the public site print `filing_figures`: amounts
+in 元 (Decimal), each as a `Figure` with the budget, the actual and the *main stage* — the (effective)
+budget for a 部门预算 filing, the actual for a 部门决算 filing. The tables compute their cells from the
+same facts and take the figures that are not sums of lines (the 三公 预算数, last year's 三公) from here,
+so every table total equals the figure of the same name.
 
 Last year's figures (for "与上年相比") come from the same department's approved or published filing of
 the same kind for year − 1 when it is in the system, else from the filing's `PriorYearFigure` rows.
@@ -17,24 +19,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
-
 from disclosures.models import (
     AssetHolding,
     CatalogItem,
     ExpenseKind,
-    ExpenseLine,
     Filing,
     FundingSource,
     IncomeLine,
-    PriorYearFigure,
     Procurement,
     Project,
     ThreePublicStats,
     Unit,
 )
 from disclosures.money import ZERO, format_percent, percent, to_wan
+from disclosures.selectors.facts import Fact, FilingFacts, facts_of
 
 #: Keys of last year's figures (PriorYearFigure.key) and what each one means.
 PRIOR_KEYS: dict[str, str] = {
@@ -56,12 +54,7 @@ PRIOR_KEYS: dict[str, str] = {
 }
 
 #: 部门预算支出经济分类 codes of the "三公" items (一般公共预算财政拨款 only; 差旅费 30211 is not 三公).
-THREE_PUBLIC_CODES: dict[str, str] = {
-    "overseas": "30212",
-    "vehicle_purchase": "31013",
-    "vehicle_operation": "30231",
-    "reception": "30217",
-}
+THREE_PUBLIC_CODES: dict[str, str] = {item: code for item, (_field, code) in ThreePublicStats.BUDGET_ITEMS.items()}
 
 GPB = FundingSource.GENERAL_PUBLIC_BUDGET
 BASIC_KINDS = (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC)
@@ -412,11 +405,11 @@ class _Acc:
         self.kind = kind
         self.sums: dict = defaultdict(lambda: [ZERO, ZERO, ZERO])
 
-    def add(self, key, initial: Decimal, budget: Decimal, actual: Decimal) -> None:
+    def add(self, key, fact: Fact) -> None:
         s = self.sums[key]
-        s[0] += initial
-        s[1] += budget
-        s[2] += actual
+        s[0] += fact.initial
+        s[1] += fact.budget
+        s[2] += fact.actual
 
     def get(self, key) -> Figure:
         if key not in self.sums:
@@ -426,10 +419,6 @@ class _Acc:
 
     def keys(self):
         return self.sums.keys()
-
-
-def _money(value) -> Decimal:
-    return (value or ZERO).quantize(Decimal("0.01"))
 
 
 def _strip_expense(name: str) -> str:
@@ -465,25 +454,24 @@ def _function_rows(acc: _Acc, basic: _Acc, project: _Acc, names: dict[str, str])
     return rows
 
 
-def _fund_figures(kind: str, rows: list[dict], names: dict[str, str], econ_names: dict[str, str]) -> FundExpenseFigures:
+def _fund_figures(kind: str, facts: list[Fact], names: dict[str, str], econ_names: dict[str, str]) -> FundExpenseFigures:
     by_kind = _Acc(kind)
     func, func_basic, func_project = _Acc(kind), _Acc(kind), _Acc(kind)
     econ = _Acc(kind)
-    for r in rows:
-        values = (r["initial"], r["budget"], r["actual"])
-        by_kind.add(r["expense_kind"], *values)
-        code = r["function_code"]
+    for fact in facts:
+        by_kind.add(fact.kind, fact)
+        code = fact.function
         for prefix in {code[:3], code[:5], code} if len(code) == 7 else {code[:3], code}:
-            func.add(prefix, *values)
-            if r["expense_kind"] == ExpenseKind.PROJECT:
-                func_project.add(prefix, *values)
-            elif r["expense_kind"] in BASIC_KINDS:
-                func_basic.add(prefix, *values)
-        econ_code = r["economic_code"]
-        if r["expense_kind"] in BASIC_KINDS and econ_code:
-            econ.add(econ_code[:3], *values)
+            func.add(prefix, fact)
+            if fact.kind == ExpenseKind.PROJECT:
+                func_project.add(prefix, fact)
+            elif fact.kind in BASIC_KINDS:
+                func_basic.add(prefix, fact)
+        econ_code = fact.dept_economic
+        if fact.kind in BASIC_KINDS and econ_code:
+            econ.add(econ_code[:3], fact)
             if len(econ_code) == 5:
-                econ.add(econ_code, *values)
+                econ.add(econ_code, fact)
     personnel, public, project = (by_kind.get(k) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
     other_kinds = figure_sum(by_kind.get(k) for k in OTHER_KINDS)
     economic_rows = [EconomicRow(code=c, name=econ_names.get(c, c), level=1 if len(c) == 3 else 2, total=econ.get(c)) for c in sorted(econ.keys())]
@@ -498,70 +486,10 @@ def _fund_figures(kind: str, rows: list[dict], names: dict[str, str], econ_names
     )
 
 
-def _catalog_names(filing: Filing, function_codes: set[str], economic_codes: set[str]) -> tuple[dict, dict]:
-    wanted_function = {c[:n] for c in function_codes for n in (3, 5, 7) if len(c) >= n}
-    wanted_economic = {c[:n] for c in economic_codes for n in (3, 5) if len(c) >= n}
-    items = (
-        CatalogItem.objects.filter(fiscal_year_id=filing.fiscal_year_id)
-        .filter(Q(kind=CatalogItem.Kind.FUNCTION, code__in=wanted_function) | Q(kind=CatalogItem.Kind.DEPT_ECONOMIC, code__in=wanted_economic))
-        .values_list("kind", "code", "name")
-    )
-    function_names: dict[str, str] = {}
-    economic_names: dict[str, str] = {}
-    for kind, code, name in items:
-        (function_names if kind == CatalogItem.Kind.FUNCTION else economic_names)[code] = name
-    return function_names, economic_names
-
-
-def _expense_rows(filing: Filing) -> list[dict]:
-    """One aggregate query: sums per function 项 × economic 款 × kind × source × unit nature × project."""
-    rows = (
-        ExpenseLine.objects.filter(filing=filing)
-        .values(
-            "function_item__code",
-            "dept_economic_item__code",
-            "expense_kind",
-            "funding_source",
-            "unit__nature",
-            "project_id",
-        )
-        .annotate(
-            initial=Sum("budget_amount"),
-            budget=Sum(Coalesce("adjusted_amount", "budget_amount")),
-            actual=Sum("actual_amount"),
-        )
-        .order_by()
-    )
-    return [
-        {
-            "function_code": r["function_item__code"],
-            "economic_code": r["dept_economic_item__code"] or "",
-            "expense_kind": r["expense_kind"],
-            "funding_source": r["funding_source"],
-            "unit_nature": r["unit__nature"],
-            "project_id": r["project_id"],
-            "initial": _money(r["initial"]),
-            "budget": _money(r["budget"]),
-            "actual": _money(r["actual"]),
-        }
-        for r in rows
-    ]
-
-
-def _income_figures(filing: Filing) -> IncomeFigures:
-    acc = _Acc(filing.kind)
-    rows = (
-        IncomeLine.objects.filter(filing=filing)
-        .values("category", "source")
-        .annotate(
-            initial=Sum("budget_amount"),
-            budget=Sum(Coalesce("adjusted_amount", "budget_amount")),
-            actual=Sum("actual_amount"),
-        )
-        .order_by()
-    )
-    for r in rows:
-        acc.add((r["category"], r["source"]), _money(r["initial"]), _money(r["budget"]), _money(r["actual"]))
+def _income_figures(facts: FilingFacts) -> IncomeFigures:
+    acc = _Acc(facts.filing.kind)
+    for fact in facts.income:
+        acc.add((fact.category, fact.source), fact)
 
     def by_source(category: str) -> dict[str, Figure]:
         return {s.value: acc.get((category, s.value)) for s in FundingSource}
@@ -594,39 +522,42 @@ def _income_figures(filing: Filing) -> IncomeFigures:
     )
 
 
-def _three_public(filing: Filing, gpb_rows: list[dict]) -> ThreePublicFigures:
-    acc = _Acc(filing.kind)
+def three_public_figures(*, facts: FilingFacts) -> ThreePublicFigures:
+    """Each 三公 item: its 决算数 from the 一般公共预算 lines of its 经济分类款, its 预算数 the department's
+    entered figure (ThreePublicStats) where there is one, else the lines' budget. The 三公 tables print
+    these figures (tables.engine). Computed once per FilingFacts."""
+    return facts.derive("three_public", lambda: _three_public(facts))
+
+
+def _three_public(facts: FilingFacts) -> ThreePublicFigures:
+    kind = facts.filing.kind
+    acc = _Acc(kind)
     code_to_item = {code: item for item, code in THREE_PUBLIC_CODES.items()}
-    for r in gpb_rows:
-        item = code_to_item.get(r["economic_code"])
-        if item:
-            acc.add(item, r["initial"], r["budget"], r["actual"])
-    stats = ThreePublicStats.objects.filter(filing=filing).first()
+    for fact in facts.expense:
+        item = code_to_item.get(fact.dept_economic)
+        if item and fact.source == GPB:
+            acc.add(item, fact)
+    stats = facts.three_public_stats
     counts = ThreePublicCounts(**{f.name: getattr(stats, f.name) for f in dataclasses.fields(ThreePublicCounts)}) if stats else ThreePublicCounts()
-    items = {item: three_public_item(filing.kind, acc.get(item), stats, item) for item in THREE_PUBLIC_CODES}
+    items = {}
+    for item in THREE_PUBLIC_CODES:
+        lines = acc.get(item)
+        entered = stats.entered_budget(item) if stats is not None else None
+        items[item] = lines if entered is None else _stage(kind, entered, entered, lines.actual)
     return ThreePublicFigures(**items, counts=counts)
 
 
-def three_public_item(filing_kind: str, lines: Figure, stats: ThreePublicStats | None, item: str) -> Figure:
-    """A 三公 item: its 决算数 from the lines, its 预算数 the department's entered figure (ThreePublicStats),
-    or the lines' budget where none is entered. The tables read the same rule (tables.engine.load_facts)."""
-    entered = stats.entered_budget(item) if stats is not None else None
-    if entered is None:
-        return lines
-    return _stage(filing_kind, entered, entered, lines.actual)
-
-
-def _operating_costs(filing: Filing, gpb_rows: list[dict], econ_names: dict[str, str]) -> OperatingCosts:
-    acc = _Acc(filing.kind)
-    for r in gpb_rows:
-        if r["expense_kind"] == ExpenseKind.PUBLIC and r["unit_nature"] in OPERATING_COST_NATURES:
-            acc.add(r["economic_code"], r["initial"], r["budget"], r["actual"])
+def _operating_costs(facts: FilingFacts, gpb_facts: list[Fact], econ_names: dict[str, str]) -> OperatingCosts:
+    acc = _Acc(facts.filing.kind)
+    for fact in gpb_facts:
+        if fact.kind == ExpenseKind.PUBLIC and fact.unit_nature in OPERATING_COST_NATURES:
+            acc.add(fact.dept_economic, fact)
     items = [EconomicRow(code=c, name=econ_names.get(c, c), level=2 if len(c) == 5 else 1, total=acc.get(c)) for c in sorted(acc.keys())]
     return OperatingCosts(total=figure_sum(i.total for i in items), items=items)
 
 
-def _procurement(filing: Filing) -> ProcurementFigures:
-    existing = {p.category: p for p in Procurement.objects.filter(filing=filing)}
+def _procurement(facts: FilingFacts) -> ProcurementFigures:
+    existing = facts.procurements
     rows = []
     for category in Procurement.Category:
         p = existing.get(category.value)
@@ -638,7 +569,7 @@ def _procurement(filing: Filing) -> ProcurementFigures:
                 label=category.label,
                 budget=budget,
                 actual=actual,
-                amount=actual if filing.kind == Filing.Kind.FINAL else budget,
+                amount=actual if facts.filing.kind == Filing.Kind.FINAL else budget,
                 sme=p.sme_amount if p else ZERO,
                 micro=p.micro_amount if p else ZERO,
             )
@@ -653,8 +584,8 @@ def _procurement(filing: Filing) -> ProcurementFigures:
     )
 
 
-def _assets(filing: Filing) -> AssetFigures:
-    existing = {a.kind: a for a in AssetHolding.objects.filter(filing=filing)}
+def _assets(facts: FilingFacts) -> AssetFigures:
+    existing = facts.assets
     return AssetFigures(
         rows=[
             AssetRow(
@@ -668,21 +599,22 @@ def _assets(filing: Filing) -> AssetFigures:
     )
 
 
-def _projects(filing: Filing, rows: list[dict], names: dict[str, str]) -> ProjectFigures:
-    linked = _Acc(filing.kind)
+def _projects(facts: FilingFacts, names: dict[str, str]) -> ProjectFigures:
+    kind = facts.filing.kind
+    linked = _Acc(kind)
     line_counts: dict[int, int] = defaultdict(int)
-    unattributed = _Acc(filing.kind)
-    for r in rows:
-        if r["expense_kind"] != ExpenseKind.PROJECT:
+    unattributed = _Acc(kind)
+    for fact in facts.expense:
+        if fact.kind != ExpenseKind.PROJECT:
             continue
-        if r["project_id"] is None:
-            unattributed.add(r["function_code"], r["initial"], r["budget"], r["actual"])
+        if fact.project is None:
+            unattributed.add(fact.function, fact)
         else:
-            linked.add(r["project_id"], r["initial"], r["budget"], r["actual"])
-            line_counts[r["project_id"]] += 1
+            linked.add(fact.project, fact)
+            line_counts[fact.project] += 1
     result = []
-    for p in Project.objects.filter(filing=filing).order_by("order", "code"):
-        declared = _stage(filing.kind, p.budget_amount, p.effective_budget, p.actual_amount)
+    for p in facts.projects:
+        declared = _stage(kind, p.budget_amount, p.effective_budget, p.actual_amount)
         result.append(
             ProjectFigure(
                 id=p.pk,
@@ -729,42 +661,33 @@ def _comparable_values(f: FilingFigures) -> dict[str, Decimal]:
     }
 
 
-def prior_figures(*, filing: Filing) -> PriorFigures:
-    """Last year's comparable figures of a filing (its year loaded): the same as filing_figures(...).prior."""
-    return _prior(filing, filing.fiscal_year.year)
+def prior_figures(*, facts: FilingFacts) -> PriorFigures:
+    """Last year's comparable figures of a filing (its figures' `prior`), computed once per FilingFacts."""
+    return facts.derive("prior", lambda: _prior(facts))
 
 
-def _prior(filing: Filing, year: int) -> PriorFigures:
-    previous = (
-        Filing.objects.filter(
-            department_id=filing.department_id,
-            kind=filing.kind,
-            fiscal_year__year=year - 1,
-            status__in=(Filing.Status.APPROVED, Filing.Status.PUBLISHED),
-        )
-        .select_related("department", "fiscal_year")
-        .order_by("-version")
-        .first()
-    )
+def _prior(facts: FilingFacts) -> PriorFigures:
+    year = facts.filing.fiscal_year.year
+    previous = facts.previous
     if previous is not None:
-        prior_figures = _build(previous, with_prior=False)
-        return PriorFigures(year=year - 1, origin="filing", filing_id=previous.pk, values=_comparable_values(prior_figures))
-    entered = dict(PriorYearFigure.objects.filter(filing=filing).values_list("key", "amount"))
+        values = _comparable_values(_build(previous, with_prior=False))
+        return PriorFigures(year=year - 1, origin="filing", filing_id=previous.filing.pk, values=values)
+    entered = facts.entered_prior
     return PriorFigures(year=year - 1, origin="entered" if entered else "none", filing_id=None, values=entered)
 
 
-def _build(filing: Filing, *, with_prior: bool) -> FilingFigures:
+def _build(facts: FilingFacts, *, with_prior: bool) -> FilingFigures:
+    filing = facts.filing
     year = filing.fiscal_year.year
     kind = filing.kind
-    rows = _expense_rows(filing)
-    names, econ_names = _catalog_names(filing, {r["function_code"] for r in rows}, {r["economic_code"] for r in rows if r["economic_code"]})
+    rows = facts.expense
+    names, econ_names = facts.names_of(CatalogItem.Kind.FUNCTION), facts.names_of(CatalogItem.Kind.DEPT_ECONOMIC)
 
     totals = _Acc(kind)
     by_source = _Acc(kind)
-    for r in rows:
-        values = (r["initial"], r["budget"], r["actual"])
-        totals.add(r["expense_kind"], *values)
-        by_source.add((r["funding_source"], r["expense_kind"]), *values)
+    for fact in rows:
+        totals.add(fact.kind, fact)
+        by_source.add((fact.source, fact.kind), fact)
     personnel, public, project = (totals.get(k) for k in (ExpenseKind.PERSONNEL, ExpenseKind.PUBLIC, ExpenseKind.PROJECT))
     upper, business, subsidy = (totals.get(k) for k in OTHER_KINDS)
     splits = {}
@@ -787,34 +710,31 @@ def _build(filing: Filing, *, with_prior: bool) -> FilingFigures:
         business=business,
         subsidy=subsidy,
     )
-    gpb_rows = [r for r in rows if r["funding_source"] == GPB]
-    figures = FilingFigures(
+    gpb_rows = [fact for fact in rows if fact.source == GPB]
+    return FilingFigures(
         filing_id=filing.pk,
         department=filing.department.name,
         year=year,
         kind=kind,
-        income=_income_figures(filing),
+        income=_income_figures(facts),
         expense=expense,
         gpb=_fund_figures(kind, gpb_rows, names, econ_names),
-        gov_fund=_fund_figures(kind, [r for r in rows if r["funding_source"] == FundingSource.GOVERNMENT_FUND], names, econ_names),
-        state_capital=_fund_figures(kind, [r for r in rows if r["funding_source"] == FundingSource.STATE_CAPITAL], names, econ_names),
-        three_public=_three_public(filing, gpb_rows),
-        operating_costs=_operating_costs(filing, gpb_rows, econ_names),
-        procurement=_procurement(filing),
-        assets=_assets(filing),
-        projects=_projects(filing, rows, names),
-        prior=PriorFigures(year=year - 1, origin="none", filing_id=None, values={}),
+        gov_fund=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.GOVERNMENT_FUND], names, econ_names),
+        state_capital=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.STATE_CAPITAL], names, econ_names),
+        three_public=three_public_figures(facts=facts),
+        operating_costs=_operating_costs(facts, gpb_rows, econ_names),
+        procurement=_procurement(facts),
+        assets=_assets(facts),
+        projects=_projects(facts, names),
+        prior=prior_figures(facts=facts) if with_prior else PriorFigures(year=year - 1, origin="none", filing_id=None, values={}),
     )
-    if with_prior:
-        figures = dataclasses.replace(figures, prior=_prior(filing, year))
-    return figures
 
 
-def filing_figures(*, filing: Filing) -> FilingFigures:
-    """The key figures of a filing (all amounts in 元), with last year's figures for comparison."""
-    if not Filing.department.is_cached(filing) or not Filing.fiscal_year.is_cached(filing):
-        filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
-    return _build(filing, with_prior=True)
+def filing_figures(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> FilingFigures:
+    """The key figures of a filing (all amounts in 元), with last year's figures for comparison: computed
+    from its facts (given, or read now), once per FilingFacts."""
+    found = facts_of(filing=filing, facts=facts)
+    return found.derive("figures", lambda: _build(found, with_prior=True))
 
 
 # --------------------------------------------------------------------------------------------- JSON

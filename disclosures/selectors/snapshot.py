@@ -1,10 +1,11 @@
 """The frozen snapshot of a published filing (公开快照): computed here, stored by workflow.filing_publish.
 
-At publication everything the public sees is computed once and stored as JSON on the filing: the key
-figures, every table, the explanatory text, the projects, the parts other apps contribute (the
-performance targets and self-evaluations, as printed forms: disclosures.parts) and the data of the charts. Public pages and
-the API read only this snapshot, so they are fast and keep showing what was published even if the
-data (or the code that computes it) changes later. Amounts are stored as strings of 元 with two
+At publication everything the public sees is computed once, from one read of the filing's facts
+(selectors.facts), and stored as JSON on the filing: the key figures, every table, the explanatory
+text, the projects, the parts other apps contribute (the performance targets and self-evaluations, as
+printed forms: disclosures.parts) and the data of the charts. Public pages and the API read only this
+snapshot, so they are fast and keep showing what was published even if the data (or the code that
+computes it) changes later. Amounts are stored as strings of 元 with two
 decimals (JSON has no Decimal).
 """
 
@@ -15,11 +16,14 @@ import datetime
 import enum
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
+
 from disclosures.models import Filing, FundingSource, Project
-from disclosures.money import to_wan
+from disclosures.money import format_number, to_wan, unit_label
 from disclosures.narrative import draft_sections
 from disclosures.parts import publication_parts
-from disclosures.selectors.figures import PRIOR_KEYS, figures_as_dict, filing_figures
+from disclosures.selectors.facts import FilingFacts, facts_of
+from disclosures.selectors.figures import PRIOR_KEYS, FilingFigures, figures_as_dict, filing_figures
 from disclosures.tables import compute_tables
 
 SNAPSHOT_SCHEMA = 1
@@ -48,9 +52,12 @@ def to_jsonable(value):
     return str(value)
 
 
-def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
-    """Everything the public page of `filing` shows, computed now from the live data."""
-    figures = filing_figures(filing=filing)
+def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = None, facts: FilingFacts | None = None) -> dict:
+    """Everything the public page of the filing shows, computed now from its facts (given, or read now):
+    the figures, the tables, the text and the charts' data all derive from the same FilingFacts."""
+    facts = facts_of(filing=filing, facts=facts)
+    filing = facts.filing
+    figures = filing_figures(facts=facts)
     snapshot = {
         "schema": SNAPSHOT_SCHEMA,
         "filing": {
@@ -63,13 +70,15 @@ def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
             "kind_display": str(filing.get_kind_display()),
             "version": filing.version,
             "approved_at": to_jsonable(filing.approved_at),
+            "unit": filing.amount_unit,
+            "unit_label": unit_label(filing.amount_unit),
         },
         "published_at": published_at.isoformat(),
         "figures": figures_as_dict(figures),
         "key_figures": key_figures(figures),
-        "tables": [table_to_snapshot(table) for table in compute_tables(filing=filing)],
-        "sections": to_jsonable(draft_sections(filing=filing)),
-        "projects": _projects(filing),
+        "tables": [table_to_snapshot(table) for table in compute_tables(facts=facts)],
+        "sections": to_jsonable(draft_sections(facts=facts)),
+        "projects": _projects(facts),
         "parts": publication_parts(filing=filing),
         "charts": chart_data(figures),
         "correction": None,
@@ -81,7 +90,7 @@ def build_snapshot(*, filing: Filing, published_at: datetime.datetime) -> dict:
 
 def table_to_snapshot(table) -> dict:
     """A TableResult as render-ready JSON: the header grid with its merges, and for every
-    cell both the amount in 元 and the text as published (万元, 2 decimals)."""
+    cell both the amount in 元 and the text as published (in the filing's unit, 2 decimals)."""
     return {
         "key": table.key,
         "number": table.number,
@@ -117,9 +126,10 @@ def table_to_snapshot(table) -> dict:
     }
 
 
-def _projects(filing: Filing) -> list[dict]:
+def _projects(facts: FilingFacts) -> list[dict]:
     projects = []
-    for project in Project.objects.filter(filing=filing).prefetch_related("indicators").order_by("order", "code"):
+    prefetch_related_objects(facts.projects, "indicators")
+    for project in facts.projects:
         indicators = getattr(project, "indicators", None)
         projects.append(
             {
@@ -139,7 +149,7 @@ def _projects(filing: Filing) -> list[dict]:
                         "level2": i.get_level2_display(),
                         "name": i.name,
                         "comparator": i.get_comparator_display(),
-                        "target": i.target_text or (to_jsonable(i.target_value.normalize()) if i.target_value is not None else ""),
+                        "target": i.target_text or (format_number(i.target_value) if i.target_value is not None else ""),
                         "unit": i.unit.strip(),
                     }
                     for i in (indicators.all() if indicators is not None else [])
@@ -174,7 +184,7 @@ THREE_PUBLIC_LABELS = (
 )
 
 
-def key_figures(figures) -> list[dict]:
+def key_figures(figures: FilingFigures) -> list[dict]:
     """This year's key figures (元) with last year's where known, labelled as PRIOR_KEYS says."""
     current = figures.current_values
     rows = []
@@ -199,7 +209,7 @@ def _short_label(label: str) -> str:
     return label.split("（", 1)[0] if not label.startswith("“") else label
 
 
-def chart_data(figures) -> dict:
+def chart_data(figures: FilingFigures) -> dict:
     """The series of the public charts, in 元 (strings): income structure by source, expense by 类 of
     the 功能分类, the 三公 items, and this year against last year."""
     labels = dict(FundingSource.choices)

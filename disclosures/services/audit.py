@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import models
 
 from disclosures.models import AuditEntry, Filing
+from disclosures.money import format_number
 
 # Fields that never count as a change of a figure (bookkeeping, not data).
 IGNORED_FIELDS = frozenset({"id", "filing", "created_at", "updated_at"})
@@ -127,7 +128,7 @@ def _as_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+        return format_number(value, places=2) if value == value.quantize(Decimal("0.01")) else format_number(value)
     return str(value)
 
 

@@ -38,6 +38,7 @@ from django.db.models import F
 from disclosures.models import Filing, FilingDocument, PublicationDocument
 from disclosures.narrative import draft_sections
 from disclosures.parts import parts_from_json, publication_parts
+from disclosures.selectors.facts import filing_facts
 from disclosures.tables import compute_tables
 from disclosures.tables.html import is_draft_document, render_document_html
 from disclosures.tables.pdf import render_pdf
@@ -256,13 +257,15 @@ def filing_render_documents(
     *, filing: Filing, formats: Iterable[str] = ALL_FORMATS, progress: _Progress | None = None, publication: bool = False
 ) -> RenderedDocuments:
     """Build the requested outputs of the filing in memory, storing nothing: what the generation job swaps
-    in and what `manage.py generate_documents` writes to a directory. `publication`: the documents of the
-    filing's publication, printing the performance parts frozen in its snapshot."""
+    in and what `manage.py generate_documents` writes to a directory. The filing's facts are read once
+    (selectors.facts) and the tables and the text are computed from them. `publication`: the documents of
+    the filing's publication, printing the performance parts frozen in its snapshot."""
     formats = formats_checked(formats)
     steps = _steps(formats)
     progress = progress or _Progress(None, steps)
     progress.start("tables")
-    tables = compute_tables(filing=filing)
+    facts = filing_facts(filing=filing)
+    tables = compute_tables(facts=facts)
     # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
     # 决算 is published): a publication's documents print the parts frozen in its snapshot.
     snapshot_parts = (filing.published_snapshot or {}).get("parts") if publication else None
@@ -270,7 +273,7 @@ def filing_render_documents(
     sections: list = []
     if "sections" in steps:
         progress.start("sections")
-        sections = draft_sections(filing=filing)
+        sections = draft_sections(facts=facts)
     contents: dict[str, bytes] = {}
     if "xlsx" in steps:
         progress.start("xlsx")

@@ -217,6 +217,32 @@ def project_save(*, project: Project, user=None) -> Project:
     return _save_filing_row(instance=project, user=user, rules=lambda project, filing: project_errors(project=project, filing=filing))
 
 
+def unit_save(*, unit: Unit, filing: Filing, user=None) -> Unit:
+    """Create or update a budget unit (预算单位) of the filing's department from that filing's line editor.
+
+    Units belong to the department, not to one filing: the write still goes under the filing's write lock,
+    so it happens only while that filing is editable, and it is audited on it like the filing's lines.
+    """
+    with filing_write(filing=filing) as locked:
+        if unit.department_id != locked.department_id:
+            raise ValidationError(f"预算单位“{unit}”不属于{locked.department.name}。")
+        before = _stored_values(unit)
+        _full_clean_and_save(unit)
+        audit_changes(filing=locked, actor=user, instance=unit, before=before)
+    return unit
+
+
+def unit_delete(*, unit: Unit, filing: Filing, user=None) -> None:
+    """Delete a budget unit of the filing's department; refused while any filing has lines or projects of it."""
+    with filing_write(filing=filing) as locked:
+        if unit.department_id != locked.department_id:
+            raise ValidationError(f"预算单位“{unit}”不属于{locked.department.name}。")
+        if unit.expense_lines.exists() or unit.income_lines.exists() or unit.projects.exists():
+            raise ValidationError(f"预算单位“{unit}”还有支出、收入明细或项目，不能删除；请先删除或改挂这些明细。")
+        audit_deletion(filing=locked, actor=user, instance=unit)
+        unit.delete()
+
+
 def filing_item_save(*, item: models.Model, user=None) -> models.Model:
     """Create or update another object of a filing: Procurement, AssetHolding, PriorYearFigure, ThreePublicStats."""
     return _save_filing_row(instance=item, user=user)

@@ -28,8 +28,10 @@ from disclosures.models import (
     ThreePublicStats,
 )
 from disclosures.narrative import missing_reasons
+from disclosures.services import notifications
 from disclosures.services.audit import audit_record, audit_transition
 from disclosures.checks import run_checks
+from disclosures.selectors.facts import filing_facts
 from disclosures.selectors.snapshot import build_snapshot
 from disclosures.services.locking import filing_lock
 from disclosures.tasks import filing_enqueue_generation, publication_enqueue_generation
@@ -110,6 +112,7 @@ def filing_submit(*, filing: Filing, user) -> Filing:
         )
         # The reviewer reads documents of the submitted data, never ones generated before the last fix.
         documents_enqueue(filing=locked, user=user)
+        notifications.filing_submitted(filing=locked)
     _sync(filing, locked)
     return filing
 
@@ -140,6 +143,7 @@ def filing_return(*, filing: Filing, user, comments: Sequence[tuple[str, str]]) 
             before_status=before,
             comment="\n".join(f"{t}：{x}" if t else x for t, x in cleaned),
         )
+        notifications.filing_returned(filing=locked, comments=cleaned)
     _sync(filing, locked)
     return filing
 
@@ -157,6 +161,7 @@ def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
         locked.full_clean()
         locked.save(update_fields=["status", "approved_at", "updated_at"])
         audit_transition(filing=locked, actor=user, action="审核通过", before_status=before, comment=comment)
+        notifications.filing_approved(filing=locked)
     _sync(filing, locked)
     return filing
 
@@ -175,14 +180,15 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     with transaction.atomic():
         locked = _locked(filing)
         _require_status(locked, (Status.APPROVED,), "公开")
-        missing = missing_reasons(filing=locked)
+        facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
+        missing = missing_reasons(facts=facts)
         if missing:
             # The public text must never carry a 【待填写】 placeholder: the department writes the reasons first.
             raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(slot.label for slot in missing) + "。请部门补充后再公开。")
         before = locked.status
         now = timezone.now()
         locked.published_at = now
-        locked.published_snapshot = build_snapshot(filing=locked, published_at=now)
+        locked.published_snapshot = build_snapshot(facts=facts, published_at=now)
         locked.status = Status.PUBLISHED
         locked.full_clean()
         locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
@@ -195,6 +201,7 @@ def filing_publish(*, filing: Filing, user) -> Filing:
             comment=f"更正公开：{locked.correction_note}" if correction else "",
         )
         publication_enqueue(filing=locked, user=user)
+        notifications.filing_published(filing=locked)
     _sync(filing, locked)
     return filing
 

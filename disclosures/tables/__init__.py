@@ -2,17 +2,20 @@
 
     from disclosures.tables import compute_tables, compute_table
     tables = compute_tables(filing=filing)          # every table of the filing's table set
+    tables = compute_tables(facts=facts)            # from facts already read (selectors.facts)
     table = compute_table(filing=filing, key="final_gpb_expense")
 
-The lines are read once per call (a few GROUP BY queries), whatever the number of lines or tables.
+The tables are computed from the filing's facts (a few GROUP BY queries, read once per FilingFacts and
+shared with the figures and the text), whatever the number of lines or tables.
 """
 
 from __future__ import annotations
 
 from disclosures.models import Filing
+from disclosures.selectors.facts import FilingFacts, facts_of
 
 from . import definitions  # noqa: F401  (registers the table sets)
-from .engine import FilingData, compute, load_facts
+from .engine import TableData, compute
 from .registry import definition, definitions_for, province_table_sets, register, register_province, table_set_for
 from .result import TableResult
 
@@ -29,22 +32,14 @@ __all__ = [
 ]
 
 
-def _prepared(filing: Filing) -> Filing:
-    """The filing with its department and year loaded (the tables show both)."""
-    if not all(Filing._meta.get_field(name).is_cached(filing) for name in ("department", "fiscal_year")):
-        filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
-    return filing
+def compute_tables(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> list[TableResult]:
+    """Every table the filing publishes, in order (the set follows the department's province), computed
+    from its facts (given, or read now)."""
+    data = TableData(facts_of(filing=filing, facts=facts))
+    return [compute(d, data) for d in definitions_for(table_set=table_set_for(filing=data.filing), filing_kind=data.filing.kind)]
 
 
-def compute_tables(*, filing: Filing) -> list[TableResult]:
-    """Every table the filing publishes, in order (the set follows the department's province)."""
-    filing = _prepared(filing)
-    data: FilingData = load_facts(filing=filing)
-    return [compute(d, data) for d in definitions_for(table_set=table_set_for(filing=filing), filing_kind=filing.kind)]
-
-
-def compute_table(*, filing: Filing, key: str) -> TableResult:
+def compute_table(*, key: str, filing: Filing | None = None, facts: FilingFacts | None = None) -> TableResult:
     """One table by key (any set's table may be computed for any filing of its kind)."""
     table_definition = definition(key)
-    filing = _prepared(filing)
-    return compute(table_definition, load_facts(filing=filing))
+    return compute(table_definition, TableData(facts_of(filing=filing, facts=facts)))

@@ -1,31 +1,28 @@
-"""Compute a TableResult from a definition and a filing.
+"""Compute a TableResult from a definition and a filing's facts.
 
-The filing's lines are read once, as GROUP BY aggregates (`load_facts`: one query for the expense
-lines, one for the income lines, one for the catalog names), so the number of queries does not grow
-with the number of lines or tables. Every amount is a sum in 元 over the facts that pass both the
-row's filter and the column's filter; 类 and 款 subtotals are sums by code prefix, never stored.
+The tables read no line themselves: they are computed from the filing's `FilingFacts` (selectors.facts:
+the lines as GROUP BY aggregates and the catalog names, read once and shared with the figures and the
+text), so the number of queries does not grow with the number of lines or tables. Every amount is a
+sum in 元 over the facts that pass both the row's filter and the column's filter; 类 and 款 subtotals
+are sums by code prefix, never stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
-
-from disclosures.models import ZERO, CatalogItem, ExpenseLine, Filing, FundingSource, IncomeLine, ThreePublicStats, Unit
-
-from disclosures.selectors.figures import prior_figures
+from disclosures.models import ZERO, CatalogItem, Filing, FundingSource
+from disclosures.selectors.facts import Fact, FilingFacts
+from disclosures.selectors.figures import THREE_PUBLIC_CODES, Figure, prior_figures, three_public_figures
 
 from .result import HeaderCell, Leaf, ResultCell, ResultRow, TableResult
 from .rounding import ROUNDING_NOTE, RoundingDifference, rounding_differences
 from .spec import (
     Col,
     EconomicRows,
-    Fact,
     Filter,
     FixedRow,
     FixedRows,
@@ -49,27 +46,31 @@ def chinese_number(n: int) -> str:
     return f"{'' if tens == 1 else NUMERALS[tens - 1]}十{NUMERALS[ones - 1] if ones else ''}"
 
 
-@dataclass
-class FilingData:
-    """What every table of one filing is computed from: aggregated facts and the catalog names.
+class TableData:
+    """What every table of one filing is computed from: the filing's facts (selectors.facts), read once and
+    shared with the figures and the text, plus the 三公 figures that are not sums of lines.
 
     `passing(filter)` remembers which facts (by position) a filter lets through, so a cell is summed
     over its row's facts only, never over all facts again: a filing with thousands of lines and a
     功能分类 table of hundreds of rows stays linear in the number of facts.
     """
 
-    filing: Filing
-    facts: list[Fact]
-    names: dict[tuple[str, str], str]
-    #: every 功能分类 类 code of the filing's year, in catalog (code) order
-    function_classes: list[str] = field(default_factory=list)
-    _passing: dict[Filter, frozenset[int]] = field(default_factory=dict, repr=False)
-    _row_facts: dict[tuple[Filter, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
+    def __init__(self, source: FilingFacts) -> None:
+        self.source = source
+        self.filing = source.filing
+        self.facts: list[Fact] = [*source.lines, *_three_public_budget_facts(source)]
+        if self.filing.kind == Filing.Kind.BUDGET:
+            self.facts += _three_public_prior_facts(source)
+        self.names = source.names
+        #: every 功能分类 类 code of the filing's year, in catalog (code) order
+        self.function_classes = source.function_classes
+        self._passing: dict[Filter, frozenset[int]] = {}
+        self._row_facts: dict[tuple[Filter, ...], tuple[int, ...]] = {}
 
     @cached_property
     def units(self) -> list[tuple[int, str, str]]:
-        """The department's budget units as (id, code, name), 本级 first (one query, only for tables listing units)."""
-        return list(Unit.objects.filter(department_id=self.filing.department_id).order_by("-is_main", "code").values_list("pk", "code", "name"))
+        """The department's budget units as (id, code, name), 本级 first (read only for tables listing units)."""
+        return [(unit.pk, unit.code, unit.name) for unit in self.source.units]
 
     def name(self, kind: str, code: str) -> str:
         return self.names.get((kind, code), "")
@@ -92,88 +93,20 @@ class FilingData:
         return found
 
 
-def load_facts(*, filing: Filing) -> FilingData:
-    expense_rows = (
-        ExpenseLine.objects.filter(filing=filing)
-        .values(
-            "function_item__code",
-            "dept_economic_item__code",
-            "gov_economic_item__code",
-            "expense_kind",
-            "funding_source",
-            "unit_id",
-        )
-        .annotate(
-            initial_sum=Sum("budget_amount"),
-            budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
-            actual_sum=Sum("actual_amount"),
-        )
-        .order_by()
-    )
-    facts = [
-        Fact(
-            fact="expense",
-            function=row["function_item__code"] or "",
-            dept_economic=row["dept_economic_item__code"] or "",
-            gov_economic=row["gov_economic_item__code"] or "",
-            kind=row["expense_kind"],
-            source=row["funding_source"],
-            unit=row["unit_id"],
-            initial=row["initial_sum"] or ZERO,
-            budget=row["budget_sum"] or ZERO,
-            actual=row["actual_sum"] or ZERO,
-        )
-        for row in expense_rows
-    ]
-    income_rows = (
-        IncomeLine.objects.filter(filing=filing)
-        .values("category", "source", "function_item__code", "unit_id")
-        .annotate(
-            initial_sum=Sum("budget_amount"),
-            budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
-            actual_sum=Sum("actual_amount"),
-        )
-        .order_by()
-    )
-    facts += [
-        Fact(
-            fact="income",
-            function=row["function_item__code"] or "",
-            category=row["category"],
-            source=row["source"],
-            unit=row["unit_id"],
-            initial=row["initial_sum"] or ZERO,
-            budget=row["budget_sum"] or ZERO,
-            actual=row["actual_sum"] or ZERO,
-        )
-        for row in income_rows
-    ]
-    facts += _three_public_budget_facts(filing=filing, facts=facts)
-    if filing.kind == Filing.Kind.BUDGET:
-        facts += _three_public_prior_facts(filing=filing)
-    names = _catalog_names(filing=filing, facts=facts)
-    classes = sorted(code for kind, code in names if kind == CatalogItem.Kind.FUNCTION and len(code) == 3)
-    return FilingData(filing=filing, facts=facts, names=names, function_classes=classes)
-
-
-def _three_public_budget_facts(*, filing: Filing, facts: list[Fact]) -> list[Fact]:
-    """The 三公 预算数 by item (fact "three_public_budget"): the figure the department entered on
-    ThreePublicStats, else the budget of the item's 一般公共预算 lines (selectors.figures.three_public_item
-    applies the same rule to the figures and the text)."""
-    stats = ThreePublicStats.objects.filter(filing=filing).first()
+def _three_public_budget_facts(facts: FilingFacts) -> list[Fact]:
+    """The 三公 预算数 by item (fact "three_public_budget"), as the figures have them
+    (selectors.figures.three_public_figures: the department's entered figure, else its lines' budget)."""
+    three = three_public_figures(facts=facts)
     found = []
-    for item, (_field, code) in ThreePublicStats.BUDGET_ITEMS.items():
-        entered = stats.entered_budget(item) if stats is not None else None
-        lines = [f for f in facts if f.fact == "expense" and f.source == FundingSource.GENERAL_PUBLIC_BUDGET and f.dept_economic == code]
-        initial = entered if entered is not None else sum((f.initial for f in lines), ZERO)
-        budget = entered if entered is not None else sum((f.budget for f in lines), ZERO)
+    for item, code in THREE_PUBLIC_CODES.items():
+        figure: Figure = getattr(three, item)
         found.append(
             Fact(
                 fact="three_public_budget",
                 dept_economic=code,
                 source=FundingSource.GENERAL_PUBLIC_BUDGET,
-                initial=initial,
-                budget=budget,
+                initial=figure.initial_budget,
+                budget=figure.budget,
                 actual=ZERO,
             )
         )
@@ -183,13 +116,13 @@ def _three_public_budget_facts(*, filing: Filing, facts: list[Fact]) -> list[Fac
 THREE_PUBLIC_PRIOR_ITEMS = ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")
 
 
-def _three_public_prior_facts(*, filing: Filing) -> list[Fact]:
+def _three_public_prior_facts(facts: FilingFacts) -> list[Fact]:
     """上年预算数 of the budget's 三公 table (fact "three_public_prior", category = item): last year's figures
     as the 说明 compares them (last year's approved budget in the system, else the entered 上年对比数).
     A subtotal not entered is the sum of its entered parts."""
-    values = prior_figures(filing=filing).values
+    values = prior_figures(facts=facts).values
 
-    def get(item: str):
+    def get(item: str) -> Decimal | None:
         return values.get(f"three_public.{item}")
 
     amounts = {item: get(item) for item in THREE_PUBLIC_PRIOR_ITEMS}
@@ -200,30 +133,6 @@ def _three_public_prior_facts(*, filing: Filing) -> list[Fact]:
     return [
         Fact(fact="three_public_prior", category=item, initial=amount or ZERO, budget=amount or ZERO, actual=ZERO) for item, amount in amounts.items()
     ]
-
-
-def _catalog_names(*, filing: Filing, facts: list[Fact]) -> dict[tuple[str, str], str]:
-    """Names of every code the facts use and of their parents (类/款), and of every 功能分类 类 of the year
-    (the 收支总表 list them all), in one query."""
-    wanted: dict[str, set[str]] = {
-        CatalogItem.Kind.FUNCTION: set(),
-        CatalogItem.Kind.DEPT_ECONOMIC: set(),
-        CatalogItem.Kind.GOV_ECONOMIC: set(),
-    }
-    for fact in facts:
-        for kind, code in (
-            (CatalogItem.Kind.FUNCTION, fact.function),
-            (CatalogItem.Kind.DEPT_ECONOMIC, fact.dept_economic),
-            (CatalogItem.Kind.GOV_ECONOMIC, fact.gov_economic),
-        ):
-            if code:
-                wanted[kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
-    condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
-    for kind, codes in wanted.items():
-        if codes:
-            condition |= Q(kind=kind, code__in=codes)
-    items = CatalogItem.objects.filter(condition, fiscal_year_id=filing.fiscal_year_id).values_list("kind", "code", "name")
-    return {(kind, code): name for kind, code, name in items}
 
 
 # Headers -----------------------------------------------------------------------------------------
@@ -274,7 +183,7 @@ class _Row:
     keep: bool = False
 
 
-def _sum(data: FilingData, row_filters: tuple[Filter, ...], col: Col) -> Decimal:
+def _sum(data: TableData, row_filters: tuple[Filter, ...], col: Col) -> Decimal:
     total = Decimal("0.00")
     if not row_filters or col.amount is None:
         return total
@@ -292,7 +201,7 @@ def _with_prefix(base: Filter, field_name: str, prefix: str) -> Filter:
 
 
 def _code_rows(
-    data: FilingData,
+    data: TableData,
     *,
     base: Filter,
     field_name: str,
@@ -342,7 +251,7 @@ def _code_rows(
     return rows
 
 
-def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
+def _source_rows(data: TableData, source: RowSource) -> list[_Row]:
     if isinstance(source, FunctionRows):
         return _code_rows(
             data,
@@ -365,7 +274,7 @@ def _source_rows(data: FilingData, source: RowSource) -> list[_Row]:
     raise TypeError(f"unknown row source {source!r}")
 
 
-def _unit_rows(data: FilingData, source: UnitRows) -> list[_Row]:
+def _unit_rows(data: TableData, source: UnitRows) -> list[_Row]:
     """The department (部门, the sum of its units) and then each budget unit, 本级 first."""
     department = data.filing.department
     rows = [_Row(filters=(source.filter,), label=department.name, code=department.code, level=1, kind="subtotal")]
@@ -383,7 +292,7 @@ def _fixed(row: FixedRow, kind: str | None = None) -> _Row:
     )
 
 
-def _cells(data: FilingData, row: _Row, leaves: list[Col]) -> list[ResultCell]:
+def _cells(data: TableData, row: _Row, leaves: list[Col]) -> list[ResultCell]:
     cells: list[ResultCell] = []
     roles = [leaf.role for leaf in leaves]
     for index, leaf in enumerate(leaves):
@@ -421,7 +330,7 @@ def _is_dynamic(source: RowSource) -> bool:
     return isinstance(source, FunctionRows | EconomicRows | UnitRows)
 
 
-def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[Col]) -> tuple[list[ResultRow], bool]:
+def _build_rows(data: TableData, sources: tuple[RowSource, ...], leaves: list[Col]) -> tuple[list[ResultRow], bool]:
     """Rows of the sources; dynamic rows whose every amount is zero are left out. Returns (rows, any dynamic data)."""
     result: list[ResultRow] = []
     dynamic_data = False
@@ -438,13 +347,13 @@ def _build_rows(data: FilingData, sources: tuple[RowSource, ...], leaves: list[C
     return result, dynamic_data
 
 
-def _total_row(data: FilingData, definition_total: FixedRow, sources: tuple[RowSource, ...], leaves: list[Col]) -> ResultRow:
+def _total_row(data: TableData, definition_total: FixedRow, sources: tuple[RowSource, ...], leaves: list[Col]) -> ResultRow:
     filters = definition_total.filters or tuple(s.filter for s in sources if isinstance(s, FunctionRows | EconomicRows | UnitRows))
     row = _Row(filters=filters, label=definition_total.label, level=0, kind="total")
     return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=definition_total.label)
 
 
-def compute(definition: TableDefinition, data: FilingData) -> TableResult:
+def compute(definition: TableDefinition, data: TableData) -> TableResult:
     filing = data.filing
     if definition.is_two_sided:
         return _compute_two_sided(definition, data)
@@ -460,7 +369,7 @@ def compute(definition: TableDefinition, data: FilingData) -> TableResult:
     return _result(definition, filing, header_rows, leaf_cols, rows, empty, rounding)
 
 
-def _compute_two_sided(definition: TableDefinition, data: FilingData) -> TableResult:
+def _compute_two_sided(definition: TableDefinition, data: TableData) -> TableResult:
     left, right = definition.left, definition.right
     columns = (Col(left.heading, role="group", children=left.columns), Col(right.heading, role="group", children=right.columns))
     header_rows, leaf_cols = header_grid(columns)
@@ -541,11 +450,11 @@ def _leaves_of(side: Side) -> list[Col]:
     return header_grid(side.columns)[1]
 
 
-def _side_rows(data: FilingData, side: Side, leaves: list[Col]) -> tuple[list[ResultRow], bool]:
+def _side_rows(data: TableData, side: Side, leaves: list[Col]) -> tuple[list[ResultRow], bool]:
     return _build_rows(data, side.rows, leaves)
 
 
-def _side_total(data: FilingData, side: Side, leaves: list[Col]) -> ResultRow:
+def _side_total(data: TableData, side: Side, leaves: list[Col]) -> ResultRow:
     row = _Row(filters=side.total.filters, label=side.total.label, level=0, kind="total")
     return ResultRow(cells=_cells(data, row, leaves), kind="total", level=0, label=side.total.label)
 

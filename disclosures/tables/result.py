@@ -125,6 +125,11 @@ class TableResult:
         return unit_label(self.unit)
 
     @property
+    def unit_line(self) -> str:
+        """The line above the grid on the right: `<表号>　单位：万元` (forms.md; a full-width space between)."""
+        return f"{self.form_code}\u3000单位：{self.unit_label}" if self.form_code else f"单位：{self.unit_label}"
+
+    @property
     def column_count(self) -> int:
         return len(self.leaves)
 

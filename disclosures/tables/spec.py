@@ -11,29 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from disclosures.selectors.facts import Fact
+
 Stage = Literal["budget", "initial", "actual"]
 #: budget = effective budget (调整预算 where entered, else 年初预算); initial = 年初预算; actual = 决算数.
 STAGES: tuple[str, ...] = ("budget", "initial", "actual")
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One aggregated group of lines (a row of a GROUP BY), in 元. Income facts have no codes or kind."""
-
-    fact: Literal["expense", "income"]
-    function: str = ""
-    dept_economic: str = ""
-    gov_economic: str = ""
-    kind: str = ""
-    source: str = ""
-    category: str = ""
-    unit: int = 0  # the budget unit's id (0: not kept per unit)
-    budget: object = 0
-    initial: object = 0
-    actual: object = 0
-
-    def amount(self, stage: str):
-        return getattr(self, stage)
 
 
 @dataclass(frozen=True)

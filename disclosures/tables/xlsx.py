@@ -82,8 +82,7 @@ def write_sheet(ws: Worksheet, table: TableResult, styles: WorkbookStyles | None
     ws.row_dimensions[TITLE_ROW].height = 32
     right_span = max(1, columns // 3)
     _text_cell(ws, styles, META_ROW, 1, f"编制单位：{table.department_name}")
-    unit = f"{table.form_code}  单位：{table.unit_label}" if table.form_code else f"单位：{table.unit_label}"
-    unit_cell = _text_cell(ws, styles, META_ROW, columns - right_span + 1, unit, align="right")
+    unit_cell = _text_cell(ws, styles, META_ROW, columns - right_span + 1, table.unit_line, align="right")
     set_style(unit_cell, alignment=styles.alignment(horizontal="right", vertical="center", wrap_text=False))
     if columns - right_span > 1:
         merge_cells(ws, styles, start_row=META_ROW, start_column=1, end_row=META_ROW, end_column=columns - right_span)

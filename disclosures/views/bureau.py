@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from disclosures.access import can_publish, is_reviewer
+from disclosures.create_forms import MissingFilingsForm
 from disclosures.models import Filing
 from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review, overview_counts
 from disclosures.services import workflow
@@ -60,6 +61,7 @@ def bureau_dashboard(request):
             "kinds": Filing.Kind.choices,
             "counts": overview_counts(rows),
             "can_publish": can_publish(request.user),
+            "create_form": MissingFilingsForm(auto_id="create_%s"),
         },
     )
 

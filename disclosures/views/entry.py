@@ -76,6 +76,14 @@ def workspace(request):
     )
 
 
+def correction_state(*, user, filing: Filing) -> dict | None:
+    """For a published filing: its correction if one exists, and whether this user may start one (发起更正)."""
+    if filing.status != Filing.Status.PUBLISHED:
+        return None
+    newer = Filing.objects.filter(supersedes=filing).first()
+    return {"newer": newer, "may_start": newer is None and access.is_filer(user, filing)}
+
+
 @login_required
 @require_GET
 def filing_detail(request, pk: int):
@@ -90,6 +98,7 @@ def filing_detail(request, pk: int):
             "figures": figures,
             "can_edit": access.can_edit_filing(request.user, filing),
             "kinds": KIND_CHOICES,
+            "correction": correction_state(user=request.user, filing=filing),
         },
     )
 
@@ -220,9 +229,12 @@ def _apply(request, filing: Filing):
     """Queue the apply of a previewed upload as an 导入Excel job; the page then shows its progress."""
     token = request.POST.get("token", "")
     try:
-        load_staged(token=token, filing_id=filing.pk, user_id=request.user.pk)
+        staged = load_staged(token=token, filing_id=filing.pk, user_id=request.user.pk)
     except StagingError as error:
         messages.error(request, str(error))
+        return redirect("disclosures:filing_import", pk=filing.pk)
+    if staged.get("warnings") and request.POST.get("confirm_warnings") != "1":
+        messages.error(request, "预览中有需要核对的提示，请勾选“我已核对以上提示”后再确认导入，或修改文件后重新上传。")
         return redirect("disclosures:filing_import", pk=filing.pk)
     job = job_enqueue(kind=Job.Kind.IMPORT_WORKBOOK, task=import_workbook, filing=filing, params={"token": token}, user=request.user)
     return redirect(f"{reverse('disclosures:filing_import', args=[filing.pk])}?job={job.pk}")

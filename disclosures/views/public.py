@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from disclosures import charts
 from disclosures.parts import parts_from_json
 from disclosures.selectors.public import public_document_get, public_filing_get, public_filing_list, public_years
-from disclosures.money import format_wan
+from disclosures.money import format_amount, unit_label
 from decimal import Decimal
 
 PAGE_CACHE_SECONDS = 24 * 3600
@@ -64,6 +64,7 @@ def render_filing_body(public) -> str:
         snapshot = public.snapshot
         chart_data = snapshot.get("charts") or {}
         year = snapshot["filing"]["year"]
+        unit = snapshot_unit(public)
         context = {
             "filing": public.filing,
             "snapshot": snapshot,
@@ -72,29 +73,48 @@ def render_filing_body(public) -> str:
             "tables": snapshot.get("tables") or [],
             "projects": snapshot.get("projects") or [],
             "parts": parts_from_json(snapshot.get("parts")),
-            "correction": snapshot.get("correction"),
+            "correction": _correction(snapshot.get("correction"), unit),
+            "unit_label": unit_label(unit),
             "key_figures": [
                 {
                     "label": row["label"],
-                    "wan": format_wan(_dec(row["amount"])),
-                    "last_wan": format_wan(_dec(row["prior"])) if row.get("prior") is not None else None,
+                    "value": format_amount(_dec(row["amount"]), unit),
+                    "last": format_amount(_dec(row["prior"]), unit) if row.get("prior") is not None else None,
                     "change_pct": row.get("change_pct"),
                 }
                 for row in snapshot.get("key_figures", [])
             ],
-            "chart_income": charts.donut_chart(chart_data.get("income_by_source", []), title="本年收入结构"),
-            "chart_expense": charts.bar_chart(chart_data.get("expense_by_class", []), title="本年支出按功能分类"),
-            "chart_three": charts.bar_chart(chart_data.get("three_public", []), title="“三公”经费", keep_zero=True),
+            "chart_income": charts.donut_chart(chart_data.get("income_by_source", []), title="本年收入结构", unit=unit),
+            "chart_expense": charts.bar_chart(chart_data.get("expense_by_class", []), title="本年支出按功能分类", unit=unit),
+            "chart_three": charts.bar_chart(chart_data.get("three_public", []), title="“三公”经费", keep_zero=True, unit=unit),
             "chart_yoy": charts.comparison_chart(
                 [(label, last, now) for _key, last, now, label in chart_data.get("year_over_year", [])],
                 title="与上年对比",
                 last_label=f"{year - 1}年",
                 this_label=f"{year}年",
+                unit=unit,
             ),
         }
         body = render_to_string("public/_filing_body.html", context)
         cache.set(key, body, PAGE_CACHE_SECONDS)
     return body
+
+
+def snapshot_unit(public) -> str:
+    """The unit the filing published in: the snapshot's (stored since the unit was a filing's), else the
+    filing's own, which publication locks."""
+    return public.snapshot["filing"].get("unit") or public.filing.amount_unit
+
+
+def _correction(correction: dict | None, unit: str) -> dict | None:
+    """The correction summary with its before/after figures printed in the filing's unit."""
+    if not correction:
+        return correction
+    changes = [
+        {**c, "before_text": format_amount(_dec(c["before"]), unit), "after_text": format_amount(_dec(c["after"]), unit)}
+        for c in correction["changes"]
+    ]
+    return {**correction, "changes": changes}
 
 
 def _dec(value):

@@ -5,7 +5,8 @@
 - 部门整体支出绩效自评表 (seed 002's layout)
 - 项目绩效目标完成情况表 (seed 003's layout)
 
-Amounts are shown in 万元 with 2 decimals as published; scores with 2 decimals.
+Amounts are shown with 2 decimals in the unit the filing publishes in (万元, or 元 as seed 001 does:
+`SelfEvaluation.amount_unit`, `DepartmentTarget.amount_unit`); scores with 2 decimals.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import groupby
 
-from disclosures.models import Project
-from disclosures.money import format_fraction, to_wan
+from disclosures.models import Filing, Project
+from disclosures.money import format_fraction, format_indicator, unit_label
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import INCOMPLETE, score_sheet
 from evaluations.scoring.engine import ScoreSheet
 from evaluations.scoring.numbers import num as plain
 
-from .grid import Grid, head, label, num, text
+from .grid import Grid, head, label, money, num, text
 
 COMPARATOR_PRINTED = {"eq": "=", "ge": ">=", "le": "<=", "gt": ">", "lt": "<", "qualitative": "定性"}
 
@@ -29,7 +30,7 @@ def target_display(indicator: Indicator) -> str:
     """'≥95%', '=100%', or the qualitative text."""
     if indicator.comparator == Indicator.Comparator.QUALITATIVE or indicator.target_value is None:
         return indicator.target_text or "—"
-    return f"{indicator.get_comparator_display()}{plain(indicator.target_value)}{indicator.unit.strip()}"
+    return format_indicator(comparator=indicator.get_comparator_display(), value=indicator.target_value, unit=indicator.unit)
 
 
 def actual_display(result: IndicatorResult | None) -> str:
@@ -91,13 +92,16 @@ def targets_grid(*, project: Project) -> Grid:
 def department_targets_grid(*, target: DepartmentTarget) -> Grid:
     """部门整体支出绩效目标表: the department's yearly goal and its indicator tree (the project targets
     table's indicator columns under a department heading)."""
+    unit = target.amount_unit(Filing.Kind.BUDGET)
     grid = Grid(
         "部门整体支出绩效目标表",
         f"（{target.fiscal_year.year}年度）",
         [12, 12, 16, 24, 7, 9, 10, 18],
         filename=f"部门整体支出绩效目标表-{target.department.code}",
     )
-    grid.add(label("部门（单位）名称"), text(target.department.name, 3), label("年度预算（万元）"), num(to_wan(target.budget_amount), 3))
+    grid.add(
+        label("部门（单位）名称"), text(target.department.name, 3), label(f"年度预算（{unit_label(unit)}）"), money(target.budget_amount, unit, 3)
+    )
     grid.add(label("部门职能职责概述"), text(target.department.duties, 7))
     grid.add(label("年度总体目标"), text(target.overall_goal, 7))
     _target_indicator_rows(grid, target.indicators.all())
@@ -156,12 +160,13 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     """项目支出绩效自评表 (10 columns)."""
     project = evaluation.project
     sheet = score_sheet(evaluation=evaluation)
+    unit = evaluation.amount_unit
     year = project.filing.fiscal_year.year
     grid = Grid("项目支出绩效自评表", f"（{year}年度）", [10, 10, 12, 18, 14, 14, 8, 9, 9, 16], filename=f"项目支出绩效自评表-{project.code}")
     grid.add(label("项目名称", 2), text(project.name, 8))
     grid.add(label("主管部门", 2), text(project.filing.department.name, 4), label("实施单位", 2), text(project.unit.name if project.unit else "", 2))
     grid.add(
-        label("项目资金（万元）", 2, rowspan=4),
+        label(f"项目资金（{unit_label(unit)}）", 2, rowspan=4),
         head(""),
         head("年初预算数"),
         head("全年预算数"),
@@ -176,9 +181,9 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     other_exec = evaluation.executed_amount - evaluation.fiscal_executed_amount
     grid.add(
         label("年度资金总额"),
-        num(to_wan(evaluation.budget_amount)),
-        num(to_wan(evaluation.effective_budget)),
-        num(to_wan(evaluation.executed_amount)),
+        money(evaluation.budget_amount, unit),
+        money(evaluation.effective_budget, unit),
+        money(evaluation.executed_amount, unit),
         num(sheet.rule_set.execution_weight),
         text(_rate(rate)),
         num(sheet.execution.score),
@@ -186,9 +191,9 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     )
     grid.add(
         label("其中：当年财政拨款"),
-        num(to_wan(evaluation.fiscal_budget_amount)),
-        num(to_wan(evaluation.fiscal_budget_amount)),
-        num(to_wan(evaluation.fiscal_executed_amount)),
+        money(evaluation.fiscal_budget_amount, unit),
+        money(evaluation.fiscal_budget_amount, unit),
+        money(evaluation.fiscal_executed_amount, unit),
         text("—"),
         text(_ratio(evaluation.fiscal_executed_amount, evaluation.fiscal_budget_amount)),
         text("—"),
@@ -196,9 +201,9 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     )
     grid.add(
         label("其他资金"),
-        num(to_wan(max(evaluation.budget_amount - evaluation.fiscal_budget_amount, Decimal(0)))),
-        num(to_wan(max(other_budget, Decimal(0)))),
-        num(to_wan(max(other_exec, Decimal(0)))),
+        money(max(evaluation.budget_amount - evaluation.fiscal_budget_amount, Decimal(0)), unit),
+        money(max(other_budget, Decimal(0)), unit),
+        money(max(other_exec, Decimal(0)), unit),
         text("—"),
         text(_ratio(other_exec, other_budget)),
         text("—"),
@@ -228,6 +233,7 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     """部门（单位）整体支出绩效自评表, as seed 002 prints it (9 columns)."""
     target = evaluation.department_target
     sheet = score_sheet(evaluation=evaluation)
+    unit = evaluation.amount_unit
     grid = Grid(
         "部门（单位）整体支出绩效自评表",
         f"（{target.fiscal_year.year} 年度）",
@@ -241,7 +247,7 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
         num(Decimal(target.department.units.count()), number_format="0"),
     )
     grid.add(
-        label("年度预算申请（万元）", rowspan=5),
+        label(f"年度预算申请（{unit_label(unit)}）", rowspan=5),
         head("资金来源", 3),
         head("全年预算数"),
         head("全年执行数"),
@@ -252,8 +258,8 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     budget, executed = evaluation.effective_budget, evaluation.executed_amount
     grid.add(
         label("年度总预算", 3),
-        num(to_wan(budget)),
-        num(to_wan(executed)),
+        money(budget, unit),
+        money(executed, unit),
         text(_rate(sheet.execution.rate)),
         num(sheet.rule_set.execution_weight),
         num(sheet.execution.score),
@@ -263,8 +269,8 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     grid.add(
         label("其中", rowspan=3),
         label("财政拨款", 2),
-        num(to_wan(evaluation.fiscal_budget_amount)),
-        num(to_wan(evaluation.fiscal_executed_amount)),
+        money(evaluation.fiscal_budget_amount, unit),
+        money(evaluation.fiscal_executed_amount, unit),
         text(_ratio(evaluation.fiscal_executed_amount, evaluation.fiscal_budget_amount)),
         text("--"),
         text("--"),
@@ -272,8 +278,8 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     grid.add(label("事业收入", 2), num(None), num(None), text(_ratio(Decimal(0), Decimal(0))), text("--"), text("--"))
     grid.add(
         label("其他资金", 2),
-        num(to_wan(other_budget) if other_budget else None),
-        num(to_wan(other_exec) if other_exec else None),
+        money(other_budget or None, unit),
+        money(other_exec or None, unit),
         text(_ratio(other_exec, other_budget)),
         text("--"),
         text("--"),
@@ -305,6 +311,7 @@ def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
 def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
     """项目绩效目标完成情况表, as seed 003 prints it (6 columns)."""
     project = evaluation.project
+    unit = evaluation.amount_unit
     results = {r.indicator_id: r for r in evaluation.results.select_related("indicator")}
     grid = Grid(
         "项目绩效目标完成情况表",
@@ -315,18 +322,18 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
     grid.add(label("项目名称"), text(project.name, 5))
     grid.add(label("预算单位"), text(project.unit.name if project.unit else project.filing.department.name, 5))
     budget, executed = evaluation.effective_budget, evaluation.executed_amount
-    grid.add(label("预算执行情况(万元)", rowspan=3), label("预算数:"), num(to_wan(budget)), label("执行数:"), num(to_wan(executed), 2))
+    grid.add(label(f"预算执行情况({unit_label(unit)})", rowspan=3), label("预算数:"), money(budget, unit), label("执行数:"), money(executed, unit, 2))
     grid.add(
         label("其中-财政拨款:"),
-        num(to_wan(evaluation.fiscal_budget_amount)),
+        money(evaluation.fiscal_budget_amount, unit),
         label("其中-财政拨款:"),
-        num(to_wan(evaluation.fiscal_executed_amount), 2),
+        money(evaluation.fiscal_executed_amount, unit, 2),
     )
     grid.add(
         label("其它资金:"),
-        num(to_wan(max(budget - evaluation.fiscal_budget_amount, Decimal(0)))),
+        money(max(budget - evaluation.fiscal_budget_amount, Decimal(0)), unit),
         label("其它资金:"),
-        num(to_wan(max(executed - evaluation.fiscal_executed_amount, Decimal(0))), 2),
+        money(max(executed - evaluation.fiscal_executed_amount, Decimal(0)), unit, 2),
     )
     goals = "\n".join(g for g in (project.goal_1, project.goal_2) if g)
     grid.add(label("年度目标完成情况", rowspan=2), head("预期目标", 2), head("实际完成目标", 3))

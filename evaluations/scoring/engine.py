@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from disclosures.money import format_fraction, format_wan
+from disclosures.money import AmountUnit, format_amount, format_fraction
 from evaluations.models import Indicator, IndicatorResult, RuleSet, SelfEvaluation
 
 from . import rules
@@ -127,14 +127,14 @@ class ScoreSheet:
         return found
 
 
-def execution(*, budget: Decimal, executed: Decimal, rule_set: RuleSet) -> Execution:
+def execution(*, budget: Decimal, executed: Decimal, rule_set: RuleSet, unit: str = AmountUnit.WAN) -> Execution:
     weight = Decimal(rule_set.execution_weight)
     if not budget:
         return Execution(None, ZERO, f"全年预算数为 0，无法计算执行率，得分 0.00（分值 {num(weight)}）", False)
     rate = (Decimal(executed) / Decimal(budget)).quantize(RATE_QUANTUM)
     counted = min(rate, ONE)
     score = q2(counted * weight)
-    text = f"执行率 = {format_wan(executed)} ÷ {format_wan(budget)} = {format_fraction(rate)}；"
+    text = f"执行率 = {format_amount(executed, unit)} ÷ {format_amount(budget, unit)} = {format_fraction(rate)}；"
     if rate > ONE:
         text += f"超过 100% 按 100% 计；得分 = 100% × {num(weight)} = {score_text(score)}"
     else:
@@ -171,7 +171,7 @@ def score_sheet(*, evaluation: SelfEvaluation) -> ScoreSheet:
     sheet = ScoreSheet(
         evaluation=evaluation,
         rule_set=rule_set,
-        execution=execution(budget=evaluation.effective_budget, executed=evaluation.executed_amount, rule_set=rule_set),
+        execution=execution(budget=evaluation.effective_budget, executed=evaluation.executed_amount, rule_set=rule_set, unit=evaluation.amount_unit),
         groups=groups,
     )
     points = {pk: p for group in groups for pk, p in group.allocation.items()}

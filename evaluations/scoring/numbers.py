@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from disclosures.money import format_number
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 ONE = Decimal("1")
@@ -17,12 +19,7 @@ def q2(value: Decimal) -> Decimal:
 
 def num(value: Decimal | None) -> str:
     """A value as people write it: 95.0000 → '95', 0.5000 → '0.5', 1036.03 → '1036.03'."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(value.quantize(ONE))
-    return format(value.normalize(), "f")
+    return format_number(value)
 
 
 def with_unit(value: Decimal | None, unit: str) -> str:

@@ -35,7 +35,11 @@ def evaluation_start(request, kind: str, pk: int):
 
 @login_required
 def evaluation(request, pk: int):
-    """The department enters amounts, actuals and reasons; everyone who may see it sees the scores."""
+    """The department enters amounts, actuals and reasons; everyone who may see it sees the scores.
+
+    One action saves and scores: a valid save queues the scoring of what was just saved and the page
+    shows the job's progress. A refused save re-renders every input as typed, with a summary of the
+    errors at the top, and scores nothing."""
     evaluation = selectors.evaluation_get_for_user(user=request.user, pk=pk)
     editable = selectors.can_edit_evaluation(user=request.user, evaluation=evaluation)
     indicators = subject_indicators(evaluation)
@@ -69,7 +73,8 @@ def evaluation(request, pk: int):
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, "自评已保存。请点击“计算得分”。")
+                score_evaluation_enqueue(evaluation=evaluation, user=request.user)
+                messages.success(request, "自评已保存，正在计算得分。")
                 return redirect("evaluations:evaluation", pk=pk)
     if not editable:
         for field in form.fields.values():
@@ -91,14 +96,34 @@ def evaluation(request, pk: int):
             "is_reviewer": is_reviewer(request.user),
             "adjust_form": AdjustForm(),
             "job": job,
+            "error_summary": error_summary(form, rows=form.rows()) if form.is_bound and form.errors else [],
         },
     )
+
+
+def error_summary(form: EvaluationForm, *, rows) -> list[dict[str, str]]:
+    """Every error of a refused save as (where, message, anchor), the indicator named for its row."""
+    owner_of = {field.name: indicator for indicator, fields in rows for field in fields.values()}
+    summary = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            where, anchor = "", ""
+        elif name in owner_of:
+            field = form[name]
+            where, anchor = f"{owner_of[name].name} · {field.label}", field.auto_id
+        else:
+            field = form[name]
+            where, anchor = str(field.label), field.auto_id
+        for message in errors:
+            summary.append({"where": where, "message": message, "anchor": anchor})
+    return summary
 
 
 @login_required
 @require_POST
 def evaluation_score(request, pk: int):
-    """Queue the scoring; the page shows the job's progress and reloads when it is done."""
+    """Queue the scoring of what is saved (the bureau's 重新计算得分; the department's page scores by
+    saving). The page shows the job's progress and reloads when it is done."""
     evaluation = selectors.evaluation_get_for_user(user=request.user, pk=pk)
     if not (selectors.can_edit_evaluation(user=request.user, evaluation=evaluation) or is_reviewer(request.user)):
         raise PermissionDenied

@@ -57,16 +57,18 @@ def test_evaluation_round(page, login_as, screenshot, accountant, live_server, s
     }
     for result in evaluation.results.select_related("indicator"):
         page.fill(f"[name='result-{result.indicator_id}-actual_value']", actuals[result.indicator.name])
-    page.click("#save-evaluation")
-    page.wait_for_selector("text=未完成指标值，须说明原因及改进措施。")
-    screenshot(page, "evaluation-2-reason-required")
+    page.click("#score-button")
+    page.wait_for_selector("#error-summary")
+    assert "全区旅游旺季信访稳定" in page.inner_text("#error-summary")
     short = evaluation.results.get(indicator__name="全区旅游旺季信访稳定")
+    assert page.input_value(f"[name='result-{short.indicator_id}-actual_value']") == "90"  # inputs kept
+    assert page.input_value("#id_executed_amount") == "380000.00"
+    screenshot(page, "evaluation-2-reason-required")
     page.fill(f"[name='result-{short.indicator_id}-reason']", "个别时段排名靠后，已加强值守")
+
+    # 3. save and score in one action (a background job; the page reloads when it is done)
     page.click("#save-evaluation")
     page.wait_for_selector("text=自评已保存")
-
-    # 3. score (a background job; the page reloads when it is done)
-    page.click("#score-button")
     page.wait_for_selector("#total-score", timeout=20000)
     total = page.inner_text("#total-score")
     # execution 9.50; output 50/4 = 12.50 each, one at 90/95 → 11.84; effect 30; satisfaction 10

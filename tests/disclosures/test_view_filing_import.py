@@ -48,10 +48,10 @@ def test_reviewer_cannot_upload(client, reviewer, filing):
     assert client.post(url(filing), upload(filing, [EXPENSE_OK])).status_code == 403
 
 
-def apply(client, filing, token, capture):
+def apply(client, filing, token, capture, *, checked_warnings=False):
     """Confirm the preview: the apply runs as a job once the request's transaction commits."""
     with capture(execute=True):
-        response = client.post(url(filing), {"token": token})
+        response = client.post(url(filing), {"token": token, **({"confirm_warnings": "1"} if checked_warnings else {})})
     assert response.status_code == 302
     job = Job.objects.get(kind=Job.Kind.IMPORT_WORKBOOK, filing=filing, params={"token": token})
     assert response["Location"] == f"{url(filing)}?job={job.pk}"
@@ -103,12 +103,13 @@ def test_apply_is_all_or_nothing(client, accountant, filing, expense_line, djang
     client.force_login(accountant)
     rows = [{**EXPENSE_OK, "年初预算数（元）": 9}, {**EXPENSE_OK, "部门预算经济分类科目编码": "30102"}]
     response = client.post(url(filing), upload(filing, rows))
+    assert "第3行“预算单位”为空，按部门本级" in response.content.decode()  # row 3 updates 本级's line
     token = token_of(response)
     # Another session changes the catalog mapping of 30102 in between: its line is refused at apply.
     from disclosures.models import CatalogItem
 
     CatalogItem.objects.filter(fiscal_year=filing.fiscal_year, kind="dept_economic", code="30102").update(gov_economic=None)
-    job, page = apply(client, filing, token, django_capture_on_commit_callbacks)
+    job, page = apply(client, filing, token, django_capture_on_commit_callbacks, checked_warnings=True)
     assert job.status == Job.Status.FAILED
     assert "导入失败，没有写入任何数据" in page
     assert "第4行“部门预算经济分类科目”：部门预算经济分类科目“30102 津贴补贴”没有对应的政府预算经济分类科目" in page
@@ -166,3 +167,44 @@ def test_content_checked_not_only_the_name(client, accountant, filing):
     assert "只能上传 .xlsx 或 .csv 文件" in response.content.decode()
     legacy = SimpleUploadedFile("支出.xlsx", b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
     assert "另存为 .xlsx" in client.post(url(filing), {"kind": "expense", "file": legacy}).content.decode()
+
+
+def test_update_preview_shows_old_and_new_and_warns_when_a_blank_unit_overwrites_the_main_units_line(
+    client, accountant, filing, catalog_2020, django_capture_on_commit_callbacks
+):
+    """A row with a blank 预算单位 is 部门本级's: it silently replaced 本级's income line, and the income
+    jumped from 382.31 to 455.62 万元. The preview now says so, shows old → new, and the apply needs the
+    department to tick that it checked."""
+    from disclosures.models import IncomeLine, Unit
+    from disclosures.services import lines
+    from tests.disclosures.entry_fixtures import item
+
+    main = Unit.objects.get(department=filing.department, is_main=True)
+    Unit.objects.create(department=filing.department, code="901002", name="信访接待中心")
+    gpb = {"unit": main, "category": "income", "source": "gpb", "function_item": item(catalog_2020, "function", "2010301")}
+    line = lines.income_line_save(line=IncomeLine(filing=filing, budget_amount=Decimal("3823100.00"), **gpb))
+    client.force_login(accountant)
+    row = {"预算单位": None, "类别": "本年收入", "收入来源": "一般公共预算财政拨款", "功能分类科目编码": "2010301", "年初预算数（元）": 4556200}
+    unchanged = {**row, "预算单位": "信访接待中心", "年初预算数（元）": 1000}
+    lines.income_line_save(line=IncomeLine(filing=filing, budget_amount=Decimal("1000.00"), **{**gpb, "unit": Unit.objects.get(code="901002")}))
+    response = client.post(url(filing), upload(filing, [row, unchanged], name="收入.xlsx", kind="income"))
+    page = response.content.decode()
+    assert "将新增 0 行，更新 2 行" in page
+    assert (
+        f"第3行“预算单位”为空，按部门本级（{main.name}）处理，与本级已有的一行相同，将覆盖该行：年初预算数（元）由 3,823,100.00 改为 4,556,200.00。"
+    ) in page
+    assert '年初预算数（元）：<span class="change-old">3,823,100.00</span> → <span class="change-new">4,556,200.00</span>' in page
+    assert "无变化" in page  # row 4 rewrites 信访接待中心's line with the same figures
+    assert 'name="confirm_warnings"' in page
+
+    token = token_of(response)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url(filing), {"token": token}, follow=True)
+    assert "请勾选“我已核对以上提示”" in refused.content.decode()
+    line.refresh_from_db()
+    assert line.budget_amount == Decimal("3823100.00") and not Job.objects.filter(kind=Job.Kind.IMPORT_WORKBOOK).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(filing), {"token": token, "confirm_warnings": "1"}).status_code == 302
+    line.refresh_from_db()
+    assert line.budget_amount == Decimal("4556200.00")

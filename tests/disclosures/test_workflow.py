@@ -176,7 +176,7 @@ def test_publication_queues_document_generation(approved_filing, reviewer, djang
         workflow.filing_publish(filing=approved_filing, user=reviewer)
     job = Job.objects.exclude(pk__in=submitted_jobs).get(filing=approved_filing, kind=Job.Kind.GENERATE_FILING)
     assert job.status == Job.Status.QUEUED
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the job's send, and the emails of the accountant's 已公开 message
 
 
 def test_publishing_needs_the_publish_permission(approved_filing, django_user_model):

@@ -139,3 +139,58 @@ def test_budget_without_projects_or_target_has_no_part(department, year_2020):
     filing = Filing.objects.create(department=department, fiscal_year=year_2020, kind=Filing.Kind.BUDGET)
     assert build_snapshot(filing=filing, published_at=filing.created_at)["parts"] == []
     assert not DepartmentTarget.objects.exists()
+
+
+def test_budget_in_yuan_prints_the_department_target_in_yuan(department, year_2020, accountant):
+    """Seed 001 publishes in 元: its 部门整体支出绩效目标表 says 年度预算（元） and prints 5,000,000.00, not 500.00 万元."""
+    from tests.evaluations.seeds import load_seed_001
+
+    filing = load_seed_001(department=department, year=year_2020)[0].filing
+    Filing.objects.filter(pk=filing.pk).update(amount_unit="yuan")
+    filing.refresh_from_db()
+    target = services.department_target_save(
+        department=department, fiscal_year=year_2020, user=accountant, overall_goal="维护社会稳定", budget_amount=D("5000000.00")
+    )
+    Indicator.objects.create(
+        department_target=target, level1="output", level2="quantity", name="接待群众来访", comparator="ge", target_value=600, unit="人次"
+    )
+    grid = parts_from_json(build_snapshot(filing=filing, published_at=filing.created_at)["parts"])[0].grids[-1]
+    assert [c.text for c in grid.rows[0]][2:] == ["年度预算（元）", "5,000,000.00"]
+
+
+@pytest.fixture
+def evaluated_final_in_yuan(clean_filing, accountant):
+    """Seed 003 published in 元 instead of 万元, 视频会议 evaluated (230,000.00元)."""
+    Filing.objects.filter(pk=clean_filing.pk).update(amount_unit="yuan")
+    clean_filing.refresh_from_db()
+    video = Project.objects.get(filing=clean_filing, code="XF-01")
+    _evaluate(
+        video,
+        accountant,
+        {"召开视频会议次数": (D("4"), "", None), "推动信访工作信息化": (None, "achieved", D("30.00")), "群众满意度": (D("95"), "", None)},
+    )
+    return clean_filing
+
+
+def test_self_evaluation_forms_follow_the_filings_unit(evaluated_final_in_yuan):
+    (part,) = build_snapshot(filing=evaluated_final_in_yuan, published_at=evaluated_final_in_yuan.created_at)["parts"]
+    summary, evaluation, completion = parts_from_json([part])[0].grids
+    assert [c.text for c in summary.rows[0]][1:3] == ["全年预算数（元）", "全年执行数（元）"]
+    assert [c.text for c in summary.rows[1]] == ["信访视频会议系统技术服务费", "230,000.00", "230,000.00", "100.00%", "100.00", "优"]
+    assert evaluation.rows[2][0].text == "项目资金（元）"
+    assert [c.text for c in evaluation.rows[3]][1:4] == ["230,000.00", "230,000.00", "230,000.00"]
+    assert evaluation.footer.startswith("计算过程：执行率 = 230,000.00 ÷ 230,000.00 = 100.00%")
+    assert completion.rows[2][0].text == "预算执行情况(元)" and completion.rows[2][2].text == "230,000.00"
+    text = " ".join(c.text for grid in (summary, evaluation, completion) for row in grid.rows for c in row) + evaluation.footer
+    assert "万元" not in text
+
+
+def test_self_evaluation_forms_in_yuan_in_the_workbook(evaluated_final_in_yuan):
+    from disclosures.parts.xlsx import draw
+    from openpyxl import Workbook
+
+    (part,) = build_snapshot(filing=evaluated_final_in_yuan, published_at=evaluated_final_in_yuan.created_at)["parts"]
+    sheet = Workbook().active
+    draw(sheet, parts_from_json([part])[0].grids[0])
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == D("230000.00"))
+    assert cell.number_format == "#,##0.00"

@@ -47,9 +47,8 @@ def test_round_enter_actuals_and_score(client, accountant, seed_001_projects, dj
     evaluation = start(client, project)
     assert evaluation.budget_amount == Decimal("400000.00") and evaluation.results.count() == 6
     url = reverse("evaluations:evaluation", args=[evaluation.pk])
-    assert client.post(url, entry(evaluation, ALL_MET)).status_code == 302
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert client.post(reverse("evaluations:evaluation_score", args=[evaluation.pk])).status_code == 302
+        assert client.post(url, entry(evaluation, ALL_MET)).status_code == 302  # one action: saves and scores
     assert len(callbacks) == 1
     job = Job.objects.get(kind=Job.Kind.SCORE_EVALUATION)
     assert job.status == Job.Status.DONE and job.result["total"] == "99.50"
@@ -164,3 +163,38 @@ def test_index_shows_an_unfinished_evaluation_as_such(client, accountant, seed_0
     client.force_login(accountant)
     page = client.get(reverse("evaluations:index")).content.decode()
     assert "自评（未完成）" in page  # seed 002's 进京“非访”率 indicator has no actual
+
+
+def test_a_refused_save_keeps_every_input_lists_the_errors_and_scores_nothing(
+    client, accountant, seed_001_projects, django_capture_on_commit_callbacks
+):
+    """A save refused for a missing reason used to drop the inputs, and 计算得分 then scored the stale data."""
+    client.force_login(accountant)
+    evaluation = start(client, seed_001_projects[0])
+    url = reverse("evaluations:evaluation", args=[evaluation.pk])
+    short = evaluation.results.get(indicator__name="处置及时").indicator_id
+    typed = entry(evaluation, {**ALL_MET, "处置及时": "80"}, executed_amount="391234.56", goal_result="来访群众均得到答复")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, typed)
+    assert response.status_code == 200 and callbacks == []
+    page = response.content.decode()
+    summary = page.index('id="error-summary"')
+    assert summary < page.index('id="score-summary"') < page.index('id="evaluation-form"')
+    assert f'href="#id_result-{short}-reason">处置及时 · ' in page[summary:]
+    assert "未完成指标值，须说明原因及改进措施。" in page[summary:]
+    assert 'value="391234.56"' in page and "来访群众均得到答复" in page
+    for name, value in {**ALL_MET, "处置及时": "80"}.items():
+        indicator = evaluation.results.get(indicator__name=name).indicator_id
+        assert f'name="result-{indicator}-actual_value" value="{value}"' in page
+    assert not Job.objects.filter(kind=Job.Kind.SCORE_EVALUATION).exists()
+    evaluation.refresh_from_db()
+    assert evaluation.executed_amount != Decimal("391234.56") and evaluation.total_score is None
+    assert 'id="score-button">保存并计算得分' in page and 'form="evaluation-form"' in page
+
+    typed[f"result-{short}-reason"] = "突发事件集中"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, typed).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.executed_amount == Decimal("391234.56")
+    assert Job.objects.get(kind=Job.Kind.SCORE_EVALUATION).status == Job.Status.DONE
+    assert evaluation.total_score is not None and evaluation.total_score > Decimal("90") and evaluation.grade == "优"

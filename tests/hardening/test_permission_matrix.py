@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from disclosures.models import Filing, FilingDocument, Project, PublicationDocument
+from disclosures.models import Filing, FilingDocument, Notification, Project, PublicationDocument
 from jobs.models import Job
 from disclosures.selectors.snapshot import build_snapshot
 from disclosures.tables import compute_tables
@@ -42,6 +42,12 @@ PUBLIC_REDIRECT = "public_redirect"
 NEEDS_QUERY = "needs_query"
 #: An owned route that sends its own department's users back to the filing (a download whose token expired).
 OWNED_REDIRECT = "owned_redirect"
+#: A page for department accountants only (新建填报): reviewers are refused with 403.
+ACCOUNTANT = "accountant"
+#: A logged-in user's own object that redirects (a message opens its link); another user's answers 404.
+OWN_MESSAGE = "own_message"
+#: Redirects every logged-in user (the landing page after login sends each role to its page).
+LOGGED_IN_REDIRECT = "logged_in_redirect"
 USERS = ("own", "other", "reviewer", "anonymous")
 
 
@@ -90,7 +96,8 @@ def world(demo, settings, tmp_path):
     FilingDocument.objects.create(filing=published, format="xlsx", file=ContentFile(workbook, name="p.xlsx"), size=1)
     # the public sees a publication once its frozen documents exist
     PublicationDocument.objects.create(filing=published, format="xlsx", file=ContentFile(workbook, name="p.xlsx"), size=len(workbook), sha256="")
-    return {"demo": demo, "own": own, "other": other, "published": published}
+    message = Notification.objects.create(recipient=demo.users["maoxian"], filing=own.filing, kind="returned", title="矩阵消息", link="/workspace/")
+    return {"demo": demo, "own": own, "other": other, "published": published, "message": message}
 
 
 # url name → (category, kwargs(side, world)). Owned routes point at `side`'s objects.
@@ -125,6 +132,12 @@ ROUTES = {
     "api_v1:search": (NEEDS_QUERY, lambda s, w: {}),
     "api_v1_not_found": (NOT_FOUND, lambda s, w: {"rest": "no-such-endpoint/"}),
     "disclosures:workspace": (LOGGED_IN, lambda s, w: {}),
+    "disclosures:landing": (LOGGED_IN_REDIRECT, lambda s, w: {}),
+    "disclosures:filing_new": (ACCOUNTANT, lambda s, w: {}),
+    "disclosures:notifications": (LOGGED_IN, lambda s, w: {}),
+    "disclosures:notifications_read": (LOGGED_IN, lambda s, w: {}),
+    "disclosures:notification_open": (OWN_MESSAGE, lambda s, w: {"pk": w["message"].pk}),
+    "disclosures:bureau_create_missing": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
     "disclosures:filing_detail": (OWNED, lambda s, w: {"pk": s.filing.pk}),
     "disclosures:filing_import": (OWNED, lambda s, w: {"pk": s.filing.pk}),
     "disclosures:filing_import_errors": (OWNED_REDIRECT, lambda s, w: {"pk": s.filing.pk, "token": "expired"}),
@@ -224,6 +237,12 @@ def expected(category: str, who: str, post_only: bool) -> set[int]:
         return {302}
     if category == LOGGED_IN:
         return {200}
+    if category == LOGGED_IN_REDIRECT:
+        return {302}
+    if category == ACCOUNTANT:
+        return {403} if who == "reviewer" else {200}
+    if category == OWN_MESSAGE:
+        return {302} if who == "own" else {404}
     if category == OWNED:
         return {200} if who in ("own", "reviewer") else {403, 404}
     if category == OWNED_REDIRECT:
@@ -247,6 +266,8 @@ POST_ONLY = {
     "evaluations:department_target_create",
     "disclosures:bureau_bulk",
     "disclosures:bureau_filing_action",
+    "disclosures:bureau_create_missing",
+    "disclosures:notifications_read",
     "logout",
 }
 

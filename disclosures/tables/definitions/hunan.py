@@ -1,6 +1,7 @@
 """Hunan's 20 部门预算 tables (seed 000's list), defined from the same building blocks.
 
 The departments of 湖南 (Department.province) publish this set (registry.register_province below).
+Each table's 表号 is 部门公开表01…部门公开表20, as Hunan's county templates print it above the grid.
 Hunan's final accounts use the national forms, so this set has no 决算 tables (see registry.table_set_for).
 
 Tables 12–19 (基本支出预算明细表) are laid out as Hunan's templates are: one row per budget unit under the
@@ -55,7 +56,15 @@ GOODS_AND_SERVICES = ("302",)  # 商品和服务支出
 
 
 def table(number: int, key: str, title: str, **kwargs) -> TableDefinition:
-    return TableDefinition(key=f"hunan_{key}", number=str(number), title=title, filing_kind="budget", table_set=HUNAN, **kwargs)
+    return TableDefinition(
+        key=f"hunan_{key}",
+        number=str(number),
+        title=title,
+        filing_kind="budget",
+        table_set=HUNAN,
+        form_code=f"部门公开表{number:02d}",
+        **kwargs,
+    )
 
 
 def by_economic(number: int, key: str, title: str, *, catalog: str, columns, **filter_kwargs) -> TableDefinition:

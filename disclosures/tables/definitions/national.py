@@ -6,6 +6,8 @@ Where forms.md leaves a choice open, the choice is noted at the table:
 - 公开01/公开04 number their rows (行次) down the 收入 side from 1 and go on down the 支出 side, so every 行次
   is unique, as on the templates; blank padding rows have none.
 - 决算: 财政专户管理资金 is not a row of 公开01/公开02 (the template has none): it counts as 事业收入.
+- 表号 (forms.md: `<表号>　单位：万元` above every table): 公开01表…公开09表 for the 决算, as the templates print
+  them; the budget set, whose seeds print no 表号, uses the 预算01表…预算09表 of the 地方部门预算公开 sample tables.
 - 公开09 uses the newer years' columns (年初结转和结余, 本年收入, 本年支出, 年末结转和结余) for every year.
 """
 
@@ -64,7 +66,15 @@ SPECIAL = FundingSource.SPECIAL_ACCOUNT.value
 
 
 def budget(key: str, number: str, title: str, **kwargs) -> TableDefinition:
-    return TableDefinition(key=f"budget_{key}", number=number, title=title, filing_kind="budget", table_set=NATIONAL, **kwargs)
+    return TableDefinition(
+        key=f"budget_{key}",
+        number=number,
+        title=title,
+        filing_kind="budget",
+        table_set=NATIONAL,
+        form_code=f"预算{int(number):02d}表",
+        **kwargs,
+    )
 
 
 def final(key: str, number: str, title: str, **kwargs) -> TableDefinition:

@@ -53,7 +53,7 @@ def test_seed_001_workbook_and_html_in_yuan(demo):
     tables = compute_tables(filing=filing)
     workbook = load_workbook(io.BytesIO(render_workbook(tables)))
     sheet = workbook["表7 一般公共预算“三公”经费支出表"]
-    assert [c.value for c in sheet[2] if c.value] == ["编制单位：山海关区信访局", "单位：元"]
+    assert [c.value for c in sheet[2] if c.value] == ["编制单位：山海关区信访局", "预算07表\u3000单位：元"]
     body = sheet[sheet.max_row]
     # 上年预算数 (none entered for the new unit) ‖ 本年预算数, as forms.md's 表7
     assert [c.value for c in body] == [0] * 6 + [D("145950.50"), 0, 126000, 0, 126000, D("19950.50")]

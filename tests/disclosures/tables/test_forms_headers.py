@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from disclosures.models import Filing
 from disclosures.tables import compute_tables
 from disclosures.tables.html import render_table_html
-from disclosures.tables.xlsx import HEADER_START, render_workbook
+from disclosures.tables.xlsx import HEADER_START, META_ROW, render_workbook
 
 
 def flat(*labels: str) -> list[list[tuple]]:
@@ -109,6 +109,40 @@ BUDGET = {
 }
 
 
+class MetaParser(HTMLParser):
+    """The texts of the line above a rendered table's grid (编制单位 on the left, 表号 and 单位 on the right)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += 1
+            self.texts.append("")
+        elif ("class", "table-meta") in attrs:
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth > 1:
+            self.texts[-1] += data
+
+
+def html_meta(table) -> list[str]:
+    parser = MetaParser()
+    parser.feed(render_table_html(table))
+    return parser.texts
+
+
+def xlsx_meta(ws) -> list[str]:
+    return [cell.value for cell in ws[META_ROW] if cell.value is not None]
+
+
 class HeaderParser(HTMLParser):
     """The <thead> rows of one rendered table as [(label, colspan, rowspan)]."""
 
@@ -172,13 +206,17 @@ def budget_tables(maoxian_2019):
     return compute_tables(filing=maoxian_2019)
 
 
-def check(tables, expected: dict, key_of):
+def check(tables, expected: dict, key_of, form_code):
     assert [key_of(t) for t in tables] == list(expected)
     book = load_workbook(io.BytesIO(render_workbook(tables)))
     for table, ws in zip(tables, book.worksheets):
         title, headers = expected[key_of(table)]
         assert table.title == title
         assert ws["A1"].value.endswith(title)
+        # forms.md: 编制单位：<部门名称> on the left, `<表号>　单位：万元` on the right (a full-width space between)
+        meta = ["编制单位：茂县信访局", f"{form_code(table)}\u3000单位：万元"]
+        assert xlsx_meta(ws) == meta, (key_of(table), "xlsx")
+        assert html_meta(table) == meta, (key_of(table), "html")
         assert html_headers(table) == headers, (key_of(table), "html")
         assert xlsx_headers(ws, len(headers)) == headers, (key_of(table), "xlsx")
         # the first body row follows the header directly
@@ -186,8 +224,8 @@ def check(tables, expected: dict, key_of):
 
 
 def test_final_tables_headers_match_forms_md(final_tables):
-    check(final_tables, FINAL, lambda t: t.form_code)
+    check(final_tables, FINAL, lambda t: t.form_code, lambda t: t.form_code)
 
 
 def test_budget_tables_headers_match_forms_md(budget_tables):
-    check(budget_tables, BUDGET, lambda t: t.number)
+    check(budget_tables, BUDGET, lambda t: t.number, lambda t: f"预算{int(t.number):02d}表")

@@ -114,3 +114,14 @@ def test_per_unit_rows_in_xlsx_and_html(demo):
     assert names[-3:] == ["资阳区信访局", MAIN, CENTRE]
     centre = next(row for row in sheet.iter_rows(values_only=True) if row[1] == CENTRE)
     assert centre[2] == D("21.00") and centre[3] == D("8.00")
+
+
+def test_every_table_prints_its_number_before_the_unit(demo):
+    """forms.md: above each grid, `<表号>　单位：万元` on the right; Hunan's 表号 are 部门公开表01…20."""
+    tables = compute_tables(filing=demo.ziyang.filing)
+    workbook = load_workbook(io.BytesIO(render_workbook(tables)))
+    for number, (table, sheet) in enumerate(zip(tables, workbook.worksheets, strict=True), start=1):
+        line = f"部门公开表{number:02d}\u3000单位：万元"
+        assert table.unit_line == line
+        assert [cell.value for cell in sheet[2] if cell.value is not None] == ["编制单位：资阳区信访局", line]
+        assert f"<span>{line}</span>" in render_table_html(table)

@@ -33,7 +33,7 @@ def test_gpb_sheet_layout_and_totals(workbook):
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert ws["A1"].value == "2019年一般公共预算财政拨款支出决算表" and "A1:E1" in merged
     assert ws["A2"].value == "编制单位：茂县信访局"
-    assert ws["E2"].value == "公开05表  单位：万元"
+    assert ws["E2"].value == "公开05表\u3000单位：万元"  # forms.md: `<表号>　单位：万元`, a full-width space
     # 科目编码/科目名称 span both header rows; 本年支出 spans its three columns
     assert {"A3:A4", "B3:B4", "C3:E3"} <= merged
     assert ws["C3"].value == "本年支出"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosures", "0012_job_moved_to_jobs_app"),
+        ("disclosures", "0013_notification"),
     ]
 
     operations = [

@@ -1,0 +1,275 @@
+"""A filing's facts: what its lines say, read once and shared by everything computed from them.
+
+`filing_facts(filing=…)` returns a `FilingFacts`. Its lines are read as GROUP BY aggregates (`Fact`s: one
+query for the expense lines, one for the income lines), the names of the catalog codes they use in one
+more, and each other part (units, projects, procurement, assets, the 三公 statistics, last year's
+filing or entered figures) in one query the first time something asks for it. The number of queries
+does not grow with the number of lines.
+
+Everything a filing publishes derives from one `FilingFacts`, none of it reading the lines again:
+
+    facts = filing_facts(filing=filing)
+    filing_figures(facts=facts)      # selectors.figures: every total, 类/款 roll-up and comparison
+    compute_tables(facts=facts)      # tables.engine: the disclosure tables
+    draft_sections(facts=facts)      # narrative: the 说明
+    run_checks(filing=…, facts=facts)  # checks
+    build_snapshot(facts=facts, …)   # selectors.snapshot: the publication (and the charts' data)
+
+A computation derived from the facts that several of them need (the figures) is kept on the facts by
+`derive`, so it is computed once per `FilingFacts`. Amounts are Decimal 元 with two places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, TypeVar
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from disclosures.models import (
+    AssetHolding,
+    CatalogItem,
+    ExpenseLine,
+    Filing,
+    IncomeLine,
+    PriorYearFigure,
+    Procurement,
+    Project,
+    ThreePublicStats,
+    Unit,
+)
+from disclosures.money import ZERO
+
+T = TypeVar("T")
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One aggregated group of lines (a row of a GROUP BY), in 元.
+
+    `fact` is "expense" or "income" for the lines; income facts have no economic codes, kind or project.
+    The tables engine adds facts of its own kinds ("three_public_budget", "three_public_prior") for the
+    figures its 三公 table prints that are not sums of lines.
+    """
+
+    fact: str
+    function: str = ""
+    dept_economic: str = ""
+    gov_economic: str = ""
+    kind: str = ""
+    source: str = ""
+    category: str = ""
+    unit: int = 0  # the budget unit's id (0: not kept per unit)
+    unit_nature: str = ""
+    project: int | None = None
+    budget: Decimal = ZERO  # effective budget: 调整预算 where entered, else 年初预算
+    initial: Decimal = ZERO  # 年初预算
+    actual: Decimal = ZERO
+
+    def amount(self, stage: str) -> Decimal:
+        value: Decimal = getattr(self, stage)
+        return value
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return (value or ZERO).quantize(CENT)
+
+
+class FilingFacts:
+    """The facts of one filing (its department and year loaded), each part read at most once."""
+
+    def __init__(self, filing: Filing) -> None:
+        self.filing = filing
+        self._derived: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<FilingFacts of filing {self.filing.pk}>"
+
+    def derive(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per FilingFacts: a result derived from the facts that several readers share."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        found: T = self._derived[key]
+        return found
+
+    @cached_property
+    def expense(self) -> list[Fact]:
+        """The expense lines summed per 功能分类 × 经济分类 (部门 and 政府) × kind × source × unit × project."""
+        rows = (
+            ExpenseLine.objects.filter(filing=self.filing)
+            .values(
+                "function_item__code",
+                "dept_economic_item__code",
+                "gov_economic_item__code",
+                "expense_kind",
+                "funding_source",
+                "unit_id",
+                "unit__nature",
+                "project_id",
+            )
+            .annotate(
+                initial_sum=Sum("budget_amount"),
+                budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
+                actual_sum=Sum("actual_amount"),
+            )
+            .order_by()
+        )
+        return [
+            Fact(
+                fact="expense",
+                function=row["function_item__code"] or "",
+                dept_economic=row["dept_economic_item__code"] or "",
+                gov_economic=row["gov_economic_item__code"] or "",
+                kind=row["expense_kind"],
+                source=row["funding_source"],
+                unit=row["unit_id"],
+                unit_nature=row["unit__nature"] or "",
+                project=row["project_id"],
+                initial=_money(row["initial_sum"]),
+                budget=_money(row["budget_sum"]),
+                actual=_money(row["actual_sum"]),
+            )
+            for row in rows
+        ]
+
+    @cached_property
+    def income(self) -> list[Fact]:
+        """The income lines summed per category × source × 功能分类 × unit."""
+        rows = (
+            IncomeLine.objects.filter(filing=self.filing)
+            .values("category", "source", "function_item__code", "unit_id")
+            .annotate(
+                initial_sum=Sum("budget_amount"),
+                budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
+                actual_sum=Sum("actual_amount"),
+            )
+            .order_by()
+        )
+        return [
+            Fact(
+                fact="income",
+                function=row["function_item__code"] or "",
+                category=row["category"],
+                source=row["source"],
+                unit=row["unit_id"],
+                initial=_money(row["initial_sum"]),
+                budget=_money(row["budget_sum"]),
+                actual=_money(row["actual_sum"]),
+            )
+            for row in rows
+        ]
+
+    @cached_property
+    def lines(self) -> list[Fact]:
+        """The expense facts, then the income facts."""
+        return [*self.expense, *self.income]
+
+    @cached_property
+    def names(self) -> dict[tuple[str, str], str]:
+        """Catalog names by (kind, code): every code the facts use and its parents (类/款), and every
+        功能分类 类 of the year (the 收支总表 list them all). One query."""
+        wanted: dict[str, set[str]] = {
+            CatalogItem.Kind.FUNCTION: set(),
+            CatalogItem.Kind.DEPT_ECONOMIC: set(),
+            CatalogItem.Kind.GOV_ECONOMIC: set(),
+        }
+        for fact in self.lines:
+            for kind, code in (
+                (CatalogItem.Kind.FUNCTION, fact.function),
+                (CatalogItem.Kind.DEPT_ECONOMIC, fact.dept_economic),
+                (CatalogItem.Kind.GOV_ECONOMIC, fact.gov_economic),
+            ):
+                if code:
+                    wanted[kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
+        condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
+        for kind, codes in wanted.items():
+            if codes:
+                condition |= Q(kind=kind, code__in=codes)
+        items = CatalogItem.objects.filter(condition, fiscal_year_id=self.filing.fiscal_year_id).values_list("kind", "code", "name")
+        return {(kind, code): name for kind, code, name in items}
+
+    def names_of(self, kind: str) -> dict[str, str]:
+        """{code: name} of one catalog kind."""
+        return {code: name for (k, code), name in self.names.items() if k == kind}
+
+    @cached_property
+    def function_classes(self) -> list[str]:
+        """Every 功能分类 类 code of the filing's year, in code order."""
+        return sorted(code for kind, code in self.names if kind == CatalogItem.Kind.FUNCTION and len(code) == 3)
+
+    @cached_property
+    def units(self) -> list[Unit]:
+        """The department's budget units, 本级 first."""
+        return list(Unit.objects.filter(department_id=self.filing.department_id).order_by("-is_main", "code"))
+
+    @cached_property
+    def three_public_stats(self) -> ThreePublicStats | None:
+        """The 三公 counts and entered budgets, if the filing has them."""
+        return ThreePublicStats.objects.filter(filing=self.filing).first()
+
+    @cached_property
+    def projects(self) -> list[Project]:
+        return list(Project.objects.filter(filing=self.filing).order_by("order", "code"))
+
+    @cached_property
+    def procurements(self) -> dict[str, Procurement]:
+        return {p.category: p for p in Procurement.objects.filter(filing=self.filing)}
+
+    @cached_property
+    def assets(self) -> dict[str, AssetHolding]:
+        return {a.kind: a for a in AssetHolding.objects.filter(filing=self.filing)}
+
+    @cached_property
+    def previous(self) -> FilingFacts | None:
+        """The facts of last year's filing of the same department and kind, approved or published (the
+        latest version), when it is in the system: what "与上年相比" compares with."""
+        previous = (
+            Filing.objects.filter(
+                department_id=self.filing.department_id,
+                kind=self.filing.kind,
+                fiscal_year__year=self.filing.fiscal_year.year - 1,
+                status__in=(Filing.Status.APPROVED, Filing.Status.PUBLISHED),
+            )
+            .select_related("department", "fiscal_year")
+            .order_by("-version")
+            .first()
+        )
+        return FilingFacts(previous) if previous is not None else None
+
+    @cached_property
+    def entered_prior(self) -> dict[str, Decimal]:
+        """Last year's figures the department entered (PriorYearFigure), by key."""
+        return dict(PriorYearFigure.objects.filter(filing=self.filing).values_list("key", "amount"))
+
+
+def _prepared(filing: Filing) -> Filing:
+    """The filing with its department and year loaded (everything computed from the facts shows both), in
+    one query when they are not; the instance itself is kept, with whatever it holds."""
+    missing = [name for name in ("department", "fiscal_year") if not Filing._meta.get_field(name).is_cached(filing)]
+    if missing:
+        loaded = Filing.objects.select_related(*missing).get(pk=filing.pk)
+        for name in missing:
+            setattr(filing, name, getattr(loaded, name))
+    return filing
+
+
+def filing_facts(*, filing: Filing) -> FilingFacts:
+    """The facts of `filing`, read as they are needed and then kept (see FilingFacts)."""
+    return FilingFacts(_prepared(filing))
+
+
+def facts_of(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> FilingFacts:
+    """The facts given, else the filing's, read now: for functions callable with either."""
+    if facts is not None:
+        if filing is not None and filing.pk != facts.filing.pk:
+            raise ValueError(f"facts of filing {facts.filing.pk} given for filing {filing.pk}")
+        return facts
+    if filing is None:
+        raise TypeError("a filing or its facts is needed")
+    return filing_facts(filing=filing)
