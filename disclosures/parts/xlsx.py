@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from disclosures.xlsx_styles import WorkbookStyles, merge_cells, set_style
+from disclosures.xlsx_styles import WorkbookStyles, collection_paused, merge_cells, set_style
 from disclosures.xlsx_text import put_text
 
 from .grid import Grid
@@ -21,6 +21,11 @@ SHADE = PatternFill("solid", fgColor="EEF1F4")
 
 
 def grid_workbook(grids: list[Grid]) -> bytes:
+    with collection_paused():
+        return _grid_workbook(grids)
+
+
+def _grid_workbook(grids: list[Grid]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     styles = WorkbookStyles(workbook)

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from disclosures.parts.xlsx import draw as draw_grid
-from disclosures.xlsx_styles import WorkbookStyles, merge_cells, set_style
+from disclosures.xlsx_styles import WorkbookStyles, collection_paused, merge_cells, set_style
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -45,6 +45,11 @@ def _unique_title(base: str, used: set[str]) -> str:
 
 def render_workbook(tables: Iterable[TableResult], parts: Iterable = ()) -> bytes:
     """One sheet per table, then one per printed form of the contributed parts (disclosures.parts)."""
+    with collection_paused():
+        return _workbook(tables, parts)
+
+
+def _workbook(tables: Iterable[TableResult], parts: Iterable) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     styles = WorkbookStyles(workbook)
