@@ -1,7 +1,7 @@
 """A county's year of documents, measured beside its floors (issue #13):
 
     .venv/bin/python bench/generation.py [--departments 300] [--reuse] [--samples 3]
-    .venv/bin/python bench/run.py --stage generation ...   (the same, through the bench's entry point)
+    .venv/bin/python bench/run.py generation [same options]   (the same, through the bench's entry point)
 
 - the per-filing workbook (disclosures.tables.xlsx.render_workbook, from tables and parts computed
   beforehand) against a plain openpyxl write_only workbook with the same cell values and no styles
@@ -200,7 +200,7 @@ def generate_with_pool(*, pks: list[int], workers: int, env: dict) -> dict:
     return summary
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--departments", type=int, default=300, help="county size (2 filings a year each)")
     parser.add_argument("--reuse", action="store_true", help="keep the county already in the database")
@@ -208,7 +208,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-year", action="store_true", help="only the workbook against its floor")
     parser.add_argument("--no-publish", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--skip-xlsx", action="store_true", help="leave out the workbook against its floor")
+    args = parser.parse_args(argv)
     report = run(args)
     (bench_env.OUT / "generation.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -223,7 +224,11 @@ def run(args) -> dict:
     from disclosures.models import Department, Filing
 
     report: dict = {"load_average_at_start": load_average(), "departments": args.departments}
-    if not (args.reuse and Department.objects.count() >= args.departments):
+    if args.reuse and Department.objects.count() >= args.departments:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+    else:
         log(f"building a county of {args.departments} departments")
         from bench.synth import build_county
 
@@ -231,8 +236,9 @@ def run(args) -> dict:
         started = time.perf_counter()
         build_county(start=0, stop=args.departments, years=YEARS)
         log(f"  built in {time.perf_counter() - started:.0f} s")
-    log("per-filing workbook against the plain write_only floor")
-    report["xlsx"] = xlsx_against_floor(samples_by_size(), repeat=args.repeat)
+    if not args.skip_xlsx:
+        log("per-filing workbook against the plain write_only floor")
+        report["xlsx"] = xlsx_against_floor(samples_by_size(), repeat=args.repeat)
     if not args.skip_year:
         pks = year_filing_pks()
         report["filings"] = len(pks)

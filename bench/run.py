@@ -394,6 +394,10 @@ def print_growth(report: dict) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["generation"]:  # the year's documents beside their floors: bench/generation.py
+        from bench.generation import main as generation
+
+        return generation(sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small run: 5 and 12 departments, short load, 5,000-row import")
     parser.add_argument("--sizes", default="", help="comma-separated county sizes (default 30,100,300)")
