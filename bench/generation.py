@@ -1,7 +1,7 @@
 """A county's year of documents, measured beside its floors (issue #13):
 
     .venv/bin/python bench/generation.py [--departments 300] [--reuse] [--samples 3]
-    .venv/bin/python bench/run.py generation [same options]   (the same, through the bench's entry point)
+    .venv/bin/python bench/run.py --bench generation [--check]   (registered bench: rows with floors and goals)
 
 - the per-filing workbook (disclosures.tables.xlsx.render_workbook, from tables and parts computed
   beforehand) against a plain openpyxl write_only workbook with the same cell values and no styles
@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import env as bench_env
+from bench.registry import Context, Row, register
 
 YEAR = 2024
 YEARS = (2023, 2024)
@@ -205,6 +206,33 @@ def generate_with_pool(*, pks: list[int], workers: int, env: dict) -> dict:
     return summary
 
 
+@register("generation")
+def generation_bench(context: Context) -> list[Row]:
+    """A county's year: the workbook beside a plain write_only floor, the year with 2 workers twice, publishing."""
+    args = argparse.Namespace(
+        departments=0,
+        reuse=True,
+        repeat=2 if context.quick else 5,
+        workers=2,
+        skip_year=False,
+        no_publish=False,
+        skip_xlsx=False,
+        runs="first,second",
+    )
+    report = run(args, built=True)
+    context.details["generation"] = report
+    rows = []
+    for item in report.get("xlsx", []):
+        label = f"xlsx of the {item['filing']} filing ({item['cells']:,} cells)"
+        rows.append(Row(f"{label}: CPU", item["xlsx_cpu_ms"], item["floor_cpu_ms"], "ms", "plain write_only", goal_ratio=2))
+        rows.append(Row(f"{label}: wall", item["xlsx_ms"], item["floor_ms"], "ms", "plain write_only"))
+    for item in report.get("generation", []):
+        rows.append(Row(f"year, {item['run']} run ({report['filings']} filings, 2 workers)", item["wall_seconds"], None, "s", goal_value=30))
+    if report.get("publish"):
+        rows.append(Row(f"publish {report['publish']['filings']} snapshots", report["publish"]["wall_seconds"], None, "s", goal_value=10))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--departments", type=int, default=300, help="county size (2 filings a year each)")
@@ -221,27 +249,36 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
-def run(args) -> dict:
+def county(*, departments: int, reuse: bool) -> None:
+    """A county of `departments` in the database: kept (and migrated) with `reuse` when it is there, else built."""
+    from django.core.management import call_command
+
+    from disclosures.models import Department
+
+    if reuse and Department.objects.count() >= departments:
+        call_command("migrate", verbosity=0, interactive=False)
+        return
+    log(f"building a county of {departments} departments")
+    from bench.synth import build_county
+
+    bench_env.fresh_database()
+    started = time.perf_counter()
+    build_county(start=0, stop=departments, years=YEARS)
+    log(f"  built in {time.perf_counter() - started:.0f} s")
+
+
+def run(args, *, built: bool = False) -> dict:
+    """The measurements; `built`: the county is already there (run.py built it)."""
     env = bench_env.configure(database_url=os.environ.get("DATABASE_URL") or bench_env.default_database_url())
     bench_env.setup()
     celery = bool(os.environ.get("CELERY_BROKER_URL"))
     if celery:
         env["CELERY_BROKER_URL"] = os.environ["CELERY_BROKER_URL"]
-    from disclosures.models import Department, Filing
+    from disclosures.models import Filing
 
     report: dict = {"load_average_at_start": load_average(), "departments": args.departments}
-    if args.reuse and Department.objects.count() >= args.departments:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0, interactive=False)
-    else:
-        log(f"building a county of {args.departments} departments")
-        from bench.synth import build_county
-
-        bench_env.fresh_database()
-        started = time.perf_counter()
-        build_county(start=0, stop=args.departments, years=YEARS)
-        log(f"  built in {time.perf_counter() - started:.0f} s")
+    if not built:
+        county(departments=args.departments, reuse=args.reuse)
     if not args.skip_xlsx:
         log("per-filing workbook against the plain write_only floor")
         report["xlsx"] = xlsx_against_floor(samples_by_size(), repeat=args.repeat)

@@ -11,6 +11,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench.registry import Context, Row, register
 from bench.work import maxrss_mb
 
 
@@ -98,7 +99,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def run_import(*, rows: int, workdir: Path) -> dict:
+def run_import(*, rows: int, workdir: Path, floor: bool = False) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -167,5 +168,155 @@ def run_import(*, rows: int, workdir: Path) -> dict:
     result["apply_status"] = response.status_code
     result["lines_written"] = ExpenseLine.objects.filter(filing=filing).count()
     result["total_seconds"] = round(result["preview_seconds"] + result["apply_seconds"], 2)
+    if floor:
+        result.update(run_plain_import(path=path, filing=filing))
     path.unlink(missing_ok=True)
     return result
+
+
+# --- floor: a plain django-import-export Resource ------------------------------------------------------
+
+
+def plain_resource_class(filing):
+    """A plain ModelResource for the same columns: ForeignKeyWidgets scoped to the filing's units and year,
+    the choice labels mapped to their values, the 政府经济分类 derived before save, and the library's own
+    options for large imports (skip_diff, use_bulk). What a developer writes with django-import-export and
+    nothing else: the lookups of each row are its own queries."""
+    from import_export import fields, resources, widgets
+
+    from disclosures.models import CatalogItem, ExpenseKind, ExpenseLine, FundingSource, Unit
+    from disclosures.services.lines import derive_gov_economic_item
+
+    class ScopedForeignKey(widgets.ForeignKeyWidget):
+        def __init__(self, model, field, queryset):
+            super().__init__(model, field)
+            self._queryset = queryset
+
+        def get_queryset(self, value, row, *args, **kwargs):
+            return self._queryset
+
+    class Label(widgets.Widget):
+        def __init__(self, choices):
+            super().__init__()
+            self.values = {label: value for value, label in choices}
+
+        def clean(self, value, row=None, **kwargs):
+            return self.values[value]
+
+    items = CatalogItem.objects.filter(fiscal_year=filing.fiscal_year)
+
+    class PlainExpenseLineResource(resources.ModelResource):
+        unit = fields.Field(
+            attribute="unit", column_name="预算单位", widget=ScopedForeignKey(Unit, "name", Unit.objects.filter(department=filing.department))
+        )
+        function_item = fields.Field(
+            attribute="function_item", column_name="支出功能分类科目编码", widget=ScopedForeignKey(CatalogItem, "code", items.filter(kind="function"))
+        )
+        dept_economic_item = fields.Field(
+            attribute="dept_economic_item",
+            column_name="部门预算经济分类科目编码",
+            widget=ScopedForeignKey(CatalogItem, "code", items.filter(kind="dept_economic")),
+        )
+        expense_kind = fields.Field(attribute="expense_kind", column_name="支出类型", widget=Label(ExpenseKind.choices))
+        funding_source = fields.Field(attribute="funding_source", column_name="资金来源", widget=Label(FundingSource.choices))
+        budget_amount = fields.Field(attribute="budget_amount", column_name="年初预算数（元）", widget=widgets.DecimalWidget())
+        actual_amount = fields.Field(attribute="actual_amount", column_name="决算数（元）", widget=widgets.DecimalWidget())
+
+        class Meta:
+            model = ExpenseLine
+            fields = ("unit", "function_item", "dept_economic_item", "expense_kind", "funding_source", "budget_amount", "actual_amount")
+            import_id_fields = ("unit", "function_item", "dept_economic_item", "expense_kind", "funding_source")
+            # django-import-export's own options for large imports: no per-row diff, bulk writes
+            skip_diff = True
+            use_bulk = True
+            batch_size = 2000
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.filing = filing
+            instance.gov_economic_item = derive_gov_economic_item(dept_economic_item=instance.dept_economic_item, unit=instance.unit)
+
+    return PlainExpenseLineResource
+
+
+def run_plain_import(*, path: Path, filing) -> dict:
+    """The floor: the same workbook through tablib and the plain Resource into the same (emptied) filing."""
+    import tablib
+
+    from disclosures.models import ExpenseLine
+
+    ExpenseLine.objects.filter(filing=filing).delete()
+    begun = time.perf_counter()
+    with path.open("rb") as handle:
+        dataset = tablib.Dataset().load(handle.read(), format="xlsx")
+    result = plain_resource_class(filing)().import_data(dataset, dry_run=False, raise_errors=True)
+    return {
+        "plain_seconds": round(time.perf_counter() - begun, 2),
+        "plain_rows": result.totals.get("new", 0) + result.totals.get("update", 0),
+        "plain_lines_written": ExpenseLine.objects.filter(filing=filing).count(),
+    }
+
+
+# --- the registered bench ------------------------------------------------------------------------------------
+
+
+def run_import_stage(rows: int, env: dict, *, floor: bool) -> dict:
+    """The import (and its floor) in a child process with its own small database; returns its JSON line."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from bench import env as bench_env
+
+    database = bench_env.OUT / f"import-{rows}.sqlite3"
+    command = [sys.executable, str(bench_env.ROOT / "bench" / "run.py"), "--stage", "import", "--rows", str(rows)] + (["--floor"] if floor else [])
+    child_env = {**os.environ, **env, "DATABASE_URL": f"sqlite:///{database}"}
+    completed = subprocess.run(command, env=child_env, capture_output=True, text=True, timeout=3600)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if completed.returncode or not lines:
+        return {"rows": rows, "error": (completed.stderr or completed.stdout)[-2000:]}
+    return json.loads(lines[-1])
+
+
+def _growth(result: dict, phase: str) -> float | None:
+    peak, before = result.get(f"{phase}_peak_rss_mb"), result.get(f"rss_before_{phase}_mb")
+    return None if peak is None or before is None else round(peak - before, 1)
+
+
+@register("import", needs_county=False)
+def import_bench(context: Context) -> list[Row]:
+    """Imports of 5,000 and 50,000 expense rows through the upload page against a plain django-import-export Resource."""
+    sizes = sorted(context.args.import_rows)
+    results = {rows: run_import_stage(rows, context.env, floor=True) for rows in sizes}
+    context.details["import"] = results
+    rows_out: list[Row] = []
+    for rows, result in results.items():
+        if "error" in result:
+            rows_out.append(Row(f"{rows:,}-row import: failed: {' '.join(result['error'][-200:].split())}", None, goal_value=0))
+            continue
+        rows_out.append(
+            Row(
+                f"{rows:,}-row import (preview + apply)",
+                result["total_seconds"],
+                result.get("plain_seconds"),
+                "s",
+                "plain django-import-export Resource",
+                goal_value=15 if rows >= 50_000 else None,
+            )
+        )
+    small, large = results[sizes[0]], results[sizes[-1]]
+    if len(sizes) > 1 and "error" not in small and "error" not in large:
+        for phase in ("preview", "apply"):
+            rows_out.append(
+                Row(
+                    f"{phase} peak RSS growth at {sizes[-1]:,} rows",
+                    _growth(large, phase),
+                    _growth(small, phase),
+                    "MB",
+                    f"the same at {sizes[0]:,} rows",
+                    goal_ratio=2,
+                )
+            )
+    return rows_out

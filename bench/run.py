@@ -14,6 +14,11 @@ size measures:
 then the PDF rendering of a small and a large filing, and the import of a 50,000-row workbook
 through the real upload path (in a process of its own). Results go to bench/out/results.json and
 bench/out/results.md.
+
+Then the registered benches (bench/registry.py; modules in BENCH_MODULES) each return rows of a figure
+beside its floor measured in the same run, the ratio and the goal of issue #13; they are printed as one
+table, and `--check` exits 1 when a row misses its goal. `--bench pdf,import` runs only those (and the
+county only if one of them needs it, without the growth stages); `--bench county` is the growth table.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import env as bench_env
+from bench.registry import BENCHES, Context, Row, table
+
+#: Modules whose import registers their benches (bench.registry.register).
+BENCH_MODULES = ("bench.pdf", "bench.importing", "bench.generation")
 
 YEARS = (2023, 2024)
 YEAR = YEARS[1]
@@ -288,32 +297,7 @@ def measure_size(*, size: int, args, env: dict, celery: bool) -> dict:
     return result
 
 
-def pdf_samples() -> list[dict]:
-    from bench.work import render_pdf_sample
-
-    ordered = [row for row in filings_by_size() if row[2] == "final"]
-    samples = []
-    for label, (lines, pk, _) in (("smallest", ordered[0]), ("median", ordered[len(ordered) // 2]), ("largest", ordered[-1])):
-        result = render_pdf_sample(pk)
-        samples.append({"filing": label, "expense_lines": lines, "seconds": round(result["seconds"], 2), "bytes": result["bytes"]})
-    return samples
-
-
-def run_import_stage(rows: int) -> dict:
-    """The import in a child process with its own small database; returns its JSON line."""
-    database = bench_env.OUT / f"import-{rows}.sqlite3"
-    command = [sys.executable, str(Path(__file__)), "--stage", "import", "--rows", str(rows)]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-    if completed.returncode or not lines:
-        return {"rows": rows, "error": (completed.stderr or completed.stdout)[-2000:]}
-    return json.loads(lines[-1])
-
-
-def import_child(rows: int) -> None:
+def import_child(rows: int, *, floor: bool) -> None:
     from django.test.utils import setup_test_environment
 
     from bench.importing import run_import
@@ -321,7 +305,7 @@ def import_child(rows: int) -> None:
     bench_env.fresh_database()
     setup_test_environment()  # the test client then exposes the view's context (the staging token)
     (bench_env.OUT / "staging").mkdir(parents=True, exist_ok=True)
-    print(json.dumps(run_import(rows=rows, workdir=bench_env.OUT)), flush=True)
+    print(json.dumps(run_import(rows=rows, workdir=bench_env.OUT, floor=floor)), flush=True)
 
 
 # --- report ----------------------------------------------------------------------------------------
@@ -353,35 +337,28 @@ def growth_rows(sizes: list[dict]) -> list[tuple[str, list[str]]]:
 def markdown(report: dict) -> str:
     sizes = report["sizes"]
     head = "| figure | " + " | ".join(f"{s['departments']} depts" for s in sizes) + " |"
-    lines = [
+    lines: list[str] = [
         "# Gongkai county benchmark",
         "",
         f"Machine: {report['machine']['cpus']} CPUs, {report['machine']['memory_gib']} GiB; database {report['database']}; "
         f"workers: {report['worker_mode']}; total {report['total_seconds']} s; load average at start/end "
         f"{report['machine']['load_average_at_start']} / {report['machine'].get('load_average_at_end')}.",
         "",
-        head,
-        "|" + "---|" * (len(sizes) + 1),
     ]
-    lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in growth_rows(sizes)]
-    lines += ["", "## Public pages (largest size)", "", "| page | n | p50 ms | p95 ms |", "|---|---|---|---|"]
-    for page, v in sizes[-1]["public_load"]["by_page"].items():
-        lines.append(f"| {page} | {v['n']} | {v['p50_ms']} | {v['p95_ms']} |")
-    lines += ["", "SQL queries per public page: " + ", ".join(f"{k} {v['queries']}" for k, v in sizes[-1]["public_queries"].items())]
-    if report.get("pdf"):
-        lines += ["", "## PDF rendering (WeasyPrint, per filing)", ""]
-        lines += [f"- {p['filing']} ({p['expense_lines']} lines): {p['seconds']} s, {p['bytes']:,} bytes" for p in report["pdf"]]
-    lines += ["", "## Import through the upload page", ""]
-    for item in report.get("imports", []):
-        if "error" in item:
-            lines.append(f"- {item['rows']:,} rows: failed: {item['error']}")
-            continue
-        note = " (row limit raised for the measurement: " + str(item["refused_by_row_limit"]) + ")" if item.get("refused_by_row_limit") else ""
-        lines.append(
-            f"- {item['rows']:,} rows ({item['file_bytes'] / 2**20:.1f} MB): preview {item['preview_seconds']} s, "
-            f"apply {item.get('apply_seconds', '—')} s ({item.get('apply_queries', '—')} queries), "
-            f"peak RSS {item['baseline_maxrss_mb']} → {item['preview_maxrss_mb']} (preview) → {item.get('apply_maxrss_mb', '—')} MB (apply){note}"
-        )
+    if sizes and "generation" in sizes[0]:
+        lines += [head, "|" + "---|" * (len(sizes) + 1)]
+        lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in growth_rows(sizes)]
+        lines += ["", "## Public pages (largest size)", "", "| page | n | p50 ms | p95 ms |", "|---|---|---|---|"]
+        for page, v in sizes[-1]["public_load"]["by_page"].items():
+            lines.append(f"| {page} | {v['n']} | {v['p50_ms']} | {v['p95_ms']} |")
+        lines += ["", "SQL queries per public page: " + ", ".join(f"{k} {v['queries']}" for k, v in sizes[-1]["public_queries"].items())]
+    if report.get("benches"):
+        lines += [
+            "",
+            "## Figures beside their floors (same run)",
+            "",
+            table([(name, Row(**{k: v for k, v in row.items() if k != "ratio"})) for name, row in report["benches"]]),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -393,21 +370,45 @@ def print_growth(report: dict) -> None:
         print(label.ljust(width) + "".join(f"{v:>12}" for v in values))
 
 
-def main() -> None:
-    if sys.argv[1:2] == ["generation"]:  # the year's documents beside their floors: bench/generation.py
-        from bench.generation import main as generation
+def run_benches(*, names: list[str], context: Context) -> list[tuple[str, Row]]:
+    rows: list[tuple[str, Row]] = []
+    for name in names:
+        log(f"bench {name}: {BENCHES[name].description}")
+        try:
+            found = BENCHES[name].function(context)
+        except Exception as error:  # a failing bench is reported as a missed figure, the others still run
+            found = [Row(" ".join(f"failed: {type(error).__name__}: {error}".split())[:300], None, goal_value=0)]
+        for row in found:
+            ratio = f"{row.ratio:.2f}×" if row.ratio is not None else "—"
+            log(f"  {row.figure}: {row.value} {row.unit} (floor {row.floor} {row.unit}: {ratio}; goal {row.goal_text() or '—'})")
+        rows += [(name, row) for row in found]
+    return rows
 
-        return generation(sys.argv[2:])
+
+def print_benches(rows: list[tuple[str, Row]]) -> None:
+    print("\n" + table(rows))
+    missed = [text for _, row in rows for text in row.missed()]
+    print("\ngoals missed:\n  " + "\n  ".join(missed) if missed else "\nevery goal met")
+
+
+def main() -> None:
+    import importlib
+
+    for module in BENCH_MODULES:
+        importlib.import_module(module)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small run: 5 and 12 departments, short load, 5,000-row import")
     parser.add_argument("--sizes", default="", help="comma-separated county sizes (default 30,100,300)")
     parser.add_argument("--import-rows", default="", help="comma-separated import sizes (default 5000,50000)")
-    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF samples")
+    parser.add_argument("--bench", default="", help=f"comma-separated benches to run (default all): county, {', '.join(BENCHES)}")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its goal of issue #13")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF bench")
     parser.add_argument("--threads", type=int, default=4, help="load-test client threads (2 per server worker)")
     parser.add_argument("--max-requests", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=0)
     parser.add_argument("--stage", choices=["main", "import"], default="main", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL") or (
@@ -416,11 +417,20 @@ def main() -> None:
     env = bench_env.configure(database_url=database_url)
     bench_env.setup()
     if args.stage == "import":
-        import_child(args.rows)
+        import_child(args.rows, floor=args.floor)
         return
 
-    sizes = [int(x) for x in (args.sizes or ("5,12" if args.quick else "30,100,300")).split(",")]
-    import_rows = [int(x) for x in (args.import_rows or ("2000,5000" if args.quick else "5000,50000")).split(",")]
+    selected = [x for x in args.bench.split(",") if x] or ["county", *BENCHES]
+    if args.no_pdf:
+        selected = [x for x in selected if x != "pdf"]
+    unknown = [x for x in selected if x != "county" and x not in BENCHES]
+    if unknown:
+        raise SystemExit(f"unknown bench {unknown}: choose from county, {', '.join(BENCHES)}")
+    names = [x for x in selected if x != "county"]
+    county_stages = "county" in selected
+    needs_county = county_stages or any(BENCHES[x].needs_county for x in names)
+    sizes = [int(x) for x in (args.sizes or ("5,12" if args.quick else "30,100,300")).split(",")] if needs_county else []
+    args.import_rows = [int(x) for x in (args.import_rows or ("2000,5000" if args.quick else "5000,50000")).split(",")]
     args.max_requests = args.max_requests or (400 if args.quick else 3000)
     args.max_seconds = args.max_seconds or (6 if args.quick else 20)
     celery = bool(os.environ.get("CELERY_BROKER_URL"))
@@ -451,23 +461,26 @@ def main() -> None:
         built = time.perf_counter() - started
         done = size
         log(f"  built in {built:.1f} s: {info.as_dict()}")
+        if not county_stages:
+            continue
         measured = measure_size(size=size, args=args, env=env, celery=celery)
         measured["build_seconds"] = round(built, 1)
         report["sizes"].append(measured)
-    if not args.no_pdf:
-        log("PDF samples")
-        report["pdf"] = pdf_samples()
-    report["imports"] = []
-    for rows in import_rows:
-        log(f"import of {rows:,} rows through the upload page")
-        report["imports"].append(run_import_stage(rows))
-        log(f"  {report['imports'][-1]}")
+    context = Context(args=args, env=env, quick=args.quick)
+    rows = run_benches(names=names, context=context)
+    report["benches"] = [(name, row.as_dict()) for name, row in rows]
+    report["bench_details"] = context.details
     report["total_seconds"] = round(time.perf_counter() - begun, 1)
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    (bench_env.OUT / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (bench_env.OUT / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     (bench_env.OUT / "results.md").write_text(markdown(report), encoding="utf-8")
-    print_growth(report)
+    if report["sizes"]:
+        print_growth(report)
+    print_benches(rows)
     print(f"\nwritten: {bench_env.OUT / 'results.json'} and results.md ({report['total_seconds']} s)")
+    print(f"load average at start/end: {report['machine']['load_average_at_start']} / {report['machine']['load_average_at_end']}")
+    if args.check and any(row.missed() for _, row in rows):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -955,7 +955,11 @@ ZIYANG_2019_PUBLIC = (
 
 
 def build_ziyang_prior_year(*, year: FiscalYear, department: Department, units: dict[str, Unit]) -> SimpleNamespace:
-    """资阳区信访局 2019年部门预算 (215.04万元) and 2019年部门决算 (208.46万元), invented for the demo (see above)."""
+    """资阳区信访局 2019年部门预算 (215.04万元) and 2019年部门决算 (208.46万元), invented for the demo (see above).
+
+    The 2019 部门整体 target and the self-evaluations are entered by demo.workflow before publication, as
+    the department would; a rebuild starts them afresh."""
+    DepartmentTarget.objects.filter(department=department, fiscal_year=year).delete()
     built = {}
     for kind in (Filing.Kind.BUDGET, Filing.Kind.FINAL):
         filing = _fresh_filing(department=department, year=year, kind=kind)

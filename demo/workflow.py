@@ -13,22 +13,28 @@ at least two are published with their snapshots and one is returned with comment
 Filings with other errors (the seeds' arithmetic mistakes) stay drafts, so the checks stay visible.
 The prior year invented for one department (demo.ZIYANG_PRIOR_YEAR) is left out of the steps above and
 published afterwards, budget then final accounts, so that the open-data history page shows a series.
+Before its final accounts are submitted, the department self-evaluates every project and the department
+as a whole (invented results, ZIYANG_2019_SELF_EVALUATION), so the demo publishes a 决算 whose public
+page, PDF and workbook carry the 绩效自评 forms and scores.
 Running the step again once the states exist changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from demo.build import ZIYANG_PRIOR_YEAR
 from disclosures.access import can_publish
 from disclosures.checks import run_checks
 from disclosures.models import DepartmentMembership, Filing
 from disclosures.services import workflow
-from evaluations.services import indicator_save
+from evaluations.scoring import evaluation_score, reason_required, score_sheet
+from evaluations.scoring.numbers import q2
+from evaluations.services import ResultInput, department_target_save, evaluation_save, evaluation_start, indicator_save
 
 PUBLISHED_WANTED = 2
 #: The department whose prior year (demo.ZIYANG_PRIOR_YEAR) the demo invents and publishes separately.
@@ -46,6 +52,31 @@ EXAMPLE_INDICATORS = (
     ("effect", "social", "社会矛盾纠纷化解成效", "qualitative", None, "矛盾纠纷得到有效化解", ""),
     ("satisfaction", "satisfaction", "服务对象满意度", "ge", 90, "", "%"),
 )
+
+
+#: 资阳's invented 2019 self-evaluations, per project (by its order): the actuals of EXAMPLE_INDICATORS —
+#: 项目任务完成率 (%), the band of 社会矛盾纠纷化解成效 and where in the band's points the evaluator puts it,
+#: 服务对象满意度 (%) — and the reason a shortfall needs.
+ZIYANG_2019_SELF_EVALUATION = {
+    1: ("100", "achieved", "0.95", "96", ""),
+    2: ("100", "achieved", "0.90", "93", ""),
+    3: ("100", "achieved", "1.00", "95", ""),
+    4: ("85", "partial", "0.30", "91", "部分走访任务因疫情防控推迟到次年，已调整工作计划。"),
+    5: ("100", "achieved", "0.90", "88", "调处中心网络故障影响部分群众办事体验，已更换设备。"),
+    6: ("100", "achieved", "0.95", "94", ""),
+    7: ("100", "achieved", "0.85", "92", ""),
+    8: ("100", "achieved", "1.00", "97", ""),
+}
+#: 资阳's invented 2019 部门整体 target: (一级, 二级, 三级, comparator, target, unit, actual, band, position in band).
+ZIYANG_2019_DEPARTMENT_GOAL = "及时就地解决群众合理诉求，信访事项按期办结，矛盾纠纷有效化解，全区信访形势平稳。"
+ZIYANG_2019_DEPARTMENT_INDICATORS = (
+    ("output", "quantity", "接待群众来访批次", "ge", "500", "批次", "568", "", ""),
+    ("output", "quality", "信访事项按期办结率", "ge", "95", "%", "98", "", ""),
+    ("output", "timeliness", "网上信访事项按期受理率", "ge", "100", "%", "100", "", ""),
+    ("effect", "social", "矛盾纠纷化解成效", "qualitative", None, "", None, "achieved", "0.90"),
+    ("satisfaction", "satisfaction", "群众满意度", "ge", "90", "%", "93", "", ""),
+)
+DEPARTMENT_GOAL_RESULT = "全年接待群众来访568批次，信访事项按期办结率98%，未发生重大群体性事件。"
 
 
 def demo_reviewer():
@@ -169,6 +200,8 @@ def publish_prior_year_demo(*, log: Callable[[str], None] = print, reviewer=None
         if reviewer is None or accountant is None:
             continue
         _add_example_indicators(filing=filing, user=accountant)
+        if filing.kind == Filing.Kind.FINAL:
+            _self_evaluate(filing=filing, user=accountant)
         try:
             workflow.filing_submit(filing=filing, user=accountant)
         except workflow.ChecksFailed as refused:
@@ -179,6 +212,72 @@ def publish_prior_year_demo(*, log: Callable[[str], None] = print, reviewer=None
         published += 1
         log(f"{filing}：已公开（演示用上年数据）。")
     return published
+
+
+def _self_evaluate(*, filing: Filing, user) -> None:
+    """The department's self-evaluations of the year, as its accountant enters them on the evaluation pages:
+    each project's (ZIYANG_2019_SELF_EVALUATION) and the department's as a whole (its target first), scored."""
+    for project in filing.projects.order_by("order"):
+        completion, band, position, satisfaction, reason = ZIYANG_2019_SELF_EVALUATION[project.order]
+        actuals = {
+            "项目任务完成率": (Decimal(completion), "", None),
+            "社会矛盾纠纷化解成效": (None, band, Decimal(position)),
+            "服务对象满意度": (Decimal(satisfaction), "", None),
+        }
+        amounts = {"executed_amount": project.actual_amount, "fiscal_executed_amount": project.actual_amount}
+        _evaluate(owner=project, user=user, actuals=actuals, reason=reason, amounts=amounts, goal_result=project.result_summary)
+    totals = filing.expense_lines.aggregate(budget=Sum("budget_amount"), actual=Sum("actual_amount"))
+    target = department_target_save(
+        department=filing.department,
+        fiscal_year=filing.fiscal_year,
+        user=user,
+        overall_goal=ZIYANG_2019_DEPARTMENT_GOAL,
+        budget_amount=totals["budget"],
+    )
+    actuals = {}
+    for order, (level1, level2, name, comparator, value, unit, actual, band, position) in enumerate(ZIYANG_2019_DEPARTMENT_INDICATORS, start=1):
+        data = {
+            "level1": level1,
+            "level2": level2,
+            "name": name,
+            "comparator": comparator,
+            "target_value": Decimal(value) if value else None,
+            "unit": unit,
+            "order": order,
+        }
+        if comparator == "qualitative":
+            data["target_text"] = "矛盾纠纷得到有效化解"
+        indicator_save(owner=target, user=user, data=data)
+        actuals[name] = (Decimal(actual) if actual else None, band, Decimal(position) if position else None)
+    amounts = {"executed_amount": totals["actual"], "fiscal_budget_amount": totals["budget"], "fiscal_executed_amount": totals["actual"]}
+    _evaluate(owner=target, user=user, actuals=actuals, reason="", amounts=amounts, goal_result=DEPARTMENT_GOAL_RESULT)
+
+
+def _evaluate(*, owner, user, actuals: dict, reason: str, amounts: dict, goal_result: str) -> None:
+    """Enter a self-evaluation's actuals, then pick each qualitative score at its `position` in the band's
+    points (as the evaluator does once the band is chosen), and score it."""
+    evaluation = evaluation_start(owner=owner, user=user)
+    indicators = list(owner.indicators.all())
+
+    def save(chosen: dict[int, Decimal]) -> None:
+        results = []
+        for i in indicators:
+            value, band, _position = actuals[i.name]
+            needs_reason = reason_required(indicator=i, actual_value=value, band=band, rule_set=evaluation.rule_set)
+            results.append(
+                ResultInput(indicator=i, actual_value=value, band=band, chosen_score=chosen.get(i.pk), reason=reason if needs_reason else "")
+            )
+        evaluation_save(evaluation=evaluation, user=user, amounts=amounts, execution_reason="", goal_result=goal_result, results=results)
+
+    save({})
+    picks = {}
+    for line in score_sheet(evaluation=evaluation).lines:
+        position = actuals[line.indicator.name][2]
+        if position is not None:
+            low, high = line.outcome.low, line.outcome.high
+            picks[line.indicator.pk] = q2(low + (high - low) * position)
+    save(picks)
+    evaluation_score(evaluation=evaluation)
 
 
 def advance_demo(demo=None) -> dict[str, int]:

@@ -9,11 +9,13 @@ codes of another year.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
@@ -25,6 +27,10 @@ from . import access
 from import_export.admin import ExportMixin
 
 from .admin_formats import SAFE_FORMATS
+from .amount_fields import AmountField
+from .money import AmountUnit, format_figure
+from .selectors.audit import action_label, field_label
+from .text_forms import PRIOR_PREFIX, REASON_PREFIX, PriorFiguresForm, ReasonsForm
 from .imports.apply import save_instance
 from .imports.resources import ExpenseLineResource, IncomeLineResource, ProjectResource
 from .models import (
@@ -38,7 +44,6 @@ from .models import (
     FilingDocument,
     FiscalYear,
     IncomeLine,
-    PriorYearFigure,
     Procurement,
     Project,
     ReviewComment,
@@ -76,6 +81,38 @@ class YearAutocompleteSelect(AutocompleteSelect):
         if self.fiscal_year_id:
             url = f"{url}?{YEAR_PARAMETER}={self.fiscal_year_id}"
         return url
+
+
+def is_money_field(db_field) -> bool:
+    """A DecimalField made by models.money_field (元, 16 digits, 2 places)."""
+    return isinstance(db_field, models.DecimalField) and db_field.max_digits == 16 and db_field.decimal_places == 2
+
+
+class AmountWidgetsMixin:
+    """Every amount of the form is typed and shown as on the workspace's pages: '3,823,120.00' in a text
+    box, read exactly by disclosures.money (no float, no exponent, Chinese messages)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if is_money_field(db_field):
+            return AmountField(
+                unit=AmountUnit.YUAN,
+                label=db_field.verbose_name,
+                required=not db_field.blank,
+                help_text=db_field.help_text,
+                initial=db_field.default if db_field.has_default() else None,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def amount_column(name: str, label: str):
+    """A changelist column of an amount in 元 with thousands separators ('3,823,120.00')."""
+
+    @admin.display(description=label, ordering=name)
+    def column(self, obj):
+        return format_figure(getattr(obj, name), AmountUnit.YUAN)
+
+    column.__name__ = f"{name}_shown"
+    return column
 
 
 class HiddenIs404Mixin:
@@ -294,7 +331,7 @@ class DepartmentMembershipAdmin(HiddenIs404Mixin, admin.ModelAdmin):
 # --- The filing and its lines -----------------------------------------------------------------------
 
 
-class FilingInlineMixin(FilingScopedMixin):
+class FilingInlineMixin(AmountWidgetsMixin, FilingScopedMixin):
     extra = 0
 
     def filing_of(self, obj):
@@ -351,11 +388,6 @@ class ThreePublicStatsInline(FilingInlineMixin, admin.StackedInline):
     can_delete = False
 
 
-class PriorYearFigureInline(FilingInlineMixin, admin.TabularInline):
-    model = PriorYearFigure
-    fields = ("key", "amount")
-
-
 @admin.register(Filing)
 class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     filing_path = ""
@@ -370,12 +402,11 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
         ThreePublicStatsInline,
         ProcurementInline,
         AssetHoldingInline,
-        PriorYearFigureInline,
     ]
     fieldsets = (
         (None, {"fields": ("department", "fiscal_year", "kind", "version", "status", "workspace_link", "line_pages")}),
         ("汇总（由明细自动计算）", {"fields": ("derived_totals",)}),
-        ("说明文字", {"fields": ("amount_unit", "duties", "organisation", "reasons", "other_notes", "correction_note")}),
+        ("说明文字", {"fields": ("amount_unit", "duties", "organisation", "other_notes", "correction_note")}),
         ("时间", {"classes": ("collapse",), "fields": ("submitted_at", "approved_at", "published_at", "supersedes")}),
     )
     add_fieldsets = ((None, {"fields": ("department", "fiscal_year", "kind", "duties", "organisation")}),)
@@ -393,10 +424,56 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
         "workspace_link",
         "derived_totals",
         "line_pages",
+        "reasons_shown",
+        "prior_shown",
     )
 
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else self.fieldsets
+        """The reasons and last year's figures as the workspace's text page has them: one labelled field
+        each (services.reasons writes them), or their text where the filing cannot be changed."""
+        if obj is None:
+            return self.add_fieldsets
+        forms_ = self.text_forms(request, obj)
+        if forms_ is None:
+            return (*self.fieldsets, ("变动原因和上年对比数", {"fields": ("reasons_shown", "prior_shown")}))
+        reasons, prior = forms_
+        return (
+            *self.fieldsets,
+            ("变动原因（说明中由部门填写的原因）", {"fields": tuple(reasons.fields)}),
+            (f"上年对比数（{prior.unit.label}）", {"fields": tuple(prior.fields)}),
+        )
+
+    def text_forms(self, request, obj: Filing) -> tuple[ReasonsForm, PriorFiguresForm] | None:
+        """The unbound reasons and prior-figure forms of an editable filing (built once per request)."""
+        if not self.has_change_permission(request, obj):
+            return None
+        cache = request.__dict__.setdefault("_gongkai_text_forms", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = (ReasonsForm(filing=obj), PriorFiguresForm(filing=obj))
+        return cache[obj.pk]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        forms_ = self.text_forms(request, obj) if obj is not None else None
+        if forms_ is not None:
+            declared = {**forms_[0].fields, **forms_[1].fields}
+            kwargs["form"] = type("FilingTextAdminForm", (forms.ModelForm,), declared)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description="变动原因")
+    def reasons_shown(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = [(field.label, field.initial or "（未填写）") for field in ReasonsForm(filing=obj).fields.values()]
+        return format_html_join(mark_safe("<br>"), "{}：{}", rows) if rows else "说明中没有需要填写的原因。"
+
+    @admin.display(description="上年对比数")
+    def prior_shown(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        prior = PriorFiguresForm(filing=obj)
+        rows = [(field.label, field.widget.format_value(field.initial) or "（未填写）") for field in prior.fields.values()]
+        source = "取自上年已审核的填报" if prior.locked else "部门填写"
+        return format_html("{}<br>{}", source, format_html_join(mark_safe("<br>"), "{}：{}", rows))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -460,8 +537,18 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
         from .services import lines
 
         if change:
+            from .services.reasons import filing_prior_figures_update, filing_reasons_update
+
             changed = [name for name in form.changed_data if name in lines.FILING_TEXT_FIELDS]
-            lines.filing_fields_update(filing=obj, user=request.user, values={name: getattr(obj, name) for name in changed})
+            with lines.filing_write(filing=obj):
+                lines.filing_fields_update(filing=obj, user=request.user, values={name: getattr(obj, name) for name in changed})
+                reasons = {name[len(REASON_PREFIX) :]: value for name, value in form.cleaned_data.items() if name.startswith(REASON_PREFIX)}
+                if reasons:
+                    filing_reasons_update(filing=obj, user=request.user, reasons=reasons)
+                prior = {name[len(PRIOR_PREFIX) :]: value for name, value in form.cleaned_data.items() if name.startswith(PRIOR_PREFIX)}
+                text_forms = self.text_forms(request, obj)
+                if prior and text_forms is not None and not text_forms[1].locked:
+                    filing_prior_figures_update(filing=obj, user=request.user, figures=prior)
             return
 
         created = lines.filing_create(department=obj.department, fiscal_year=obj.fiscal_year, kind=obj.kind, user=request.user)
@@ -484,7 +571,7 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
             formset.save_m2m()
 
 
-class StandaloneLineAdmin(FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixin, ExportMixin, admin.ModelAdmin):
+class StandaloneLineAdmin(AmountWidgetsMixin, FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixin, ExportMixin, admin.ModelAdmin):
     """A line found by search and changed on its own; new lines are added on the filing's page.
 
     The export (django-import-export) writes the upload template's columns, from the scoped queryset.
@@ -502,7 +589,18 @@ class StandaloneLineAdmin(FilingScopedMixin, CatalogFieldsMixin, ServiceSaveMixi
 @admin.register(ExpenseLine)
 class ExpenseLineAdmin(StandaloneLineAdmin):
     resource_classes = [ExpenseLineResource]
-    list_display = ("filing", "unit", "function_item", "dept_economic_item", "expense_kind", "funding_source", "budget_amount", "actual_amount")
+    list_display = (
+        "filing",
+        "unit",
+        "function_item",
+        "dept_economic_item",
+        "expense_kind",
+        "funding_source",
+        "budget_amount_shown",
+        "actual_amount_shown",
+    )
+    budget_amount_shown = amount_column("budget_amount", "年初预算数（元）")
+    actual_amount_shown = amount_column("actual_amount", "决算数（元）")
     list_filter = ("filing__fiscal_year", "expense_kind", "funding_source")
     search_fields = ("function_item__code", "function_item__name", "dept_economic_item__code", "dept_economic_item__name", "note")
     readonly_fields = ("filing", "gov_economic_item")
@@ -512,7 +610,9 @@ class ExpenseLineAdmin(StandaloneLineAdmin):
 @admin.register(IncomeLine)
 class IncomeLineAdmin(StandaloneLineAdmin):
     resource_classes = [IncomeLineResource]
-    list_display = ("filing", "unit", "category", "source", "function_item", "budget_amount", "actual_amount")
+    list_display = ("filing", "unit", "category", "source", "function_item", "budget_amount_shown", "actual_amount_shown")
+    budget_amount_shown = amount_column("budget_amount", "年初预算数（元）")
+    actual_amount_shown = amount_column("actual_amount", "决算数（元）")
     list_filter = ("filing__fiscal_year", "category", "source")
     search_fields = ("filing__department__name", "function_item__code", "function_item__name")
     list_select_related = ("filing__department", "filing__fiscal_year", "unit", "function_item")
@@ -521,7 +621,9 @@ class IncomeLineAdmin(StandaloneLineAdmin):
 @admin.register(Project)
 class ProjectAdmin(StandaloneLineAdmin):
     resource_classes = [ProjectResource]
-    list_display = ("code", "name", "filing", "budget_amount", "actual_amount")
+    list_display = ("code", "name", "filing", "budget_amount_shown", "actual_amount_shown")
+    budget_amount_shown = amount_column("budget_amount", "年初预算数（元）")
+    actual_amount_shown = amount_column("actual_amount", "决算数（元）")
     list_filter = ("filing__fiscal_year",)
     search_fields = ("code", "name")
 
@@ -547,10 +649,35 @@ class ReviewCommentAdmin(FilingScopedMixin, ReadOnlyAdmin):
     search_fields = ("text", "target")
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The audit trail's actions by their Chinese names (older entries stored codes)."""
+
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = model_admin.get_queryset(request).order_by().values_list("action", flat=True).distinct()
+        return sorted({(action, action_label(action)) for action in actions}, key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReviewCommentAdmin):
-    list_display = ("at", "filing", "actor", "action", "object_repr", "field", "before", "after")
-    list_filter = ("action",)
+    list_display = ("at", "filing", "actor", "action_shown", "object_repr", "field_shown", "before", "after")
+    list_filter = (AuditActionFilter,)
+    fields = ("at", "filing", "actor", "action_shown", "object_repr", "field_shown", "before", "after", "comment")
+    readonly_fields = fields
+
+    @admin.display(description="操作", ordering="action")
+    def action_shown(self, obj):
+        return action_label(obj.action)
+
+    @admin.display(description="字段", ordering="field")
+    def field_shown(self, obj):
+        return field_label(obj.field)
+
     search_fields = ("object_repr", "comment", "action")
     date_hierarchy = "at"
 
@@ -560,6 +687,28 @@ class JobAdmin(ReviewCommentAdmin):
     list_display = ("pk", "kind", "status", "filing", "progress", "message", "created_by", "created_at")
     list_filter = ("kind", "status")
     search_fields = ("message", "error", "batch")
+    fields = (
+        "kind",
+        "status",
+        "filing",
+        "batch",
+        "progress",
+        "message",
+        "result_shown",
+        "error",
+        "attempts",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="结果")
+    def result_shown(self, obj):
+        """The job's summary as the pages show it (its stored result is internal data, not shown)."""
+        summary = (obj.result or {}).get("summary")
+        return summary or ("已完成" if obj.status == Job.Status.DONE else "—")
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)

@@ -76,6 +76,7 @@ def donut_chart(series: Sequence[Sequence], *, title: str, unit: str = AmountUni
     total = sum((amount for _, amount in items), Decimal(0))
     shares = largest_remainder_percentages([amount for _, amount in items])
     cx, cy, r, stroke = WIDTH / 2, 120, 70, 34
+    total_text = format_amount(total, unit)  # inside the ring: smaller when long ('3,828,602.02' in 元)
     circumference = 2 * math.pi * r
     legend_top = cy + r + stroke / 2 + 22
     height = int(legend_top + 26 * len(items))
@@ -95,7 +96,7 @@ def donut_chart(series: Sequence[Sequence], *, title: str, unit: str = AmountUni
         offset += length
     parts.append(
         f'<text x="{cx}" y="{cy - 4}" text-anchor="middle" font-size="13" fill="#616e7c">合计</text>'
-        f'<text x="{cx}" y="{cy + 16}" text-anchor="middle" font-size="17" font-weight="700" fill="#1f2933">{format_amount(total, unit)}</text>'
+        f'<text x="{cx}" y="{cy + 16}" text-anchor="middle" font-size="{17 if len(total_text) <= 9 else 13}" font-weight="700" fill="#1f2933">{total_text}</text>'
     )
     for i, ((label, amount), share) in enumerate(zip(items, shares, strict=True)):
         y = legend_top + i * 26

@@ -222,6 +222,8 @@ def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
         raise AmountError("金额不能是公式，请填写数值")
     if len(text) > AMOUNT_MAX_TEXT_LENGTH:
         raise AmountError(f"金额过长（{len(text)}个字符），最多{AMOUNT_MAX_INTEGER_DIGITS}位整数、2位小数")
+    if isinstance(value, str) and ("e" in text or "E" in text):
+        raise AmountError(f"“{value}”不是有效的金额：请直接填写数字，不要用科学计数法")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -250,8 +252,8 @@ def parse_amount_in(value, unit: str = AmountUnit.YUAN) -> Decimal:
     if AmountUnit(unit) == AmountUnit.YUAN or value is None or (isinstance(value, str) and not value.strip()):
         return parse_amount(value)
     text = str(value).strip().replace(",", "").replace("，", "")
-    if len(text) > AMOUNT_MAX_TEXT_LENGTH:
-        return parse_amount(text)
+    if len(text) > AMOUNT_MAX_TEXT_LENGTH or (isinstance(value, str) and "e" in text.lower()):
+        return parse_amount(value)  # refused there, with its message
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -270,11 +272,4 @@ def amount_input_text(amount: Decimal | None, unit: str = AmountUnit.YUAN) -> st
     if amount is None:
         return ""
     value = Decimal(amount) / _DIVISORS[AmountUnit(unit)]
-    exponent = value.normalize().as_tuple().exponent
-    places = max(2, -exponent if isinstance(exponent, int) else 2)
-    return f"{value:,.{places}f}"
-
-
-def format_grouped(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:
-    """A total in the unit with two decimals and thousands separators ('1,382.31' 万元)."""
-    return f"{in_unit(amount, unit):,.2f}"
+    return format_number(value, places=max(2, _significant_places(value)), grouping=True)

@@ -324,7 +324,7 @@ def text_reasons(ctx: CheckContext) -> Iterable[Problem]:
         for slot in section.reasons:
             if slot.key not in section.missing_reasons:
                 continue
-            location = Location(table=slot.table or "说明", cell=slot.cell or section.title, project_code=slot.project_code)
+            location = Location(table=slot.table or "说明", cell=slot.cell or section.title, project_code=slot.project_code, reason=slot.key)
             message = f"{slot.finding}，未说明原因。" if slot.finding else f"说明“{section.title}”需要填写：{slot.label}。"
             yield Problem(location=location, message=message, fix="在“说明”页填写原因（只写原因，数字由系统生成）。")
 

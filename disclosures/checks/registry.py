@@ -32,6 +32,7 @@ class Location:
     line_id: int | None = None
     cell: str = ""
     project_code: str = ""
+    reason: str = ""  # the reason slot (Filing.reasons key) whose field fixes it; not printed
 
     def __str__(self) -> str:
         parts = [self.table]

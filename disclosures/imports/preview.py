@@ -12,8 +12,10 @@ import json
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -65,15 +67,27 @@ class RowPreview:
 
 @dataclass
 class SheetPreview:
+    """What the preview page shows and the apply needs of a parsed sheet.
+
+    Without a spool, `rows` holds every row (the whole-workbook import and the grid read their values).
+    With one (an upload), each clean row's values go to the spool file as they are parsed and `rows` keeps
+    only the rows the page shows (`display_rows`) and the rows with a warning, so memory stays flat however
+    many rows the file has; the counts and the error messages are kept for every row either way.
+    """
+
     kind: str
     title: str
     headers: list[str]
     rows: list[RowPreview] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    row_errors: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    row_count: int = 0
+    spool: Path | None = None
 
     @property
     def errors(self) -> list[str]:
-        return [*self.file_errors, *(e for row in self.rows for e in row.errors)]
+        return [*self.file_errors, *self.row_errors]
 
     @property
     def warnings(self) -> list[str]:
@@ -89,11 +103,15 @@ class SheetPreview:
         return [row for row in self.rows if row.status != "example"]
 
     @property
+    def data_count(self) -> int:
+        return self.row_count - self.count("example")
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.file_errors and not self.row_errors
 
     def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
+        return self.counts.get(status, 0)
 
     @property
     def new_count(self) -> int:
@@ -157,11 +175,19 @@ def _same_as_example(column, value) -> bool:
 
 
 def parse_sheet(
-    *, resource: SheetResource, rows: Iterable[tuple[int, list]], context, require_rows: bool = True, skip_example: bool = True
+    *,
+    resource: SheetResource,
+    rows: Iterable[tuple[int, list]],
+    context,
+    require_rows: bool = True,
+    skip_example: bool = True,
+    spool: TextIO | None = None,
 ) -> SheetPreview:
     """Clean every row of a sheet through the Resource's widgets; collect every error.
 
     `skip_example=False` for rows that do not come from the template (pasted rows): none of them is skipped.
+    With `spool`, each clean row's [number, values] is written there as a JSON line and only the rows the
+    page shows are kept.
     """
     columns = resource.columns()
     preview = SheetPreview(kind=resource.kind, title=resource.sheet_title, headers=[c.column_name for c in columns])
@@ -184,48 +210,78 @@ def parse_sheet(
     existing = resource.existing_keys(context.filing) if context.filing and context.filing.pk else {}
     unit_column = positions.get(normalise_header("预算单位")) if resource.natural_key and "unit" in resource.natural_key else None
     seen: dict[tuple, int] = {}
+    error_rows = 0
     for number, cells in iterator:
         raw = {}
         for column in columns:
             index = positions.get(normalise_header(column.column_name))
             raw[column.column_name] = cells[index] if index is not None and index < len(cells) else None
         row = RowPreview(number=number, cells=[display(raw[c.column_name]) for c in columns])
-        preview.rows.append(row)
-        if skip_example and number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
+        check = _RowCheck(resource=resource, context=context, existing=existing, seen=seen, skip_example=skip_example, unit_column=unit_column)
+        check.run(row, raw=raw, cells=cells)
+        index = preview.row_count
+        preview.row_count += 1
+        preview.counts[row.status] = preview.count(row.status) + 1
+        preview.row_errors.extend(row.errors)
+        error_rows += bool(row.errors)
+        if index >= preview.DISPLAY_LIMIT and not row.errors:
+            row.cells = []  # never displayed (see display_rows); a big file's preview keeps only its values
+        if row.status in ("new", "update"):
+            _register(resource, row.values, context)
+            if spool is not None:
+                spool.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+        shown = index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN)
+        if spool is None or shown or row.warnings:
+            preview.rows.append(row)
+    _describe_updates(resource, preview, context)
+    if resource.singleton and preview.data_count > 1:
+        preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
+    if require_rows and not preview.data_count and not preview.file_errors:
+        preview.file_errors.append(f"“{resource.sheet_title}”表没有数据行（示例行不会导入）。")
+    return preview
+
+
+@dataclass
+class _RowCheck:
+    """The checks of one row against the sheet's state so far (keys seen, lines stored)."""
+
+    resource: SheetResource
+    context: object
+    existing: dict
+    seen: dict[tuple, int]
+    skip_example: bool
+    unit_column: int | None
+
+    def run(self, row: RowPreview, *, raw: dict, cells: list) -> None:
+        """Clean the row's cells into `row.values`, or record its errors; set its status."""
+        resource, number = self.resource, row.number
+        if self.skip_example and number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
             row.status = "example"
-            continue
+            return
         for column in resource.input_columns():
             if isinstance(raw[column.column_name], TooLong):
                 row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
                 continue
             try:
-                row.values[column.attribute] = column.clean(raw, context=context)
+                row.values[column.attribute] = column.clean(raw, context=self.context)
             except ValueError as error:
                 row.errors.append(bounded(f"第{number}行“{column.column_name}”：{error}"))
         if not row.errors:
-            row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, context))
+            row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, self.context))
         if not row.errors:
             key = resource.key_of(row.values)
-            if key in seen:
-                row.errors.append(f"第{number}行：与第{seen[key]}行重复（同一{key_description(resource)}只能有一行）")
+            if key in self.seen:
+                row.errors.append(f"第{number}行：与第{self.seen[key]}行重复（同一{key_description(resource)}只能有一行）")
             else:
-                seen[key] = number
+                self.seen[key] = number
         if row.errors:
             row.status = "error"
-            continue
-        row.existing_pk = existing.get(resource.key_of(row.values))
+            return
+        row.existing_pk = self.existing.get(resource.key_of(row.values))
         row.status = "update" if row.existing_pk is not None else "new"
-        if row.existing_pk is not None and unit_column is not None and is_blank(cells[unit_column] if unit_column < len(cells) else None):
+        unit = self.unit_column
+        if row.existing_pk is not None and unit is not None and is_blank(cells[unit] if unit < len(cells) else None):
             row.warnings.append("")  # worded in _describe_updates, which knows the line it overwrites
-        if len(preview.rows) > preview.DISPLAY_LIMIT:
-            row.cells = []  # never displayed (see display_rows); a big file's preview keeps only its values
-        _register(resource, row.values, context)
-    _describe_updates(resource, preview, context)
-    if resource.singleton and len(preview.data_rows) > 1:
-        preview.file_errors.append(f"“{resource.sheet_title}”表只能填写一行数据。")
-    if require_rows and not preview.data_rows and not preview.file_errors:
-        preview.file_errors.append(f"“{resource.sheet_title}”表没有数据行（示例行不会导入）。")
-    return preview
 
 
 def _describe_updates(resource: SheetResource, preview: SheetPreview, context) -> None:
@@ -307,27 +363,43 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
     """
     _drop_expired()
     token = secrets.token_urlsafe(18)
-    rows = preview.data_rows
     header = {
         "filing": filing_id,
         "user": user_id,
         "kind": preview.kind,
         "filename": filename[:200],
         "created": time.time(),
-        "count": len(rows),
+        "count": preview.data_count if preview.spool is not None else len(preview.data_rows),
         "warnings": len(preview.warnings),
     }
     with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
-        for row in rows:
-            handle.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+        if preview.spool is not None:
+            with preview.spool.open(encoding="utf-8") as spooled:
+                shutil.copyfileobj(spooled, handle)
+            discard_spool(preview)
+        else:
+            for row in preview.data_rows:
+                handle.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
     return token
+
+
+def open_spool() -> tuple[Path, TextIO]:
+    """A private file in the staging folder for the clean rows of a preview being parsed."""
+    path = staging_dir() / f"{secrets.token_urlsafe(18)}.spool"
+    return path, _private_file(path)
+
+
+def discard_spool(preview: SheetPreview) -> None:
+    if preview.spool is not None:
+        preview.spool.unlink(missing_ok=True)
+        preview.spool = None
 
 
 def _drop_expired() -> None:
     """Previews that were never applied: their files go once they can no longer be applied."""
     limit = time.time() - STAGING_MAX_AGE
-    for path in [*staging_dir().glob("*.json"), *staging_dir().glob("*.errors")]:
+    for path in [*staging_dir().glob("*.json"), *staging_dir().glob("*.errors"), *staging_dir().glob("*.spool")]:
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
@@ -448,7 +520,17 @@ def preview_upload(*, filing, kind: str, path: str | Path, file_format: str) -> 
         if file_format != CSV and resource.sheet_title in sheet_names(path):
             sheet = resource.sheet_title
         rows = read_sheet_rows(path, sheet=sheet, file_format=file_format)
-        return parse_sheet(resource=resource, rows=rows, context=ImportContext.for_filing(filing))
+        spool_path, spool = open_spool()
+        try:
+            with spool:
+                preview = parse_sheet(resource=resource, rows=rows, context=ImportContext.for_filing(filing), spool=spool)
+        except BaseException:
+            spool_path.unlink(missing_ok=True)
+            raise
+        preview.spool = spool_path
+        if not preview.ok:
+            discard_spool(preview)
+        return preview
     except WorkbookError as error:
         return SheetPreview(kind=kind, title=resource.sheet_title, headers=[], file_errors=[str(error)])
     except Exception as error:  # a damaged zip or XML inside an .xlsx

@@ -16,6 +16,7 @@ Reason keys:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from disclosures.models import AssetHolding, Filing, FundingSource, Unit
@@ -46,6 +47,20 @@ class Section:
     paragraphs: list[str]
     missing_reasons: list[str]  # reason keys (Filing.reasons) needed and not yet written
     reasons: list[ReasonSlot] = field(default_factory=list)  # every reason slot of the section
+    sentences: dict[str, str] = field(default_factory=dict)  # reason key → the sentence of the text that needs it
+
+
+def reason_sentence(paragraphs: list[str], slot: ReasonSlot) -> str:
+    """The sentence of the drafted text that holds the reason (its 【待填写】 marker or its words), else the
+    finding that asks for it, else ''."""
+    needles = [f"【待填写：{slot.label}】", clean_reason(slot.value) if slot.value else ""]
+    for paragraph in paragraphs:
+        sentences = [text.strip() for text in re.findall(r"[^。]+。?", paragraph)]
+        for n, text in enumerate(sentences):
+            if any(needle and needle in text for needle in needles):
+                # "主要变动原因是……。" follows the sentence with the change it explains: show both
+                return sentences[n - 1] + text if n and text.startswith(("主要", "原因")) else text
+    return slot.finding
 
 
 INCOME_LABELS = {
@@ -150,7 +165,10 @@ class _Drafter:
         return SectionWriter(key=key, title=title, reasons=self.filing.reasons or {})
 
     def done(self, w: SectionWriter) -> None:
-        self.sections.append(Section(key=w.key, title=w.title, paragraphs=w.paragraphs, missing_reasons=w.missing, reasons=w.slots))
+        sentences = {slot.key: reason_sentence(w.paragraphs, slot) for slot in w.slots}
+        self.sections.append(
+            Section(key=w.key, title=w.title, paragraphs=w.paragraphs, missing_reasons=w.missing, reasons=w.slots, sentences=sentences)
+        )
 
     def change_reason(self, w: SectionWriter, key: str, label: str) -> str:
         """'主要变动原因是……' for a headline change against last year; when unchanged or last year is unknown,

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from disclosures.access import is_reviewer
 from disclosures.checks import run_checks
-from disclosures.models import AuditEntry, Department, FiscalYear, Filing, FilingDocument, ReviewComment
+from disclosures.selectors.audit import audit_rows
+from disclosures.models import Department, FiscalYear, Filing, FilingDocument, ReviewComment
 from disclosures.selectors.facts import FilingFacts, filing_facts
 from disclosures.selectors.figures import filing_figures
 from disclosures.selectors.public import published_filings
@@ -284,7 +285,7 @@ def filing_review(*, user, pk: int) -> dict:
             .first(),
         ),
         "comments": list(ReviewComment.objects.filter(filing=filing).select_related("author")),
-        "audit": list(AuditEntry.objects.filter(filing=filing).select_related("actor")),
+        "audit": audit_rows(filing=filing)[::-1],  # newest first
         "correction_changes": correction_preview(filing=filing, facts=facts),
         "versions": list(Filing.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year, kind=filing.kind).order_by("version")),
     }

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Length, Substr
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from disclosures.imports import widgets as w
 from disclosures.imports.resources import (
@@ -41,7 +43,7 @@ from disclosures.models import (
     ThreePublicStats,
     Unit,
 )
-from disclosures.money import ZERO, AmountError, amount_input_text, parse_amount_in
+from disclosures.money import ZERO, AmountError, amount_input_text, parse_amount_in, yuan
 
 PAGE_SIZE = 100
 CATALOG_MATCHES = 20
@@ -74,10 +76,15 @@ class Sheet:
 
     def queryset(self, filing: Filing) -> QuerySet:
         assert self.resource is not None
-        queryset = self.resource().queryset_for(filing)
-        if not queryset.ordered:
-            queryset = queryset.order_by("pk")
+        queryset = self.resource().queryset_for(filing).order_by(*self.ordering())
         return queryset.select_related(*self.related) if self.related else queryset
+
+    def ordering(self) -> list[str]:
+        """The model's order within one filing or department (sorting by the filing itself would join and
+        sort by its year, department and kind for nothing), then the primary key."""
+        assert self.resource is not None
+        model = self.resource._meta.model
+        return [name for name in model._meta.ordering if name.lstrip("-") not in ("filing", "department")] + ["pk"]
 
 
 #: The sheets in the order of the editor's tabs. 三公经费 is a form (one row per filing), not a grid.
@@ -108,6 +115,10 @@ def sheet_or_none(key: str) -> Sheet | None:
 # --- Cells --------------------------------------------------------------------------------------------
 
 
+#: Narrower than the default (em) where the values are short, so that a sheet's amounts fit beside the totals.
+COLUMN_WIDTHS = {"unit": 8, "project": 6, "funding_source": 7, "expense_kind": 9, "note": 6, "source": 8, "category": 7}
+
+
 @dataclass
 class GridColumn:
     """A column as the grid draws it: the input's kind and, for a select, its options."""
@@ -119,6 +130,19 @@ class GridColumn:
     options: list[tuple[str, str]] = field(default_factory=list)
     required: bool = False
     width: int = 8
+    default: str = ""  # a new row's value (a select's default choice)
+    _options_html: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def options_html(self, selected: str) -> str:
+        """The select's <option>s with `selected` chosen, built once per value (a page has few distinct
+        values per column, and a hundred rows of selects rendered by the template cost most of the page)."""
+        if selected not in self._options_html:
+            self._options_html[selected] = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((value, mark_safe(" selected") if value == selected else "", label) for value, label in self.options),
+            )
+        return self._options_html[selected]
 
 
 def grid_columns(*, sheet: Sheet, filing: Filing, unit: str, units: Iterable[Unit] = (), projects: Iterable[Project] = ()) -> list[GridColumn]:
@@ -126,12 +150,12 @@ def grid_columns(*, sheet: Sheet, filing: Filing, unit: str, units: Iterable[Uni
     result = []
     for column in sheet.columns(resource, filing):
         widget = column.widget
-        grid_column = GridColumn(attribute=column.attribute, header=column.column_name, input="text", width=max(6, column.width // 2))
+        grid_column = GridColumn(attribute=column.attribute, header=column.column_name, input="text", width=8)
         if isinstance(widget, w.CatalogCodeWidget):
             grid_column.input = "catalog"
             grid_column.catalog_kind = widget.kind
             grid_column.required = widget.required
-            grid_column.width = 9
+            grid_column.width = 7
         elif isinstance(widget, w.UnitWidget):
             grid_column.input = "select"
             grid_column.options = [(u.code, u.name) for u in units]
@@ -141,19 +165,21 @@ def grid_columns(*, sheet: Sheet, filing: Filing, unit: str, units: Iterable[Uni
         elif isinstance(widget, w.ChoiceWidget):
             grid_column.input = "select"
             grid_column.options = [(str(value), str(label)) for value, label in widget.choices]
+            grid_column.default = str(widget.default) if widget.default is not None else grid_column.options[0][0]
             if not widget.required and widget.default is None:
                 grid_column.options.insert(0, ("", ""))
         elif isinstance(widget, w.AmountWidget) and not isinstance(widget, w.QuantityWidget):
             grid_column.input = "amount"
-            grid_column.width = 9
+            grid_column.width = 7
         elif isinstance(widget, (w.QuantityWidget, w.PercentWidget, w.CountWidget)):
             grid_column.input = "number"
-            grid_column.width = 5
+            grid_column.width = 4
         elif column.attribute in ("purpose", "goal_1", "goal_2", "result_summary"):
             grid_column.input = "long_text"
-            grid_column.width = 14
+            grid_column.width = 12
         if isinstance(widget, w.TextWidget):
             grid_column.required = widget.required
+        grid_column.width = COLUMN_WIDTHS.get(column.attribute, grid_column.width)
         result.append(grid_column)
     return result
 
@@ -165,6 +191,53 @@ class Cell:
     hint: str = ""
     errors: list[str] = field(default_factory=list)
 
+    row_id: str = ""
+
+    @property
+    def options_html(self) -> str:
+        return self.column.options_html(self.value)
+
+    @property
+    def input_html(self) -> str:
+        """The cell's input or select. Built here rather than by template tags: a page of a hundred rows has a
+        thousand of them, and this keeps the page of a 3,000-line filing fast."""
+        column = self.column
+        common = format_html(
+            'name="{}" id="{}-{}" aria-label="{}"{}',
+            column.attribute,
+            self.row_id,
+            column.attribute,
+            column.header,
+            mark_safe(' aria-invalid="true"') if self.errors else "",
+        )
+        if column.input == "select":
+            return format_html("<select {}>{}</select>", common, self.options_html)
+        if column.input == "catalog":
+            extra = format_html(
+                ' list="catalog-{}" data-lookup="{}" autocomplete="off" placeholder="编码或名称"', column.catalog_kind, column.catalog_kind
+            )
+        elif column.input in ("amount", "number"):
+            extra = mark_safe(' inputmode="decimal" autocomplete="off"')
+        else:
+            extra = mark_safe(' autocomplete="off"')
+        return format_html('<input type="text" {} value="{}"{}>', common, self.value, extra)
+
+    def td_html(self, *, editable: bool) -> str:
+        """The cell: its input (or, read-only, its value), the catalog name beside a code, its messages."""
+        classes = f"cell {self.column.input}" + (" has-error" if self.errors else "")
+        if editable:
+            content = self.input_html
+        else:
+            content = format_html('<span class="value">{}</span>', self.label if self.column.input == "select" else self.value)
+        hint = format_html('<small class="hint">{}</small>', self.hint) if self.hint else ""
+        errors = format_html_join("", '<span class="cell-error" role="alert">{}</span>', ((message,) for message in self.errors))
+        return format_html('<td class="{}">{}{}{}</td>', classes, content, hint, errors)
+
+    @property
+    def label(self) -> str:
+        """A select's value as its label (read-only grids)."""
+        return next((label for value, label in self.column.options if value == self.value), self.value)
+
 
 @dataclass
 class GridRow:
@@ -173,6 +246,18 @@ class GridRow:
     errors: list[str] = field(default_factory=list)
     dirty: bool = False
     number: int | None = None  # the row's position in the sheet, on a page
+
+    def __post_init__(self) -> None:
+        for cell in self.cells:
+            cell.row_id = self.dom_id
+
+    @property
+    def cells_html(self) -> str:
+        return mark_safe("".join(cell.td_html(editable=True) for cell in self.cells))
+
+    @property
+    def cells_readonly_html(self) -> str:
+        return mark_safe("".join(cell.td_html(editable=False) for cell in self.cells))
 
     @property
     def has_cell_errors(self) -> bool:
@@ -195,7 +280,7 @@ def cell_text(instance, column: GridColumn, unit: str) -> tuple[str, str]:
     if column.input == "amount":
         return amount_input_text(value, unit), ""
     if isinstance(value, bool):
-        return ("是" if value else "否"), ""
+        return str(value), ""  # the select's option values: "True" (是) / "False" (否)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}", ""
     return str(value), ""
@@ -216,8 +301,8 @@ def row_from_input(*, pk: int | None, data, columns: list[GridColumn], errors: d
 def blank_row(columns: list[GridColumn]) -> GridRow:
     cells = []
     for column in columns:
-        value = ""
-        if column.input == "select" and column.options and column.attribute != "project":
+        value = column.default
+        if column.input == "select" and not value and column.options and column.attribute != "project":
             value = column.options[0][0]
         cells.append(Cell(column, value))
     return GridRow(pk=None, cells=cells)
@@ -225,9 +310,12 @@ def blank_row(columns: list[GridColumn]) -> GridRow:
 
 def grid_page(*, sheet: Sheet, filing: Filing, columns: list[GridColumn], unit: str, page: str | int | None) -> tuple[Page, list[GridRow]]:
     """One page of the sheet's rows (PAGE_SIZE), in the model's order."""
-    paginator = Paginator(sheet.queryset(filing), PAGE_SIZE)
+    ids = sheet.queryset(filing).select_related(None).values_list("pk", flat=True)
+    paginator = Paginator(ids, PAGE_SIZE)
     current = paginator.get_page(page)
-    rows = [row_of(instance, columns, unit) for instance in current.object_list]
+    page_ids = list(current.object_list)  # sorted narrow rows first, then only the page's rows joined
+    instances = sheet.queryset(filing).filter(pk__in=page_ids).in_bulk()
+    rows = [row_of(instances[pk], columns, unit) for pk in page_ids if pk in instances]
     for number, row in enumerate(rows, start=current.start_index()):
         row.number = number
     return current, rows
@@ -286,7 +374,8 @@ class GridTotals:
 
 
 def _amounts(row: dict) -> Amounts:
-    return Amounts(row.get("budget") or ZERO, row.get("actual") or ZERO)
+    """Sums in 元 to the 分 (SQLite sums decimals as floats: 3703680.00000014 is 3,703,680.00)."""
+    return Amounts(yuan(row.get("budget") or ZERO), yuan(row.get("actual") or ZERO))
 
 
 EFFECTIVE_BUDGET = Coalesce("adjusted_amount", "budget_amount")
@@ -318,6 +407,8 @@ def grid_totals(*, filing: Filing, deltas: Iterable[tuple[str, str, Amounts]] = 
     for row in income_rows:
         by_category[row["category"]] = _amounts(row)
     for sheet, key, amounts in deltas:
+        if amounts == Amounts():
+            continue
         if sheet == "expense" and key:
             by_class[key] = by_class.get(key, Amounts()) + amounts
         elif sheet == "income" and key:
@@ -397,7 +488,10 @@ def typed_row_deltas(*, sheet: Sheet, filing: Filing, pk: int | None, data, unit
             return ZERO
 
     key = str(data.get(key_field, "") or "").strip()
-    key = key[:3] if sheet.key == "expense" else key
+    if sheet.key == "expense":
+        key = key[:3] if len(key) == 7 and key.isdigit() else ""  # a 类 only once a 项 code is typed
+    if not key:
+        return deltas
     budget = typed("adjusted_amount")
     if budget is None:
         budget = typed("budget_amount") or ZERO

@@ -34,9 +34,9 @@ def _unit_update(*, filing: Filing, user, unit: str) -> Filing:
     audit_record(
         filing=filing,
         actor=user,
-        action="unit_update",
+        action="修改金额单位",
         object_repr=str(filing),
-        field="amount_unit",
+        field="公开金额单位",
         before=AmountUnit(before).label,
         after=AmountUnit(unit).label,
         comment="公开金额单位",

@@ -257,7 +257,7 @@ def filing_correct(*, filing: Filing, user, note: str) -> Filing:
             actor=user,
             action="发起更正",
             object_repr=str(copy),
-            field="version",
+            field="版本",
             before=str(original.version),
             after=str(copy.version),
             comment=note,

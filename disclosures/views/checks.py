@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from disclosures import access
 from disclosures.checks import run_checks
+from disclosures.selectors.links import Linker
 
 
 @login_required
@@ -15,4 +16,14 @@ from disclosures.checks import run_checks
 def filing_checks(request, pk: int):
     filing = access.get_filing_for_user(request.user, pk)
     report = run_checks(filing=filing)
-    return render(request, "disclosures/checks/filing_checks.html", {"filing": filing, "report": report})
+    linker = Linker(filing)
+    return render(
+        request,
+        "disclosures/checks/filing_checks.html",
+        {
+            "filing": filing,
+            "report": report,
+            "errors": [(f, linker.for_location(f.location)) for f in report.errors],
+            "warnings": [(f, linker.for_location(f.location)) for f in report.warnings],
+        },
+    )

@@ -35,7 +35,9 @@ from disclosures.imports.template import sheet_template
 from disclosures.imports.workbook import CSV, WorkbookError, sniff_format
 from disclosures.models import Filing, FundingSource
 from jobs.models import Job
+from disclosures.selectors.audit import status_history
 from disclosures.selectors.figures import filing_figures
+from disclosures.selectors.links import Linker, open_comments
 from jobs.services import job_enqueue
 from disclosures.tasks import import_workbook
 from urllib.parse import quote
@@ -68,11 +70,17 @@ def summary_rows(figures) -> list[tuple[str, object, bool]]:
 @login_required
 @require_GET
 def workspace(request):
-    filings = access.filings_visible_to(request.user).select_related("department", "fiscal_year")
+    filings = list(access.filings_visible_to(request.user).select_related("department", "fiscal_year"))
+    comments = open_comments(filings=[f for f in filings if f.status == Filing.Status.RETURNED])
     return render(
         request,
         "disclosures/entry/workspace.html",
-        {"filings": filings, "department": access.user_department(request.user), "is_reviewer": access.is_reviewer(request.user)},
+        {
+            "rows": [(filing, comments.get(filing.pk, [])) for filing in filings],
+            "filings": filings,
+            "department": access.user_department(request.user),
+            "is_reviewer": access.is_reviewer(request.user),
+        },
     )
 
 
@@ -89,11 +97,15 @@ def correction_state(*, user, filing: Filing) -> dict | None:
 def filing_detail(request, pk: int):
     filing = access.get_filing_for_user(request.user, pk)
     figures = filing_figures(filing=filing)
+    linker = Linker(filing)
+    returned = open_comments(filings=[filing]).get(filing.pk, []) if filing.status == Filing.Status.RETURNED else []
     return render(
         request,
         "disclosures/entry/filing_detail.html",
         {
             "filing": filing,
+            "return_comments": [(comment, linker.for_comment(comment.target)) for comment in returned],
+            "history": status_history(filing=filing),
             "rows": summary_rows(figures),
             "figures": figures,
             "can_edit": access.can_edit_filing(request.user, filing),

@@ -90,6 +90,7 @@ def line_editor(request, pk: int, sheet: str = "expense"):
         rows=rows,
         new_row_list=[blank_row(columns)],
         totals=grid_totals(filing=filing),
+        row_count=page.paginator.count,
         paste_order="、".join(column.header for column in columns),
         catalog_kinds=sorted({column.catalog_kind for column in columns if column.catalog_kind}),
     )
@@ -115,15 +116,14 @@ def line_row_save(request, pk: int, sheet: str, row: int | None = None):
     if not current.is_grid:
         raise Http404("没有这张表。")
     unit = _unit(request, filing)
-    columns = _columns(sheet=current, filing=filing, unit=unit)
     try:
         result = grid_services.grid_row_save(filing=filing, sheet=current, pk=row, data=request.POST, unit=unit, user=request.user)
     except ObjectDoesNotExist:
         raise Http404("该行不存在或已被删除。") from None
+    columns = _columns(sheet=current, filing=filing, unit=unit)  # after the save: a new unit shows in the selects
     if not result.ok:
         typed = row_from_input(pk=row, data=request.POST, columns=columns, errors=result.errors)
         return _row_response(request, filing=filing, sheet=current, unit=unit, rows=[typed], status=INVALID)
-    columns = _columns(sheet=current, filing=filing, unit=unit)  # a new unit or project shows in the selects
     saved = row_of(result.instance, columns, unit)
     rows = [saved] if row is not None else [saved, blank_row(columns)]
     return _row_response(request, filing=filing, sheet=current, unit=unit, rows=rows)
@@ -164,7 +164,9 @@ def line_totals(request, pk: int, sheet: str):
         row = request.POST.get("_row", "")
         deltas = typed_row_deltas(sheet=current, filing=filing, pk=int(row) if row.isdigit() else None, data=request.POST, unit=unit)
     context = _base_context(request, filing, current, unit)
-    context.update(totals=grid_totals(filing=filing, deltas=deltas), typing=bool(deltas))
+    context.update(
+        totals=grid_totals(filing=filing, deltas=deltas), typing=bool(deltas), row_count=current.queryset(filing).count() if current.is_grid else None
+    )
     return render(request, "disclosures/entry/_grid_totals.html", context)
 
 

@@ -5,6 +5,7 @@
    - Enter: save and go to the same column of the next row; ↑/↓: same column, row above/below;
      ←/→: previous/next cell when the caret is at the start/end of the text.
    - While a row is typed, the totals panel shows the totals with it (debounced POST of its cells).
+   - Typing in a code cell asks for the catalog's matches (code or name, the filing's year) for its datalist.
    - Pasting several cells (tab- or line-separated text from Excel) into the grid puts them in the paste
      box and asks for its preview; a single value pastes into the cell as usual.
    - Every htmx request carries the CSRF token (data-csrf of the grid). */
@@ -29,6 +30,7 @@
     if (!row || row.getAttribute("data-saving")) return;
     if (!row.classList.contains("new-row") && !row.getAttribute("data-dirty")) return;
     row.setAttribute("data-saving", "1");
+    clearTimeout(typingTimer);
     if (row.classList.contains("new-row")) focusNewRow = true;
     htmx.trigger(row, "grid-save");
   }
@@ -90,11 +92,27 @@
     if (!totalsUrl || !/amount|function_item|category/.test(event.target.name || "")) return;
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () {
+      if (!document.body.contains(row) || row.getAttribute("data-saving")) return;
       var values = {_row: row.id.replace("row-", "")};
       fields(row).forEach(function (field) { values[field.name] = field.value; });
       htmx.ajax("POST", totalsUrl, {target: "#grid-totals", swap: "outerHTML", values: values});
     }, 400);
   }
+  var lookupUrl = grid.getAttribute("data-lookup-url");
+  var lookupTimer = null;
+  function lookup(event) {
+    var input = event.target;
+    var kind = input.getAttribute && input.getAttribute("data-lookup");
+    if (!kind || !lookupUrl) return;
+    clearTimeout(lookupTimer);
+    lookupTimer = setTimeout(function () {
+      var query = input.value.trim();
+      if (!query) return;
+      htmx.ajax("GET", lookupUrl + "?kind=" + encodeURIComponent(kind) + "&q=" + encodeURIComponent(query),
+                {target: "#catalog-" + kind, swap: "innerHTML"});
+    }, 250);
+  }
+  grid.addEventListener("input", lookup);
   grid.addEventListener("input", typed);
   grid.addEventListener("change", typed);
 

@@ -77,7 +77,7 @@ def test_review_path(browser, page, live_server, login, screenshot, demo, settin
         bureau.get_by_role("button", name="确认公开").click()
     filing.refresh_from_db()
     assert filing.status == Filing.Status.PUBLISHED and filing.published_snapshot
-    assert list(AuditEntry.objects.filter(filing=filing, field="status").order_by("at", "id").values_list("action", flat=True)) == [
+    assert list(AuditEntry.objects.filter(filing=filing, field="状态").order_by("at", "id").values_list("action", flat=True)) == [
         "提交",
         "退回",
         "提交",

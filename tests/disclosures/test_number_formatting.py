@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from disclosures.models import Project
 from disclosures.money import AmountUnit, format_figure, format_indicator, format_number, format_percent
 from disclosures.parts.grid import Cell
+from disclosures.selectors.facts import filing_facts
 from disclosures.selectors.snapshot import _projects
 from evaluations.documents.layouts import target_display
 from evaluations.models import Indicator
@@ -114,7 +115,7 @@ def test_snapshot_api_documents_and_page_print_indicators_once(filing, departmen
         target_text="≥90%",
         unit="%",
     )
-    stored = _projects(filing)[0]["indicators"]
+    stored = _projects(filing_facts(filing=filing))[0]["indicators"]
     assert [i["target"] for i in stored] == ["100", "≥90%"]
     assert [_indicator(i)["display"] for i in stored] == ["≥100%", "≥90%"]
     assert _indicator({"comparator": "≥", "target": "1E+2", "unit": "%"}) == {

@@ -1,5 +1,7 @@
 """/workspace/filings/<pk>/text/: the drafted 说明 with an input for each reason."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -52,8 +54,8 @@ def test_department_saves_reasons_with_csrf(accountant, filing):
     body = client.get(url(filing)).content.decode()
     assert "下降15.3%。主要变动原因是厉行勤俭节约，出差下乡减少。" in body
     assert "还有 2 处原因待填写" in body
-    entry = AuditEntry.objects.get(filing=filing, action="reason_update")
-    assert entry.field == "reasons.change.operating_costs" and entry.actor == accountant
+    entry = AuditEntry.objects.get(filing=filing, action="填写变动原因")
+    assert entry.field == "机关运行经费变动原因" and entry.actor == accountant
 
 
 def test_post_without_csrf_token_is_refused(accountant, filing):
@@ -64,11 +66,10 @@ def test_post_without_csrf_token_is_refused(accountant, filing):
     assert "change.operating_costs" not in filing.reasons
 
 
-def test_unknown_reason_key_is_refused(client, accountant, filing):
+def test_unknown_reason_key_is_ignored(client, accountant, filing):
     client.force_login(accountant)
     response = client.post(url(filing), {"reason:no.such.key": "x"})
-    assert response.status_code == 200
-    assert "说明中没有这些原因：no.such.key" in response.content.decode()
+    assert response.status_code == 302
     filing.refresh_from_db()
     assert "no.such.key" not in filing.reasons
 
@@ -121,8 +122,8 @@ def test_department_chooses_yuan_and_the_text_follows(accountant, filing):
     body = client.get(url(filing)).content.decode()
     assert "一般公共服务（类）支出3,027,500.00元，占79.2%" in body
     assert "公开表格和说明的金额单位为元。" in body
-    entry = AuditEntry.objects.get(filing=filing, action="unit_update")
-    assert (entry.field, entry.before, entry.after, entry.actor) == ("amount_unit", "万元", "元", accountant)
+    entry = AuditEntry.objects.get(filing=filing, action="修改金额单位")
+    assert (entry.field, entry.before, entry.after, entry.actor) == ("公开金额单位", "万元", "元", accountant)
 
 
 def test_unknown_unit_is_refused_with_a_message(client, accountant, filing):
@@ -146,3 +147,61 @@ def test_unit_of_a_submitted_filing_cannot_change(client, accountant, reviewer, 
     filing.refresh_from_db()
     assert filing.amount_unit == "wan"
     assert client.get(unit_url(filing)).status_code == 405
+
+
+def visible_text(html: str) -> str:
+    """The page as read: tags and their attributes removed."""
+    import re
+
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_each_reason_is_a_labelled_field_beside_the_sentence_that_needs_it_and_no_key_is_shown(client, accountant, filing):
+    client.force_login(accountant)
+    body = client.get(url(filing)).content.decode()
+    section = body[body.index('id="section-operating_costs"') :]
+    section = section[: section.index("</section>")]
+    assert '<label for="r-change.operating_costs">机关运行经费变动原因（必填）</label>' in section
+    assert "下降15.3%。主要变动原因是【待填写：机关运行经费变动原因】。”" in section  # the sentence that needs it
+    assert section.index("<p>") < section.index('name="reason:change.operating_costs"')  # the paragraph, then its field
+    text = visible_text(body)
+    for key in ("change.", "three_public", "operating_costs", "gpb_expense", "total", "{", "reasons"):
+        assert key not in text, key
+
+
+def test_prior_year_figures_are_labelled_fields_in_wan_and_change_the_text(client, accountant, filing):
+    client.force_login(accountant)
+    body = client.get(url(filing)).content.decode()
+    assert '<label for="p-total">上年收支总计（万元）</label>' in body
+    assert '<label for="p-three_public-vehicle">上年公务用车购置及运行维护费（万元）</label>' in body
+    assert 'name="prior:total" value="310.17"' in body
+    assert "与2018年相比，收、支总计各增加72.14万元，增长23.3%" in body
+
+    response = client.post(url(filing), {"prior:total": "300", "prior:three_public.vehicle": "8.14"})
+    assert response.status_code == 302
+    from disclosures.models import PriorYearFigure
+
+    assert PriorYearFigure.objects.get(filing=filing, key="total").amount == Decimal("3000000.00")
+    assert PriorYearFigure.objects.get(filing=filing, key="three_public.vehicle").amount == Decimal("81400.00")
+    body = client.get(url(filing)).content.decode()
+    assert "与2018年相比，收、支总计各增加82.31万元，增长27.4%" in body
+    entry = AuditEntry.objects.get(filing=filing, action="填写上年对比数", field="上年收支总计")
+    assert (entry.before, entry.after) == ("3,101,700.00 元", "3,000,000.00 元")
+
+    refused = client.post(url(filing), {"prior:total": "3e5"})
+    assert refused.status_code == 200
+    assert "上年收支总计（万元）</a>：“3e5”不是有效的金额：请直接填写数字，不要用科学计数法" in refused.content.decode()
+    assert PriorYearFigure.objects.get(filing=filing, key="total").amount == Decimal("3000000.00")
+
+
+def test_prior_figures_come_from_last_years_filing_when_it_is_in_the_system(client, accountant, department, filing):
+    last_year = build_seed_003(department=department, year=2018, with_prior=False)
+    Filing.objects.filter(pk=last_year.pk).update(status=Filing.Status.APPROVED)
+    client.force_login(accountant)
+    body = client.get(url(filing)).content.decode()
+    assert "2018年的部门决算已在系统中审核" in body
+    assert 'name="prior:total" value="382.31"' in body and 'id="p-total" disabled' in body
+    client.post(url(filing), {"prior:total": "1"})
+    from disclosures.models import PriorYearFigure
+
+    assert PriorYearFigure.objects.get(filing=filing, key="total").amount == Decimal("3101700.00")

@@ -251,6 +251,22 @@ def test_unit_add_edit_and_delete_refused_while_in_use(logged_in, filing, main_u
     assert not Unit.objects.filter(pk=unit.pk).exists()
 
 
+def test_unit_sheet_shows_which_unit_is_main(logged_in, filing, main_unit):
+    Unit.objects.create(department=filing.department, code="901002", name="调处中心", is_main=False)
+    rows = {row.pk: row for row in logged_in.get(editor(filing, "unit")).context["rows"]}
+    second = Unit.objects.get(code="901002")
+    assert next(c for c in rows[main_unit.pk].cells if c.column.attribute == "is_main").value == "True"
+    assert next(c for c in rows[second.pk].cells if c.column.attribute == "is_main").value == "False"
+    page = logged_in.get(editor(filing, "unit")).content.decode()
+    assert '<option value="False" selected>否</option>' in page.split(f'id="row-{second.pk}"')[1].split("</tr>")[0]
+    new_row = page.split('id="row-new"')[1].split("</tr>")[0]
+    assert '<option value="False" selected>否</option>' in new_row  # a new unit is not 本级 unless chosen
+    data = {"code": "901002", "name": "调处中心", "is_main": "False", "nature": "administrative", "funding_form": "full", "grade": "股级"}
+    assert logged_in.post(row_url(filing, "unit", second.pk), data, **HX).status_code == 200
+    second.refresh_from_db()
+    assert second.is_main is False and second.grade == "股级"
+
+
 def test_second_main_unit_is_refused(logged_in, filing):
     data = {"code": "901009", "name": "另一个本级", "is_main": "是", "nature": "administrative", "funding_form": "full"}
     response = logged_in.post(add_url(filing, "unit"), data, **HX)
@@ -448,3 +464,20 @@ def test_csrf_is_enforced(accountant, filing, expense_line):
     assert response.status_code == 200
     expense_line.refresh_from_db()
     assert expense_line.budget_amount == Decimal("1.00")
+
+
+def test_paste_into_a_filing_approved_meanwhile_writes_nothing(filing, accountant, expense_line):
+    """The preview passed on a draft; the reviewer approved before 保存: the apply re-reads the status under
+    the filing's row lock and refuses, with nothing written."""
+    from disclosures.imports.apply import ImportFailed
+    from disclosures.selectors.grid import SHEETS
+    from disclosures.services.grid import grid_paste_apply, grid_paste_preview
+
+    stale = Filing.objects.get(pk=filing.pk)
+    assert grid_paste_preview(filing=stale, sheet=SHEETS["expense"], text=PASTED, unit="yuan").ok
+    Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.APPROVED)
+    with pytest.raises(ImportFailed, match="不能修改"):
+        grid_paste_apply(filing=stale, sheet=SHEETS["expense"], text=PASTED, unit="yuan", user=accountant)
+    assert list(ExpenseLine.objects.filter(filing=filing)) == [expense_line]
+    expense_line.refresh_from_db()
+    assert expense_line.budget_amount == Decimal("1036.03")

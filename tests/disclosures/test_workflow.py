@@ -15,7 +15,7 @@ S = Filing.Status
 
 
 def transitions(filing):
-    return list(AuditEntry.objects.filter(filing=filing, field="status").order_by("at", "id").values_list("action", "before", "after"))
+    return list(AuditEntry.objects.filter(filing=filing, field="状态").order_by("at", "id").values_list("action", "before", "after"))
 
 
 # ------------------------------------------------------------------------------------------------ submit

@@ -122,6 +122,7 @@ ROUTES = {
     "opendata:data_xlsx": (PUBLIC, lambda s, w: {"year": w["published"].fiscal_year.year}),
     "opendata:data_package": (PUBLIC, lambda s, w: {"year": w["published"].fiscal_year.year}),
     "opendata:api_docs": (PUBLIC, lambda s, w: {}),
+    "favicon": (PUBLIC_REDIRECT, lambda s, w: {}),
     "api_v1:api-root": (NOT_FOUND, lambda s, w: {}),
     "api_v1:openapi-json": (PUBLIC, lambda s, w: {}),
     "api_v1:years": (PUBLIC, lambda s, w: {}),

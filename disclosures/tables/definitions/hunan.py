@@ -4,26 +4,32 @@ The departments of 湖南 (Department.province) publish this set (registry.regis
 Each table's 表号 is 部门公开表01…部门公开表20, as Hunan's county templates print it above the grid.
 Hunan's final accounts use the national forms, so this set has no 决算 tables (see registry.table_set_for).
 
-Tables 12–19 (基本支出预算明细表) are laid out as Hunan's templates are: one row per budget unit under the
-department's row (部门 = 本级 + 下属单位, tables.spec.UnitRows) and one column per 经济分类 款 of the 类 they
-detail, zeros printed (the 款 of the 2020 edition of 政府收支分类科目, as in the starter catalog
-disclosures/data/catalog_2020_*.csv). A line of a 款 the list does not name still counts in 合计.
+Hunan's templates list the budget units in these tables: one row per budget unit under the department's row
+(部门 = 本级 + 下属单位, tables.spec.UnitRows), every unit printed, zeros included:
+
+- 2 收入预算总表, with the columns of forms.md's 部门收入总表 (合计, 上年结转, each source of 本年收入);
+- 4/5, 7/8, 9/10 (支出预算分类汇总表 and its 一般公共预算 and 政府性基金 versions), one column per 经济分类 类
+  (部门 or 政府, the 2020 edition of 政府收支分类科目, as in the starter catalog disclosures/data/catalog_2020_*.csv);
+- 12–19 (基本支出预算明细表), one column per 经济分类 款 of the 类 they detail.
+
+A line of a 类/款 the columns do not name (or with no economic code) still counts in 合计. Tables 1 and 6 are
+two-sided 收支 tables, 3 and 11 list 功能分类 科目 (3 with forms.md's 部门支出总表 columns), 20 (三公) is one
+row: the 三公 预算数 is entered per filing, not per unit.
 """
 
 from __future__ import annotations
 
 from ..registry import register, register_province
 from ..spec import (
-    EconomicRows,
+    Col,
+    Filter,
     FixedRow,
-    FixedRows,
     FunctionRows,
     TableDefinition,
     UnitRows,
     amount_col,
     code_col,
     group,
-    label_col,
     name_col,
 )
 from .common import (
@@ -36,18 +42,14 @@ from .common import (
     THIS_YEAR_INCOME,
     THREE_PUBLIC_ROWS,
     basic_columns,
-    economic_columns,
-    economic_kind_columns,
     expense,
     expense_side,
     fiscal_expense_amounts,
     function_columns,
-    income,
     income_side,
-    income_source_rows,
-    kind_columns,
     three_public_columns,
 )
+from .national import expense_kind_columns
 
 HUNAN = "hunan"
 TOTAL = FixedRow("合计")
@@ -67,22 +69,60 @@ def table(number: int, key: str, title: str, **kwargs) -> TableDefinition:
     )
 
 
-def by_economic(number: int, key: str, title: str, *, catalog: str, columns, **filter_kwargs) -> TableDefinition:
+#: 经济分类 类 (2020), one column each in the 支出预算分类汇总表.
+DEPT_CLASSES = (
+    ("301", "工资福利支出"),
+    ("302", "商品和服务支出"),
+    ("303", "对个人和家庭的补助"),
+    ("307", "债务利息及费用支出"),
+    ("309", "资本性支出（基本建设）"),
+    ("310", "资本性支出"),
+    ("312", "对企业补助"),
+    ("313", "对社会保障基金补助"),
+    ("399", "其他支出"),
+)
+GOV_CLASSES = (
+    ("501", "机关工资福利支出"),
+    ("502", "机关商品和服务支出"),
+    ("503", "机关资本性支出（一）"),
+    ("504", "机关资本性支出（二）"),
+    ("505", "对事业单位经常性补助"),
+    ("506", "对事业单位资本性补助"),
+    ("507", "对企业补助"),
+    ("508", "对企业资本性支出"),
+    ("509", "对个人和家庭的补助"),
+    ("510", "对社会保障基金补助"),
+    ("511", "债务利息及费用支出"),
+    ("599", "其他支出"),
+)
+
+
+def unit_columns(*amounts: Col) -> tuple[Col, ...]:
+    return (code_col("单位编码"), name_col("单位名称"), *amounts)
+
+
+def by_economic(number: int, key: str, title: str, *, catalog: str, empty_reason: str, **filter_kwargs) -> TableDefinition:
+    """A 支出预算分类汇总表: a row per budget unit, 合计 and a column per 经济分类 类."""
+    field = "dept_economic" if catalog == "dept" else "gov_economic"
+    classes = DEPT_CLASSES if catalog == "dept" else GOV_CLASSES
     return table(
         number,
         f"{key}_{catalog}",
         title,
-        columns=economic_columns(*columns),
-        rows=(EconomicRows(catalog=catalog, filter=expense(**filter_kwargs), depth=2),),
+        columns=unit_columns(
+            amount_col("合计", "total", "budget"), *(amount_col(name, f"e{code}", "budget", **{field: (code,)}) for code, name in classes)
+        ),
+        rows=(UnitRows(filter=expense(**filter_kwargs)),),
         total=TOTAL,
+        empty_reason=empty_reason,
     )
 
 
-def pair(first: int, key: str, title: str, *, columns, **filter_kwargs) -> tuple[TableDefinition, TableDefinition]:
+def pair(first: int, key: str, title: str, *, empty_reason: str = "没有支出预算", **filter_kwargs) -> tuple[TableDefinition, TableDefinition]:
     """The （按部门预算经济分类） / （按政府预算经济分类） twins Hunan publishes for each breakdown."""
     return (
-        by_economic(first, key, f"{title}（按部门预算经济分类）", catalog="dept", columns=columns, **filter_kwargs),
-        by_economic(first + 1, key, f"{title}（按政府预算经济分类）", catalog="gov", columns=columns, **filter_kwargs),
+        by_economic(first, key, f"{title}（按部门预算经济分类）", catalog="dept", empty_reason=empty_reason, **filter_kwargs),
+        by_economic(first + 1, key, f"{title}（按政府预算经济分类）", catalog="gov", empty_reason=empty_reason, **filter_kwargs),
     )
 
 
@@ -188,7 +228,7 @@ def by_unit(number: int, key: str, title: str, *, catalog: str, groups, **filter
         number,
         f"{key}_{catalog}",
         title,
-        columns=(code_col("单位编码"), name_col("单位名称"), *economic_item_columns(groups, catalog=catalog)),
+        columns=unit_columns(*economic_item_columns(groups, catalog=catalog)),
         rows=(UnitRows(filter=expense(**filter_kwargs)),),
         total=TOTAL,
     )
@@ -218,19 +258,28 @@ HUNAN_BUDGET_TABLES = (
         2,
         "income",
         "收入预算总表",
-        columns=(label_col("项目"), amount_col("预算数", "budget", "budget")),
-        rows=(FixedRows((*income_source_rows(BUDGET_INCOME_ITEMS), FixedRow("上年结转", filters=(income(OPENING),)))),),
-        total=FixedRow("合计", filters=(income(THIS_YEAR_INCOME, OPENING),)),
+        columns=unit_columns(
+            amount_col("合计", "total", "budget"),
+            amount_col("上年结转", "opening", "budget", categories=(OPENING,)),
+            *(
+                amount_col(label.split("、")[1], f"in_{source}", "budget", categories=(THIS_YEAR_INCOME,), sources=(source,))
+                for label, source in BUDGET_INCOME_ITEMS
+            ),
+        ),
+        rows=(UnitRows(filter=Filter(fact="income", categories=(THIS_YEAR_INCOME, OPENING))),),
+        total=TOTAL,
+        empty_reason="没有收入预算",
     ),
     table(
         3,
         "expense",
         "支出预算总表",
-        columns=function_columns(*kind_columns("budget")),
+        columns=function_columns(*expense_kind_columns("budget", business_label="事业单位经营支出")),
         rows=(FunctionRows(filter=expense(), depth=3),),
         total=TOTAL,
+        empty_reason="没有支出预算",
     ),
-    *pair(4, "expense", "支出预算分类汇总表", columns=economic_kind_columns("budget")),
+    *pair(4, "expense", "支出预算分类汇总表"),
     table(
         6,
         "fiscal_summary",
@@ -240,8 +289,8 @@ HUNAN_BUDGET_TABLES = (
         ),
         right=expense_side(amounts=fiscal_expense_amounts("budget"), closing_label="年末结转和结余", total_label="支出总计", sources=FISCAL),
     ),
-    *pair(7, "gpb_expense", "一般公共预算支出预算分类汇总表", columns=economic_kind_columns("budget"), sources=(GPB,)),
-    *pair(9, "gov_fund_expense", "政府性基金拨款支出预算分类汇总表", columns=economic_kind_columns("budget"), sources=(GOV_FUND,)),
+    *pair(7, "gpb_expense", "一般公共预算支出预算分类汇总表", empty_reason="没有使用一般公共预算拨款安排的支出", sources=(GPB,)),
+    *pair(9, "gov_fund_expense", "政府性基金拨款支出预算分类汇总表", empty_reason="没有使用政府性基金预算拨款安排的支出", sources=(GOV_FUND,)),
     table(
         11,
         "gpb_basic",

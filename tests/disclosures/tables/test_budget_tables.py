@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from disclosures.models import Department, Filing, Province
 from disclosures.tables import compute_table, compute_tables, definitions_for, table_set_for
+from disclosures.tables.definitions.hunan import DEPT_CLASSES
 
 D = Decimal
 
@@ -87,16 +88,38 @@ def test_setting_remains_the_default_for_departments_without_a_set(budget_filing
 
 
 def test_hunan_economic_pairs_agree(budget_filing):
+    """支出预算分类汇总表: a row per budget unit under the department's, a column per 经济分类 类 (部门 or 政府)."""
     dept = compute_table(filing=budget_filing, key="hunan_gpb_expense_dept")
     gov = compute_table(filing=budget_filing, key="hunan_gpb_expense_gov")
-    for key in ("total", "basic", "personnel", "public", "project"):
-        assert dept.total_row.amount(key) == gov.total_row.amount(key), key
+    assert [(r.kind, r.label) for r in dept.rows] == [
+        ("total", "合计"),
+        ("subtotal", "茂县信访局"),
+        ("item", "茂县信访局"),
+        ("item", "茂县信访接待中心"),
+    ]
+    assert [r.label for r in gov.rows] == [r.label for r in dept.rows]
+    for dept_row, gov_row in zip(dept.rows, gov.rows):
+        assert dept_row.amount("total") == gov_row.amount("total")
     assert dept.total_row.wan("total") == D("382.46")
+    department, main, centre = dept.rows[1:]
+    assert (department.wan("e301"), department.wan("e302"), department.wan("e303")) == (D("273.24"), D("107.81"), D("1.02"))
+    assert (main.wan("total"), centre.wan("total"), centre.wan("e301")) == (D("309.76"), D("72.70"), D("72.70"))
     # 政府经济分类: the 事业单位's wages are 对事业单位经常性补助 (505), the 机关's 机关工资福利支出 (501)
-    assert gov.row(code="50501").wan("personnel") == D("72.70")  # the centre's 事业运行 66.58 (all wages) + 事业单位医疗 6.12
-    assert gov.row(code="501").wan("personnel") + gov.row(code="50501").wan("personnel") + gov.row(code="509").wan("personnel") == D("274.26")
-    # the unnamed 扶贫 project line has no economic code: it is listed, not lost
-    assert dept.row(label="未列经济分类").wan("project") == D("0.40")
+    assert (gov.rows[3].wan("e505"), gov.rows[3].wan("e501"), gov.rows[2].wan("e501")) == (D("72.70"), D("0.00"), D("200.54"))
+    # the unnamed 扶贫 project line has no economic code: counted in 合计, in no 类 column
+    assert department.amount("total") - sum(department.amount(f"e{code}") for code, _ in DEPT_CLASSES) == D("4000.00")
+
+
+def test_hunan_income_table_lists_every_unit(budget_filing):
+    """收入预算总表: a row per budget unit, with forms.md's 部门收入总表 columns."""
+    table = compute_table(filing=budget_filing, key="hunan_income")
+    assert [h.label for h in table.header_rows[0]][:5] == ["单位编码", "单位名称", "合计", "上年结转", "一般公共预算拨款收入"]
+    assert [(r.label, r.wan("total"), r.wan("in_gpb")) for r in table.rows] == [
+        ("合计", D("382.31"), D("382.31")),
+        ("茂县信访局", D("382.31"), D("382.31")),
+        ("茂县信访局", D("309.61"), D("309.61")),
+        ("茂县信访接待中心", D("72.70"), D("72.70")),
+    ]
 
 
 def test_hunan_final_falls_back_to_national(maoxian_2019, settings):

@@ -125,3 +125,27 @@ def test_every_table_prints_its_number_before_the_unit(demo):
         assert table.unit_line == line
         assert [cell.value for cell in sheet[2] if cell.value is not None] == ["编制单位：资阳区信访局", line]
         assert f"<span>{line}</span>" in render_table_html(table)
+
+
+def test_income_and_classification_tables_list_every_unit(demo):
+    """Hunan's 收入预算总表 (2) and 支出预算分类汇总表 (4/5, 7/8; 9/10 empty) list the budget units too, under the
+    department's row; a column per source (2) or per 经济分类 类 (4–10)."""
+    tables = tables_of(demo)
+    for number in ("2", "4", "5", "7", "8"):
+        table = tables[number]
+        assert [(r.kind, r.label) for r in table.rows] == [("total", "合计"), ("subtotal", "资阳区信访局"), ("item", MAIN), ("item", CENTRE)], number
+        rows = units(table)
+        for key in (leaf.key for leaf in table.leaves if leaf.is_amount):
+            assert rows["资阳区信访局"].amount(key) == rows[MAIN].amount(key) + rows[CENTRE].amount(key), (number, key)
+    income = units(tables["2"])
+    assert (income[CENTRE].wan("total"), income[CENTRE].wan("in_gpb"), income[CENTRE].wan("in_other")) == (
+        D("27.67"),
+        D("26.00"),
+        D("1.67"),
+    )
+    assert income["资阳区信访局"].wan("total") == D("230.06")  # the seed's 收入总计
+    dept = units(tables["4"])["资阳区信访局"]
+    assert (dept.wan("e301"), dept.wan("e302"), dept.wan("e303")) == (D("108.47"), D("81.59"), D("40.00"))
+    assert units(tables["5"])[CENTRE].wan("e505") == D("27.67")  # a 事业单位's spending: 对事业单位经常性补助
+    assert units(tables["7"])[CENTRE].wan("total") == D("26.00")  # 一般公共预算 only: without its 其他收入 1.67
+    assert tables["9"].empty and tables["9"].note == "注：本部门2020年度没有使用政府性基金预算拨款安排的支出，故本表无数据。"

@@ -1,0 +1,141 @@
+"""The largest filing's PDF beside its floor (issue #13), each in a fresh process of its own.
+
+- figure: the whole disclosure of the county's largest final account (说明, tables, performance forms) as
+  generation prints it, `disclosures.tables.pdf.render_pdf` on the document HTML;
+- floor: WeasyPrint's plain `HTML(string).write_pdf()` of one plain HTML table holding the same cell texts,
+  row by row (no classes, no spans, one border rule), so the same text is shaped and laid out in cells.
+
+Each child reports wall-clock and CPU seconds (CPU is what a loaded machine distorts least) and its peak
+RSS (VmHWM, the whole process: Django, WeasyPrint, fonts, the layout). Goals: under 4 s and under 300 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.registry import Context, Row, register
+
+CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t[dh]>", re.S)
+ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+PLAIN_STYLE = (
+    "@page { size: A4 landscape; margin: 15mm 12mm } body { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 9pt } "
+    "table { border-collapse: collapse; width: 100% } td { border: .6pt solid #000; padding: 2pt 4pt }"
+)
+
+
+def plain_table(document: str) -> tuple[str, int]:
+    """One plain table with the document's table cells, row by row; and the number of cells."""
+    rows = []
+    cells = 0
+    for row in ROW.findall(document):
+        texts = [text for _, text in CELL.findall(row)]
+        cells += len(texts)
+        rows.append("<tr>" + "".join(f"<td>{text}</td>" for text in texts) + "</tr>")
+    page = f"<!doctype html><html><head><meta charset='utf-8'><style>{PLAIN_STYLE}</style></head><body><table>{''.join(rows)}</table></body></html>"
+    return page, cells
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child(kind: str, path: Path) -> dict:
+    """In a fresh process: render the HTML file and report time, CPU and peak memory."""
+    from bench import env as bench_env
+
+    bench_env.setup()
+    from weasyprint import HTML
+
+    from disclosures.tables.pdf import render_pdf
+
+    HTML(string="<p>预热</p>").write_pdf()  # fonts and Pango loaded before the clock, for both alike
+    document = path.read_text(encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    if kind == "filing":
+        pdf = render_pdf(document)
+    else:
+        pdf = HTML(string=document).write_pdf()
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return {
+        "kind": kind,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
+        "peak_rss_mb": round(_status_mb("VmHWM"), 1),
+        "bytes": len(pdf),
+        "pages": pages,
+    }
+
+
+def _run_child(kind: str, path: Path, env: dict) -> dict:
+    command = [sys.executable, str(Path(__file__)), "--child", kind, str(path)]
+    completed = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, timeout=1800)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if completed.returncode or not lines:
+        raise RuntimeError(f"PDF bench child {kind} failed: {(completed.stderr or completed.stdout)[-2000:]}")
+    return json.loads(lines[-1])
+
+
+def largest_final_filing() -> tuple[int, int]:
+    """(expense lines, pk) of the year's largest final account."""
+    from django.db.models import Count
+
+    from disclosures.models import Filing
+
+    rows = Filing.objects.filter(kind=Filing.Kind.FINAL).annotate(n=Count("expense_lines")).values_list("n", "pk")
+    return max(rows)
+
+
+def document_html(filing_pk: int) -> str:
+    """The HTML generation prints to PDF (tables, 说明, performance forms), built the way generation builds it."""
+    from disclosures.models import Filing
+    from disclosures.services.generation import filing_render_documents
+
+    filing = Filing.objects.select_related("department", "fiscal_year").get(pk=filing_pk)
+    return filing_render_documents(filing=filing, formats=("html",)).contents["html"].decode("utf-8")
+
+
+@register("pdf")
+def pdf_bench(context: Context) -> list[Row]:
+    """The largest filing's PDF against WeasyPrint printing a plain table of the same cells."""
+    from bench import env as bench_env
+
+    lines, pk = largest_final_filing()
+    document = document_html(pk)
+    floor_html, cells = plain_table(document)
+    filing_path = bench_env.OUT / "pdf-largest.html"
+    floor_path = bench_env.OUT / "pdf-floor.html"
+    filing_path.write_text(document, encoding="utf-8")
+    floor_path.write_text(floor_html, encoding="utf-8")
+    figure = _run_child("filing", filing_path, context.env)
+    floor = _run_child("floor", floor_path, context.env)
+    context.details["pdf"] = {"expense_lines": lines, "cells": cells, "filing": figure, "floor": floor}
+    label = f"plain table, {cells:,} cells"
+    name = f"largest filing's PDF ({lines:,} lines, {figure['pages']} pages)"
+    return [
+        Row(f"{name}: wall", figure["seconds"], floor["seconds"], "s", label, goal_value=4),
+        Row(f"{name}: CPU", figure["cpu_seconds"], floor["cpu_seconds"], "s", label),
+        Row(f"{name}: peak RSS", figure["peak_rss_mb"], floor["peak_rss_mb"], "MB", label, goal_value=300),
+    ]
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], Path(sys.argv[3]))), flush=True)
+    else:
+        raise SystemExit("run through bench/run.py --bench pdf")
