@@ -7,13 +7,15 @@ Each run builds the demo (`migrate` + `load_demo`) in a fresh SQLite database of
 db.sqlite3), generates every demo filing's Excel workbook and HTML document with the real generation
 service (PDF is left out: it is printed from the same HTML), and writes them as
 `<department code>-<year>-<kind>-v<version>.xlsx|.html`. `compare` generates into a temporary directory
-and compares workbook by workbook, sheet by sheet, cell by cell (value, number format, merged ranges)
+and compares workbook by workbook, sheet by sheet, cell by cell (value, type, number format, font, border,
+fill, alignment, protection, quote prefix), merged ranges, column widths, row heights and print setup,
 and the HTML's visible text line by line, printing every difference.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import html.parser
 import os
@@ -92,6 +94,25 @@ def html_text(path: Path) -> list[str]:
     return parser.text()
 
 
+#: What is compared of every cell besides its value: the type and each part of its style.
+CELL_STYLE = ("data_type", "number_format", "font", "border", "fill", "alignment", "protection", "quotePrefix")
+
+
+def _sheet_layout(ws) -> dict:
+    """What a sheet prints like, beyond its cells: dimensions, print setup, frozen panes."""
+    return {
+        "columns": {k: (d.width, d.customWidth) for k, d in ws.column_dimensions.items()},
+        "rows": {k: (d.height, d.customHeight) for k, d in ws.row_dimensions.items()},
+        "freeze_panes": ws.freeze_panes,
+        "print_title_rows": ws.print_title_rows,
+        "page_setup": repr(ws.page_setup.__dict__),
+        "fit_to_page": ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None,
+        "print_options": repr(ws.print_options.__dict__),
+        "page_margins": repr(ws.page_margins.__dict__),
+        "footer": ws.oddFooter.center.text,
+    }
+
+
 def compare_xlsx(reference: Path, current: Path) -> list[str]:
     from openpyxl import load_workbook
 
@@ -103,12 +124,19 @@ def compare_xlsx(reference: Path, current: Path) -> list[str]:
         a, b = old[name], new[name]
         if sorted(map(str, a.merged_cells.ranges)) != sorted(map(str, b.merged_cells.ranges)):
             differences.append(f"{current.name} [{name}]: merged cells differ")
+        layout_a, layout_b = _sheet_layout(a), _sheet_layout(b)
+        differences += [f"{current.name} [{name}] {key}: {layout_a[key]!r} → {layout_b[key]!r}" for key in layout_a if layout_a[key] != layout_b[key]]
         rows, cols = max(a.max_row, b.max_row), max(a.max_column, b.max_column)
         for r in range(1, rows + 1):
             for c in range(1, cols + 1):
                 x, y = a.cell(r, c), b.cell(r, c)
-                if x.value != y.value or x.number_format != y.number_format:
-                    differences.append(f"{current.name} [{name}] {x.coordinate}: {x.value!r} ({x.number_format}) → {y.value!r} ({y.number_format})")
+                if x.value != y.value:
+                    differences.append(f"{current.name} [{name}] {x.coordinate}: {x.value!r} → {y.value!r}")
+                for attribute in CELL_STYLE:
+                    # copy: a style attribute is a read-only proxy, which never equals another proxy
+                    before, after = copy.copy(getattr(x, attribute)), copy.copy(getattr(y, attribute))
+                    if before != after:
+                        differences.append(f"{current.name} [{name}] {x.coordinate} {attribute}: {before!r} → {after!r}")
     return differences
 
 
@@ -124,6 +152,8 @@ def compare(reference: Path, current: Path) -> list[str]:
         elif name.endswith(".html"):
             diff = list(difflib.unified_diff(html_text(reference / name), html_text(current / name), lineterm="", n=0))
             differences += [f"{name}: {line}" for line in diff[2:] if not line.startswith("@@")]
+            if not diff and (reference / name).read_bytes() != (current / name).read_bytes():
+                differences.append(f"{name}: same text, different markup")
     return differences
 
 

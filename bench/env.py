@@ -67,3 +67,6 @@ def fresh_database() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     if connection.vendor != "sqlite":
         call_command("flush", verbosity=0, interactive=False)
+        from evaluations.rulesets import ensure_rule_sets
+
+        ensure_rule_sets()  # the data migration's rule sets, which the flush removed

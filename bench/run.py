@@ -42,7 +42,7 @@ from bench import env as bench_env
 from bench.registry import BENCHES, Context, Row, table
 
 #: Modules whose import registers their benches (bench.registry.register).
-BENCH_MODULES = ("bench.pdf", "bench.importing", "bench.public")
+BENCH_MODULES = ("bench.pdf", "bench.importing", "bench.public", "bench.generation")
 
 YEARS = (2023, 2024)
 YEAR = YEARS[1]

@@ -12,3 +12,8 @@ QUEUE = "bench"
 @job_task(name="bench.generate_filing", queue=QUEUE)
 def generate_filing(job: Job) -> dict:
     return work.generate_filing(job.filing_id, job=job)
+
+
+@job_task(name="bench.generate_filing_documents", queue=QUEUE)
+def generate_filing_documents(job: Job) -> dict:
+    return work.generate_documents(job.filing_id, job=job)

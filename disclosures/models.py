@@ -713,6 +713,9 @@ class FilingDocument(models.Model):
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents", verbose_name="任务")
     size = models.PositiveIntegerField("大小（字节）", default=0)
     data_revision = models.PositiveIntegerField("数据版本号", default=0, help_text="生成时填报的数据版本号；小于填报当前的版本号即为已过期。")
+    draft = models.BooleanField(
+        "草稿水印", null=True, blank=True, help_text="生成时填报尚未审核通过，文件带草稿水印；为空表示未记录（批量生成时重新生成）。"
+    )
     generated_at = models.DateTimeField("生成时间", auto_now=True)
 
     class Meta:

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from celery import shared_task
 
 from disclosures.imports.apply import import_job_run
 from disclosures.models import Filing, FiscalYear, PublicationDocument
+from disclosures.services.generation import (
+    ALL_FORMATS,
+    FAST_FORMATS,
+    PDF_ONLY,
+    current_document_filings,
+    filing_generate_documents,
+    formats_checked,
+    job_formats,
+)
 from disclosures.services.notifications import overdue_reminders_send
-from disclosures.services.generation import ALL_FORMATS, FAST_FORMATS, PDF_ONLY, filing_generate_documents, formats_checked, job_formats
 from jobs.models import Job
 from jobs.services import job_enqueue, job_task
 
@@ -19,7 +28,13 @@ from jobs.services import job_enqueue, job_task
 @job_task(name="disclosures.generate_filing_documents")
 def generate_filing_documents(job: Job) -> dict:
     """生成公开文件: the filing's Excel tables, HTML and/or PDF as the job's params say (idempotent: outputs are swapped in whole)."""
-    return filing_generate_documents(filing=job.filing, job=job, formats=job_formats(job), publication=bool(job.params.get("publication")))
+    return filing_generate_documents(
+        filing=job.filing,
+        job=job,
+        formats=job_formats(job),
+        publication=bool(job.params.get("publication")),
+        skip_unchanged=bool(job.params.get("skip_unchanged")),
+    )
 
 
 @job_task(name="disclosures.import_workbook")
@@ -34,19 +49,18 @@ def remind_overdue() -> int:
     return overdue_reminders_send()
 
 
-def filing_enqueue_generation(*, filing: Filing, user=None, batch: str = "", formats: Iterable[str] = ALL_FORMATS) -> Job:
-    """Queue the generation of one filing's documents (after the current transaction commits)."""
-    return job_enqueue(
-        kind=Job.Kind.GENERATE_FILING,
-        task=generate_filing_documents,
-        filing=filing,
-        params={"formats": list(formats_checked(formats))},
-        user=user,
-        batch=batch,
-    )
+def filing_enqueue_generation(
+    *, filing: Filing, user=None, batch: str = "", formats: Iterable[str] = ALL_FORMATS, skip_unchanged: bool = False
+) -> Job:
+    """Queue the generation of one filing's documents (after the current transaction commits).
+    `skip_unchanged`: the job leaves documents built from the filing's current data as they are."""
+    params: dict = {"formats": list(formats_checked(formats))}
+    if skip_unchanged:
+        params["skip_unchanged"] = True
+    return job_enqueue(kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, params=params, user=user, batch=batch)
 
 
-def publication_enqueue_generation(*, filing: Filing, user=None) -> Job:
+def publication_enqueue_generation(*, filing: Filing, user=None, batch: str = "") -> Job:
     """Queue the job that builds and freezes a published filing's documents; the filing is shown to
     the public once they exist (after the current transaction commits)."""
     return job_enqueue(
@@ -55,6 +69,7 @@ def publication_enqueue_generation(*, filing: Filing, user=None) -> Job:
         filing=filing,
         params={"formats": list(ALL_FORMATS), "publication": True},
         user=user,
+        batch=batch,
     )
 
 
@@ -66,18 +81,47 @@ def filing_enqueue_documents(*, filing: Filing, user=None) -> Job:
     return filing_enqueue_generation(filing=filing, user=user)
 
 
-def generate_year(*, fiscal_year: FiscalYear, user=None) -> str:
+@dataclass(frozen=True)
+class YearGeneration:
+    """What county-wide generation queued: the batch id the jobs share (for the progress page) and counts."""
+
+    batch: str
+    queued: int  # filings with at least one job
+    unchanged: int  # filings whose documents were all current: nothing queued
+    publications: int  # published filings without publication documents whose publication job was queued again
+
+
+def generate_year(*, fiscal_year: FiscalYear, user=None, formats: Iterable[str] = ALL_FORMATS) -> YearGeneration:
     """Queue the documents of every current filing of the year (corrected versions replace their originals):
     first one xlsx+HTML job per filing, then one PDF job per filing, so every filing's tables are
     ready before the slow PDFs start.
 
-    Returns the batch id the jobs share, for the progress page.
+    A filing whose documents were built from its current data and status gets no job (and a job whose
+    filing is unchanged by the time it runs does nothing: `skip_unchanged`). A published filing whose
+    publication has no documents (its publication job failed) gets its publication job again, unless one
+    is still queued or running: that job builds every format, the working documents included.
     """
+    formats = formats_checked(formats)
     batch = f"generate-{fiscal_year.year}-{uuid.uuid4().hex[:12]}"
     filings = list(
         Filing.objects.filter(fiscal_year=fiscal_year, superseded_by__isnull=True).select_related("department").order_by("department__code", "kind")
     )
-    for formats in (FAST_FORMATS, PDF_ONLY):
-        for filing in filings:
-            filing_enqueue_generation(filing=filing, user=user, batch=batch, formats=formats)
-    return batch
+    published = [f for f in filings if f.status == Filing.Status.PUBLISHED]
+    frozen = set(PublicationDocument.objects.filter(filing__in=published).values_list("filing_id", flat=True))
+    pending = set(
+        Job.objects.filter(filing__in=published, params__publication=True, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).values_list(
+            "filing_id", flat=True
+        )
+    )
+    unfrozen = [f for f in published if f.pk not in frozen]
+    requeued = [f for f in unfrozen if f.pk not in pending]
+    for filing in requeued:
+        publication_enqueue_generation(filing=filing, user=user, batch=batch)
+    others = [f for f in filings if not (f.status == Filing.Status.PUBLISHED and f.pk not in frozen)]
+    phases = [phase for phase in (tuple(f for f in FAST_FORMATS if f in formats), tuple(f for f in PDF_ONLY if f in formats)) if phase]
+    current = current_document_filings(filings=others, formats=formats)
+    todo = [f for f in others if f.pk not in current]
+    for phase in phases:
+        for filing in todo:
+            filing_enqueue_generation(filing=filing, user=user, batch=batch, formats=phase, skip_unchanged=True)
+    return YearGeneration(batch=batch, queued=len(todo) + len(requeued), unchanged=len(current), publications=len(requeued))

@@ -6,9 +6,10 @@ from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from disclosures.xlsx_styles import WorkbookStyles, collection_paused, merge_cells, set_style
 from disclosures.xlsx_text import put_text
 
 from .grid import Grid
@@ -16,54 +17,61 @@ from .grid import Grid
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "Noto Sans CJK SC"
+SHADE = PatternFill("solid", fgColor="EEF1F4")
 
 
 def grid_workbook(grids: list[Grid]) -> bytes:
+    with collection_paused():
+        return _grid_workbook(grids)
+
+
+def _grid_workbook(grids: list[Grid]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    styles = WorkbookStyles(workbook)
     for n, grid in enumerate(grids, start=1):
         title = grid.filename[:25] if len(grids) == 1 else f"{n}"
-        draw(workbook.create_sheet(title=title), grid)
+        draw(workbook.create_sheet(title=title), grid, styles)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def draw(ws, grid: Grid) -> None:
+def draw(ws, grid: Grid, styles: WorkbookStyles | None = None) -> None:
+    styles = styles or WorkbookStyles(ws.parent)
     width = grid.width
     for c, chars in enumerate(grid.columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = chars
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    merge_cells(ws, styles, start_row=1, start_column=1, end_row=1, end_column=width)
     put_text(ws.cell(1, 1), grid.title)
-    ws.cell(1, 1).font = Font(name=FONT, size=16, bold=True)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    set_style(ws.cell(1, 1), font=styles.font(name=FONT, size=16, bold=True), alignment=styles.alignment(horizontal="center", vertical="center"))
     ws.row_dimensions[1].height = 30
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    merge_cells(ws, styles, start_row=2, start_column=1, end_row=2, end_column=width)
     put_text(ws.cell(2, 1), grid.subtitle)
-    ws.cell(2, 1).font = Font(name=FONT, size=11)
-    ws.cell(2, 1).alignment = Alignment(horizontal="center")
+    set_style(ws.cell(2, 1), font=styles.font(name=FONT, size=11), alignment=styles.alignment(horizontal="center"))
     offset = 3
-    shade = PatternFill("solid", fgColor="EEF1F4")
     row_lengths: dict[int, int] = {}
     for r, c, cell in grid.placed():
         row, col = r + offset, c + 1
         target = ws.cell(row, col)
         if cell.kind == "num" and isinstance(cell.value, Decimal):
             target.value = cell.value
-            target.number_format = cell.number_format
-            target.alignment = Alignment(horizontal="right", vertical="center")
+            set_style(
+                target, number_format=styles.number_format(cell.number_format), alignment=styles.alignment(horizontal="right", vertical="center")
+            )
         else:
             put_text(target, cell.text)
             centred = cell.kind in ("label", "head")
-            target.alignment = Alignment(horizontal="center" if centred else "left", vertical="center", wrap_text=True)
-        target.font = Font(name=FONT, size=10, bold=cell.kind in ("label", "head"))
+            set_style(target, alignment=styles.alignment(horizontal="center" if centred else "left", vertical="center", wrap_text=True))
+        set_style(target, font=styles.font(name=FONT, size=10, bold=cell.kind in ("label", "head")))
         if cell.kind in ("label", "head"):
-            target.fill = shade
+            set_style(target, fill=styles.fill(SHADE))
+        border = styles.border(BORDER)
         for dr in range(cell.rowspan):
             for dc in range(cell.colspan):
-                ws.cell(row + dr, col + dc).border = BORDER
+                set_style(ws.cell(row + dr, col + dc), border=border)
         if cell.rowspan > 1 or cell.colspan > 1:
-            ws.merge_cells(start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1)
+            merge_cells(ws, styles, start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1)
         if cell.rowspan == 1:
             chars = sum(grid.columns[c : c + cell.colspan])
             lines = max(1, -(-len(cell.text) * 2 // max(int(chars), 1)))
@@ -72,9 +80,9 @@ def draw(ws, grid: Grid) -> None:
         ws.row_dimensions[row].height = max(20, 15 * lines)
     if grid.footer:
         last = offset + len(grid.rows) + 1
-        ws.merge_cells(start_row=last, start_column=1, end_row=last, end_column=width)
+        merge_cells(ws, styles, start_row=last, start_column=1, end_row=last, end_column=width)
         put_text(ws.cell(last, 1), grid.footer)
-        ws.cell(last, 1).font = Font(name=FONT, size=10)
+        set_style(ws.cell(last, 1), font=styles.font(name=FONT, size=10))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

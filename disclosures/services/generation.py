@@ -14,6 +14,12 @@ swaps in the formats it built, together; the others keep their current files unt
 A publication's documents are different: they are frozen (PublicationDocument), built once by the
 publication's own job (`publication_enqueue_generation`, queued by workflow.filing_publish) and never
 replaced. Regenerating a published filing rebuilds only its working documents.
+
+Each working document records what it was built from: the filing's data revision and whether it carried
+the 草稿 watermark (a filing's data changes only while it is a draft, and the watermark goes once, at
+approval). County-wide generation skips the filings whose documents still match both
+(`current_document_filings`, and again in the job: `skip_unchanged`), so a second run of the same year
+queues nothing but what changed.
 """
 
 from __future__ import annotations
@@ -27,13 +33,14 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 
 from disclosures.models import Filing, FilingDocument, PublicationDocument
 from disclosures.narrative import draft_sections
 from disclosures.parts import parts_from_json, publication_parts
 from disclosures.selectors.facts import filing_facts
 from disclosures.tables import compute_tables
-from disclosures.tables.html import render_document_html
+from disclosures.tables.html import is_draft_document, render_document_html
 from disclosures.tables.pdf import render_pdf
 from disclosures.tables.xlsx import render_workbook
 from jobs.models import Job
@@ -130,9 +137,11 @@ def documents_swap_in(
 
     All formats switch together or not at all; the replaced files are deleted after the commit, the
     new ones if anything fails before it. Each document records `data_revision`, the filing's data
-    revision the content was built from (by default the `filing` instance's, as read before building).
+    revision the content was built from (by default the `filing` instance's, as read before building),
+    and whether it carries the 草稿 watermark (from the same instance's status).
     """
     revision = filing.data_revision if data_revision is None else data_revision
+    draft = is_draft_document(filing)
     saved: dict[str, str] = {}
     try:
         for format, content in contents.items():
@@ -144,7 +153,7 @@ def documents_swap_in(
                 document, created = FilingDocument.objects.select_for_update().get_or_create(
                     filing=filing,
                     format=format,
-                    defaults={"file": saved[format], "size": len(content), "job": job, "data_revision": revision},
+                    defaults={"file": saved[format], "size": len(content), "job": job, "data_revision": revision, "draft": draft},
                 )
                 if not created:
                     replaced.append(document.file.name)
@@ -152,6 +161,7 @@ def documents_swap_in(
                     document.size = len(content)
                     document.job = job
                     document.data_revision = revision
+                    document.draft = draft
                 document.full_clean()
                 document.save()
                 documents.append(document)
@@ -167,6 +177,20 @@ def documents_swap_in(
 
     transaction.on_commit(delete_replaced)
     return documents
+
+
+def current_document_filings(*, filings: Iterable[Filing], formats: Iterable[str]) -> set[int]:
+    """The pks of those `filings` whose working documents of every one of `formats` were built from their
+    current data revision and status (草稿 watermark or not): regenerating them would give the same
+    documents. One query, whatever the number of filings."""
+    by_pk = {filing.pk: filing for filing in filings}
+    wanted = set(formats)
+    found: dict[int, set[str]] = {}
+    rows = FilingDocument.objects.filter(filing_id__in=list(by_pk), format__in=wanted, data_revision=F("filing__data_revision"))
+    for filing_id, format, draft in rows.values_list("filing_id", "format", "draft"):
+        if draft is not None and draft == is_draft_document(by_pk[filing_id]):
+            found.setdefault(filing_id, set()).add(format)
+    return {pk for pk, formats_found in found.items() if formats_found == wanted}
 
 
 def document_swap_in(*, filing: Filing, format: str, content: bytes, job: Job | None = None) -> FilingDocument:
@@ -265,9 +289,14 @@ def filing_render_documents(
     return RenderedDocuments(contents=contents, tables=tables, sections=sections, parts=parts)
 
 
-def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False) -> dict:
+def filing_generate_documents(
+    *, filing: Filing, job: Job | None = None, formats: Iterable[str] = ALL_FORMATS, publication: bool = False, skip_unchanged: bool = False
+) -> dict:
     """Build the requested outputs of the filing (all three by default), then swap them into its
     FilingDocuments together; the other formats' documents are left as they are. Returns a summary.
+
+    With `skip_unchanged` (county-wide generation), a filing whose documents of these formats were built
+    from its current data and status is left as it is: the summary says `unchanged`.
 
     With `publication`, the job builds every format of a published filing's publication: the same
     bytes become its working documents and its frozen PublicationDocuments (see
@@ -282,6 +311,8 @@ def filing_generate_documents(*, filing: Filing, job: Job | None = None, formats
         frozen = list(PublicationDocument.objects.filter(filing=filing))
         if frozen:
             return {"filing": filing.pk, "publication": True, "formats": sorted(d.format for d in frozen), "already_frozen": True}
+    elif skip_unchanged and current_document_filings(filings=[filing], formats=formats):
+        return {"filing": filing.pk, "publication": False, "formats": list(formats), "unchanged": True, "data_revision": filing.data_revision}
     progress = _Progress(job, _steps(formats))
     rendered = filing_render_documents(filing=filing, formats=formats, progress=progress, publication=publication)
     contents, tables, sections, parts = rendered.contents, rendered.tables, rendered.sections, rendered.parts

@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from disclosures.parts.xlsx import draw as draw_grid
+from disclosures.xlsx_styles import WorkbookStyles, collection_paused, merge_cells, set_style
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -44,14 +45,20 @@ def _unique_title(base: str, used: set[str]) -> str:
 
 def render_workbook(tables: Iterable[TableResult], parts: Iterable = ()) -> bytes:
     """One sheet per table, then one per printed form of the contributed parts (disclosures.parts)."""
+    with collection_paused():
+        return _workbook(tables, parts)
+
+
+def _workbook(tables: Iterable[TableResult], parts: Iterable) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    styles = WorkbookStyles(workbook)
     used: set[str] = set()
     for table in tables:
-        write_sheet(workbook.create_sheet(sheet_title(table, used)), table)
+        write_sheet(workbook.create_sheet(sheet_title(table, used)), table, styles)
     for part in parts:
         for grid in part.grids:
-            draw_grid(workbook.create_sheet(_unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid)
+            draw_grid(workbook.create_sheet(_unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid, styles)
     if not workbook.worksheets:
         workbook.create_sheet("说明")["A1"] = "本填报没有公开表。"
     buffer = io.BytesIO()
@@ -59,29 +66,33 @@ def render_workbook(tables: Iterable[TableResult], parts: Iterable = ()) -> byte
     return buffer.getvalue()
 
 
-def _text_cell(ws: Worksheet, row: int, column: int, value: str, *, bold=False, size=10, align="left", indent=0):
+def _text_cell(ws: Worksheet, styles: WorkbookStyles, row: int, column: int, value: str, *, bold=False, size=10, align="left", indent=0):
     cell = put_text(ws.cell(row=row, column=column), value or None)
-    cell.font = Font(name=FONT_NAME, bold=bold, size=size)
-    cell.alignment = Alignment(horizontal=align, vertical="center", indent=indent, wrap_text=True)
+    set_style(
+        cell,
+        font=styles.font(name=FONT_NAME, bold=bold, size=size),
+        alignment=styles.alignment(horizontal=align, vertical="center", indent=indent, wrap_text=True),
+    )
     return cell
 
 
-def write_sheet(ws: Worksheet, table: TableResult) -> None:
+def write_sheet(ws: Worksheet, table: TableResult, styles: WorkbookStyles | None = None) -> None:
+    styles = styles or WorkbookStyles(ws.parent)
     columns = max(table.column_count, 2)
-    last = get_column_letter(columns)
+    border, header_fill = styles.border(BORDER), styles.fill(HEADER_FILL)
 
     # title, then 编制单位 on the left and 单位：万元 (or 元) on the right
-    _text_cell(ws, TITLE_ROW, 1, table.full_title, bold=True, size=16, align="center")
-    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+    _text_cell(ws, styles, TITLE_ROW, 1, table.full_title, bold=True, size=16, align="center")
+    merge_cells(ws, styles, start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=columns)
     ws.row_dimensions[TITLE_ROW].height = 32
     right_span = max(1, columns // 3)
-    _text_cell(ws, META_ROW, 1, f"编制单位：{table.department_name}")
-    unit_cell = _text_cell(ws, META_ROW, columns - right_span + 1, table.unit_line, align="right")
-    unit_cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=False)
+    _text_cell(ws, styles, META_ROW, 1, f"编制单位：{table.department_name}")
+    unit_cell = _text_cell(ws, styles, META_ROW, columns - right_span + 1, table.unit_line, align="right")
+    set_style(unit_cell, alignment=styles.alignment(horizontal="right", vertical="center", wrap_text=False))
     if columns - right_span > 1:
-        ws.merge_cells(start_row=META_ROW, start_column=1, end_row=META_ROW, end_column=columns - right_span)
+        merge_cells(ws, styles, start_row=META_ROW, start_column=1, end_row=META_ROW, end_column=columns - right_span)
     if right_span > 1:
-        ws.merge_cells(start_row=META_ROW, start_column=columns - right_span + 1, end_row=META_ROW, end_column=columns)
+        merge_cells(ws, styles, start_row=META_ROW, start_column=columns - right_span + 1, end_row=META_ROW, end_column=columns)
 
     # merged multi-level header
     occupied: set[tuple[int, int]] = set()
@@ -94,13 +105,11 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
             for r in range(row, row + header.rowspan):
                 for c in range(column, column + header.colspan):
                     occupied.add((r, c))
-                    border_cell = ws.cell(row=r, column=c)
-                    border_cell.border = BORDER
-                    border_cell.fill = HEADER_FILL
-            cell = _text_cell(ws, row, column, header.label, bold=True, align="center")
-            cell.fill = HEADER_FILL
+                    set_style(ws.cell(row=r, column=c), border=border, fill=header_fill)
+            cell = _text_cell(ws, styles, row, column, header.label, bold=True, align="center")
+            set_style(cell, fill=header_fill)
             if header.rowspan > 1 or header.colspan > 1:
-                ws.merge_cells(start_row=row, start_column=column, end_row=row + header.rowspan - 1, end_column=column + header.colspan - 1)
+                merge_cells(ws, styles, start_row=row, start_column=column, end_row=row + header.rowspan - 1, end_column=column + header.colspan - 1)
             column += header.colspan
     header_end = HEADER_START + len(table.header_rows) - 1
     for r in range(HEADER_START, header_end + 1):
@@ -111,17 +120,21 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
     for result_row in table.rows:
         for index, cell_data in enumerate(result_row.cells, start=1):
             if cell_data.covered:
-                ws.cell(row=row, column=index).border = BORDER
+                set_style(ws.cell(row=row, column=index), border=border)
                 continue
             if cell_data.is_amount:
                 cell = ws.cell(row=row, column=index, value=cell_data.value)
-                cell.number_format = NUMBER_FORMAT
-                cell.font = Font(name=FONT_NAME, bold=cell_data.bold, size=10)
-                cell.alignment = Alignment(horizontal="right", vertical="center")
+                set_style(
+                    cell,
+                    number_format=styles.number_format(NUMBER_FORMAT),
+                    font=styles.font(name=FONT_NAME, bold=cell_data.bold, size=10),
+                    alignment=styles.alignment(horizontal="right", vertical="center"),
+                )
             else:
                 centred = cell_data.colspan > 1 or result_row.kind == "total" or cell_data.centre
                 cell = _text_cell(
                     ws,
+                    styles,
                     row,
                     index,
                     cell_data.text,
@@ -129,17 +142,17 @@ def write_sheet(ws: Worksheet, table: TableResult) -> None:
                     align="center" if centred else "left",
                     indent=cell_data.indent,
                 )
-            cell.border = BORDER
+            set_style(cell, border=border)
             if cell_data.colspan > 1:
-                ws.merge_cells(start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
+                merge_cells(ws, styles, start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
         ws.row_dimensions[row].height = 20
         row += 1
 
     notes = ([table.note] if table.empty and table.note else []) + list(table.footnotes)
     for note in notes:
         # an empty table is published with its headers and, under the grid, the note saying why; then the 尾差 note
-        _text_cell(ws, row, 1, note)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        _text_cell(ws, styles, row, 1, note)
+        merge_cells(ws, styles, start_row=row, start_column=1, end_row=row, end_column=columns)
         ws.row_dimensions[row].height = 20
         row += 1
 

@@ -66,9 +66,10 @@ def year_generate(request, year: int):
         raise PermissionDenied("仅财政局审核人可以批量生成。")
     fiscal_year = get_object_or_404(FiscalYear, year=year)
     if request.method == "POST":
-        batch = generate_year(fiscal_year=fiscal_year, user=request.user)
-        messages.success(request, f"已为{fiscal_year}的全部填报排队生成公开文件。")
-        return redirect(f"{reverse('disclosures:year_generate', args=[year])}?batch={batch}")
+        queued = generate_year(fiscal_year=fiscal_year, user=request.user)
+        unchanged = f"；{queued.unchanged} 份填报数据未变，沿用现有文件" if queued.unchanged else ""
+        messages.success(request, f"已为{fiscal_year}的 {queued.queued} 份填报排队生成公开文件{unchanged}。")
+        return redirect(f"{reverse('disclosures:year_generate', args=[year])}?batch={queued.batch}")
     batch = request.GET.get("batch", "")
     return render(
         request,

@@ -5,6 +5,7 @@ filing went public with no downloads when its generation job never ran.
 """
 
 import hashlib
+from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -14,9 +15,9 @@ from django.urls import reverse
 from disclosures.models import Filing, FilingDocument, PublicationDocument
 from jobs.models import Job
 from jobs.services import job_send
-from disclosures.services import workflow
+from disclosures.services import generation, workflow
 from disclosures.services.generation import filing_generate_documents
-from disclosures.tasks import filing_enqueue_documents
+from disclosures.tasks import filing_enqueue_documents, generate_filing_documents, generate_year
 from tests.disclosures.workflow_fixtures import STAND_IN_PDF, publish
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,30 @@ def test_documents_of_data_changed_during_the_build_are_refused(approved_filing,
         publication_documents_store(filing=rendered_from, contents={"xlsx": b"PK old data"})
     assert not PublicationDocument.objects.filter(filing=approved_filing).exists()
     assert not list(tmp_path.rglob("*.xlsx"))  # the stored file is removed again
+
+
+def test_year_generation_queues_the_failed_publication_job_again(approved_filing, reviewer, settings, tmp_path):
+    """Found in issue #13: county-wide generation queued working documents for a published filing whose
+    publication job had failed, so the filing stayed hidden from the public until someone pressed 生成."""
+    settings.MEDIA_ROOT = tmp_path
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        workflow.filing_publish(filing=approved_filing, user=reviewer)
+    Job.objects.filter(filing=approved_filing).update(status=Job.Status.FAILED, error="Chromium 未安装")
+    with TestCase.captureOnCommitCallbacks(execute=False) as sends:
+        queued = generate_year(fiscal_year=approved_filing.fiscal_year, user=reviewer)
+    jobs = list(Job.objects.filter(batch=queued.batch))
+    assert [(job.filing_id, job.params) for job in jobs] == [(approved_filing.pk, {"formats": ["xlsx", "html", "pdf"], "publication": True})]
+    assert len(sends) == 1 and (queued.queued, queued.publications, queued.unchanged) == (1, 1, 0)
+
+    # while that job is queued, generating the year again does not queue a second one
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        again = generate_year(fiscal_year=approved_filing.fiscal_year, user=reviewer)
+    assert not Job.objects.filter(batch=again.batch).exists() and again.publications == 0
+
+    # once it has run, the publication is frozen and public; the next county-wide run leaves it alone
+    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF):
+        generate_filing_documents.delay(jobs[0].pk)
+    assert PublicationDocument.objects.filter(filing=approved_filing).count() == 3
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        last = generate_year(fiscal_year=approved_filing.fiscal_year, user=reviewer)
+    assert not Job.objects.filter(batch=last.batch).exists() and (last.queued, last.unchanged) == (0, 1)

@@ -8,7 +8,9 @@ import pytest
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
-from disclosures.models import FilingDocument
+from django.db.models import F
+
+from disclosures.models import Filing, FilingDocument
 from jobs.models import Job
 from disclosures.services import generation
 from disclosures.services.generation import filing_generate_documents
@@ -123,7 +125,7 @@ def test_task_claims_the_job_and_records_progress(filing):
 def test_generate_year_queues_the_fast_formats_of_every_filing_before_the_pdfs(filing, django_capture_on_commit_callbacks):
     other = build_seed_003(department_code="513223099", name="茂县教育局")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        batch = tasks.generate_year(fiscal_year=filing.fiscal_year)
+        batch = tasks.generate_year(fiscal_year=filing.fiscal_year).batch
     jobs = list(Job.objects.filter(batch=batch).order_by("id"))  # created, and enqueued, in this order
     assert [(j.filing_id, j.params["formats"]) for j in jobs] == [
         (filing.pk, ["xlsx", "html"]),
@@ -192,3 +194,76 @@ def test_libreoffice_opens_the_workbook(filing, tmp_path):
     )
     text = pdf_text((tmp_path / "tables.pdf").read_bytes())
     assert "2019年一般公共预算财政拨款支出决算表" in text and "编制单位：茂县信访局" in text
+
+
+def test_a_second_year_run_skips_the_filings_whose_data_did_not_change(filing, django_capture_on_commit_callbacks):
+    """Issue #13: every county-wide run rebuilt every filing's documents, changed or not."""
+    other = build_seed_003(department_code="513223099", name="茂县教育局")
+    for each in (filing, other):
+        filing_generate_documents(filing=each, formats=["xlsx", "html"])
+    assert set(FilingDocument.objects.values_list("data_revision", "draft")) == {(0, True)}
+
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = tasks.generate_year(fiscal_year=filing.fiscal_year, formats=["xlsx", "html"])
+    assert (queued.queued, queued.unchanged) == (0, 2) and not Job.objects.filter(batch=queued.batch).exists()
+
+    # the data of one filing changes: only that one is rebuilt
+    Filing.objects.filter(pk=other.pk).update(data_revision=F("data_revision") + 1)
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = tasks.generate_year(fiscal_year=filing.fiscal_year, formats=["xlsx", "html"])
+    assert (queued.queued, queued.unchanged) == (1, 1)
+    assert [(j.filing_id, j.params) for j in Job.objects.filter(batch=queued.batch)] == [
+        (other.pk, {"formats": ["xlsx", "html"], "skip_unchanged": True})
+    ]
+
+    # approval removes the 草稿 watermark without changing the data: rebuilt too
+    Filing.objects.filter(pk=filing.pk).update(status=Filing.Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = tasks.generate_year(fiscal_year=filing.fiscal_year, formats=["xlsx", "html"])
+    assert (queued.queued, queued.unchanged) == (2, 0)
+
+    # and the PDF, never built, is queued for both when the year's every format is asked for
+    filing_generate_documents(filing=Filing.objects.get(pk=filing.pk), formats=["xlsx", "html"])
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = tasks.generate_year(fiscal_year=filing.fiscal_year)
+    assert sorted((j.filing_id, tuple(j.params["formats"])) for j in Job.objects.filter(batch=queued.batch)) == sorted(
+        [(filing.pk, ("xlsx", "html")), (filing.pk, ("pdf",)), (other.pk, ("xlsx", "html")), (other.pk, ("pdf",))]
+    )
+
+
+def test_a_job_of_an_unchanged_filing_leaves_its_documents(filing):
+    filing_generate_documents(filing=filing, formats=["xlsx", "html"])
+    before = {d.format: (d.file.name, d.generated_at) for d in filing.documents.all()}
+    job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, params={"formats": ["xlsx", "html"], "skip_unchanged": True})
+    generate_filing_documents.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result["unchanged"] is True
+    assert {d.format: (d.file.name, d.generated_at) for d in filing.documents.all()} == before
+
+    # without the option (the filing's own 生成 button) the documents are built again
+    result = filing_generate_documents(filing=filing, formats=["xlsx", "html"])
+    assert "unchanged" not in result and {d.format: d.file.name for d in filing.documents.all()} != {f: n for f, (n, _) in before.items()}
+
+
+def test_the_workbook_builds_each_style_once(filing, monkeypatch):
+    """Issue #13: a Font, Alignment and Border were built (and hashed) for every cell of every sheet."""
+    from openpyxl.styles import fonts
+
+    from disclosures.parts import parts_from_json, publication_parts
+    from disclosures.tables import compute_tables
+    from disclosures.tables.xlsx import render_workbook
+
+    built = []
+    original = fonts.Font.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("sz") or kwargs.get("size"))
+        original(self, *args, **kwargs)
+
+    tables, parts = compute_tables(filing=filing), parts_from_json(publication_parts(filing=filing))
+    monkeypatch.setattr(fonts.Font, "__init__", counting)
+    content = render_workbook(tables, parts=parts)
+    fonts_built = len(built)
+    monkeypatch.undo()
+    cells = sum(1 for ws in load_workbook(io.BytesIO(content)).worksheets for row in ws.iter_rows() for cell in row if cell.value is not None)
+    assert cells > 300 and fonts_built <= 6  # 宋体 16 bold, 10, 10 bold; the forms' 16 bold, 11, 10 (bold or not)
