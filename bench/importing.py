@@ -103,6 +103,7 @@ def run_import(*, rows: int, workdir: Path, floor: bool = False) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
     from django.urls import reverse
 
     from django.conf import settings
@@ -124,17 +125,28 @@ def run_import(*, rows: int, workdir: Path, floor: bool = False) -> dict:
     size = build_workbook(path=path, filing=filing, rows=rows)
     result = {"rows": rows, "file_bytes": size, "build_seconds": round(time.perf_counter() - started, 2)}
 
+    # The apply job runs inside the request (as with eager tasks in the tests), not in a thread of its own,
+    # so the apply's time and peak are measured by the request that queues it.
+    settings.JOBS_IN_PROCESS_THREAD = False
     client = Client()
     client.force_login(user)
     url = reverse("disclosures:filing_import", args=[filing.pk])
     baseline = maxrss_mb()
     result["baseline_maxrss_mb"] = round(baseline, 1)
 
+    # The request body is written to a file first and streamed to the view as a server streams it, so the
+    # preview's peak is the server's and not the test client's copy of a 2 MB multipart body.
+    body = workdir / f"import-{rows}.body"
+    with path.open("rb") as handle:
+        body.write_bytes(encode_multipart(BOUNDARY, {"kind": "expense", "file": handle}))
+
     def preview() -> tuple[float, object]:
         result["rss_before_preview_mb"] = _round(phase_peak_reset())
         begun = time.perf_counter()
-        with path.open("rb") as handle:
-            response = client.post(url, {"kind": "expense", "file": handle})
+        with body.open("rb") as stream:
+            response = client.generic(
+                "POST", url, **{"wsgi.input": stream, "CONTENT_LENGTH": str(body.stat().st_size), "CONTENT_TYPE": MULTIPART_CONTENT}
+            )
         return time.perf_counter() - begun, response
 
     seconds, response = preview()
@@ -168,6 +180,7 @@ def run_import(*, rows: int, workdir: Path, floor: bool = False) -> dict:
     result["apply_status"] = response.status_code
     result["lines_written"] = ExpenseLine.objects.filter(filing=filing).count()
     result["total_seconds"] = round(result["preview_seconds"] + result["apply_seconds"], 2)
+    body.unlink(missing_ok=True)
     if floor:
         result.update(run_plain_import(path=path, filing=filing))
     path.unlink(missing_ok=True)
@@ -289,7 +302,8 @@ def _growth(result: dict, phase: str) -> float | None:
 def import_bench(context: Context) -> list[Row]:
     """Imports of 5,000 and 50,000 expense rows through the upload page against a plain django-import-export Resource."""
     sizes = sorted(context.args.import_rows)
-    results = {rows: run_import_stage(rows, context.env, floor=True) for rows in sizes}
+    floor = not getattr(context.args, "no_import_floor", False)
+    results = {rows: run_import_stage(rows, context.env, floor=floor) for rows in sizes}
     context.details["import"] = results
     rows_out: list[Row] = []
     for rows, result in results.items():

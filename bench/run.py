@@ -42,7 +42,7 @@ from bench import env as bench_env
 from bench.registry import BENCHES, Context, Row, table
 
 #: Modules whose import registers their benches (bench.registry.register).
-BENCH_MODULES = ("bench.pdf", "bench.importing")
+BENCH_MODULES = ("bench.pdf", "bench.importing", "bench.public")
 
 YEARS = (2023, 2024)
 YEAR = YEARS[1]
@@ -403,6 +403,7 @@ def main() -> None:
     parser.add_argument("--bench", default="", help=f"comma-separated benches to run (default all): county, {', '.join(BENCHES)}")
     parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its goal of issue #13")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF bench")
+    parser.add_argument("--no-import-floor", action="store_true", help="skip the plain django-import-export import (it takes minutes at 50,000 rows)")
     parser.add_argument("--threads", type=int, default=4, help="load-test client threads (2 per server worker)")
     parser.add_argument("--max-requests", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=0)

@@ -100,7 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # a deferred one that reads first fails at once with "database is locked" when another process
     # (a second worker) wrote meanwhile (found by bench/ with 2 workers).
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept like PostgreSQL's (CONN_MAX_AGE): a new SQLite connection parses the whole
+    # schema (tables and the lock triggers) at its first query, ~10 ms, more than a cached public page.
     # The test database is a file, not memory, so a real Celery worker (another process) can share
     # it (tests/test_celery_worker.py). One file per test run, so parallel runs do not collide.
     DATABASES["default"]["TEST"] = {
@@ -240,12 +241,28 @@ DISCLOSURE_TABLE_SETS = {
     "final": os.environ.get("DISCLOSURE_FINAL_TABLE_SET", "national"),
 }
 
+# "public" holds the public pages (disclosures.views.public_cache): a body per published snapshot and
+# each anonymous page under the public data's stamp, so it must hold every published filing at once.
+# Redis when CACHE_URL is set (shared by every web process); otherwise files under PUBLIC_CACHE_DIR,
+# which the processes of one host share too (a local-memory cache would hold 300 entries per process).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", str(7 * 24 * 3600)))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
-        if os.environ.get("CACHE_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}
-    )
+    ),
+    "public": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "public", "TIMEOUT": PUBLIC_CACHE_SECONDS}
+        if CACHE_URL
+        else {
+            "BACKEND": "config.cache.UncompressedFileCache",
+            "LOCATION": os.environ.get("PUBLIC_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "public")),
+            "TIMEOUT": PUBLIC_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_MAX_ENTRIES", "5000")), "CULL_FREQUENCY": 4},
+        }
+    ),
 }
 
 LOGGING = {

@@ -8,5 +8,12 @@ from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The public pages' cache in memory, one per test process (the file cache would be shared by parallel
+# runs and outlive the test database); large enough to never evict during the suite.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai-public", "OPTIONS": {"MAX_ENTRIES": 100000}},
+}
+
 # Eager tasks run inline in the tests (a request's on-commit callbacks finish the job before it answers).
 JOBS_IN_PROCESS_THREAD = False

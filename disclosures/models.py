@@ -169,6 +169,7 @@ class Department(models.Model):
     )
     duties = models.TextField("部门职责", blank=True)
     organisation = models.TextField("机构设置", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True, help_text="部门名称等改动后，公开页面据此重新生成。")
 
     class Meta:
         ordering = ["code"]
@@ -303,6 +304,8 @@ class Filing(models.Model):
     class Meta:
         ordering = ["-fiscal_year__year", "department__code", "kind", "-version"]
         verbose_name = verbose_name_plural = "公开填报"
+        # The public pages' stamp (selectors.public.public_stamp) counts and dates the published filings.
+        indexes = [models.Index(fields=["status", "published_at"], name="filing_status_published_at")]
         constraints = [
             models.UniqueConstraint(fields=["department", "fiscal_year", "kind", "version"], name="filing_unique_version"),
             models.CheckConstraint(condition=Q(version__gte=1), name="filing_version_positive"),
@@ -746,6 +749,8 @@ class PublicationDocument(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "公开文件（已冻结）"
         constraints = [models.UniqueConstraint(fields=["filing", "format"], name="publication_document_unique_format")]
+        # The public pages' stamp (selectors.public.public_stamp) reads the newest one.
+        indexes = [models.Index(fields=["created_at"], name="publication_document_created")]
 
     def __str__(self) -> str:
         return f"{self.filing} {self.get_format_display()}（公开版）"

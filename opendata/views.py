@@ -20,6 +20,7 @@ from disclosures import charts
 from disclosures.models import Filing
 from disclosures.money import format_wan
 from disclosures.selectors.public import public_years
+from disclosures.views.public_cache import public_page
 from opendata import exports
 from opendata.api import api
 from opendata.charts import series_chart
@@ -63,7 +64,15 @@ def _yuan(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+def _overview_variant(request, year: int) -> str:
+    """The overview's page name: the year and the kind, sort and direction it shows (unknown values as the view reads them)."""
+    sort = request.GET.get("sort", "department")
+    sort = sort if sort in dict(OVERVIEW_COLUMNS) else "department"
+    return f"overview:{year}:{_kind(request)}:{sort}:{request.GET.get('dir') == 'desc'}"
+
+
 @require_GET
+@public_page(lambda request: "open-home")
 def open_home(request):
     """The years with published data, the departments, the search box and the downloads."""
     return render(request, "opendata/home.html", {"years": public_years(), "departments": public_departments()})
@@ -73,6 +82,7 @@ def open_home(request):
 
 
 @require_GET
+@public_page(_overview_variant)
 def overview(request, year: int):
     kind = _kind(request)
     sort = request.GET.get("sort", "department")
@@ -171,6 +181,7 @@ def overview_csv(request, year: int, table: str):
 
 
 @require_GET
+@public_page(lambda request, code: f"department:{code}")
 def department(request, code: str):
     history = department_history(department=code)
     if history is None:

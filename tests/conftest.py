@@ -5,10 +5,12 @@ fixtures of tests/disclosures are used across folders (hardening, evaluations), 
 plugins here; their plain helpers (`item`, `publish`, `make_clean`, …) are imported by name.
 """
 
+import copy
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.test import TestCase
 
 from demo.build import build_demo
@@ -77,6 +79,24 @@ def demo(db):
     .shanhaiguan, .ziyang, .wangcheng (each with .department, .units, .filing, …), .years, .users, .passwords.
     (Passwords hash fast: config.settings_test uses the MD5 hasher.)"""
     return build_demo()
+
+
+@pytest.fixture(scope="module")
+def demo_built_once(django_db_setup, django_db_blocker):
+    """build_demo once for a whole test module, inside a transaction rolled back after its last test.
+    Only for modules whose every database test uses it (through `demo_of_module`): a test of the module
+    that ran after it without it would see the demo's rows. Never with live_server or transactional_db."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo = build_demo()
+        yield demo
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_of_module(demo_built_once, db):
+    """The module's demo for one test: the test runs in a savepoint of the module's transaction
+    (pytest-django's `db`) and gets its own copy of the objects, so what it changes does not last."""
+    return copy.deepcopy(demo_built_once)
 
 
 #: The PDF that `publication_jobs_run` stores: rendering a real one costs seconds per publication.

@@ -28,6 +28,7 @@ from disclosures.imports.resources import (
     ProcurementResource,
     ProjectResource,
     SheetResource,
+    ThreePublicStatsResource,
     UnitResource,
     resource_in_unit,
 )
@@ -511,3 +512,58 @@ def three_public_lines(*, filing: Filing) -> dict[str, Amounts]:
     )
     found = {codes[row["dept_economic_item__code"]]: _amounts(row) for row in rows}
     return {item: found.get(item, Amounts()) for item in ThreePublicStats.BUDGET_ITEMS}
+
+
+#: The 三公 items in the order of the published table.
+THREE_PUBLIC_ITEMS = (
+    ("overseas", "因公出国（境）费"),
+    ("vehicle_purchase", "公务用车购置费"),
+    ("vehicle_operation", "公务用车运行维护费"),
+    ("reception", "公务接待费"),
+)
+
+
+def three_public_columns(unit: str) -> list[Column]:
+    """The 三公 form's fields: the upload's 三公数量 columns, the 预算数 read in `unit`."""
+    return resource_in_unit(ThreePublicStatsResource, unit).input_columns()
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    value: str
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ThreePublicForm:
+    items: list[dict]  # label, code, field (the entered 预算数), lines (Amounts of the item's lines)
+    count_fields: list[FormField]
+
+
+def three_public_form(*, filing: Filing, unit: str, posted=None, errors: dict[str, list[str]] | None = None) -> ThreePublicForm:
+    """The 三公 form as stored, or (with `errors`) as posted, beside the items' amounts from the lines."""
+    errors = errors or {}
+    stats = ThreePublicStats.objects.filter(filing=filing).first() or ThreePublicStats(filing=filing)
+    fields = {}
+    for column in three_public_columns(unit):
+        stored = getattr(stats, column.attribute)
+        if errors and posted is not None:
+            value = str(posted.get(column.attribute, ""))
+        elif stored is None:
+            value = ""
+        else:
+            value = amount_input_text(stored, unit) if column.attribute.startswith("budget_") else str(stored)
+        fields[column.attribute] = FormField(column.attribute, column.column_name, value, errors.get(column.attribute, []))
+    lines = three_public_lines(filing=filing)
+    items = [
+        {
+            "label": label,
+            "code": ThreePublicStats.BUDGET_ITEMS[item][1],
+            "field": fields[ThreePublicStats.BUDGET_ITEMS[item][0]],
+            "lines": lines[item],
+        }
+        for item, label in THREE_PUBLIC_ITEMS
+    ]
+    return ThreePublicForm(items=items, count_fields=[f for name, f in fields.items() if not name.startswith("budget_")])

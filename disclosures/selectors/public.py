@@ -8,12 +8,17 @@ nor does a published filing whose publication documents are not built yet: what 
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from disclosures.models import Filing, PublicationDocument
+from disclosures.models import Department, Filing, PublicationDocument
 
 
 def published_filings() -> QuerySet[Filing]:
@@ -132,3 +137,44 @@ def public_document_get(*, pk: int, format: str) -> PublicationDocument:
     if document is None:
         raise Http404("该文件尚未生成。")
     return document
+
+
+@dataclass(frozen=True)
+class PublicStamp:
+    """What every public page is made of, reduced to a token: it changes when a filing is published (or
+    a correction is), when a publication's documents are frozen (the moment it becomes public), and when
+    a department is edited (its name shows on the lists). `last_modified` is the newest of those times."""
+
+    token: str
+    last_modified: datetime.datetime | None
+
+
+def public_stamp() -> PublicStamp:
+    """The public data's stamp in one query (the filings' part from an index), without reading a snapshot.
+
+    Published filings are never changed or unpublished (database triggers), and publication documents
+    are only ever added, so the count and the newest time of each say whether anything public changed.
+    """
+    filing, document, department = Filing._meta.db_table, PublicationDocument._meta.db_table, Department._meta.db_table
+    published = Filing.Status.PUBLISHED.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {filing} WHERE status = %s), (SELECT MAX(published_at) FROM {filing} WHERE status = %s), "
+            f"(SELECT COUNT(*) FROM {document}), (SELECT MAX(id) FROM {document}), (SELECT MAX(created_at) FROM {document}), "
+            f"(SELECT MAX(updated_at) FROM {department})",
+            [published, published],
+        )
+        row = cursor.fetchone()
+    times = [t for t in (_datetime(row[1]), _datetime(row[4]), _datetime(row[5])) if t is not None]
+    token = hashlib.sha256("|".join(str(value) for value in row).encode()).hexdigest()[:24]
+    return PublicStamp(token=token, last_modified=max(times) if times else None)
+
+
+def _datetime(value) -> datetime.datetime | None:
+    """A timestamp as the database driver returns it from raw SQL (PostgreSQL: datetime; SQLite: text)."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, datetime.UTC)
+    return parsed

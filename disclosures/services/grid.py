@@ -22,10 +22,10 @@ from disclosures.imports import widgets as w
 from disclosures.imports.apply import ApplySummary, ImportFailed, apply_rows, import_write
 from disclosures.imports.context import ImportContext
 from disclosures.imports.preview import SheetPreview, normalise_header, parse_sheet
-from disclosures.imports.resources import Column, SheetResource, ThreePublicStatsResource, resource_in_unit
+from disclosures.imports.resources import Column, SheetResource, resource_in_unit
 from disclosures.models import AssetHolding, ExpenseLine, Filing, IncomeLine, Procurement, Project, ThreePublicStats, Unit
 from disclosures.money import AmountUnit
-from disclosures.selectors.grid import Sheet, catalog_code_for_name
+from disclosures.selectors.grid import Sheet, catalog_code_for_name, three_public_columns
 from disclosures.services import lines
 from disclosures.services.audit import audit_record
 
@@ -230,10 +230,6 @@ def grid_paste_apply(*, filing: Filing, sheet: Sheet, text: str, unit: str, user
 
 
 # --- 三公经费 -----------------------------------------------------------------------------------------
-
-
-def three_public_columns(unit: str) -> list[Column]:
-    return resource_in_unit(ThreePublicStatsResource, unit).input_columns()
 
 
 def three_public_save(*, filing: Filing, data: Mapping[str, str], unit: str, user) -> dict[str, list[str]]:

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disclosures import access
 from disclosures.imports.apply import ImportFailed
-from disclosures.models import Filing, Project, ThreePublicStats, Unit
-from disclosures.money import AmountUnit, amount_input_text
+from disclosures.models import Filing, Project, Unit
+from disclosures.money import AmountUnit
 from disclosures.selectors.grid import (
     SHEETS,
     GridColumn,
@@ -31,9 +31,9 @@ from disclosures.selectors.grid import (
     grid_totals,
     row_from_input,
     row_of,
-    three_public_lines,
     typed_row_deltas,
 )
+from disclosures.selectors.grid import three_public_form as three_public_form_of
 from disclosures.services import grid as grid_services
 
 #: The response header that tells the totals panel to reload after a row was saved or deleted.
@@ -197,7 +197,7 @@ def line_paste(request, pk: int, sheet: str):
             return render(request, "disclosures/entry/_paste_preview.html", context, status=INVALID)
         messages.success(request, f"粘贴的行已保存：{summary}。")
         response = HttpResponse("")
-        response["HX-Redirect"] = request.POST.get("next") or reverse("disclosures:line_editor", args=[filing.pk, current.key]) + f"?unit={unit}"
+        response["HX-Redirect"] = reverse("disclosures:line_editor", args=[filing.pk, current.key]) + f"?unit={unit}"
         return response
     pasted = grid_services.grid_paste_preview(filing=filing, sheet=current, text=text, unit=unit)
     context["pasted"] = pasted
@@ -224,13 +224,6 @@ def catalog_lookup(request, pk: int):
 
 # --- 三公经费 -----------------------------------------------------------------------------------------
 
-THREE_PUBLIC_ITEMS = (
-    ("overseas", "因公出国（境）费"),
-    ("vehicle_purchase", "公务用车购置费"),
-    ("vehicle_operation", "公务用车运行维护费"),
-    ("reception", "公务接待费"),
-)
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -245,39 +238,11 @@ def three_public_form(request, pk: int):
         if not errors:
             messages.success(request, "“三公”经费已保存。")
             return redirect(reverse("disclosures:three_public_form", args=[filing.pk]) + f"?unit={unit}")
-    stats = ThreePublicStats.objects.filter(filing=filing).first() or ThreePublicStats(filing=filing)
-    lines = three_public_lines(filing=filing)
-    fields = []
-    for column in grid_services.three_public_columns(unit):
-        stored = getattr(stats, column.attribute)
-        value = (
-            request.POST.get(column.attribute, "")
-            if errors
-            else ("" if stored is None else (amount_input_text(stored, unit) if column.attribute.startswith("budget_") else str(stored)))
-        )
-        fields.append(
-            {
-                "name": column.attribute,
-                "label": column.column_name,
-                "value": value,
-                "errors": errors.get(column.attribute, []),
-                "help": column.comment,
-            }
-        )
-    budget_fields = {f["name"]: f for f in fields if f["name"].startswith("budget_")}
-    items = [
-        {
-            "label": label,
-            "code": ThreePublicStats.BUDGET_ITEMS[item][1],
-            "field": budget_fields[ThreePublicStats.BUDGET_ITEMS[item][0]],
-            "lines": lines.get(item),
-        }
-        for item, label in THREE_PUBLIC_ITEMS
-    ]
+    form = three_public_form_of(filing=filing, unit=unit, posted=request.POST, errors=errors)
     context = _base_context(request, filing, sheet, unit)
     context.update(
-        count_fields=[f for f in fields if not f["name"].startswith("budget_")],
-        items=items,
+        count_fields=form.count_fields,
+        items=form.items,
         form_errors=errors.get("__all__", []),
         has_errors=bool(errors),
     )

@@ -1,7 +1,9 @@
 """The public site (公众): published disclosures without login — years, departments, one filing.
 
-Pages read only the frozen snapshot (selectors.public). The body of a filing's page is rendered once
-per published snapshot and cached; the frame around it (header, downloads) is rendered per request.
+Pages read only the frozen snapshot (selectors.public). An anonymous visitor's page is served whole
+from the public cache under the public data's stamp, with ETag/Last-Modified (views.public_cache).
+Beneath that, the body of a filing's page is rendered once per published snapshot and cached, so a
+new stamp (another filing published) re-renders only the frame around it (header, downloads).
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,15 +22,19 @@ from disclosures import charts
 from disclosures.parts import parts_from_json
 from disclosures.selectors.public import public_document_get, public_filing_get, public_filing_list, public_years
 from disclosures.money import format_amount, unit_label
+from disclosures.views.public_cache import public_cache, public_page
 from decimal import Decimal
-
-PAGE_CACHE_SECONDS = 24 * 3600
 
 
 RECENT_COUNT = 10
 
 
+def _search_query(request) -> str:
+    return request.GET.get("q", "").strip()[:50]
+
+
 @require_GET
+@public_page(lambda request: None if _search_query(request) else "home")
 def public_home(request):
     """Years with published disclosures, the latest publications, and a search by department name."""
     query = request.GET.get("q", "").strip()[:50]
@@ -39,6 +44,7 @@ def public_home(request):
 
 
 @require_GET
+@public_page(lambda request, year: None if _search_query(request) else f"year:{year}")
 def public_year(request, year: int):
     query = request.GET.get("q", "").strip()[:50]
     rows = public_filing_list(year=year, query=query)
@@ -60,7 +66,7 @@ def _body_cache_key(public) -> str:
 def render_filing_body(public) -> str:
     """The cached part of the page: text, tables and charts, all from the snapshot."""
     key = _body_cache_key(public)
-    body = cache.get(key)
+    body = public_cache().get(key)
     if body is None:
         snapshot = public.snapshot
         chart_data = snapshot.get("charts") or {}
@@ -97,7 +103,7 @@ def render_filing_body(public) -> str:
             ),
         }
         body = render_to_string("public/_filing_body.html", context)
-        cache.set(key, body, PAGE_CACHE_SECONDS)
+        public_cache().set(key, body)
     return body
 
 
@@ -123,6 +129,7 @@ def _dec(value):
 
 
 @require_GET
+@public_page(lambda request, pk: f"filing:{pk}")
 def public_filing(request, pk: int):
     public = public_filing_get(pk=pk)
     return render(

@@ -143,7 +143,8 @@ def test_enter_twenty_lines_by_grid_and_paste(page, live_server, login, screensh
 
 def test_accountant_path_from_new_filing_to_submit(page, live_server, login, screenshot, demo):
     """新建填报 in the workspace, 20 expense lines (10 typed, 10 pasted), a code of the wrong level fixed,
-    the income that balances them, the 三公 预算数, and 提交审核 — without the admin."""
+    提交审核 refused by the 收支平衡 check and fixed with the income that balances the lines, the 三公 预算数,
+    and 提交审核 — without the admin."""
     department = demo.accountant.membership.department
     assert not Filing.objects.filter(department=department, fiscal_year__year=2020).exists()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
@@ -195,8 +196,19 @@ def test_accountant_path_from_new_filing_to_submit(page, live_server, login, scr
     assert "收支不平衡：差额 -7.50 万元。" in totals_text(page)
     screenshot(page, "line-editor-new-filing-expense")
 
-    # The income that funds them, and the 收支平衡.
-    page.click(".sheet-tabs >> text=收入")
+    # 提交审核 is refused by the 收支平衡 check, which names the difference.
+    page.goto(live_server.url + reverse("disclosures:filing_detail", args=[filing.pk]))
+    with page.expect_navigation():
+        page.click("text=提交审核")
+    text = page.inner_text("main")
+    assert "收入总计0.00万元" in text and "不等于支出总计7.50万元" in text
+    assert "请先改正以上错误，再提交审核。" in text and page.locator("button:has-text('确认提交审核')").count() == 0
+    screenshot(page, "line-editor-submit-refused", full_page=False)
+
+    # Fixed in the grid: the income that funds the lines, and the 收支平衡.
+    with page.expect_navigation():
+        page.click("a.btn:has-text('打开收入')")
+    assert page.url.endswith(reverse("disclosures:line_editor", args=[filing.pk, "income"]))
     new = page.locator("#row-new")
     new.locator("[name=function_item]").fill("2010301")
     new.locator("[name=budget_amount]").fill("7.5")

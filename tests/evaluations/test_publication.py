@@ -9,7 +9,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.core.cache import cache
+from disclosures.views.public_cache import public_cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -28,9 +28,9 @@ D = Decimal
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    public_cache().clear()
     yield
-    cache.clear()
+    public_cache().clear()
 
 
 def _evaluate(project: Project, user, actuals: dict[str, tuple]) -> None:

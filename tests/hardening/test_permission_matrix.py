@@ -31,6 +31,13 @@ from disclosures.tables.xlsx import render_workbook
 from evaluations import services as evaluation_services
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 
+
+@pytest.fixture
+def demo(demo_of_module):
+    """The demo built once for this module (tests/conftest.py: demo_built_once); each test in a savepoint of it."""
+    return demo_of_module
+
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC, OWNED, OWNED_WRITE, REVIEWER, LOGGED_IN, AUTH = "public", "owned", "owned_write", "reviewer", "logged_in", "auth"

@@ -15,10 +15,10 @@ from django.utils import timezone
 from disclosures.models import Filing
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def open_demo(django_db_setup, django_db_blocker):
-    """Built once per test module inside a transaction that is rolled back at the end of the module;
-    each test runs in a savepoint of it (pytest-django's `db`), so tests stay independent."""
+    """Built once for this folder's tests (in each test process) inside a transaction that is rolled back
+    after its last test; each test runs in a savepoint of it (pytest-django's `db`), so tests stay independent."""
     from demo.build import build_demo
     from demo.workflow import advance_demo
 
@@ -36,8 +36,10 @@ def open_demo(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _db_for_every_test(db):
-    """Every test of this folder runs in pytest-django's per-test transaction (a savepoint of open_demo's)."""
+def _db_for_every_test(open_demo, db):
+    """Every test of this folder runs in pytest-django's per-test transaction, a savepoint of open_demo's
+    (so the folder's transaction is always opened first). Tests that build their own data, or need
+    transactional_db, live outside this folder (tests/test_opendata_snapshot_shapes.py)."""
 
 
 @pytest.fixture

@@ -2,7 +2,15 @@
 
 from decimal import Decimal
 
+import pytest
 from disclosures.tables import compute_table, compute_tables
+
+
+@pytest.fixture
+def demo(demo_of_module):
+    """The demo built once for this module (tests/conftest.py: demo_built_once); each test in a savepoint of it."""
+    return demo_of_module
+
 
 D = Decimal
 

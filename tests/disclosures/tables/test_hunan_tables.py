@@ -8,11 +8,19 @@ from 其他收入, so it appears in tables 12–15 and (with zeros) in the 一�
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
 from disclosures.tables import compute_tables
 from disclosures.tables.html import render_table_html
 from disclosures.tables.xlsx import render_workbook
+
+
+@pytest.fixture
+def demo(demo_of_module):
+    """The demo built once for this module (tests/conftest.py: demo_built_once); each test in a savepoint of it."""
+    return demo_of_module
+
 
 D = Decimal
 CENTRE = "益阳市资阳区社会矛盾纠纷调处中心办公室"
