@@ -41,7 +41,7 @@ def filing_text(request, pk: int):
             except ValidationError as error:
                 messages.error(request, "；".join(error.messages))
             else:
-                messages.success(request, "原因和上年对比数已保存，说明已按新内容重新生成。")
+                messages.success(request, "原因已保存，上年对比数一并保存；说明已按新内容重新生成。")
                 return redirect("disclosures:filing_text", pk=filing.pk)
         else:
             messages.error(request, "未保存：请改正标出的内容。")

@@ -86,7 +86,7 @@ def test_return_and_fix(browser, page, live_server, login, screenshot, demo, set
     screenshot(page, "return-3-reason")
     with page.expect_navigation():
         page.click("#save-reasons")
-    assert "原因和上年对比数已保存" in page.inner_text("main")
+    assert "原因已保存，上年对比数一并保存" in page.inner_text("main")
     filing.refresh_from_db()
     assert filing.reasons[slot.key] == "机构调整，人员经费增加"
 
