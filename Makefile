@@ -7,8 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.requirements-installed
 PYTEST_ARGS ?=
-# The suite runs in parallel processes (pytest-xdist) that take the tests in pytest-django's order
-# (transactional tests, which flush the data migrations' rows, last): `make test TEST_WORKERS=auto`.
+# `make test TEST_WORKERS=auto` runs the suite in parallel processes (pytest-xdist) that take the tests in pytest-django's order
+# (transactional tests, which flush the data migrations' rows, last); by default one process.
 TEST_WORKERS ?= 0
 PORT ?= 8000
 
