@@ -7,9 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.requirements-installed
 PYTEST_ARGS ?=
-# `make test TEST_WORKERS=auto` runs the suite in parallel processes (pytest-xdist) that take the tests in pytest-django's order
-# (transactional tests, which flush the data migrations' rows, last); by default one process.
-TEST_WORKERS ?= 0
+# The suite runs in parallel processes (pytest-xdist) that take the tests in pytest-django's order
+# (transactional tests, which flush the data migrations' rows, last); TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 PORT ?= 8000
 
 .PHONY: setup debian-packages run test worker beat bench
