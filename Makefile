@@ -7,8 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.requirements-installed
 PYTEST_ARGS ?=
-# The suite runs in parallel processes (pytest-xdist), each test file in one process so that its
-# module-scoped fixtures are built once; TEST_WORKERS=0 runs it in this process.
+# The suite runs in parallel processes (pytest-xdist) that take the tests in pytest-django's order
+# (transactional tests, which flush the data migrations' rows, last); TEST_WORKERS=0: one process.
 TEST_WORKERS ?= auto
 PORT ?= 8000
 
@@ -34,7 +34,7 @@ run: setup
 	DEBUG=1 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-*}" $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: setup
-	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist load) $(PYTEST_ARGS)
 
 # Needs a broker: without CELERY_BROKER_URL, the web process runs tasks itself and no worker is needed.
 worker: setup
