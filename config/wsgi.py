@@ -1,10 +1,7 @@
-"""
-WSGI config for config project.
+"""The WSGI application (gunicorn, and `runserver` through settings.WSGI_APPLICATION).
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+Importing it marks the process as a web server: without a broker, jobs run in its threads
+(jobs.services.serve_jobs_in_process).
 """
 
 import os
@@ -14,3 +11,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+from jobs.services import serve_jobs_in_process  # noqa: E402  (needs the apps that get_wsgi_application loads)
+
+serve_jobs_in_process()

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -140,11 +141,39 @@ def job_send(job_id: int, task=None) -> bool:
     return True
 
 
+#: Set by `serve_jobs_in_process` (config/wsgi.py) in a process that serves requests.
+_serving = False
+
+
+def serve_jobs_in_process() -> None:
+    """Mark this process as a web server: without a broker it runs jobs in its own threads, and a sweeper
+    thread recovers the jobs a restarted process left behind (there is no beat in that set-up).
+
+    Only the serving process does this. A management command (load_demo, generate_documents) that queues
+    jobs runs them inline, since its threads would die with it when it exits and leave the jobs RUNNING.
+    """
+    global _serving
+    _serving = True
+    if runs_in_process_thread():
+        threading.Thread(target=_sweep_forever, name="job-sweep", daemon=True).start()
+
+
 def runs_in_process_thread() -> bool:
-    """With no broker (tasks eager) and settings.JOBS_IN_PROCESS_THREAD, a job runs in a thread of the web
-    process, so the request that queued it answers at once and its page polls the progress, as with a
-    worker. The tests keep eager tasks inline (settings_test)."""
-    return bool(getattr(settings, "JOBS_IN_PROCESS_THREAD", False)) and bool(current_app.conf.task_always_eager)
+    """With no broker (tasks eager), settings.JOBS_IN_PROCESS_THREAD and a serving process, a job runs in a
+    thread of the web process, so the request that queued it answers at once and its page polls the
+    progress, as with a worker. The tests keep eager tasks inline (settings_test)."""
+    return _serving and bool(getattr(settings, "JOBS_IN_PROCESS_THREAD", False)) and bool(current_app.conf.task_always_eager)
+
+
+def _sweep_forever() -> None:
+    while True:
+        time.sleep(_seconds("JOB_SWEEP_SECONDS", 60).total_seconds())
+        try:
+            jobs_sweep()
+        except Exception:
+            logger.exception("job sweep in the web process failed")
+        finally:
+            connections.close_all()
 
 
 def _run_in_thread(job_id: int, task) -> None:

@@ -2,6 +2,7 @@
 publish, import, county-wide generation) answers at once, and its page polls the progress. Before, the
 eager task ran inside the request, so the page blocked for as long as the generation took."""
 
+import importlib
 import threading
 import time
 
@@ -23,8 +24,18 @@ def waits_for_release(job: Job) -> dict:
     return {"summary": "完成"}
 
 
-def test_a_queued_job_runs_in_a_thread_and_the_caller_returns_at_once(settings, accountant):
+RAN_IN: list[str] = []
+
+
+@job_task(name="tests.notes_its_thread")
+def notes_its_thread(job: Job) -> dict:
+    RAN_IN.append(threading.current_thread().name)
+    return {"summary": "完成"}
+
+
+def test_a_queued_job_runs_in_a_thread_and_the_caller_returns_at_once(settings, accountant, monkeypatch):
     settings.JOBS_IN_PROCESS_THREAD = True
+    monkeypatch.setattr("jobs.services._serving", True)  # as config/wsgi.py sets it in a web process
     RELEASE.clear()
     started = time.monotonic()
     job = job_enqueue(kind=Job.Kind.PING, task=waits_for_release, user=accountant)  # autocommit: sent at once
@@ -52,3 +63,25 @@ def test_several_jobs_report_as_one_bar(client, accountant, reviewer):
     Job.objects.filter(pk=running.pk).update(status=Job.Status.FAILED)
     data = client.get(url).json()
     assert (data["progress"], data["finished"], data["status"], data["message"]) == (100, True, "failed", "已完成 1/2 项，失败 1 项")
+
+
+def test_a_command_that_queues_a_job_runs_it_before_it_exits(settings, accountant):
+    """`make run` loads the demo with a management command before the server starts: the publication jobs
+    it queued ran in threads of that command, which died when it exited and left the jobs RUNNING at 30%,
+    so the demo's publications never became public. Outside a serving process a job runs inline."""
+    settings.JOBS_IN_PROCESS_THREAD = True
+    RAN_IN.clear()
+    job = job_enqueue(kind=Job.Kind.PING, task=notes_its_thread, user=accountant)
+    assert Job.objects.get(pk=job.pk).status == Job.Status.DONE
+    assert RAN_IN == [threading.current_thread().name]
+
+
+def test_the_wsgi_application_marks_its_process_as_serving(monkeypatch):
+    from jobs import services
+
+    monkeypatch.setattr(services, "_serving", False)
+    monkeypatch.setattr(services, "_sweep_forever", lambda: None)
+    import config.wsgi
+
+    importlib.reload(config.wsgi)
+    assert services._serving is True
