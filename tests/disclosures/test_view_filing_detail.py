@@ -46,7 +46,11 @@ def test_totals_derived_from_lines(client, accountant, filing, expense_line, cat
     assert rows["　其中：人员经费"].budget == Decimal("1036.03")
     assert rows["项目支出"].budget == Decimal("2000.00")
     page = response.content.decode()
-    assert "3,536.03" in page or "3536.03" in page
+    # in the filing's unit, as the project list beside it (it showed 元 in a page of 万元 columns)
+    assert "<th>预算数（万元）</th>" in page and '<td class="num">0.35</td>' in page and "3,536.03" not in page
+    Filing.objects.filter(pk=filing.pk).update(amount_unit="yuan")
+    page = client.get(url(filing)).content.decode()
+    assert "<th>预算数（元）</th>" in page and '<td class="num">3,536.03</td>' in page
     assert reverse("admin:disclosures_filing_change", args=[filing.pk]) in page
     assert reverse("disclosures:filing_import", args=[filing.pk]) in page
     assert reverse("disclosures:import_template", args=[filing.pk, "expense"]) in page
