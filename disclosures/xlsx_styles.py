@@ -11,16 +11,10 @@ same order of first use).
 gives the cells on the edge of a merged range their borders by adding Border objects cell by cell (in a
 filing's performance forms, with hundreds of merged ranges, that was most of the workbook's time); here
 each such sum is computed once per workbook.
-
-`collection_paused` keeps Python's cyclic garbage collector off while a workbook is built and saved (a
-quarter of a workbook's time went to collections that walked every object of the process).
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from openpyxl import Workbook
@@ -154,20 +148,3 @@ def merge_cells(ws: Worksheet, styles: WorkbookStyles, *, start_row: int, start_
     for row in range(start_row, end_row + 1):
         for column in range(start_column, end_column + 1):
             style_of(cells[row, column]).protectionId = protection
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block, then back as it was.
-
-    A workbook is tens of thousands of new objects (cells and their style arrays); every few hundred new
-    objects start a collection, and the older generations' collections walk every object of the process
-    (Django's, the filing's facts) again and again. Nothing of a workbook is garbage before it is saved;
-    its reference cycles (cells ↔ sheet) are collected once, after the block."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

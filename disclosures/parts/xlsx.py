@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from disclosures.xlsx_styles import WorkbookStyles, collection_paused, merge_cells, set_style
+from disclosures.collector import collection_paused
+from disclosures.xlsx_styles import WorkbookStyles, merge_cells, set_style
 from disclosures.xlsx_text import put_text
 
 from .grid import Grid

@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from disclosures.parts.xlsx import draw as draw_grid
-from disclosures.xlsx_styles import WorkbookStyles, collection_paused, merge_cells, set_style
+from disclosures.collector import collection_paused
+from disclosures.xlsx_styles import WorkbookStyles, merge_cells, set_style
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult

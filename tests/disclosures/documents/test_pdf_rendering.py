@@ -10,6 +10,7 @@ import subprocess
 import pytest
 from weasyprint import HTML
 
+from disclosures.collector import collection_paused
 from disclosures.tables import pdf
 
 TABLE = (
@@ -48,7 +49,7 @@ def test_a_failing_rendering_restores_the_collector_and_a_disabled_one_stays_dis
     assert gc.isenabled()
     gc.disable()
     try:
-        with pdf.cycle_collector_paused():
+        with collection_paused():
             pass
         assert not gc.isenabled()
     finally:
