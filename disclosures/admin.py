@@ -524,7 +524,10 @@ class FilingAdmin(FilingScopedMixin, admin.ModelAdmin):
     def derived_totals(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        return render_to_string("disclosures/entry/_totals.html", {"rows": summary_rows(filing_figures(filing=obj))})
+        return render_to_string(
+            "disclosures/entry/_totals.html",
+            {"rows": summary_rows(filing_figures(filing=obj)), "totals_unit": AmountUnit.YUAN, "totals_unit_label": AmountUnit.YUAN.label},
+        )
 
     def save_model(self, request, obj, form, change):
         """A change writes only the fields the form changed, through the service, under the filing's row

@@ -86,6 +86,8 @@ def filing_detail(request, pk: int):
             "return_comments": [(comment, linker.for_comment(comment.target)) for comment in returned],
             "history": status_history(filing=filing),
             "rows": summary_rows(figures),
+            "totals_unit": filing.amount_unit,
+            "totals_unit_label": filing.get_amount_unit_display(),
             "figures": figures,
             "can_edit": access.can_edit_filing(request.user, filing),
             "kinds": KIND_CHOICES,
