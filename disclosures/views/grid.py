@@ -72,6 +72,15 @@ def _base_context(request, filing: Filing, sheet: Sheet, unit: str) -> dict:
     }
 
 
+def _grid_for_writing(request, pk: int, sheet: str) -> tuple[Filing, Sheet, str]:
+    """The filing the user may write (404 otherwise), its grid sheet (404 for the 三公 form) and the unit typed in."""
+    filing = access.get_filing_for_user(request.user, pk, write=True)
+    current = _sheet(sheet)
+    if not current.is_grid:
+        raise Http404("没有这张表。")
+    return filing, current, _unit(request, filing)
+
+
 @login_required
 @require_GET
 def line_editor(request, pk: int, sheet: str = "expense"):
@@ -111,11 +120,7 @@ def _row_response(request, *, filing: Filing, sheet: Sheet, unit: str, rows: lis
 def line_row_save(request, pk: int, sheet: str, row: int | None = None):
     """Save one row (add when `row` is None): the saved row, or the typed row with the messages beside its
     cells (422, nothing saved). After an add, a new blank row follows the saved one."""
-    filing = access.get_filing_for_user(request.user, pk, write=True)
-    current = _sheet(sheet)
-    if not current.is_grid:
-        raise Http404("没有这张表。")
-    unit = _unit(request, filing)
+    filing, current, unit = _grid_for_writing(request, pk, sheet)
     try:
         result = grid_services.grid_row_save(filing=filing, sheet=current, pk=row, data=request.POST, unit=unit, user=request.user)
     except ObjectDoesNotExist:
@@ -136,11 +141,7 @@ def line_row_save(request, pk: int, sheet: str, row: int | None = None):
 @require_POST
 def line_row_delete(request, pk: int, sheet: str, row: int):
     """Delete one row: an empty answer removes it; a refusal (a unit still in use) shows on the row (422)."""
-    filing = access.get_filing_for_user(request.user, pk, write=True)
-    current = _sheet(sheet)
-    if not current.is_grid:
-        raise Http404("没有这张表。")
-    unit = _unit(request, filing)
+    filing, current, unit = _grid_for_writing(request, pk, sheet)
     try:
         instance = current.queryset(filing).get(pk=row)
         grid_services.grid_row_delete(filing=filing, sheet=current, pk=row, user=request.user)
@@ -178,11 +179,7 @@ def line_totals(request, pk: int, sheet: str):
 def line_paste(request, pk: int, sheet: str):
     """Rows pasted from Excel: `preview` shows each row's status and errors; `apply` saves them all in one
     transaction (or none, with the messages)."""
-    filing = access.get_filing_for_user(request.user, pk, write=True)
-    current = _sheet(sheet)
-    if not current.is_grid:
-        raise Http404("没有这张表。")
-    unit = _unit(request, filing)
+    filing, current, unit = _grid_for_writing(request, pk, sheet)
     text = request.POST.get("text", "")
     context = _base_context(request, filing, current, unit)
     context["text"] = text
