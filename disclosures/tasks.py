@@ -21,6 +21,7 @@ from disclosures.services.generation import (
     job_formats,
 )
 from disclosures.services.notifications import overdue_reminders_send
+from disclosures.services.publication import PUBLICATION_CHUNK, filings_publish
 from jobs.models import Job
 from jobs.services import job_enqueue, job_task
 
@@ -41,6 +42,12 @@ def generate_filing_documents(job: Job) -> dict:
 def import_workbook(job: Job) -> dict:
     """导入Excel: apply an upload that passed its preview, all rows or none (disclosures.imports.apply)."""
     return import_job_run(job=job)
+
+
+@job_task(name="disclosures.publish_filings")
+def publish_filings(job: Job) -> dict:
+    """批量公开: publish the job's filings one by one through the workflow (services.publication; safe to run twice)."""
+    return filings_publish(job=job)
 
 
 @shared_task(name="disclosures.remind_overdue", ignore_result=True)
@@ -125,3 +132,23 @@ def generate_year(*, fiscal_year: FiscalYear, user=None, formats: Iterable[str] 
         for filing in todo:
             filing_enqueue_generation(filing=filing, user=user, batch=batch, formats=phase, skip_unchanged=True)
     return YearGeneration(batch=batch, queued=len(todo) + len(requeued), unchanged=len(current), publications=len(requeued))
+
+
+@dataclass(frozen=True)
+class YearPublication:
+    """What a year's batch publication queued: the batch id its jobs share (for the result page) and counts."""
+
+    batch: str
+    filings: int
+    jobs: int
+
+
+def publish_year(*, fiscal_year: FiscalYear, filings: Iterable[Filing], user=None) -> YearPublication:
+    """Queue the publication of these filings of the year (sent after the current transaction commits), in
+    jobs of PUBLICATION_CHUNK filings that share one batch id, in the order given."""
+    pks = [filing.pk for filing in filings]
+    batch = f"publish-{fiscal_year.year}-{uuid.uuid4().hex[:12]}"
+    chunks = [pks[start : start + PUBLICATION_CHUNK] for start in range(0, len(pks), PUBLICATION_CHUNK)]
+    for chunk in chunks:
+        job_enqueue(kind=Job.Kind.PUBLISH_FILINGS, task=publish_filings, params={"year": fiscal_year.year, "filings": chunk}, user=user, batch=batch)
+    return YearPublication(batch=batch, filings=len(pks), jobs=len(chunks))

@@ -48,6 +48,7 @@ urlpatterns = [
     # Bureau
     path("bureau/", bureau.bureau_dashboard, name="bureau_dashboard"),
     path("bureau/years/<int:year>/generate/", documents.year_generate, name="year_generate"),
+    path("bureau/years/<int:year>/publish/", bureau.year_publish, name="year_publish"),
     path("bureau/years/<int:year>/create/", create.bureau_create_missing, name="bureau_create_missing"),
     path("bureau/filings/<int:pk>/", bureau.bureau_filing, name="bureau_filing"),
     path("bureau/filings/<int:pk>/<str:action>/", bureau.bureau_filing_action, name="bureau_filing_action"),

@@ -19,6 +19,7 @@ class Job(models.Model):
         SCORE_EVALUATION = "score_evaluation", "绩效自评评分"
         IMPORT_WORKBOOK = "import_workbook", "导入Excel"
         EVALUATION_PDF = "evaluation_pdf", "生成绩效表格PDF"
+        PUBLISH_FILINGS = "publish_filings", "批量公开"
         PING = "ping", "连通性测试"
 
     class Status(models.TextChoices):

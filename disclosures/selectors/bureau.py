@@ -300,3 +300,88 @@ def correction_preview(*, filing: Filing, facts: FilingFacts | None = None) -> l
     figures = filing_figures(filing=filing, facts=facts)
     current = {"key_figures": key_figures(figures), "charts": chart_data(figures)}
     return correction_summary(original=original, snapshot=current, note=filing.correction_note)["changes"]
+
+
+# ------------------------------------------------------------------------------ the year's batch publication
+
+
+@dataclass(frozen=True)
+class PublicationCandidate:
+    """A current filing of the year on the batch publication's confirmation page, and why it is left out ('' when it is not)."""
+
+    filing: Filing
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class YearPublicationPlan:
+    """What 公开本年度全部已审核填报 would do: the approved filings it publishes, those it skips and why, and
+    how many are public already. The job decides again, filing by filing, through workflow.filing_publish."""
+
+    year: int
+    publish: list[PublicationCandidate]
+    skipped: list[PublicationCandidate]
+    already_published: int
+
+    @property
+    def approved(self) -> list[Filing]:
+        """The filings the job is given: every approved one (those with open reasons are refused there, and named)."""
+        return [c.filing for c in self.publish] + [c.filing for c in self.skipped if c.filing.status == Filing.Status.APPROVED]
+
+
+def year_publication_plan(*, user, year: int) -> YearPublicationPlan:
+    """The year's current filings (the newest version of each) sorted into those the batch publishes and
+    those it skips: not approved yet (their status), or approved with reasons the 说明 still asks for (the
+    dashboard's cached check summary counts them; publishing would print 【待填写】)."""
+    _require_reviewer(user)
+    filings = (
+        Filing.objects.filter(fiscal_year__year=year, superseded_by__isnull=True)
+        .select_related("department", "fiscal_year")
+        .order_by("department__code", "kind", "version")
+    )
+    publish, skipped, already = [], [], 0
+    for filing in filings:
+        if filing.status == Filing.Status.PUBLISHED:
+            already += 1
+        elif filing.status != Filing.Status.APPROVED:
+            skipped.append(PublicationCandidate(filing, f"尚未审核通过（当前状态：{filing.get_status_display()}）"))
+        elif missing := check_summary(filing=filing).missing_reasons:
+            skipped.append(PublicationCandidate(filing, f"说明中还有{missing}处原因未填写，请部门补充后再公开"))
+        else:
+            publish.append(PublicationCandidate(filing))
+    return YearPublicationPlan(year=year, publish=publish, skipped=skipped, already_published=already)
+
+
+@dataclass(frozen=True)
+class YearPublicationResult:
+    """The jobs of one batch publication and what they reported so far (result page)."""
+
+    jobs: list[Job]
+    published: list[dict]
+    skipped: list[dict]
+    failed: list[dict]
+
+    @property
+    def finished(self) -> bool:
+        return all(job.status in (Job.Status.DONE, Job.Status.FAILED) for job in self.jobs)
+
+    @property
+    def job_ids(self) -> str:
+        return ",".join(str(job.pk) for job in self.jobs)
+
+    @property
+    def failed_jobs(self) -> list[Job]:
+        return [job for job in self.jobs if job.status == Job.Status.FAILED]
+
+
+def year_publication_result(*, user, batch: str) -> YearPublicationResult:
+    """The batch's jobs in queue order and the filings they published, skipped (with the reason) and failed on."""
+    _require_reviewer(user)
+    jobs = list(Job.objects.filter(batch=batch, kind=Job.Kind.PUBLISH_FILINGS).order_by("created_at", "id")) if batch else []
+    published, skipped, failed = [], [], []
+    for job in jobs:
+        result = job.result or {}
+        published += result.get("published", [])
+        skipped += result.get("skipped", [])
+        failed += result.get("failed", [])
+    return YearPublicationResult(jobs=jobs, published=published, skipped=skipped, failed=failed)

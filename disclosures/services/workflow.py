@@ -34,7 +34,10 @@ from disclosures.checks import run_checks
 from disclosures.selectors.facts import filing_facts
 from disclosures.selectors.snapshot import build_snapshot
 from disclosures.services.locking import filing_lock
-from disclosures.tasks import filing_enqueue_generation, publication_enqueue_generation
+
+# The module, not its names: disclosures.tasks imports the year's batch publication (services.publication),
+# which publishes through this module.
+from disclosures import tasks
 
 Status = Filing.Status
 
@@ -208,12 +211,12 @@ def filing_publish(*, filing: Filing, user) -> Filing:
 
 def documents_enqueue(*, filing: Filing, user=None):
     """Queue the regeneration of the filing's working documents after commit (on submission)."""
-    return filing_enqueue_generation(filing=filing, user=user)
+    return tasks.filing_enqueue_generation(filing=filing, user=user)
 
 
 def publication_enqueue(*, filing: Filing, user=None):
     """Queue the job that builds the publication's frozen documents (sent after commit)."""
-    return publication_enqueue_generation(filing=filing, user=user)
+    return tasks.publication_enqueue_generation(filing=filing, user=user)
 
 
 # Related rows copied into a correction, in dependency order (projects before the lines that point at them).

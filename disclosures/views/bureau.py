@@ -11,16 +11,26 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disclosures.access import can_publish, is_reviewer
 from disclosures.create_forms import MissingFilingsForm
-from disclosures.models import Filing
+from disclosures.models import Filing, FiscalYear
 from disclosures.selectors.documents import active_generation_ids
-from disclosures.selectors.bureau import bureau_overview, bureau_years, check_summary, filing_review, overview_counts
+from disclosures.selectors.bureau import (
+    bureau_overview,
+    bureau_years,
+    check_summary,
+    filing_review,
+    overview_counts,
+    year_publication_plan,
+    year_publication_result,
+)
 from disclosures.services import workflow
+from disclosures.tasks import publish_year
 from disclosures.tables import definitions_for, table_set_for
 
 ACTIONS = {
@@ -193,3 +203,29 @@ def bureau_bulk(request):
         messages.error(request, failure)
     year = filings[0].fiscal_year.year
     return redirect(reverse("disclosures:bureau_dashboard") + f"?year={year}")
+
+
+@require_http_methods(["GET", "POST"])
+@reviewer_required
+def year_publish(request, year: int):
+    """公开本年度全部已审核填报: GET shows what would be published and what is skipped and why, or with
+    `?batch=` the batch's progress and result; POST (the confirmation) queues the batch's jobs."""
+    if not can_publish(request.user):
+        raise PermissionDenied("没有公开权限。")
+    fiscal_year = get_object_or_404(FiscalYear, year=year)
+    if request.method == "POST":
+        plan = year_publication_plan(user=request.user, year=year)
+        if not plan.approved:
+            messages.error(request, f"{fiscal_year}没有已审核、待公开的填报。")
+            return redirect("disclosures:year_publish", year=year)
+        with transaction.atomic():
+            queued = publish_year(fiscal_year=fiscal_year, filings=plan.approved, user=request.user)
+        messages.success(request, f"已开始公开{fiscal_year}的 {queued.filings} 份已审核填报，在后台逐份进行。")
+        return redirect(f"{reverse('disclosures:year_publish', args=[year])}?batch={queued.batch}")
+    batch = request.GET.get("batch", "")
+    context = {"fiscal_year": fiscal_year, "batch": batch}
+    if batch:
+        context["result"] = year_publication_result(user=request.user, batch=batch)
+    else:
+        context["plan"] = year_publication_plan(user=request.user, year=year)
+    return render(request, "bureau/year_publish.html", context)
