@@ -1,0 +1,28 @@
+"""The performance parts (disclosures.parts) of a 决算's publication (evaluations.publication) read what their forms print in a
+fixed number of queries: they were 9 more for each self-evaluated project (its filing, unit, rule set,
+results and their indicators, each read again by each form), ~200 for the bench county's largest filing."""
+
+import pytest
+from django.db.models import Count
+
+from disclosures.models import Filing
+from evaluations.models import SelfEvaluation
+from evaluations.publication import performance_parts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_parts_of_a_final_account_cost_the_same_queries_whatever_its_evaluations(demo, django_assert_max_num_queries):
+    filing = (
+        Filing.objects.filter(kind=Filing.Kind.FINAL)
+        .annotate(evaluated=Count("projects__self_evaluation"))
+        .select_related("department", "fiscal_year")
+        .order_by("-evaluated")
+        .first()
+    )
+    evaluated = SelfEvaluation.objects.filter(project__filing=filing).count()
+    assert evaluated >= 3
+    with django_assert_max_num_queries(12):
+        parts = performance_parts(filing)
+    forms = [grid.title for part in parts for grid in part.grids]
+    assert forms.count("项目支出绩效自评表") == evaluated and forms.count("项目绩效目标完成情况表") == evaluated
