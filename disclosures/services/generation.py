@@ -39,6 +39,7 @@ from disclosures.models import Filing, FilingDocument, PublicationDocument
 from disclosures.narrative import draft_sections
 from disclosures.parts import parts_from_json, publication_parts
 from disclosures.selectors.facts import filing_facts
+from disclosures.services.public_warm import publication_warm
 from disclosures.tables import compute_tables
 from disclosures.tables.html import is_draft_document, render_document_html
 from disclosures.tables.pdf import render_pdf
@@ -318,8 +319,11 @@ def filing_generate_documents(
     contents, tables, sections, parts = rendered.contents, rendered.tables, rendered.sections, rendered.parts
     progress.start("save")
     documents = documents_swap_in(filing=filing, contents=contents, job=job)
+    warmed: dict[str, int] = {}
     if publication:
         publication_documents_store(filing=filing, contents=contents, job=job)
+        # The publication is public from this moment: its pages are built now, not by their first reader.
+        warmed = publication_warm(filing=filing)
     return {
         "filing": filing.pk,
         "publication": publication,
@@ -330,6 +334,7 @@ def filing_generate_documents(
         "parts": [part.title for part in parts],
         "documents": {d.format: {"size": d.size, "name": d.file.name} for d in documents},
         "data_revision": filing.data_revision,
+        **({"public_pages_warmed": sorted(path for path, status in warmed.items() if status == 200)} if warmed else {}),
     }
 
 
