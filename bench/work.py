@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import resource
 import time
+from collections.abc import Callable
 
 
 def maxrss_mb() -> float:
@@ -76,6 +77,19 @@ def publish_snapshot(filing_pk: int) -> dict:
     return {"filing": filing_pk, "seconds": time.perf_counter() - started, "maxrss_mb": maxrss_mb(), "pid": os.getpid()}
 
 
+def publish_job(job_pk: int) -> dict:
+    """Run one job of the year's batch publication as a worker runs it (claim, work, result) — its
+    publications' document jobs are left queued (job_send is a no-op here, as with the broker down)."""
+    from unittest import mock
+
+    from disclosures.tasks import publish_filings
+
+    started = time.perf_counter()
+    with mock.patch("jobs.services.job_send", lambda job_id, task=None: False):
+        publish_filings.apply((job_pk,))
+    return {"filing": job_pk, "seconds": time.perf_counter() - started, "maxrss_mb": maxrss_mb(), "pid": os.getpid()}
+
+
 def worker_init(env: dict) -> None:
     """Initializer of a spawned pool worker: same environment and Django setup as the parent."""
     os.environ.update(env)
@@ -86,7 +100,13 @@ def worker_init(env: dict) -> None:
 
 def run_task(args: tuple[str, int]) -> dict:
     name, pk = args
-    return {"generate": generate_filing, "generate_documents": generate_documents, "publish": publish_snapshot}[name](pk)
+    tasks: dict[str, Callable[[int], dict]] = {
+        "generate": generate_filing,
+        "generate_documents": generate_documents,
+        "publish": publish_snapshot,
+        "publish_job": publish_job,
+    }
+    return tasks[name](pk)
 
 
 def render_pdf_sample(filing_pk: int) -> dict:
