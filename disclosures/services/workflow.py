@@ -27,12 +27,11 @@ from disclosures.models import (
     ReviewComment,
     ThreePublicStats,
 )
-from disclosures.narrative import missing_reasons
 from disclosures.services import notifications
 from disclosures.services.audit import audit_record, audit_transition
 from disclosures.checks import run_checks
 from disclosures.selectors.facts import filing_facts
-from disclosures.selectors.snapshot import build_snapshot
+from disclosures.selectors.snapshot import build_snapshot, filing_sections, unwritten_reasons
 from disclosures.services.locking import filing_lock
 
 # The module, not its names: disclosures.tasks imports the year's batch publication (services.publication),
@@ -184,7 +183,7 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         locked = _locked(filing)
         _require_status(locked, (Status.APPROVED,), "公开")
         facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
-        missing = missing_reasons(facts=facts)
+        missing = unwritten_reasons(filing_sections(facts))  # drafted once, frozen by build_snapshot below
         if missing:
             # The public text must never carry a 【待填写】 placeholder: the department writes the reasons first.
             raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(slot.label for slot in missing) + "。请部门补充后再公开。")
