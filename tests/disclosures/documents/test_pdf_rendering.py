@@ -11,8 +11,11 @@ import subprocess
 
 import pytest
 
+from disclosures.models import Filing
+from disclosures.services import workflow
 from disclosures.tables import compute_tables, pdf
 from disclosures.tables.html import render_document_html
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +109,13 @@ def test_a_failing_chromium_fails_with_its_exit_code(settings):
     settings.CHROMIUM = "false"
     with pytest.raises(pdf.PdfRenderingError, match="退出码 1"):
         pdf.render_pdf("<p>表</p>")
+
+
+def test_without_chromium_the_generation_job_fails_with_that_message(settings, clean_filing, accountant, django_capture_on_commit_callbacks):
+    settings.CHROMIUM = "/nonexistent/chromium"
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.filing_submit(filing=clean_filing, user=accountant)
+    job = Job.objects.filter(filing=clean_filing, kind=Job.Kind.GENERATE_FILING).latest("created_at")
+    assert job.status == Job.Status.FAILED
+    assert "生成 PDF 需要 Chromium" in job.error and "CHROMIUM" in job.error
+    assert Filing.objects.get(pk=clean_filing.pk).status == Filing.Status.SUBMITTED
