@@ -22,15 +22,25 @@ from pathlib import Path
 
 from django.conf import settings
 
-# Added to the head of the printed copy only (the HTML document itself is unchanged): no scripts, no
-# fetches; the fullwidth punctuation keeps its full width, as in the published tables (Chromium would
-# otherwise trim 、（ pairs and break the lines of the 说明 elsewhere); backgrounds (the grey header cells)
-# are printed.
-PRINT_HEAD = (
-    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-    "<style>html { text-spacing-trim: space-all; print-color-adjust: exact; -webkit-print-color-adjust: exact; }</style>"
+# Added to the printed copy only (the HTML document itself is unchanged). First in its head, a
+# Content-Security-Policy: no scripts, no fetches. Last in its head, after the document's own styles so that
+# they win over them: the fullwidth punctuation keeps its full width, as in the published tables (Chromium
+# would otherwise trim 、（ pairs and break the lines of the 说明 elsewhere); backgrounds (the grey header
+# cells) are printed; and the rows keep their height. Chromium draws the tables' .6pt (0.8px) rules 1px wide
+# (it rounds thin borders up to a whole pixel), which made every row 0.2px taller than in the published
+# tables and a page one row shorter: the cells give the 0.2px back in their vertical padding (the paddings of
+# templates/disclosures/documents/disclosure.html less .1px at the top and at the bottom), so a page holds
+# the same rows as before.
+PRINT_POLICY = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+PRINT_STYLE = (
+    "<style>html { text-spacing-trim: space-all; print-color-adjust: exact; -webkit-print-color-adjust: exact; }"
+    " table.disclosure-table th, table.disclosure-table td, table.form-grid td"
+    " { padding-top: calc(2pt - .1px); padding-bottom: calc(2pt - .1px); }"
+    " section.wide table.disclosure-table th, section.wide table.disclosure-table td"
+    " { padding-top: calc(1.5pt - .1px); padding-bottom: calc(1.5pt - .1px); }</style>"
 )
 HEAD = re.compile(r"<head\b[^>]*>", re.I)
+HEAD_END = re.compile(r"</head\s*>", re.I)
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -67,11 +77,11 @@ def chromium_command() -> str:
 
 
 def print_html(html: str) -> str:
-    """The copy of the document Chromium prints: PRINT_HEAD first in its head."""
-    match = HEAD.search(html)
-    if match is None:
-        return f"<head>{PRINT_HEAD}</head>{html}"
-    return f"{html[: match.end()]}{PRINT_HEAD}{html[match.end() :]}"
+    """The copy of the document Chromium prints: PRINT_POLICY first in its head, PRINT_STYLE last."""
+    start, end = HEAD.search(html), HEAD_END.search(html)
+    if start is None or end is None or end.start() < start.end():
+        return f"<head>{PRINT_POLICY}{PRINT_STYLE}</head>{html}"
+    return f"{html[: start.end()]}{PRINT_POLICY}{html[start.end() : end.start()]}{PRINT_STYLE}{html[end.start() :]}"
 
 
 def render_pdf(html: str) -> bytes:

@@ -10,6 +10,7 @@ import re
 import subprocess
 
 import pytest
+from weasyprint import HTML
 
 from disclosures.models import Filing
 from disclosures.services import workflow
@@ -78,6 +79,24 @@ def test_table_pages_are_landscape_and_a_long_table_repeats_its_header_on_each_p
     assert set(continued) <= set(table_pages)
 
 
+def _last_rows(document: bytes) -> list[str]:
+    """Each page's last line above its footer, its spaces squeezed (the engines space their text apart differently)."""
+    rows = []
+    for page in _pages(document):
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip() and "页 共" not in line]
+        lines = [line for line in lines if not set(line) <= set("草稿 ")]  # the watermark, wherever it is read
+        rows.append(lines[-1])
+    return rows
+
+
+def test_a_long_table_breaks_its_pages_at_the_same_rows_as_the_published_tables(printed):
+    """WeasyPrint printed the published tables; Chromium draws the .6pt rules 1px wide, which made each page one
+    row shorter until the print style gave the rows their height back."""
+    html, document = printed
+    published = HTML(string=html).write_pdf()
+    assert _last_rows(document) == _last_rows(published)
+
+
 def test_a_draft_carries_the_draft_mark_on_every_page(printed):
     html, document = printed
     assert 'class="draft-watermark"' in html
@@ -96,7 +115,8 @@ def test_the_printed_copy_runs_no_script_and_the_document_html_is_left_as_it_was
     assert "科目名称 1,234.56" in text and "脚本运行了" not in text
     assert html == original
     printed = pdf.print_html(html)
-    assert printed.startswith("<!doctype html><html><head>" + pdf.PRINT_HEAD + "<meta charset='utf-8'>")
+    assert printed.startswith("<!doctype html><html><head>" + pdf.PRINT_POLICY + "<meta charset='utf-8'>")
+    assert printed.endswith("<title>表</title>" + pdf.PRINT_STYLE + html[html.index("</head>") :])
 
 
 def test_a_missing_chromium_says_how_to_install_or_configure_it(settings):
