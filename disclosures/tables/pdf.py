@@ -4,7 +4,9 @@ WeasyPrint laid the largest filing (3,275 expense lines, 109 pages) out in ~7 s 
 its own floor (a plain table of the same cells); Chromium prints the same HTML, with the same print CSS
 (@page sizes, named pages, 第 X 页 共 N 页 margin boxes, repeated table headers, the 草稿 watermark), in ~3 s
 of CPU. It runs as one short-lived process per document (`--single-process`: the renderer, the layout and
-the PDF writer in one process, the least CPU and memory of the ways measured; /work/notes/pdf.md).
+the PDF writer in one process, the least CPU and memory of the ways measured; README, Benchmarks). Its PDF
+writer (Skia) embeds the Noto CJK glyphs as Type 3 fonts (it embeds no CFF font): the text keeps its
+Unicode map, so it can be searched and copied, but the fonts have no names.
 
 The document is our own escaped HTML and needs nothing from outside: a Content-Security-Policy in its head
 stops scripts and every fetch, so the sandbox Chromium cannot have as root or in most containers is not
