@@ -173,6 +173,7 @@ ROUTES = {
     "disclosures:bureau_filing_action": (REVIEWER, lambda s, w: {"pk": s.filing.pk, "action": "return"}),
     "disclosures:bureau_bulk": (REVIEWER, lambda s, w: {}),
     "disclosures:year_generate": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
+    "disclosures:year_publish": (REVIEWER, lambda s, w: {"year": s.filing.fiscal_year.year}),
     "evaluations:index": (LOGGED_IN, lambda s, w: {}),
     "evaluations:department_target_create": (LOGGED_IN, lambda s, w: {}),
     "evaluations:targets": (OWNED, lambda s, w: {"kind": "projects", "pk": s.project.pk}),
