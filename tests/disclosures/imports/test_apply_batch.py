@@ -147,8 +147,41 @@ def test_staged_upload_applied_with_progress(filing, settings, tmp_path, account
     reported = []
     summary = import_staged(filing=filing, user=accountant, token=token, progress=lambda p, m: reported.append((p, m)))
     assert summary.created == 2500
-    assert reported == [(20, "正在校验：1000/2500行"), (40, "正在校验：2000/2500行"), (50, "正在校验：2500/2500行"), (50, "正在写入2500行")]
+    assert reported == [(5, "正在校验并写入2500行")]  # before the write transaction: what it writes is not seen until it commits
     assert AuditEntry.objects.get(action="导入Excel").comment == "“支出”表新增2500行，更新0行"
+
+
+def test_each_staged_row_is_checked_once(filing, monkeypatch, settings, tmp_path, accountant):
+    """One pass that checks and writes as it streams the staged rows (the apply checked every row twice:
+    once outside the transaction, then again while writing)."""
+    settings.IMPORT_STAGING_DIR = str(tmp_path)
+    preview = SheetPreview(kind="expense", title="支出", headers=[])
+    preview.rows = [RowPreview(number=n, cells=[], values=v) for n, v in expense_rows(filing, 1500)]
+    token = stage_preview(preview=preview, filing_id=filing.pk, user_id=accountant.pk, filename="a.xlsx")
+    checked = []
+    check = lines.line_batch_errors
+    monkeypatch.setattr(lines, "line_batch_errors", lambda *, instance, filing: checked.append(instance) or check(instance=instance, filing=filing))
+    summary = import_staged(filing=filing, user=accountant, token=token)
+    assert summary.created == 1500
+    assert len(checked) == 1500
+
+
+def test_a_row_no_longer_valid_at_apply_time_refuses_everything(filing, settings, tmp_path, accountant):
+    """The rows are checked against the data as it is under the lock: a unit deleted after the preview
+    refuses the whole apply, rows of the batches already written included."""
+    settings.IMPORT_STAGING_DIR = str(tmp_path)
+    rows = expense_rows(filing, 2500)
+    gone = Unit.objects.create(department=filing.department, code="GONE", name="已撤销单位")
+    rows[-1][1]["unit"] = gone.code
+    preview = SheetPreview(kind="expense", title="支出", headers=[])
+    preview.rows = [RowPreview(number=n, cells=[], values=v) for n, v in rows]
+    token = stage_preview(preview=preview, filing_id=filing.pk, user_id=accountant.pk, filename="a.xlsx")
+    gone.delete()
+    with pytest.raises(ImportFailed) as failed:
+        import_staged(filing=filing, user=accountant, token=token)
+    assert failed.value.messages == ["第2502行：预算单位“GONE”已不存在（预览之后被删除），请重新上传文件"]
+    assert not ExpenseLine.objects.filter(filing=filing).exists()
+    assert not AuditEntry.objects.filter(action="导入Excel").exists()
 
 
 def test_locked_filing_refused_once_not_per_row(filing):
