@@ -148,7 +148,11 @@ class SheetResource(resources.ModelResource):
         return [self.fields[name] for name in self._meta.fields]
 
     def input_columns(self) -> list[Column]:
-        return [column for column in self.columns() if not column.info_only]
+        """The columns read into the model (cached: the preview and the apply ask for them on every row)."""
+        columns = self.__dict__.get("_input_columns")
+        if columns is None:
+            columns = self.__dict__["_input_columns"] = [column for column in self.columns() if not column.info_only]
+        return columns
 
     def column_specs(self, context) -> list[ColumnSpec]:
         return [column.spec(context) for column in self.columns()]
@@ -266,10 +270,15 @@ class SheetResource(resources.ModelResource):
     def restore(self, values: dict) -> dict:
         """Values as stored as JSON between preview and apply → the types `clean` returned."""
         restored = dict(values)
-        for column in self.input_columns():
-            value = restored.get(column.attribute)
-            if value is not None and isinstance(column.widget, (w.AmountWidget, w.PercentWidget)):
-                restored[column.attribute] = Decimal(value)
+        decimals = self.__dict__.get("_decimal_attributes")
+        if decimals is None:
+            decimals = self.__dict__["_decimal_attributes"] = [
+                column.attribute for column in self.input_columns() if isinstance(column.widget, (w.AmountWidget, w.PercentWidget))
+            ]
+        for attribute in decimals:
+            value = restored.get(attribute)
+            if value is not None:
+                restored[attribute] = Decimal(value)
         return restored
 
 
