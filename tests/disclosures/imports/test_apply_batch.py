@@ -2,6 +2,7 @@
 natural key, and a number of queries that does not depend on a query per row."""
 
 import itertools
+import json
 import math
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.db import connection
 from disclosures.imports import apply as apply_module
 from disclosures.imports.apply import ImportFailed, apply_rows, import_staged, import_write
 from disclosures.imports.context import ImportContext
-from disclosures.imports.preview import RowPreview, SheetPreview, stage_preview
+from disclosures.imports.preview import RowPreview, SheetPreview, StagingError, stage_preview
 from disclosures.imports.resources import ExpenseLineResource
 from disclosures.models import AuditEntry, CatalogItem, ExpenseKind, ExpenseLine, FundingSource, Project, Unit
 from disclosures.services import lines
@@ -241,3 +242,26 @@ def test_a_repeated_key_is_refused_as_the_preview_refuses_it(filing):
         apply(filing, rows)
     assert failed.value.messages == ["第9行：与第3行重复（同一预算单位、支出功能分类科目、部门预算经济分类科目、支出类型、资金来源、项目只能有一行）"]
     assert not ExpenseLine.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["amount", "added row"])
+def test_staged_rows_changed_since_the_preview_refuse_the_whole_apply(filing, settings, tmp_path, accountant, change):
+    """The apply streams the staged rows and writes them as it goes; rows that are not the ones previewed
+    (the staged file edited in the staging folder) are found once read, and the batches already written
+    are rolled back."""
+    settings.IMPORT_STAGING_DIR = str(tmp_path)
+    preview = SheetPreview(kind="expense", title="支出", headers=[])
+    preview.rows = [RowPreview(number=n, cells=[], values=v) for n, v in expense_rows(filing, 2500)]
+    token = stage_preview(preview=preview, filing_id=filing.pk, user_id=accountant.pk, filename="a.xlsx")
+    path = tmp_path / f"{token}.json"
+    text = path.read_text(encoding="utf-8")
+    if change == "amount":
+        text = text.replace('"budget_amount": "100.00"', '"budget_amount": "999.00"', 1)
+    else:
+        extra = expense_rows(filing, 2501)[-1]
+        text += json.dumps([9999, extra[1]], ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StagingError, match="预览之后暂存的数据已被改动"):
+        import_staged(filing=filing, user=accountant, token=token)
+    assert not ExpenseLine.objects.filter(filing=filing).exists()
+    assert not AuditEntry.objects.filter(action="导入Excel").exists()
