@@ -72,9 +72,14 @@ def _budget_parts(filing: Filing) -> list[Part]:
 
 def _final_parts(filing: Filing) -> list[Part]:
     projects = _projects(filing)
+    # each evaluation prints its project as read above (indicators, unit, department loaded) and its
+    # results read in one query for all: the forms read nothing more per project
     evaluations = {
-        e.project_id: e for e in SelfEvaluation.objects.filter(project__in=projects).select_related("rule_set", "project__filing__fiscal_year")
+        e.project_id: e for e in SelfEvaluation.objects.filter(project__in=projects).select_related("rule_set").prefetch_related("results")
     }
+    for project in projects:
+        if project.pk in evaluations:
+            evaluations[project.pk].project = project
     target = _department_target(filing)
     department_evaluation = getattr(target, "self_evaluation", None) if target is not None else None
     if not evaluations and department_evaluation is None:
@@ -89,12 +94,13 @@ def _final_parts(filing: Filing) -> list[Part]:
     if missing:
         paragraphs.append("未开展绩效自评的项目：" + "、".join(missing) + "。")
     grids = [summary_grid(filing=filing, sheets=sheets)]
+    scored = {id(evaluation): sheet for _name, evaluation, sheet in sheets}
     for project in projects:
         evaluation = evaluations.get(project.pk)
         if evaluation is not None:
-            grids += [project_evaluation_grid(evaluation=evaluation), completion_grid(evaluation=evaluation)]
+            grids += [project_evaluation_grid(evaluation=evaluation, sheet=scored[id(evaluation)]), completion_grid(evaluation=evaluation)]
     if department_evaluation is not None:
-        grids.append(department_evaluation_grid(evaluation=department_evaluation))
+        grids.append(department_evaluation_grid(evaluation=department_evaluation, sheet=scored[id(department_evaluation)]))
     return [Part(PART_KEY, "绩效自评情况", paragraphs, grids)]
 
 

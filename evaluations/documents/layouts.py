@@ -18,7 +18,7 @@ from disclosures.models import Filing, Project
 from disclosures.money import format_fraction, format_indicator, unit_label
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import INCOMPLETE, score_sheet
-from evaluations.scoring.engine import ScoreSheet
+from evaluations.scoring.engine import ScoreSheet, indicator_results
 from evaluations.scoring.numbers import num as plain
 
 from .grid import Grid, head, label, money, num, text
@@ -156,10 +156,10 @@ def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reaso
                 grid.add(*row)
 
 
-def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
-    """项目支出绩效自评表 (10 columns)."""
+def project_evaluation_grid(*, evaluation: SelfEvaluation, sheet: ScoreSheet | None = None) -> Grid:
+    """项目支出绩效自评表 (10 columns); `sheet`: the evaluation's score sheet when the caller has it already."""
     project = evaluation.project
-    sheet = score_sheet(evaluation=evaluation)
+    sheet = sheet or score_sheet(evaluation=evaluation)
     unit = evaluation.amount_unit
     year = project.filing.fiscal_year.year
     grid = Grid("项目支出绩效自评表", f"（{year}年度）", [10, 10, 12, 18, 14, 14, 8, 9, 9, 16], filename=f"项目支出绩效自评表-{project.code}")
@@ -229,10 +229,10 @@ def project_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
     return grid
 
 
-def department_evaluation_grid(*, evaluation: SelfEvaluation) -> Grid:
-    """部门（单位）整体支出绩效自评表, as seed 002 prints it (9 columns)."""
+def department_evaluation_grid(*, evaluation: SelfEvaluation, sheet: ScoreSheet | None = None) -> Grid:
+    """部门（单位）整体支出绩效自评表, as seed 002 prints it (9 columns); `sheet` as for project_evaluation_grid."""
     target = evaluation.department_target
-    sheet = score_sheet(evaluation=evaluation)
+    sheet = sheet or score_sheet(evaluation=evaluation)
     unit = evaluation.amount_unit
     grid = Grid(
         "部门（单位）整体支出绩效自评表",
@@ -312,7 +312,8 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
     """项目绩效目标完成情况表, as seed 003 prints it (6 columns)."""
     project = evaluation.project
     unit = evaluation.amount_unit
-    results = {r.indicator_id: r for r in evaluation.results.select_related("indicator")}
+    indicators = _ordered(list(project.indicators.all()))
+    results = indicator_results(evaluation, indicators)
     grid = Grid(
         "项目绩效目标完成情况表",
         f"({project.filing.fiscal_year.year} 年度)",
@@ -338,7 +339,6 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
     goals = "\n".join(g for g in (project.goal_1, project.goal_2) if g)
     grid.add(label("年度目标完成情况", rowspan=2), head("预期目标", 2), head("实际完成目标", 3))
     grid.add(text(goals, 2), text(evaluation.goal_result or project.result_summary, 3))
-    indicators = _ordered(list(project.indicators.all()))
     grid.add(
         label("绩效指标完成情况", rowspan=len(indicators) + 1),
         head("一级指标"),
