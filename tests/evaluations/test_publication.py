@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from disclosures.models import Filing, FilingDocument, Project, PublicationDocument
 from disclosures.parts import parts_from_json
+from disclosures.parts.xlsx import grid_workbook
 from disclosures.services import workflow
 from disclosures.services.generation import filing_generate_documents
 from disclosures.selectors.snapshot import build_snapshot
@@ -189,12 +190,8 @@ def test_self_evaluation_forms_follow_the_filings_unit(evaluated_final_in_yuan):
 
 
 def test_self_evaluation_forms_in_yuan_in_the_workbook(evaluated_final_in_yuan):
-    from disclosures.parts.xlsx import draw
-    from openpyxl import Workbook
-
     (part,) = build_snapshot(filing=evaluated_final_in_yuan, published_at=evaluated_final_in_yuan.created_at)["parts"]
-    sheet = Workbook().active
-    draw(sheet, parts_from_json([part])[0].grids[0])
+    sheet = load_workbook(BytesIO(grid_workbook(parts_from_json([part])[0].grids[:1]))).active
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == D("230000.00"))
     assert cell.number_format == "#,##0.00"
 
