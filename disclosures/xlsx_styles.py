@@ -12,6 +12,8 @@ gives the cells on the edge of a merged range their borders by adding Border obj
 filing's performance forms, with hundreds of merged ranges, that was most of the workbook's time); here
 each such sum is computed once per workbook.
 
+`workbook_bytes` saves a workbook of such sheets into bytes; their XML never goes through a temporary file.
+
 The workbooks are written in openpyxl's write-only mode: a sheet's cells are collected in a `SheetCells`
 (cells by position, as a worksheet keeps them, merges included) and then streamed row by row
 (`SheetCells.write`): no regular worksheet and its bookkeeping of every cell, no MergedCell objects.
@@ -21,8 +23,11 @@ write-only worksheet before its rows are written, and come out as a regular work
 
 from __future__ import annotations
 
+from datetime import datetime, UTC
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell._writer import write_cell
@@ -32,6 +37,7 @@ from openpyxl.styles import Alignment, Border, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
@@ -131,14 +137,26 @@ class _CellsWriter(WorksheetWriter):
     serializes it through the incremental XML writer, which costs more than all the rest of a filing's
     workbook. The text is what openpyxl writes for the cells this app makes (inline strings and numbers, styled
     or empty); any other cell, and every cell when openpyxl writes through lxml, goes through openpyxl's own
-    `write_cell`. Rows, their heights and everything around them are openpyxl's."""
+    `write_cell`. Rows, their heights and everything around them are openpyxl's. The sheet's XML is kept in
+    memory (openpyxl writes each sheet to a temporary file, then copies and deletes it: a tenth of a
+    filing's workbook in file system calls); `workbook_bytes` stores it."""
+
+    def __init__(self, ws) -> None:
+        super().__init__(ws, out=BytesIO())
+
+    def cleanup(self) -> None:
+        """Nothing to delete: no temporary file."""
 
     def write_row(self, xf, row, row_idx):
         raw = getattr(xf, "_file", None)  # et_xmlfile's writer: a callable taking text as written
         if raw is None:
-            return super().write_row(xf, row, row_idx)
+            super().write_row(xf, row, row_idx)
+            return
+        dimension = self.ws.row_dimensions.get(row_idx)
+        if not row and dimension is None:
+            return  # a row with no cell and no height: a regular worksheet does not write it either
         attrs = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        attrs.update(dimension or {})
         with xf.element("row", attrs):
             for cell in row:
                 styled = cell.has_style
@@ -169,6 +187,25 @@ def _cell_xml(cell: Cell, styled: bool) -> str | None:
 def _escape_text(text: str) -> str:
     """Text content as the XML writer escapes it (& < >)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Archive(ZipFile):
+    """The workbook's zip archive: a sheet kept in memory (_CellsWriter's BytesIO) is stored as it is."""
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        if isinstance(filename, BytesIO):
+            self.writestr(arcname, filename.getvalue(), compress_type=compress_type, compresslevel=compresslevel)
+        else:
+            super().write(filename, arcname, compress_type, compresslevel)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook saved as openpyxl's `Workbook.save` saves it (openpyxl.writer.excel.save_workbook), into bytes."""
+    buffer = BytesIO()
+    archive = _Archive(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    ExcelWriter(workbook, archive).save()
+    return buffer.getvalue()
 
 
 class _CellsSheet(WriteOnlyWorksheet):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style
+from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .grid import Grid
@@ -32,9 +31,7 @@ def _grid_workbook(grids: list[Grid]) -> bytes:
     for n, grid in enumerate(grids, start=1):
         title = grid.filename[:25] if len(grids) == 1 else f"{n}"
         draw(SheetCells(workbook, title), grid, styles)
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 def draw(ws: SheetCells, grid: Grid, styles: WorkbookStyles) -> None:

@@ -7,7 +7,6 @@ The workbook is written in openpyxl's write-only mode (disclosures.xlsx_styles.S
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable
 
@@ -19,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style
+from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -65,9 +64,7 @@ def _workbook(tables: Iterable[TableResult], parts: Iterable) -> bytes:
         sheet = SheetCells(workbook, "说明")
         put_text(sheet.cell(1, 1), "本填报没有公开表。")
         sheet.write()
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _text_cell(ws: SheetCells, styles: WorkbookStyles, row: int, column: int, value: str, *, bold=False, size=10, align="left", indent=0):
