@@ -232,6 +232,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "jobs.sweep_jobs", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
 }
 
+# The disclosure PDF is printed by headless Chromium (disclosures.tables.pdf): CHROMIUM is its command or
+# path (Debian's `chromium` package, which .ci/install-debian-packages installs; the browser tests use the
+# same one); a document not printed within PDF_TIMEOUT_SECONDS fails its job with that message.
+CHROMIUM = os.environ.get("CHROMIUM", "chromium")
+PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "300"))
+
 # The default set of disclosure tables (disclosures.tables.registry), for departments without a
 # province or whose province has no set of its own; a department of 湖南 publishes Hunan's set
 # whatever this says. "national" or e.g. "hunan".
@@ -269,7 +275,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
 
 # Email (notifications: disclosures.services.notifications). With EMAIL_HOST unset, emails are printed to the

@@ -66,8 +66,8 @@ PDF_FOLDER = "evaluation-forms"
 def render_form_pdf(job: Job) -> dict:
     """Render one evaluation form as PDF (params: form, and project or evaluation = its pk).
 
-    PDFs render here and not in the request: WeasyPrint's time and memory grow with the indicators
-    (20,000 indicators took over 10 minutes and 3.7 GB inside a request).
+    PDFs render here and not in the request: a PDF's time and memory grow with the indicators (20,000
+    indicators once took over 10 minutes and 3.7 GB inside a request).
     """
     params = job.params
     job_progress(job.pk, 10, "正在整理表格")

@@ -1,10 +1,12 @@
-"""Draw Grids as HTML (the same table the page shows) and print it to PDF with WeasyPrint."""
+"""Draw Grids as HTML (the same table the page shows) and print it to PDF as the disclosure is printed
+(disclosures.tables.pdf: headless Chromium)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 
 from disclosures.parts.grid import placed_rows
+from disclosures.tables.pdf import render_pdf
 
 from .grid import Grid
 
@@ -14,6 +16,4 @@ def grid_html(grids: list[Grid]) -> str:
 
 
 def grid_pdf(grids: list[Grid]) -> bytes:
-    from weasyprint import HTML  # imported lazily: loading Pango/fonts is slow and only the PDF job needs it
-
-    return HTML(string=grid_html(grids)).write_pdf()
+    return render_pdf(grid_html(grids))

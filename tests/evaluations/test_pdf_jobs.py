@@ -5,11 +5,15 @@ minutes and 3.7 GB). Now the GET answers a page at once; 生成 PDF (POST) start
 (kind evaluation_pdf) whose progress the page follows; the file is served only to the job's owner.
 """
 
+import re
+import subprocess
+
 import pytest
 from django.urls import reverse
 
 from jobs.models import Job
 from evaluations import services
+from evaluations.documents import build, grid_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +71,18 @@ def test_evaluation_forms_render_as_jobs(client, accountant, seed_001_projects, 
     job = Job.objects.get(kind=Job.Kind.EVALUATION_PDF)
     assert job.params == {"form": "completion", "evaluation": evaluation.pk}
     assert job.status == Job.Status.DONE, job.error
+
+
+def test_an_evaluation_form_is_printed_like_the_disclosure_with_its_text_and_page_footer(seed_001_projects):
+    """The evaluation forms were the last PDFs WeasyPrint printed; they go through the disclosure's printer
+    (headless Chromium), landscape A4 with 第 N 页 in the footer and the form's Chinese text extractable."""
+    grid = build("targets", project=seed_001_projects[0])
+    document = grid_pdf([grid])
+    info = subprocess.run(["pdfinfo", "-"], input=document, capture_output=True, check=True).stdout.decode()
+    assert "Skia/PDF" in info
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert width > height  # A4 landscape
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=document, capture_output=True, check=True).stdout.decode()
+    assert grid.title in " ".join(text.split()) or grid.title in text
+    assert seed_001_projects[0].name in text
+    assert re.search(r"第\s*1\s*页", text)
