@@ -20,10 +20,10 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from disclosures.models import ExpenseLine, Filing, IncomeLine, Project, Unit
 from disclosures.services import lines
 from disclosures.services.audit import audit_record
-from disclosures.services.locking import ensure_editable, filing_write
+from disclosures.services.locking import filing_write
 from jobs.services import job_progress
 
-from .context import ImportContext
+from .context import GoneSincePreview, ImportContext
 from .keys import SeenKeys
 from .preview import StagingError, discard_staged, key_description, load_staged, staged_rows
 from .resources import UPLOAD_RESOURCES, SheetResource
@@ -132,14 +132,6 @@ class _Batch:
     rows: int = 0
 
 
-def _ensure_editable(filing: Filing) -> None:
-    """An early refusal for the check phase; the write phase re-reads the status under the row lock."""
-    try:
-        ensure_editable(filing=filing)
-    except ValidationError as error:
-        raise ImportFailed(list(error.messages)) from None
-
-
 def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: Iterable, errors: list[str]) -> Iterator[_Batch]:
     """Build and check the instances of `rows`, BATCH_ROWS at a time, against lookups loaded once.
 
@@ -160,8 +152,11 @@ def _checked_batches(*, resource: SheetResource, context: ImportContext, rows: I
             if first is not None:
                 errors.append(f"第{number}行：与第{first}行重复（同一{key_description(resource)}只能有一行）")
                 continue
-            instance = resource.new_instance(context)
-            resource.assign(instance, values, context)
+            try:
+                instance = resource.batch_instance(values, context)
+            except GoneSincePreview as gone:
+                errors.append(f"第{number}行：{gone.args[0]}")
+                continue
             found = lines.line_batch_errors(instance=instance, filing=context.filing)
             if found:
                 errors.extend(_row_messages(number, ValidationError(found), model))
@@ -186,30 +181,13 @@ def _failed(errors: list[str]) -> ImportFailed:
     return ImportFailed(errors)
 
 
-def check_rows(
-    *,
-    resource: SheetResource,
-    context: ImportContext,
-    rows: Iterable,
-    total: int = 0,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[str]:
-    """Every error the write would meet, without writing (run it outside the write transaction, so
-    `progress(rows done, total)` can be seen while it runs)."""
-    _ensure_editable(context.filing)
-    errors: list[str] = []
-    done = 0
-    for batch in _checked_batches(resource=resource, context=context, rows=rows, errors=errors):
-        done += batch.rows
-        if progress is not None:
-            progress(done, total)
-    return errors
-
-
 def _write_batched(*, resource: SheetResource, context: ImportContext, rows: Iterable) -> ApplySummary:
-    """Check every row again (the data may have changed since check_rows) and write batch by batch with
-    bulk_create / bulk_update; after the first error nothing more is written and the caller's
-    transaction is rolled back by ImportFailed."""
+    """One pass over the rows: check each row and write batch by batch with bulk_create / bulk_update.
+
+    Call inside the filing's write transaction (import_write). After the first error nothing more is
+    written, the remaining rows are still checked so that every error is reported, and ImportFailed rolls
+    the caller's transaction back, batches already written included.
+    """
     model = resource._meta.model
     fields = [column.attribute for column in resource.input_columns()] + list(resource.derived_fields)
     summary = ApplySummary(title=resource.sheet_title)
@@ -244,28 +222,19 @@ def import_write(*, filing: Filing) -> Iterator[Filing]:
 def import_staged(*, filing: Filing, user, token: str, progress: Callable[[int, str], None] | None = None) -> ApplySummary:
     """Apply an upload that passed its preview (see preview.stage_preview), and record it in the audit trail.
 
-    First every row is checked outside any transaction, reporting `progress(percent, message)` up to 50%;
-    then everything is written in one transaction (all rows or none) that holds the filing's row lock
-    and re-reads its status first: a filing submitted or approved while the rows were being checked is
-    refused, not written into.
+    One pass over the staged rows, in one transaction (all rows or none) that holds the filing's row lock
+    and re-reads its status first: each row is checked against the catalog, units and projects as they
+    are under the lock and written in batches as it goes; a row that no longer passes (the data changed
+    since the preview) or a filing submitted or approved meanwhile refuses the whole apply. Progress is
+    reported once, before the transaction (what it writes would not be seen before the commit).
     """
     payload = load_staged(token=token, filing_id=filing.pk, user_id=user.pk)
     resource = UPLOAD_RESOURCES[payload["kind"]]()
-    context = ImportContext.for_filing(filing)
     total = payload.get("count", 0)
-
-    def checked(done: int, total: int) -> None:
-        if progress is not None and total:
-            progress(int(50 * done / total), f"正在校验：{done}/{total}行")
-
-    if resource._meta.model in BATCH_MODELS:
-        errors = check_rows(resource=resource, context=context, rows=staged_rows(token), total=total, progress=checked)
-        if errors:
-            raise _failed(errors)
     if progress is not None:
-        progress(50, f"正在写入{total}行")
+        progress(5, f"正在校验并写入{total}行")
     with import_write(filing=filing) as locked:
-        context.filing = locked
+        context = ImportContext.for_filing(locked)
         summary = apply_rows(resource=resource, context=context, rows=staged_rows(token), user=user)
         audit_record(
             filing=locked,

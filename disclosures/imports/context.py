@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from disclosures.models import CatalogItem, Department, Filing, FiscalYear, Project, Unit
 
 
+class GoneSincePreview(KeyError):
+    """A unit or project a staged row names no longer exists (deleted after the preview); args[0] is Chinese."""
+
+
 @dataclass
 class ImportContext:
     department: Department
@@ -63,11 +67,15 @@ class ImportContext:
     def unit_by_code(self, code: str) -> Unit:
         if code not in self._units:
             self.refresh()
+        if code not in self._units:
+            raise GoneSincePreview(f"预算单位“{code}”已不存在（预览之后被删除），请重新上传文件")
         return self._units[code]
 
     def project_by_code(self, code: str) -> Project:
         if code not in self._projects:
             self.refresh()
+        if code not in self._projects:
+            raise GoneSincePreview(f"项目“{code}”已不存在（预览之后被删除），请重新上传文件")
         return self._projects[code]
 
     def catalog_pk(self, kind: str, code: str) -> int | None:
@@ -80,6 +88,8 @@ class ImportContext:
         if pk not in self._items:
             items = CatalogItem.objects.filter(fiscal_year=self.fiscal_year).select_related("fiscal_year", "gov_economic", "gov_economic_institution")
             self._items.update((item.pk, item) for item in items)
+        if pk not in self._items:
+            raise GoneSincePreview("分类科目已不存在（预览之后被删除），请重新上传文件")
         return self._items[pk]
 
     def catalog_codes(self, kind: str) -> list[str]:

@@ -8,6 +8,7 @@ step never reads or parses the file again and works across server processes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -362,8 +363,9 @@ def _private_file(path: Path):
 def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filename: str) -> str:
     """Store the clean rows of an error-free preview; returns the token the apply step needs.
 
-    The file is JSON Lines: a header (filing, user, kind, file name, time, row count), then one
-    [row number, values] per line, so the apply can stream it in batches instead of loading it whole.
+    The file is JSON Lines: a header (filing, user, kind, file name, time, row count, and the digest and
+    number of the row lines), then one [row number, values] per line, so the apply can stream it in
+    batches instead of loading it whole; staged_rows() refuses rows that are not the ones previewed.
     """
     _drop_expired()
     token = secrets.token_urlsafe(18)
@@ -376,6 +378,12 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
         "count": preview.data_count if preview.spool is not None else len(preview.data_rows),
         "warnings": len(preview.warnings),
     }
+    if preview.spool is not None:
+        with preview.spool.open("rb") as spooled:
+            header["digest"], header["lines"] = _rows_digest(spooled)
+    else:
+        lines = [json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n" for row in preview.data_rows]
+        header["digest"], header["lines"] = _rows_digest(line.encode("utf-8") for line in lines)
     with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
         if preview.spool is not None:
@@ -383,9 +391,17 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
                 shutil.copyfileobj(spooled, handle)
             discard_spool(preview)
         else:
-            for row in preview.data_rows:
-                handle.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+            handle.writelines(lines)
     return token
+
+
+def _rows_digest(lines: Iterable[bytes]) -> tuple[str, int]:
+    digest = hashlib.blake2b(digest_size=16)
+    count = 0
+    for line in lines:
+        digest.update(line)
+        count += 1
+    return digest.hexdigest(), count
 
 
 def open_spool() -> tuple[Path, TextIO]:
@@ -436,15 +452,30 @@ def load_staged(*, token: str, filing_id: int, user_id: int) -> dict:
 
 
 def staged_rows(token: str) -> Iterator[tuple[int, dict]]:
-    """The staged (row number, values), one at a time (call load_staged first)."""
+    """The staged (row number, values), one at a time (call load_staged first).
+
+    The rows are checked against the digest the preview recorded as they are read: when the last one has
+    been given and they are not the rows previewed (the file was changed since), StagingError is raised,
+    so an apply that wrote them in its transaction is rolled back.
+    """
+    changed = StagingError("预览之后暂存的数据已被改动，请重新上传文件。")
     try:
-        with _staged_path(token).open(encoding="utf-8") as handle:
-            handle.readline()
+        with _staged_path(token).open("rb") as handle:
+            header = json.loads(handle.readline())
+            digest = hashlib.blake2b(digest_size=16)
+            count = 0
             for line in handle:
-                number, values = json.loads(line)
+                digest.update(line)
+                count += 1
+                try:
+                    number, values = json.loads(line)
+                except ValueError:
+                    raise changed from None
                 yield number, values
     except OSError:
         raise StagingError("预览已失效，请重新上传文件。") from None
+    if digest.hexdigest() != header.get("digest") or count != header.get("lines"):
+        raise changed
 
 
 def discard_staged(token: str) -> None:

@@ -14,6 +14,9 @@ Refusals raise django.core.exceptions.ValidationError with Chinese messages.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -297,47 +300,66 @@ _LOOKUPS = {
 }
 
 
-def _attribute(instance: models.Model, name: str):
-    return getattr(instance, instance._meta.get_field(name).attname)
+Predicate = Callable[[models.Model], "bool | None"]
 
 
-def _condition_holds(condition: models.Q, instance: models.Model) -> bool | None:
-    """Evaluate a CheckConstraint's Q on an unsaved instance; None when a lookup is not one of the simple ones."""
-    results = []
+def _compile_condition(condition: models.Q, model: type[models.Model]) -> Predicate | None:
+    """A CheckConstraint's Q as a function of an unsaved instance (compiled once per model, not walked per
+    row); None when a lookup is not one of the simple ones. The function answers None when a part of the
+    condition cannot be decided (a value missing), as the constraint's own validate() then decides."""
+    parts: list[Predicate] = []
     for child in condition.children:
-        if isinstance(child, models.Q):
-            result = _condition_holds(child, instance)
-        else:
-            path, expected = child
-            name, _, lookup = path.partition("__")
-            lookup = lookup or "exact"
-            if "__" in lookup:
-                return None
-            value = _attribute(instance, name)
-            if isinstance(expected, models.F):
-                expected = _attribute(instance, expected.name)
-            elif isinstance(expected, models.expressions.Combinable):
-                return None
-            if lookup == "isnull":
-                result = (value is None) == bool(expected)
-            elif lookup in _LOOKUPS:
-                result = _LOOKUPS[lookup](value, expected)
-            else:
-                return None
-        if result is None:
+        part = _compile_condition(child, model) if isinstance(child, models.Q) else _compile_lookup(child, model)
+        if part is None:
             return None
-        results.append(result)
-    held = all(results) if condition.connector == models.Q.AND else any(results)
-    return not held if condition.negated else held
+        parts.append(part)
+    combine = all if condition.connector == models.Q.AND else any
+    negated = condition.negated
+
+    def holds(instance: models.Model) -> bool | None:
+        results = [part(instance) for part in parts]
+        if None in results:
+            return None
+        held = combine(results)
+        return not held if negated else held
+
+    return holds
+
+
+def _compile_lookup(child: tuple, model: type[models.Model]) -> Predicate | None:
+    path, expected = child
+    name, _, lookup = path.partition("__")
+    lookup = lookup or "exact"
+    if "__" in lookup or (lookup != "isnull" and lookup not in _LOOKUPS):
+        return None
+    attname = model._meta.get_field(name).attname
+    if isinstance(expected, models.F):
+        other = model._meta.get_field(expected.name).attname
+        compare = _LOOKUPS[lookup]
+        return lambda instance: compare(getattr(instance, attname), getattr(instance, other))
+    if isinstance(expected, models.expressions.Combinable):
+        return None
+    if lookup == "isnull":
+        wanted = bool(expected)
+        return lambda instance: (getattr(instance, attname) is None) == wanted
+    compare = _LOOKUPS[lookup]
+    return lambda instance: compare(getattr(instance, attname), expected)
+
+
+@functools.cache
+def _compiled_check_constraints(model: type[models.Model]) -> tuple[tuple[models.CheckConstraint, Predicate | None], ...]:
+    return tuple(
+        (constraint, _compile_condition(constraint.condition, model))
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.CheckConstraint)
+    )
 
 
 def _check_constraint_errors(instance: models.Model) -> list[str]:
     """The violated CheckConstraints' messages, as full_clean() would report them."""
     messages = []
-    for constraint in instance._meta.constraints:
-        if not isinstance(constraint, models.CheckConstraint):
-            continue
-        held = _condition_holds(constraint.condition, instance)
+    for constraint, predicate in _compiled_check_constraints(type(instance)):
+        held = None if predicate is None else predicate(instance)
         if held is None:
             try:
                 constraint.validate(type(instance), instance)

@@ -2,6 +2,7 @@
 natural key, and a number of queries that does not depend on a query per row."""
 
 import itertools
+import json
 import math
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.db import connection
 from disclosures.imports import apply as apply_module
 from disclosures.imports.apply import ImportFailed, apply_rows, import_staged, import_write
 from disclosures.imports.context import ImportContext
-from disclosures.imports.preview import RowPreview, SheetPreview, stage_preview
+from disclosures.imports.preview import RowPreview, SheetPreview, StagingError, stage_preview
 from disclosures.imports.resources import ExpenseLineResource
 from disclosures.models import AuditEntry, CatalogItem, ExpenseKind, ExpenseLine, FundingSource, Project, Unit
 from disclosures.services import lines
@@ -147,8 +148,41 @@ def test_staged_upload_applied_with_progress(filing, settings, tmp_path, account
     reported = []
     summary = import_staged(filing=filing, user=accountant, token=token, progress=lambda p, m: reported.append((p, m)))
     assert summary.created == 2500
-    assert reported == [(20, "正在校验：1000/2500行"), (40, "正在校验：2000/2500行"), (50, "正在校验：2500/2500行"), (50, "正在写入2500行")]
+    assert reported == [(5, "正在校验并写入2500行")]  # before the write transaction: what it writes is not seen until it commits
     assert AuditEntry.objects.get(action="导入Excel").comment == "“支出”表新增2500行，更新0行"
+
+
+def test_each_staged_row_is_checked_once(filing, monkeypatch, settings, tmp_path, accountant):
+    """One pass that checks and writes as it streams the staged rows (the apply checked every row twice:
+    once outside the transaction, then again while writing)."""
+    settings.IMPORT_STAGING_DIR = str(tmp_path)
+    preview = SheetPreview(kind="expense", title="支出", headers=[])
+    preview.rows = [RowPreview(number=n, cells=[], values=v) for n, v in expense_rows(filing, 1500)]
+    token = stage_preview(preview=preview, filing_id=filing.pk, user_id=accountant.pk, filename="a.xlsx")
+    checked = []
+    check = lines.line_batch_errors
+    monkeypatch.setattr(lines, "line_batch_errors", lambda *, instance, filing: checked.append(instance) or check(instance=instance, filing=filing))
+    summary = import_staged(filing=filing, user=accountant, token=token)
+    assert summary.created == 1500
+    assert len(checked) == 1500
+
+
+def test_a_row_no_longer_valid_at_apply_time_refuses_everything(filing, settings, tmp_path, accountant):
+    """The rows are checked against the data as it is under the lock: a unit deleted after the preview
+    refuses the whole apply, rows of the batches already written included."""
+    settings.IMPORT_STAGING_DIR = str(tmp_path)
+    rows = expense_rows(filing, 2500)
+    gone = Unit.objects.create(department=filing.department, code="GONE", name="已撤销单位")
+    rows[-1][1]["unit"] = gone.code
+    preview = SheetPreview(kind="expense", title="支出", headers=[])
+    preview.rows = [RowPreview(number=n, cells=[], values=v) for n, v in rows]
+    token = stage_preview(preview=preview, filing_id=filing.pk, user_id=accountant.pk, filename="a.xlsx")
+    gone.delete()
+    with pytest.raises(ImportFailed) as failed:
+        import_staged(filing=filing, user=accountant, token=token)
+    assert failed.value.messages == ["第2502行：预算单位“GONE”已不存在（预览之后被删除），请重新上传文件"]
+    assert not ExpenseLine.objects.filter(filing=filing).exists()
+    assert not AuditEntry.objects.filter(action="导入Excel").exists()
 
 
 def test_locked_filing_refused_once_not_per_row(filing):
@@ -208,3 +242,26 @@ def test_a_repeated_key_is_refused_as_the_preview_refuses_it(filing):
         apply(filing, rows)
     assert failed.value.messages == ["第9行：与第3行重复（同一预算单位、支出功能分类科目、部门预算经济分类科目、支出类型、资金来源、项目只能有一行）"]
     assert not ExpenseLine.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["amount", "added row"])
+def test_staged_rows_changed_since_the_preview_refuse_the_whole_apply(filing, settings, tmp_path, accountant, change):
+    """The apply streams the staged rows and writes them as it goes; rows that are not the ones previewed
+    (the staged file edited in the staging folder) are found once read, and the batches already written
+    are rolled back."""
+    settings.IMPORT_STAGING_DIR = str(tmp_path)
+    preview = SheetPreview(kind="expense", title="支出", headers=[])
+    preview.rows = [RowPreview(number=n, cells=[], values=v) for n, v in expense_rows(filing, 2500)]
+    token = stage_preview(preview=preview, filing_id=filing.pk, user_id=accountant.pk, filename="a.xlsx")
+    path = tmp_path / f"{token}.json"
+    text = path.read_text(encoding="utf-8")
+    if change == "amount":
+        text = text.replace('"budget_amount": "100.00"', '"budget_amount": "999.00"', 1)
+    else:
+        extra = expense_rows(filing, 2501)[-1]
+        text += json.dumps([9999, extra[1]], ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StagingError, match="预览之后暂存的数据已被改动"):
+        import_staged(filing=filing, user=accountant, token=token)
+    assert not ExpenseLine.objects.filter(filing=filing).exists()
+    assert not AuditEntry.objects.filter(action="导入Excel").exists()

@@ -92,3 +92,35 @@ def test_seen_keys_remember_the_first_row_of_each_key():
         assert seen.first_seen(("U001", "17", None, "personnel"), 5) is None
         assert seen.first_seen(("U001", 17, None, "personnel"), 9) == 3
         assert seen.first_seen(("U001", 17, 5, "personnel"), 10) == 4
+
+
+def test_seen_keys_ask_their_table_only_for_keys_that_may_repeat(monkeypatch):
+    """2,500 distinct keys: the Bloom filter answers for each of them and the new keys are written a
+    thousand at a time (a statement per row before); a repeat is still found with its first row, whether
+    it is still pending or already written."""
+    from disclosures.imports import keys
+
+    statements = []
+
+    class Counting:
+        def __init__(self, db):
+            self.db = db
+
+        def execute(self, *args):
+            statements.append(args[0])
+            return self.db.execute(*args)
+
+        def executemany(self, *args):
+            statements.append(args[0])
+            return self.db.executemany(*args)
+
+        def close(self):
+            self.db.close()
+
+    with keys.SeenKeys() as seen:
+        seen._db = Counting(seen._db)
+        for number in range(2500):
+            assert seen.first_seen(("U001", number, None, "personnel"), number + 3) is None
+        assert len(statements) <= 10
+        assert seen.first_seen(("U001", 10, None, "personnel"), 9000) == 13  # written to the table
+        assert seen.first_seen(("U001", 2499, None, "personnel"), 9001) == 2502  # still pending
