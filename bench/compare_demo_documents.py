@@ -9,7 +9,10 @@ service (PDF is left out: it is printed from the same HTML), and writes them as
 `<department code>-<year>-<kind>-v<version>.xlsx|.html`. `compare` generates into a temporary directory
 and compares workbook by workbook, sheet by sheet, cell by cell (value, type, number format, font, border,
 fill, alignment, protection, quote prefix), merged ranges, column widths, row heights and print setup,
-and the HTML's visible text line by line, printing every difference.
+and the HTML's visible text line by line, printing every difference. A workbook whose cells are the same
+is also compared part by part (its sheets', styles' and workbook's XML; the document properties, which hold
+the time of writing, left out), and an HTML document byte by byte: a change of markup that shows in no cell
+or text (an empty row written, an element dropped) is reported too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +144,17 @@ def compare_xlsx(reference: Path, current: Path) -> list[str]:
     return differences
 
 
+def xlsx_parts_differing(reference: Path, current: Path) -> list[str]:
+    """The parts (zip members) of two workbooks whose bytes differ, the document properties left out."""
+    with zipfile.ZipFile(reference) as old, zipfile.ZipFile(current) as new:
+        names = sorted(set(old.namelist()) | set(new.namelist()))
+        return [
+            name
+            for name in names
+            if not name.startswith("docProps/") and (name not in old.namelist() or name not in new.namelist() or old.read(name) != new.read(name))
+        ]
+
+
 def compare(reference: Path, current: Path) -> list[str]:
     differences: list[str] = []
     old = {p.name for p in reference.iterdir()}
@@ -148,7 +163,8 @@ def compare(reference: Path, current: Path) -> list[str]:
     differences += [f"new now: {name}" for name in sorted(new - old)]
     for name in sorted(old & new):
         if name.endswith(".xlsx"):
-            differences += compare_xlsx(reference / name, current / name)
+            found = compare_xlsx(reference / name, current / name)
+            differences += found or [f"{name}: same cells, different {part}" for part in xlsx_parts_differing(reference / name, current / name)]
         elif name.endswith(".html"):
             diff = list(difflib.unified_diff(html_text(reference / name), html_text(current / name), lineterm="", n=0))
             differences += [f"{name}: {line}" for line in diff[2:] if not line.startswith("@@")]

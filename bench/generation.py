@@ -24,11 +24,8 @@ import gc
 import io
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -152,25 +149,14 @@ def generate_with_celery(*, workers: int, env: dict, timeout: float = 1800) -> d
     through the app's job plumbing, and the time runs until the last of its jobs has finished."""
     from django.db import transaction
 
-    from bench.run import _children, _summary, _vm_hwm_mb
+    from bench.run import _children, _summary, _vm_hwm_mb, celery_worker
     from disclosures.models import FiscalYear
     from disclosures.services.generation import FAST_FORMATS
     from disclosures.tasks import generate_year
     from jobs.models import Job
 
-    celery = Path(sys.executable).parent / "celery"
-    command = [str(celery), "-A", "config", "worker", "-Q", "celery", "-c", str(workers)]
-    command += ["--pool", "prefork", "--loglevel", "WARNING", "-n", f"bench-{uuid.uuid4().hex[:6]}@%h"]
-    process = subprocess.Popen(
-        command, env={**os.environ, **env}, cwd=str(bench_env.ROOT), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        from config.celery import app
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not app.control.ping(timeout=1):
-            time.sleep(0.5)
-        time.sleep(2)  # let every prefork child finish importing Django
+    # settle: every prefork child has finished importing Django before the clock runs
+    with celery_worker(workers=workers, env=env, queue="celery", settle=2) as process:
         started = time.perf_counter()
         with transaction.atomic():
             queued = generate_year(fiscal_year=FiscalYear.objects.get(year=YEAR), formats=FAST_FORMATS)
@@ -187,12 +173,6 @@ def generate_with_celery(*, workers: int, env: dict, timeout: float = 1800) -> d
             if j.status == Job.Status.DONE
         ]
         failed = jobs.filter(status=Job.Status.FAILED).count()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
     summary = _summary(results, wall, workers, mode="celery")
     summary["worker_peak_rss_mb"] = round(max(peak, summary["worker_peak_rss_mb"]), 1)
     summary["failed"] = failed

@@ -34,6 +34,8 @@ import sys
 import time
 import tracemalloc
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -152,6 +154,34 @@ def _vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
+@contextmanager
+def celery_worker(*, workers: int, env: dict, queue: str, include: str | None = None, settle: float = 0) -> Iterator[subprocess.Popen]:
+    """A real Celery worker (prefork, `workers` processes) on the broker of CELERY_BROKER_URL, consuming
+    `queue` (and importing the module `include`), in a session of its own: started and answering pings (then
+    `settle` seconds more) before the block runs, stopped with its processes when it ends (SIGTERM, SIGKILL
+    after 30 s). Yields the worker's main process."""
+    celery = Path(sys.executable).parent / "celery"
+    command = [str(celery), "-A", "config", "worker", *(["-I", include] if include else []), "-Q", queue, "-c", str(workers)]
+    command += ["--pool", "prefork", "--loglevel", "WARNING", "-n", f"bench-{uuid.uuid4().hex[:6]}@%h"]
+    process = subprocess.Popen(
+        command, env={**os.environ, **env}, cwd=str(bench_env.ROOT), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        from config.celery import app
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not app.control.ping(timeout=1):
+            time.sleep(0.5)
+        time.sleep(settle)
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 def run_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 3600) -> dict:
     """Real Celery workers (prefork, `workers` processes) on the broker of CELERY_BROKER_URL, fed
     through the app's job plumbing (job_enqueue → claim → finish), on a queue of their own."""
@@ -160,38 +190,7 @@ def run_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 3600
     from disclosures.models import Filing
     from bench import tasks
 
-    celery = Path(sys.executable).parent / "celery"
-    process = subprocess.Popen(
-        [
-            str(celery),
-            "-A",
-            "config",
-            "worker",
-            "-I",
-            "bench.tasks",
-            "-Q",
-            tasks.QUEUE,
-            "-c",
-            str(workers),
-            "--pool",
-            "prefork",
-            "--loglevel",
-            "WARNING",
-            "-n",
-            f"bench-{uuid.uuid4().hex[:6]}@%h",
-        ],
-        env={**os.environ, **env},
-        cwd=str(bench_env.ROOT),
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        from config.celery import app
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not app.control.ping(timeout=1):
-            time.sleep(0.5)
+    with celery_worker(workers=workers, env=env, queue=tasks.QUEUE, include="bench.tasks") as process:
         batch = f"bench-{uuid.uuid4().hex[:10]}"
         started = time.perf_counter()
         filings = Filing.objects.in_bulk(pks)
@@ -206,12 +205,6 @@ def run_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 3600
         peak = max((_vm_hwm_mb(pid) for pid in _children(process.pid)), default=0.0)
         results = [j.result for j in jobs if j.status == Job.Status.DONE]
         failed = jobs.filter(status=Job.Status.FAILED).count()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
     summary = _summary(results, wall, workers, mode="celery")
     summary["worker_peak_rss_mb"] = round(max(peak, summary["worker_peak_rss_mb"]), 1)
     summary["failed"] = failed

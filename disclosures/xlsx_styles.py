@@ -11,19 +11,36 @@ same order of first use).
 gives the cells on the edge of a merged range their borders by adding Border objects cell by cell (in a
 filing's performance forms, with hundreds of merged ranges, that was most of the workbook's time); here
 each such sum is computed once per workbook.
+
+`workbook_bytes` saves a workbook of such sheets into bytes; their XML never goes through a temporary file.
+
+The workbooks are written in openpyxl's write-only mode: a sheet's cells are collected in a `SheetCells`
+(cells by position, as a worksheet keeps them, merges included) and then streamed row by row
+(`SheetCells.write`): no regular worksheet and its bookkeeping of every cell, no MergedCell objects.
+The sheet's column widths, row heights, merged ranges, frozen panes and print setup are set on the
+write-only worksheet before its rows are written, and come out as a regular worksheet writes them.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, UTC
+from decimal import Decimal
+from io import BytesIO
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 
 
 class WorkbookStyles:
@@ -115,21 +132,147 @@ def set_style(
         style.numFmtId = number_format
 
 
-def merge_cells(ws: Worksheet, styles: WorkbookStyles, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
-    """Merge the range as `ws.merge_cells` does (openpyxl.worksheet.merge.MergedCellRange), with the same
-    cells and styles: the top-left cell takes the right and bottom borders of the bottom-right one, the
-    other cells become empty MergedCells, those on each edge take that side of the top-left cell's border,
-    and every cell its protection. The ranges of one sheet must not overlap (openpyxl's check is left out)."""
-    cells = ws._cells
-    start = cells.get((start_row, start_column)) or ws.cell(row=start_row, column=start_column)
+class _CellsWriter(WorksheetWriter):
+    """openpyxl's sheet writer, with each row's cells written as text: openpyxl builds an Element per cell and
+    serializes it through the incremental XML writer, which costs more than all the rest of a filing's
+    workbook. The text is what openpyxl writes for the cells this app makes (inline strings and numbers, styled
+    or empty); any other cell, and every cell when openpyxl writes through lxml, goes through openpyxl's own
+    `write_cell`. Rows, their heights and everything around them are openpyxl's. The sheet's XML is kept in
+    memory (openpyxl writes each sheet to a temporary file, then copies and deletes it: a tenth of a
+    filing's workbook in file system calls); `workbook_bytes` stores it."""
+
+    def __init__(self, ws) -> None:
+        super().__init__(ws, out=BytesIO())
+
+    def cleanup(self) -> None:
+        """Nothing to delete: no temporary file."""
+
+    def write_row(self, xf, row, row_idx):
+        raw = getattr(xf, "_file", None)  # et_xmlfile's writer: a callable taking text as written
+        if raw is None:
+            super().write_row(xf, row, row_idx)
+            return
+        dimension = self.ws.row_dimensions.get(row_idx)
+        if not row and dimension is None:
+            return  # a row with no cell and no height: a regular worksheet does not write it either
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(dimension or {})
+        with xf.element("row", attrs):
+            for cell in row:
+                styled = cell.has_style
+                if cell._value is None and not styled:
+                    continue
+                text = _cell_xml(cell, styled)
+                if text is None:
+                    write_cell(xf, self.ws, cell, styled)
+                else:
+                    raw(text)
+
+
+def _cell_xml(cell: Cell, styled: bool) -> str | None:
+    """<c> of a string, number or empty cell exactly as openpyxl.cell._writer.etree_write_cell writes it, else None."""
+    value, data_type = cell._value, cell.data_type
+    style = f' s="{cell.style_id}"' if styled else ""
+    if value is None or value == "":
+        return f'<c r="{cell.coordinate}"{style} t="{"inlineStr" if data_type == "s" else data_type}" />' if data_type in ("s", "n") else None
+    if data_type == "s" and isinstance(value, str):
+        stripped = value.strip()
+        space = ' xml:space="preserve"' if stripped and value != stripped else ""
+        return f'<c r="{cell.coordinate}"{style} t="inlineStr"><is><t{space}>{_escape_text(value)}</t></is></c>'
+    if data_type == "n" and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return f'<c r="{cell.coordinate}"{style} t="n"><v>{safe_string(value)}</v></c>'
+    return None
+
+
+def _escape_text(text: str) -> str:
+    """Text content as the XML writer escapes it (& < >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Archive(ZipFile):
+    """The workbook's zip archive: a sheet kept in memory (_CellsWriter's BytesIO) is stored as it is."""
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        if isinstance(filename, BytesIO):
+            self.writestr(arcname, filename.getvalue(), compress_type=compress_type, compresslevel=compresslevel)
+        else:
+            super().write(filename, arcname, compress_type, compresslevel)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook saved as openpyxl's `Workbook.save` saves it (openpyxl.writer.excel.save_workbook), into bytes."""
+    buffer = BytesIO()
+    archive = _Archive(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    ExcelWriter(workbook, archive).save()
+    return buffer.getvalue()
+
+
+class _CellsSheet(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows are given as the Cells to write (SheetCells.write), in column order:
+    openpyxl's own write-only sheet takes values and raises and catches an exception for each Cell. Its
+    used range (<dimension>) is the one a regular worksheet reports for the same cells."""
+
+    used_range = "A1:A1"
+
+    def _values_to_row(self, values, row_idx):
+        return values
+
+    def calculate_dimension(self) -> str:
+        return self.used_range
+
+    def _get_writer(self):
+        if self._writer is None:
+            self._writer = _CellsWriter(self)
+            self._writer.write_top()
+
+
+class SheetCells:
+    """One sheet's cells by (row, column), collected before they are written (the module's docstring).
+
+    `ws` is the write-only worksheet they go to: set its dimensions, merges and print setup, then `write`."""
+
+    def __init__(self, workbook: Workbook, title: str) -> None:
+        self.ws = _CellsSheet(parent=workbook, title=title)
+        workbook._add_sheet(self.ws)
+        self.cells: dict[tuple[int, int], Cell] = {}
+
+    def cell(self, row: int, column: int) -> Cell:
+        found = self.cells.get((row, column))
+        if found is None:
+            found = self.cells[row, column] = Cell(self.ws, row=row, column=column)
+        return found
+
+    def write(self) -> None:
+        """Stream the rows into the worksheet, each row's cells in column order; a row with a height but no
+        cell is written empty, as a regular worksheet writes it."""
+        rows: dict[int, list[Cell]] = {}
+        for (row, _column), cell in sorted(self.cells.items()):
+            rows.setdefault(row, []).append(cell)
+        if self.cells:
+            columns = [column for _row, column in self.cells]
+            self.ws.used_range = f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
+        last = max([*rows, *self.ws.row_dimensions], default=0)
+        for row in range(1, last + 1):
+            self.ws.append(rows.get(row, []))
+
+
+def merge_cells(sheet: SheetCells, styles: WorkbookStyles, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """Merge the range as `Worksheet.merge_cells` does (openpyxl.worksheet.merge.MergedCellRange), with the
+    same cells and styles: the top-left cell takes the right and bottom borders of the bottom-right one, the
+    other cells become empty (a regular worksheet's MergedCells), those on each edge take that side of the
+    top-left cell's border, and every cell its protection. The ranges of one sheet must not overlap
+    (openpyxl's check is left out)."""
+    cells = sheet.cells
+    start = sheet.cell(start_row, start_column)
     end = cells.get((end_row, end_column))
     if end is not None:
         set_style(start, border=styles.border_sum(style_of(start).borderId, style_of(end).borderId, ("right", "bottom")))
-    ws.merged_cells.ranges.add(CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row))
+    sheet.ws.merged_cells.ranges.add(CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row))
     for row in range(start_row, end_row + 1):
         for column in range(start_column, end_column + 1):
             if row != start_row or column != start_column:
-                cells[row, column] = MergedCell(ws, row=row, column=column)
+                cells[row, column] = Cell(sheet.ws, row=row, column=column)
     edges = {
         "top": [(start_row, column) for column in range(start_column, end_column + 1)],
         "left": [(row, start_column) for row in range(start_row, end_row + 1)],

@@ -73,36 +73,35 @@ def _budget_parts(filing: Filing) -> list[Part]:
 
 def _final_parts(filing: Filing) -> list[Part]:
     projects = _projects(filing)
-    # Everything the score sheets and the forms read, in a fixed number of queries whatever the project count.
+    # each evaluation prints its project as read above (indicators, unit, department loaded) and its
+    # results read in one query for all: the forms read nothing more per project
     evaluations = {
-        e.project_id: e
-        for e in SelfEvaluation.objects.filter(project__in=projects)
-        .select_related("rule_set", "project__filing__fiscal_year", "project__filing__department", "project__unit")
-        .defer("project__filing__published_snapshot")
-        .prefetch_related("results__indicator", "project__indicators")
+        e.project_id: e for e in SelfEvaluation.objects.filter(project__in=projects).select_related("rule_set").prefetch_related("results")
     }
+    for project in projects:
+        if project.pk in evaluations:
+            evaluations[project.pk].project = project
     target = _department_target(filing)
     department_evaluation = getattr(target, "self_evaluation", None) if target is not None else None
     if not evaluations and department_evaluation is None:
         return []
-    scored = {pk: score_sheet(evaluation=evaluation) for pk, evaluation in evaluations.items()}
     sheets: list[tuple[str, SelfEvaluation, ScoreSheet]] = [
-        (project.name, evaluations[project.pk], scored[project.pk]) for project in projects if project.pk in evaluations
+        (project.name, evaluations[project.pk], score_sheet(evaluation=evaluations[project.pk])) for project in projects if project.pk in evaluations
     ]
-    department_sheet = score_sheet(evaluation=department_evaluation) if department_evaluation is not None else None
-    if department_evaluation is not None and department_sheet is not None:
-        sheets.append(("部门整体支出", department_evaluation, department_sheet))
+    if department_evaluation is not None:
+        sheets.append(("部门整体支出", department_evaluation, score_sheet(evaluation=department_evaluation)))
     paragraphs = [_sentence(name, sheet) for name, _e, sheet in sheets]
     missing = [project.name for project in projects if project.pk not in evaluations]
     if missing:
         paragraphs.append("未开展绩效自评的项目：" + "、".join(missing) + "。")
     grids = [summary_grid(filing=filing, sheets=sheets)]
+    scored = {id(evaluation): sheet for _name, evaluation, sheet in sheets}
     for project in projects:
         evaluation = evaluations.get(project.pk)
         if evaluation is not None:
-            grids += [project_evaluation_grid(evaluation=evaluation, sheet=scored[project.pk]), completion_grid(evaluation=evaluation)]
+            grids += [project_evaluation_grid(evaluation=evaluation, sheet=scored[id(evaluation)]), completion_grid(evaluation=evaluation)]
     if department_evaluation is not None:
-        grids.append(department_evaluation_grid(evaluation=department_evaluation, sheet=department_sheet))
+        grids.append(department_evaluation_grid(evaluation=department_evaluation, sheet=scored[id(department_evaluation)]))
     return [Part(PART_KEY, "绩效自评情况", paragraphs, grids)]
 
 

@@ -50,14 +50,22 @@ class Section:
     sentences: dict[str, str] = field(default_factory=dict)  # reason key → the sentence of the text that needs it
 
 
-def reason_sentence(paragraphs: list[str], slot: ReasonSlot) -> str:
+SENTENCE = re.compile(r"[^。]+。?")
+
+
+def split_sentences(paragraphs: list[str]) -> list[list[str]]:
+    """Each paragraph's sentences (up to and with each 。), stripped."""
+    return [[text.strip() for text in SENTENCE.findall(paragraph)] for paragraph in paragraphs]
+
+
+def reason_sentence(paragraphs: list[str], slot: ReasonSlot, *, split: list[list[str]] | None = None) -> str:
     """The sentence of the drafted text that holds the reason (its 【待填写】 marker or its words), else the
-    finding that asks for it, else ''."""
-    needles = [f"【待填写：{slot.label}】", clean_reason(slot.value) if slot.value else ""]
-    for paragraph in paragraphs:
-        sentences = [text.strip() for text in re.findall(r"[^。]+。?", paragraph)]
+    finding that asks for it, else ''. `split`: the paragraphs' split_sentences, when the caller looks up
+    several slots in the same text (a large filing's section has hundreds)."""
+    needles = [needle for needle in (f"【待填写：{slot.label}】", clean_reason(slot.value) if slot.value else "") if needle]
+    for sentences in split_sentences(paragraphs) if split is None else split:
         for n, text in enumerate(sentences):
-            if any(needle and needle in text for needle in needles):
+            if any(needle in text for needle in needles):
                 # "主要变动原因是……。" follows the sentence with the change it explains: show both
                 return sentences[n - 1] + text if n and text.startswith(("主要", "原因")) else text
     return slot.finding
@@ -165,7 +173,8 @@ class _Drafter:
         return SectionWriter(key=key, title=title, reasons=self.filing.reasons or {})
 
     def done(self, w: SectionWriter) -> None:
-        sentences = {slot.key: reason_sentence(w.paragraphs, slot) for slot in w.slots}
+        split = split_sentences(w.paragraphs)
+        sentences = {slot.key: reason_sentence(w.paragraphs, slot, split=split) for slot in w.slots}
         self.sections.append(
             Section(key=w.key, title=w.title, paragraphs=w.paragraphs, missing_reasons=w.missing, reasons=w.slots, sentences=sentences)
         )

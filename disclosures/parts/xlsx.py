@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import WorkbookStyles, merge_cells, set_style
+from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .grid import Grid
@@ -27,26 +26,23 @@ def grid_workbook(grids: list[Grid]) -> bytes:
 
 
 def _grid_workbook(grids: list[Grid]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     styles = WorkbookStyles(workbook)
     for n, grid in enumerate(grids, start=1):
         title = grid.filename[:25] if len(grids) == 1 else f"{n}"
-        draw(workbook.create_sheet(title=title), grid, styles)
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        draw(SheetCells(workbook, title), grid, styles)
+    return workbook_bytes(workbook)
 
 
-def draw(ws, grid: Grid, styles: WorkbookStyles | None = None) -> None:
-    styles = styles or WorkbookStyles(ws.parent)
+def draw(ws: SheetCells, grid: Grid, styles: WorkbookStyles) -> None:
+    """The form's sheet (write-only: disclosures.xlsx_styles.SheetCells): cells, merges, widths, print setup, then its rows."""
     width = grid.width
     for c, chars in enumerate(grid.columns, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = chars
+        ws.ws.column_dimensions[get_column_letter(c)].width = chars
     merge_cells(ws, styles, start_row=1, start_column=1, end_row=1, end_column=width)
     put_text(ws.cell(1, 1), grid.title)
     set_style(ws.cell(1, 1), font=styles.font(name=FONT, size=16, bold=True), alignment=styles.alignment(horizontal="center", vertical="center"))
-    ws.row_dimensions[1].height = 30
+    ws.ws.row_dimensions[1].height = 30
     merge_cells(ws, styles, start_row=2, start_column=1, end_row=2, end_column=width)
     put_text(ws.cell(2, 1), grid.subtitle)
     set_style(ws.cell(2, 1), font=styles.font(name=FONT, size=11), alignment=styles.alignment(horizontal="center"))
@@ -78,14 +74,15 @@ def draw(ws, grid: Grid, styles: WorkbookStyles | None = None) -> None:
             lines = max(1, -(-len(cell.text) * 2 // max(int(chars), 1)))
             row_lengths[row] = max(row_lengths.get(row, 1), lines)
     for row, lines in row_lengths.items():
-        ws.row_dimensions[row].height = max(20, 15 * lines)
+        ws.ws.row_dimensions[row].height = max(20, 15 * lines)
     if grid.footer:
         last = offset + len(grid.rows) + 1
         merge_cells(ws, styles, start_row=last, start_column=1, end_row=last, end_column=width)
         put_text(ws.cell(last, 1), grid.footer)
         set_style(ws.cell(last, 1), font=styles.font(name=FONT, size=10))
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    ws.ws.page_setup.orientation = "landscape"
+    ws.ws.page_setup.fitToWidth = 1
+    ws.ws.page_setup.fitToHeight = 0
+    ws.ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.ws.print_options.horizontalCentered = True
+    ws.write()

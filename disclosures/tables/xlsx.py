@@ -2,22 +2,23 @@
 
 Amounts are written as numbers in the table's unit (万元 or 元; Decimal, rounded from 元 as printed) with
 a 2-decimal format. No cell can become a formula: text goes through disclosures.xlsx_text.put_text.
+The workbook is written in openpyxl's write-only mode (disclosures.xlsx_styles.SheetCells).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import WorkbookStyles, merge_cells, set_style
+from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -51,24 +52,23 @@ def render_workbook(tables: Iterable[TableResult], parts: Iterable = ()) -> byte
 
 
 def _workbook(tables: Iterable[TableResult], parts: Iterable) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     styles = WorkbookStyles(workbook)
     used: set[str] = set()
     for table in tables:
-        write_sheet(workbook.create_sheet(sheet_title(table, used)), table, styles)
+        write_sheet(SheetCells(workbook, sheet_title(table, used)), table, styles)
     for part in parts:
         for grid in part.grids:
-            draw_grid(workbook.create_sheet(_unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid, styles)
+            draw_grid(SheetCells(workbook, _unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid, styles)
     if not workbook.worksheets:
-        workbook.create_sheet("说明")["A1"] = "本填报没有公开表。"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet = SheetCells(workbook, "说明")
+        put_text(sheet.cell(1, 1), "本填报没有公开表。")
+        sheet.write()
+    return workbook_bytes(workbook)
 
 
-def _text_cell(ws: Worksheet, styles: WorkbookStyles, row: int, column: int, value: str, *, bold=False, size=10, align="left", indent=0):
-    cell = put_text(ws.cell(row=row, column=column), value or None)
+def _text_cell(ws: SheetCells, styles: WorkbookStyles, row: int, column: int, value: str, *, bold=False, size=10, align="left", indent=0):
+    cell = put_text(ws.cell(row, column), value or None)
     set_style(
         cell,
         font=styles.font(name=FONT_NAME, bold=bold, size=size),
@@ -77,15 +77,15 @@ def _text_cell(ws: Worksheet, styles: WorkbookStyles, row: int, column: int, val
     return cell
 
 
-def write_sheet(ws: Worksheet, table: TableResult, styles: WorkbookStyles | None = None) -> None:
-    styles = styles or WorkbookStyles(ws.parent)
+def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> None:
+    """The table's sheet: its cells, merges, widths and print setup, then its rows written out."""
     columns = max(table.column_count, 2)
     border, header_fill = styles.border(BORDER), styles.fill(HEADER_FILL)
 
     # title, then 编制单位 on the left and 单位：万元 (or 元) on the right
     _text_cell(ws, styles, TITLE_ROW, 1, table.full_title, bold=True, size=16, align="center")
     merge_cells(ws, styles, start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=columns)
-    ws.row_dimensions[TITLE_ROW].height = 32
+    ws.ws.row_dimensions[TITLE_ROW].height = 32
     right_span = max(1, columns // 3)
     _text_cell(ws, styles, META_ROW, 1, f"编制单位：{table.department_name}")
     unit_cell = _text_cell(ws, styles, META_ROW, columns - right_span + 1, table.unit_line, align="right")
@@ -106,7 +106,7 @@ def write_sheet(ws: Worksheet, table: TableResult, styles: WorkbookStyles | None
             for r in range(row, row + header.rowspan):
                 for c in range(column, column + header.colspan):
                     occupied.add((r, c))
-                    set_style(ws.cell(row=r, column=c), border=border, fill=header_fill)
+                    set_style(ws.cell(r, c), border=border, fill=header_fill)
             cell = _text_cell(ws, styles, row, column, header.label, bold=True, align="center")
             set_style(cell, fill=header_fill)
             if header.rowspan > 1 or header.colspan > 1:
@@ -114,17 +114,18 @@ def write_sheet(ws: Worksheet, table: TableResult, styles: WorkbookStyles | None
             column += header.colspan
     header_end = HEADER_START + len(table.header_rows) - 1
     for r in range(HEADER_START, header_end + 1):
-        ws.row_dimensions[r].height = 24
+        ws.ws.row_dimensions[r].height = 24
 
     # body
     row = header_end + 1
     for result_row in table.rows:
         for index, cell_data in enumerate(result_row.cells, start=1):
             if cell_data.covered:
-                set_style(ws.cell(row=row, column=index), border=border)
+                set_style(ws.cell(row, index), border=border)
                 continue
             if cell_data.is_amount:
-                cell = ws.cell(row=row, column=index, value=cell_data.value)
+                cell = ws.cell(row, index)
+                cell.value = cell_data.value
                 set_style(
                     cell,
                     number_format=styles.number_format(NUMBER_FORMAT),
@@ -146,7 +147,7 @@ def write_sheet(ws: Worksheet, table: TableResult, styles: WorkbookStyles | None
             set_style(cell, border=border)
             if cell_data.colspan > 1:
                 merge_cells(ws, styles, start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
-        ws.row_dimensions[row].height = 20
+        ws.ws.row_dimensions[row].height = 20
         row += 1
 
     notes = ([table.note] if table.empty and table.note else []) + list(table.footnotes)
@@ -154,18 +155,19 @@ def write_sheet(ws: Worksheet, table: TableResult, styles: WorkbookStyles | None
         # an empty table is published with its headers and, under the grid, the note saying why; then the 尾差 note
         _text_cell(ws, styles, row, 1, note)
         merge_cells(ws, styles, start_row=row, start_column=1, end_row=row, end_column=columns)
-        ws.row_dimensions[row].height = 20
+        ws.ws.row_dimensions[row].height = 20
         row += 1
 
-    _column_widths(ws, table)
-    _print_setup(ws, header_end)
+    _column_widths(ws.ws, table)
+    _print_setup(ws.ws, header_end)
+    ws.write()
 
 
 def _display_width(text: str) -> float:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _column_widths(ws: Worksheet, table: TableResult) -> None:
+def _column_widths(ws: WriteOnlyWorksheet, table: TableResult) -> None:
     for index, leaf in enumerate(table.leaves, start=1):
         if leaf.is_amount:
             width = max(12.0, _display_width(leaf.label) + 2)
@@ -176,9 +178,9 @@ def _column_widths(ws: Worksheet, table: TableResult) -> None:
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
-def _print_setup(ws: Worksheet, header_end: int) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+def _print_setup(ws: WriteOnlyWorksheet, header_end: int) -> None:
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -187,4 +189,4 @@ def _print_setup(ws: Worksheet, header_end: int) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.freeze_panes = ws.cell(row=header_end + 1, column=1)
+    ws.freeze_panes = f"A{header_end + 1}"

@@ -18,7 +18,7 @@ from disclosures.models import Filing, Project
 from disclosures.money import format_fraction, format_indicator, unit_label
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult, SelfEvaluation
 from evaluations.scoring import INCOMPLETE, score_sheet
-from evaluations.scoring.engine import ScoreSheet
+from evaluations.scoring.engine import ScoreSheet, indicator_results
 from evaluations.scoring.numbers import num as plain
 
 from .grid import Grid, head, label, money, num, text
@@ -157,7 +157,7 @@ def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reaso
 
 
 def project_evaluation_grid(*, evaluation: SelfEvaluation, sheet: ScoreSheet | None = None) -> Grid:
-    """项目支出绩效自评表 (10 columns); `sheet`: the evaluation's score_sheet when the caller has it already."""
+    """项目支出绩效自评表 (10 columns); `sheet`: the evaluation's score sheet when the caller has it already."""
     project = evaluation.project
     sheet = sheet or score_sheet(evaluation=evaluation)
     unit = evaluation.amount_unit
@@ -313,12 +313,7 @@ def completion_grid(*, evaluation: SelfEvaluation) -> Grid:
     project = evaluation.project
     unit = evaluation.amount_unit
     indicators = _ordered(list(project.indicators.all()))
-    by_pk = {i.pk: i for i in indicators}
-    results = {}
-    for result in evaluation.results.all():  # prefetched by the publication's parts; one query otherwise
-        if result.indicator_id in by_pk:
-            result.indicator = by_pk[result.indicator_id]  # the unit printed beside the actual value
-            results[result.indicator_id] = result
+    results = indicator_results(evaluation, indicators)
     grid = Grid(
         "项目绩效目标完成情况表",
         f"({project.filing.fiscal_year.year} 年度)",

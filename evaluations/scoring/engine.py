@@ -163,10 +163,23 @@ def subject_indicators(evaluation: SelfEvaluation) -> list[Indicator]:
     return list(owner.indicators.all())
 
 
+def indicator_results(evaluation: SelfEvaluation, indicators: list[Indicator]) -> dict[int, IndicatorResult]:
+    """The evaluation's results by indicator id, each pointing at its indicator among `indicators` (the
+    objects the caller already holds), so that showing a result never reads its indicator again: one query,
+    none when the results were prefetched."""
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    results = {}
+    for result in evaluation.results.all():
+        if result.indicator_id in by_pk:
+            result.indicator = by_pk[result.indicator_id]
+        results[result.indicator_id] = result
+    return results
+
+
 def score_sheet(*, evaluation: SelfEvaluation) -> ScoreSheet:
     rule_set = evaluation.rule_set
     indicators = subject_indicators(evaluation)
-    results = {r.indicator_id: r for r in evaluation.results.all()}
+    results = indicator_results(evaluation, indicators)
     groups = groups_for(indicators=indicators, rule_set=rule_set)
     sheet = ScoreSheet(
         evaluation=evaluation,

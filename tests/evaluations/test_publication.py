@@ -10,16 +10,20 @@ from io import BytesIO
 
 import pytest
 from disclosures.views.public_cache import public_cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from disclosures.models import Filing, FilingDocument, Project, PublicationDocument
 from disclosures.parts import parts_from_json
+from disclosures.parts.xlsx import grid_workbook
 from disclosures.services import workflow
 from disclosures.services.generation import filing_generate_documents
 from disclosures.selectors.snapshot import build_snapshot
 from evaluations import services
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult
+from evaluations.publication import performance_parts
 from tests.disclosures.workflow_fixtures import publish
 
 pytestmark = pytest.mark.django_db
@@ -186,11 +190,24 @@ def test_self_evaluation_forms_follow_the_filings_unit(evaluated_final_in_yuan):
 
 
 def test_self_evaluation_forms_in_yuan_in_the_workbook(evaluated_final_in_yuan):
-    from disclosures.parts.xlsx import draw
-    from openpyxl import Workbook
-
     (part,) = build_snapshot(filing=evaluated_final_in_yuan, published_at=evaluated_final_in_yuan.created_at)["parts"]
-    sheet = Workbook().active
-    draw(sheet, parts_from_json([part])[0].grids[0])
+    sheet = load_workbook(BytesIO(grid_workbook(parts_from_json([part])[0].grids[:1]))).active
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == D("230000.00"))
     assert cell.number_format == "#,##0.00"
+
+
+def test_performance_parts_read_the_same_queries_whatever_the_number_of_evaluations(clean_filing, accountant):
+    """The forms of every self-evaluated project come from one read of the projects, their indicators, the
+    evaluations and their results: a second evaluated project adds no query (it added a dozen: each form
+    read its project's indicators, unit, department and each result's indicator again)."""
+    video = Project.objects.get(filing=clean_filing, code="XF-01")
+    special = Project.objects.get(filing=clean_filing, code="XF-02")
+    _evaluate(video, accountant, {"召开视频会议次数": (D("4"), "", None), "群众满意度": (D("95"), "", None)})
+    filing = Filing.objects.select_related("department", "fiscal_year").get(pk=clean_filing.pk)
+    with CaptureQueriesContext(connection) as one:
+        first = performance_parts(filing)
+    _evaluate(special, accountant, {"召开视频会议次数": (D("4"), "", None), "群众满意度": (D("99"), "", None)})
+    with CaptureQueriesContext(connection) as two:
+        second = performance_parts(filing)
+    assert len(first[0].grids) == 3 and len(second[0].grids) == 5
+    assert len(two) == len(one) <= 8

@@ -8,6 +8,8 @@ import pytest
 from disclosures.models import ExpenseLine, Filing, PriorYearFigure, Project
 from disclosures.money import from_wan
 from disclosures.narrative import draft_sections, percent_matches, render_text
+from disclosures.narrative.phrases import ReasonSlot
+from disclosures.narrative.sections import reason_sentence, split_sentences
 from tests.disclosures.seed003 import build_seed_003
 
 pytestmark = pytest.mark.django_db
@@ -297,3 +299,18 @@ def test_no_dash_for_a_missing_number(filing):
     text = render_text(filing=filing)
     assert "—" not in text
     assert "授予中小企业合同金额0.00万元，其中：授予小微企业合同金额0.00万元。" in text
+
+
+def test_reason_sentences_are_found_in_text_split_once():
+    """A section's text is split into sentences once for all its reason slots (a large filing has hundreds);
+    each slot finds the same sentence as when the text is split for it alone."""
+    paragraphs = ["支出100.00万元，比上年增加10.00万元。主要原因是【待填写：支出增加原因】。其他。", "项目A完成90%。原因是设备延期。"]
+    slots = [
+        ReasonSlot("expense_change", "支出增加原因", True, ""),
+        ReasonSlot("project_a", "项目A原因", True, "设备延期", finding="项目A未完成"),
+        ReasonSlot("absent", "不在文中", False, "", finding="找不到"),
+    ]
+    split = split_sentences(paragraphs)
+    found = [reason_sentence(paragraphs, slot, split=split) for slot in slots]
+    assert found == [reason_sentence(paragraphs, slot) for slot in slots]
+    assert found == ["支出100.00万元，比上年增加10.00万元。主要原因是【待填写：支出增加原因】。", "项目A完成90%。原因是设备延期。", "找不到"]

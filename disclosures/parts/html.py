@@ -1,0 +1,36 @@
+"""HTML of a printed form (a Grid): the table templates/disclosures/parts/_grid.html includes.
+
+Built in Python, not by the template engine: a filing's performance forms are hundreds of cells, and the
+engine's loops over them cost more than the rest of the document. Every text is escaped (`escape`:
+& < > " ' as the templates' autoescape does); the column widths are localized as the template printed them.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+
+from .grid import Cell, Grid
+
+
+def _cell(cell: Cell) -> str:
+    spans = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+    return f'<td class="{escape(cell.kind)}"{spans}>{escape(cell.text)}</td>'
+
+
+def grid_html(grid: Grid, rows: list[list[Cell]]) -> SafeString:
+    """The form's table (`rows`: disclosures.parts.placed_rows of the grid) and its footer."""
+    subtitle = f'<span class="grid-subtitle">{escape(grid.subtitle)}</span>' if grid.subtitle else ""
+    columns = "".join(f'<col style="width: {escape(str(localize(width)))}ch">' for width in grid.columns)
+    parts = [
+        f'<table class="form-grid">\n  <caption><span class="grid-title">{escape(grid.title)}</span>{subtitle}</caption>\n'
+        f"  <colgroup>{columns}</colgroup>\n  "
+    ]
+    parts += [f"<tr>{''.join(_cell(cell) for cell in row)}</tr>\n  " for row in rows]
+    parts.append("\n</table>\n")
+    if grid.footer:
+        parts.append(f'<p class="grid-footer">{escape(grid.footer)}</p>')
+    parts.append("\n")
+    return mark_safe("".join(parts))  # every text above is escaped
