@@ -19,6 +19,7 @@ The county is built in DATABASE_URL (PostgreSQL recommended; default a SQLite fi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gc
 import io
@@ -208,7 +209,7 @@ def publish_with_jobs(*, workers: int, env: dict, celery: bool, timeout: float =
     the time runs from queuing until the last publication job has ended."""
     from django.db import transaction
 
-    from bench.run import run_pool
+    from bench.run import celery_worker, run_pool
     from disclosures.models import Filing, FiscalYear
     from disclosures.tasks import publish_year
     from jobs.models import Job
@@ -217,8 +218,7 @@ def publish_with_jobs(*, workers: int, env: dict, celery: bool, timeout: float =
         Filing.objects.filter(fiscal_year__year=YEAR, status=Filing.Status.APPROVED, superseded_by__isnull=True).order_by("department__code", "kind")
     )
     user = publisher()
-    process = start_celery_workers(workers=workers, env=env) if celery else None
-    try:
+    with celery_worker(workers=workers, env=env, queue="celery", settle=2) if celery else contextlib.nullcontext():
         started = time.perf_counter()
         with transaction.atomic():
             queued = publish_year(fiscal_year=FiscalYear.objects.get(year=YEAR), filings=filings, user=user)
@@ -230,9 +230,6 @@ def publish_with_jobs(*, workers: int, env: dict, celery: bool, timeout: float =
         else:
             pool = run_pool(name="publish_job", pks=list(jobs.order_by("pk").values_list("pk", flat=True)), workers=workers, env=env)
             wall = time.perf_counter() - started
-    finally:
-        if process is not None:
-            stop_celery_workers(process)
     done = list(jobs.filter(status=Job.Status.DONE))
     published = sum(len(j.result.get("published", [])) for j in done)
     job_seconds = [(j.finished_at - j.started_at).total_seconds() for j in done if j.finished_at and j.started_at]
@@ -249,31 +246,6 @@ def publish_with_jobs(*, workers: int, env: dict, celery: bool, timeout: float =
         "per_filing_mean_s": round(sum(job_seconds) / published, 3) if published else 0,
         "load_average": load_average(),
     }
-
-
-def start_celery_workers(*, workers: int, env: dict):
-    """`workers` prefork Celery workers on the default queue, started and answering before the clock runs."""
-    celery = Path(sys.executable).parent / "celery"
-    command = [str(celery), "-A", "config", "worker", "-Q", "celery", "-c", str(workers)]
-    command += ["--pool", "prefork", "--loglevel", "WARNING", "-n", f"bench-{uuid.uuid4().hex[:6]}@%h"]
-    process = subprocess.Popen(
-        command, env={**os.environ, **env}, cwd=str(bench_env.ROOT), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    from config.celery import app
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not app.control.ping(timeout=1):
-        time.sleep(0.5)
-    time.sleep(2)  # let every prefork child finish importing Django
-    return process
-
-
-def stop_celery_workers(process) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def generate_with_pool(*, pks: list[int], workers: int, env: dict) -> dict:
