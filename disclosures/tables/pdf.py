@@ -63,6 +63,13 @@ CHROMIUM_FLAGS = (
 )
 
 
+#: Chromium's own process model (a browser process, its renderer and helpers), slower (~6 s of CPU for the
+#: largest filing) but the one Chromium supports: `--single-process` is a debugging mode, and once in a full
+#: test run under load its process died of SIGSEGV. A document whose single-process print is killed by a
+#: signal is printed again this way.
+MULTI_PROCESS_FLAGS = tuple(flag for flag in CHROMIUM_FLAGS if flag not in ("--single-process", "--no-zygote"))
+
+
 class PdfRenderingError(RuntimeError):
     """Chromium is missing, failed or wrote no PDF; the message says which (in Chinese, for the job page)."""
 
@@ -93,12 +100,19 @@ def render_pdf(html: str) -> bytes:
         folder = Path(work)
         source, target = folder / "document.html", folder / "document.pdf"
         source.write_text(print_html(html), encoding="utf-8")
-        arguments = [command, *CHROMIUM_FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={target}", source.as_uri()]
-        try:
-            completed = subprocess.run(arguments, capture_output=True, timeout=settings.PDF_TIMEOUT_SECONDS, cwd=folder, check=False)
-        except subprocess.TimeoutExpired as error:
-            raise PdfRenderingError(f"Chromium 在 {settings.PDF_TIMEOUT_SECONDS} 秒内未能生成 PDF。") from error
+        completed = _print(command, CHROMIUM_FLAGS, folder=folder, profile="profile", source=source, target=target)
+        if completed.returncode < 0:
+            target.unlink(missing_ok=True)
+            completed = _print(command, MULTI_PROCESS_FLAGS, folder=folder, profile="profile-retry", source=source, target=target)
         if completed.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
             detail = completed.stderr.decode("utf-8", "replace").strip()[-1500:]
             raise PdfRenderingError(f"Chromium 未能生成 PDF（退出码 {completed.returncode}）：{detail}")
         return target.read_bytes()
+
+
+def _print(command: str, flags: tuple[str, ...], *, folder: Path, profile: str, source: Path, target: Path) -> subprocess.CompletedProcess:
+    arguments = [command, *flags, f"--user-data-dir={folder / profile}", f"--print-to-pdf={target}", source.as_uri()]
+    try:
+        return subprocess.run(arguments, capture_output=True, timeout=settings.PDF_TIMEOUT_SECONDS, cwd=folder, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise PdfRenderingError(f"Chromium 在 {settings.PDF_TIMEOUT_SECONDS} 秒内未能生成 PDF。") from error

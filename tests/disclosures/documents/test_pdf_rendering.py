@@ -7,6 +7,7 @@ Chromium fails with a message that says what to do."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -128,6 +129,35 @@ def test_a_missing_chromium_says_how_to_install_or_configure_it(settings):
 def test_a_failing_chromium_fails_with_its_exit_code(settings):
     settings.CHROMIUM = "false"
     with pytest.raises(pdf.PdfRenderingError, match="退出码 1"):
+        pdf.render_pdf("<p>表</p>")
+
+
+CRASHING_IN_ONE_PROCESS = """#!/bin/sh
+echo "$*" >> "{log}"
+case " $* " in *" --single-process "*) kill -SEGV $$ ;; esac
+{crash_always}exec {chromium} "$@"
+"""
+
+
+def _crashing_chromium(tmp_path, *, always: bool) -> tuple[str, list]:
+    script, log = tmp_path / "chromium", tmp_path / "calls.log"
+    script.write_text(CRASHING_IN_ONE_PROCESS.format(log=log, chromium=shutil.which("chromium"), crash_always="kill -SEGV $$\n" if always else ""))
+    script.chmod(0o755)
+    return str(script), log
+
+
+def test_a_single_process_chromium_killed_by_a_signal_is_printed_again_by_the_multi_process_one(settings, tmp_path):
+    """Once in a full test run under load, the --single-process Chromium died of SIGSEGV and the PDF job failed."""
+    settings.CHROMIUM, log = _crashing_chromium(tmp_path, always=False)
+    document = pdf.render_pdf("<!doctype html><html><head><meta charset='utf-8'></head><body><p>科目名称 1,234.56</p></body></html>")
+    assert "科目名称 1,234.56" in "".join(_pages(document))
+    calls = log.read_text().splitlines()
+    assert len(calls) == 2 and "--single-process" in calls[0] and "--single-process" not in calls[1]
+
+
+def test_a_chromium_killed_twice_fails_with_the_signal(settings, tmp_path):
+    settings.CHROMIUM, _log = _crashing_chromium(tmp_path, always=True)
+    with pytest.raises(pdf.PdfRenderingError, match="退出码 -11"):
         pdf.render_pdf("<p>表</p>")
 
 
