@@ -165,7 +165,7 @@ def document_html(filing_pk: int) -> str:
 
 @register("pdf")
 def pdf_bench(context: Context) -> list[Row]:
-    """The largest filing's PDF against WeasyPrint printing a plain table of the same cells."""
+    """The largest filing's PDF against Chromium printing a plain table of the same cells, and WeasyPrint on the same document."""
     from bench import env as bench_env
 
     lines, pk = largest_final_filing()
