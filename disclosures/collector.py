@@ -1,11 +1,11 @@
-"""Python's cyclic garbage collector paused while a large document is built.
+"""Python's cyclic garbage collector paused while a large workbook is built.
 
-A workbook (tens of thousands of cells and their style arrays) and a PDF's layout (WeasyPrint's boxes and
-computed styles: millions of objects for a 110-page filing) allocate many long-lived objects; every few
+A workbook (tens of thousands of cells and their style arrays) allocates many long-lived objects; every few
 hundred new objects start a collection, and the older generations' collections walk every object of the
-process again and again: a quarter of a workbook's time and a third of a large PDF's. Nothing they build is
-garbage before the document is written, so the collector is off for the block and its reference cycles are
-collected by the next collection once the document is released. Output is unchanged.
+process again and again: a quarter of a workbook's time. Nothing it builds is garbage before the document
+is written, so the collector is off for the block and its reference cycles are collected by the next
+collection once the document is released. Output is unchanged. (bench/pdf.py also pauses it around
+WeasyPrint, the engine the PDFs are compared with.)
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ transaction, and the previous files deleted after the commit. A crash leaves at 
 new files (removed when the error is seen): the visible documents are always the complete old set
 or the complete new one. Regenerating replaces the old outputs.
 
-The PDF takes 5–20 s a filing, everything else under one second; `formats` lets a job build only
-some outputs, and county-wide generation queues the fast ones (xlsx, HTML) for every filing first
+The PDF takes seconds a filing (3–4 s for the largest), everything else a fraction of one; `formats`
+lets a job build only some outputs, and county-wide generation queues the fast ones (xlsx, HTML) for every filing first
 and the PDFs after them, so the tables are downloadable long before the last PDF is done. Each job
 swaps in the formats it built, together; the others keep their current files until their own job ends.
 
