@@ -24,15 +24,8 @@ from django.utils import timezone
 from disclosures.models import Filing
 from disclosures.money import CENT, percent
 from disclosures.selectors.bureau import PUBLICATION_DEADLINE_DAYS, publication_deadline
+from disclosures.selectors.figures import THREE_PUBLIC_ITEMS
 from disclosures.selectors.public import public_filing_list, published_filings
-
-#: The four 三公 items in the order the disclosure tables print them: (key, label).
-THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
-    ("overseas", "因公出国（境）费"),
-    ("vehicle_purchase", "公务用车购置费"),
-    ("vehicle_operation", "公务用车运行维护费"),
-    ("reception", "公务接待费"),
-)
 
 #: Key figures followed across years on a department's page: (snapshot key, label).
 SERIES_FIGURES: tuple[tuple[str, str], ...] = (

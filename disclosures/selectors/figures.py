@@ -53,6 +53,14 @@ PRIOR_KEYS: dict[str, str] = {
     "procurement": "政府采购支出（预算）总额",
 }
 
+#: The four 三公 items in the order the disclosure tables print them: (key, label).
+THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
+    ("overseas", "因公出国（境）费"),
+    ("vehicle_purchase", "公务用车购置费"),
+    ("vehicle_operation", "公务用车运行维护费"),
+    ("reception", "公务接待费"),
+)
+
 #: 部门预算支出经济分类 codes of the "三公" items (一般公共预算财政拨款 only; 差旅费 30211 is not 三公).
 THREE_PUBLIC_CODES: dict[str, str] = {item: code for item, (_field, code) in ThreePublicStats.BUDGET_ITEMS.items()}
 

@@ -45,6 +45,7 @@ from disclosures.models import (
     Unit,
 )
 from disclosures.money import ZERO, AmountError, amount_input_text, parse_amount_in, yuan
+from disclosures.selectors.figures import THREE_PUBLIC_ITEMS
 
 PAGE_SIZE = 100
 CATALOG_MATCHES = 20
@@ -512,15 +513,6 @@ def three_public_lines(*, filing: Filing) -> dict[str, Amounts]:
     )
     found = {codes[row["dept_economic_item__code"]]: _amounts(row) for row in rows}
     return {item: found.get(item, Amounts()) for item in ThreePublicStats.BUDGET_ITEMS}
-
-
-#: The 三公 items in the order of the published table.
-THREE_PUBLIC_ITEMS = (
-    ("overseas", "因公出国（境）费"),
-    ("vehicle_purchase", "公务用车购置费"),
-    ("vehicle_operation", "公务用车运行维护费"),
-    ("reception", "公务接待费"),
-)
 
 
 def three_public_columns(unit: str) -> list[Column]:

@@ -23,7 +23,7 @@ from disclosures.money import format_number, to_wan, unit_label
 from disclosures.narrative import draft_sections
 from disclosures.parts import publication_parts
 from disclosures.selectors.facts import FilingFacts, facts_of
-from disclosures.selectors.figures import PRIOR_KEYS, FilingFigures, figures_as_dict, filing_figures
+from disclosures.selectors.figures import PRIOR_KEYS, THREE_PUBLIC_ITEMS, FilingFigures, figures_as_dict, filing_figures
 from disclosures.tables import compute_tables
 
 SNAPSHOT_SCHEMA = 1
@@ -188,13 +188,6 @@ KEY_FIGURES: tuple[str, ...] = (
 #: The figures compared with last year in the chart.
 YEAR_OVER_YEAR: tuple[str, ...] = ("total", "expense", "gpb_expense", "three_public.total", "operating_costs")
 
-THREE_PUBLIC_LABELS = (
-    ("overseas", "因公出国（境）费"),
-    ("vehicle_purchase", "公务用车购置费"),
-    ("vehicle_operation", "公务用车运行维护费"),
-    ("reception", "公务接待费"),
-)
-
 
 def key_figures(figures: FilingFigures) -> list[dict]:
     """This year's key figures (元) with last year's where known, labelled as PRIOR_KEYS says."""
@@ -227,7 +220,7 @@ def chart_data(figures: FilingFigures) -> dict:
     labels = dict(FundingSource.choices)
     income = [[str(labels.get(source, source)), to_jsonable(figure.amount)] for source, figure in figures.income.by_source.items() if figure.amount]
     expense = [[row.name, to_jsonable(row.total.amount)] for row in figures.expense.function_rows if row.level == 1 and row.total.amount]
-    three = [[label, to_jsonable(getattr(figures.three_public, key).amount)] for key, label in THREE_PUBLIC_LABELS]
+    three = [[label, to_jsonable(getattr(figures.three_public, key).amount)] for key, label in THREE_PUBLIC_ITEMS]
     by_key = {row["key"]: row for row in key_figures(figures)}
     yoy = [[key, by_key[key]["prior"], by_key[key]["amount"], by_key[key]["label"]] for key in YEAR_OVER_YEAR if key in by_key]
     return {"unit": "元", "income_by_source": income, "expense_by_class": expense, "three_public": three, "year_over_year": yoy}
