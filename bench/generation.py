@@ -150,7 +150,7 @@ def generate_with_celery(*, workers: int, env: dict, timeout: float = 1800) -> d
     through the app's job plumbing, and the time runs until the last of its jobs has finished."""
     from django.db import transaction
 
-    from bench.run import _children, _summary, _vm_hwm_mb, celery_worker
+    from bench.run import _children, _summary, _vm_hwm_mb, celery_worker, jobs_ended
     from disclosures.models import FiscalYear
     from disclosures.services.generation import FAST_FORMATS
     from disclosures.tasks import generate_year
@@ -162,11 +162,7 @@ def generate_with_celery(*, workers: int, env: dict, timeout: float = 1800) -> d
         with transaction.atomic():
             queued = generate_year(fiscal_year=FiscalYear.objects.get(year=YEAR), formats=FAST_FORMATS)
         jobs = Job.objects.filter(batch=queued.batch)
-        while time.perf_counter() - started < timeout:
-            if not jobs.exclude(status__in=[Job.Status.DONE, Job.Status.FAILED]).exists():
-                break
-            time.sleep(0.1)
-        wall = time.perf_counter() - started
+        wall = jobs_ended(jobs, started=started, timeout=timeout)
         peak = max((_vm_hwm_mb(pid) for pid in _children(process.pid)), default=0.0)
         results = [
             {"seconds": (j.finished_at - j.started_at).total_seconds(), "unchanged": bool(j.result.get("unchanged"))}
@@ -209,7 +205,7 @@ def publish_with_jobs(*, workers: int, env: dict, celery: bool, timeout: float =
     the time runs from queuing until the last publication job has ended."""
     from django.db import transaction
 
-    from bench.run import celery_worker, run_pool
+    from bench.run import celery_worker, jobs_ended, run_pool
     from disclosures.models import Filing, FiscalYear
     from disclosures.tasks import publish_year
     from jobs.models import Job
@@ -224,9 +220,7 @@ def publish_with_jobs(*, workers: int, env: dict, celery: bool, timeout: float =
             queued = publish_year(fiscal_year=FiscalYear.objects.get(year=YEAR), filings=filings, user=user)
         jobs = Job.objects.filter(batch=queued.batch, kind=Job.Kind.PUBLISH_FILINGS)
         if celery:
-            while time.perf_counter() - started < timeout and jobs.exclude(status__in=[Job.Status.DONE, Job.Status.FAILED]).exists():
-                time.sleep(0.1)
-            wall = time.perf_counter() - started
+            wall = jobs_ended(jobs, started=started, timeout=timeout)
         else:
             pool = run_pool(name="publish_job", pks=list(jobs.order_by("pk").values_list("pk", flat=True)), workers=workers, env=env)
             wall = time.perf_counter() - started

@@ -182,6 +182,16 @@ def celery_worker(*, workers: int, env: dict, queue: str, include: str | None = 
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def jobs_ended(jobs, *, started: float, timeout: float, poll: float = 0.1) -> float:
+    """Wait until every job of `jobs` (a queryset) is done or failed, or `timeout` seconds from `started`
+    (a perf_counter reading) have passed; returns the seconds since `started`."""
+    from jobs.models import Job
+
+    while time.perf_counter() - started < timeout and jobs.exclude(status__in=[Job.Status.DONE, Job.Status.FAILED]).exists():
+        time.sleep(poll)
+    return time.perf_counter() - started
+
+
 def run_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 3600) -> dict:
     """Real Celery workers (prefork, `workers` processes) on the broker of CELERY_BROKER_URL, fed
     through the app's job plumbing (job_enqueue → claim → finish), on a queue of their own."""
@@ -197,11 +207,7 @@ def run_celery(*, pks: list[int], workers: int, env: dict, timeout: float = 3600
         for pk in pks:
             job_enqueue(kind=Job.Kind.GENERATE_FILING, task=tasks.generate_filing, filing=filings[pk], batch=batch)
         jobs = Job.objects.filter(batch=batch)
-        while time.perf_counter() - started < timeout:
-            if not jobs.exclude(status__in=[Job.Status.DONE, Job.Status.FAILED]).exists():
-                break
-            time.sleep(0.2)
-        wall = time.perf_counter() - started
+        wall = jobs_ended(jobs, started=started, timeout=timeout, poll=0.2)
         peak = max((_vm_hwm_mb(pid) for pid in _children(process.pid)), default=0.0)
         results = [j.result for j in jobs if j.status == Job.Status.DONE]
         failed = jobs.filter(status=Job.Status.FAILED).count()
