@@ -325,6 +325,32 @@ class Filing(models.Model):
         return self.status in self.EDITABLE_STATUSES
 
 
+class PreparedSnapshot(models.Model):
+    """The body of an approved filing's snapshot, built ahead of its publication (services.prepared).
+
+    Everything `selectors.snapshot.build_snapshot` computes except what depends on the publication itself
+    (its moment, and the performance parts, which rows outside the filing's locked data feed), with what it
+    was built from: the filing's data revision, the snapshot schema and a digest of the other rows it read
+    (department, units, catalog names, last year's filing, the corrected original). `workflow.filing_publish`
+    copies it into the published snapshot when all of these still match, and removes it.
+    """
+
+    filing = models.OneToOneField(Filing, on_delete=models.CASCADE, related_name="prepared_snapshot", verbose_name="填报")
+    data_revision = models.PositiveIntegerField("数据版本号")
+    schema = models.PositiveSmallIntegerField("快照格式版本")
+    inputs_digest = models.CharField("其他依据摘要", max_length=64)
+    catalog_codes = models.JSONField("科目编码", default=dict, help_text="快照读取的分类科目编码（公开时据此重新核对科目名称）。")
+    missing_reasons = models.JSONField("未填写的原因", default=list)
+    body = models.JSONField("快照内容")
+    created_at = models.DateTimeField("生成时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预备公开快照"
+
+    def __str__(self) -> str:
+        return f"{self.filing_id} r{self.data_revision}"
+
+
 class PriorYearFigure(models.Model):
     """Last year's figure for a comparison in the text, where last year's filing is not in the system."""
 

@@ -171,9 +171,8 @@ class FilingFacts:
         return [*self.expense, *self.income]
 
     @cached_property
-    def names(self) -> dict[tuple[str, str], str]:
-        """Catalog names by (kind, code): every code the facts use and its parents (类/款), and every
-        功能分类 类 of the year (the 收支总表 list them all). One query."""
+    def catalog_codes(self) -> dict[str, list[str]]:
+        """The catalog codes the facts use and their parents (类/款), by catalog kind, sorted."""
         wanted: dict[str, set[str]] = {
             CatalogItem.Kind.FUNCTION: set(),
             CatalogItem.Kind.DEPT_ECONOMIC: set(),
@@ -187,12 +186,13 @@ class FilingFacts:
             ):
                 if code:
                     wanted[catalog_kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
-        condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
-        for kind, codes in wanted.items():
-            if codes:
-                condition |= Q(kind=kind, code__in=codes)
-        items = CatalogItem.objects.filter(condition, fiscal_year_id=self.filing.fiscal_year_id).values_list("kind", "code", "name")
-        return {(kind, code): name for kind, code, name in items}
+        return {str(kind): sorted(codes) for kind, codes in wanted.items()}
+
+    @cached_property
+    def names(self) -> dict[tuple[str, str], str]:
+        """Catalog names by (kind, code): every code the facts use and its parents (类/款), and every
+        功能分类 类 of the year (the 收支总表 list them all). One query."""
+        return catalog_names(fiscal_year_id=self.filing.fiscal_year_id, codes=self.catalog_codes)
 
     def names_of(self, kind: str) -> dict[str, str]:
         """{code: name} of one catalog kind."""
@@ -229,17 +229,7 @@ class FilingFacts:
     def previous(self) -> FilingFacts | None:
         """The facts of last year's filing of the same department and kind, approved or published (the
         latest version), when it is in the system: what "与上年相比" compares with."""
-        previous = (
-            Filing.objects.filter(
-                department_id=self.filing.department_id,
-                kind=self.filing.kind,
-                fiscal_year__year=self.filing.fiscal_year.year - 1,
-                status__in=(Filing.Status.APPROVED, Filing.Status.PUBLISHED),
-            )
-            .select_related("department", "fiscal_year")
-            .order_by("-version")
-            .first()
-        )
+        previous = previous_filings(filing=self.filing).select_related("department", "fiscal_year").defer("published_snapshot").first()
         return FilingFacts(previous) if previous is not None else None
 
     @cached_property
@@ -273,3 +263,24 @@ def facts_of(*, filing: Filing | None = None, facts: FilingFacts | None = None) 
     if filing is None:
         raise TypeError("a filing or its facts is needed")
     return filing_facts(filing=filing)
+
+
+def catalog_names(*, fiscal_year_id: int, codes: dict[str, list[str]]) -> dict[tuple[str, str], str]:
+    """Names by (kind, code) of these codes of the year's catalog (kind → codes), and of every 功能分类 类."""
+    condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
+    for kind, wanted in codes.items():
+        if wanted:
+            condition |= Q(kind=kind, code__in=wanted)
+    items = CatalogItem.objects.filter(condition, fiscal_year_id=fiscal_year_id).values_list("kind", "code", "name")
+    return {(kind, code): name for kind, code, name in items}
+
+
+def previous_filings(*, filing: Filing):
+    """Last year's filings of the same department and kind that a comparison may use (approved or
+    published), the latest version first: FilingFacts.previous takes the first."""
+    return Filing.objects.filter(
+        department_id=filing.department_id,
+        kind=filing.kind,
+        fiscal_year__year=filing.fiscal_year.year - 1,
+        status__in=(Filing.Status.APPROVED, Filing.Status.PUBLISHED),
+    ).order_by("-version")

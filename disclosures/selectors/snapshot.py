@@ -14,15 +14,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import hashlib
+import json
 from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
-from disclosures.models import Filing, FundingSource, Project
+from disclosures.models import Filing, FundingSource, PreparedSnapshot, Project, Unit
 from disclosures.money import format_number, to_wan, unit_label
 from disclosures.narrative import draft_sections
 from disclosures.parts import publication_parts
-from disclosures.selectors.facts import FilingFacts, facts_of
+from disclosures.selectors.facts import FilingFacts, catalog_names, facts_of, previous_filings
 from disclosures.selectors.figures import PRIOR_KEYS, THREE_PUBLIC_ITEMS, FilingFigures, figures_as_dict, filing_figures
 from disclosures.tables import compute_tables
 
@@ -68,6 +70,18 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
     """Everything the public page of the filing shows, computed now from its facts (given, or read now):
     the figures, the tables, the text and the charts' data all derive from the same FilingFacts."""
     facts = facts_of(filing=filing, facts=facts)
+    return snapshot_complete(snapshot_body(facts), published_at=published_at, parts=publication_parts(filing=facts.filing))
+
+
+def snapshot_complete(body: dict, *, published_at: datetime.datetime, parts: list[dict]) -> dict:
+    """The snapshot of a publication at `published_at` from its body (`snapshot_body`) and its parts."""
+    return {**body, "published_at": published_at.isoformat(), "parts": parts}
+
+
+def snapshot_body(facts: FilingFacts) -> dict:
+    """The snapshot without what depends on the publication (its moment, `published_at`) or on rows the
+    filing's lock does not freeze and no digest covers (the performance parts: `parts`), both None here.
+    Everything else it reads besides the filing's locked data is what `snapshot_inputs` lists."""
     filing = facts.filing
     figures = filing_figures(facts=facts)
     snapshot = {
@@ -85,19 +99,93 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
             "unit": filing.amount_unit,
             "unit_label": unit_label(filing.amount_unit),
         },
-        "published_at": published_at.isoformat(),
+        "published_at": None,
         "figures": figures_as_dict(figures),
         "key_figures": key_figures(figures),
-        "tables": [table_to_snapshot(table) for table in compute_tables(facts=facts)],
+        "tables": [table_to_snapshot(table) for table in filing_tables(facts)],
         "sections": to_jsonable(filing_sections(facts)),
         "projects": _projects(facts),
-        "parts": publication_parts(filing=filing),
+        "parts": None,
         "charts": chart_data(figures),
         "correction": None,
     }
     if filing.supersedes is not None:
         snapshot["correction"] = correction_summary(original=filing.supersedes, snapshot=snapshot, note=filing.correction_note)
     return snapshot
+
+
+def filing_tables(facts: FilingFacts) -> list:
+    """The disclosure tables, computed once per FilingFacts (the documents and the snapshot share them)."""
+    return facts.derive("tables", lambda: compute_tables(facts=facts))
+
+
+def snapshot_inputs(facts: FilingFacts) -> dict:
+    """What `snapshot_body` read besides the filing's locked data (its lines, reasons, …: its data revision)
+    and the filing's own columns, which stay as they are from approval to publication: the department, its
+    units, the catalog names, last year's filing and the published original a correction compares with."""
+    filing = facts.filing
+    previous = facts.previous
+    return _inputs(
+        filing=filing,
+        units=facts.units,
+        names=facts.names,
+        previous=(previous.filing.pk, previous.filing.version, previous.filing.data_revision) if previous is not None else None,
+        original_published_at=filing.supersedes.published_at if filing.supersedes is not None else None,
+    )
+
+
+def current_snapshot_inputs(*, filing: Filing, catalog_codes: dict[str, list[str]]) -> dict:
+    """`snapshot_inputs` as the database holds them now, for the filing (its department read with it) and
+    the catalog codes its facts used: a few small queries, none over its lines."""
+    original_published_at = None
+    if filing.supersedes_id is not None:
+        original_published_at = Filing.objects.filter(pk=filing.supersedes_id).values_list("published_at", flat=True).first()
+    return _inputs(
+        filing=filing,
+        units=list(Unit.objects.filter(department_id=filing.department_id).order_by("-is_main", "code")),
+        names=catalog_names(fiscal_year_id=filing.fiscal_year_id, codes=catalog_codes),
+        previous=previous_filings(filing=filing).values_list("pk", "version", "data_revision").first(),
+        original_published_at=original_published_at,
+    )
+
+
+_UNIT_FIELDS = tuple(field.attname for field in Unit._meta.concrete_fields)
+
+
+def _inputs(*, filing: Filing, units: list[Unit], names: dict, previous, original_published_at) -> dict:
+    department = filing.department
+    return {
+        "department": [
+            department.pk,
+            department.code,
+            department.name,
+            department.province,
+            department.region,
+            department.duties,
+            department.organisation,
+        ],
+        "units": [[getattr(unit, name) for name in _UNIT_FIELDS] for unit in units],
+        "names": sorted([kind, code, name] for (kind, code), name in names.items()),
+        "previous": list(previous) if previous is not None else None,
+        "original": [filing.supersedes_id, to_jsonable(original_published_at)] if filing.supersedes_id is not None else None,
+    }
+
+
+def inputs_digest(inputs: dict) -> str:
+    """SHA-256 of `snapshot_inputs` (or `current_snapshot_inputs`)."""
+    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def prepared_snapshot_usable(*, filing: Filing) -> PreparedSnapshot | None:
+    """The filing's prepared snapshot (services.prepared) without its body, if it was built from what the
+    database holds now: the filing's data revision, this code's SNAPSHOT_SCHEMA and the same other inputs;
+    else None. Read under the filing's row lock at publication."""
+    prepared = PreparedSnapshot.objects.filter(filing_id=filing.pk, data_revision=filing.data_revision, schema=SNAPSHOT_SCHEMA).defer("body").first()
+    if prepared is None:
+        return None
+    if inputs_digest(current_snapshot_inputs(filing=filing, catalog_codes=prepared.catalog_codes)) != prepared.inputs_digest:
+        return None
+    return prepared
 
 
 def table_to_snapshot(table) -> dict:

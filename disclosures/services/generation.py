@@ -36,11 +36,11 @@ from django.db import transaction
 from django.db.models import F
 
 from disclosures.models import Filing, FilingDocument, PublicationDocument
-from disclosures.narrative import draft_sections
 from disclosures.parts import parts_from_json, publication_parts
-from disclosures.selectors.facts import filing_facts
+from disclosures.selectors.facts import FilingFacts, filing_facts
+from disclosures.selectors.snapshot import filing_sections, filing_tables
+from disclosures.services.prepared import snapshot_prepare
 from disclosures.services.public_warm import publication_warm
-from disclosures.tables import compute_tables
 from disclosures.tables.html import is_draft_document, render_document_html
 from disclosures.tables.pdf import render_pdf
 from disclosures.tables.xlsx import render_workbook
@@ -252,6 +252,7 @@ class RenderedDocuments:
     tables: list
     sections: list
     parts: list
+    facts: FilingFacts
 
 
 def filing_render_documents(
@@ -266,7 +267,7 @@ def filing_render_documents(
     progress = progress or _Progress(None, steps)
     progress.start("tables")
     facts = filing_facts(filing=filing)
-    tables = compute_tables(facts=facts)
+    tables = filing_tables(facts)
     # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
     # 决算 is published): a publication's documents print the parts frozen in its snapshot.
     snapshot_parts = (filing.published_snapshot or {}).get("parts") if publication else None
@@ -274,7 +275,7 @@ def filing_render_documents(
     sections: list = []
     if "sections" in steps:
         progress.start("sections")
-        sections = draft_sections(facts=facts)
+        sections = filing_sections(facts)
     contents: dict[str, bytes] = {}
     if "xlsx" in steps:
         progress.start("xlsx")
@@ -287,7 +288,7 @@ def filing_render_documents(
     if "pdf" in steps:
         progress.start("pdf")
         contents[FilingDocument.Format.PDF.value] = render_pdf(html)
-    return RenderedDocuments(contents=contents, tables=tables, sections=sections, parts=parts)
+    return RenderedDocuments(contents=contents, tables=tables, sections=sections, parts=parts, facts=facts)
 
 
 def filing_generate_documents(
@@ -324,6 +325,10 @@ def filing_generate_documents(
         publication_documents_store(filing=filing, contents=contents, job=job)
         # The publication is public from this moment: its pages are built now, not by their first reader.
         warmed = publication_warm(filing=filing)
+    elif filing.status == Filing.Status.APPROVED:
+        # Its publication will freeze the snapshot of these same facts: its body is built now, beside the
+        # documents, and the publication copies it (services.prepared).
+        snapshot_prepare(facts=rendered.facts)
     return {
         "filing": filing.pk,
         "publication": publication,

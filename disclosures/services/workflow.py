@@ -22,6 +22,7 @@ from disclosures.models import (
     Filing,
     IncomeLine,
     PriorYearFigure,
+    PreparedSnapshot,
     Procurement,
     Project,
     ReviewComment,
@@ -31,8 +32,10 @@ from disclosures.services import notifications
 from disclosures.services.audit import audit_record, audit_transition
 from disclosures.checks import run_checks
 from disclosures.selectors.facts import filing_facts
-from disclosures.selectors.snapshot import build_snapshot, filing_sections, unwritten_reasons
+from disclosures.parts import publication_parts
+from disclosures.selectors.snapshot import build_snapshot, filing_sections, prepared_snapshot_usable, unwritten_reasons
 from disclosures.services.locking import filing_lock
+from disclosures.services.prepared import prepared_snapshot_publish
 
 # The module, not its names: disclosures.tasks imports the year's batch publication (services.publication),
 # which publishes through this module.
@@ -82,9 +85,14 @@ def _require_status(filing: Filing, allowed: Sequence[str], verb: str) -> None:
 
 
 def _sync(target: Filing, source: Filing) -> None:
-    """Copy the saved state back into the caller's instance, so it sees the new status."""
+    """Copy the saved state back into the caller's instance, so it sees the new status (a field the source
+    has not loaded, the snapshot the database copied, is left to be read on first use there too)."""
+    deferred = source.get_deferred_fields()
     for field in Filing._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))
+        if field.attname in deferred:
+            target.__dict__.pop(field.attname, None)
+        else:
+            setattr(target, field.attname, getattr(source, field.attname))
 
 
 def filing_submit(*, filing: Filing, user) -> Filing:
@@ -172,6 +180,12 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     """Publish an approved filing: freeze what the public sees into `published_snapshot` and queue, in
     the same transaction, the job that builds and freezes the publication's documents.
 
+    The snapshot is the one `build_snapshot` computes now. Its body is usually prepared ahead
+    (services.prepared, by the generation job of the approved filing): when it was built from the
+    filing's current data revision, this code's snapshot schema and the same department, units, catalog
+    names, last year's filing and corrected original, it is copied in the database with this publication's
+    moment and performance parts; otherwise the snapshot is computed here, from the facts read once.
+
     The public does not see the publication until those documents exist (selectors.public): the page
     and its downloads then come from the same locked data the bureau approved, and no one reads a
     publication without its downloads. Until then the previous publication (for a correction) stays
@@ -182,25 +196,38 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     with transaction.atomic():
         locked = _locked(filing)
         _require_status(locked, (Status.APPROVED,), "公开")
-        facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
-        missing = unwritten_reasons(filing_sections(facts))  # drafted once, frozen by build_snapshot below
+        prepared = prepared_snapshot_usable(filing=locked)
+        facts = None
+        if prepared is not None:
+            missing = list(prepared.missing_reasons)
+        else:
+            facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
+            missing = [slot.label for slot in unwritten_reasons(filing_sections(facts))]  # drafted once, frozen below
         if missing:
             # The public text must never carry a 【待填写】 placeholder: the department writes the reasons first.
-            raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(slot.label for slot in missing) + "。请部门补充后再公开。")
+            raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(missing) + "。请部门补充后再公开。")
         before = locked.status
         now = timezone.now()
         locked.published_at = now
-        locked.published_snapshot = build_snapshot(facts=facts, published_at=now)
         locked.status = Status.PUBLISHED
-        locked.full_clean()
-        locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
-        correction = locked.published_snapshot.get("correction") or {}
+        # The publication sets its status, time and snapshot, nothing the constraints or the other fields'
+        # validators look at; the snapshot is JSON built here or by the database (no second encoding to check it).
+        locked.full_clean(exclude=["published_snapshot"], validate_unique=False, validate_constraints=False)
+        if prepared is not None and prepared_snapshot_publish(
+            filing=locked, prepared=prepared, published_at=now, parts=publication_parts(filing=locked)
+        ):
+            locked.updated_at = now
+            del locked.published_snapshot  # read back only if someone asks for it
+        else:
+            locked.published_snapshot = build_snapshot(facts=facts or filing_facts(filing=locked), published_at=now)
+            locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
+        PreparedSnapshot.objects.filter(filing_id=locked.pk).delete()
         audit_transition(
             filing=locked,
             actor=user,
             action="公开",
             before_status=before,
-            comment=f"更正公开：{locked.correction_note}" if correction else "",
+            comment=f"更正公开：{locked.correction_note}" if locked.supersedes_id is not None else "",
         )
         publication_enqueue(filing=locked, user=user)
         notifications.filing_published(filing=locked)
