@@ -1,0 +1,232 @@
+"""A snapshot prepared ahead of publication (services.prepared): reused by workflow.filing_publish only while
+everything it was built from is unchanged, and the published snapshot is exactly the one computed at
+publication (seed 003, 茂县信访局 2019 年部门决算, and a correction of it)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+
+from bench.compare_snapshots import differences
+from disclosures.lock_triggers import lock_triggers_lifted
+from disclosures.models import CatalogItem, ExpenseLine, Filing, PreparedSnapshot, Unit
+from disclosures.selectors import snapshot as snapshot_module
+from disclosures.selectors.snapshot import build_snapshot, prepared_snapshot_usable
+from disclosures.services import generation, workflow
+from disclosures.services.prepared import snapshot_prepare
+from disclosures.tasks import publish_filings, publish_year
+from jobs.models import Job
+from tests.conftest import publication_jobs_run
+from tests.disclosures.test_filing_locking import _Thread
+
+S = Filing.Status
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def computed_now(filing: Filing) -> dict:
+    """The snapshot computed from the database now, at the filing's publication time, as JSON stores it."""
+    fresh = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
+    return json.loads(json.dumps(build_snapshot(filing=fresh, published_at=fresh.published_at)))
+
+
+def stored(filing: Filing) -> dict:
+    return Filing.objects.get(pk=filing.pk).published_snapshot
+
+
+def publish_without_computing(filing: Filing, user) -> Filing:
+    """Publish; fails if filing_publish computes the snapshot instead of copying the prepared one."""
+    with mock.patch.object(workflow, "build_snapshot", side_effect=AssertionError("computed at publication")):
+        return workflow.filing_publish(filing=filing, user=user)
+
+
+def publish_computing(filing: Filing, user) -> tuple[Filing, mock.Mock]:
+    computing = mock.Mock(wraps=workflow.build_snapshot)
+    with mock.patch.object(workflow, "build_snapshot", computing):
+        workflow.filing_publish(filing=filing, user=user)
+    return filing, computing
+
+
+def test_the_prepared_snapshot_is_copied_and_equals_the_one_computed_at_publication(approved_filing, reviewer):
+    prepared = snapshot_prepare(filing=approved_filing)
+    assert prepared is not None and prepared.data_revision == approved_filing.data_revision and prepared.missing_reasons == []
+
+    publish_without_computing(approved_filing, reviewer)
+
+    snapshot = stored(approved_filing)
+    assert differences(computed_now(approved_filing), snapshot) == []
+    assert snapshot["published_at"] == approved_filing.published_at.isoformat()
+    assert snapshot["filing"]["department"] == "茂县信访局" and snapshot["correction"] is None
+    # the caller's instance reads the copied snapshot on first use; the prepared row is gone
+    assert approved_filing.status == S.PUBLISHED and approved_filing.published_snapshot == snapshot
+    assert not PreparedSnapshot.objects.exists()
+
+
+def test_generating_an_approved_filings_documents_prepares_its_snapshot(approved_filing, submitted_filing):
+    generation.filing_generate_documents(filing=approved_filing, formats=["xlsx"])
+    prepared = PreparedSnapshot.objects.get(filing=approved_filing)
+    assert prepared_snapshot_usable(filing=Filing.objects.select_related("department", "fiscal_year").get(pk=approved_filing.pk)) == prepared
+
+    # a second job of the same filing (the PDF's) finds it current and leaves it
+    with mock.patch("disclosures.services.prepared.snapshot_body", side_effect=AssertionError("built twice")):
+        generation.filing_generate_documents(filing=approved_filing, formats=["xlsx"])
+
+
+def test_nothing_is_prepared_for_a_filing_not_approved(submitted_filing):
+    generation.filing_generate_documents(filing=submitted_filing, formats=["xlsx"])
+    assert snapshot_prepare(filing=submitted_filing) is None
+    assert not PreparedSnapshot.objects.exists()
+
+
+def _rename_department(filing):
+    filing.department.__class__.objects.filter(pk=filing.department_id).update(name="茂县人民来访接待局")
+
+
+def _rename_unit(filing):
+    Unit.objects.filter(department_id=filing.department_id).update(name=Concat(F("name"), Value("（更名）")))
+
+
+def _rename_catalog_item(filing):
+    code = ExpenseLine.objects.filter(filing=filing).values_list("function_item__code", flat=True).first()
+    CatalogItem.objects.filter(fiscal_year=filing.fiscal_year, kind=CatalogItem.Kind.FUNCTION, code=code[:3]).update(name="更名后的类")
+
+
+def _bump_data_revision(filing):
+    with lock_triggers_lifted():
+        Filing.objects.filter(pk=filing.pk).update(data_revision=F("data_revision") + 1)
+
+
+def _last_years_filing_appears(filing):
+    from tests.disclosures.seed003 import build_seed_003
+
+    previous = build_seed_003(department=filing.department, year=filing.fiscal_year.year - 1)
+    with lock_triggers_lifted():
+        Filing.objects.filter(pk=previous.pk).update(status=S.APPROVED)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_rename_department, _rename_unit, _rename_catalog_item, _bump_data_revision, _last_years_filing_appears],
+    ids=["department renamed", "unit renamed", "catalog name changed", "data revision", "last year's filing approved"],
+)
+def test_a_prepared_snapshot_is_not_reused_once_what_it_was_built_from_changed(approved_filing, reviewer, change):
+    snapshot_prepare(filing=approved_filing)
+    change(approved_filing)
+
+    _, computing = publish_computing(approved_filing, reviewer)
+
+    assert computing.call_count == 1
+    assert differences(computed_now(approved_filing), stored(approved_filing)) == []
+    assert not PreparedSnapshot.objects.exists()
+
+
+def test_a_department_renamed_after_preparation_is_published_with_its_new_name(approved_filing, reviewer):
+    snapshot_prepare(filing=approved_filing)
+    _rename_department(approved_filing)
+    workflow.filing_publish(filing=approved_filing, user=reviewer)
+    snapshot = stored(approved_filing)
+    assert snapshot["filing"]["department"] == "茂县人民来访接待局" and snapshot["filing"]["title"].startswith("茂县人民来访接待局")
+
+
+def test_a_snapshot_prepared_by_another_schema_is_not_reused(approved_filing, reviewer):
+    snapshot_prepare(filing=approved_filing)
+    with mock.patch.object(snapshot_module, "SNAPSHOT_SCHEMA", snapshot_module.SNAPSHOT_SCHEMA + 1):
+        _, computing = publish_computing(approved_filing, reviewer)
+    assert computing.call_count == 1 and stored(approved_filing)["schema"] == snapshot_module.SNAPSHOT_SCHEMA + 1
+
+
+def test_missing_reasons_are_refused_from_the_prepared_snapshot(approved_filing, reviewer):
+    with lock_triggers_lifted():
+        Filing.objects.filter(pk=approved_filing.pk).update(reasons={})
+    approved_filing.refresh_from_db()
+    prepared = snapshot_prepare(filing=approved_filing)
+    assert prepared.missing_reasons
+
+    with mock.patch.object(workflow, "filing_facts", side_effect=AssertionError("facts read at publication")):
+        with pytest.raises(workflow.ReasonsMissing) as refused:
+            workflow.filing_publish(filing=approved_filing, user=reviewer)
+    assert all(label in refused.value.message for label in prepared.missing_reasons)
+    assert Filing.objects.get(pk=approved_filing.pk).status == S.APPROVED
+
+
+def test_a_correction_publishes_the_prepared_snapshot_with_what_changed(published_filing, accountant, reviewer):
+    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="公务接待费应为1.35万元")
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(
+        actual_amount=Decimal("13500.00"), budget_amount=Decimal("13500.00")
+    )
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30201").update(
+        actual_amount=Decimal("96550.00"), budget_amount=Decimal("96550.00")
+    )
+    workflow.filing_submit(filing=correction, user=accountant)
+    workflow.filing_approve(filing=correction, user=reviewer)
+    assert snapshot_prepare(filing=correction) is not None
+
+    publish_without_computing(correction, reviewer)
+
+    snapshot = stored(correction)
+    assert differences(computed_now(correction), snapshot) == []
+    changes = {c["key"]: (c["before_wan"], c["after_wan"]) for c in snapshot["correction"]["changes"]}
+    assert changes["three:公务接待费"] == ("1.85", "1.35") and snapshot["correction"]["original_pk"] == published_filing.pk
+
+
+def test_the_batch_publishes_prepared_snapshots_once(approved_filing, reviewer):
+    snapshot_prepare(filing=approved_filing)
+    with publication_jobs_run():
+        queued = publish_year(fiscal_year=approved_filing.fiscal_year, filings=[approved_filing], user=reviewer)
+    job = Job.objects.get(batch=queued.batch, kind=Job.Kind.PUBLISH_FILINGS)
+    with publication_jobs_run():
+        publish_filings.apply((job.pk,))
+    job.refresh_from_db()
+    assert [row["pk"] for row in job.result["published"]] == [approved_filing.pk]
+    snapshot = stored(approved_filing)
+    assert differences(computed_now(approved_filing), snapshot) == []
+
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED)
+    with publication_jobs_run():
+        publish_filings.apply((job.pk,))
+    job.refresh_from_db()
+    assert job.result["published"] == [] and "已公开" in job.result["skipped"][0]["reason"]
+    assert stored(approved_filing) == snapshot
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections need PostgreSQL (SQLite serialises whole transactions)")
+@pytest.mark.django_db(transaction=True)
+def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, reviewer):
+    """Another connection re-prepares the filing (its department renamed) between the publication's check
+    of the prepared row and its copy: the copy finds the row changed and the snapshot is computed."""
+    snapshot_prepare(filing=approved_filing)
+    checked = workflow.prepared_snapshot_usable
+    done = threading.Event()
+
+    def rename_and_prepare():
+        with transaction.atomic():
+            _rename_department(approved_filing)
+        PreparedSnapshot.objects.filter(filing_id=approved_filing.pk).update(inputs_digest="0" * 64)
+        done.set()
+
+    def check_then_let_the_other_connection_write(*, filing):
+        found = checked(filing=filing)
+        other = _Thread(rename_and_prepare)
+        other.start()
+        assert done.wait(30)
+        other.join(30)
+        assert other.error is None
+        return found
+
+    computing = mock.Mock(wraps=workflow.build_snapshot)
+    with mock.patch.object(workflow, "prepared_snapshot_usable", check_then_let_the_other_connection_write):
+        with mock.patch.object(workflow, "build_snapshot", computing):
+            workflow.filing_publish(filing=approved_filing, user=reviewer)
+    assert computing.call_count == 1
+    assert stored(approved_filing)["filing"]["department"] in ("茂县信访局", "茂县人民来访接待局")
+    assert not PreparedSnapshot.objects.exists()
