@@ -179,7 +179,12 @@ def generate_with_celery(*, workers: int, env: dict, timeout: float = 1800) -> d
 
 def fill_reasons(pks: list[int]) -> None:
     """Write every reason the 说明 of these approved filings still asks for (the synthetic county has none), so
-    that workflow.filing_publish does not refuse them. Approved data is locked: the triggers are lifted."""
+    that workflow.filing_publish does not refuse them. Approved data is locked: the triggers are lifted, and
+    the data revision is bumped as any write of a filing's data does (what was built from the data before,
+    documents and prepared snapshots, is out of date). Done before the year's documents are generated, as a
+    department writes its reasons before submitting."""
+    from django.db.models import F
+
     from disclosures.lock_triggers import lock_triggers_lifted
     from disclosures.models import Filing
     from disclosures.narrative import missing_reasons
@@ -188,7 +193,9 @@ def fill_reasons(pks: list[int]) -> None:
         for filing in Filing.objects.filter(pk__in=pks).select_related("department", "fiscal_year"):
             missing = missing_reasons(filing=filing)
             if missing:
-                Filing.objects.filter(pk=filing.pk).update(reasons={**filing.reasons, **{slot.key: "按实际工作需要调整。" for slot in missing}})
+                Filing.objects.filter(pk=filing.pk).update(
+                    reasons={**filing.reasons, **{slot.key: "按实际工作需要调整。" for slot in missing}}, data_revision=F("data_revision") + 1
+                )
 
 
 def publisher():
@@ -328,6 +335,10 @@ def run(args, *, built: bool = False) -> dict:
     if not args.skip_xlsx:
         log("per-filing workbook against the plain write_only floor")
         report["xlsx"] = xlsx_against_floor(samples_by_size(), repeat=args.repeat)
+    if not args.no_publish:
+        todo = year_filing_pks(status=Filing.Status.APPROVED)
+        log(f"writing the reasons the 说明 asks for in {len(todo)} approved filings (not measured)")
+        fill_reasons(todo)
     if not args.skip_year:
         pks = year_filing_pks()
         report["filings"] = len(pks)
@@ -349,8 +360,6 @@ def run(args, *, built: bool = False) -> dict:
     if not args.no_publish:
         todo = year_filing_pks(status=Filing.Status.APPROVED)
         if todo:
-            log(f"writing the reasons the 说明 asks for in {len(todo)} approved filings (not measured)")
-            fill_reasons(todo)
             log(f"publishing {len(todo)} filings through the year's batch publication (2 workers, {'celery' if celery else 'pool'})")
             report["publish"] = publish_with_jobs(workers=2, env=env, celery=celery)
             # the filings stay published (the database refuses to take that back): copy the county again to repeat
