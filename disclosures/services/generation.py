@@ -327,8 +327,12 @@ def filing_generate_documents(
         warmed = publication_warm(filing=filing)
     elif filing.status == Filing.Status.APPROVED:
         # Its publication will freeze the snapshot of these same facts: its body is built now, beside the
-        # documents, and the publication copies it (services.prepared).
-        snapshot_prepare(facts=rendered.facts)
+        # documents, and the publication copies it (services.prepared). Only a shortcut: if it fails, the
+        # documents stand and the publication computes the snapshot itself.
+        try:
+            snapshot_prepare(facts=rendered.facts)
+        except Exception:
+            logger.exception("filing %s: its snapshot could not be prepared", filing.pk)
     return {
         "filing": filing.pk,
         "publication": publication,

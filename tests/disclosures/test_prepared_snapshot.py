@@ -82,6 +82,15 @@ def test_generating_an_approved_filings_documents_prepares_its_snapshot(approved
         generation.filing_generate_documents(filing=approved_filing, formats=["xlsx"])
 
 
+def test_a_failing_preparation_leaves_the_documents_and_the_publication_computes_the_snapshot(approved_filing, reviewer):
+    with mock.patch("disclosures.services.prepared.snapshot_body", side_effect=RuntimeError("boom")):
+        summary = generation.filing_generate_documents(filing=approved_filing, formats=["xlsx"])
+    assert summary["documents"]["xlsx"]["size"] > 0 and not PreparedSnapshot.objects.exists()
+
+    _, computing = publish_computing(approved_filing, reviewer)
+    assert computing.call_count == 1 and differences(computed_now(approved_filing), stored(approved_filing)) == []
+
+
 def test_nothing_is_prepared_for_a_filing_not_approved(submitted_filing):
     generation.filing_generate_documents(filing=submitted_filing, formats=["xlsx"])
     assert snapshot_prepare(filing=submitted_filing) is None
