@@ -199,13 +199,10 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         prepared = prepared_snapshot_usable(filing=locked)
         facts = None
         if prepared is not None:
-            missing = list(prepared.missing_reasons)
+            _refuse_missing_reasons(list(prepared.missing_reasons))
         else:
             facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
-            missing = [slot.label for slot in unwritten_reasons(filing_sections(facts))]  # drafted once, frozen below
-        if missing:
-            # The public text must never carry a 【待填写】 placeholder: the department writes the reasons first.
-            raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(missing) + "。请部门补充后再公开。")
+            _refuse_missing_reasons(_unwritten(facts))  # drafted once, frozen below
         before = locked.status
         now = timezone.now()
         locked.published_at = now
@@ -220,7 +217,10 @@ def filing_publish(*, filing: Filing, user) -> Filing:
             locked.updated_at = now
             del locked.published_snapshot  # read back only if someone asks for it
         else:
-            locked.published_snapshot = build_snapshot(facts=facts or filing_facts(filing=locked), published_at=now)
+            if facts is None:  # the prepared row changed after the check: the reasons are checked from the facts
+                facts = filing_facts(filing=locked)
+                _refuse_missing_reasons(_unwritten(facts))
+            locked.published_snapshot = build_snapshot(facts=facts, published_at=now)
             locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
         PreparedSnapshot.objects.filter(filing_id=locked.pk).delete()
         audit_transition(
@@ -234,6 +234,17 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         notifications.filing_published(filing=locked)
     _sync(filing, locked)
     return filing
+
+
+def _unwritten(facts) -> list[str]:
+    """The labels of the reasons the filing's drafted text still asks for."""
+    return [slot.label for slot in unwritten_reasons(filing_sections(facts))]
+
+
+def _refuse_missing_reasons(labels: list[str]) -> None:
+    """The public text must never carry a 【待填写】 placeholder: the department writes the reasons first."""
+    if labels:
+        raise ReasonsMissing("说明中还有未填写的原因，不能公开：" + "；".join(labels) + "。请部门补充后再公开。")
 
 
 def documents_enqueue(*, filing: Filing, user=None):

@@ -168,6 +168,18 @@ def test_missing_reasons_are_refused_from_the_prepared_snapshot(approved_filing,
     assert Filing.objects.get(pk=approved_filing.pk).status == S.APPROVED
 
 
+def test_when_the_copy_finds_the_prepared_row_changed_the_reasons_are_checked_again(approved_filing, reviewer):
+    """The prepared row's reasons were checked, then the copy found the row replaced: the snapshot computed
+    instead must pass the reasons' check too (here the reasons stand for what changed meanwhile)."""
+    snapshot_prepare(filing=approved_filing)
+    with lock_triggers_lifted():
+        Filing.objects.filter(pk=approved_filing.pk).update(reasons={})
+    with mock.patch.object(workflow, "prepared_snapshot_publish", return_value=False):
+        with pytest.raises(workflow.ReasonsMissing):
+            workflow.filing_publish(filing=approved_filing, user=reviewer)
+    assert Filing.objects.get(pk=approved_filing.pk).status == S.APPROVED
+
+
 def test_a_correction_publishes_the_prepared_snapshot_with_what_changed(published_filing, accountant, reviewer):
     correction = workflow.filing_correct(filing=published_filing, user=accountant, note="公务接待费应为1.35万元")
     ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(
