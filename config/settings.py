@@ -228,6 +228,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps its database connection from one task to the next, as a web process does between
+# requests (config.celery closes it when CONN_MAX_AGE has passed or it is broken). Without this, Celery's
+# Django fixup closes it after every task, and each of a county's 600 document jobs opened a new one.
+# The fixup still closes it every CELERY_DB_REUSE_MAX tasks.
+CELERY_DB_REUSE_MAX = 200
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "jobs.sweep_jobs", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
 }

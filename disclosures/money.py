@@ -37,7 +37,9 @@ def in_unit(amount: Decimal | None, unit: str = AmountUnit.WAN) -> Decimal:
     """元 → the unit (万元 or 元) with 2 decimals, half up, as published."""
     if amount is None:
         return ZERO
-    return (Decimal(amount) / _DIVISORS[AmountUnit(unit)]).quantize(CENT, rounding=ROUND_HALF_UP)
+    # a unit's value finds its divisor without building the enum member (tables call this for every cell)
+    divisor = _DIVISORS.get(unit) or _DIVISORS[AmountUnit(unit)]
+    return (Decimal(amount) / divisor).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def format_amount(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:

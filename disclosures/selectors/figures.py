@@ -462,12 +462,15 @@ def _function_rows(acc: _Acc, basic: _Acc, project: _Acc, names: dict[str, str])
     return rows
 
 
-def _fund_figures(kind: str, facts: list[Fact], names: dict[str, str], econ_names: dict[str, str]) -> FundExpenseFigures:
+def _fund_figures(kind: str, facts: list[Fact], names: dict[str, str], econ_names: dict[str, str], *, rows: bool = True) -> FundExpenseFigures:
+    """The totals of these expense facts and, with `rows`, their 功能分类 and 经济分类 rows."""
     by_kind = _Acc(kind)
     func, func_basic, func_project = _Acc(kind), _Acc(kind), _Acc(kind)
     econ = _Acc(kind)
     for fact in facts:
         by_kind.add(fact.kind, fact)
+        if not rows:
+            continue
         code = fact.function
         for prefix in {code[:3], code[:5], code} if len(code) == 7 else {code[:3], code}:
             func.add(prefix, fact)
@@ -678,18 +681,26 @@ def _prior(facts: FilingFacts) -> PriorFigures:
     year = facts.filing.fiscal_year.year
     previous = facts.previous
     if previous is not None:
-        values = _comparable_values(_build(previous, with_prior=False))
+        values = _comparable_values(_build(previous, with_prior=False, comparable_only=True))
         return PriorFigures(year=year - 1, origin="filing", filing_id=previous.filing.pk, values=values)
     entered = facts.entered_prior
     return PriorFigures(year=year - 1, origin="entered" if entered else "none", filing_id=None, values=entered)
 
 
-def _build(facts: FilingFacts, *, with_prior: bool) -> FilingFigures:
+def _build(facts: FilingFacts, *, with_prior: bool, comparable_only: bool = False) -> FilingFigures:
+    """The filing's figures. `comparable_only` (last year's filing, of which only `_comparable_values` is
+    read): the totals alone, without the 功能分类 and 经济分类 rows, assets and projects, nor the catalog
+    names, assets and projects they would read; such figures never leave `_prior`."""
     filing = facts.filing
     year = filing.fiscal_year.year
     kind = filing.kind
     rows = facts.expense
-    names, econ_names = facts.names_of(CatalogItem.Kind.FUNCTION), facts.names_of(CatalogItem.Kind.DEPT_ECONOMIC)
+    if comparable_only:
+        names: dict[str, str] = {}
+        econ_names: dict[str, str] = {}
+    else:
+        names, econ_names = facts.names_of(CatalogItem.Kind.FUNCTION), facts.names_of(CatalogItem.Kind.DEPT_ECONOMIC)
+    with_rows = not comparable_only
 
     totals = _Acc(kind)
     by_source = _Acc(kind)
@@ -705,7 +716,7 @@ def _build(facts: FilingFacts, *, with_prior: bool) -> FilingFigures:
         splits[s.value] = SourceSplit(
             source=s.value, label=s.label, total=p + u + j + o, basic=p + u, personnel=p, public=u, project=j, other_kinds=o
         )
-    all_sources = _fund_figures(kind, rows, names, econ_names)
+    all_sources = _fund_figures(kind, rows, names, econ_names, rows=with_rows)
     expense = ExpenseFigures(
         total=personnel + public + project + upper + business + subsidy,
         basic=personnel + public,
@@ -726,14 +737,14 @@ def _build(facts: FilingFacts, *, with_prior: bool) -> FilingFigures:
         kind=kind,
         income=_income_figures(facts),
         expense=expense,
-        gpb=_fund_figures(kind, gpb_rows, names, econ_names),
-        gov_fund=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.GOVERNMENT_FUND], names, econ_names),
-        state_capital=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.STATE_CAPITAL], names, econ_names),
+        gpb=_fund_figures(kind, gpb_rows, names, econ_names, rows=with_rows),
+        gov_fund=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.GOVERNMENT_FUND], names, econ_names, rows=with_rows),
+        state_capital=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.STATE_CAPITAL], names, econ_names, rows=with_rows),
         three_public=three_public_figures(facts=facts),
         operating_costs=_operating_costs(facts, gpb_rows, econ_names),
         procurement=_procurement(facts),
-        assets=_assets(facts),
-        projects=_projects(facts, names),
+        assets=AssetFigures(rows=[]) if comparable_only else _assets(facts),
+        projects=ProjectFigures(rows=[], declared_total=NO_FIGURE, unattributed=[]) if comparable_only else _projects(facts, names),
         prior=prior_figures(facts=facts) if with_prior else PriorFigures(year=year - 1, origin="none", filing_id=None, values={}),
     )
 
