@@ -46,7 +46,11 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.workbook.defined_name import DefinedNameDict
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.print_settings import PrintArea
+from openpyxl.worksheet.table import TableList
 from openpyxl.writer.excel import ExcelWriter
 
 
@@ -251,6 +255,20 @@ class _CellsSheet(WriteOnlyWorksheet):
 
     _writer: _SheetPart | None
 
+    def _setup(self) -> None:
+        """Only what the package's writers read of a sheet (openpyxl.writer.excel, openpyxl.workbook._writer): no
+        cells, dimensions, views or print objects, which a worksheet builds by the hundred descriptors (a tenth of
+        a workbook of forty sheets) and which the part built by SheetCells does not use."""
+        self._charts, self._images, self._comments, self._pivots = [], [], [], []
+        self._tables = TableList()
+        self._rels = RelationshipList()
+        self._drawing = self.legacy_drawing = None
+        self.sheet_state = "visible"
+        self.defined_names = DefinedNameDict()
+        self.auto_filter = AutoFilter()
+        self._print_rows = self._print_cols = None
+        self._print_area = PrintArea()
+
     @property
     def closed(self) -> bool:
         return True
@@ -266,7 +284,6 @@ class SheetCells:
         self.styles = styles
         workbook = styles._workbook
         self.ws = _CellsSheet(parent=workbook, title=title)
-        self.ws._comments = []
         workbook._add_sheet(self.ws)
         self.cells: dict[tuple[int, int], SheetCell] = {}
         self.merges: set[tuple[int, int, int, int]] = set()
