@@ -259,7 +259,10 @@ class _CellsSheet(WriteOnlyWorksheet):
         """Only what the package's writers read of a sheet (openpyxl.writer.excel, openpyxl.workbook._writer): no
         cells, dimensions, views or print objects, which a worksheet builds by the hundred descriptors (a tenth of
         a workbook of forty sheets) and which the part built by SheetCells does not use."""
-        self._charts, self._images, self._comments, self._pivots = [], [], [], []
+        self._charts: list[Any] = []
+        self._images: list[Any] = []
+        self._comments: list[Any] = []
+        self._pivots: list[Any] = []
         self._tables = TableList()
         self._rels = RelationshipList()
         self._drawing = self.legacy_drawing = None
