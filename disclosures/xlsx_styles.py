@@ -15,14 +15,15 @@ then builds the worksheet's XML part as one string, exactly what openpyxl writes
 (tests/disclosures/tables/test_xlsx.py compares the two byte for byte): no openpyxl Cell, no per-cell
 element or XML writer, the sheet's top and tail from templates (a tail once per print setup). Cells hold
 what this app writes: a str is always an inline string (`<is><t>`), never a formula, whatever the cell's
-data_type says (there is no formula path at all); a number (int, Decimal) is `%.16g` as openpyxl's
+data_type says (there is no formula path at all); a number (int, float, Decimal) is `%.16g` as openpyxl's
 `safe_string` writes it; None is an empty cell. Text is escaped for XML (& < >, and CR as a character
 reference so that it reads back as CR); characters XML cannot carry (C0 controls but tab and line breaks,
 lone surrogates, U+FFFE/U+FFFF) raise openpyxl's IllegalCharacterError, as openpyxl's cells do for controls.
 
 The package around the sheets (content types, relationships, document properties, theme, styles, workbook
-part with the sheets' print titles) is openpyxl's ExcelWriter: it is written once per workbook and is a small
-part of its time, and writing it again by hand would copy openpyxl's stylesheet serialization for nothing. Each
+part with the sheets' print titles) is openpyxl's ExcelWriter: it is written once per workbook (about a fifth of a
+filing's workbook, half of that the zip's deflate), and writing it by hand would copy openpyxl's stylesheet
+serialization for little. Each
 sheet is registered in the workbook as a write-only worksheet (its title, print titles) whose part is
 the bytes built here; `workbook_bytes` stores them in the zip as they are, no temporary file.
 """
@@ -178,8 +179,8 @@ def set_style(
 
 @dataclass(frozen=True)
 class PrintSetup:
-    """A sheet's page setup: landscape, fitted to the page's width, centred; A4 and margins (cm-free inches,
-    left and right, top and bottom) when given; a centred footer when given."""
+    """A sheet's page setup: landscape, fitted to the page's width, centred; A4 and margins (in inches: left
+    and right, top and bottom) when given; a centred footer when given."""
 
     a4: bool = False
     margins: tuple[float, float] | None = None
