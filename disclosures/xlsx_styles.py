@@ -1,28 +1,38 @@
-"""Cell styles of a generated workbook, each style object built and registered in the workbook once.
+"""Generated workbooks: cell styles registered once per workbook, and each sheet's XML written as text.
 
-Setting `cell.font = Font(...)` (or an alignment, border, fill, number format) builds the object, hashes it
-and looks it up in the workbook's list of fonts, for every cell: in a large filing's workbook that was half
-of the generation's time. `WorkbookStyles` does that once per distinct object and hands out the index the
-workbook gave it; `set_style` writes those indexes into the cell's style, exactly what the attribute setters
-write. The workbook and every cell come out the same as with the setters (same objects, registered in the
-same order of first use).
+Styles. Setting `cell.font = Font(...)` (or an alignment, border, fill, number format) builds the object,
+hashes it and looks it up in the workbook's list of fonts, for every cell. `WorkbookStyles` does that once per
+distinct object and hands out the index the workbook gave it; `set_style` writes those indexes into the cell's
+nine style indexes (openpyxl's StyleArray order). A cell's style gets its cellXfs index at its first use in
+writing, sheet by sheet, row by row, as openpyxl's `Cell.style_id` does: the styles part is openpyxl's own.
 
-`merge_cells` is openpyxl's `Worksheet.merge_cells` with the same outcome, for the same reason: openpyxl
-gives the cells on the edge of a merged range their borders by adding Border objects cell by cell (in a
-filing's performance forms, with hundreds of merged ranges, that was most of the workbook's time); here
-each such sum is computed once per workbook.
+`merge_cells` is openpyxl's `Worksheet.merge_cells` with the same outcome: the cells on the edge of a merged
+range get their borders, each sum of borders computed once per workbook.
 
-`workbook_bytes` saves a workbook of such sheets into bytes; their XML never goes through a temporary file.
+Sheets. A sheet's cells are collected in a `SheetCells` (light `SheetCell`s by position, merges included),
+with its column widths, row heights, frozen header rows and print setup (`PrintSetup`); `SheetCells.write`
+then builds the worksheet's XML part as one string, exactly what openpyxl writes for the same worksheet
+(tests/disclosures/tables/test_xlsx.py compares the two byte for byte): no openpyxl Cell, no per-cell
+element or XML writer, the sheet's top and tail from templates (a tail once per print setup). Cells hold
+what this app writes: a str is always an inline string (`<is><t>`), never a formula, whatever the cell's
+data_type says (there is no formula path at all); a number (int, float, Decimal) is `%.16g` as openpyxl's
+`safe_string` writes it; None is an empty cell. Text is escaped for XML (& < >, and CR as a character
+reference so that it reads back as CR); characters XML cannot carry (C0 controls but tab and line breaks,
+lone surrogates, U+FFFE/U+FFFF) raise openpyxl's IllegalCharacterError, as openpyxl's cells do for controls.
 
-The workbooks are written in openpyxl's write-only mode: a sheet's cells are collected in a `SheetCells`
-(cells by position, as a worksheet keeps them, merges included) and then streamed row by row
-(`SheetCells.write`): no regular worksheet and its bookkeeping of every cell, no MergedCell objects.
-The sheet's column widths, row heights, merged ranges, frozen panes and print setup are set on the
-write-only worksheet before its rows are written, and come out as a regular worksheet writes them.
+The package around the sheets (content types, relationships, document properties, theme, styles, workbook
+part with the sheets' print titles) is openpyxl's ExcelWriter: it is written once per workbook (about a fifth of a
+filing's workbook, half of that the zip's deflate), and writing it by hand would copy openpyxl's stylesheet
+serialization for little. Each
+sheet is registered in the workbook as a write-only worksheet (its title, print titles) whose part is
+the bytes built here; `workbook_bytes` stores them in the zip as they are, no temporary file.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass
 from datetime import datetime, UTC
 from decimal import Decimal
 from io import BytesIO
@@ -30,17 +40,19 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.compat import safe_string
+from openpyxl.packaging.relationship import RelationshipList
 from openpyxl.styles import Alignment, Border, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.workbook.defined_name import DefinedNameDict
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.print_settings import PrintArea
+from openpyxl.worksheet.table import TableList
+from openpyxl.writer.excel import ExcelWriter
 
 
 class WorkbookStyles:
@@ -49,6 +61,7 @@ class WorkbookStyles:
     def __init__(self, workbook: Workbook) -> None:
         self._workbook = workbook
         self._ids: dict[tuple, int] = {}
+        self._cell_styles: dict[tuple[int, ...], int] = {}
 
     def font(self, **attributes: Any) -> int:
         key = ("font", *attributes.items())
@@ -89,6 +102,14 @@ class WorkbookStyles:
             found = self._ids[key] = borders.add(borders[base] + Border(**{side: getattr(borders[other], side) for side in sides}))
         return found
 
+    def cell_style(self, style: tuple[int, ...]) -> int:
+        """The index of a cell's style (its nine indexes, StyleArray's order) in the workbook's cellXfs, registered
+        at its first use as openpyxl's `Cell.style_id` registers it."""
+        found = self._cell_styles.get(style)
+        if found is None:
+            found = self._cell_styles[style] = self._workbook._cell_styles.add(StyleArray(style))
+        return found
+
     def border_of(self, index: int) -> Border:
         return self._workbook._borders[index]
 
@@ -102,15 +123,39 @@ class WorkbookStyles:
         return found
 
 
-def style_of(cell: Cell | MergedCell) -> StyleArray:
+#: StyleArray's positions of the indexes set_style writes
+FONT, FILL, BORDER, NUMBER_FORMAT, PROTECTION, ALIGNMENT, QUOTE_PREFIX = 0, 1, 2, 3, 4, 5, 7
+
+
+class SheetCell:
+    """One cell of a SheetCells: its value (str, int, Decimal or None) and its nine style indexes."""
+
+    __slots__ = ("_style", "column", "data_type", "row", "value")
+
+    def __init__(self, row: int, column: int) -> None:
+        self.row, self.column = row, column
+        self.value: Any = None
+        self.data_type = "n"
+        self._style: list[int] | None = None
+
+    @property
+    def quotePrefix(self) -> bool:
+        return bool(self._style and self._style[QUOTE_PREFIX])
+
+    @quotePrefix.setter
+    def quotePrefix(self, value: bool) -> None:
+        style_of(self)[QUOTE_PREFIX] = int(bool(value))
+
+
+def style_of(cell: Cell | MergedCell | SheetCell) -> Any:
     """The cell's style indexes (a new cell has none yet: openpyxl's setters start it the same way)."""
     if not cell._style:
-        cell._style = StyleArray()
+        cell._style = [0] * 9 if isinstance(cell, SheetCell) else StyleArray()
     return cell._style
 
 
 def set_style(
-    cell: Cell | MergedCell,
+    cell: Cell | MergedCell | SheetCell,
     *,
     font: int | None = None,
     alignment: int | None = None,
@@ -121,80 +166,232 @@ def set_style(
     """Give the cell the styles (indexes from WorkbookStyles) that are not None; its other styles stay."""
     style = style_of(cell)
     if font is not None:
-        style.fontId = font
+        style[FONT] = font
     if alignment is not None:
-        style.alignmentId = alignment
+        style[ALIGNMENT] = alignment
     if border is not None:
-        style.borderId = border
+        style[BORDER] = border
     if fill is not None:
-        style.fillId = fill
+        style[FILL] = fill
     if number_format is not None:
-        style.numFmtId = number_format
+        style[NUMBER_FORMAT] = number_format
 
 
-class _CellsWriter(WorksheetWriter):
-    """openpyxl's sheet writer, with each row's cells written as text: openpyxl builds an Element per cell and
-    serializes it through the incremental XML writer, which costs more than all the rest of a filing's
-    workbook. The text is what openpyxl writes for the cells this app makes (inline strings and numbers, styled
-    or empty); any other cell, and every cell when openpyxl writes through lxml, goes through openpyxl's own
-    `write_cell`. Rows, their heights and everything around them are openpyxl's. The sheet's XML is kept in
-    memory (openpyxl writes each sheet to a temporary file, then copies and deletes it: a tenth of a
-    filing's workbook in file system calls); `workbook_bytes` stores it."""
+@dataclass(frozen=True)
+class PrintSetup:
+    """A sheet's page setup: landscape, fitted to the page's width, centred; A4 and margins (in inches: left
+    and right, top and bottom) when given; a centred footer when given."""
 
-    def __init__(self, ws) -> None:
-        super().__init__(ws, out=BytesIO())
+    a4: bool = False
+    margins: tuple[float, float] | None = None
+    footer: str | None = None
+
+
+def _number(value: float | Decimal) -> str:
+    """A number as openpyxl's safe_string writes it: `%` converts a Decimal to a float (a format spec would not)."""
+    return "%.16g" % value  # noqa: UP031
+
+
+@functools.cache
+def _sheet_properties(setup: PrintSetup | None) -> str:
+    fit = '<pageSetUpPr fitToPage="1" />' if setup else "<pageSetUpPr />"
+    return f'<sheetPr><outlinePr summaryBelow="1" summaryRight="1" />{fit}</sheetPr>'
+
+
+@functools.cache
+def _sheet_tail(setup: PrintSetup | None) -> str:
+    """What follows the merged ranges: print options, margins, page setup, header and footer."""
+    if setup is None:
+        return '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5" /></worksheet>'
+    side, top = setup.margins or (0.75, 1)
+    paper = ' paperSize="9"' if setup.a4 else ""
+    footer = ""
+    if setup.footer is not None:
+        footer = (
+            f"<headerFooter><oddHeader /><oddFooter>{_escape_text('&C' + setup.footer)}</oddFooter>"
+            "<evenHeader /><evenFooter /><firstHeader /><firstFooter /></headerFooter>"
+        )
+    return (
+        '<printOptions horizontalCentered="1" />'
+        f'<pageMargins left="{_number(side)}" right="{_number(side)}" top="{_number(top)}" bottom="{_number(top)}" header="0.5" footer="0.5" />'
+        f'<pageSetup orientation="landscape"{paper} fitToHeight="0" fitToWidth="1" />{footer}</worksheet>'
+    )
+
+
+def _sheet_views(frozen_rows: int) -> str:
+    if not frozen_rows:
+        return '<sheetViews><sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1" /></sheetView></sheetViews>'
+    return (
+        f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{frozen_rows}" topLeftCell="A{frozen_rows + 1}" activePane="bottomLeft" '
+        'state="frozen" /><selection pane="bottomLeft" activeCell="A1" sqref="A1" /></sheetView></sheetViews>'
+    )
+
+
+#: characters XML 1.0 cannot carry (openpyxl's ILLEGAL_CHARACTERS_RE, lone surrogates, U+FFFE and U+FFFF)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: what `%.16g` makes of a NaN or an infinity, which openpyxl writes as an empty value
+_NOT_FINITE = frozenset({"nan", "inf", "-inf"})
+#: longest text of a cell (openpyxl's Cell cuts longer text there)
+_TEXT_MAX = 32767
+
+
+def _escape_text(text: str) -> str:
+    """Text as element content: & < > escaped, and CR as a character reference (a parser reads a bare CR as LF)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+class _SheetPart:
+    """The part of a sheet written by SheetCells.write, as ExcelWriter.write_worksheet takes a sheet's writer."""
+
+    def __init__(self, xml: bytes) -> None:
+        self.out = xml
+        self._rels = RelationshipList()
 
     def cleanup(self) -> None:
         """Nothing to delete: no temporary file."""
 
-    def write_row(self, xf, row, row_idx):
-        raw = getattr(xf, "_file", None)  # et_xmlfile's writer: a callable taking text as written
-        if raw is None:
-            super().write_row(xf, row, row_idx)
-            return
-        dimension = self.ws.row_dimensions.get(row_idx)
-        if not row and dimension is None:
-            return  # a row with no cell and no height: a regular worksheet does not write it either
-        attrs = {"r": f"{row_idx}"}
-        attrs.update(dimension or {})
-        with xf.element("row", attrs):
-            for cell in row:
-                styled = cell.has_style
-                if cell._value is None and not styled:
+
+class _CellsSheet(WriteOnlyWorksheet):
+    """The sheet as the workbook knows it (title, print titles, its part); SheetCells writes the part."""
+
+    _writer: _SheetPart | None
+
+    def _setup(self) -> None:
+        """Only what the package's writers read of a sheet (openpyxl.writer.excel, openpyxl.workbook._writer): no
+        cells, dimensions, views or print objects, which a worksheet builds by the hundred descriptors (a tenth of
+        a workbook of forty sheets) and which the part built by SheetCells does not use."""
+        self._charts: list[Any] = []
+        self._images: list[Any] = []
+        self._comments: list[Any] = []
+        self._pivots: list[Any] = []
+        self._tables = TableList()
+        self._rels = RelationshipList()
+        self._drawing = self.legacy_drawing = None
+        self.sheet_state = "visible"
+        self.defined_names = DefinedNameDict()
+        self.auto_filter = AutoFilter()
+        self._print_rows = self._print_cols = None
+        self._print_area = PrintArea()
+
+    @property
+    def closed(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """The part is written by SheetCells.write."""
+
+
+class SheetCells:
+    """One sheet's cells by (row, column), with its layout, collected before it is written (the module's docstring)."""
+
+    def __init__(self, styles: WorkbookStyles, title: str) -> None:
+        self.styles = styles
+        workbook = styles._workbook
+        self.ws = _CellsSheet(parent=workbook, title=title)
+        workbook._add_sheet(self.ws)
+        self.cells: dict[tuple[int, int], SheetCell] = {}
+        self.merges: set[tuple[int, int, int, int]] = set()
+        self.row_heights: dict[int, float] = {}
+        self.column_widths: dict[int, float] = {}
+        self.frozen_rows = 0
+        self.print_setup: PrintSetup | None = None
+
+    def cell(self, row: int, column: int) -> SheetCell:
+        found = self.cells.get((row, column))
+        if found is None:
+            found = self.cells[row, column] = SheetCell(row, column)
+        return found
+
+    def print_titles(self, first: int, last: int) -> None:
+        """Rows repeated at the top of every printed page (the workbook part's Print_Titles)."""
+        self.ws.print_title_rows = f"{first}:{last}"
+
+    def write(self) -> None:
+        """The sheet's XML part, as openpyxl writes the same worksheet: rows in order, each row's cells in column
+        order; a row with a height but no cell is written empty."""
+        rows: dict[int, list[SheetCell]] = {}
+        for _key, cell in sorted(self.cells.items()):
+            rows.setdefault(cell.row, []).append(cell)
+        used = "A1:A1"
+        if self.cells:
+            columns = [column for _row, column in self.cells]
+            used = f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
+        parts = [
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+            _sheet_properties(self.print_setup),
+            f'<dimension ref="{used}" />',
+            _sheet_views(self.frozen_rows),
+            '<sheetFormatPr baseColWidth="8" defaultRowHeight="15" />',
+        ]
+        if self.column_widths:
+            parts.append("<cols>")
+            parts.extend(
+                f'<col width="{_number(width)}" customWidth="1" min="{column}" max="{column}" />'
+                for column, width in sorted(self.column_widths.items())
+            )
+            parts.append("</cols>")
+        parts.append("<sheetData>")
+        heights = self.row_heights
+        style_id = self.styles.cell_style
+        letters: dict[int, str] = {}
+        for row in range(1, max([*rows, *heights], default=0) + 1):
+            cells = rows.get(row)
+            height = heights.get(row)
+            if cells is None and height is None:
+                continue  # a row with no cell and no height: a worksheet does not write it either
+            parts.append(f'<row r="{row}">' if height is None else f'<row r="{row}" ht="{_number(height)}" customHeight="1">')
+            for cell in cells or ():
+                value, style = cell.value, cell._style
+                styled = style is not None and any(style)
+                if value is None and not styled:
                     continue
-                text = _cell_xml(cell, styled)
-                if text is None:
-                    write_cell(xf, self.ws, cell, styled)
-                else:
-                    raw(text)
+                letter = letters.get(cell.column)
+                if letter is None:
+                    letter = letters[cell.column] = get_column_letter(cell.column)
+                head = f'<c r="{letter}{row}" s="{style_id(tuple(style))}"' if styled else f'<c r="{letter}{row}"'  # type: ignore[arg-type]
+                parts.append(_cell_xml(head, value))
+            parts.append("</row>")
+        parts.append("</sheetData>")
+        if self.merges:
+            parts.append(f'<mergeCells count="{len(self.merges)}">')
+            parts.extend(f'<mergeCell ref="{_range(*merge)}" />' for merge in self.merges)
+            parts.append("</mergeCells>")
+        parts.append(_sheet_tail(self.print_setup))
+        self.ws._writer = _SheetPart("".join(parts).encode())
+        self.cells = {}
 
 
-def _cell_xml(cell: Cell, styled: bool) -> str | None:
-    """<c> of a string, number or empty cell exactly as openpyxl.cell._writer.etree_write_cell writes it, else None."""
-    value, data_type = cell._value, cell.data_type
-    style = f' s="{cell.style_id}"' if styled else ""
-    if value is None or value == "":
-        return f'<c r="{cell.coordinate}"{style} t="{"inlineStr" if data_type == "s" else data_type}" />' if data_type in ("s", "n") else None
-    if data_type == "s" and isinstance(value, str):
+def _cell_xml(head: str, value: Any) -> str:
+    """A <c> element after its reference and style (`head`): text always an inline string, never a formula."""
+    if value.__class__ is str:
+        if not value:
+            return f'{head} t="inlineStr" />'
+        if _ILLEGAL.search(value):
+            raise IllegalCharacterError(f"{value!r} cannot be used in worksheets.")
+        value = value[:_TEXT_MAX]
         stripped = value.strip()
         space = ' xml:space="preserve"' if stripped and value != stripped else ""
-        return f'<c r="{cell.coordinate}"{style} t="inlineStr"><is><t{space}>{_escape_text(value)}</t></is></c>'
-    if data_type == "n" and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return f'<c r="{cell.coordinate}"{style} t="n"><v>{safe_string(value)}</v></c>'
-    return None
+        return f'{head} t="inlineStr"><is><t{space}>{_escape_text(value)}</t></is></c>'
+    if value is None:
+        return f'{head} t="n" />'
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = _number(value)
+        return f'{head} t="n"><v>{"" if number in _NOT_FINITE else number}</v></c>'
+    if isinstance(value, str):
+        return _cell_xml(head, str(value))
+    raise TypeError(f"a generated sheet holds text and numbers, not {value!r}")
 
 
-def _escape_text(text: str) -> str:
-    """Text content as the XML writer escapes it (& < >)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _range(min_row: int, min_column: int, max_row: int, max_column: int) -> str:
+    return f"{get_column_letter(min_column)}{min_row}:{get_column_letter(max_column)}{max_row}"
 
 
 class _Archive(ZipFile):
-    """The workbook's zip archive: a sheet kept in memory (_CellsWriter's BytesIO) is stored as it is."""
+    """The workbook's zip archive: a sheet's part (bytes, _SheetPart) is stored as it is."""
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        if isinstance(filename, BytesIO):
-            self.writestr(arcname, filename.getvalue(), compress_type=compress_type, compresslevel=compresslevel)
+        if isinstance(filename, bytes):
+            self.writestr(arcname, filename, compress_type=compress_type, compresslevel=compresslevel)
         else:
             super().write(filename, arcname, compress_type, compresslevel)
 
@@ -208,71 +405,22 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-class _CellsSheet(WriteOnlyWorksheet):
-    """A write-only worksheet whose rows are given as the Cells to write (SheetCells.write), in column order:
-    openpyxl's own write-only sheet takes values and raises and catches an exception for each Cell. Its
-    used range (<dimension>) is the one a regular worksheet reports for the same cells."""
-
-    used_range = "A1:A1"
-
-    def _values_to_row(self, values, row_idx):
-        return values
-
-    def calculate_dimension(self) -> str:
-        return self.used_range
-
-    def _get_writer(self):
-        if self._writer is None:
-            self._writer = _CellsWriter(self)
-            self._writer.write_top()
-
-
-class SheetCells:
-    """One sheet's cells by (row, column), collected before they are written (the module's docstring).
-
-    `ws` is the write-only worksheet they go to: set its dimensions, merges and print setup, then `write`."""
-
-    def __init__(self, workbook: Workbook, title: str) -> None:
-        self.ws = _CellsSheet(parent=workbook, title=title)
-        workbook._add_sheet(self.ws)
-        self.cells: dict[tuple[int, int], Cell] = {}
-
-    def cell(self, row: int, column: int) -> Cell:
-        found = self.cells.get((row, column))
-        if found is None:
-            found = self.cells[row, column] = Cell(self.ws, row=row, column=column)
-        return found
-
-    def write(self) -> None:
-        """Stream the rows into the worksheet, each row's cells in column order; a row with a height but no
-        cell is written empty, as a regular worksheet writes it."""
-        rows: dict[int, list[Cell]] = {}
-        for (row, _column), cell in sorted(self.cells.items()):
-            rows.setdefault(row, []).append(cell)
-        if self.cells:
-            columns = [column for _row, column in self.cells]
-            self.ws.used_range = f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
-        last = max([*rows, *self.ws.row_dimensions], default=0)
-        for row in range(1, last + 1):
-            self.ws.append(rows.get(row, []))
-
-
 def merge_cells(sheet: SheetCells, styles: WorkbookStyles, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
     """Merge the range as `Worksheet.merge_cells` does (openpyxl.worksheet.merge.MergedCellRange), with the
     same cells and styles: the top-left cell takes the right and bottom borders of the bottom-right one, the
     other cells become empty (a regular worksheet's MergedCells), those on each edge take that side of the
     top-left cell's border, and every cell its protection. The ranges of one sheet must not overlap
-    (openpyxl's check is left out)."""
+    (openpyxl's check is left out); they are written in the order of openpyxl's set of CellRanges (same hashes)."""
     cells = sheet.cells
     start = sheet.cell(start_row, start_column)
     end = cells.get((end_row, end_column))
     if end is not None:
-        set_style(start, border=styles.border_sum(style_of(start).borderId, style_of(end).borderId, ("right", "bottom")))
-    sheet.ws.merged_cells.ranges.add(CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row))
+        set_style(start, border=styles.border_sum(style_of(start)[BORDER], style_of(end)[BORDER], ("right", "bottom")))
+    sheet.merges.add((start_row, start_column, end_row, end_column))
     for row in range(start_row, end_row + 1):
         for column in range(start_column, end_column + 1):
             if row != start_row or column != start_column:
-                cells[row, column] = Cell(sheet.ws, row=row, column=column)
+                cells[row, column] = SheetCell(row, column)
     edges = {
         "top": [(start_row, column) for column in range(start_column, end_column + 1)],
         "left": [(row, start_column) for row in range(start_row, end_row + 1)],
@@ -280,14 +428,14 @@ def merge_cells(sheet: SheetCells, styles: WorkbookStyles, *, start_row: int, st
         "bottom": [(end_row, column) for column in range(start_column, end_column + 1)],
     }
     for side, coordinates in edges.items():
-        source = style_of(start).borderId
+        source = style_of(start)[BORDER]
         line = getattr(styles.border_of(source), side)
         if line and line.style is None:
             continue
         for coordinate in coordinates:
             cell = cells[coordinate]
-            set_style(cell, border=styles.border_sum(style_of(cell).borderId, source, (side,)))
-    protection = style_of(start).protectionId
+            set_style(cell, border=styles.border_sum(style_of(cell)[BORDER], source, (side,)))
+    protection = style_of(start)[PROTECTION]
     for row in range(start_row, end_row + 1):
         for column in range(start_column, end_column + 1):
-            style_of(cells[row, column]).protectionId = protection
+            style_of(cells[row, column])[PROTECTION] = protection

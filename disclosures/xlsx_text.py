@@ -11,8 +11,14 @@ cell types: such text gets a visible leading apostrophe.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, TypeVar
 
 from openpyxl.cell.cell import Cell
+
+if TYPE_CHECKING:
+    from disclosures.xlsx_styles import SheetCell
+
+AnyCell = TypeVar("AnyCell", Cell, "SheetCell")
 
 #: Leading characters Excel or LibreOffice may read as the start of a formula (tab and CR as in CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +39,7 @@ def csv_text(value: str) -> str:
     return value
 
 
-def put_text(cell: Cell, value: str | None) -> Cell:
+def put_text(cell: AnyCell, value: str | None) -> AnyCell:
     """Write `value` (None leaves the cell empty) as a string cell that is never a formula; returns the cell."""
     cell.value = value
     if isinstance(value, str):

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
+from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .grid import Grid
@@ -18,6 +17,8 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "Noto Sans CJK SC"
 SHADE = PatternFill("solid", fgColor="EEF1F4")
+#: landscape, fitted to the page's width, centred
+PRINT_SETUP = PrintSetup()
 
 
 def grid_workbook(grids: list[Grid]) -> bytes:
@@ -30,19 +31,19 @@ def _grid_workbook(grids: list[Grid]) -> bytes:
     styles = WorkbookStyles(workbook)
     for n, grid in enumerate(grids, start=1):
         title = grid.filename[:25] if len(grids) == 1 else f"{n}"
-        draw(SheetCells(workbook, title), grid, styles)
+        draw(SheetCells(styles, title), grid, styles)
     return workbook_bytes(workbook)
 
 
 def draw(ws: SheetCells, grid: Grid, styles: WorkbookStyles) -> None:
-    """The form's sheet (write-only: disclosures.xlsx_styles.SheetCells): cells, merges, widths, print setup, then its rows."""
+    """The form's sheet (disclosures.xlsx_styles.SheetCells): cells, merges, widths, print setup, then its XML."""
     width = grid.width
     for c, chars in enumerate(grid.columns, start=1):
-        ws.ws.column_dimensions[get_column_letter(c)].width = chars
+        ws.column_widths[c] = chars
     merge_cells(ws, styles, start_row=1, start_column=1, end_row=1, end_column=width)
     put_text(ws.cell(1, 1), grid.title)
     set_style(ws.cell(1, 1), font=styles.font(name=FONT, size=16, bold=True), alignment=styles.alignment(horizontal="center", vertical="center"))
-    ws.ws.row_dimensions[1].height = 30
+    ws.row_heights[1] = 30
     merge_cells(ws, styles, start_row=2, start_column=1, end_row=2, end_column=width)
     put_text(ws.cell(2, 1), grid.subtitle)
     set_style(ws.cell(2, 1), font=styles.font(name=FONT, size=11), alignment=styles.alignment(horizontal="center"))
@@ -74,15 +75,11 @@ def draw(ws: SheetCells, grid: Grid, styles: WorkbookStyles) -> None:
             lines = max(1, -(-len(cell.text) * 2 // max(int(chars), 1)))
             row_lengths[row] = max(row_lengths.get(row, 1), lines)
     for row, lines in row_lengths.items():
-        ws.ws.row_dimensions[row].height = max(20, 15 * lines)
+        ws.row_heights[row] = max(20, 15 * lines)
     if grid.footer:
         last = offset + len(grid.rows) + 1
         merge_cells(ws, styles, start_row=last, start_column=1, end_row=last, end_column=width)
         put_text(ws.cell(last, 1), grid.footer)
         set_style(ws.cell(last, 1), font=styles.font(name=FONT, size=10))
-    ws.ws.page_setup.orientation = "landscape"
-    ws.ws.page_setup.fitToWidth = 1
-    ws.ws.page_setup.fitToHeight = 0
-    ws.ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.ws.print_options.horizontalCentered = True
+    ws.print_setup = PRINT_SETUP
     ws.write()

@@ -2,7 +2,7 @@
 
 Amounts are written as numbers in the table's unit (万元 or 元; Decimal, rounded from 元 as printed) with
 a 2-decimal format. No cell can become a formula: text goes through disclosures.xlsx_text.put_text.
-The workbook is written in openpyxl's write-only mode (disclosures.xlsx_styles.SheetCells).
+Each sheet's XML is written as text (disclosures.xlsx_styles.SheetCells), the package around it by openpyxl.
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.worksheet import Worksheet
 
 from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
+from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -30,6 +27,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 TITLE_ROW, META_ROW, HEADER_START = 1, 2, 3
 INVALID_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
+#: A4 landscape, fitted to the page's width, centred, narrow margins, "page n of m" in the footer
+PRINT_SETUP = PrintSetup(a4=True, margins=(0.4, 0.6), footer="第 &P 页，共 &N 页")
 
 
 def sheet_title(table: TableResult, used: set[str]) -> str:
@@ -56,12 +55,12 @@ def _workbook(tables: Iterable[TableResult], parts: Iterable) -> bytes:
     styles = WorkbookStyles(workbook)
     used: set[str] = set()
     for table in tables:
-        write_sheet(SheetCells(workbook, sheet_title(table, used)), table, styles)
+        write_sheet(SheetCells(styles, sheet_title(table, used)), table, styles)
     for part in parts:
         for grid in part.grids:
-            draw_grid(SheetCells(workbook, _unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid, styles)
+            draw_grid(SheetCells(styles, _unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid, styles)
     if not workbook.worksheets:
-        sheet = SheetCells(workbook, "说明")
+        sheet = SheetCells(styles, "说明")
         put_text(sheet.cell(1, 1), "本填报没有公开表。")
         sheet.write()
     return workbook_bytes(workbook)
@@ -85,7 +84,7 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
     # title, then 编制单位 on the left and 单位：万元 (or 元) on the right
     _text_cell(ws, styles, TITLE_ROW, 1, table.full_title, bold=True, size=16, align="center")
     merge_cells(ws, styles, start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=columns)
-    ws.ws.row_dimensions[TITLE_ROW].height = 32
+    ws.row_heights[TITLE_ROW] = 32
     right_span = max(1, columns // 3)
     _text_cell(ws, styles, META_ROW, 1, f"编制单位：{table.department_name}")
     unit_cell = _text_cell(ws, styles, META_ROW, columns - right_span + 1, table.unit_line, align="right")
@@ -114,7 +113,7 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
             column += header.colspan
     header_end = HEADER_START + len(table.header_rows) - 1
     for r in range(HEADER_START, header_end + 1):
-        ws.ws.row_dimensions[r].height = 24
+        ws.row_heights[r] = 24
 
     # body
     row = header_end + 1
@@ -147,7 +146,7 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
             set_style(cell, border=border)
             if cell_data.colspan > 1:
                 merge_cells(ws, styles, start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
-        ws.ws.row_dimensions[row].height = 20
+        ws.row_heights[row] = 20
         row += 1
 
     notes = ([table.note] if table.empty and table.note else []) + list(table.footnotes)
@@ -155,11 +154,13 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
         # an empty table is published with its headers and, under the grid, the note saying why; then the 尾差 note
         _text_cell(ws, styles, row, 1, note)
         merge_cells(ws, styles, start_row=row, start_column=1, end_row=row, end_column=columns)
-        ws.ws.row_dimensions[row].height = 20
+        ws.row_heights[row] = 20
         row += 1
 
-    _column_widths(ws.ws, table)
-    _print_setup(ws.ws, header_end)
+    _column_widths(ws, table)
+    ws.print_setup = PRINT_SETUP
+    ws.print_titles(HEADER_START, header_end)
+    ws.frozen_rows = header_end
     ws.write()
 
 
@@ -167,7 +168,7 @@ def _display_width(text: str) -> float:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _column_widths(ws: WriteOnlyWorksheet, table: TableResult) -> None:
+def _column_widths(ws: SheetCells, table: TableResult) -> None:
     for index, leaf in enumerate(table.leaves, start=1):
         if leaf.is_amount:
             width = max(12.0, _display_width(leaf.label) + 2)
@@ -175,18 +176,4 @@ def _column_widths(ws: WriteOnlyWorksheet, table: TableResult) -> None:
             cells = [r.cells[index - 1] for r in table.rows if r.cells[index - 1].colspan == 1]
             longest = max((_display_width(c.text) + 2 * c.indent for c in cells), default=0)
             width = min(48.0, max(leaf.width or 10, longest + 2))
-        ws.column_dimensions[get_column_letter(index)].width = width
-
-
-def _print_setup(ws: WriteOnlyWorksheet, header_end: int) -> None:
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.print_title_rows = f"{HEADER_START}:{header_end}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.freeze_panes = f"A{header_end + 1}"
+        ws.column_widths[index] = width

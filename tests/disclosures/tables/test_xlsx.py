@@ -6,12 +6,16 @@ from decimal import Decimal
 
 import openpyxl.worksheet._writer
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.compat import safe_string
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from disclosures.models import CatalogItem
 from disclosures.tables import compute_tables
 from disclosures.tables.xlsx import BORDER, render_workbook
-from disclosures.xlsx_styles import SheetCells, WorkbookStyles, set_style, workbook_bytes
+from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 
@@ -100,7 +104,7 @@ def test_formula_looking_text_stays_text(maoxian_2019):
 
 
 def test_the_write_only_workbook_keeps_the_layout_a_regular_worksheet_wrote(maoxian_2019):
-    """Written in write-only mode (xlsx_styles.SheetCells), a sheet keeps its used range, merges with the
+    """Written as text (xlsx_styles.SheetCells), a sheet keeps its used range, merges with the
     borders of their edge cells, header fill, number formats, row heights, widths, frozen panes, print
     titles and footer, and no cell is ever a formula (its XML has no <f>)."""
     CatalogItem.objects.filter(kind="function", code="2010301").update(name="=1+1")
@@ -121,15 +125,17 @@ def test_the_write_only_workbook_keeps_the_layout_a_regular_worksheet_wrote(maox
     assert (link.value, link.data_type, link.quotePrefix) == ("=1+1", "s", True)
 
 
-def _sheet_xml(build_sheet) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(workbook_bytes(build_sheet()))) as archive:
-        return archive.read("xl/worksheets/sheet1.xml")
+def _part(build_workbook, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(build_workbook()))) as archive:
+        return archive.read(name)
 
 
-def test_cells_are_written_as_a_regular_worksheet_writes_them():
-    """SheetCells' rows (written as text, xlsx_styles._CellsWriter) are byte for byte what openpyxl writes for
-    the same cells of a regular worksheet: padded text, markup, formula-looking text, numbers, empty styled cells."""
-    values = ["  padded ", "a & <b> \"q\" 'x'", "=1+1", "\t-tab", "line\nbreak", "", Decimal("1234.50"), Decimal("-0.01"), 7, None]
+@pytest.mark.parametrize("setup", [None, PrintSetup(), PrintSetup(a4=True, margins=(0.4, 0.6), footer="第 &P 页，共 &N 页")])
+def test_cells_are_written_as_a_regular_worksheet_writes_them(setup):
+    """A SheetCells' XML part (built as text, xlsx_styles.SheetCells.write) is byte for byte what openpyxl writes
+    for the same regular worksheet: padded text, markup, formula-looking text, numbers, empty styled cells,
+    merged ranges with their edges' borders, widths, heights, frozen rows and each print setup."""
+    values = ["  padded ", "a & <b> \"q\" 'x'", "=1+1", "\t-tab", "line\nbreak", "", Decimal("1234.50"), Decimal("-0.01"), 7, None, "中文 𠀀"]
 
     def fill(cell, value, styles, n):
         if isinstance(value, str):
@@ -141,11 +147,19 @@ def test_cells_are_written_as_a_regular_worksheet_writes_them():
 
     def ours():
         workbook = Workbook(write_only=True)
-        styles, sheet = WorkbookStyles(workbook), SheetCells(workbook, "s")
+        styles = WorkbookStyles(workbook)
+        sheet = SheetCells(styles, "s")
         for n, value in enumerate(values, start=1):
             fill(sheet.cell(n, 2), value, styles, n)
-        sheet.ws.row_dimensions[3].height = 20
+        merge_cells(sheet, styles, start_row=1, start_column=2, end_row=1, end_column=4)
+        merge_cells(sheet, styles, start_row=2, start_column=2, end_row=3, end_column=3)
+        sheet.row_heights[3] = 20
+        sheet.row_heights[len(values) + 2] = 22.5
+        sheet.column_widths.update({2: 12.5, 1: 30})
         sheet.cell(len(values) + 3, 1)  # after a row with nothing in it: no cell, no height
+        if setup:
+            sheet.print_setup, sheet.frozen_rows = setup, 2
+            sheet.print_titles(2, 2)
         sheet.write()
         return workbook
 
@@ -155,12 +169,109 @@ def test_cells_are_written_as_a_regular_worksheet_writes_them():
         ws.title = "s"
         for n, value in enumerate(values, start=1):
             fill(ws.cell(n, 2), value, styles, n)
+        ws.merge_cells(start_row=1, start_column=2, end_row=1, end_column=4)
+        ws.merge_cells(start_row=2, start_column=2, end_row=3, end_column=3)
         ws.row_dimensions[3].height = 20
+        ws.row_dimensions[len(values) + 2].height = 22.5
+        ws.column_dimensions["B"].width, ws.column_dimensions["A"].width = 12.5, 30
         ws.cell(len(values) + 3, 1)
+        if setup:
+            ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = "landscape", 1, 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.print_options.horizontalCentered = True
+            ws.freeze_panes, ws.print_title_rows = "A3", "2:2"
+            if setup.a4:
+                ws.page_setup.paperSize = ws.PAPERSIZE_A4
+                ws.page_margins.left = ws.page_margins.right = 0.4
+                ws.page_margins.top = ws.page_margins.bottom = 0.6
+                ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         return workbook
 
-    assert _sheet_xml(ours) == _sheet_xml(regular)
-    assert b'<t xml:space="preserve">  padded </t>' in _sheet_xml(ours) and b"<f>" not in _sheet_xml(ours)
+    assert _part(ours, "xl/worksheets/sheet1.xml") == _part(regular, "xl/worksheets/sheet1.xml")
+    assert _part(ours, "xl/styles.xml") == _part(regular, "xl/styles.xml")
+    assert _part(ours, "xl/workbook.xml") == _part(regular, "xl/workbook.xml")
+    sheet = _part(ours, "xl/worksheets/sheet1.xml")
+    assert b'<t xml:space="preserve">  padded </t>' in sheet and b"<f>" not in sheet
+
+
+def _one_cell(value) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = SheetCells(WorkbookStyles(workbook), "s")
+    sheet.cell(1, 1).value = value
+    sheet.write()
+    return workbook_bytes(workbook)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 10", "-1+2", "@SUM(A1)", '=HYPERLINK("http://x","a")'])
+def test_the_sheet_writer_has_no_formula_path(text):
+    """Text is always an inline string, even set as a plain value (no put_text, no quotePrefix): the writer has no
+    way to write a formula (openpyxl's Cell turned such text into one)."""
+    data = _one_cell(text)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in xml and b't="inlineStr"' in xml
+    cell = load_workbook(io.BytesIO(data))["s"]["A1"]
+    assert (cell.value, cell.data_type) == (text, "s")
+
+
+XML_TEXT = st.text(
+    st.characters(blacklist_categories={"Cs"}, blacklist_characters=[chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)]),
+    min_size=1,
+)
+
+
+def _read_back(texts: list[str]) -> list[str]:
+    workbook = Workbook(write_only=True)
+    sheet = SheetCells(WorkbookStyles(workbook), "s")
+    for row, text in enumerate(texts, start=1):
+        put_text(sheet.cell(row, 1), text)
+    sheet.write()
+    ws = load_workbook(io.BytesIO(workbook_bytes(workbook)))["s"]
+    return [ws.cell(row, 1).value for row in range(1, len(texts) + 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(XML_TEXT, min_size=1, max_size=8))
+def test_any_text_reads_back_as_written(texts):
+    """Markup, quotes, ampersands, CJK, characters beyond the BMP, tabs, line feeds and carriage returns (a bare CR
+    would be read back as LF), leading and trailing spaces: openpyxl reads back exactly the text written."""
+    assert _read_back(texts) == texts
+
+
+def test_awkward_text_reads_back_as_written():
+    texts = ["   ", "\n", "\t", "a\r\nb", "\r", " \r ", "]]>", "&amp;", "<t>", "'\"", "\u2028x\u2029", "😀𠀀", "\x85", "=1+1 ", " -2"]
+    assert _read_back(texts) == texts
+    assert _read_back(["x" * 40000]) == ["x" * 32767]  # openpyxl's cells cut text there too
+
+
+@pytest.mark.parametrize("text", ["\x00", "a\x0bb", "\x1f", "\ud800", "a\udfffb", "\ufffe", "\uffff"])
+def test_text_xml_cannot_carry_is_refused(text):
+    """Control characters (but tab and line breaks), lone surrogates, U+FFFE and U+FFFF would make a workbook no
+    program opens: refused as openpyxl's cells refuse control characters."""
+    with pytest.raises(IllegalCharacterError):
+        _one_cell(text)
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        (Decimal("0.01"), "0.01"),
+        (Decimal("-0.01"), "-0.01"),
+        (Decimal("0.00"), "0"),
+        (Decimal("1234.50"), "1234.5"),
+        (Decimal("753.18"), "753.1799999999999"),
+        (Decimal("123456789012.34"), "123456789012.34"),
+        (Decimal("99999999999.99"), "99999999999.99001"),
+    ],
+)
+def test_amounts_are_written_as_openpyxl_wrote_them(amount, written):
+    """An amount is written as openpyxl's safe_string writes a Decimal ("%.16g", through a float): no exponent
+    for any amount from 0.01 to 10¹², and it reads back as the amount at two decimals."""
+    data = _one_cell(amount)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert f'<c r="A1" t="n"><v>{written}</v></c>'.encode() in archive.read("xl/worksheets/sheet1.xml")
+    assert written == safe_string(amount) and "e" not in written
+    assert Decimal(str(load_workbook(io.BytesIO(data))["s"]["A1"].value)).quantize(Decimal("0.01")) == amount
 
 
 def test_the_workbook_is_written_without_temporary_files(maoxian_2019, monkeypatch):
