@@ -15,8 +15,9 @@ then builds the worksheet's XML part as one string, exactly what openpyxl writes
 (tests/disclosures/tables/test_xlsx.py compares the two byte for byte): no openpyxl Cell, no per-cell
 element or XML writer, the sheet's top and tail from templates (a tail once per print setup). Cells hold
 what this app writes: a str is always an inline string (`<is><t>`), never a formula, whatever the cell's
-data_type says (there is no formula path at all); a number (int, float, Decimal) is `%.16g` as openpyxl's
-`safe_string` writes it; None is an empty cell. Text is escaped for XML (& < >, and CR as a character
+data_type says (there is no formula path at all); a number is its exact decimal text (`_cell_number`: an
+amount of 753.18 is `753.18`, where openpyxl's `safe_string` wrote `753.1799999999999` through a float),
+never an exponent; None is an empty cell. Text is escaped for XML (& < >, and CR as a character
 reference so that it reads back as CR); characters XML cannot carry (C0 controls but tab and line breaks,
 lone surrogates, U+FFFE/U+FFFF) raise openpyxl's IllegalCharacterError, as openpyxl's cells do for controls.
 
@@ -192,6 +193,21 @@ def _number(value: float | Decimal) -> str:
     return "%.16g" % value  # noqa: UP031
 
 
+def _cell_number(value: int | float | Decimal) -> str:
+    """A cell's number as exact decimal text without an exponent or trailing zeros ("1234.5", "0.01",
+    "99999999999.99"): what a program reading the workbook gets is the amount, not its nearest float's 16
+    digits. A float (no amount is one) is taken at its shortest repr; not a finite number: empty."""
+    if value.__class__ is int:
+        return str(value)
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return ""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 @functools.cache
 def _sheet_properties(setup: PrintSetup | None) -> str:
     fit = '<pageSetUpPr fitToPage="1" />' if setup else "<pageSetUpPr />"
@@ -230,7 +246,6 @@ def _sheet_views(frozen_rows: int) -> str:
 #: characters XML 1.0 cannot carry (openpyxl's ILLEGAL_CHARACTERS_RE, lone surrogates, U+FFFE and U+FFFF)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: what `%.16g` makes of a NaN or an infinity, which openpyxl writes as an empty value
-_NOT_FINITE = frozenset({"nan", "inf", "-inf"})
 #: longest text of a cell (openpyxl's Cell cuts longer text there)
 _TEXT_MAX = 32767
 
@@ -375,8 +390,7 @@ def _cell_xml(head: str, value: Any) -> str:
     if value is None:
         return f'{head} t="n" />'
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        number = _number(value)
-        return f'{head} t="n"><v>{"" if number in _NOT_FINITE else number}</v></c>'
+        return f'{head} t="n"><v>{_cell_number(value)}</v></c>'
     if isinstance(value, str):
         return _cell_xml(head, str(value))
     raise TypeError(f"a generated sheet holds text and numbers, not {value!r}")
