@@ -14,9 +14,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import functools
 import hashlib
 import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.db.models import prefetch_related_objects
 
@@ -29,6 +31,22 @@ from disclosures.selectors.figures import PRIOR_KEYS, THREE_PUBLIC_ITEMS, Filing
 from disclosures.tables import compute_tables
 
 SNAPSHOT_SCHEMA = 1
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of this app's Python source (migrations left out). A prepared snapshot records it among what
+    it was built from, so a deployment that changes how any figure, table or sentence is computed never
+    publishes a body the previous code prepared, even when SNAPSHOT_SCHEMA was not bumped: the snapshot is
+    then computed at publication, as without a prepared one."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith("migrations/"):
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def to_jsonable(value):
@@ -168,6 +186,7 @@ def _inputs(*, filing: Filing, units: list[Unit], names: dict, previous, origina
         "names": sorted([kind, code, name] for (kind, code), name in names.items()),
         "previous": list(previous) if previous is not None else None,
         "original": [filing.supersedes_id, to_jsonable(original_published_at)] if filing.supersedes_id is not None else None,
+        "code": code_fingerprint(),
     }
 
 

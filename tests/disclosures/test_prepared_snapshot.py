@@ -154,6 +154,21 @@ def test_a_snapshot_prepared_by_another_schema_is_not_reused(approved_filing, re
     assert computing.call_count == 1 and stored(approved_filing)["schema"] == snapshot_module.SNAPSHOT_SCHEMA + 1
 
 
+def test_a_snapshot_prepared_by_other_code_is_not_reused(approved_filing, reviewer):
+    """A deployment between preparation and publication that changes how anything is computed, without a
+    schema bump: the body the old code prepared is not published."""
+    snapshot_prepare(filing=approved_filing)
+    with mock.patch.object(snapshot_module, "code_fingerprint", lambda: "another deployment"):
+        _, computing = publish_computing(approved_filing, reviewer)
+    assert computing.call_count == 1
+    assert differences(computed_now(approved_filing), stored(approved_filing)) == []
+
+
+def test_the_code_fingerprint_follows_the_apps_source():
+    fingerprint = snapshot_module.code_fingerprint()
+    assert len(fingerprint) == 64 and fingerprint == snapshot_module.code_fingerprint()
+
+
 def test_missing_reasons_are_refused_from_the_prepared_snapshot(approved_filing, reviewer):
     with lock_triggers_lifted():
         Filing.objects.filter(pk=approved_filing.pk).update(reasons={})
