@@ -252,6 +252,9 @@ DISCLOSURE_TABLE_SETS = {
 # which the processes of one host share too (a local-memory cache would hold 300 entries per process).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", str(7 * 24 * 3600)))
+# The public data's stamp is kept there too (disclosures.public_stamp), replaced when a publication commits;
+# this bounds how long a write whose replacement was lost (a killed process) stays unseen.
+PUBLIC_STAMP_SECONDS = float(os.environ.get("PUBLIC_STAMP_SECONDS", "5"))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}

@@ -1,11 +1,12 @@
 """Whole-page caching and conditional GET for the public pages (公众 pages, open data).
 
 An anonymous visitor's page depends only on the public data, so it is stored once per page under the
-public data's stamp (`selectors.public.public_stamp`, one query) in the "public" cache (Redis or files,
-shared by every web process). A request for a stored page costs that query and one cache read: no
-snapshot is decoded, no template rendered. A publication, a correction or a department's edit changes
-the stamp, and with it every page's key and ETag, so nothing is ever invalidated by hand and a page is
-never older than the data it was read from (the stamp is read before the page is rendered).
+public data's stamp in the "public" cache (Redis or files, shared by every web process). The stamp is
+kept in that cache too and replaced when a publication, a correction or a department's edit commits
+(`disclosures.public_stamp`), so a request for a stored page costs cache reads and no database query:
+no snapshot is decoded, no template rendered. A new stamp changes every page's key and ETag, so no page
+is invalidated by hand and a page is never older than the data it was read from (the stamp is read
+before the page is rendered).
 
 Every such page carries `ETag` and `Last-Modified` and answers 304 to a matching `If-None-Match` /
 `If-Modified-Since`. Visitors with a session or pending messages (a logged-in reviewer reading the public
@@ -19,19 +20,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from disclosures.selectors.public import public_stamp
+from disclosures.public_stamp import public_cache, public_stamp_current
 
-CACHE_ALIAS = "public"
+__all__ = ["public_cache", "public_page"]
+
 MESSAGES_COOKIE = "messages"
-
-
-def public_cache():
-    return caches[CACHE_ALIAS]
 
 
 def anonymous(request: HttpRequest) -> bool:
@@ -51,7 +48,7 @@ def public_page(variant: Callable[..., str | None]):
             name = variant(request, *args, **kwargs) if request.method == "GET" and anonymous(request) else None
             if name is None:
                 return view(request, *args, **kwargs)
-            stamp = public_stamp()
+            stamp = public_stamp_current()
             key = hashlib.sha256(f"{stamp.token}|{name}".encode()).hexdigest()[:32]
             etag = quote_etag(key)
             last_modified = int(stamp.last_modified.timestamp()) if stamp.last_modified else None
