@@ -247,7 +247,8 @@ DISCLOSURE_TABLE_SETS = {
 }
 
 # "public" holds the public pages (disclosures.views.public_cache): a body per published snapshot and
-# each anonymous page under the public data's stamp, so it must hold every published filing at once.
+# each anonymous page under the public data's stamp, as rendered and gzip-encoded, so it must hold every
+# published filing three times at once.
 # Redis when CACHE_URL is set (shared by every web process); otherwise files under PUBLIC_CACHE_DIR,
 # which the processes of one host share too (a local-memory cache would hold 300 entries per process).
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -268,7 +269,7 @@ CACHES = {
             "BACKEND": "config.cache.UncompressedFileCache",
             "LOCATION": os.environ.get("PUBLIC_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "public")),
             "TIMEOUT": PUBLIC_CACHE_SECONDS,
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_MAX_ENTRIES", "5000")), "CULL_FREQUENCY": 4},
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_MAX_ENTRIES", "8000")), "CULL_FREQUENCY": 4},
         }
     ),
 }

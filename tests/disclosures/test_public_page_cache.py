@@ -6,6 +6,7 @@ The stamp itself is kept in the public cache (disclosures.public_stamp) and repl
 commits; the tests of that run with real commits (`transaction=True`), since inside the suite's usual
 test transaction the stamp is read from the database."""
 
+import gzip
 import json
 import os
 import subprocess
@@ -84,6 +85,34 @@ def test_the_page_is_stored_whole_and_served_without_rendering(client, published
     assert second["Content-Security-Policy"]  # the site's headers still come from the middleware
 
 
+def test_a_browser_gets_the_page_gzip_encoded_with_its_own_etag(client, published_filing, django_assert_num_queries):
+    """Compressed once when the page is stored; a distinct representation with its own entity tag (RFC 9110)."""
+    plain = client.get(url(published_filing))
+    first = client.get(url(published_filing), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert first["Content-Encoding"] == "gzip" and gzip.decompress(first.content) == plain.content
+    assert len(first.content) * 4 < len(plain.content)
+    assert first["ETag"] == plain["ETag"][:-1] + '-gzip"'
+    assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in first["Vary"].split(",")}
+    assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in plain["Vary"].split(",")}
+    with django_assert_num_queries(1):  # the stamp (read from the database inside the test's transaction)
+        again = client.get(url(published_filing), HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+    assert client.get(url(published_filing), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    other = client.get(url(published_filing), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert other.status_code == 200 and other["Content-Encoding"] == "gzip"
+    unencoded = client.get(url(published_filing), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unencoded.status_code == 200 and "Content-Encoding" not in unencoded and unencoded.content == plain.content
+    refused = client.get(url(published_filing), HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    assert "Content-Encoding" not in refused and refused["ETag"] == plain["ETag"]
+
+
+def test_the_first_browser_gets_the_gzip_copy_too(client, published_filing):
+    first = client.get(url(published_filing), HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.content) == client.get(url(published_filing)).content
+
+
 def test_a_renamed_department_shows_on_the_lists(client, published_filing):
     department = published_filing.department
     assert department.name in client.get(year_url(published_filing)).content.decode()
@@ -135,7 +164,7 @@ def test_the_cache_holds_every_published_filing():
     files = _public_cache_settings()
     assert files["BACKEND"] == "config.cache.UncompressedFileCache"
     assert files["LOCATION"].endswith("var/cache/public")
-    assert files["OPTIONS"]["MAX_ENTRIES"] >= 2 * 600
+    assert files["OPTIONS"]["MAX_ENTRIES"] >= 3 * 600 * 4  # page, its gzip copy and body; a few stamps' worth
 
 
 # --- the stamp kept in the cache (real commits) ---------------------------------------------------------
