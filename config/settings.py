@@ -263,7 +263,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}
     ),
     "public": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "public", "TIMEOUT": PUBLIC_CACHE_SECONDS}
+        {"BACKEND": "config.cache.OneClientRedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "public", "TIMEOUT": PUBLIC_CACHE_SECONDS}
         if CACHE_URL
         else {
             "BACKEND": "config.cache.UncompressedFileCache",

@@ -160,7 +160,7 @@ def test_the_cache_holds_every_published_filing():
     """A county of 300 departments publishes 600 filings a year: the local-memory cache held 300 entries
     per process. Redis with CACHE_URL, else files shared by the web processes, with room for years of them."""
     redis = _public_cache_settings(CACHE_URL="redis://127.0.0.1:6379/6")
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache" and redis["LOCATION"] == "redis://127.0.0.1:6379/6"
+    assert redis["BACKEND"] == "config.cache.OneClientRedisCache" and redis["LOCATION"] == "redis://127.0.0.1:6379/6"
     files = _public_cache_settings()
     assert files["BACKEND"] == "config.cache.UncompressedFileCache"
     assert files["LOCATION"].endswith("var/cache/public")
