@@ -1,12 +1,14 @@
 """Whole-page caching and conditional GET for the public pages (公众 pages, open data).
 
-An anonymous visitor's page depends only on the public data, so it is stored once per page under the
-public data's stamp in the "public" cache (Redis or files, shared by every web process). The stamp is
-kept in that cache too and replaced when a publication, a correction or a department's edit commits
-(`disclosures.public_stamp`), so a request for a stored page costs cache reads and no database query:
-no snapshot is decoded, no template rendered. A new stamp changes every page's key and ETag, so no page
-is invalidated by hand and a page is never older than the data it was read from (the stamp is read
-before the page is rendered).
+An anonymous visitor's page depends only on the public data, so it is stored once per page in the
+"public" cache (Redis or files, shared by every web process) with the public data's stamp it was
+rendered under, and served only to a request that reads the same stamp. The stamp is kept in that cache
+too and replaced when a publication, a correction or a department's edit commits
+(`disclosures.public_stamp`), and the page is read with it: a request for a stored page costs one cache
+round trip (one MGET on Redis) and no database query; no snapshot is decoded, no template rendered. A
+new stamp changes every page's ETag and makes every stored page a miss, so no page is invalidated by
+hand, and a page is never older than the data it was read from (the stamp is read before the page is
+rendered).
 
 A page is stored twice: as rendered, and gzip-encoded once when it is stored, which is what a client that
 sends `Accept-Encoding: gzip` (every browser) gets, with `Content-Encoding: gzip` — about a tenth of the
@@ -30,7 +32,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from disclosures.public_stamp import public_cache, public_stamp_current
+from disclosures.public_stamp import public_cache, public_stamp_read
 
 __all__ = ["public_cache", "public_page"]
 
@@ -54,24 +56,32 @@ def public_page(variant: Callable[..., str | None]):
             name = variant(request, *args, **kwargs) if request.method == "GET" and anonymous(request) else None
             if name is None:
                 return view(request, *args, **kwargs)
-            stamp = public_stamp_current()
-            key = hashlib.sha256(f"{stamp.token}|{name}".encode()).hexdigest()[:32]
             gzipped = accepts_gzip(request)
+            name_key = hashlib.sha256(name.encode()).hexdigest()[:32]
+            conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+            # Without validators the page is read with the stamp, in one cache round trip.
+            stamp, stored = public_stamp_read(also=None if conditional else _page_key(name_key, gzipped=gzipped))
+            key = hashlib.sha256(f"{stamp.token}|{name}".encode()).hexdigest()[:32]
             etag = quote_etag(f"{key}-gzip" if gzipped else key)
             last_modified = int(stamp.last_modified.timestamp()) if stamp.last_modified else None
             not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if not_modified is not None:
                 return _validators(not_modified, etag, last_modified)
-            stored = _stored(key, gzipped=gzipped)
-            if stored is not None:
-                content, content_type = stored
+            page = _stored(name_key, stamp.token, gzipped=gzipped, found=stored, looked=not conditional)
+            if page is not None:
+                content, content_type = page
                 return _validators(_page(content, content_type, gzipped=gzipped), etag, last_modified)
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
                 return response
             content, content_type = response.content, response["Content-Type"]
             compressed = _gzip(content)
-            public_cache().set_many({f"page:{key}": (content, content_type), f"page:{key}:gzip": (compressed, content_type)})
+            public_cache().set_many(
+                {
+                    _page_key(name_key, gzipped=False): (stamp.token, content, content_type),
+                    _page_key(name_key, gzipped=True): (stamp.token, compressed, content_type),
+                }
+            )
             if gzipped:
                 response = _page(compressed, content_type, gzipped=True)
             return _validators(response, etag, last_modified)
@@ -99,19 +109,26 @@ def _gzip(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=9, mtime=0)
 
 
-def _stored(key: str, *, gzipped: bool) -> tuple[bytes, str] | None:
-    """The stored page, as its gzip-encoded copy for a client that takes it (made again from the plain
-    copy if only that one is left)."""
+def _page_key(name_key: str, *, gzipped: bool) -> str:
+    return f"page:{name_key}:{'gzip' if gzipped else 'plain'}"
+
+
+def _stored(name_key: str, token: str, *, gzipped: bool, found, looked: bool) -> tuple[bytes, str] | None:
+    """The page stored under the stamp `token` (an entry is `(token, content, content type)`; one stored
+    under another stamp is a miss), as its gzip-encoded copy for a client that takes it (made again from
+    the plain copy if only that one is left). `found` is the entry already read when `looked`."""
+    cache = public_cache()
+    entry = found if looked else cache.get(_page_key(name_key, gzipped=gzipped))
+    if entry is not None and entry[0] == token:
+        return entry[1], entry[2]
     if not gzipped:
-        return public_cache().get(f"page:{key}")
-    stored = public_cache().get(f"page:{key}:gzip")
-    if stored is None:
-        plain = public_cache().get(f"page:{key}")
-        if plain is None:
-            return None
-        stored = (_gzip(plain[0]), plain[1])
-        public_cache().set(f"page:{key}:gzip", stored)
-    return stored
+        return None
+    plain = cache.get(_page_key(name_key, gzipped=False))
+    if plain is None or plain[0] != token:
+        return None
+    compressed = _gzip(plain[1])
+    cache.set(_page_key(name_key, gzipped=True), (token, compressed, plain[2]))
+    return compressed, plain[2]
 
 
 def _page(content: bytes, content_type: str, *, gzipped: bool) -> HttpResponse:
