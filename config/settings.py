@@ -252,11 +252,15 @@ DISCLOSURE_TABLE_SETS = {
 }
 
 # "public" holds the public pages (disclosures.views.public_cache): a body per published snapshot and
-# each anonymous page under the public data's stamp, so it must hold every published filing at once.
+# each anonymous page under the public data's stamp, as rendered and gzip-encoded, so it must hold every
+# published filing three times at once.
 # Redis when CACHE_URL is set (shared by every web process); otherwise files under PUBLIC_CACHE_DIR,
 # which the processes of one host share too (a local-memory cache would hold 300 entries per process).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", str(7 * 24 * 3600)))
+# The public data's stamp is kept there too (disclosures.public_stamp), replaced when a publication commits;
+# this bounds how long a write whose replacement was lost (a killed process) stays unseen.
+PUBLIC_STAMP_SECONDS = float(os.environ.get("PUBLIC_STAMP_SECONDS", "5"))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
@@ -264,13 +268,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}
     ),
     "public": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "public", "TIMEOUT": PUBLIC_CACHE_SECONDS}
+        {"BACKEND": "config.cache.OneClientRedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "public", "TIMEOUT": PUBLIC_CACHE_SECONDS}
         if CACHE_URL
         else {
             "BACKEND": "config.cache.UncompressedFileCache",
             "LOCATION": os.environ.get("PUBLIC_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "public")),
             "TIMEOUT": PUBLIC_CACHE_SECONDS,
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_MAX_ENTRIES", "5000")), "CULL_FREQUENCY": 4},
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_MAX_ENTRIES", "8000")), "CULL_FREQUENCY": 4},
         }
     ),
 }

@@ -9,9 +9,10 @@ class DisclosuresConfig(AppConfig):
     def ready(self) -> None:
         from jobs.selectors import visibility_register
 
-        from . import admin_lookups
+        from . import admin_lookups, public_stamp
         from .access import jobs_visibility
         from .checks import builtin  # noqa: F401  (registers the built-in checks)
 
         admin_lookups.install()
+        public_stamp.connect()
         visibility_register(jobs_visibility)

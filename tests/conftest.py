@@ -73,6 +73,14 @@ def celery_eager(request):
     app.conf.task_always_eager = saved
 
 
+@pytest.fixture(autouse=True)
+def public_stamp_fresh():
+    """The public data's stamp kept in the public cache belongs to the previous test's database."""
+    from disclosures.public_stamp import public_stamp_invalidate
+
+    public_stamp_invalidate()
+
+
 @pytest.fixture
 def demo(db):
     """The demo data built from the four seeds (demo.build.build_demo): a namespace with .maoxian,
