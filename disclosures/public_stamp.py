@@ -90,23 +90,25 @@ def public_stamp_invalidate() -> None:
     public_cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _invalidate_on_commit() -> None:
+def public_stamp_replace_on_commit() -> None:
+    """Replace the stamp when the current transaction commits. The signals below call it; so does a write
+    to what the stamp reads that bypasses `save()` (services.prepared publishes with one UPDATE)."""
     # robust: the publication is committed whatever the cache says; a failed write is bounded by STAMP_SECONDS.
     transaction.on_commit(public_stamp_invalidate, robust=True)
 
 
 def _filing_saved(sender, instance: Filing, **kwargs) -> None:
     if instance.status == Filing.Status.PUBLISHED:
-        _invalidate_on_commit()
+        public_stamp_replace_on_commit()
 
 
 def _filing_deleted(sender, instance: Filing, **kwargs) -> None:
     if instance.status == Filing.Status.PUBLISHED:
-        _invalidate_on_commit()
+        public_stamp_replace_on_commit()
 
 
 def _changed(sender, **kwargs) -> None:
-    _invalidate_on_commit()
+    public_stamp_replace_on_commit()
 
 
 def connect() -> None:

@@ -21,6 +21,7 @@ from django.db.models import JSONField
 from django.db.models.expressions import RawSQL
 
 from disclosures.models import Filing, PreparedSnapshot
+from disclosures.public_stamp import public_stamp_replace_on_commit
 from disclosures.selectors.facts import FilingFacts, facts_of
 from disclosures.selectors.snapshot import (
     SNAPSHOT_SCHEMA,
@@ -90,4 +91,7 @@ def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, pub
         updated_at=published_at,
         published_snapshot=RawSQL(sql, (moment, parts_json, prepared.pk), output_field=JSONField()),
     )
-    return updated == 1
+    if updated != 1:
+        return False
+    public_stamp_replace_on_commit()  # an UPDATE sends no post_save
+    return True

@@ -23,6 +23,7 @@ from django.urls import reverse
 from disclosures import public_stamp as stamp_module
 from disclosures.models import Department, Filing
 from disclosures.services import generation, workflow
+from disclosures.services.prepared import snapshot_prepare
 from disclosures.views.public_cache import public_cache
 from tests.conftest import STAND_IN_PDF
 from tests.disclosures.workflow_fixtures import publish
@@ -246,6 +247,20 @@ def test_a_publication_is_read_once_its_documents_are_frozen(client, published_f
     after = client.get(url(published_filing), HTTP_IF_NONE_MATCH=waiting["ETag"])
     assert after.status_code == 200 and after["ETag"] not in (first["ETag"], waiting["ETag"])
     assert "本版本已于" in after.content.decode() and url(correction) in after.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("stamp_kept")
+def test_a_publication_copied_from_its_prepared_snapshot_replaces_the_stamp(client, published_filing, accountant, reviewer):
+    """The prepared snapshot is published with one UPDATE, which sends no post_save: the stamp is replaced all the same."""
+    correction = _correction_approved(published_filing, accountant, reviewer)
+    assert snapshot_prepare(filing=correction) is not None
+    client.get(url(published_filing))
+    generation_before = public_cache().get(stamp_module.GENERATION_KEY)
+    with mock.patch.object(workflow, "publication_enqueue"), mock.patch.object(workflow, "build_snapshot", side_effect=AssertionError):
+        workflow.filing_publish(filing=correction, user=reviewer)
+    assert Filing.objects.get(pk=correction.pk).status == Filing.Status.PUBLISHED
+    assert public_cache().get(stamp_module.GENERATION_KEY) != generation_before
 
 
 @pytest.mark.django_db(transaction=True)
