@@ -11,6 +11,7 @@ from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Proj
 from jobs.models import Job
 from disclosures.narrative import sections as narrative_sections
 from disclosures.selectors import snapshot as snapshot_module
+from disclosures.public_stamp import public_stamp_invalidate
 from disclosures.services import workflow
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,8 @@ def test_publication_queues_document_generation(approved_filing, reviewer, djang
         workflow.filing_publish(filing=approved_filing, user=reviewer)
     job = Job.objects.exclude(pk__in=submitted_jobs).get(filing=approved_filing, kind=Job.Kind.GENERATE_FILING)
     assert job.status == Job.Status.QUEUED
-    assert len(callbacks) == 2  # the job's send, and the emails of the accountant's 已公开 message
+    # the job's send, the emails of the accountant's 已公开 message, and the public stamp's replacement
+    assert len(callbacks) == 3 and public_stamp_invalidate in callbacks
 
 
 def test_publishing_needs_the_publish_permission(approved_filing, django_user_model):
