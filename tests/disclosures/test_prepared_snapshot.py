@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -23,6 +22,7 @@ from disclosures.services import generation, workflow
 from disclosures.services.prepared import snapshot_prepare
 from disclosures.tasks import publish_filings, publish_year
 from jobs.models import Job
+from tests.disclosures.workflow_fixtures import approved_correction
 from tests.conftest import publication_jobs_run
 from tests.disclosures.test_filing_locking import _Thread
 
@@ -196,15 +196,7 @@ def test_when_the_copy_finds_the_prepared_row_changed_the_reasons_are_checked_ag
 
 
 def test_a_correction_publishes_the_prepared_snapshot_with_what_changed(published_filing, accountant, reviewer):
-    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="公务接待费应为1.35万元")
-    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(
-        actual_amount=Decimal("13500.00"), budget_amount=Decimal("13500.00")
-    )
-    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30201").update(
-        actual_amount=Decimal("96550.00"), budget_amount=Decimal("96550.00")
-    )
-    workflow.filing_submit(filing=correction, user=accountant)
-    workflow.filing_approve(filing=correction, user=reviewer)
+    correction = approved_correction(published_filing, accountant, reviewer)
     assert snapshot_prepare(filing=correction) is not None
 
     publish_without_computing(correction, reviewer)

@@ -13,6 +13,7 @@ from disclosures.narrative import sections as narrative_sections
 from disclosures.selectors import snapshot as snapshot_module
 from disclosures.public_stamp import public_stamp_invalidate
 from disclosures.services import workflow
+from tests.disclosures.workflow_fixtures import approved_correction
 
 pytestmark = pytest.mark.django_db
 S = Filing.Status
@@ -250,15 +251,7 @@ def test_correction_only_after_publication(approved_filing, accountant):
 
 
 def test_published_correction_records_what_changed(published_filing, accountant, reviewer):
-    correction = workflow.filing_correct(filing=published_filing, user=accountant, note="公务接待费应为1.35万元")
-    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(
-        actual_amount=Decimal("13500.00"), budget_amount=Decimal("13500.00")
-    )
-    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30201").update(
-        actual_amount=Decimal("96550.00"), budget_amount=Decimal("96550.00")
-    )
-    workflow.filing_submit(filing=correction, user=accountant)
-    workflow.filing_approve(filing=correction, user=reviewer)
+    correction = approved_correction(published_filing, accountant, reviewer)
     workflow.filing_publish(filing=correction, user=reviewer)
 
     summary = correction.published_snapshot["correction"]

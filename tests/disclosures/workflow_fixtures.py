@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from disclosures.models import Project
+from disclosures.models import ExpenseLine, Project
 from disclosures.services import workflow
 from tests.conftest import STAND_IN_PDF, publication_jobs_run
 from tests.disclosures.seed003 import build_seed_003
@@ -24,6 +24,7 @@ __all__ = [
     "approved_filing",
     "published_filing",
     "publish",
+    "approved_correction",
     "STAND_IN_PDF",
 ]
 
@@ -117,3 +118,17 @@ def published_filing(approved_filing, reviewer, settings, tmp_path):
     """Published, with its publication's documents (xlsx, HTML, stand-in PDF) frozen under a temp MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return publish(approved_filing, reviewer)
+
+
+def approved_correction(filing, accountant, reviewer):
+    """The published filing's correction 公务接待费应为1.35万元 (30217 at 13,500.00 元, 30201 at 96,550.00 元
+    so that the totals stand), submitted and approved."""
+    correction = workflow.filing_correct(filing=filing, user=accountant, note="公务接待费应为1.35万元")
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30217").update(
+        actual_amount=Decimal("13500.00"), budget_amount=Decimal("13500.00")
+    )
+    ExpenseLine.objects.filter(filing=correction, dept_economic_item__code="30201").update(
+        actual_amount=Decimal("96550.00"), budget_amount=Decimal("96550.00")
+    )
+    workflow.filing_submit(filing=correction, user=accountant)
+    return workflow.filing_approve(filing=correction, user=reviewer)
