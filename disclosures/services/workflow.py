@@ -159,7 +159,11 @@ def filing_return(*, filing: Filing, user, comments: Sequence[tuple[str, str]]) 
 
 
 def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
-    """The reviewer approves (批复); from now on the data is read-only and the 20-day clock runs."""
+    """The reviewer approves (批复); from now on the data is read-only and the 20-day clock runs.
+
+    The working documents are built again after the commit: without the 草稿 watermark, and with the
+    snapshot's body prepared from the same facts (services.prepared), so that the publication copies it
+    instead of computing it."""
     if not is_reviewer(user):
         raise NotPermitted("只有财政局审核人可以审核通过。")
     with transaction.atomic():
@@ -172,6 +176,7 @@ def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
         locked.save(update_fields=["status", "approved_at", "updated_at"])
         audit_transition(filing=locked, actor=user, action="审核通过", before_status=before, comment=comment)
         notifications.filing_approved(filing=locked)
+        documents_enqueue(filing=locked, user=user)
     _sync(filing, locked)
     return filing
 
@@ -248,7 +253,7 @@ def _refuse_missing_reasons(labels: list[str]) -> None:
 
 
 def documents_enqueue(*, filing: Filing, user=None):
-    """Queue the regeneration of the filing's working documents after commit (on submission)."""
+    """Queue the regeneration of the filing's working documents after commit (on submission and approval)."""
     return tasks.filing_enqueue_generation(filing=filing, user=user)
 
 

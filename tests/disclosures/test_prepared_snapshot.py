@@ -23,7 +23,7 @@ from disclosures.services.prepared import snapshot_prepare
 from disclosures.tasks import publish_filings, publish_year
 from jobs.models import Job
 from tests.disclosures.workflow_fixtures import approved_correction
-from tests.conftest import publication_jobs_run
+from tests.conftest import STAND_IN_PDF, publication_jobs_run
 from tests.disclosures.test_filing_locking import _Thread
 
 S = Filing.Status
@@ -80,6 +80,22 @@ def test_generating_an_approved_filings_documents_prepares_its_snapshot(approved
     # a second job of the same filing (the PDF's) finds it current and leaves it
     with mock.patch("disclosures.services.prepared.snapshot_body", side_effect=AssertionError("built twice")):
         generation.filing_generate_documents(filing=approved_filing, formats=["xlsx"])
+
+
+def test_an_approval_queues_the_documents_whose_job_prepares_the_snapshot(submitted_filing, reviewer, django_capture_on_commit_callbacks):
+    """Approved and published at once, with no county-wide generation in between: the approval's own documents
+    job (no 草稿 watermark any more) has prepared the snapshot, and the publication copies it."""
+    queued_before = set(Job.objects.values_list("pk", flat=True))
+    with mock.patch.object(generation, "render_pdf", lambda html: STAND_IN_PDF):
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.filing_approve(filing=submitted_filing, user=reviewer)
+    job = Job.objects.exclude(pk__in=queued_before).get(filing=submitted_filing, kind=Job.Kind.GENERATE_FILING)
+    assert job.status == Job.Status.DONE and not job.params.get("publication")
+    assert PreparedSnapshot.objects.filter(filing=submitted_filing, data_revision=submitted_filing.data_revision).exists()
+    assert not any(document.draft for document in submitted_filing.documents.all())
+
+    publish_without_computing(submitted_filing, reviewer)
+    assert differences(computed_now(submitted_filing), stored(submitted_filing)) == []
 
 
 def test_a_failing_preparation_leaves_the_documents_and_the_publication_computes_the_snapshot(approved_filing, reviewer):
