@@ -19,7 +19,8 @@ data_type says (there is no formula path at all); a number is its exact decimal 
 amount of 753.18 is `753.18`, where openpyxl's `safe_string` wrote `753.1799999999999` through a float),
 never an exponent; None is an empty cell. Text is escaped for XML (& < >, and CR as a character
 reference so that it reads back as CR); characters XML cannot carry (C0 controls but tab and line breaks,
-lone surrogates, U+FFFE/U+FFFF) raise openpyxl's IllegalCharacterError, as openpyxl's cells do for controls.
+lone surrogates, U+FFFE/U+FFFF) are left out, but Word's manual line and page breaks (VT, FF), which become
+line breaks: openpyxl's cells refused the controls, and one pasted into a department's text failed its workbook.
 
 The package around the sheets (content types, relationships, document properties, theme, styles, workbook
 part with the sheets' print titles) is openpyxl's ExcelWriter: it is written once per workbook (about a fifth of a
@@ -47,7 +48,6 @@ from openpyxl.styles import Alignment, Border, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedNameDict
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
@@ -245,9 +245,17 @@ def _sheet_views(frozen_rows: int) -> str:
 
 #: characters XML 1.0 cannot carry (openpyxl's ILLEGAL_CHARACTERS_RE, lone surrogates, U+FFFE and U+FFFF)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-#: what `%.16g` makes of a NaN or an infinity, which openpyxl writes as an empty value
+#: of those, the vertical tab and form feed a text pasted from Word carries for its manual line and page breaks
+_BREAKS = frozenset("\x0b\x0c")
 #: longest text of a cell (openpyxl's Cell cuts longer text there)
 _TEXT_MAX = 32767
+
+
+def _xml_character(match: re.Match) -> str:
+    """What a character XML cannot carry becomes in a cell: Word's manual line and page breaks a line break,
+    anything else (a control character, a lone surrogate) nothing. A department's text pasted with them
+    still makes a workbook, where openpyxl refused the whole of it."""
+    return "\n" if match.group() in _BREAKS else ""
 
 
 def _escape_text(text: str) -> str:
@@ -382,7 +390,7 @@ def _cell_xml(head: str, value: Any) -> str:
         if not value:
             return f'{head} t="inlineStr" />'
         if _ILLEGAL.search(value):
-            raise IllegalCharacterError(f"{value!r} cannot be used in worksheets.")
+            value = _ILLEGAL.sub(_xml_character, value)
         value = value[:_TEXT_MAX]
         stripped = value.strip()
         space = ' xml:space="preserve"' if stripped and value != stripped else ""
