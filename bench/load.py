@@ -81,11 +81,11 @@ class Server:
                 self.process.wait()
 
 
-def fetch(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> tuple[int, int]:
+def fetch(port: int, path: str, connection: http.client.HTTPConnection | None = None, headers: dict | None = None) -> tuple[int, int]:
     own = connection is None
     connection = connection or http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Host": HOST})
+        connection.request("GET", path, headers={"Host": HOST, **(headers or {})})
         response = connection.getresponse()
         body = response.read()
         return response.status, len(body)
@@ -119,8 +119,12 @@ class LoadResult:
         }
 
 
-def run_load(*, port: int, pages: list[tuple[str, str]], threads: int, max_requests: int, max_seconds: float, seed: int = 1) -> LoadResult:
-    """`pages` are (kind, path); each thread picks at random until either bound is reached."""
+def run_load(
+    *, port: int, pages: list[tuple[str, str]], threads: int, max_requests: int, max_seconds: float, seed: int = 1, headers: dict | None = None
+) -> LoadResult:
+    """`pages` are (kind, path); each thread picks at random until either bound is reached. Every request
+    sends `headers`; with an If-None-Match among them the expected answer is 304, else 200."""
+    expected = 304 if "If-None-Match" in (headers or {}) else 200
     result = LoadResult()
     lock = threading.Lock()
     budget = iter(range(max_requests))
@@ -137,7 +141,7 @@ def run_load(*, port: int, pages: list[tuple[str, str]], threads: int, max_reque
                 kind, path = rng.choice(pages)
                 started = time.perf_counter()
                 try:
-                    status, _ = fetch(port, path, connection)
+                    status, _ = fetch(port, path, connection, headers)
                 except (OSError, http.client.HTTPException):
                     connection.close()
                     connection = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -146,7 +150,7 @@ def run_load(*, port: int, pages: list[tuple[str, str]], threads: int, max_reque
                 with lock:
                     result.requests += 1
                     result.statuses[status] = result.statuses.get(status, 0) + 1
-                    if status != 200:
+                    if status != expected:
                         result.errors += 1
                     result.latencies.setdefault(kind, []).append(elapsed)
         finally:

@@ -191,7 +191,9 @@ def load(*, port: int, paths: list[str], seconds: float, connections: int, heade
         return figures
     from bench.load import run_load
 
-    result = run_load(port=port, pages=[("page", p) for p in paths], threads=connections, max_requests=10**7, max_seconds=seconds).summary()
+    result = run_load(
+        port=port, pages=[("page", p) for p in paths], threads=connections, max_requests=10**7, max_seconds=seconds, headers=headers
+    ).summary()
     return {
         "requests": result["requests"],
         "seconds": result["seconds"],
