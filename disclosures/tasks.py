@@ -23,7 +23,7 @@ from disclosures.services.generation import (
 from disclosures.services.notifications import overdue_reminders_send
 from disclosures.services.publication import PUBLICATION_CHUNK, filings_publish
 from jobs.models import Job
-from jobs.services import job_enqueue, job_task
+from jobs.services import JobRequest, job_enqueue, job_task, jobs_enqueue
 
 
 @job_task(name="disclosures.generate_filing_documents")
@@ -61,22 +61,27 @@ def filing_enqueue_generation(
 ) -> Job:
     """Queue the generation of one filing's documents (after the current transaction commits).
     `skip_unchanged`: the job leaves documents built from the filing's current data as they are."""
+    request = _generation_request(filing=filing, formats=formats, skip_unchanged=skip_unchanged)
+    return job_enqueue(kind=request.kind, task=request.task, filing=filing, params=request.params, user=user, batch=batch)
+
+
+def _generation_request(*, filing: Filing, formats: Iterable[str], skip_unchanged: bool) -> JobRequest:
     params: dict = {"formats": list(formats_checked(formats))}
     if skip_unchanged:
         params["skip_unchanged"] = True
-    return job_enqueue(kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, params=params, user=user, batch=batch)
+    return JobRequest(kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, params=params)
 
 
 def publication_enqueue_generation(*, filing: Filing, user=None, batch: str = "") -> Job:
     """Queue the job that builds and freezes a published filing's documents; the filing is shown to
     the public once they exist (after the current transaction commits)."""
-    return job_enqueue(
-        kind=Job.Kind.GENERATE_FILING,
-        task=generate_filing_documents,
-        filing=filing,
-        params={"formats": list(ALL_FORMATS), "publication": True},
-        user=user,
-        batch=batch,
+    request = _publication_request(filing=filing)
+    return job_enqueue(kind=request.kind, task=request.task, filing=filing, params=request.params, user=user, batch=batch)
+
+
+def _publication_request(*, filing: Filing) -> JobRequest:
+    return JobRequest(
+        kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, params={"formats": list(ALL_FORMATS), "publication": True}
     )
 
 
@@ -111,7 +116,10 @@ def generate_year(*, fiscal_year: FiscalYear, user=None, formats: Iterable[str] 
     formats = formats_checked(formats)
     batch = f"generate-{fiscal_year.year}-{uuid.uuid4().hex[:12]}"
     filings = list(
-        Filing.objects.filter(fiscal_year=fiscal_year, superseded_by__isnull=True).select_related("department").order_by("department__code", "kind")
+        Filing.objects.filter(fiscal_year=fiscal_year, superseded_by__isnull=True)
+        .select_related("department")
+        .defer("published_snapshot")  # megabytes of JSON per published filing; queuing never reads it
+        .order_by("department__code", "kind")
     )
     published = [f for f in filings if f.status == Filing.Status.PUBLISHED]
     frozen = set(PublicationDocument.objects.filter(filing__in=published).values_list("filing_id", flat=True))
@@ -122,15 +130,16 @@ def generate_year(*, fiscal_year: FiscalYear, user=None, formats: Iterable[str] 
     )
     unfrozen = [f for f in published if f.pk not in frozen]
     requeued = [f for f in unfrozen if f.pk not in pending]
-    for filing in requeued:
-        publication_enqueue_generation(filing=filing, user=user, batch=batch)
     others = [f for f in filings if not (f.status == Filing.Status.PUBLISHED and f.pk not in frozen)]
     phases = [phase for phase in (tuple(f for f in FAST_FORMATS if f in formats), tuple(f for f in PDF_ONLY if f in formats)) if phase]
     current = current_document_filings(filings=others, formats=formats)
     todo = [f for f in others if f.pk not in current]
-    for phase in phases:
-        for filing in todo:
-            filing_enqueue_generation(filing=filing, user=user, batch=batch, formats=phase, skip_unchanged=True)
+    jobs_enqueue(
+        [_publication_request(filing=filing) for filing in requeued]
+        + [_generation_request(filing=filing, formats=phase, skip_unchanged=True) for phase in phases for filing in todo],
+        user=user,
+        batch=batch,
+    )
     return YearGeneration(batch=batch, queued=len(todo) + len(requeued), unchanged=len(current), publications=len(requeued))
 
 
@@ -149,6 +158,9 @@ def publish_year(*, fiscal_year: FiscalYear, filings: Iterable[Filing], user=Non
     pks = [filing.pk for filing in filings]
     batch = f"publish-{fiscal_year.year}-{uuid.uuid4().hex[:12]}"
     chunks = [pks[start : start + PUBLICATION_CHUNK] for start in range(0, len(pks), PUBLICATION_CHUNK)]
-    for chunk in chunks:
-        job_enqueue(kind=Job.Kind.PUBLISH_FILINGS, task=publish_filings, params={"year": fiscal_year.year, "filings": chunk}, user=user, batch=batch)
+    jobs_enqueue(
+        [JobRequest(kind=Job.Kind.PUBLISH_FILINGS, task=publish_filings, params={"year": fiscal_year.year, "filings": chunk}) for chunk in chunks],
+        user=user,
+        batch=batch,
+    )
     return YearPublication(batch=batch, filings=len(pks), jobs=len(chunks))

@@ -264,3 +264,42 @@ def test_database_fault_while_claiming_is_retried():
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert job.attempts == 1
+
+
+def test_many_jobs_are_written_in_one_insert_and_sent_in_order_after_commit(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries, accountant
+):
+    """A county's year queues hundreds of jobs: validating each with full_clean (its foreign keys and check
+    asked of the database), inserting it and recording its send one by one cost seven queries a job."""
+    requests = [jobs.JobRequest(kind=Job.Kind.PING, task=ping, params={"n": n}) for n in range(12)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(1):
+        queued = jobs.jobs_enqueue(requests, user=accountant, batch="year")
+    assert [job.params["n"] for job in Job.objects.filter(batch="year").order_by("pk")] == list(range(12))
+    assert {job.created_by for job in queued} == {accountant} and len(callbacks) == 1
+    with mock.patch.object(ping, "apply_async") as send, django_assert_max_num_queries(1):
+        callbacks[0]()
+    assert [c.args[0] for c in send.call_args_list] == [(job.pk,) for job in queued]
+    assert Job.objects.filter(batch="year", status=Job.Status.QUEUED, sent_at__isnull=False).count() == 12
+
+
+def test_a_batch_stops_sending_at_the_first_failed_send(django_capture_on_commit_callbacks, caplog):
+    """With the broker down, each send waits out its retries (over a second): a year's hundreds of jobs would
+    hold the request for minutes. The first failure stops the batch; every job left says so, and the sweep
+    sends them once the broker is back."""
+    requests = [jobs.JobRequest(kind=Job.Kind.PING, task=ping) for _ in range(5)]
+    with mock.patch.object(ping, "apply_async", side_effect=[None, ConnectionError("refused"), None, None, None]) as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            queued = jobs.jobs_enqueue(requests)
+    assert send.call_count == 2
+    rows = list(Job.objects.filter(pk__in=[job.pk for job in queued]).order_by("pk"))
+    assert rows[0].sent_at is not None and rows[0].message == ""
+    assert all(job.sent_at is None and job.message == jobs.SEND_FAILED_MESSAGE for job in rows[1:])
+    assert "could not send" in caplog.text
+
+
+def test_a_send_clears_the_failed_send_message_in_the_same_update(django_assert_num_queries):
+    job = queued_job(message=jobs.SEND_FAILED_MESSAGE)
+    with mock.patch.object(ping, "apply_async"), django_assert_num_queries(1):
+        assert jobs.job_send(job.pk, ping)
+    job.refresh_from_db()
+    assert job.sent_at is not None and job.message == ""

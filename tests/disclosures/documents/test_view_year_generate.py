@@ -1,11 +1,15 @@
 """/bureau/years/<year>/generate/: reviewers queue every current filing of a year and watch the batch."""
 
+from unittest import mock
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from disclosures.models import Filing
+from disclosures.tasks import generate_filing_documents
 from jobs.models import Job
+from jobs.services import SEND_FAILED_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +33,35 @@ def test_reviewer_generates_the_year_as_one_batch(client, reviewer, own_filing, 
     jobs = Job.objects.filter(kind=Job.Kind.GENERATE_FILING)
     assert {job.filing for job in jobs} == {other_filing, corrected} and jobs.count() == 4  # xlsx+HTML, then PDF
     assert len({job.batch for job in jobs}) == 1 and jobs[0].batch
-    assert len(callbacks) == 4
+    assert len(callbacks) == 1  # the batch is sent after the commit, in the order queued
+    with mock.patch.object(generate_filing_documents, "apply_async") as send:
+        callbacks[0]()
+    sent = [Job.objects.get(pk=c.args[0][0]) for c in send.call_args_list]
+    first, second = sorted([other_filing, corrected], key=lambda f: (f.department.code, f.kind))
+    assert [(job.filing, job.params["formats"]) for job in sent] == [
+        (first, ["xlsx", "html"]),
+        (second, ["xlsx", "html"]),
+        (first, ["pdf"]),
+        (second, ["pdf"]),
+    ]
+    assert not jobs.filter(sent_at__isnull=True).exists()
     assert response.status_code == 302 and response["Location"].endswith(f"?batch={jobs[0].batch}")
     page = client.get(response["Location"]).content.decode()
     assert "共 2 份，已完成 <strong>0</strong> 份（其中 Excel 和网页版已就绪 0 份）" in page
     assert "测试县教育局" in page and page.count("<td>Excel 和网页版</td>") == 2 and page.count("<td>PDF</td>") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_year_tries_the_broker_once_when_it_is_down(client, reviewer, own_filing, other_filing, corrected):
+    """Found with Redis stopped: each of the year's jobs tried the broker in turn, its retries included (over a
+    second a job, minutes for a county) before the page answered. The first failed send now stops the batch;
+    every job waits for the sweep with the message that says so."""
+    client.force_login(reviewer)
+    with mock.patch.object(generate_filing_documents, "apply_async", side_effect=ConnectionError("refused")) as send:
+        response = client.post(url())
+    assert response.status_code == 302 and send.call_count == 1
+    jobs = Job.objects.filter(kind=Job.Kind.GENERATE_FILING)
+    assert jobs.count() == 4 and set(jobs.values_list("status", "sent_at", "message")) == {(Job.Status.QUEUED, None, SEND_FAILED_MESSAGE)}
 
 
 def test_department_user_is_refused(client, accountant, own_filing):
