@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,6 +76,8 @@ PDF_ONLY: tuple[str, ...] = (FilingDocument.Format.PDF.value,)
 
 #: Rough relative cost of each step, so that the progress bar moves with the time spent (the PDF dominates).
 STEP_COST = {"tables": 2, "sections": 2, "xlsx": 1, "html": 1, "pdf": 14, "save": 1}
+#: A job's step is written to its row when the last write is this old (or the step is the PDF); see _Progress.
+PROGRESS_SECONDS = 0.5
 STEP_MESSAGE = {
     "tables": "计算公开表",
     "sections": "起草说明",
@@ -105,14 +108,21 @@ def _steps(formats: tuple[str, ...]) -> list[str]:
 
 
 class _Progress:
-    """Reports the start of each step as the share of the plan's cost already done (5–95 %)."""
+    """Reports the start of each step as the share of the plan's cost already done (5–95 %).
+
+    A step is written to the job's row only when the last write (or the claim) is PROGRESS_SECONDS old, or
+    when it is the PDF, seconds long: most jobs (xlsx and HTML) end within a fraction of a second, before a
+    progress bar polling the row would show their steps, and a county's year has hundreds of them, each
+    write an UPDATE."""
 
     def __init__(self, job: Job | None, steps: list[str]):
         self.job, self.total, self.done = job, sum(STEP_COST[s] for s in steps), 0
+        self.reported = time.monotonic()
 
     def start(self, step: str) -> None:
-        if self.job is not None:
+        if self.job is not None and (step == "pdf" or time.monotonic() - self.reported >= PROGRESS_SECONDS):
             job_progress(self.job.pk, 5 + 90 * self.done // self.total, STEP_MESSAGE[step])
+            self.reported = time.monotonic()
         self.done += STEP_COST[step]
 
 

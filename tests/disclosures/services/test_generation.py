@@ -17,6 +17,7 @@ from disclosures.services.generation import filing_generate_documents
 from disclosures import tasks
 from disclosures.tasks import generate_filing_documents
 from tests.disclosures.seed003 import build_seed_003
+from tests.disclosures.workflow_fixtures import STAND_IN_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_generate_year_queues_the_fast_formats_of_every_filing_before_the_pdfs(f
         (filing.pk, ["pdf"]),
         (other.pk, ["pdf"]),
     ]
-    assert len(callbacks) == 4 and all(j.status == Job.Status.QUEUED for j in jobs)
+    assert len(callbacks) == 1 and all(j.status == Job.Status.QUEUED for j in jobs)  # one send of the batch, in this order
 
 
 def test_formats_builds_only_those_and_leaves_the_others(filing, django_capture_on_commit_callbacks):
@@ -164,6 +165,7 @@ def test_progress_follows_the_steps_of_the_requested_formats(filing, monkeypatch
     job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, status=Job.Status.RUNNING)
     reported = []
     monkeypatch.setattr(generation, "job_progress", lambda job_id, percent, message: reported.append((percent, message)))
+    monkeypatch.setattr(generation, "PROGRESS_SECONDS", 0)  # every step as slow as the interval
     filing_generate_documents(filing=filing, job=job, formats=generation.FAST_FORMATS)
     assert [m for _, m in reported] == ["计算公开表", "起草说明", "生成 Excel 表格", "生成 HTML", "保存文件"]
     percents = [p for p, _ in reported]
@@ -173,6 +175,21 @@ def test_progress_follows_the_steps_of_the_requested_formats(filing, monkeypatch
     plan = generation._steps(generation.ALL_FORMATS)
     pdf_start = 5 + 90 * sum(generation.STEP_COST[s] for s in plan[: plan.index("pdf")]) // sum(generation.STEP_COST[s] for s in plan)
     assert plan == ["tables", "sections", "xlsx", "html", "pdf", "save"] and pdf_start < 40
+
+
+def test_a_quick_job_writes_no_progress_but_the_pdf_step(filing, monkeypatch):
+    """A county's year is hundreds of jobs of a fraction of a second each: their steps are not written to the
+    job's row one by one (an UPDATE each, before a polling bar could show them); the PDF's start, seconds
+    before its end, is."""
+    job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, status=Job.Status.RUNNING)
+    reported = []
+    monkeypatch.setattr(generation, "job_progress", lambda job_id, percent, message: reported.append(message))
+    monkeypatch.setattr(generation, "PROGRESS_SECONDS", 3600)
+    filing_generate_documents(filing=filing, job=job, formats=generation.FAST_FORMATS)
+    assert reported == []
+    monkeypatch.setattr(generation, "render_pdf", lambda html: STAND_IN_PDF)
+    filing_generate_documents(filing=filing, job=job, formats=generation.PDF_ONLY)
+    assert reported == ["生成 PDF"]
 
 
 def test_task_builds_the_formats_of_its_job(filing):
