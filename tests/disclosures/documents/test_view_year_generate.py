@@ -3,11 +3,13 @@
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disclosures.models import Filing
-from disclosures.tasks import generate_filing_documents
+from disclosures.tasks import generate_filing_documents, generate_year
 from jobs.models import Job
 from jobs.services import SEND_FAILED_MESSAGE
 
@@ -109,3 +111,11 @@ def test_post_requires_csrf_token(reviewer, own_filing):
     client.force_login(reviewer)
     assert client.post(url()).status_code == 403
     assert not Job.objects.exists()
+
+
+def test_queuing_the_year_does_not_read_the_published_snapshots(reviewer, own_filing, other_filing):
+    """A published filing's snapshot is megabytes of JSON: queuing a county's year read all of them."""
+    Filing.objects.filter(pk=own_filing.pk).update(status=Filing.Status.PUBLISHED, published_snapshot={"tables": ["…"]})
+    with CaptureQueriesContext(connection) as queries:
+        generate_year(fiscal_year=own_filing.fiscal_year, user=reviewer)
+    assert not [q["sql"] for q in queries if "published_snapshot" in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT")]
