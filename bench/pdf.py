@@ -4,11 +4,13 @@
   generation prints it, `disclosures.tables.pdf.render_pdf` on the document HTML (headless Chromium);
 - floor: the same engine printing one plain HTML table holding the same cell texts, row by row (no classes,
   no spans, one border rule), so the same text is shaped and laid out in cells;
+- engine: the same engine printing a one-line page, what Chromium needs before any document;
 - before: WeasyPrint 70 (the engine until issue #13) on the same document, its collector paused as it was.
 
 Each child reports wall-clock and CPU seconds (its own and its children's: Chromium runs as a child; CPU is
 what a loaded machine distorts least) and the peak RSS of its whole process tree (sampled every 20 ms: the
-Python process, Django, and Chromium with its binary's and fonts' pages). Goals: under 4 s and under 300 MB.
+Python process, Django, and Chromium with its binary's and fonts' pages), split at the peak into anonymous
+memory and file pages. Goals: under 4 s and under 300 MB.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from bench.registry import Context, Row, register
 
 CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t[dh]>", re.S)
 ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+#: the engine's own floor: Chromium started, a page laid out and printed, nothing of the document
+ONE_LINE = "<!doctype html><html><head><meta charset='utf-8'></head><body><p>公开</p></body></html>"
 PLAIN_STYLE = (
     "@page { size: A4 landscape; margin: 15mm 12mm } body { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 9pt } "
     "table { border-collapse: collapse; width: 100% } td { border: .6pt solid #000; padding: 2pt 4pt }"
@@ -63,27 +67,39 @@ def _tree(pid: int) -> list[int]:
     return [pid, *(p for child in children for p in _tree(int(child)))]
 
 
-def _tree_rss_mb() -> float:
-    total = 0
+#: what /proc/<pid>/status says of a process's resident memory: all of it, anonymous (heap), and file pages (the
+#: binary's code and the fonts, in the page cache, shared with any other process that maps them)
+RSS_FIELDS = ("VmRSS", "RssAnon", "RssFile")
+
+
+def _tree_rss_mb() -> dict[str, float]:
+    total = dict.fromkeys(RSS_FIELDS, 0)
     for pid in _tree(os.getpid()):
         try:
-            total += next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmRSS:"))
-        except (OSError, StopIteration):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                name = line.split(":", 1)[0]
+                if name in total:
+                    total[name] += int(line.split()[1])
+        except OSError:
             pass
-    return total / 1024
+    return {name: kb / 1024 for name, kb in total.items()}
 
 
 class TreePeak:
-    """The largest sum of RSS over this process and its descendants, sampled in a thread while the block runs."""
+    """The largest sum of RSS over this process and its descendants (and, at that moment, its anonymous and file
+    parts), sampled in a thread while the block runs."""
 
     def __init__(self) -> None:
         self.peak = 0.0
+        self.at_peak: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_rss_mb())
+            now = _tree_rss_mb()
+            if now["VmRSS"] > self.peak:
+                self.peak, self.at_peak = now["VmRSS"], now
             self._stop.wait(0.02)
 
     def __enter__(self) -> TreePeak:
@@ -130,6 +146,8 @@ def child(kind: str, path: Path) -> dict:
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu, 2),
         "peak_rss_mb": round(max(memory.peak, _status_mb("VmHWM")), 1),
+        "at_peak_anon_mb": round(memory.at_peak.get("RssAnon", 0), 1),
+        "at_peak_file_mb": round(memory.at_peak.get("RssFile", 0), 1),
         "bytes": len(pdf),
         "pages": pages,
     }
@@ -177,8 +195,11 @@ def pdf_bench(context: Context) -> list[Row]:
     floor_path.write_text(floor_html, encoding="utf-8")
     figure = _run_child("filing", filing_path, context.env)
     floor = _run_child("floor", floor_path, context.env)
+    one_line = bench_env.OUT / "pdf-one-line.html"
+    one_line.write_text(ONE_LINE, encoding="utf-8")
+    engine = _run_child("engine", one_line, context.env)
     before = _run_child("before", filing_path, context.env)
-    context.details["pdf"] = {"expense_lines": lines, "cells": cells, "filing": figure, "floor": floor, "before": before}
+    context.details["pdf"] = {"expense_lines": lines, "cells": cells, "filing": figure, "floor": floor, "engine": engine, "before": before}
     label = f"Chromium, plain table, {cells:,} cells"
     name = f"largest filing's PDF ({lines:,} lines, {figure['pages']} pages)"
     was = f"WeasyPrint 70, {before['pages']} pages"
@@ -186,6 +207,21 @@ def pdf_bench(context: Context) -> list[Row]:
         Row(f"{name}: wall", figure["seconds"], floor["seconds"], "s", label, goal_value=4),
         Row(f"{name}: CPU", figure["cpu_seconds"], floor["cpu_seconds"], "s", label),
         Row(f"{name}: peak RSS (process tree)", figure["peak_rss_mb"], floor["peak_rss_mb"], "MB", label, goal_value=300),
+        Row(
+            f"{name}: peak RSS, anonymous / file pages",
+            figure["at_peak_anon_mb"],
+            figure["at_peak_file_mb"],
+            "MB",
+            "file pages (Chromium's binary, fonts) at the peak",
+        ),
+        Row("Chromium printing a one-line page: peak RSS", engine["peak_rss_mb"], floor["peak_rss_mb"], "MB", label),
+        Row(
+            "Chromium printing a one-line page: anonymous / file pages",
+            engine["at_peak_anon_mb"],
+            engine["at_peak_file_mb"],
+            "MB",
+            "file pages (Chromium's binary, fonts) at the peak",
+        ),
         Row(f"{name}: PDF size", round(figure["bytes"] / 1e6, 2), round(floor["bytes"] / 1e6, 2), "MB", label),
         Row(f"{name}: wall, before (WeasyPrint)", before["seconds"], figure["seconds"], "s", "Chromium, same document"),
         Row(f"{name}: CPU, before (WeasyPrint)", before["cpu_seconds"], figure["cpu_seconds"], "s", "Chromium, same document"),
