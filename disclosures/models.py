@@ -292,6 +292,13 @@ class Filing(models.Model):
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     published_snapshot = models.JSONField("公开快照", null=True, blank=True, editable=False)
+    published_parts = models.JSONField(
+        "公开的绩效部分",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="公开时冻结的绩效目标表和自评表（不随填报锁定，故与快照分开保存）。",
+    )
     data_revision = models.PositiveIntegerField(
         "数据版本号",
         default=0,

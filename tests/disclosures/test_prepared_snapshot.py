@@ -17,7 +17,7 @@ from bench.compare_snapshots import differences
 from disclosures.lock_triggers import lock_triggers_lifted
 from disclosures.models import CatalogItem, ExpenseLine, Filing, PreparedSnapshot, Unit
 from disclosures.selectors import snapshot as snapshot_module
-from disclosures.selectors.snapshot import build_snapshot, prepared_snapshot_usable
+from disclosures.selectors.snapshot import build_snapshot, prepared_snapshot_usable, published_snapshot
 from disclosures.services import generation, workflow
 from disclosures.services.prepared import snapshot_prepare
 from disclosures.tasks import publish_filings, publish_year
@@ -41,18 +41,19 @@ def computed_now(filing: Filing) -> dict:
 
 
 def stored(filing: Filing) -> dict:
-    return Filing.objects.get(pk=filing.pk).published_snapshot
+    """The published snapshot as its readers get it (selectors.snapshot.published_snapshot)."""
+    return published_snapshot(Filing.objects.get(pk=filing.pk))
 
 
 def publish_without_computing(filing: Filing, user) -> Filing:
     """Publish; fails if filing_publish computes the snapshot instead of copying the prepared one."""
-    with mock.patch.object(workflow, "build_snapshot", side_effect=AssertionError("computed at publication")):
+    with mock.patch.object(workflow, "snapshot_body", side_effect=AssertionError("computed at publication")):
         return workflow.filing_publish(filing=filing, user=user)
 
 
 def publish_computing(filing: Filing, user) -> tuple[Filing, mock.Mock]:
-    computing = mock.Mock(wraps=workflow.build_snapshot)
-    with mock.patch.object(workflow, "build_snapshot", computing):
+    computing = mock.Mock(wraps=workflow.snapshot_body)
+    with mock.patch.object(workflow, "snapshot_body", computing):
         workflow.filing_publish(filing=filing, user=user)
     return filing, computing
 
@@ -68,7 +69,7 @@ def test_the_prepared_snapshot_is_copied_and_equals_the_one_computed_at_publicat
     assert snapshot["published_at"] == approved_filing.published_at.isoformat()
     assert snapshot["filing"]["department"] == "茂县信访局" and snapshot["correction"] is None
     # the caller's instance reads the copied snapshot on first use; the prepared row is gone
-    assert approved_filing.status == S.PUBLISHED and approved_filing.published_snapshot == snapshot
+    assert approved_filing.status == S.PUBLISHED and published_snapshot(approved_filing) == snapshot
     assert not PreparedSnapshot.objects.exists()
 
 
@@ -267,9 +268,9 @@ def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, 
         assert other.error is None
         return found
 
-    computing = mock.Mock(wraps=workflow.build_snapshot)
+    computing = mock.Mock(wraps=workflow.snapshot_body)
     with mock.patch.object(workflow, "prepared_snapshot_usable", check_then_let_the_other_connection_write):
-        with mock.patch.object(workflow, "build_snapshot", computing):
+        with mock.patch.object(workflow, "snapshot_body", computing):
             workflow.filing_publish(filing=approved_filing, user=reviewer)
     assert computing.call_count == 1
     assert stored(approved_filing)["filing"]["department"] in ("茂县信访局", "茂县人民来访接待局")
