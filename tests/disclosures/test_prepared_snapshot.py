@@ -12,10 +12,11 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext
 
 from bench.compare_snapshots import differences
 from disclosures.lock_triggers import lock_triggers_lifted
-from disclosures.models import CatalogItem, ExpenseLine, Filing, PreparedSnapshot, Unit
+from disclosures.models import CatalogItem, ExpenseLine, Filing, Notification, PreparedSnapshot, Unit
 from disclosures.selectors import snapshot as snapshot_module
 from disclosures.selectors.snapshot import build_snapshot, prepared_snapshot_usable, published_snapshot
 from disclosures.services import generation, workflow
@@ -71,6 +72,19 @@ def test_the_prepared_snapshot_is_copied_and_equals_the_one_computed_at_publicat
     # the caller's instance reads the copied snapshot on first use; the prepared row is gone
     assert approved_filing.status == S.PUBLISHED and published_snapshot(approved_filing) == snapshot
     assert not PreparedSnapshot.objects.exists()
+
+
+def test_a_publication_validates_nothing_the_database_enforces_with_queries(approved_filing, reviewer):
+    """No existence query for the foreign keys of the audit entry and the job (rows the publication holds),
+    no query for the job's check constraint, no savepoint but the publication's own (its notifications
+    have no key that could collide): the database enforces all of it at the write."""
+    snapshot_prepare(filing=approved_filing)
+    with CaptureQueriesContext(connection) as queries:
+        workflow.filing_publish(filing=approved_filing, user=reviewer)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in statements if s.startswith(('SELECT 1 AS "a"', 'SELECT 1 AS "_check"'))]
+    assert len([s for s in statements if s.startswith("SAVEPOINT")]) == 1
+    assert Notification.objects.filter(filing=approved_filing, kind=Notification.Kind.PUBLISHED).exists()
 
 
 def test_generating_an_approved_filings_documents_prepares_its_snapshot(approved_filing, submitted_filing):
