@@ -87,6 +87,32 @@ def test_a_publication_validates_nothing_the_database_enforces_with_queries(appr
     assert Notification.objects.filter(filing=approved_filing, kind=Notification.Kind.PUBLISHED).exists()
 
 
+@pytest.mark.parametrize("prepared", [True, False], ids=["copied", "computed"])
+def test_the_snapshot_is_stored_as_the_json_text_written(approved_filing, reviewer, prepared):
+    """JSON text, not jsonb (disclosures.json_text): the database keeps the keys in the order written and
+    neither parses the body on writing nor prints it on reading."""
+    if prepared:
+        snapshot_prepare(filing=approved_filing)
+    workflow.filing_publish(filing=approved_filing, user=reviewer)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT published_snapshot FROM disclosures_filing WHERE id = %s", [approved_filing.pk])
+        (text,) = cursor.fetchone()
+    assert isinstance(text, str)
+    assert list(json.loads(text)) == [
+        "schema",
+        "filing",
+        "published_at",
+        "figures",
+        "key_figures",
+        "tables",
+        "sections",
+        "projects",
+        "parts",
+        "charts",
+        "correction",
+    ]
+
+
 def test_generating_an_approved_filings_documents_prepares_its_snapshot(approved_filing, submitted_filing):
     generation.filing_generate_documents(filing=approved_filing, formats=["xlsx"])
     prepared = PreparedSnapshot.objects.get(filing=approved_filing)
