@@ -7,7 +7,8 @@ transaction that is rolled back (the lock triggers lifted there; reasons its tex
 because the demo added last year's filing afterwards, are written), its snapshot prepared
 (services.prepared.snapshot_prepare) and published again through workflow.filing_publish, which must copy
 the prepared body; the snapshot it stores is compared as JSON with `build_snapshot` computed at the same
-publication time. Nothing is kept. Exits 1 and prints the first differing paths when one differs.
+publication time (the stored body, moment and parts as its readers get them:
+selectors.snapshot.published_snapshot). Nothing is kept. Exits 1 and prints the first differing paths when one differs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main() -> int:
     from disclosures.lock_triggers import lock_triggers_lifted
     from disclosures.models import Filing
     from disclosures.narrative import missing_reasons
-    from disclosures.selectors.snapshot import build_snapshot
+    from disclosures.selectors.snapshot import build_snapshot, published_snapshot
     from disclosures.services import workflow
     from disclosures.services.prepared import snapshot_prepare
 
@@ -49,7 +50,9 @@ def main() -> int:
         try:
             with transaction.atomic():
                 with lock_triggers_lifted():
-                    Filing.objects.filter(pk=pk).update(status=Filing.Status.APPROVED, published_at=None, published_snapshot=None)
+                    Filing.objects.filter(pk=pk).update(
+                        status=Filing.Status.APPROVED, published_at=None, published_snapshot=None, published_parts=None
+                    )
                     # reasons the text asks for since it was published (the demo adds last year's filing afterwards)
                     filing = Filing.objects.select_related("department", "fiscal_year").get(pk=pk)
                     missing = {slot.key: "按实际工作需要调整。" for slot in missing_reasons(filing=filing)}
@@ -57,11 +60,11 @@ def main() -> int:
                         Filing.objects.filter(pk=pk).update(reasons={**filing.reasons, **missing}, data_revision=F("data_revision") + 1)
                 filing = Filing.objects.select_related("department", "fiscal_year").get(pk=pk)
                 prepared = snapshot_prepare(filing=filing)
-                with mock.patch.object(workflow, "build_snapshot", side_effect=AssertionError("computed, not copied")):
+                with mock.patch.object(workflow, "snapshot_body", side_effect=AssertionError("computed, not copied")):
                     workflow.filing_publish(filing=filing, user=user)
                 published = Filing.objects.select_related("department", "fiscal_year").get(pk=pk)
                 computed = json.loads(json.dumps(build_snapshot(filing=published, published_at=published.published_at)))
-                found = differences(computed, published.published_snapshot)
+                found = differences(computed, published_snapshot(published))
                 print(f"{pk} {published}: {'identical' if not found else f'{len(found)} differences'} (prepared: {prepared is not None})")
                 for line in found[:10]:
                     print("   ", line)

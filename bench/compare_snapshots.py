@@ -52,7 +52,7 @@ def main() -> int:
 
     django.setup()
     from disclosures.models import Filing
-    from disclosures.selectors.snapshot import build_snapshot
+    from disclosures.selectors.snapshot import build_snapshot, published_snapshot
 
     filings = Filing.objects.select_related("department", "fiscal_year", "supersedes").order_by("pk")
     if args.every:
@@ -67,7 +67,7 @@ def main() -> int:
         rebuilt_all[str(filing.pk)] = rebuilt
         if args.save:
             continue
-        stored = saved[str(filing.pk)] if saved is not None else filing.published_snapshot
+        stored = saved[str(filing.pk)] if saved is not None else published_snapshot(filing)
         found = differences(stored, rebuilt)
         print(
             f"{filing.pk} {filing}: {'identical' if not found else f'{len(found)} differences'} ({len(json.dumps(stored, ensure_ascii=False))} characters)"

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from disclosures.json_text import JSONTextField
 from disclosures.money import AmountUnit
 
 ZERO = Decimal("0.00")
@@ -291,7 +292,14 @@ class Filing(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
-    published_snapshot = models.JSONField("公开快照", null=True, blank=True, editable=False)
+    published_snapshot = JSONTextField("公开快照", null=True, blank=True, editable=False)
+    published_parts = models.JSONField(
+        "公开的绩效部分",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="公开时冻结的绩效目标表和自评表（不随填报锁定，故与快照分开保存）。",
+    )
     data_revision = models.PositiveIntegerField(
         "数据版本号",
         default=0,
@@ -341,7 +349,7 @@ class PreparedSnapshot(models.Model):
     inputs_digest = models.CharField("其他依据摘要", max_length=64)
     catalog_codes = models.JSONField("科目编码", default=dict, help_text="快照读取的分类科目编码（公开时据此重新核对科目名称）。")
     missing_reasons = models.JSONField("未填写的原因", default=list)
-    body = models.JSONField("快照内容")
+    body = JSONTextField("快照内容")
     created_at = models.DateTimeField("生成时间", auto_now=True)
 
     class Meta:

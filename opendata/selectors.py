@@ -26,6 +26,7 @@ from disclosures.money import CENT, percent
 from disclosures.selectors.bureau import PUBLICATION_DEADLINE_DAYS, publication_deadline
 from disclosures.selectors.figures import THREE_PUBLIC_ITEMS
 from disclosures.selectors.public import public_filing_list, published_filings
+from disclosures.selectors.snapshot import published_snapshot
 
 #: Key figures followed across years on a department's page: (snapshot key, label).
 SERIES_FIGURES: tuple[tuple[str, str], ...] = (
@@ -166,7 +167,11 @@ def current_filings(*, year: int | None = None, kind: str | None = None, departm
     if not rows:
         return []
     extra = {
-        f["pk"]: f for f in published_filings().filter(pk__in=[r.pk for r in rows]).values("pk", "published_snapshot", "approved_at", "published_at")
+        f.pk: f
+        for f in published_filings()
+        .filter(pk__in=[r.pk for r in rows])
+        .only("pk", "published_snapshot", "published_parts", "approved_at", "published_at")
+        .order_by()
     }
     result = []
     for r in rows:
@@ -181,9 +186,9 @@ def current_filings(*, year: int | None = None, kind: str | None = None, departm
                 year=r.year,
                 kind=r.kind,
                 version=r.version,
-                published_at=data["published_at"],
-                approved_at=data["approved_at"],
-                snapshot=_dict(data["published_snapshot"]),
+                published_at=data.published_at,
+                approved_at=data.approved_at,
+                snapshot=_dict(published_snapshot(data)),
             )
         )
     return result

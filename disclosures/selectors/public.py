@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from disclosures.models import Department, Filing, PublicationDocument
+from disclosures.selectors.snapshot import published_snapshot
 
 
 def published_filings() -> QuerySet[Filing]:
@@ -124,7 +125,7 @@ def public_filing_get(*, pk: int, with_documents: bool = True) -> PublicFiling:
     documents = {}
     if with_documents:
         documents = {d.format: d for d in PublicationDocument.objects.filter(filing=filing)}
-    return PublicFiling(filing=filing, snapshot=filing.published_snapshot, newer=newer, documents=documents)
+    return PublicFiling(filing=filing, snapshot=published_snapshot(filing), newer=newer, documents=documents)
 
 
 def public_document_get(*, pk: int, format: str) -> PublicationDocument:

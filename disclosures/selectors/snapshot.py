@@ -91,9 +91,21 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
     return snapshot_complete(snapshot_body(facts), published_at=published_at, parts=publication_parts(filing=facts.filing))
 
 
-def snapshot_complete(body: dict, *, published_at: datetime.datetime, parts: list[dict]) -> dict:
+def snapshot_complete(body: dict, *, published_at: datetime.datetime | None, parts: list[dict] | None) -> dict:
     """The snapshot of a publication at `published_at` from its body (`snapshot_body`) and its parts."""
-    return {**body, "published_at": published_at.isoformat(), "parts": parts}
+    return {**body, "published_at": published_at.isoformat() if published_at is not None else None, "parts": parts}
+
+
+def published_snapshot(filing: Filing) -> dict | None:
+    """The snapshot of the filing's publication as every reader gets it (public pages, the API, open data,
+    the publication's documents, a correction's comparison): the stored body (`published_snapshot`, a copy
+    of `snapshot_body`'s) with the publication's moment (`published_at`) and performance parts
+    (`published_parts`) filled in — what `build_snapshot` returned at that moment. None when unpublished;
+    a stored value that is not an object is returned as it is (its readers treat it as empty)."""
+    stored = filing.published_snapshot
+    if not isinstance(stored, dict):
+        return stored
+    return snapshot_complete(stored, published_at=filing.published_at, parts=filing.published_parts)
 
 
 def snapshot_body(facts: FilingFacts) -> dict:
@@ -348,7 +360,7 @@ def key_figure_rows(snapshot: dict) -> list[dict]:
 
 def correction_summary(*, original: Filing, snapshot: dict, note: str) -> dict:
     """What changed between the published original and this correction: every key figure that differs."""
-    before = {row["key"]: row for row in key_figure_rows(original.published_snapshot or {})}
+    before = {row["key"]: row for row in key_figure_rows(published_snapshot(original) or {})}
     after = {row["key"]: row for row in key_figure_rows(snapshot)}
     changes = []
     for key in list(before) + [k for k in after if k not in before]:

@@ -39,7 +39,7 @@ from django.db.models import F
 from disclosures.models import Filing, FilingDocument, PublicationDocument
 from disclosures.parts import parts_from_json, publication_parts
 from disclosures.selectors.facts import FilingFacts, filing_facts
-from disclosures.selectors.snapshot import filing_sections, filing_tables
+from disclosures.selectors.snapshot import filing_sections, filing_tables, published_snapshot
 from disclosures.services.prepared import snapshot_prepare
 from disclosures.services.public_warm import publication_warm
 from disclosures.tables.html import is_draft_document, render_document_html
@@ -280,7 +280,7 @@ def filing_render_documents(
     tables = filing_tables(facts)
     # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
     # 决算 is published): a publication's documents print the parts frozen in its snapshot.
-    snapshot_parts = (filing.published_snapshot or {}).get("parts") if publication else None
+    snapshot_parts = (published_snapshot(filing) or {}).get("parts") if publication else None
     parts = parts_from_json(snapshot_parts if snapshot_parts is not None else publication_parts(filing=filing))
     sections: list = []
     if "sections" in steps:

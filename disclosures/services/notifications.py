@@ -48,19 +48,27 @@ def accountants(*, filing: Filing) -> QuerySet:
 def notify(
     *, recipients: Iterable, filing: Filing | None, kind: str, title: str, body: str = "", link: str = "", key: str = ""
 ) -> list[Notification]:
-    """Write one message per recipient (once per recipient and non-empty key) and send the emails on commit."""
+    """Write one message per recipient (once per recipient and non-empty key) and send the emails on commit.
+
+    All in the caller's transaction (or one of their own), without a savepoint of their own: only a keyed
+    message can meet the unique key, and only it is written in a savepoint, so that the key written
+    meanwhile by another run skips that recipient."""
     created = []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         for user in recipients:
-            if key and Notification.objects.filter(recipient=user, key=key).exists():
+            message = Notification(recipient=user, filing=filing, kind=kind, title=title[:200], body=body, link=link[:200], key=key)
+            if not key:
+                message.save()
+                created.append(message)
+                continue
+            if Notification.objects.filter(recipient=user, key=key).exists():
                 continue
             try:
                 with transaction.atomic():
-                    created.append(
-                        Notification.objects.create(recipient=user, filing=filing, kind=kind, title=title[:200], body=body, link=link[:200], key=key)
-                    )
+                    message.save()
             except IntegrityError:  # the same reminder written meanwhile by another run
                 continue
+            created.append(message)
         ids = [n.pk for n in created]
         if ids:
             transaction.on_commit(lambda: emails_send(ids=ids))

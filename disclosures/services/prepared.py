@@ -6,19 +6,18 @@ data is locked (its data revision no longer changes), so the snapshot's body can
 by the generation job that builds the approved filing's working documents from the same facts — and
 stored with what it was built from (`PreparedSnapshot`). `workflow.filing_publish`, the one place of the
 publication's rules, checks it under the filing's row lock (`selectors.snapshot.prepared_snapshot_usable`)
-and copies it in the database (`prepared_snapshot_publish`), adding the publication's moment and its
-performance parts; when anything it was built from changed, it computes the snapshot as before. Either
-way the published snapshot is the one `build_snapshot` computes at that moment.
+and copies its body in the database (`prepared_snapshot_publish`), the publication's moment and its
+performance parts stored beside it; when anything it was built from changed, it computes the body as
+before. Either way the published snapshot (`selectors.snapshot.published_snapshot`) is the one
+`build_snapshot` computes at that moment.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 
-from django.db import connection, transaction
-from django.db.models import JSONField
-from django.db.models.expressions import RawSQL
+from django.db import transaction
+from django.db.models import Subquery
 
 from disclosures.models import Filing, PreparedSnapshot
 from disclosures.public_stamp import public_stamp_replace_on_commit
@@ -69,14 +68,10 @@ def snapshot_prepare(*, filing: Filing | None = None, facts: FilingFacts | None 
 
 def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, published_at: datetime.datetime, parts: list[dict]) -> bool:
     """Publish `filing` (locked by the caller) from its prepared snapshot in one UPDATE: status, publication
-    time and the snapshot, the prepared body with `published_at` and `parts` set, copied by the database
-    (no decoding and encoding of megabytes of JSON here). Only while the prepared row is still the one
-    checked (`prepared_snapshot_usable`); returns whether the filing was updated."""
-    moment, parts_json = published_at.isoformat(), json.dumps(parts, ensure_ascii=False)
-    if connection.vendor == "postgresql":
-        sql = "SELECT p.body || jsonb_build_object('published_at', %s::text, 'parts', %s::jsonb) FROM disclosures_preparedsnapshot p WHERE p.id = %s"
-    else:
-        sql = "SELECT json_set(p.body, '$.published_at', %s, '$.parts', json(%s)) FROM disclosures_preparedsnapshot p WHERE p.id = %s"
+    time, performance parts and the snapshot, the prepared body copied as it is by the database (no
+    decoding and encoding of megabytes of JSON, here or in the database: the moment and the parts are
+    columns of their own, filled in by `selectors.snapshot.published_snapshot`). Only while the prepared
+    row is still the one checked (`prepared_snapshot_usable`); returns whether the filing was updated."""
     updated = Filing.objects.filter(
         pk=filing.pk,
         status=Filing.Status.APPROVED,
@@ -89,7 +84,8 @@ def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, pub
         status=Filing.Status.PUBLISHED,
         published_at=published_at,
         updated_at=published_at,
-        published_snapshot=RawSQL(sql, (moment, parts_json, prepared.pk), output_field=JSONField()),
+        published_parts=parts,
+        published_snapshot=Subquery(PreparedSnapshot.objects.filter(pk=prepared.pk).values("body")),
     )
     if updated != 1:
         return False

@@ -33,7 +33,7 @@ from disclosures.services.audit import audit_record, audit_transition
 from disclosures.checks import run_checks
 from disclosures.selectors.facts import filing_facts
 from disclosures.parts import publication_parts
-from disclosures.selectors.snapshot import build_snapshot, filing_sections, prepared_snapshot_usable, unwritten_reasons
+from disclosures.selectors.snapshot import filing_sections, prepared_snapshot_usable, snapshot_body, unwritten_reasons
 from disclosures.services.locking import filing_lock
 from disclosures.services.prepared import prepared_snapshot_publish
 
@@ -185,11 +185,13 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     """Publish an approved filing: freeze what the public sees into `published_snapshot` and queue, in
     the same transaction, the job that builds and freezes the publication's documents.
 
-    The snapshot is the one `build_snapshot` computes now. Its body is usually prepared ahead
+    The snapshot is the one `build_snapshot` computes now, stored as its body (`snapshot_body`) beside the
+    publication's moment and performance parts (`published_at`, `published_parts`; its readers get it
+    whole from `selectors.snapshot.published_snapshot`). The body is usually prepared ahead
     (services.prepared, by the generation job of the approved filing): when it was built from the
     filing's current data revision, this code's snapshot schema and the same department, units, catalog
-    names, last year's filing and corrected original, it is copied in the database with this publication's
-    moment and performance parts; otherwise the snapshot is computed here, from the facts read once.
+    names, last year's filing and corrected original, it is copied in the database; otherwise it is
+    computed here, from the facts read once.
 
     The public does not see the publication until those documents exist (selectors.public): the page
     and its downloads then come from the same locked data the bureau approved, and no one reads a
@@ -216,17 +218,17 @@ def filing_publish(*, filing: Filing, user) -> Filing:
         # validators look at (their checks cost queries: the foreign keys'); the snapshot is JSON built here
         # or copied by the database, not encoded a second time to be checked.
         locked.clean_fields(exclude=[f.name for f in Filing._meta.concrete_fields if f.name not in ("status", "published_at")])
-        if prepared is not None and prepared_snapshot_publish(
-            filing=locked, prepared=prepared, published_at=now, parts=publication_parts(filing=locked)
-        ):
+        # The performance parts are not locked with the filing: frozen now, beside the snapshot's body.
+        locked.published_parts = publication_parts(filing=locked)
+        if prepared is not None and prepared_snapshot_publish(filing=locked, prepared=prepared, published_at=now, parts=locked.published_parts):
             locked.updated_at = now
             del locked.published_snapshot  # read back only if someone asks for it
         else:
             if facts is None:  # the prepared row changed after the check: the reasons are checked from the facts
                 facts = filing_facts(filing=locked)
                 _refuse_missing_reasons(_unwritten(facts))
-            locked.published_snapshot = build_snapshot(facts=facts, published_at=now)
-            locked.save(update_fields=["status", "published_at", "published_snapshot", "updated_at"])
+            locked.published_snapshot = snapshot_body(facts)
+            locked.save(update_fields=["status", "published_at", "published_snapshot", "published_parts", "updated_at"])
         PreparedSnapshot.objects.filter(filing_id=locked.pk).delete()
         audit_transition(
             filing=locked,

@@ -110,6 +110,26 @@ def test_a_locked_filing_keeps_its_content_and_moves_only_along_the_workflow(loc
     assert Filing.objects.get(pk=pk).status == Filing.Status.PUBLISHED
 
 
+def test_the_publications_parts_are_frozen_once_published(locked_filing):
+    """`published_parts` (migration 0018) is written by 已审核 → 已公开 only."""
+    with refused():
+        Filing.objects.filter(pk=locked_filing.pk).update(published_parts=[{"title": "改"}])
+    with refused():
+        Filing.objects.filter(pk=locked_filing.pk).update(published_parts=None, updated_at=timezone.now())
+
+
+@pytest.mark.parametrize("status", [Filing.Status.SUBMITTED, Filing.Status.APPROVED])
+def test_the_publications_parts_are_not_written_before_the_publication(clean_filing, accountant, reviewer, status):
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    if status == Filing.Status.APPROVED:
+        workflow.filing_approve(filing=clean_filing, user=reviewer)
+    filing = Filing.objects.filter(pk=clean_filing.pk)
+    with refused():
+        filing.update(published_parts=[])
+    if status == Filing.Status.APPROVED:
+        assert filing.update(status=Filing.Status.PUBLISHED, published_parts=[]) == 1
+
+
 def test_the_workflow_still_moves_a_submitted_filing(clean_filing, accountant, reviewer):
     workflow.filing_submit(filing=clean_filing, user=accountant)
     workflow.filing_return(filing=clean_filing, user=reviewer, comments=[("", "请补充")])

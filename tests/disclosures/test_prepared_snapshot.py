@@ -12,12 +12,13 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext
 
 from bench.compare_snapshots import differences
 from disclosures.lock_triggers import lock_triggers_lifted
-from disclosures.models import CatalogItem, ExpenseLine, Filing, PreparedSnapshot, Unit
+from disclosures.models import CatalogItem, ExpenseLine, Filing, Notification, PreparedSnapshot, Unit
 from disclosures.selectors import snapshot as snapshot_module
-from disclosures.selectors.snapshot import build_snapshot, prepared_snapshot_usable
+from disclosures.selectors.snapshot import build_snapshot, prepared_snapshot_usable, published_snapshot
 from disclosures.services import generation, workflow
 from disclosures.services.prepared import snapshot_prepare
 from disclosures.tasks import publish_filings, publish_year
@@ -41,18 +42,19 @@ def computed_now(filing: Filing) -> dict:
 
 
 def stored(filing: Filing) -> dict:
-    return Filing.objects.get(pk=filing.pk).published_snapshot
+    """The published snapshot as its readers get it (selectors.snapshot.published_snapshot)."""
+    return published_snapshot(Filing.objects.get(pk=filing.pk))
 
 
 def publish_without_computing(filing: Filing, user) -> Filing:
     """Publish; fails if filing_publish computes the snapshot instead of copying the prepared one."""
-    with mock.patch.object(workflow, "build_snapshot", side_effect=AssertionError("computed at publication")):
+    with mock.patch.object(workflow, "snapshot_body", side_effect=AssertionError("computed at publication")):
         return workflow.filing_publish(filing=filing, user=user)
 
 
 def publish_computing(filing: Filing, user) -> tuple[Filing, mock.Mock]:
-    computing = mock.Mock(wraps=workflow.build_snapshot)
-    with mock.patch.object(workflow, "build_snapshot", computing):
+    computing = mock.Mock(wraps=workflow.snapshot_body)
+    with mock.patch.object(workflow, "snapshot_body", computing):
         workflow.filing_publish(filing=filing, user=user)
     return filing, computing
 
@@ -68,8 +70,47 @@ def test_the_prepared_snapshot_is_copied_and_equals_the_one_computed_at_publicat
     assert snapshot["published_at"] == approved_filing.published_at.isoformat()
     assert snapshot["filing"]["department"] == "茂县信访局" and snapshot["correction"] is None
     # the caller's instance reads the copied snapshot on first use; the prepared row is gone
-    assert approved_filing.status == S.PUBLISHED and approved_filing.published_snapshot == snapshot
+    assert approved_filing.status == S.PUBLISHED and published_snapshot(approved_filing) == snapshot
     assert not PreparedSnapshot.objects.exists()
+
+
+def test_a_publication_validates_nothing_the_database_enforces_with_queries(approved_filing, reviewer):
+    """No existence query for the foreign keys of the audit entry and the job (rows the publication holds),
+    no query for the job's check constraint, no savepoint but the publication's own (its notifications
+    have no key that could collide): the database enforces all of it at the write."""
+    snapshot_prepare(filing=approved_filing)
+    with CaptureQueriesContext(connection) as queries:
+        workflow.filing_publish(filing=approved_filing, user=reviewer)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in statements if s.startswith(('SELECT 1 AS "a"', 'SELECT 1 AS "_check"'))]
+    assert len([s for s in statements if s.startswith("SAVEPOINT")]) == 1
+    assert Notification.objects.filter(filing=approved_filing, kind=Notification.Kind.PUBLISHED).exists()
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["copied", "computed"])
+def test_the_snapshot_is_stored_as_the_json_text_written(approved_filing, reviewer, prepared):
+    """JSON text, not jsonb (disclosures.json_text): the database keeps the keys in the order written and
+    neither parses the body on writing nor prints it on reading."""
+    if prepared:
+        snapshot_prepare(filing=approved_filing)
+    workflow.filing_publish(filing=approved_filing, user=reviewer)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT published_snapshot FROM disclosures_filing WHERE id = %s", [approved_filing.pk])
+        (text,) = cursor.fetchone()
+    assert isinstance(text, str)
+    assert list(json.loads(text)) == [
+        "schema",
+        "filing",
+        "published_at",
+        "figures",
+        "key_figures",
+        "tables",
+        "sections",
+        "projects",
+        "parts",
+        "charts",
+        "correction",
+    ]
 
 
 def test_generating_an_approved_filings_documents_prepares_its_snapshot(approved_filing, submitted_filing):
@@ -267,9 +308,9 @@ def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, 
         assert other.error is None
         return found
 
-    computing = mock.Mock(wraps=workflow.build_snapshot)
+    computing = mock.Mock(wraps=workflow.snapshot_body)
     with mock.patch.object(workflow, "prepared_snapshot_usable", check_then_let_the_other_connection_write):
-        with mock.patch.object(workflow, "build_snapshot", computing):
+        with mock.patch.object(workflow, "snapshot_body", computing):
             workflow.filing_publish(filing=approved_filing, user=reviewer)
     assert computing.call_count == 1
     assert stored(approved_filing)["filing"]["department"] in ("茂县信访局", "茂县人民来访接待局")

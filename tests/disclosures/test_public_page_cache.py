@@ -257,7 +257,7 @@ def test_a_publication_copied_from_its_prepared_snapshot_replaces_the_stamp(clie
     assert snapshot_prepare(filing=correction) is not None
     client.get(url(published_filing))
     generation_before = public_cache().get(stamp_module.GENERATION_KEY)
-    with mock.patch.object(workflow, "publication_enqueue"), mock.patch.object(workflow, "build_snapshot", side_effect=AssertionError):
+    with mock.patch.object(workflow, "publication_enqueue"), mock.patch.object(workflow, "snapshot_body", side_effect=AssertionError):
         workflow.filing_publish(filing=correction, user=reviewer)
     assert Filing.objects.get(pk=correction.pk).status == Filing.Status.PUBLISHED
     assert public_cache().get(stamp_module.GENERATION_KEY) != generation_before

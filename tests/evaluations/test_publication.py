@@ -5,6 +5,7 @@ A published 决算 (seed 003, 茂县信访局 2019) carries each evaluated proje
 项目绩效目标表 and the 部门整体 target. disclosures reads them through its parts registry only.
 """
 
+import json
 from decimal import Decimal
 from io import BytesIO
 
@@ -16,11 +17,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from disclosures.models import Filing, FilingDocument, Project, PublicationDocument
-from disclosures.parts import parts_from_json
+from disclosures.parts import parts_from_json, publication_parts
 from disclosures.parts.xlsx import grid_workbook
 from disclosures.services import workflow
 from disclosures.services.generation import filing_generate_documents
-from disclosures.selectors.snapshot import build_snapshot
+from disclosures.services.prepared import snapshot_prepare
+from disclosures.selectors.snapshot import build_snapshot, published_snapshot
 from evaluations import services
 from evaluations.models import DepartmentTarget, Indicator, IndicatorResult
 from evaluations.publication import performance_parts
@@ -51,8 +53,9 @@ def _evaluate(project: Project, user, actuals: dict[str, tuple]) -> None:
 
 
 @pytest.fixture
-def evaluated_final(clean_filing, accountant, reviewer, settings, tmp_path):
-    """Seed 003 with two of its three projects self-evaluated: 视频会议 finished, 疑难问题 without its qualitative score."""
+def evaluated_approved(clean_filing, accountant, reviewer):
+    """Seed 003 with two of its three projects self-evaluated (视频会议 finished, 疑难问题 without its qualitative
+    score), approved."""
     video = Project.objects.get(filing=clean_filing, code="XF-01")
     special = Project.objects.get(filing=clean_filing, code="XF-02")
     _evaluate(
@@ -67,12 +70,18 @@ def evaluated_final(clean_filing, accountant, reviewer, settings, tmp_path):
     )
     workflow.filing_submit(filing=clean_filing, user=accountant)
     workflow.filing_approve(filing=clean_filing, user=reviewer)
+    return clean_filing
+
+
+@pytest.fixture
+def evaluated_final(evaluated_approved, reviewer, settings, tmp_path):
+    """`evaluated_approved`, published."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return publish(clean_filing, reviewer)  # with its frozen publication documents (xlsx, HTML, stand-in PDF)
+    return publish(evaluated_approved, reviewer)  # with its frozen publication documents (xlsx, HTML, stand-in PDF)
 
 
 def test_published_final_snapshot_carries_the_self_evaluations(evaluated_final):
-    (part,) = evaluated_final.published_snapshot["parts"]
+    (part,) = published_snapshot(evaluated_final)["parts"]
     assert part["title"] == "绩效自评情况"
     assert part["paragraphs"] == [
         "“信访视频会议系统技术服务费”项目绩效自评：预算执行率100.00%，自评得分100.00分，等级为“优”。",
@@ -84,6 +93,25 @@ def test_published_final_snapshot_carries_the_self_evaluations(evaluated_final):
     summary = parts_from_json([part])[0].grids[0]
     assert [c.text for c in summary.rows[1]] == ["信访视频会议系统技术服务费", "23.00", "23.00", "100.00%", "100.00", "优"]
     assert [c.text for c in summary.rows[2]] == ["特殊疑难信访问题专项资金", "25.00", "25.00", "100.00%", "未完成", "未完成"]
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["copied", "computed"])
+def test_both_publications_store_the_body_with_the_moment_and_the_parts_beside_it(evaluated_approved, reviewer, prepared):
+    """The copy stores the prepared body as it is, the computation the body it computes: the same shape, the
+    publication's moment and performance parts in their columns, filled in by the one reader."""
+    filing = evaluated_approved
+    if prepared:
+        assert snapshot_prepare(filing=filing) is not None
+    workflow.filing_publish(filing=filing, user=reviewer)
+
+    row = Filing.objects.get(pk=filing.pk)
+    assert row.published_snapshot["published_at"] is None and row.published_snapshot["parts"] is None
+    assert row.published_parts and row.published_parts == json.loads(json.dumps(publication_parts(filing=row)))
+    snapshot = published_snapshot(row)
+    assert snapshot["published_at"] == row.published_at.isoformat() and snapshot["parts"] == row.published_parts
+    assert list(snapshot) == list(row.published_snapshot)  # the keys in the stored order
+    fresh = Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk)
+    assert snapshot == json.loads(json.dumps(build_snapshot(filing=fresh, published_at=fresh.published_at)))
 
 
 def test_public_page_shows_the_forms_from_the_snapshot(client, evaluated_final):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from disclosures.models import Filing, PublicationDocument
+from disclosures.selectors.snapshot import published_snapshot
 
 DEPARTMENT_SCORE = "部门整体支出绩效自评：预算执行率100.00%，自评得分99.40分，等级为“优”。"
 SHORTFALL = "“信访工作经费”项目绩效自评：预算执行率100.00%，自评得分"
@@ -22,7 +23,7 @@ def final(open_demo) -> Filing:
 
 
 def test_published_final_snapshot_has_scored_self_evaluations(open_demo):
-    (part,) = final(open_demo).published_snapshot["parts"]
+    (part,) = published_snapshot(final(open_demo))["parts"]
     assert part["title"] == "绩效自评情况"
     assert len(part["paragraphs"]) == 9  # eight projects and the department as a whole, none 未完成
     assert part["paragraphs"][0] == "“信访补助支出”项目绩效自评：预算执行率100.00%，自评得分99.70分，等级为“优”。"
