@@ -79,6 +79,12 @@ def publication_enqueue_generation(*, filing: Filing, user=None, batch: str = ""
     return job_enqueue(kind=request.kind, task=request.task, filing=filing, params=request.params, user=user, batch=batch)
 
 
+def publications_enqueue_generation(*, filings: Iterable[Filing], user=None) -> list[Job]:
+    """`publication_enqueue_generation` for many published filings: their job rows in one INSERT, sent after
+    the commit in the order given (jobs.services.jobs_enqueue)."""
+    return jobs_enqueue([_publication_request(filing=filing) for filing in filings], user=user)
+
+
 def _publication_request(*, filing: Filing) -> JobRequest:
     return JobRequest(
         kind=Job.Kind.GENERATE_FILING, task=generate_filing_documents, filing=filing, params={"formats": list(ALL_FORMATS), "publication": True}

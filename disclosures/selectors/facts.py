@@ -21,6 +21,7 @@ A computation derived from the facts that several of them need (the figures) is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -267,20 +268,54 @@ def facts_of(*, filing: Filing | None = None, facts: FilingFacts | None = None) 
 
 def catalog_names(*, fiscal_year_id: int, codes: dict[str, list[str]]) -> dict[tuple[str, str], str]:
     """Names by (kind, code) of these codes of the year's catalog (kind → codes), and of every 功能分类 类."""
+    return catalog_names_many(fiscal_year_id=fiscal_year_id, codes=[codes])[0]
+
+
+#: A 功能分类 类 (three digits): the query's regex, applied again to tell each code set's names apart.
+_CLASS_CODE = re.compile(r"[0-9]{3}")
+
+
+def catalog_names_many(*, fiscal_year_id: int, codes: list[dict[str, list[str]]]) -> list[dict[tuple[str, str], str]]:
+    """`catalog_names` of the year for each of these code sets, read in one query for all."""
+    wanted: dict[str, set[str]] = {}
+    for kinds in codes:
+        for kind, some in kinds.items():
+            wanted.setdefault(kind, set()).update(some)
     condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
-    for kind, wanted in codes.items():
-        if wanted:
-            condition |= Q(kind=kind, code__in=wanted)
-    items = CatalogItem.objects.filter(condition, fiscal_year_id=fiscal_year_id).values_list("kind", "code", "name")
-    return {(kind, code): name for kind, code, name in items}
+    for kind, union in wanted.items():
+        if union:
+            condition |= Q(kind=kind, code__in=sorted(union))
+    items = list(CatalogItem.objects.filter(condition, fiscal_year_id=fiscal_year_id).values_list("kind", "code", "name"))
+    classes = {(kind, code) for kind, code, _name in items if kind == CatalogItem.Kind.FUNCTION and _CLASS_CODE.fullmatch(code)}
+    found = []
+    for kinds in codes:
+        keys = classes | {(kind, code) for kind, some in kinds.items() for code in some}
+        found.append({(kind, code): name for kind, code, name in items if (kind, code) in keys})
+    return found
+
+
+def _previous_condition(filing: Filing) -> Q:
+    return Q(department_id=filing.department_id, kind=filing.kind, fiscal_year__year=filing.fiscal_year.year - 1)
+
+
+_PREVIOUS_STATUSES = (Filing.Status.APPROVED, Filing.Status.PUBLISHED)
 
 
 def previous_filings(*, filing: Filing):
     """Last year's filings of the same department and kind that a comparison may use (approved or
     published), the latest version first: FilingFacts.previous takes the first."""
-    return Filing.objects.filter(
-        department_id=filing.department_id,
-        kind=filing.kind,
-        fiscal_year__year=filing.fiscal_year.year - 1,
-        status__in=(Filing.Status.APPROVED, Filing.Status.PUBLISHED),
-    ).order_by("-version")
+    return Filing.objects.filter(_previous_condition(filing), status__in=_PREVIOUS_STATUSES).order_by("-version")
+
+
+def previous_filings_first(*, filings: list[Filing], fields: tuple[str, ...]) -> dict[int, tuple | None]:
+    """For each filing (by pk), these fields of the first of its `previous_filings`, or None: one query for all."""
+    if not filings:
+        return {}
+    condition = Q()
+    for filing in filings:
+        condition |= _previous_condition(filing)
+    rows = Filing.objects.filter(condition, status__in=_PREVIOUS_STATUSES).order_by("-version")
+    first: dict[tuple, tuple] = {}
+    for department_id, kind, year, *values in rows.values_list("department_id", "kind", "fiscal_year__year", *fields):
+        first.setdefault((department_id, kind, year), tuple(values))
+    return {filing.pk: first.get((filing.department_id, filing.kind, filing.fiscal_year.year - 1)) for filing in filings}

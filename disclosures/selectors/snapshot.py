@@ -17,6 +17,7 @@ import enum
 import functools
 import hashlib
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from disclosures.models import Filing, FundingSource, PreparedSnapshot, Project,
 from disclosures.money import format_number, to_wan, unit_label
 from disclosures.narrative import draft_sections
 from disclosures.parts import publication_parts
-from disclosures.selectors.facts import FilingFacts, catalog_names, facts_of, previous_filings
+from disclosures.selectors.facts import FilingFacts, catalog_names_many, facts_of, previous_filings_first
 from disclosures.selectors.figures import PRIOR_KEYS, THREE_PUBLIC_ITEMS, FilingFigures, figures_as_dict, filing_figures
 from disclosures.tables import compute_tables
 
@@ -165,18 +166,38 @@ def snapshot_inputs(facts: FilingFacts) -> dict:
 
 
 def current_snapshot_inputs(*, filing: Filing, catalog_codes: dict[str, list[str]]) -> dict:
-    """`snapshot_inputs` as the database holds them now, for the filing (its department read with it) and
-    the catalog codes its facts used: a few small queries, none over its lines."""
-    original_published_at = None
-    if filing.supersedes_id is not None:
-        original_published_at = Filing.objects.filter(pk=filing.supersedes_id).values_list("published_at", flat=True).first()
-    return _inputs(
-        filing=filing,
-        units=list(Unit.objects.filter(department_id=filing.department_id).order_by("-is_main", "code")),
-        names=catalog_names(fiscal_year_id=filing.fiscal_year_id, codes=catalog_codes),
-        previous=previous_filings(filing=filing).values_list("pk", "version", "data_revision").first(),
-        original_published_at=original_published_at,
-    )
+    """`snapshot_inputs` as the database holds them now, for the filing (its department and year read with
+    it) and the catalog codes its facts used: a few small queries, none over its lines."""
+    return current_snapshots_inputs(filings=[(filing, catalog_codes)])[filing.pk]
+
+
+def current_snapshots_inputs(*, filings: Sequence[tuple[Filing, dict[str, list[str]]]]) -> dict[int, dict]:
+    """`current_snapshot_inputs` of many filings (by pk), each with its catalog codes: the same few queries
+    for all of them (units, catalog names per year, last year's filings, the corrected originals)."""
+    if not filings:
+        return {}
+    originals = [filing.supersedes_id for filing, _codes in filings if filing.supersedes_id is not None]
+    published_at = dict(Filing.objects.filter(pk__in=originals).values_list("pk", "published_at")) if originals else {}
+    units: dict[int, list[Unit]] = {}
+    department_ids = sorted({filing.department_id for filing, _codes in filings})
+    for unit in Unit.objects.filter(department_id__in=department_ids).order_by("department_id", "-is_main", "code"):
+        units.setdefault(unit.department_id, []).append(unit)
+    names: dict[int, dict] = {}
+    for year_id in sorted({filing.fiscal_year_id for filing, _codes in filings}):
+        of_year = [(filing, codes) for filing, codes in filings if filing.fiscal_year_id == year_id]
+        found = catalog_names_many(fiscal_year_id=year_id, codes=[codes for _filing, codes in of_year])
+        names.update({filing.pk: found_names for (filing, _codes), found_names in zip(of_year, found, strict=True)})
+    previous = previous_filings_first(filings=[filing for filing, _codes in filings], fields=("pk", "version", "data_revision"))
+    return {
+        filing.pk: _inputs(
+            filing=filing,
+            units=units.get(filing.department_id, []),
+            names=names[filing.pk],
+            previous=previous[filing.pk],
+            original_published_at=published_at.get(filing.supersedes_id) if filing.supersedes_id is not None else None,
+        )
+        for filing, _codes in filings
+    }
 
 
 _UNIT_FIELDS = tuple(field.attname for field in Unit._meta.concrete_fields)
@@ -211,12 +232,22 @@ def prepared_snapshot_usable(*, filing: Filing) -> PreparedSnapshot | None:
     """The filing's prepared snapshot (services.prepared) without its body, if it was built from what the
     database holds now: the filing's data revision, this code's SNAPSHOT_SCHEMA and the same other inputs;
     else None. Read under the filing's row lock at publication."""
-    prepared = PreparedSnapshot.objects.filter(filing_id=filing.pk, data_revision=filing.data_revision, schema=SNAPSHOT_SCHEMA).defer("body").first()
-    if prepared is None:
-        return None
-    if inputs_digest(current_snapshot_inputs(filing=filing, catalog_codes=prepared.catalog_codes)) != prepared.inputs_digest:
-        return None
-    return prepared
+    return prepared_snapshots_usable(filings=[filing]).get(filing.pk)
+
+
+def prepared_snapshots_usable(*, filings: Sequence[Filing]) -> dict[int, PreparedSnapshot]:
+    """`prepared_snapshot_usable` of many filings (their departments and years loaded): the usable prepared
+    rows by filing pk, the rows and their current inputs read in a few queries for all."""
+    by_pk = {filing.pk: filing for filing in filings}
+    if not by_pk:
+        return {}
+    prepared = [
+        row
+        for row in PreparedSnapshot.objects.filter(filing_id__in=sorted(by_pk), schema=SNAPSHOT_SCHEMA).defer("body")
+        if row.data_revision == by_pk[row.filing_id].data_revision
+    ]
+    current = current_snapshots_inputs(filings=[(by_pk[row.filing_id], row.catalog_codes) for row in prepared])
+    return {row.filing_id: row for row in prepared if inputs_digest(current[row.filing_id]) == row.inputs_digest}
 
 
 def table_to_snapshot(table) -> dict:

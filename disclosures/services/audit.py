@@ -8,7 +8,7 @@ services and the admin call `audit_changes` after a save with the values they ha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from django.db import models
@@ -32,6 +32,13 @@ def audit_record(
     comment: str = "",
 ) -> AuditEntry:
     """Write one audit entry. `actor` may be None (a system step such as the demo loader)."""
+    entry = _entry(filing=filing, actor=actor, action=action, object_repr=object_repr, field=field, before=before, after=after, comment=comment)
+    entry.save()
+    return entry
+
+
+def _entry(*, filing, actor, action: str, object_repr: str, field: str, before: str, after: str, comment: str) -> AuditEntry:
+    """An unsaved audit entry, its fields validated."""
     entry = AuditEntry(
         filing=filing,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -43,23 +50,32 @@ def audit_record(
         comment=comment,
     )
     entry.full_clean(exclude=["filing", "actor"])  # rows the caller holds; the database checks the keys (a query each)
-    entry.save()
     return entry
 
 
 def audit_transition(*, filing: Filing, actor, action: str, before_status: str, comment: str = "") -> AuditEntry:
     """A status change: before/after hold the statuses' Chinese labels as the bureau reads them."""
+    return audit_transitions(changes=[(filing, before_status, comment)], actor=actor, action=action)[0]
+
+
+def audit_transitions(*, changes: Sequence[tuple[Filing, str, str]], actor, action: str) -> list[AuditEntry]:
+    """The same status change of several filings ((filing, before_status, comment) each) by one actor: one
+    entry each (as `audit_transition` writes it), written in one INSERT."""
     labels = dict(Filing.Status.choices)
-    return audit_record(
-        filing=filing,
-        actor=actor,
-        action=action,
-        object_repr=str(filing),
-        field="状态",
-        before=str(labels.get(before_status, before_status)),
-        after=str(labels.get(filing.status, filing.status)),
-        comment=comment,
-    )
+    entries = [
+        _entry(
+            filing=filing,
+            actor=actor,
+            action=action,
+            object_repr=str(filing),
+            field="状态",
+            before=str(labels.get(before_status, before_status)),
+            after=str(labels.get(filing.status, filing.status)),
+            comment=comment,
+        )
+        for filing, before_status, comment in changes
+    ]
+    return AuditEntry.objects.bulk_create(entries)
 
 
 def figures_must_be_audited(filing: Filing) -> bool:

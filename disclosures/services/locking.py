@@ -20,7 +20,7 @@ triggers of migration 0006 stand behind this for writers that bypass the service
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -50,6 +50,13 @@ def ensure_editable(*, filing: Filing) -> None:
 def filing_lock(*, pk: int) -> Filing:
     """The filing re-read under a row lock (call inside transaction.atomic)."""
     return Filing.objects.select_for_update(of=("self",)).select_related("department", "fiscal_year").get(pk=pk)
+
+
+def filings_lock(*, pks: Iterable[int]) -> dict[int, Filing]:
+    """The filings re-read under their row locks, by pk (call inside transaction.atomic): one query, the rows
+    locked in the order of their primary keys, so two callers locking overlapping sets cannot deadlock."""
+    rows = Filing.objects.select_for_update(of=("self",)).select_related("department", "fiscal_year").filter(pk__in=sorted(set(pks))).order_by("pk")
+    return {filing.pk: filing for filing in rows}
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,14 +137,39 @@ def filing_approved(*, filing: Filing) -> None:
 
 
 def filing_published(*, filing: Filing) -> None:
-    notify(
-        recipients=accountants(filing=filing),
-        filing=filing,
-        kind=Kind.PUBLISHED,
-        title=f"{filing}已公开",
-        body=f"财政局已公开{filing}；公开文件生成后即在公开网站上显示。",
-        link=reverse("disclosures:public_filing", args=[filing.pk]),
+    filings_published(filings=[filing])
+
+
+def filings_published(*, filings: Sequence[Filing]) -> list[Notification]:
+    """Tell each filing's accountants that it was published: their users read in one query for all the
+    filings' departments, the messages written in one INSERT (no key: nothing to skip), emailed on commit."""
+    department_ids = sorted({filing.department_id for filing in filings})
+    members: dict[int, list] = {}
+    users = (
+        get_user_model()
+        .objects.filter(membership__department_id__in=department_ids, is_active=True)
+        .annotate(member_of=F("membership__department_id"))
     )
+    for user in users.order_by("member_of", "pk"):
+        members.setdefault(user.member_of, []).append(user)
+    messages = [
+        Notification(
+            recipient=user,
+            filing=filing,
+            kind=Kind.PUBLISHED,
+            title=f"{filing}已公开"[:200],
+            body=f"财政局已公开{filing}；公开文件生成后即在公开网站上显示。",
+            link=reverse("disclosures:public_filing", args=[filing.pk])[:200],
+        )
+        for filing in filings
+        for user in members.get(filing.department_id, [])
+    ]
+    if not messages:
+        return []
+    Notification.objects.bulk_create(messages)
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: emails_send(ids=ids))
+    return messages
 
 
 def overdue_reminders_send(*, today: datetime.date | None = None) -> int:

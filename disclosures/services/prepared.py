@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import Subquery
 
 from disclosures.models import Filing, PreparedSnapshot
-from disclosures.public_stamp import public_stamp_replace_on_commit
 from disclosures.selectors.facts import FilingFacts, facts_of
 from disclosures.selectors.snapshot import (
     SNAPSHOT_SCHEMA,
@@ -71,7 +70,9 @@ def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, pub
     time, performance parts and the snapshot, the prepared body copied as it is by the database (no
     decoding and encoding of megabytes of JSON, here or in the database: the moment and the parts are
     columns of their own, filled in by `selectors.snapshot.published_snapshot`). Only while the prepared
-    row is still the one checked (`prepared_snapshot_usable`); returns whether the filing was updated."""
+    row is still the one checked (`prepared_snapshot_usable`); returns whether the filing was updated. An
+    UPDATE sends no post_save: the caller replaces the public stamp (`public_stamp_replace_on_commit`), once
+    for all the filings it publishes."""
     updated = Filing.objects.filter(
         pk=filing.pk,
         status=Filing.Status.APPROVED,
@@ -87,7 +88,4 @@ def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, pub
         published_parts=parts,
         published_snapshot=Subquery(PreparedSnapshot.objects.filter(pk=prepared.pk).values("body")),
     )
-    if updated != 1:
-        return False
-    public_stamp_replace_on_commit()  # an UPDATE sends no post_save
-    return True
+    return updated == 1

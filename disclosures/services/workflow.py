@@ -11,6 +11,8 @@ AuditEntry. Refusals raise WorkflowError with a Chinese message meant for the us
 from __future__ import annotations
 
 from collections.abc import Sequence
+import dataclasses
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,12 +31,13 @@ from disclosures.models import (
     ThreePublicStats,
 )
 from disclosures.services import notifications
-from disclosures.services.audit import audit_record, audit_transition
+from disclosures.services.audit import audit_record, audit_transition, audit_transitions
 from disclosures.checks import run_checks
-from disclosures.selectors.facts import filing_facts
+from disclosures.selectors.facts import FilingFacts, filing_facts
 from disclosures.parts import publication_parts
-from disclosures.selectors.snapshot import filing_sections, prepared_snapshot_usable, snapshot_body, unwritten_reasons
-from disclosures.services.locking import filing_lock
+from disclosures.selectors.snapshot import filing_sections, prepared_snapshots_usable, snapshot_body, unwritten_reasons
+from disclosures.public_stamp import public_stamp_replace_on_commit
+from disclosures.services.locking import filing_lock, filings_lock
 from disclosures.services.prepared import prepared_snapshot_publish
 
 # The module, not its names: disclosures.tasks imports the year's batch publication (services.publication),
@@ -182,8 +185,40 @@ def filing_approve(*, filing: Filing, user, comment: str = "") -> Filing:
 
 
 def filing_publish(*, filing: Filing, user) -> Filing:
-    """Publish an approved filing: freeze what the public sees into `published_snapshot` and queue, in
-    the same transaction, the job that builds and freezes the publication's documents.
+    """Publish one approved filing (`filings_publish_together` for it alone); a refusal raises its
+    WorkflowError."""
+    outcome = filings_publish_together(filings=[filing], user=user)
+    if outcome.refused:
+        raise outcome.refused[0].error
+    return filing
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A filing `filings_publish_together` did not publish, and why (`error.message`: Chinese, for the user)."""
+
+    filing: Filing
+    error: WorkflowError
+
+    @property
+    def reason(self) -> str:
+        return self.error.message
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What `filings_publish_together` did: the filings published and those refused, in the order given."""
+
+    published: list[Filing] = dataclasses.field(default_factory=list)
+    refused: list[Refusal] = dataclasses.field(default_factory=list)
+
+
+def filings_publish_together(*, filings: Sequence[Filing], user) -> Publication:
+    """Publish approved filings in one transaction, the one place of the publication's rules: freeze what
+    the public sees into each one's `published_snapshot` and queue, in the same transaction, the jobs that
+    build and freeze the publication's documents. A filing refused (gone, not approved, reasons missing)
+    is reported with its Chinese reason and nothing of it is written; the others are published. Without
+    the permission nothing is published (NotPermitted). An unexpected error rolls everything back.
 
     The snapshot is the one `build_snapshot` computes now, stored as its body (`snapshot_body`) beside the
     publication's moment and performance parts (`published_at`, `published_parts`; its readers get it
@@ -193,54 +228,102 @@ def filing_publish(*, filing: Filing, user) -> Filing:
     names, last year's filing and corrected original, it is copied in the database; otherwise it is
     computed here, from the facts read once.
 
-    The public does not see the publication until those documents exist (selectors.public): the page
+    The public does not see a publication until its documents exist (selectors.public): the page
     and its downloads then come from the same locked data the bureau approved, and no one reads a
     publication without its downloads. Until then the previous publication (for a correction) stays
     the public one, and the bureau's dashboard shows the publication as waiting for its documents.
+
+    What the filings share is read and written together: their row locks (one query, in pk order), their
+    prepared rows and current inputs (selectors.snapshot.prepared_snapshots_usable), the prepared rows'
+    delete, the audit entries, the documents' jobs, the notifications (one statement each), the public
+    stamp's replacement. The performance parts (not locked with the filing: frozen now) and the copy are
+    per filing.
     """
     if not can_publish(user):
         raise NotPermitted("没有公开权限。")
+    outcome = Publication()
     with transaction.atomic():
-        locked = _locked(filing)
-        _require_status(locked, (Status.APPROVED,), "公开")
-        prepared = prepared_snapshot_usable(filing=locked)
-        facts = None
-        if prepared is not None:
-            _refuse_missing_reasons(list(prepared.missing_reasons))
-        else:
-            facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
-            _refuse_missing_reasons(_unwritten(facts))  # drafted once, frozen below
-        before = locked.status
+        locked_rows = filings_lock(pks=[filing.pk for filing in filings])
+        candidates: list[tuple[Filing, Filing]] = []  # (the caller's, the locked)
+        for filing in filings:
+            locked = locked_rows.get(filing.pk)
+            try:
+                if locked is None:
+                    raise WrongStatus("该填报已不存在。")
+                _require_status(locked, (Status.APPROVED,), "公开")
+            except WorkflowError as error:
+                outcome.refused.append(Refusal(filing, error))
+                continue
+            candidates.append((filing, locked))
+        usable = prepared_snapshots_usable(filings=[locked for _filing, locked in candidates])
+        checked: list[tuple[Filing, Filing, PreparedSnapshot | None, FilingFacts | None]] = []
+        for filing, locked in candidates:
+            prepared = usable.get(locked.pk)
+            facts = None
+            try:
+                if prepared is not None:
+                    _refuse_missing_reasons(list(prepared.missing_reasons))
+                else:
+                    facts = filing_facts(filing=locked)  # read once: the reasons' check and the snapshot derive from them
+                    _refuse_missing_reasons(_unwritten(facts))  # drafted once, frozen below
+            except WorkflowError as error:
+                outcome.refused.append(Refusal(filing, error))
+                continue
+            checked.append((filing, locked, prepared, facts))
         now = timezone.now()
-        locked.published_at = now
-        locked.status = Status.PUBLISHED
-        # The publication sets its status, time and snapshot, nothing the constraints or the other fields'
-        # validators look at (their checks cost queries: the foreign keys'); the snapshot is JSON built here
-        # or copied by the database, not encoded a second time to be checked.
-        locked.clean_fields(exclude=[f.name for f in Filing._meta.concrete_fields if f.name not in ("status", "published_at")])
-        # The performance parts are not locked with the filing: frozen now, beside the snapshot's body.
-        locked.published_parts = publication_parts(filing=locked)
-        if prepared is not None and prepared_snapshot_publish(filing=locked, prepared=prepared, published_at=now, parts=locked.published_parts):
-            locked.updated_at = now
-            del locked.published_snapshot  # read back only if someone asks for it
-        else:
-            if facts is None:  # the prepared row changed after the check: the reasons are checked from the facts
-                facts = filing_facts(filing=locked)
-                _refuse_missing_reasons(_unwritten(facts))
-            locked.published_snapshot = snapshot_body(facts)
-            locked.save(update_fields=["status", "published_at", "published_snapshot", "published_parts", "updated_at"])
-        PreparedSnapshot.objects.filter(filing_id=locked.pk).delete()
-        audit_transition(
-            filing=locked,
+        published: list[tuple[Filing, Filing, str]] = []  # (the caller's, the locked, the status before)
+        copied = False
+        for filing, locked, prepared, facts in checked:
+            try:
+                copied = _publish_one(locked=locked, prepared=prepared, facts=facts, now=now) or copied
+            except WorkflowError as error:
+                outcome.refused.append(Refusal(filing, error))
+                continue
+            published.append((filing, locked, Status.APPROVED))
+        if not published:
+            return outcome
+        if copied:
+            public_stamp_replace_on_commit()  # an UPDATE sends no post_save
+        done = [locked for _filing, locked, _before in published]
+        PreparedSnapshot.objects.filter(filing_id__in=[locked.pk for locked in done]).delete()
+        audit_transitions(
+            changes=[
+                (locked, before, f"更正公开：{locked.correction_note}" if locked.supersedes_id is not None else "")
+                for _f, locked, before in published
+            ],
             actor=user,
             action="公开",
-            before_status=before,
-            comment=f"更正公开：{locked.correction_note}" if locked.supersedes_id is not None else "",
         )
-        publication_enqueue(filing=locked, user=user)
-        notifications.filing_published(filing=locked)
-    _sync(filing, locked)
-    return filing
+        publications_enqueue(filings=done, user=user)
+        notifications.filings_published(filings=done)
+    for filing, locked, _before in published:
+        _sync(filing, locked)
+        outcome.published.append(filing)
+    return outcome
+
+
+def _publish_one(*, locked: Filing, prepared: PreparedSnapshot | None, facts: FilingFacts | None, now) -> bool:
+    """Write one checked filing's publication: its status, moment and parts, and its snapshot copied from the
+    prepared row (returns True) or computed (False). The snapshot computed because the prepared row changed
+    after the check must pass the reasons' check too: a refusal leaves the filing unwritten."""
+    locked.published_at = now
+    locked.status = Status.PUBLISHED
+    # The publication sets its status, time and snapshot, nothing the constraints or the other fields'
+    # validators look at (their checks cost queries: the foreign keys'); the snapshot is JSON built here
+    # or copied by the database, not encoded a second time to be checked.
+    locked.clean_fields(exclude=[f.name for f in Filing._meta.concrete_fields if f.name not in ("status", "published_at")])
+    # The performance parts are not locked with the filing: frozen now, beside the snapshot's body.
+    locked.published_parts = publication_parts(filing=locked)
+    if prepared is not None and prepared_snapshot_publish(filing=locked, prepared=prepared, published_at=now, parts=locked.published_parts):
+        locked.updated_at = now
+        del locked.published_snapshot  # read back only if someone asks for it
+        return True
+    if facts is None:  # the prepared row changed after the check: the reasons are checked from the facts
+        facts = filing_facts(filing=locked)
+        _refuse_missing_reasons(_unwritten(facts))
+    locked.published_snapshot = snapshot_body(facts)
+    locked.save(update_fields=["status", "published_at", "published_snapshot", "published_parts", "updated_at"])
+    return False
 
 
 def _unwritten(facts) -> list[str]:
@@ -259,9 +342,9 @@ def documents_enqueue(*, filing: Filing, user=None):
     return tasks.filing_enqueue_generation(filing=filing, user=user)
 
 
-def publication_enqueue(*, filing: Filing, user=None):
-    """Queue the job that builds the publication's frozen documents (sent after commit)."""
-    return tasks.publication_enqueue_generation(filing=filing, user=user)
+def publications_enqueue(*, filings: Sequence[Filing], user=None):
+    """Queue the jobs that build the publications' frozen documents (one INSERT, sent after commit in order)."""
+    return tasks.publications_enqueue_generation(filings=filings, user=user)
 
 
 # Related rows copied into a correction, in dependency order (projects before the lines that point at them).

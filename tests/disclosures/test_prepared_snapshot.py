@@ -290,7 +290,7 @@ def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, 
     """Another connection re-prepares the filing (its department renamed) between the publication's check
     of the prepared row and its copy: the copy finds the row changed and the snapshot is computed."""
     snapshot_prepare(filing=approved_filing)
-    checked = workflow.prepared_snapshot_usable
+    checked = workflow.prepared_snapshots_usable
     done = threading.Event()
 
     def rename_and_prepare():
@@ -299,8 +299,8 @@ def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, 
         PreparedSnapshot.objects.filter(filing_id=approved_filing.pk).update(inputs_digest="0" * 64)
         done.set()
 
-    def check_then_let_the_other_connection_write(*, filing):
-        found = checked(filing=filing)
+    def check_then_let_the_other_connection_write(*, filings):
+        found = checked(filings=filings)
         other = _Thread(rename_and_prepare)
         other.start()
         assert done.wait(30)
@@ -309,7 +309,7 @@ def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, 
         return found
 
     computing = mock.Mock(wraps=workflow.snapshot_body)
-    with mock.patch.object(workflow, "prepared_snapshot_usable", check_then_let_the_other_connection_write):
+    with mock.patch.object(workflow, "prepared_snapshots_usable", check_then_let_the_other_connection_write):
         with mock.patch.object(workflow, "snapshot_body", computing):
             workflow.filing_publish(filing=approved_filing, user=reviewer)
     assert computing.call_count == 1

@@ -236,7 +236,7 @@ def test_a_publication_is_read_once_its_documents_are_frozen(client, published_f
     """Published without documents, a correction is not public yet; the documents' creation makes it public."""
     correction = _correction_approved(published_filing, accountant, reviewer)
     first = client.get(url(published_filing))
-    with mock.patch.object(workflow, "publication_enqueue"):  # the job is left for later
+    with mock.patch.object(workflow, "publications_enqueue"):  # the job is left for later
         workflow.filing_publish(filing=correction, user=reviewer)
     waiting = client.get(url(published_filing))
     assert "本版本已于" not in waiting.content.decode()
@@ -257,7 +257,7 @@ def test_a_publication_copied_from_its_prepared_snapshot_replaces_the_stamp(clie
     assert snapshot_prepare(filing=correction) is not None
     client.get(url(published_filing))
     generation_before = public_cache().get(stamp_module.GENERATION_KEY)
-    with mock.patch.object(workflow, "publication_enqueue"), mock.patch.object(workflow, "snapshot_body", side_effect=AssertionError):
+    with mock.patch.object(workflow, "publications_enqueue"), mock.patch.object(workflow, "snapshot_body", side_effect=AssertionError):
         workflow.filing_publish(filing=correction, user=reviewer)
     assert Filing.objects.get(pk=correction.pk).status == Filing.Status.PUBLISHED
     assert public_cache().get(stamp_module.GENERATION_KEY) != generation_before

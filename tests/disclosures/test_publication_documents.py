@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from disclosures.models import Filing, FilingDocument, PublicationDocument
 from jobs.models import Job
-from jobs.services import job_send
+from jobs.services import jobs_send
 from disclosures.services import generation, workflow
 from disclosures.services.generation import filing_generate_documents
 from disclosures.tasks import filing_enqueue_documents, generate_filing_documents, generate_year
@@ -36,7 +36,7 @@ def test_published_filing_is_hidden_until_its_documents_exist(client, approved_f
     approved_filing.refresh_from_db()
     assert approved_filing.status == Filing.Status.PUBLISHED and approved_filing.published_snapshot
     job = Job.objects.get(filing=approved_filing, params__publication=True)
-    job_sends = [send for send in sends if getattr(send, "func", None) is job_send]
+    job_sends = [send for send in sends if getattr(send, "func", None) is jobs_send and [pk for pk, _task in send.args[0]] == [job.pk]]
     assert job.params["publication"] is True and job.status == Job.Status.QUEUED and len(job_sends) == 1
 
     # The job has not run: no page, no download, not on the year page, not in the API.

@@ -1,5 +1,5 @@
 """公开本年度全部已审核填报: /bureau/years/<year>/publish/, the batch jobs (disclosures.tasks.publish_year) and
-their work (services.publication.filings_publish): every filing through workflow.filing_publish."""
+their work (services.publication.filings_publish): every chunk through workflow.filings_publish_together."""
 
 from datetime import timedelta
 from unittest import mock
@@ -101,14 +101,14 @@ def test_running_again_publishes_nothing_twice(client, reviewer, approved_filing
 
 
 def test_a_failing_filing_is_reported_and_the_others_are_published(reviewer, approved_filing, missing_reasons_filing):
-    real = workflow.filing_publish
+    real = workflow.publication_parts
 
-    def failing_once(*, filing, user):
+    def failing(*, filing):
         if filing.pk == approved_filing.pk:
             raise RuntimeError("磁盘已满")
-        return real(filing=filing, user=user)
+        return real(filing=filing)
 
-    with mock.patch.object(workflow, "filing_publish", failing_once), publication_jobs_run():
+    with mock.patch.object(workflow, "publication_parts", failing), publication_jobs_run():
         publish_year(fiscal_year=FiscalYear.objects.get(year=2019), filings=[approved_filing, missing_reasons_filing], user=reviewer)
     job = Job.objects.get(kind=Job.Kind.PUBLISH_FILINGS)
     assert job.status == Job.Status.DONE
