@@ -2,12 +2,17 @@
 
 Styles. Setting `cell.font = Font(...)` (or an alignment, border, fill, number format) builds the object,
 hashes it and looks it up in the workbook's list of fonts, for every cell. `WorkbookStyles` does that once per
-distinct object and hands out the index the workbook gave it; `set_style` writes those indexes into the cell's
-nine style indexes (openpyxl's StyleArray order). A cell's style gets its cellXfs index at its first use in
-writing, sheet by sheet, row by row, as openpyxl's `Cell.style_id` does: the styles part is openpyxl's own.
+distinct object and hands out the index the workbook gave it. A SheetCell's style is a tuple of the nine
+indexes (openpyxl's StyleArray order), shared by every cell of that style: the sheets' writers resolve each
+distinct style of their cells once per workbook (`compose`, kept in `WorkbookStyles.resolved`) and `SheetCells.put`
+gives it to a cell; `set_style` replaces some of a cell's indexes. A resolved style registers its parts in the
+order the first cell of that style did one by one, so the workbook's lists (fonts, fills, borders, number
+formats) keep their order. A cell's style gets its cellXfs index at its first use in writing, sheet by sheet,
+row by row, as openpyxl's `Cell.style_id` does: the styles part is openpyxl's own.
 
 `merge_cells` is openpyxl's `Worksheet.merge_cells` with the same outcome: the cells on the edge of a merged
-range get their borders, each sum of borders computed once per workbook.
+range get their borders, each sum of borders computed once per workbook, and the borders of a range's cells
+once per workbook for each top-left border and shape (`_merge_plan`).
 
 Sheets. A sheet's cells are collected in a `SheetCells` (light `SheetCell`s by position, merges included),
 with its column widths, row heights, frozen header rows and print setup (`PrintSetup`); `SheetCells.write`
@@ -55,6 +60,8 @@ from openpyxl.worksheet.print_settings import PrintArea
 from openpyxl.worksheet.table import TableList
 from openpyxl.writer.excel import ExcelWriter
 
+from disclosures.xlsx_text import FORMULA_TRIGGERS
+
 
 class WorkbookStyles:
     """The index of each font, alignment, border, fill and number format in one workbook's style lists."""
@@ -63,6 +70,10 @@ class WorkbookStyles:
         self._workbook = workbook
         self._ids: dict[tuple, int] = {}
         self._cell_styles: dict[tuple[int, ...], int] = {}
+        self._style_attributes: dict[tuple[int, ...] | None, str] = {}
+        #: whole cell styles (`compose`) a caller resolved once, by its own key
+        self.resolved: dict[Any, tuple[int, ...]] = {}
+        self._merge_plans: dict[tuple[int, int, int], dict[tuple[int, int], int]] = {}
 
     def font(self, **attributes: Any) -> int:
         key = ("font", *attributes.items())
@@ -111,6 +122,12 @@ class WorkbookStyles:
             found = self._cell_styles[style] = self._workbook._cell_styles.add(StyleArray(style))
         return found
 
+    def style_attribute(self, style: tuple[int, ...] | None) -> str:
+        """The s attribute of the cells of this style (empty for no style), its cellXfs index registered now."""
+        attribute = f' s="{self.cell_style(style)}"' if style is not None and any(style) else ""
+        self._style_attributes[style] = attribute
+        return attribute
+
     def border_of(self, index: int) -> Border:
         return self._workbook._borders[index]
 
@@ -126,18 +143,30 @@ class WorkbookStyles:
 
 #: StyleArray's positions of the indexes set_style writes
 FONT, FILL, BORDER, NUMBER_FORMAT, PROTECTION, ALIGNMENT, QUOTE_PREFIX = 0, 1, 2, 3, 4, 5, 7
+#: a SheetCell's style when it has none (every index 0)
+NO_STYLE: tuple[int, ...] = (0,) * 9
+
+
+def compose(*, font: int = 0, fill: int = 0, border: int = 0, number_format: int = 0, alignment: int = 0) -> tuple[int, ...]:
+    """A whole cell style (StyleArray's nine indexes) from indexes of WorkbookStyles, for `SheetCells.put`: a
+    caller resolves each distinct style once and gives every cell of that style the same tuple."""
+    return (font, fill, border, number_format, 0, alignment, 0, 0, 0)
+
+
+def _quoted(style: tuple[int, ...]) -> tuple[int, ...]:
+    return style if style[QUOTE_PREFIX] else (*style[:QUOTE_PREFIX], 1, *style[QUOTE_PREFIX + 1 :])
 
 
 class SheetCell:
-    """One cell of a SheetCells: its value (str, int, Decimal or None) and its nine style indexes."""
+    """One cell of a SheetCells: its value (str, int, Decimal or None) and its style, a tuple of the nine style
+    indexes (None: none), shared by the cells of the same style and replaced, never changed, when one is set."""
 
-    __slots__ = ("_style", "column", "data_type", "row", "value")
+    __slots__ = ("_style", "data_type", "value")
 
-    def __init__(self, row: int, column: int) -> None:
-        self.row, self.column = row, column
-        self.value: Any = None
+    def __init__(self, value: Any = None, style: tuple[int, ...] | None = None) -> None:
+        self.value = value
         self.data_type = "n"
-        self._style: list[int] | None = None
+        self._style = style
 
     @property
     def quotePrefix(self) -> bool:
@@ -145,13 +174,15 @@ class SheetCell:
 
     @quotePrefix.setter
     def quotePrefix(self, value: bool) -> None:
-        style_of(self)[QUOTE_PREFIX] = int(bool(value))
+        style = list(self._style or NO_STYLE)
+        style[QUOTE_PREFIX] = int(bool(value))
+        self._style = tuple(style)
 
 
-def style_of(cell: Cell | MergedCell | SheetCell) -> Any:
-    """The cell's style indexes (a new cell has none yet: openpyxl's setters start it the same way)."""
+def style_of(cell: Cell | MergedCell) -> Any:
+    """An openpyxl cell's style indexes (a new cell has none yet: openpyxl's setters start it the same way)."""
     if not cell._style:
-        cell._style = [0] * 9 if isinstance(cell, SheetCell) else StyleArray()
+        cell._style = StyleArray()
     return cell._style
 
 
@@ -165,7 +196,8 @@ def set_style(
     number_format: int | None = None,
 ) -> None:
     """Give the cell the styles (indexes from WorkbookStyles) that are not None; its other styles stay."""
-    style = style_of(cell)
+    sheet_cell = cell.__class__ is SheetCell
+    style = list(cell._style or NO_STYLE) if sheet_cell else style_of(cell)
     if font is not None:
         style[FONT] = font
     if alignment is not None:
@@ -176,6 +208,8 @@ def set_style(
         style[FILL] = fill
     if number_format is not None:
         style[NUMBER_FORMAT] = number_format
+    if sheet_cell:
+        cell._style = tuple(style)
 
 
 @dataclass(frozen=True)
@@ -322,8 +356,22 @@ class SheetCells:
     def cell(self, row: int, column: int) -> SheetCell:
         found = self.cells.get((row, column))
         if found is None:
-            found = self.cells[row, column] = SheetCell(row, column)
+            found = self.cells[row, column] = SheetCell()
         return found
+
+    def put(self, row: int, column: int, value: Any, style: tuple[int, ...]) -> SheetCell:
+        """The cell at (row, column) holding `value` with the whole `style` (`compose`): text never a formula (as
+        disclosures.xlsx_text.put_text writes it: a str cell, quote prefix on text that starts like a formula)."""
+        cell = self.cells.get((row, column))
+        if cell is None:
+            cell = self.cells[row, column] = SheetCell()
+        cell.value = value
+        if value.__class__ is str:
+            cell.data_type = "s"
+            if value.startswith(FORMULA_TRIGGERS):
+                style = _quoted(style)
+        cell._style = style
+        return cell
 
     def print_titles(self, first: int, last: int) -> None:
         """Rows repeated at the top of every printed page (the workbook part's Print_Titles)."""
@@ -332,13 +380,12 @@ class SheetCells:
     def write(self) -> None:
         """The sheet's XML part, as openpyxl writes the same worksheet: rows in order, each row's cells in column
         order; a row with a height but no cell is written empty."""
-        rows: dict[int, list[SheetCell]] = {}
-        for _key, cell in sorted(self.cells.items()):
-            rows.setdefault(cell.row, []).append(cell)
+        cells = self.cells
+        keys = sorted(cells)
         used = "A1:A1"
-        if self.cells:
-            columns = [column for _row, column in self.cells]
-            used = f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
+        if keys:
+            columns = [column for _row, column in keys]
+            used = f"{_letter(min(columns))}{keys[0][0]}:{_letter(max(columns))}{keys[-1][0]}"
         parts = [
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
             _sheet_properties(self.print_setup),
@@ -355,25 +402,34 @@ class SheetCells:
             parts.append("</cols>")
         parts.append("<sheetData>")
         heights = self.row_heights
-        style_id = self.styles.cell_style
-        letters: dict[int, str] = {}
-        for row in range(1, max([*rows, *heights], default=0) + 1):
-            cells = rows.get(row)
+        style_attribute = self.styles.style_attribute
+        attributes = self.styles._style_attributes
+        append = parts.append
+        # rows in order: those with cells (keys, sorted) and those with only a height
+        last = max(keys[-1][0] if keys else 0, max(heights, default=0))
+        index, count = 0, len(keys)
+        for row in range(1, last + 1):
             height = heights.get(row)
-            if cells is None and height is None:
+            has_cells = index < count and keys[index][0] == row
+            if not has_cells and height is None:
                 continue  # a row with no cell and no height: a worksheet does not write it either
-            parts.append(f'<row r="{row}">' if height is None else f'<row r="{row}" ht="{_number(height)}" customHeight="1">')
-            for cell in cells or ():
+            append(f'<row r="{row}">' if height is None else f'<row r="{row}" ht="{_number(height)}" customHeight="1">')
+            while index < count and keys[index][0] == row:
+                column = keys[index][1]
+                cell = cells[row, column]
+                index += 1
                 value, style = cell.value, cell._style
-                styled = style is not None and any(style)
-                if value is None and not styled:
-                    continue
-                letter = letters.get(cell.column)
-                if letter is None:
-                    letter = letters[cell.column] = get_column_letter(cell.column)
-                head = f'<c r="{letter}{row}" s="{style_id(tuple(style))}"' if styled else f'<c r="{letter}{row}"'  # type: ignore[arg-type]
-                parts.append(_cell_xml(head, value))
-            parts.append("</row>")
+                attribute = attributes.get(style)
+                if attribute is None:
+                    attribute = style_attribute(style)
+                if value is None:
+                    if attribute:
+                        append(f'<c r="{_letter(column)}{row}"{attribute} t="n" />')
+                elif value.__class__ is str:
+                    append(f'<c r="{_letter(column)}{row}"{attribute}{_text_xml(value)}')
+                else:
+                    append(f'<c r="{_letter(column)}{row}"{attribute}{_other_xml(value)}')
+            append("</row>")
         parts.append("</sheetData>")
         if self.merges:
             parts.append(f'<mergeCells count="{len(self.merges)}">')
@@ -384,28 +440,34 @@ class SheetCells:
         self.cells = {}
 
 
-def _cell_xml(head: str, value: Any) -> str:
-    """A <c> element after its reference and style (`head`): text always an inline string, never a formula."""
-    if value.__class__ is str:
-        if not value:
-            return f'{head} t="inlineStr" />'
-        if _ILLEGAL.search(value):
-            value = _ILLEGAL.sub(_xml_character, value)
-        value = value[:_TEXT_MAX]
-        stripped = value.strip()
-        space = ' xml:space="preserve"' if stripped and value != stripped else ""
-        return f'{head} t="inlineStr"><is><t{space}>{_escape_text(value)}</t></is></c>'
-    if value is None:
-        return f'{head} t="n" />'
+def _text_xml(value: str) -> str:
+    """A text cell's element after its reference and style: always an inline string, never a formula."""
+    if not value:
+        return ' t="inlineStr" />'
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub(_xml_character, value)
+    value = value[:_TEXT_MAX]
+    stripped = value.strip()
+    space = ' xml:space="preserve"' if stripped and value != stripped else ""
+    return f' t="inlineStr"><is><t{space}>{_escape_text(value)}</t></is></c>'
+
+
+def _other_xml(value: Any) -> str:
+    """The element of a cell holding neither None nor a str: a number (exact decimal text), or a str subclass's text."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return f'{head} t="n"><v>{_cell_number(value)}</v></c>'
+        return f' t="n"><v>{_cell_number(value)}</v></c>'
     if isinstance(value, str):
-        return _cell_xml(head, str(value))
+        return _text_xml(str(value))
     raise TypeError(f"a generated sheet holds text and numbers, not {value!r}")
 
 
+@functools.cache
+def _letter(column: int) -> str:
+    return get_column_letter(column)
+
+
 def _range(min_row: int, min_column: int, max_row: int, max_column: int) -> str:
-    return f"{get_column_letter(min_column)}{min_row}:{get_column_letter(max_column)}{max_row}"
+    return f"{_letter(min_column)}{min_row}:{_letter(max_column)}{max_row}"
 
 
 class _Archive(ZipFile):
@@ -432,32 +494,53 @@ def merge_cells(sheet: SheetCells, styles: WorkbookStyles, *, start_row: int, st
     same cells and styles: the top-left cell takes the right and bottom borders of the bottom-right one, the
     other cells become empty (a regular worksheet's MergedCells), those on each edge take that side of the
     top-left cell's border, and every cell its protection. The ranges of one sheet must not overlap
-    (openpyxl's check is left out); they are written in the order of openpyxl's set of CellRanges (same hashes)."""
+    (openpyxl's check is left out); they are written in the order of openpyxl's set of CellRanges (same hashes).
+
+    The edges' borders depend only on the top-left cell's border and on where a cell lies in the range (a
+    corner, an edge, inside: `_merge_plan`), so they are worked out once per workbook for each such border and
+    shape, and each cell of the range takes its style from there."""
     cells = sheet.cells
     start = sheet.cell(start_row, start_column)
+    style = start._style or NO_STYLE
     end = cells.get((end_row, end_column))
     if end is not None:
-        set_style(start, border=styles.border_sum(style_of(start)[BORDER], style_of(end)[BORDER], ("right", "bottom")))
+        border = styles.border_sum(style[BORDER], (end._style or NO_STYLE)[BORDER], ("right", "bottom"))
+        style = (*style[:BORDER], border, *style[BORDER + 1 :])
     sheet.merges.add((start_row, start_column, end_row, end_column))
+    height, width = min(end_row - start_row, 2) + 1, min(end_column - start_column, 2) + 1
+    plan = styles._merge_plans.get((style[BORDER], height, width))
+    if plan is None:
+        plan = styles._merge_plans[style[BORDER], height, width] = _merge_plan(styles, style[BORDER], height, width)
+    protection = style[PROTECTION]
+    start._style = (*style[:BORDER], plan[0, 0], *style[BORDER + 1 :])
+    empty = {position: (0, 0, border, 0, protection, 0, 0, 0, 0) for position, border in plan.items()}
     for row in range(start_row, end_row + 1):
+        r = 0 if row == start_row else height - 1 if row == end_row else 1
         for column in range(start_column, end_column + 1):
             if row != start_row or column != start_column:
-                cells[row, column] = SheetCell(row, column)
+                c = 0 if column == start_column else width - 1 if column == end_column else 1
+                cells[row, column] = SheetCell(None, empty[r, c])
+
+
+def _merge_plan(styles: WorkbookStyles, source: int, height: int, width: int) -> dict[tuple[int, int], int]:
+    """The border of each cell of a range of `height` × `width` (1, 2, or 3 standing for 3 or more) merged with a
+    top-left cell of border `source`, by position in the range, exactly as `Worksheet.merge_cells` gives them:
+    top edge, left, right, bottom in turn, each side of the top-left cell's border as it is when that side
+    begins. The borders are summed in the order openpyxl sums them for such a range, so a workbook registers
+    them in the same order (a wider or taller range repeats the sums of its middle cells)."""
+    borders = {(row, column): 0 for row in range(height) for column in range(width)}
+    borders[0, 0] = source
     edges = {
-        "top": [(start_row, column) for column in range(start_column, end_column + 1)],
-        "left": [(row, start_column) for row in range(start_row, end_row + 1)],
-        "right": [(row, end_column) for row in range(start_row, end_row + 1)],
-        "bottom": [(end_row, column) for column in range(start_column, end_column + 1)],
+        "top": [(0, column) for column in range(width)],
+        "left": [(row, 0) for row in range(height)],
+        "right": [(row, width - 1) for row in range(height)],
+        "bottom": [(height - 1, column) for column in range(width)],
     }
-    for side, coordinates in edges.items():
-        source = style_of(start)[BORDER]
+    for side, positions in edges.items():
+        source = borders[0, 0]
         line = getattr(styles.border_of(source), side)
         if line and line.style is None:
             continue
-        for coordinate in coordinates:
-            cell = cells[coordinate]
-            set_style(cell, border=styles.border_sum(style_of(cell)[BORDER], source, (side,)))
-    protection = style_of(start)[PROTECTION]
-    for row in range(start_row, end_row + 1):
-        for column in range(start_column, end_column + 1):
-            style_of(cells[row, column])[PROTECTION] = protection
+        for position in positions:
+            borders[position] = styles.border_sum(borders[position], source, (side,))
+    return borders

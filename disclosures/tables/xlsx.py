@@ -15,7 +15,7 @@ from openpyxl.styles import Border, PatternFill, Side
 
 from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
+from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, compose, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -118,34 +118,19 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
     # body
     row = header_end + 1
     for result_row in table.rows:
+        total = result_row.kind == "total"
         for index, cell_data in enumerate(result_row.cells, start=1):
-            if cell_data.covered:
+            colspan = cell_data.colspan
+            if colspan == 0:  # covered by the merge on its left
                 set_style(ws.cell(row, index), border=border)
                 continue
-            if cell_data.is_amount:
-                cell = ws.cell(row, index)
-                cell.value = cell_data.value
-                set_style(
-                    cell,
-                    number_format=styles.number_format(NUMBER_FORMAT),
-                    font=styles.font(name=FONT_NAME, bold=cell_data.bold, size=10),
-                    alignment=styles.alignment(horizontal="right", vertical="center"),
-                )
+            if cell_data.amount is not None:
+                ws.put(row, index, cell_data.value, _amount_style(styles, cell_data.bold))
             else:
-                centred = cell_data.colspan > 1 or result_row.kind == "total" or cell_data.centre
-                cell = _text_cell(
-                    ws,
-                    styles,
-                    row,
-                    index,
-                    cell_data.text,
-                    bold=cell_data.bold,
-                    align="center" if centred else "left",
-                    indent=cell_data.indent,
-                )
-            set_style(cell, border=border)
-            if cell_data.colspan > 1:
-                merge_cells(ws, styles, start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
+                align = "center" if colspan > 1 or total or cell_data.centre else "left"
+                ws.put(row, index, cell_data.text or None, _body_text_style(styles, cell_data.bold, align, cell_data.indent))
+            if colspan > 1:
+                merge_cells(ws, styles, start_row=row, start_column=index, end_row=row, end_column=index + colspan - 1)
         ws.row_heights[row] = 20
         row += 1
 
@@ -162,6 +147,33 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
     ws.print_titles(HEADER_START, header_end)
     ws.frozen_rows = header_end
     ws.write()
+
+
+def _amount_style(styles: WorkbookStyles, bold: bool) -> tuple[int, ...]:
+    """An amount's whole style, resolved once per workbook; its parts registered in the order a cell registered them."""
+    key = ("table amount", bold)
+    found = styles.resolved.get(key)
+    if found is None:
+        found = styles.resolved[key] = compose(
+            number_format=styles.number_format(NUMBER_FORMAT),
+            font=styles.font(name=FONT_NAME, bold=bold, size=10),
+            alignment=styles.alignment(horizontal="right", vertical="center"),
+            border=styles.border(BORDER),
+        )
+    return found
+
+
+def _body_text_style(styles: WorkbookStyles, bold: bool, align: str, indent: int) -> tuple[int, ...]:
+    """A body text cell's whole style (as `_text_cell`'s, framed), resolved once per workbook."""
+    key = ("table text", bold, align, indent)
+    found = styles.resolved.get(key)
+    if found is None:
+        found = styles.resolved[key] = compose(
+            font=styles.font(name=FONT_NAME, bold=bold, size=10),
+            alignment=styles.alignment(horizontal=align, vertical="center", indent=indent, wrap_text=True),
+            border=styles.border(BORDER),
+        )
+    return found
 
 
 def _display_width(text: str) -> float:
