@@ -28,11 +28,13 @@ lone surrogates, U+FFFE/U+FFFF) are left out, but Word's manual line and page br
 line breaks: openpyxl's cells refused the controls, and one pasted into a department's text failed its workbook.
 
 The package around the sheets (content types, relationships, document properties, theme, styles, workbook
-part with the sheets' print titles) is openpyxl's ExcelWriter: it is written once per workbook (about a fifth of a
-filing's workbook, half of that the zip's deflate), and writing it by hand would copy openpyxl's stylesheet
-serialization for little. Each
-sheet is registered in the workbook as a write-only worksheet (its title, print titles) whose part is
-the bytes built here; `workbook_bytes` stores them in the zip as they are, no temporary file.
+part with the sheets' print titles) is what openpyxl's ExcelWriter writes, part for part and in its order, but
+not built again for every workbook (`_package`): the parts every workbook shares are taken from openpyxl's own
+writers once per process, those that depend on the number of sheets once per number, the styles part once
+per distinct content (the workbooks of a county's filings have a handful), and the workbook part is filled
+in from a template. Each sheet is registered in the workbook as a write-only worksheet (its title, checked and
+numbered by openpyxl, and its print titles) whose part is the bytes built here; `workbook_bytes` stores them
+in the zip as they are, no temporary file. A workbook of other sheets is written by ExcelWriter.
 """
 
 from __future__ import annotations
@@ -58,9 +60,35 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.print_settings import PrintArea
 from openpyxl.worksheet.table import TableList
+from openpyxl.styles.stylesheet import write_stylesheet
+from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.packaging.relationship import Relationship
+from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.writer.theme import theme_xml
+from openpyxl.xml.constants import ARC_APP, ARC_CONTENT_TYPES, ARC_CORE, ARC_ROOT_RELS, ARC_STYLE, ARC_THEME, ARC_WORKBOOK, ARC_WORKBOOK_RELS
+from openpyxl.xml.functions import tostring
 
 from disclosures.xlsx_text import FORMULA_TRIGGERS
+
+
+#: styles parts by what they are made of (WorkbookStyles.stylesheet), the oldest dropped beyond _STYLESHEETS_KEPT
+_STYLESHEETS: dict[tuple, bytes] = {}
+_STYLESHEETS_KEPT = 64
+
+
+def _style_lists(workbook: Workbook) -> tuple[int, ...]:
+    """The lengths of a workbook's style lists."""
+    return tuple(
+        len(getattr(workbook, name))
+        for name in ("_fonts", "_fills", "_borders", "_alignments", "_protections", "_number_formats", "_cell_styles", "_named_styles")
+    ) + (len(workbook._differential_styles.styles), len(workbook._table_styles.tableStyle))
+
+
+@functools.cache
+def _new_style_lists() -> tuple[int, ...]:
+    return _style_lists(Workbook(write_only=True))
 
 
 class WorkbookStyles:
@@ -69,6 +97,12 @@ class WorkbookStyles:
     def __init__(self, workbook: Workbook) -> None:
         self._workbook = workbook
         self._ids: dict[tuple, int] = {}
+        #: what was registered, in order (a border or fill as the object itself): with the cell styles, what the
+        #: styles part is made of (`stylesheet`), when the workbook's lists started as a new workbook's
+        self._log: list[tuple] | None = [] if _style_lists(workbook) == _new_style_lists() else None
+        if getattr(workbook, "_sheet_styles", None) is not None:
+            self._log = workbook._sheet_styles._log = None  # two registers of one workbook: no shared key
+        workbook._sheet_styles = self
         self._cell_styles: dict[tuple[int, ...], int] = {}
         self._style_attributes: dict[tuple[int, ...] | None, str] = {}
         #: whole cell styles (`compose`) a caller resolved once, by its own key
@@ -80,6 +114,7 @@ class WorkbookStyles:
         found = self._ids.get(key)
         if found is None:
             found = self._ids[key] = self._workbook._fonts.add(Font(**attributes))
+            self._logged(key)
         return found
 
     def alignment(self, **attributes: Any) -> int:
@@ -87,6 +122,7 @@ class WorkbookStyles:
         found = self._ids.get(key)
         if found is None:
             found = self._ids[key] = self._workbook._alignments.add(Alignment(**attributes))
+            self._logged(key)
         return found
 
     def border(self, border: Any) -> int:
@@ -95,6 +131,7 @@ class WorkbookStyles:
         found = self._ids.get(key)
         if found is None:
             found = self._ids[key] = self._workbook._borders.add(border)
+            self._logged(("border", border))
         return found
 
     def fill(self, fill: Any) -> int:
@@ -103,6 +140,7 @@ class WorkbookStyles:
         found = self._ids.get(key)
         if found is None:
             found = self._ids[key] = self._workbook._fills.add(fill)
+            self._logged(("fill", fill))
         return found
 
     def border_sum(self, base: int, other: int, sides: tuple[str, ...]) -> int:
@@ -112,6 +150,7 @@ class WorkbookStyles:
         if found is None:
             borders = self._workbook._borders
             found = self._ids[key] = borders.add(borders[base] + Border(**{side: getattr(borders[other], side) for side in sides}))
+            self._logged(key)
         return found
 
     def cell_style(self, style: tuple[int, ...]) -> int:
@@ -138,6 +177,25 @@ class WorkbookStyles:
             builtin = BUILTIN_FORMATS_REVERSE.get(number_format)
             found = builtin if builtin is not None else self._workbook._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
             self._ids[key] = found
+            self._logged(key)
+        return found
+
+    def _logged(self, entry: tuple) -> None:
+        if self._log is not None:
+            self._log.append(entry)
+
+    def stylesheet(self) -> bytes:
+        """The workbook's styles part (openpyxl's), written once per process for each distinct sequence of
+        registrations and cell styles: the workbooks of a county's filings have a handful of them."""
+        if self._log is None:
+            return tostring(write_stylesheet(self._workbook))
+        key = (tuple(self._log), tuple(self._cell_styles))
+        found = _STYLESHEETS.get(key)
+        if found is None:
+            found = tostring(write_stylesheet(self._workbook))
+            if len(_STYLESHEETS) >= _STYLESHEETS_KEPT:
+                _STYLESHEETS.pop(next(iter(_STYLESHEETS)))
+            _STYLESHEETS[key] = found
         return found
 
 
@@ -313,6 +371,13 @@ class _CellsSheet(WriteOnlyWorksheet):
 
     _writer: _SheetPart | None
 
+    def __init__(self, parent: Workbook, title: str) -> None:
+        """A write-only worksheet's setup but its header and footer objects (SheetCells writes its own)."""
+        self._parent = parent
+        self.title = title  # openpyxl's checks: no invalid character, a duplicate title numbered
+        self._max_col = self._max_row = 0
+        self._setup()
+
     def _setup(self) -> None:
         """Only what the package's writers read of a sheet (openpyxl.writer.excel, openpyxl.workbook._writer): no
         cells, dimensions, views or print objects, which a worksheet builds by the hundred descriptors (a tenth of
@@ -481,12 +546,122 @@ class _Archive(ZipFile):
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """The workbook saved as openpyxl's `Workbook.save` saves it (openpyxl.writer.excel.save_workbook), into bytes."""
+    """The workbook saved as openpyxl's `Workbook.save` saves it (openpyxl.writer.excel.save_workbook), into bytes:
+    a workbook of SheetCells by `_package`, any other by openpyxl's ExcelWriter."""
+    workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    sheets = workbook._sheets
+    styles = getattr(workbook, "_sheet_styles", None)
+    if workbook.write_only and sheets and styles is not None and all(sheet.__class__ is _CellsSheet for sheet in sheets):
+        return _package(workbook, styles, sheets)
     buffer = BytesIO()
     archive = _Archive(buffer, "w", ZIP_DEFLATED, allowZip64=True)
-    workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
     ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
+
+
+def _package(workbook: Workbook, styles: WorkbookStyles, sheets: list[_CellsSheet]) -> bytes:
+    """The parts ExcelWriter writes for a workbook of SheetCells, in its order, without building them again for
+    each workbook: what is the same for every such workbook (document properties of the application, theme,
+    the package's relationships, the workbook part's views and calculation) once per process, what depends only
+    on the number of sheets (content types, the workbook's relationships) once per number, the styles once per
+    distinct content (`WorkbookStyles.stylesheet`); the workbook part's sheets and print titles from templates."""
+    constant = _constant_parts()
+    count = len(sheets)
+    buffer = BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        archive.writestr(ARC_APP, constant.app)
+        archive.writestr(ARC_CORE, tostring(workbook.properties.to_tree()))
+        archive.writestr(ARC_THEME, theme_xml)
+        for index, sheet in enumerate(sheets, start=1):
+            assert sheet._writer is not None, f"sheet {sheet.title!r} was not written"
+            archive.writestr(f"xl/worksheets/sheet{index}.xml", sheet._writer.out)
+        archive.writestr(ARC_STYLE, styles.stylesheet())
+        archive.writestr(ARC_ROOT_RELS, constant.root_relationships)
+        archive.writestr(ARC_WORKBOOK, _workbook_part(constant, sheets))
+        relationships, content_types = _sheet_count_parts(count)
+        archive.writestr(ARC_WORKBOOK_RELS, relationships)
+        archive.writestr(ARC_CONTENT_TYPES, content_types)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _ConstantParts:
+    app: bytes
+    root_relationships: bytes
+    workbook_head: str  # the workbook part up to its sheets
+    workbook_tail: str  # what follows the defined names
+    workbook_tail_unnamed: str  # what follows the sheets when there is no defined name
+
+
+@functools.cache
+def _constant_parts() -> _ConstantParts:
+    """What openpyxl writes for every new write-only workbook, taken from its own writers once per process."""
+    workbook = Workbook(write_only=True)
+    workbook.create_sheet("A")
+    unnamed = WorkbookWriter(workbook).write().decode()
+    workbook.create_sheet("B").print_title_rows = "1:1"
+    named = WorkbookWriter(workbook).write().decode()
+    return _ConstantParts(
+        app=tostring(ExtendedProperties().to_tree()),
+        root_relationships=WorkbookWriter(workbook).write_root_rels(),
+        workbook_head=unnamed[: unnamed.index("<sheets>")],
+        workbook_tail=named[named.index("</definedNames>") + len("</definedNames>") :],
+        workbook_tail_unnamed=unnamed[unnamed.index("</sheets>") + len("</sheets>") :],
+    )
+
+
+def _workbook_part(constant: _ConstantParts, sheets: list[_CellsSheet]) -> bytes:
+    """The workbook part as openpyxl's WorkbookWriter writes it for these sheets: each visible, its print titles
+    as a defined name (the only one a SheetCells sheet has)."""
+    parts = [constant.workbook_head, "<sheets>"]
+    parts += [f'<sheet name="{_escape_attribute(sheet.title)}" sheetId="{n}" state="visible" r:id="rId{n}" />' for n, sheet in enumerate(sheets, 1)]
+    parts.append("</sheets>")
+    names = [(index, sheet.print_titles) for index, sheet in enumerate(sheets)]
+    names = [(index, titles) for index, titles in names if titles]
+    if names:
+        parts.append("<definedNames>")
+        parts += [f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{_escape_cdata(titles)}</definedName>' for index, titles in names]
+        parts.append("</definedNames>")
+        parts.append(constant.workbook_tail)
+    else:
+        parts.append(constant.workbook_tail_unnamed)
+    return "".join(parts).encode()
+
+
+def _escape_cdata(text: str) -> str:
+    """An element's text as ElementTree escapes it (xml.etree.ElementTree._escape_cdata)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(text: str) -> str:
+    """An attribute's value as ElementTree escapes it (xml.etree.ElementTree._escape_attrib)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\r", "&#13;")
+        .replace("\n", "&#10;")
+        .replace("\t", "&#09;")
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _sheet_count_parts(count: int) -> tuple[bytes, bytes]:
+    """The workbook's relationships and the package's content types of a workbook of `count` sheets, as
+    openpyxl's ExcelWriter writes them (taken from its own objects)."""
+    workbook = Workbook(write_only=True)
+    sheets = [workbook.create_sheet(f"S{n}") for n in range(1, count + 1)]
+    relationships = RelationshipList()
+    manifest = Manifest()
+    for index, sheet in enumerate(sheets, start=1):
+        sheet._id = index
+        relationships.append(Relationship(type=sheet._rel_type, Target=sheet.path))
+        manifest.append(sheet)
+    relationships.append(Relationship(type="styles", Target="styles.xml"))
+    relationships.append(Relationship(type="theme", Target="theme/theme1.xml"))
+    manifest.append(workbook)
+    return tostring(relationships.to_tree()), tostring(manifest.to_tree())
 
 
 def merge_cells(sheet: SheetCells, styles: WorkbookStyles, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
