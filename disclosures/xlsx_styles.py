@@ -105,6 +105,7 @@ class WorkbookStyles:
         workbook._sheet_styles = self
         self._cell_styles: dict[tuple[int, ...], int] = {}
         self._style_attributes: dict[tuple[int, ...] | None, str] = {}
+        self._numbers: dict[Decimal, str] = {}
         #: whole cell styles (`compose`) a caller resolved once, by its own key
         self.resolved: dict[Any, tuple[int, ...]] = {}
         self._merge_plans: dict[tuple[int, int, int], dict[tuple[int, int], int]] = {}
@@ -469,6 +470,7 @@ class SheetCells:
         heights = self.row_heights
         style_attribute = self.styles.style_attribute
         attributes = self.styles._style_attributes
+        numbers = self.styles._numbers
         append = parts.append
         # rows in order: those with cells (keys, sorted) and those with only a height
         last = max(keys[-1][0] if keys else 0, max(heights, default=0))
@@ -492,6 +494,11 @@ class SheetCells:
                         append(f'<c r="{_letter(column)}{row}"{attribute} t="n" />')
                 elif value.__class__ is str:
                     append(f'<c r="{_letter(column)}{row}"{attribute}{_text_xml(value)}')
+                elif value.__class__ is Decimal and value.is_finite():
+                    number = numbers.get(value)  # the element of an amount: the same for equal amounts (1.5, 1.50, -0, 0)
+                    if number is None:
+                        number = numbers[value] = _other_xml(value)
+                    append(f'<c r="{_letter(column)}{row}"{attribute}{number}')
                 else:
                     append(f'<c r="{_letter(column)}{row}"{attribute}{_other_xml(value)}')
             append("</row>")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 
 from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.collector import collection_paused
+from disclosures.money import in_unit
 from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, compose, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
@@ -54,8 +56,9 @@ def _workbook(tables: Iterable[TableResult], parts: Iterable) -> bytes:
     workbook = Workbook(write_only=True)
     styles = WorkbookStyles(workbook)
     used: set[str] = set()
+    values: dict[tuple, Decimal] = {}
     for table in tables:
-        write_sheet(SheetCells(styles, sheet_title(table, used)), table, styles)
+        write_sheet(SheetCells(styles, sheet_title(table, used)), table, styles, values)
     for part in parts:
         for grid in part.grids:
             draw_grid(SheetCells(styles, _unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid, styles)
@@ -76,8 +79,10 @@ def _text_cell(ws: SheetCells, styles: WorkbookStyles, row: int, column: int, va
     return cell
 
 
-def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> None:
-    """The table's sheet: its cells, merges, widths and print setup, then its rows written out."""
+def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles, values: dict[tuple, Decimal] | None = None) -> None:
+    """The table's sheet: its cells, merges, widths and print setup, then its rows written out. `values`: amounts
+    in their unit by amount and unit, shared by the tables of a workbook."""
+    values = {} if values is None else values
     columns = max(table.column_count, 2)
     border, header_fill = styles.border(BORDER), styles.fill(HEADER_FILL)
 
@@ -124,8 +129,13 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
             if colspan == 0:  # covered by the merge on its left
                 set_style(ws.cell(row, index), border=border)
                 continue
-            if cell_data.amount is not None:
-                ws.put(row, index, cell_data.value, _amount_style(styles, cell_data.bold))
+            amount = cell_data.amount
+            if amount is not None:
+                key = (amount, cell_data.unit)
+                value = values.get(key)  # in the table's unit: the same for equal amounts (a zero's sign is not written)
+                if value is None:
+                    value = values[key] = in_unit(amount, cell_data.unit)
+                ws.put(row, index, value, _amount_style(styles, cell_data.bold))
             else:
                 align = "center" if colspan > 1 or total or cell_data.centre else "left"
                 ws.put(row, index, cell_data.text or None, _body_text_style(styles, cell_data.bold, align, cell_data.indent))

@@ -1,6 +1,7 @@
 """The workbook read back with openpyxl: layout of a published table, numbers, and no formulas."""
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -422,3 +423,20 @@ def test_merged_ranges_of_every_shape_are_framed_as_openpyxl_frames_them(framing
 
     for part in ("xl/worksheets/sheet1.xml", "xl/styles.xml"):
         assert _part(ours, part) == _part(regular, part)
+
+
+def test_equal_amounts_of_one_workbook_are_written_alike():
+    """An amount's element is built once per workbook for equal amounts (WorkbookStyles._numbers): 1.5 and 1.50,
+    0 and -0.00 are written alike, anything else as itself, across sheets."""
+    amounts = [Decimal("1.50"), Decimal("1.5"), Decimal("-0.00"), Decimal("0"), Decimal("-1.5"), Decimal("NaN"), Decimal("sNaN"), 7, Decimal(7)]
+    written = ["1.5", "1.5", "0", "0", "-1.5", "", "", "7", "7"]
+    workbook = Workbook(write_only=True)
+    styles = WorkbookStyles(workbook)
+    for title in ("a", "b"):
+        sheet = SheetCells(styles, title)
+        for row, amount in enumerate(amounts, start=1):
+            sheet.cell(row, 1).value = amount
+        sheet.write()
+    parts = dict(_parts_of(workbook_bytes(workbook)))
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        assert re.findall(rb'<c r="A\d+" t="n"><v>([^<]*)</v></c>', parts[name]) == [text.encode() for text in written]
