@@ -186,8 +186,13 @@ def _body_text_style(styles: WorkbookStyles, bold: bool, align: str, indent: int
     return found
 
 
-def _display_width(text: str) -> float:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+#: the characters that print two columns wide (from U+2E80: CJK and beyond)
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
+def _display_width(text: str) -> int:
+    """Columns the text takes: two for each CJK (or later) character, one for any other."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _column_widths(ws: SheetCells, table: TableResult) -> None:
