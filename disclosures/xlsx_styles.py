@@ -105,7 +105,9 @@ class WorkbookStyles:
         workbook._sheet_styles = self
         self._cell_styles: dict[tuple[int, ...], int] = {}
         self._style_attributes: dict[tuple[int, ...] | None, str] = {}
+        #: the elements of the amounts and texts written, by value (SheetCells.write)
         self._numbers: dict[Decimal, str] = {}
+        self._texts: dict[str, str] = {}
         #: whole cell styles (`compose`) a caller resolved once, by its own key
         self.resolved: dict[Any, tuple[int, ...]] = {}
         self._merge_plans: dict[tuple[int, int, int], dict[tuple[int, int], int]] = {}
@@ -470,7 +472,7 @@ class SheetCells:
         heights = self.row_heights
         style_attribute = self.styles.style_attribute
         attributes = self.styles._style_attributes
-        numbers = self.styles._numbers
+        numbers, texts = self.styles._numbers, self.styles._texts
         append = parts.append
         # rows in order: those with cells (keys, sorted) and those with only a height
         last = max(keys[-1][0] if keys else 0, max(heights, default=0))
@@ -493,7 +495,10 @@ class SheetCells:
                     if attribute:
                         append(f'<c r="{_letter(column)}{row}"{attribute} t="n" />')
                 elif value.__class__ is str:
-                    append(f'<c r="{_letter(column)}{row}"{attribute}{_text_xml(value)}')
+                    text = texts.get(value)  # a text recurs from sheet to sheet (headings, names): its element once
+                    if text is None:
+                        text = texts[value] = _text_xml(value)
+                    append(f'<c r="{_letter(column)}{row}"{attribute}{text}')
                 elif value.__class__ is Decimal and value.is_finite():
                     number = numbers.get(value)  # the element of an amount: the same for equal amounts (1.5, 1.50, -0, 0)
                     if number is None:
