@@ -73,7 +73,7 @@ from openpyxl.xml.functions import tostring
 from disclosures.xlsx_text import FORMULA_TRIGGERS
 
 
-#: styles parts by what they are made of (WorkbookStyles.stylesheet), the oldest dropped beyond _STYLESHEETS_KEPT
+#: styles parts by what they are made of (WorkbookStyles.stylesheet), all dropped when _STYLESHEETS_KEPT are kept
 _STYLESHEETS: dict[tuple, bytes] = {}
 _STYLESHEETS_KEPT = 64
 
@@ -197,7 +197,7 @@ class WorkbookStyles:
         if found is None:
             found = tostring(write_stylesheet(self._workbook))
             if len(_STYLESHEETS) >= _STYLESHEETS_KEPT:
-                _STYLESHEETS.pop(next(iter(_STYLESHEETS)))
+                _STYLESHEETS.clear()  # one call (a job thread of the web process may write beside another)
             _STYLESHEETS[key] = found
         return found
 
