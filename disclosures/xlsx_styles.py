@@ -91,6 +91,23 @@ def _new_style_lists() -> tuple[int, ...]:
     return _style_lists(Workbook(write_only=True))
 
 
+class _Same:
+    """A style object in a key by its identity first: hashed by id (a module constant's: no hashing of its
+    attributes, which openpyxl does recursively), equal to the same object or an equal one. The key holds it, so
+    its id is not reused while the key is kept."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and (other.value is self.value or other.value == self.value)
+
+
 class WorkbookStyles:
     """The index of each font, alignment, border, fill and number format in one workbook's style lists."""
 
@@ -134,7 +151,7 @@ class WorkbookStyles:
         found = self._ids.get(key)
         if found is None:
             found = self._ids[key] = self._workbook._borders.add(border)
-            self._logged(("border", border))
+            self._logged(("border", _Same(border)))
         return found
 
     def fill(self, fill: Any) -> int:
@@ -143,7 +160,7 @@ class WorkbookStyles:
         found = self._ids.get(key)
         if found is None:
             found = self._ids[key] = self._workbook._fills.add(fill)
-            self._logged(("fill", fill))
+            self._logged(("fill", _Same(fill)))
         return found
 
     def border_sum(self, base: int, other: int, sides: tuple[str, ...]) -> int:
