@@ -128,6 +128,7 @@ class WorkbookStyles:
         #: whole cell styles (`compose`) a caller resolved once, by its own key
         self.resolved: dict[Any, tuple[int, ...]] = {}
         self._merge_plans: dict[tuple[int, int, int], dict[tuple[int, int], int]] = {}
+        self._merged_styles: dict[tuple[int, int, int, int], dict[tuple[int, int], tuple[int, ...]]] = {}
 
     def font(self, **attributes: Any) -> int:
         key = ("font", *attributes.items())
@@ -722,7 +723,10 @@ def merge_cells(sheet: SheetCells, styles: WorkbookStyles, *, start_row: int, st
         plan = styles._merge_plans[style[BORDER], height, width] = _merge_plan(styles, style[BORDER], height, width)
     protection = style[PROTECTION]
     start._style = (*style[:BORDER], plan[0, 0], *style[BORDER + 1 :])
-    empty = {position: (0, 0, border, 0, protection, 0, 0, 0, 0) for position, border in plan.items()}
+    empty = styles._merged_styles.get((style[BORDER], height, width, protection))
+    if empty is None:  # the other cells' styles: their border and the top-left cell's protection
+        empty = {position: (0, 0, border, 0, protection, 0, 0, 0, 0) for position, border in plan.items()}
+        styles._merged_styles[style[BORDER], height, width, protection] = empty
     for row in range(start_row, end_row + 1):
         r = 0 if row == start_row else height - 1 if row == end_row else 1
         for column in range(start_column, end_column + 1):
