@@ -14,6 +14,7 @@ The keys of those rows are listed in `PRIOR_KEYS`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -386,14 +387,30 @@ class FilingFigures:
     @property
     def current_values(self) -> dict[str, Decimal]:
         """This year's figure for every PRIOR_KEYS key (main stage)."""
+        return dict(self._current_values)
+
+    @functools.cached_property
+    def _current_values(self) -> dict[str, Decimal]:
+        """current_values, computed once: the text, the key figures and their JSON ask for them key by key."""
         return _comparable_values(self)
 
     def change(self, key: str) -> Change | None:
         """This year against last year for a PRIOR_KEYS key; None when last year's figure is unknown."""
+        changes = self._changes
+        if key not in changes:
+            changes[key] = self._change(key)
+        return changes[key]
+
+    @functools.cached_property
+    def _changes(self) -> dict[str, Change | None]:
+        """The changes computed so far, by key (the text and the snapshot ask for the same ones)."""
+        return {}
+
+    def _change(self, key: str) -> Change | None:
         prior = self.prior.get(key)
         if prior is None:
             return None
-        current = self.current_values[key]
+        current = self._current_values[key]
         delta_wan = to_wan(current) - to_wan(prior)
         return Change(current=current, prior=prior, delta=current - prior, delta_wan=delta_wan, pct=percent(delta_wan, to_wan(prior)))
 
@@ -780,20 +797,39 @@ def summary_rows(figures: FilingFigures) -> list[tuple[str, Figure, bool]]:
 # --------------------------------------------------------------------------------------------- JSON
 
 
+def _figure_json(value: Figure) -> dict:
+    completion = value.completion
+    return {
+        "amount": f"{to_wan(value.amount):.2f}",
+        "budget": f"{to_wan(value.budget):.2f}",
+        "actual": f"{to_wan(value.actual):.2f}",
+        "initial_budget": f"{to_wan(value.initial_budget):.2f}",
+        "completion": None if completion is None else f"{completion:.1f}",
+    }
+
+
+_NO_FIGURE_JSON = _figure_json(NO_FIGURE)
+
+
+_JSON_FIELDS: dict[type, tuple[tuple[str, str | None], ...] | None] = {}
+
+
+def _json_fields(cls: type) -> tuple[tuple[str, str | None], ...] | None:
+    """(name, unit metadata) of a dataclass's fields, else None: looked up once per class, not per value."""
+    if cls not in _JSON_FIELDS:
+        _JSON_FIELDS[cls] = tuple((f.name, f.metadata.get("unit")) for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+    return _JSON_FIELDS[cls]
+
+
 def _jsonable(value, unit: str | None = None):
+    cls = type(value)
+    if cls is Figure:
+        return dict(_NO_FIGURE_JSON) if value is NO_FIGURE else _figure_json(value)
     if isinstance(value, Figure):
-        return {
-            "amount": f"{to_wan(value.amount):.2f}",
-            "budget": f"{to_wan(value.budget):.2f}",
-            "actual": f"{to_wan(value.actual):.2f}",
-            "initial_budget": f"{to_wan(value.initial_budget):.2f}",
-            "completion": None if value.completion is None else f"{value.completion:.1f}",
-        }
-    if dataclasses.is_dataclass(value):
-        out = {}
-        for f in dataclasses.fields(value):
-            out[f.name] = _jsonable(getattr(value, f.name), f.metadata.get("unit"))
-        return out
+        return _figure_json(value)
+    fields = _json_fields(cls)
+    if fields is not None:
+        return {name: _jsonable(getattr(value, name), field_unit) for name, field_unit in fields}
     if isinstance(value, dict):
         return {str(k): _jsonable(v, unit) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
