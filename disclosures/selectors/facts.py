@@ -210,12 +210,14 @@ class FilingFacts:
 
     @cached_property
     def three_public_stats(self) -> ThreePublicStats | None:
-        """The 三公 counts and entered budgets, if the filing has them."""
-        return ThreePublicStats.objects.filter(filing=self.filing).first()
+        """The 三公 counts and entered budgets, if the filing has them (one row at most: not ordered for `first`)."""
+        return next(iter(ThreePublicStats.objects.filter(filing=self.filing)), None)
 
     @cached_property
     def projects(self) -> list[Project]:
-        return list(Project.objects.filter(filing=self.filing).order_by("order", "code"))
+        """The filing's projects with their budget unit, each holding this filing (its department and year
+        loaded): the figures, the snapshot and the performance forms (evaluations.publication) read them."""
+        return list(self.filing.projects.select_related("unit").order_by("order", "code"))
 
     @cached_property
     def procurements(self) -> dict[str, Procurement]:

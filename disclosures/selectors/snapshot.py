@@ -88,7 +88,7 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
     """Everything the public page of the filing shows, computed now from its facts (given, or read now):
     the figures, the tables, the text and the charts' data all derive from the same FilingFacts."""
     facts = facts_of(filing=filing, facts=facts)
-    return snapshot_complete(snapshot_body(facts), published_at=published_at, parts=publication_parts(filing=facts.filing))
+    return snapshot_complete(snapshot_body(facts), published_at=published_at, parts=publication_parts(facts=facts))
 
 
 def snapshot_complete(body: dict, *, published_at: datetime.datetime, parts: list[dict]) -> dict:

@@ -6,6 +6,7 @@ import pytest
 from django.db.models import Count
 
 from disclosures.models import Filing
+from disclosures.selectors.facts import filing_facts
 from evaluations.models import SelfEvaluation
 from evaluations.publication import performance_parts
 
@@ -23,6 +24,6 @@ def test_the_parts_of_a_final_account_cost_the_same_queries_whatever_its_evaluat
     evaluated = SelfEvaluation.objects.filter(project__filing=filing).count()
     assert evaluated >= 3
     with django_assert_max_num_queries(12):
-        parts = performance_parts(filing)
+        parts = performance_parts(filing_facts(filing=filing))
     forms = [grid.title for part in parts for grid in part.grids]
     assert forms.count("项目支出绩效自评表") == evaluated and forms.count("项目绩效目标完成情况表") == evaluated
