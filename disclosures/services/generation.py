@@ -283,7 +283,7 @@ def filing_render_documents(
     # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
     # 决算 is published): a publication's documents print the parts frozen in its snapshot.
     snapshot_parts = (published_snapshot(filing) or {}).get("parts") if publication else None
-    parts = parts_from_json(snapshot_parts if snapshot_parts is not None else publication_parts(filing=filing))
+    parts = parts_from_json(snapshot_parts if snapshot_parts is not None else publication_parts(facts=facts))
     sections: list = []
     if "sections" in steps:
         progress.start("sections")
