@@ -50,7 +50,12 @@ def format_amount(amount: Decimal | None, unit: str = AmountUnit.WAN) -> str:
 
 def format_printed(value: Decimal, unit: str = AmountUnit.WAN) -> str:
     """A figure already in the unit (e.g. the difference of two printed figures), formatted as `format_amount` does."""
-    return f"{value:,.2f}" if AmountUnit(unit) == AmountUnit.YUAN else f"{value:.2f}"
+    # compared as strings, without building the enum member (every amount cell of every table prints here)
+    if unit == AmountUnit.YUAN:
+        return f"{value:,.2f}"
+    if unit != AmountUnit.WAN:
+        AmountUnit(unit)  # not a unit: refused with the enum's ValueError
+    return f"{value:.2f}"
 
 
 def format_number(value, *, places: int | None = None, grouping: bool = False) -> str:

@@ -12,10 +12,13 @@ printed 未完成, never with a partial total.
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
+
 from disclosures.models import Filing, Project
 from disclosures.money import format_fraction, unit_label
 from disclosures.parts import Part
 from disclosures.parts.grid import Grid, head, label, money, num, text
+from disclosures.selectors.facts import FilingFacts
 from evaluations.documents.layouts import (
     completion_grid,
     department_evaluation_grid,
@@ -30,33 +33,34 @@ from evaluations.scoring.engine import ScoreSheet
 PART_KEY = "performance"
 
 
-def performance_parts(filing: Filing) -> list[Part]:
-    if filing.kind == Filing.Kind.BUDGET:
-        return _budget_parts(filing)
-    return _final_parts(filing)
+def performance_parts(facts: FilingFacts) -> list[Part]:
+    if facts.filing.kind == Filing.Kind.BUDGET:
+        return _budget_parts(facts)
+    return _final_parts(facts)
 
 
-def _projects(filing: Filing) -> list[Project]:
-    return list(
-        Project.objects.filter(filing=filing)
-        .select_related("filing__fiscal_year", "filing__department", "unit")
-        .defer("filing__published_snapshot")  # megabytes of JSON per row once published; the forms never read it
-        .prefetch_related("indicators")
-        .order_by("order", "code")
-    )
+def _projects(facts: FilingFacts) -> list[Project]:
+    """The filing's projects as its facts read them (with their unit and the filing, its department and year),
+    shared with the snapshot's project list, and their indicators (read once for both)."""
+    projects = facts.projects
+    prefetch_related_objects(projects, "indicators")
+    return projects
 
 
-def _department_target(filing: Filing) -> DepartmentTarget | None:
-    return (
-        DepartmentTarget.objects.filter(department=filing.department, fiscal_year=filing.fiscal_year)
-        .select_related("department", "fiscal_year")
-        .first()
-    )
+def _department_target(filing: Filing, *, indicators: bool) -> DepartmentTarget | None:
+    """The department's target of the filing's year (one at most), holding the filing's department and year;
+    with `indicators`, its indicators read with it."""
+    targets = DepartmentTarget.objects.filter(department_id=filing.department_id, fiscal_year_id=filing.fiscal_year_id)
+    target = next(iter(targets.prefetch_related("indicators") if indicators else targets), None)
+    if target is not None:
+        target.department, target.fiscal_year = filing.department, filing.fiscal_year
+    return target
 
 
-def _budget_parts(filing: Filing) -> list[Part]:
-    projects = _projects(filing)
-    target = _department_target(filing)
+def _budget_parts(facts: FilingFacts) -> list[Part]:
+    filing = facts.filing
+    projects = _projects(facts)
+    target = _department_target(filing, indicators=True)
     grids = [targets_grid(project=project) for project in projects]
     paragraphs = []
     if projects:
@@ -71,8 +75,9 @@ def _budget_parts(filing: Filing) -> list[Part]:
     return [Part(PART_KEY, "绩效目标表", paragraphs, grids)]
 
 
-def _final_parts(filing: Filing) -> list[Part]:
-    projects = _projects(filing)
+def _final_parts(facts: FilingFacts) -> list[Part]:
+    filing = facts.filing
+    projects = _projects(facts)
     # each evaluation prints its project as read above (indicators, unit, department loaded) and its
     # results read in one query for all: the forms read nothing more per project
     evaluations = {
@@ -81,7 +86,7 @@ def _final_parts(filing: Filing) -> list[Part]:
     for project in projects:
         if project.pk in evaluations:
             evaluations[project.pk].project = project
-    target = _department_target(filing)
+    target = _department_target(filing, indicators=False)
     department_evaluation = getattr(target, "self_evaluation", None) if target is not None else None
     if not evaluations and department_evaluation is None:
         return []

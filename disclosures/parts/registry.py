@@ -5,8 +5,9 @@ performance targets of a budget and the self-evaluations of a final account), an
 documents (xlsx, HTML, PDF) and the public page draw whatever the providers return. This keeps the
 dependency one way: the providers import disclosures, never the reverse.
 
-A provider takes a filing and returns its parts, each a `Part`: a heading, paragraphs and printed forms
-(Grids). `publication_parts` returns them as JSON, the form they take in the published snapshot.
+A provider takes a filing's facts (selectors.facts: the filing, its projects, … read once and shared with the
+tables, the text and the snapshot) and returns its parts, each a `Part`: a heading, paragraphs and printed
+forms (Grids). `publication_parts` returns them as JSON, the form they take in the published snapshot.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from disclosures.models import Filing
+from disclosures.selectors.facts import FilingFacts, facts_of
 
 from .grid import Grid, grid_from_dict, placed_rows
 
@@ -30,7 +32,7 @@ class Part:
         return {"key": self.key, "title": self.title, "paragraphs": list(self.paragraphs), "grids": [g.to_dict() for g in self.grids]}
 
 
-PartProvider = Callable[[Filing], list[Part]]
+PartProvider = Callable[[FilingFacts], list[Part]]
 
 #: key → provider, in registration order (the order of the parts in the documents).
 PROVIDERS: dict[str, PartProvider] = {}
@@ -41,11 +43,13 @@ def register_part(key: str, provider: PartProvider) -> None:
     PROVIDERS[key] = provider
 
 
-def publication_parts(*, filing: Filing) -> list[dict]:
-    """Every registered provider's parts of this filing, as JSON (what the snapshot stores)."""
+def publication_parts(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> list[dict]:
+    """Every registered provider's parts of this filing, from its facts (given, or read as needed), as JSON
+    (what the snapshot stores)."""
+    found = facts_of(filing=filing, facts=facts)
     parts: list[dict] = []
     for provider in PROVIDERS.values():
-        parts += [part.to_dict() for part in provider(filing)]
+        parts += [part.to_dict() for part in provider(found)]
     return parts
 
 

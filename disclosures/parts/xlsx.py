@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
+from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, compose, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .grid import Grid
@@ -51,28 +51,20 @@ def draw(ws: SheetCells, grid: Grid, styles: WorkbookStyles) -> None:
     row_lengths: dict[int, int] = {}
     for r, c, cell in grid.placed():
         row, col = r + offset, c + 1
-        target = ws.cell(row, col)
+        text = cell.text
         if cell.kind == "num" and isinstance(cell.value, Decimal):
-            target.value = cell.value
-            set_style(
-                target, number_format=styles.number_format(cell.number_format), alignment=styles.alignment(horizontal="right", vertical="center")
-            )
+            ws.put(row, col, cell.value, _style(styles, "num", cell.number_format))
         else:
-            put_text(target, cell.text)
-            centred = cell.kind in ("label", "head")
-            set_style(target, alignment=styles.alignment(horizontal="center" if centred else "left", vertical="center", wrap_text=True))
-        set_style(target, font=styles.font(name=FONT, size=10, bold=cell.kind in ("label", "head")))
-        if cell.kind in ("label", "head"):
-            set_style(target, fill=styles.fill(SHADE))
-        border = styles.border(BORDER)
-        for dr in range(cell.rowspan):
-            for dc in range(cell.colspan):
-                set_style(ws.cell(row + dr, col + dc), border=border)
+            ws.put(row, col, text, _style(styles, "label" if cell.kind in ("label", "head") else "value", None))
         if cell.rowspan > 1 or cell.colspan > 1:
-            merge_cells(ws, styles, start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1)
+            # the cells under the span are bordered, then merged (merge_cells empties all but the top-left one, whose
+            # border takes the bottom-right one's sides)
+            end_row, end_column = row + cell.rowspan - 1, col + cell.colspan - 1
+            set_style(ws.cell(end_row, end_column), border=styles.border(BORDER))
+            merge_cells(ws, styles, start_row=row, start_column=col, end_row=end_row, end_column=end_column)
         if cell.rowspan == 1:
             chars = sum(grid.columns[c : c + cell.colspan])
-            lines = max(1, -(-len(cell.text) * 2 // max(int(chars), 1)))
+            lines = max(1, -(-len(text) * 2 // max(int(chars), 1)))
             row_lengths[row] = max(row_lengths.get(row, 1), lines)
     for row, lines in row_lengths.items():
         ws.row_heights[row] = max(20, 15 * lines)
@@ -83,3 +75,31 @@ def draw(ws: SheetCells, grid: Grid, styles: WorkbookStyles) -> None:
         set_style(ws.cell(last, 1), font=styles.font(name=FONT, size=10))
     ws.print_setup = PRINT_SETUP
     ws.write()
+
+
+def _style(styles: WorkbookStyles, kind: str, number_format: str | None) -> tuple[int, ...]:
+    """The whole style of a form's cell, resolved once per workbook: a number ("num", in its format), a label or
+    column heading (bold, shaded, centred) or a value (text). Its parts are registered in the order the form's
+    first cell of that style registered them, one by one (number format, alignment, font, fill, border), so the
+    workbook's style lists keep their order."""
+    key = ("grid", kind, number_format)
+    found = styles.resolved.get(key)
+    if found is None:
+        if kind == "num":
+            assert number_format is not None
+            found = compose(
+                number_format=styles.number_format(number_format),
+                alignment=styles.alignment(horizontal="right", vertical="center"),
+                font=styles.font(name=FONT, size=10, bold=False),
+                border=styles.border(BORDER),
+            )
+        else:
+            label = kind == "label"
+            found = compose(
+                alignment=styles.alignment(horizontal="center" if label else "left", vertical="center", wrap_text=True),
+                font=styles.font(name=FONT, size=10, bold=label),
+                fill=styles.fill(SHADE) if label else 0,
+                border=styles.border(BORDER),
+            )
+        styles.resolved[key] = found
+    return found

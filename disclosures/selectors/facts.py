@@ -82,11 +82,34 @@ def _money(value: Decimal | None) -> Decimal:
     return (value or ZERO).quantize(CENT)
 
 
-class FilingFacts:
-    """The facts of one filing (its department and year loaded), each part read at most once."""
+#: what the expense and income facts are grouped by
+EXPENSE_GROUPS = (
+    "function_item__code",
+    "dept_economic_item__code",
+    "gov_economic_item__code",
+    "expense_kind",
+    "funding_source",
+    "unit_id",
+    "unit__nature",
+    "project_id",
+)
+INCOME_GROUPS = ("category", "source", "function_item__code", "unit_id")
+#: the groups last year's figures compare by (selectors.figures: totals by kind and source, the 三公 and the
+#: 机关运行经费 by 经济分类 and unit nature, income by category and source): no 功能分类, 政府经济分类, unit or
+#: project, whose joins and rows the comparison never reads
+COMPARABLE_EXPENSE_GROUPS = ("dept_economic_item__code", "expense_kind", "funding_source", "unit__nature")
+COMPARABLE_INCOME_GROUPS = ("category", "source")
 
-    def __init__(self, filing: Filing) -> None:
+
+class FilingFacts:
+    """The facts of one filing (its department and year loaded), each part read at most once.
+
+    `comparable` facts (last year's filing, `previous`) are grouped only by what the comparison with last
+    year reads (COMPARABLE_EXPENSE_GROUPS, COMPARABLE_INCOME_GROUPS): their sums are the same, in fewer rows."""
+
+    def __init__(self, filing: Filing, *, comparable: bool = False) -> None:
         self.filing = filing
+        self.comparable = comparable
         self._derived: dict[str, Any] = {}
 
     def __repr__(self) -> str:
@@ -104,16 +127,7 @@ class FilingFacts:
         """The expense lines summed per 功能分类 × 经济分类 (部门 and 政府) × kind × source × unit × project."""
         rows = (
             ExpenseLine.objects.filter(filing=self.filing)
-            .values(
-                "function_item__code",
-                "dept_economic_item__code",
-                "gov_economic_item__code",
-                "expense_kind",
-                "funding_source",
-                "unit_id",
-                "unit__nature",
-                "project_id",
-            )
+            .values(*(COMPARABLE_EXPENSE_GROUPS if self.comparable else EXPENSE_GROUPS))
             .annotate(
                 initial_sum=Sum("budget_amount"),
                 budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
@@ -124,14 +138,14 @@ class FilingFacts:
         return [
             Fact(
                 fact="expense",
-                function=row["function_item__code"] or "",
+                function=row.get("function_item__code") or "",
                 dept_economic=row["dept_economic_item__code"] or "",
-                gov_economic=row["gov_economic_item__code"] or "",
+                gov_economic=row.get("gov_economic_item__code") or "",
                 kind=row["expense_kind"],
                 source=row["funding_source"],
-                unit=row["unit_id"],
+                unit=row.get("unit_id", 0),
                 unit_nature=row["unit__nature"] or "",
-                project=row["project_id"],
+                project=row.get("project_id"),
                 initial=_money(row["initial_sum"]),
                 budget=_money(row["budget_sum"]),
                 actual=_money(row["actual_sum"]),
@@ -144,7 +158,7 @@ class FilingFacts:
         """The income lines summed per category × source × 功能分类 × unit."""
         rows = (
             IncomeLine.objects.filter(filing=self.filing)
-            .values("category", "source", "function_item__code", "unit_id")
+            .values(*(COMPARABLE_INCOME_GROUPS if self.comparable else INCOME_GROUPS))
             .annotate(
                 initial_sum=Sum("budget_amount"),
                 budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
@@ -155,10 +169,10 @@ class FilingFacts:
         return [
             Fact(
                 fact="income",
-                function=row["function_item__code"] or "",
+                function=row.get("function_item__code") or "",
                 category=row["category"],
                 source=row["source"],
-                unit=row["unit_id"],
+                unit=row.get("unit_id", 0),
                 initial=_money(row["initial_sum"]),
                 budget=_money(row["budget_sum"]),
                 actual=_money(row["actual_sum"]),
@@ -211,12 +225,14 @@ class FilingFacts:
 
     @cached_property
     def three_public_stats(self) -> ThreePublicStats | None:
-        """The 三公 counts and entered budgets, if the filing has them."""
-        return ThreePublicStats.objects.filter(filing=self.filing).first()
+        """The 三公 counts and entered budgets, if the filing has them (one row at most: not ordered for `first`)."""
+        return next(iter(ThreePublicStats.objects.filter(filing=self.filing)), None)
 
     @cached_property
     def projects(self) -> list[Project]:
-        return list(Project.objects.filter(filing=self.filing).order_by("order", "code"))
+        """The filing's projects with their budget unit, each holding this filing (its department and year
+        loaded): the figures, the snapshot and the performance forms (evaluations.publication) read them."""
+        return list(self.filing.projects.select_related("unit").order_by("order", "code"))
 
     @cached_property
     def procurements(self) -> dict[str, Procurement]:
@@ -229,9 +245,10 @@ class FilingFacts:
     @cached_property
     def previous(self) -> FilingFacts | None:
         """The facts of last year's filing of the same department and kind, approved or published (the
-        latest version), when it is in the system: what "与上年相比" compares with."""
+        latest version), when it is in the system: what "与上年相比" compares with (comparable facts: grouped
+        only by what the comparison reads)."""
         previous = previous_filings(filing=self.filing).select_related("department", "fiscal_year").defer("published_snapshot").first()
-        return FilingFacts(previous) if previous is not None else None
+        return FilingFacts(previous, comparable=True) if previous is not None else None
 
     @cached_property
     def entered_prior(self) -> dict[str, Decimal]:
@@ -285,7 +302,8 @@ def catalog_names_many(*, fiscal_year_id: int, codes: list[dict[str, list[str]]]
     for kind, union in wanted.items():
         if union:
             condition |= Q(kind=kind, code__in=sorted(union))
-    items = list(CatalogItem.objects.filter(condition, fiscal_year_id=fiscal_year_id).values_list("kind", "code", "name"))
+    # not ordered: the catalog's default ordering joins the fiscal years for a sort no reader of a dict needs
+    items = list(CatalogItem.objects.filter(condition, fiscal_year_id=fiscal_year_id).order_by().values_list("kind", "code", "name"))
     classes = {(kind, code) for kind, code, _name in items if kind == CatalogItem.Kind.FUNCTION and _CLASS_CODE.fullmatch(code)}
     found = []
     for kinds in codes:

@@ -14,6 +14,7 @@ The keys of those rows are listed in `PRIOR_KEYS`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -386,14 +387,30 @@ class FilingFigures:
     @property
     def current_values(self) -> dict[str, Decimal]:
         """This year's figure for every PRIOR_KEYS key (main stage)."""
+        return dict(self._current_values)
+
+    @functools.cached_property
+    def _current_values(self) -> dict[str, Decimal]:
+        """current_values, computed once: the text, the key figures and their JSON ask for them key by key."""
         return _comparable_values(self)
 
     def change(self, key: str) -> Change | None:
         """This year against last year for a PRIOR_KEYS key; None when last year's figure is unknown."""
+        changes = self._changes
+        if key not in changes:
+            changes[key] = self._change(key)
+        return changes[key]
+
+    @functools.cached_property
+    def _changes(self) -> dict[str, Change | None]:
+        """The changes computed so far, by key (the text and the snapshot ask for the same ones)."""
+        return {}
+
+    def _change(self, key: str) -> Change | None:
         prior = self.prior.get(key)
         if prior is None:
             return None
-        current = self.current_values[key]
+        current = self._current_values[key]
         delta_wan = to_wan(current) - to_wan(prior)
         return Change(current=current, prior=prior, delta=current - prior, delta_wan=delta_wan, pct=percent(delta_wan, to_wan(prior)))
 
@@ -780,33 +797,60 @@ def summary_rows(figures: FilingFigures) -> list[tuple[str, Figure, bool]]:
 # --------------------------------------------------------------------------------------------- JSON
 
 
-def _jsonable(value, unit: str | None = None):
-    if isinstance(value, Figure):
+_JSON_FIELDS: dict[type, tuple[tuple[str, str | None], ...] | None] = {}
+
+
+def _json_fields(cls: type) -> tuple[tuple[str, str | None], ...] | None:
+    """(name, unit metadata) of a dataclass's fields, else None: looked up once per class, not per value."""
+    if cls not in _JSON_FIELDS:
+        _JSON_FIELDS[cls] = tuple((f.name, f.metadata.get("unit")) for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+    return _JSON_FIELDS[cls]
+
+
+class _Json:
+    """Figures → JSON values. The 万元 text of an amount is formatted once per value: a filing's figures hold
+    about a thousand amounts, most of them repeated (zeros above all). Keyed by the value and its sign, so
+    that −0 keeps its own text; equal non-zero values print alike whatever their exponent."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[Decimal, bool], str] = {}
+
+    def wan(self, amount: Decimal) -> str:
+        key = (amount, amount.is_signed())
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = f"{to_wan(amount):.2f}"
+        return text
+
+    def figure(self, value: Figure) -> dict:
+        completion = value.completion
         return {
-            "amount": f"{to_wan(value.amount):.2f}",
-            "budget": f"{to_wan(value.budget):.2f}",
-            "actual": f"{to_wan(value.actual):.2f}",
-            "initial_budget": f"{to_wan(value.initial_budget):.2f}",
-            "completion": None if value.completion is None else f"{value.completion:.1f}",
+            "amount": self.wan(value.amount),
+            "budget": self.wan(value.budget),
+            "actual": self.wan(value.actual),
+            "initial_budget": self.wan(value.initial_budget),
+            "completion": None if completion is None else f"{completion:.1f}",
         }
-    if dataclasses.is_dataclass(value):
-        out = {}
-        for f in dataclasses.fields(value):
-            out[f.name] = _jsonable(getattr(value, f.name), f.metadata.get("unit"))
-        return out
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v, unit) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v, unit) for v in value]
-    if isinstance(value, Decimal):
-        if unit == "percent":
-            return f"{value:.1f}"
-        if unit == "wan":
-            return f"{value:.2f}"
-        if unit in ("quantity", "count"):
-            return f"{value.normalize():f}"
-        return f"{to_wan(value):.2f}"
-    return value
+
+    def value(self, value, unit: str | None = None):
+        if isinstance(value, Figure):
+            return self.figure(value)
+        fields = _json_fields(type(value))
+        if fields is not None:
+            return {name: self.value(getattr(value, name), field_unit) for name, field_unit in fields}
+        if isinstance(value, dict):
+            return {str(k): self.value(v, unit) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.value(v, unit) for v in value]
+        if isinstance(value, Decimal):
+            if unit == "percent":
+                return f"{value:.1f}"
+            if unit == "wan":
+                return f"{value:.2f}"
+            if unit in ("quantity", "count"):
+                return f"{value.normalize():f}"
+            return self.wan(value)
+        return value
 
 
 def figures_as_dict(figures: FilingFigures) -> dict:
@@ -815,15 +859,16 @@ def figures_as_dict(figures: FilingFigures) -> dict:
     Besides the dataclass fields it adds the derived totals a reader needs (收入总计, 三公 合计, changes
     against last year).
     """
-    data = _jsonable(figures)
+    json = _Json()
+    data = json.value(figures)
     data["is_final"] = figures.is_final
-    data["income"]["grand_total"] = _jsonable(figures.income.grand_total)
-    data["expense"]["fiscal"] = _jsonable(figures.expense.fiscal)
-    data["three_public"]["vehicle"] = _jsonable(figures.three_public.vehicle)
-    data["three_public"]["total"] = _jsonable(figures.three_public.total)
+    data["income"]["grand_total"] = json.figure(figures.income.grand_total)
+    data["expense"]["fiscal"] = json.figure(figures.expense.fiscal)
+    data["three_public"]["vehicle"] = json.figure(figures.three_public.vehicle)
+    data["three_public"]["total"] = json.figure(figures.three_public.total)
     data["procurement"]["sme_share"] = format_percent(figures.procurement.sme_share)
     data["procurement"]["micro_share"] = format_percent(figures.procurement.micro_share)
     data["assets"]["vehicles"] = f"{figures.assets.vehicles.normalize():f}"
-    data["current"] = {k: f"{to_wan(v):.2f}" for k, v in figures.current_values.items()}
-    data["changes"] = {key: _jsonable(change) for key in PRIOR_KEYS if (change := figures.change(key)) is not None}
+    data["current"] = {k: json.wan(v) for k, v in figures.current_values.items()}
+    data["changes"] = {key: json.value(change) for key in PRIOR_KEYS if (change := figures.change(key)) is not None}
     return data

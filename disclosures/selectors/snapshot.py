@@ -89,7 +89,7 @@ def build_snapshot(*, published_at: datetime.datetime, filing: Filing | None = N
     """Everything the public page of the filing shows, computed now from its facts (given, or read now):
     the figures, the tables, the text and the charts' data all derive from the same FilingFacts."""
     facts = facts_of(filing=filing, facts=facts)
-    return snapshot_complete(snapshot_body(facts), published_at=published_at, parts=publication_parts(filing=facts.filing))
+    return snapshot_complete(snapshot_body(facts), published_at=published_at, parts=publication_parts(facts=facts))
 
 
 def snapshot_complete(body: dict, *, published_at: datetime.datetime | None, parts: list[dict] | None) -> dict:
@@ -266,26 +266,30 @@ def table_to_snapshot(table) -> dict:
         "footnotes": list(table.footnotes),
         "header_rows": [[{"label": h.label, "colspan": h.colspan, "rowspan": h.rowspan} for h in row] for row in table.header_rows],
         "leaves": [{"key": leaf.key, "label": leaf.label, "role": leaf.role} for leaf in table.leaves],
-        "rows": [
-            {
-                "kind": row.kind,
-                "level": row.level,
-                "code": row.code,
-                "cells": [
-                    {
-                        "key": cell.key,
-                        "text": cell.display,
-                        "amount": to_jsonable(cell.amount),
-                        "colspan": cell.colspan,
-                        "indent": cell.indent,
-                        "bold": cell.bold or row.bold,
-                    }
-                    for cell in row.cells
-                ],
-            }
-            for row in table.rows
-        ],
+        "rows": _rows_to_snapshot(table.rows),
     }
+
+
+def _rows_to_snapshot(rows) -> list[dict]:
+    """The rows of `table_to_snapshot`. An amount's printed text is formatted once per amount and unit
+    (str(amount) is the Decimal exactly, its exponent included): most amount cells repeat a figure, 0.00 first."""
+    texts: dict[tuple[str, str], str] = {}
+    found = []
+    for row in rows:
+        bold = row.bold
+        cells = []
+        for cell in row.cells:
+            amount = cell.amount
+            if type(amount) is Decimal:
+                stored = str(amount)
+                text = texts.get((stored, cell.unit))
+                if text is None:
+                    text = texts[stored, cell.unit] = cell.display
+            else:
+                stored, text = to_jsonable(amount), cell.display
+            cells.append({"key": cell.key, "text": text, "amount": stored, "colspan": cell.colspan, "indent": cell.indent, "bold": cell.bold or bold})
+        found.append({"kind": row.kind, "level": row.level, "code": row.code, "cells": cells})
+    return found
 
 
 def _projects(facts: FilingFacts) -> list[dict]:

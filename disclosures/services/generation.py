@@ -160,21 +160,23 @@ def documents_swap_in(
         replaced: list[str] = []
         documents = []
         with transaction.atomic():
+            locked = FilingDocument.objects.select_for_update().filter(filing=filing, format__in=list(contents))
+            existing = {document.format: document for document in locked}
             for format, content in contents.items():
-                document, created = FilingDocument.objects.select_for_update().get_or_create(
-                    filing=filing,
-                    format=format,
-                    defaults={"file": saved[format], "size": len(content), "job": job, "data_revision": revision, "draft": draft},
-                )
+                values = {"file": saved[format], "size": len(content), "job": job, "data_revision": revision, "draft": draft}
+                document = existing.get(format)
+                created = False
+                if document is None:  # its first document of this format (get_or_create: another job may create it meanwhile)
+                    document, created = FilingDocument.objects.select_for_update().get_or_create(filing=filing, format=format, defaults=values)
                 if not created:
                     replaced.append(document.file.name)
                     document.file.name = saved[format]
-                    document.size = len(content)
-                    document.job = job
-                    document.data_revision = revision
-                    document.draft = draft
-                document.full_clean()
-                document.save()
+                    document.size, document.job, document.data_revision, document.draft = len(content), job, revision, draft
+                # The filing is the row this job read and the job its own (both also foreign keys in the database),
+                # and the row of (filing, format) is locked or was just created: the queries of their checks are left out.
+                document.full_clean(exclude=["filing", "job"], validate_constraints=False)
+                if not created:
+                    document.save()
                 documents.append(document)
     except BaseException:
         for name in saved.values():
@@ -281,7 +283,7 @@ def filing_render_documents(
     # The performance forms are not locked with the filing (a self-evaluation can be rescored after the
     # 决算 is published): a publication's documents print the parts frozen in its snapshot.
     snapshot_parts = (published_snapshot(filing) or {}).get("parts") if publication else None
-    parts = parts_from_json(snapshot_parts if snapshot_parts is not None else publication_parts(filing=filing))
+    parts = parts_from_json(snapshot_parts if snapshot_parts is not None else publication_parts(facts=facts))
     sections: list = []
     if "sections" in steps:
         progress.start("sections")

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from disclosures.money import AmountUnit, format_printed, in_unit, unit_label
 
-from .result import ResultRow
+from .result import ResultCell, ResultRow
 from .spec import Col
 
 ROUNDING_NOTE = "注：本表数据因四舍五入，合计数与分项之和可能存在尾差。"
@@ -126,25 +126,47 @@ def _column_names(columns: Sequence[Col], prefix: str = "") -> dict[str, str]:
     return names
 
 
-def _amount(row: ResultRow, key: str) -> tuple[Decimal, Decimal] | None:
-    """(exact 元, printed) of a cell, or None when the row has no amount there."""
-    try:
-        cell = row.cell(key)
-    except KeyError:
-        return None
-    if cell.amount is None:
-        return None
-    return cell.amount, in_unit(cell.amount, cell.unit)
+#: what a zero amount other than −0 prints (in_unit's result, not computed for the many zero cells)
+PRINTED_ZERO = Decimal("0.00")
 
 
-def _compare(total, parts) -> tuple[Decimal, Decimal] | None:
+class _Amounts:
+    """The amount cells of the rows by key, and what each prints, computed once per cell: a cell is compared
+    as an item of its 类, a top-level row of the total and a part of its row's 合计 column."""
+
+    def __init__(self) -> None:
+        self._cells: dict[int, dict[str, ResultCell]] = {}
+        self._printed: dict[int, Decimal] = {}
+
+    def cell(self, row: ResultRow, key: str) -> ResultCell | None:
+        """The row's cell of this key (its first, as ResultRow.cell), or None when the row has no amount there."""
+        cells = self._cells.get(id(row))
+        if cells is None:
+            cells = self._cells[id(row)] = {}
+            for cell in row.cells:
+                cells.setdefault(cell.key, cell)
+        found = cells.get(key)
+        return found if found is not None and found.amount is not None else None
+
+    def printed(self, cell: ResultCell) -> Decimal:
+        found = self._printed.get(id(cell))
+        if found is None:
+            amount = cell.amount
+            found = PRINTED_ZERO if amount is None or (not amount and not amount.is_signed()) else in_unit(amount, cell.unit)
+            self._printed[id(cell)] = found
+        return found
+
+
+def _compare(amounts: _Amounts, total: ResultCell | None, parts: list[ResultCell | None]) -> tuple[Decimal, Decimal] | None:
     """(printed total, sum of printed parts) when the total is their sum in 元 but not in print."""
-    if total is None or not parts or any(p is None for p in parts):
+    present = [p for p in parts if p is not None]
+    if total is None or not parts or len(present) != len(parts):
         return None
-    if total[0] != sum((p[0] for p in parts), Decimal(0)):
+    if total.amount != sum((p.amount for p in present if p.amount is not None), Decimal(0)):
         return None
-    printed_parts = sum((p[1] for p in parts), Decimal("0.00"))
-    return (total[1], printed_parts) if total[1] != printed_parts else None
+    printed_parts = sum((amounts.printed(p) for p in present), Decimal("0.00"))
+    printed = amounts.printed(total)
+    return (printed, printed_parts) if printed != printed_parts else None
 
 
 def rounding_differences(*, rows: Sequence[ResultRow], columns: Sequence[Col], unit: str) -> list[RoundingDifference]:
@@ -156,6 +178,8 @@ def rounding_differences(*, rows: Sequence[ResultRow], columns: Sequence[Col], u
     keys = [c.key for c in _leaves(columns) if c.role == "amount"]
     found: list[RoundingDifference] = []
     seen: set[tuple[int, str]] = set()
+    amounts = _Amounts()
+    cell = amounts.cell
 
     def add(row: ResultRow, key: str, result) -> None:
         if result is not None and (id(row), key) not in seen:
@@ -164,10 +188,10 @@ def rounding_differences(*, rows: Sequence[ResultRow], columns: Sequence[Col], u
 
     for parent, children in _row_relations(rows):
         for key in keys:
-            add(parent, key, _compare(_amount(parent, key), [_amount(c, key) for c in children]))
+            add(parent, key, _compare(amounts, cell(parent, key), [cell(c, key) for c in children]))
     for total_key, part_keys in _column_relations(columns):
         for row in rows:
-            add(row, total_key, _compare(_amount(row, total_key), [_amount(row, k) for k in part_keys]))
+            add(row, total_key, _compare(amounts, cell(row, total_key), [cell(row, k) for k in part_keys]))
     return found
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 
 from disclosures.parts.xlsx import draw as draw_grid
 from disclosures.collector import collection_paused
-from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
+from disclosures.money import in_unit
+from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, compose, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 from .result import TableResult
@@ -54,8 +56,9 @@ def _workbook(tables: Iterable[TableResult], parts: Iterable) -> bytes:
     workbook = Workbook(write_only=True)
     styles = WorkbookStyles(workbook)
     used: set[str] = set()
+    values: dict[tuple, Decimal] = {}
     for table in tables:
-        write_sheet(SheetCells(styles, sheet_title(table, used)), table, styles)
+        write_sheet(SheetCells(styles, sheet_title(table, used)), table, styles, values)
     for part in parts:
         for grid in part.grids:
             draw_grid(SheetCells(styles, _unique_title(INVALID_SHEET_CHARS.sub("", grid.filename)[:31].strip(), used)), grid, styles)
@@ -76,8 +79,10 @@ def _text_cell(ws: SheetCells, styles: WorkbookStyles, row: int, column: int, va
     return cell
 
 
-def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> None:
-    """The table's sheet: its cells, merges, widths and print setup, then its rows written out."""
+def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles, values: dict[tuple, Decimal] | None = None) -> None:
+    """The table's sheet: its cells, merges, widths and print setup, then its rows written out. `values`: amounts
+    in their unit by amount and unit, shared by the tables of a workbook."""
+    values = {} if values is None else values
     columns = max(table.column_count, 2)
     border, header_fill = styles.border(BORDER), styles.fill(HEADER_FILL)
 
@@ -118,34 +123,24 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
     # body
     row = header_end + 1
     for result_row in table.rows:
+        total = result_row.kind == "total"
         for index, cell_data in enumerate(result_row.cells, start=1):
-            if cell_data.covered:
+            colspan = cell_data.colspan
+            if colspan == 0:  # covered by the merge on its left
                 set_style(ws.cell(row, index), border=border)
                 continue
-            if cell_data.is_amount:
-                cell = ws.cell(row, index)
-                cell.value = cell_data.value
-                set_style(
-                    cell,
-                    number_format=styles.number_format(NUMBER_FORMAT),
-                    font=styles.font(name=FONT_NAME, bold=cell_data.bold, size=10),
-                    alignment=styles.alignment(horizontal="right", vertical="center"),
-                )
+            amount = cell_data.amount
+            if amount is not None:
+                key = (amount, cell_data.unit)
+                value = values.get(key)  # in the table's unit: the same for equal amounts (a zero's sign is not written)
+                if value is None:
+                    value = values[key] = in_unit(amount, cell_data.unit)
+                ws.put(row, index, value, _amount_style(styles, cell_data.bold))
             else:
-                centred = cell_data.colspan > 1 or result_row.kind == "total" or cell_data.centre
-                cell = _text_cell(
-                    ws,
-                    styles,
-                    row,
-                    index,
-                    cell_data.text,
-                    bold=cell_data.bold,
-                    align="center" if centred else "left",
-                    indent=cell_data.indent,
-                )
-            set_style(cell, border=border)
-            if cell_data.colspan > 1:
-                merge_cells(ws, styles, start_row=row, start_column=index, end_row=row, end_column=index + cell_data.colspan - 1)
+                align = "center" if colspan > 1 or total or cell_data.centre else "left"
+                ws.put(row, index, cell_data.text or None, _body_text_style(styles, cell_data.bold, align, cell_data.indent))
+            if colspan > 1:
+                merge_cells(ws, styles, start_row=row, start_column=index, end_row=row, end_column=index + colspan - 1)
         ws.row_heights[row] = 20
         row += 1
 
@@ -164,8 +159,40 @@ def write_sheet(ws: SheetCells, table: TableResult, styles: WorkbookStyles) -> N
     ws.write()
 
 
-def _display_width(text: str) -> float:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+def _amount_style(styles: WorkbookStyles, bold: bool) -> tuple[int, ...]:
+    """An amount's whole style, resolved once per workbook; its parts registered in the order a cell registered them."""
+    key = ("table amount", bold)
+    found = styles.resolved.get(key)
+    if found is None:
+        found = styles.resolved[key] = compose(
+            number_format=styles.number_format(NUMBER_FORMAT),
+            font=styles.font(name=FONT_NAME, bold=bold, size=10),
+            alignment=styles.alignment(horizontal="right", vertical="center"),
+            border=styles.border(BORDER),
+        )
+    return found
+
+
+def _body_text_style(styles: WorkbookStyles, bold: bool, align: str, indent: int) -> tuple[int, ...]:
+    """A body text cell's whole style (as `_text_cell`'s, framed), resolved once per workbook."""
+    key = ("table text", bold, align, indent)
+    found = styles.resolved.get(key)
+    if found is None:
+        found = styles.resolved[key] = compose(
+            font=styles.font(name=FONT_NAME, bold=bold, size=10),
+            alignment=styles.alignment(horizontal=align, vertical="center", indent=indent, wrap_text=True),
+            border=styles.border(BORDER),
+        )
+    return found
+
+
+#: the characters that print two columns wide (from U+2E80: CJK and beyond)
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
+def _display_width(text: str) -> int:
+    """Columns the text takes: two for each CJK (or later) character, one for any other."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _column_widths(ws: SheetCells, table: TableResult) -> None:

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from disclosures.models import ExpenseLine, Filing, FundingSource, PriorYearFigure
 from disclosures.money import from_wan, to_wan
@@ -121,6 +123,22 @@ def test_last_years_figures_read_only_what_the_comparison_needs(filing, django_a
         prior = prior_figures(facts=facts)
     assert prior.origin == "filing" and prior.values == whole
     assert wan(prior.values["expense"]) == "382.31" and wan(prior.values["three_public.total"]) == "5.07"
+
+
+def test_last_years_lines_are_grouped_only_by_what_the_comparison_reads(filing):
+    """Last year's lines were read as this year's are (per 功能分类, 政府经济分类, unit and project, joining both
+    catalogs), for totals by kind, source, 部门经济分类 and unit nature: the same sums in fewer rows."""
+    last_year = build_seed_003(department=filing.department, year=2018, with_prior=False)
+    Filing.objects.filter(pk=last_year.pk).update(status=Filing.Status.PUBLISHED)
+    whole = filing_figures(filing=Filing.objects.get(pk=last_year.pk)).current_values
+    facts = filing_facts(filing=Filing.objects.select_related("department", "fiscal_year").get(pk=filing.pk))
+    with CaptureQueriesContext(connection) as queries:
+        prior = prior_figures(facts=facts)
+    assert prior.values == whole
+    expense = next(query["sql"] for query in queries if 'FROM "disclosures_expenseline"' in query["sql"])
+    income = next(query["sql"] for query in queries if 'FROM "disclosures_incomeline"' in query["sql"])
+    assert "function_item__code" not in expense and "gov_economic_item__code" not in expense and "project_id" not in expense
+    assert "function_item__code" not in income and "unit_id" not in income
 
 
 def test_constant_number_of_queries(filing, django_assert_max_num_queries):

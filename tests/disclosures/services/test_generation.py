@@ -286,3 +286,20 @@ def test_the_workbook_builds_each_style_once(filing, monkeypatch):
     monkeypatch.undo()
     cells = sum(1 for ws in load_workbook(io.BytesIO(content)).worksheets for row in ws.iter_rows() for cell in row if cell.value is not None)
     assert cells > 300 and fonts_built <= 6  # 宋体 16 bold, 10, 10 bold; the forms' 16 bold, 11, 10 (bold or not)
+
+
+def test_swapping_in_documents_locks_and_writes_their_rows_only(filing, django_assert_num_queries, django_capture_on_commit_callbacks):
+    """Issue #13: each document's swap read its row, then checked its filing, its job and its (filing, format)
+    uniqueness with a query each before writing it. Its rows are locked together and written: the filing, the
+    job and the locked row need no query. A first document is still created as get_or_create creates it."""
+    job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, params={"formats": ["xlsx", "html"]})
+    contents = {"xlsx": b"PK-1", "html": b"<p>1</p>"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = generation.documents_swap_in(filing=filing, contents=contents, job=job)
+    assert [(d.format, d.size, d.job_id) for d in first] == [("xlsx", 4, job.pk), ("html", 8, job.pk)]
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(5):  # savepoint, lock, 2 updates, release
+        second = generation.documents_swap_in(filing=filing, contents={"xlsx": b"PK-22", "html": b"<p>22</p>"}, job=job, data_revision=7)
+    assert [d.pk for d in second] == [d.pk for d in first]
+    rows = {d.format: (d.file.name, d.size, d.job_id, d.data_revision) for d in filing.documents.all()}
+    assert rows == {"xlsx": (second[0].file.name, 5, job.pk, 7), "html": (second[1].file.name, 9, job.pk, 7)}
+    assert not any(default_storage.exists(d.file.name) for d in first) and all(default_storage.exists(d.file.name) for d in second)

@@ -1,6 +1,7 @@
 """The workbook read back with openpyxl: layout of a published table, numbers, and no formulas."""
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -9,11 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Border, Side
+from openpyxl.styles.stylesheet import write_stylesheet
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import tostring
 
 from disclosures.models import CatalogItem
 from disclosures.tables import compute_tables
 from disclosures.tables.xlsx import BORDER, render_workbook
-from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, merge_cells, set_style, workbook_bytes
+from disclosures.xlsx_styles import PrintSetup, SheetCells, WorkbookStyles, _Archive, compose, merge_cells, set_style, workbook_bytes
 from disclosures.xlsx_text import put_text
 
 
@@ -301,3 +306,137 @@ def test_the_workbook_is_written_without_temporary_files(maoxian_2019, monkeypat
     monkeypatch.setattr(openpyxl.worksheet._writer, "create_temporary_file", refuse)
     workbook = load_workbook(io.BytesIO(render_workbook(compute_tables(filing=maoxian_2019))))
     assert workbook["表5 一般公共预算财政拨款支出决算表"]["A2"].value == "编制单位：茂县信访局"
+
+
+def _parts_of(data: bytes) -> list[tuple[str, bytes]]:
+    """The package's parts in their order, but the document properties (which hold the time of writing)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(name, archive.read(name)) for name in archive.namelist() if name != "docProps/core.xml"]
+
+
+def _written_by_openpyxl(workbook) -> bytes:
+    buffer = io.BytesIO()
+    ExcelWriter(workbook, _Archive(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "sheets",
+    [
+        [("s", False)],
+        [("a&b<c>\"d'e", True), ("plain", False), ("plain", True), ("表1 一般公共预算支出表", True)],
+        [(f"表{n}", n % 2 == 0) for n in range(1, 13)],
+        [("说明", False), ("x", False)],
+    ],
+)
+def test_the_package_is_what_openpyxl_writes(sheets):
+    """The package around the sheets (content types, relationships, properties, theme, styles, the workbook part
+    with its sheets and print titles) is written from parts kept once per process or per number of sheets
+    (xlsx_styles._package): every part and their order are those openpyxl's ExcelWriter writes for the same
+    workbook, with awkward and duplicate sheet titles (numbered as openpyxl numbers them), with and without
+    print titles."""
+    workbook = Workbook(write_only=True)
+    styles = WorkbookStyles(workbook)
+    for n, (title, printed) in enumerate(sheets, start=1):
+        sheet = SheetCells(styles, title)
+        sheet.put(1, 1, title, compose(font=styles.font(name="宋体", bold=n % 2 == 0), border=styles.border(BORDER)))
+        sheet.put(2, 2, Decimal(n), compose(number_format=styles.number_format("#,##0.00")))
+        if printed:
+            sheet.print_titles(1, n)
+        sheet.write()
+    ours = workbook_bytes(workbook)
+    assert _parts_of(ours) == _parts_of(_written_by_openpyxl(workbook))
+    assert [ws.title for ws in load_workbook(io.BytesIO(ours)).worksheets] == [ws.title for ws in workbook.worksheets]
+
+
+def test_a_styles_part_is_reused_only_for_the_same_styles():
+    """The styles part is written once per distinct sequence of registered styles and cell styles in their order
+    of use (WorkbookStyles.stylesheet): a workbook using the same styles in another order, or another style,
+    gets its own, and each is what openpyxl writes for its workbook."""
+
+    def build(order: str, size: int = 10):
+        workbook = Workbook(write_only=True)
+        styles = WorkbookStyles(workbook)
+        sheet = SheetCells(styles, "s")
+        bold = compose(font=styles.font(name="宋体", bold=True, size=size), border=styles.border(BORDER))
+        plain = compose(font=styles.font(name="宋体", bold=False, size=size))
+        for row, kind in enumerate(order, start=1):
+            sheet.put(row, 1, kind, bold if kind == "b" else plain)
+        sheet.write()
+        return workbook
+
+    def styles_part(workbook) -> bytes:
+        return dict(_parts_of(workbook_bytes(workbook)))["xl/styles.xml"]
+
+    first, again, reordered, other = build("bp"), build("bbp"), build("pb"), build("bp", size=12)
+    expected = [tostring(write_stylesheet(workbook)) for workbook in (first, again, reordered, other)]
+    parts = [styles_part(workbook) for workbook in (first, again, reordered, other)]
+    assert parts == expected
+    assert parts[0] == parts[1] and len({parts[0], parts[2], parts[3]}) == 3
+
+
+LEFT_ONLY = Border(left=Side(style="thin", color="000000"))
+
+
+@pytest.mark.parametrize("framing", ["none", "all", "start", "left"])
+def test_merged_ranges_of_every_shape_are_framed_as_openpyxl_frames_them(framing):
+    """A merged range's cells take their borders from a plan worked out once per top-left border and shape
+    (xlsx_styles._merge_plan: one row or column, two, three or more): ranges of 1 to 4 rows by 1 to 4 columns, their
+    cells framed or not, give the sheet and styles parts openpyxl writes for the same merges."""
+    shapes = [(height, width) for height in range(1, 5) for width in range(1, 5) if (height, width) != (1, 1)]
+
+    def frame(cell, styles, row, column, top, left):
+        if framing == "all" or (framing in ("start", "left") and (row, column) == (top, left)):
+            set_style(cell, border=styles.border(LEFT_ONLY if framing == "left" else BORDER))
+
+    def ranges():
+        top = 1
+        for height, width in shapes:
+            left = 1 + (top % 3)
+            yield top, left, top + height - 1, left + width - 1
+            top += height + 1
+
+    def ours():
+        workbook = Workbook(write_only=True)
+        styles = WorkbookStyles(workbook)
+        sheet = SheetCells(styles, "s")
+        for top, left, bottom, right in ranges():
+            for row in range(top, bottom + 1):
+                for column in range(left, right + 1):
+                    frame(sheet.cell(row, column), styles, row, column, top, left)
+            put_text(sheet.cell(top, left), f"{top}")
+            merge_cells(sheet, styles, start_row=top, start_column=left, end_row=bottom, end_column=right)
+        sheet.write()
+        return workbook
+
+    def regular():
+        workbook = Workbook()
+        styles, ws = WorkbookStyles(workbook), workbook.active
+        ws.title = "s"
+        for top, left, bottom, right in ranges():
+            for row in range(top, bottom + 1):
+                for column in range(left, right + 1):
+                    frame(ws.cell(row, column), styles, row, column, top, left)
+            put_text(ws.cell(top, left), f"{top}")
+            ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+        return workbook
+
+    for part in ("xl/worksheets/sheet1.xml", "xl/styles.xml"):
+        assert _part(ours, part) == _part(regular, part)
+
+
+def test_equal_amounts_of_one_workbook_are_written_alike():
+    """An amount's element is built once per workbook for equal amounts (WorkbookStyles._numbers): 1.5 and 1.50,
+    0 and -0.00 are written alike, anything else as itself, across sheets."""
+    amounts = [Decimal("1.50"), Decimal("1.5"), Decimal("-0.00"), Decimal("0"), Decimal("-1.5"), Decimal("NaN"), Decimal("sNaN"), 7, Decimal(7)]
+    written = ["1.5", "1.5", "0", "0", "-1.5", "", "", "7", "7"]
+    workbook = Workbook(write_only=True)
+    styles = WorkbookStyles(workbook)
+    for title in ("a", "b"):
+        sheet = SheetCells(styles, title)
+        for row, amount in enumerate(amounts, start=1):
+            sheet.cell(row, 1).value = amount
+        sheet.write()
+    parts = dict(_parts_of(workbook_bytes(workbook)))
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        assert re.findall(rb'<c r="A\d+" t="n"><v>([^<]*)</v></c>', parts[name]) == [text.encode() for text in written]
