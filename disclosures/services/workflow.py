@@ -245,9 +245,13 @@ def filings_publish_together(*, filings: Sequence[Filing], user) -> Publication:
     with transaction.atomic():
         locked_rows = filings_lock(pks=[filing.pk for filing in filings])
         candidates: list[tuple[Filing, Filing]] = []  # (the caller's, the locked)
+        seen: set[int] = set()
         for filing in filings:
             locked = locked_rows.get(filing.pk)
             try:
+                if filing.pk in seen:
+                    raise WorkflowError("该填报在本批中重复，只公开一次。")
+                seen.add(filing.pk)
                 if locked is None:
                     raise WrongStatus("该填报已不存在。")
                 _require_status(locked, (Status.APPROVED,), "公开")

@@ -169,3 +169,12 @@ def test_a_filing_published_by_another_transaction_while_the_chunk_waits_is_refu
     assert refusal.filing.pk == taken.pk and "已公开" in refusal.reason
     assert AuditEntry.objects.filter(filing=taken, action="公开").count() == 1
     assert Job.objects.filter(filing=taken, kind=Job.Kind.GENERATE_FILING, params__publication=True).count() == 1
+
+
+def test_a_filing_named_twice_is_published_once(approved_filing, reviewer):
+    outcome = workflow.filings_publish_together(filings=[approved_filing, approved_filing], user=reviewer)
+    assert [f.pk for f in outcome.published] == [approved_filing.pk]
+    [refusal] = outcome.refused
+    assert "重复" in refusal.reason
+    assert AuditEntry.objects.filter(filing=approved_filing, action="公开").count() == 1
+    assert Job.objects.filter(filing=approved_filing, kind=Job.Kind.GENERATE_FILING, params__publication=True).count() == 1
