@@ -1,11 +1,13 @@
 /* Progress of background jobs: every .job-progress element polls its data-job-status-url until the job
    ends, then fires "job:finished" (detail = the job_status JSON) and, with data-reload-on-done, reloads
-   the page when the job is done. Safe to load more than once (each box polls once). */
+   the page when the job is done — only if this page saw it unfinished: a page opened after the jobs ended
+   already shows their outcome, and reloading it would start over, for ever. Safe to load more than once
+   (each box polls once). */
 (function () {
   function start(box) {
     if (box.dataset.polling) return;
     box.dataset.polling = "1";
-    var url = box.dataset.jobStatusUrl, delay = 1000;
+    var url = box.dataset.jobStatusUrl, delay = 1000, sawUnfinished = false;
     function show(job) {
       box.querySelector("progress").value = job.progress;
       box.querySelector("progress").textContent = job.progress + "%";
@@ -22,9 +24,10 @@
           show(job);
           if (job.finished) {
             box.dispatchEvent(new CustomEvent("job:finished", {bubbles: true, detail: job}));
-            if (job.status === "done" && box.hasAttribute("data-reload-on-done")) window.location.reload();
+            if (job.status === "done" && sawUnfinished && box.hasAttribute("data-reload-on-done")) window.location.reload();
             return;
           }
+          sawUnfinished = true;
           delay = Math.min(delay * 1.5, 5000);
           setTimeout(poll, delay);
         })

@@ -54,3 +54,17 @@ def test_progress_bar_follows_the_job(page, live_server, login_as, accountant, s
     assert page.inner_text(".job-progress-message") == ""
     assert page.locator(".job-progress progress").evaluate("p => p.value") == 100
     screenshot(page, "job-progress-done", full_page=False)
+
+
+def test_a_finished_batch_page_shows_its_outcome_and_stays(page, live_server, login_as, reviewer, year_2019):
+    """Found clicking through the year's batch publication: its page, opened (or reloaded) once the batch had
+    ended, polled the finished jobs, reloaded itself and polled again, for ever, its bar saying 排队中."""
+    job = Job.objects.create(kind=Job.Kind.PUBLISH_FILINGS, created_by=reviewer, batch="publish-2019-done", params={"year": 2019, "filings": []})
+    job_claim(job.pk)
+    job_finish(job.pk, {"published": [], "skipped": [], "failed": []})
+    login_as(page, reviewer)
+    page.goto(f"{live_server.url}/bureau/years/2019/publish/?batch=publish-2019-done")
+    page.evaluate("() => { window.stayed = true; }")
+    wait_until(page, "document.querySelector('.job-progress-status').textContent === '已完成'")
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.stayed === true")

@@ -17,14 +17,19 @@ from evaluations.publication import performance_parts
 pytestmark = pytest.mark.django_db
 
 
-def test_the_parts_of_a_final_account_cost_the_same_queries_whatever_its_evaluations(demo, django_assert_max_num_queries):
-    filing = (
+def most_evaluated_final() -> Filing:
+    """The demo's final account with the most self-evaluated projects."""
+    return (
         Filing.objects.filter(kind=Filing.Kind.FINAL)
         .annotate(evaluated=Count("projects__self_evaluation"))
         .select_related("department", "fiscal_year")
         .order_by("-evaluated")
         .first()
     )
+
+
+def test_the_parts_of_a_final_account_cost_the_same_queries_whatever_its_evaluations(demo, django_assert_max_num_queries):
+    filing = most_evaluated_final()
     evaluated = SelfEvaluation.objects.filter(project__filing=filing).count()
     assert evaluated >= 3
     with django_assert_max_num_queries(12):
@@ -36,13 +41,7 @@ def test_the_parts_of_a_final_account_cost_the_same_queries_whatever_its_evaluat
 def test_the_parts_and_the_snapshot_read_the_projects_and_their_indicators_once(demo):
     """The performance forms and the snapshot's project list print the same projects: from the filing's facts
     they read them and their indicators once (each read both before: four queries where two do)."""
-    filing = (
-        Filing.objects.filter(kind=Filing.Kind.FINAL)
-        .annotate(evaluated=Count("projects__self_evaluation"))
-        .select_related("department", "fiscal_year")
-        .order_by("-evaluated")
-        .first()
-    )
+    filing = most_evaluated_final()
     facts = filing_facts(filing=filing)
     with CaptureQueriesContext(connection) as queries:
         parts = publication_parts(facts=facts)
