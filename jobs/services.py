@@ -158,33 +158,16 @@ def jobs_send(jobs: list[tuple[int, Any]]) -> int:
     every job not sent tells the user SEND_FAILED_MESSAGE; the sweep sends them once the broker is back."""
     sent: list[int] = []
     for position, (job_id, task) in enumerate(jobs):
-        if runs_in_process_thread():
-            sent.append(job_id)
-            threading.Thread(target=_run_in_thread, args=(job_id, task), name=f"job-{job_id}", daemon=True).start()
-            continue
         try:
-            task.apply_async((job_id,), retry=True, retry_policy=SEND_RETRY_POLICY)
+            _deliver(job_id, task)
         except Exception:
             unsent = [pk for pk, _task in jobs[position:]]
             logger.warning("jobs %s…: could not send their messages; the sweep will send them again", unsent[:5], exc_info=True)
-            _record_many_quietly(unsent, message=SEND_FAILED_MESSAGE)
+            _record_quietly(unsent, message=SEND_FAILED_MESSAGE)
             break
         sent.append(job_id)
-    _record_many_quietly(sent, sent_at=timezone.now())
+    _record_quietly(sent, sent_at=timezone.now())
     return len(sent)
-
-
-def _record_many_quietly(job_ids: list[int], **fields) -> None:
-    """`_record_quietly` for many jobs: one UPDATE."""
-    if not job_ids:
-        return
-    try:
-        if "sent_at" in fields:
-            Job.objects.filter(pk__in=job_ids).update(**fields)
-        else:
-            Job.objects.filter(pk__in=job_ids, status=Job.Status.QUEUED).update(**fields)
-    except Exception:
-        logger.warning("jobs %s…: could not record the send", job_ids[:5], exc_info=True)
 
 
 def job_send(job_id: int, task=None) -> bool:
@@ -196,17 +179,22 @@ def job_send(job_id: int, task=None) -> bool:
     try:
         if task is None:
             task = _task_of(Job.objects.only("task").get(pk=job_id))
-        if runs_in_process_thread():
-            _record_quietly(job_id, sent_at=timezone.now())
-            threading.Thread(target=_run_in_thread, args=(job_id, task), name=f"job-{job_id}", daemon=True).start()
-            return True
-        task.apply_async((job_id,), retry=True, retry_policy=SEND_RETRY_POLICY)
+        _deliver(job_id, task)
     except Exception:
         logger.warning("job %s: could not send its message; the sweep will send it again", job_id, exc_info=True)
-        _record_quietly(job_id, message=SEND_FAILED_MESSAGE)
+        _record_quietly([job_id], message=SEND_FAILED_MESSAGE)
         return False
-    _record_quietly(job_id, sent_at=timezone.now())
+    _record_quietly([job_id], sent_at=timezone.now())
     return True
+
+
+def _deliver(job_id: int, task) -> None:
+    """Hand the job to what runs it: a thread of this process (runs_in_process_thread) or the broker, retrying
+    briefly (SEND_RETRY_POLICY); raises when the broker cannot be reached."""
+    if runs_in_process_thread():
+        threading.Thread(target=_run_in_thread, args=(job_id, task), name=f"job-{job_id}", daemon=True).start()
+    else:
+        task.apply_async((job_id,), retry=True, retry_policy=SEND_RETRY_POLICY)
 
 
 #: Set by `serve_jobs_in_process` (config/wsgi.py) in a process that serves requests.
@@ -253,17 +241,21 @@ def _run_in_thread(job_id: int, task) -> None:
         connections.close_all()
 
 
-def _record_quietly(job_id: int, **fields) -> None:
-    """Note the send's outcome on a still-queued job; a database fault here is only logged (the sweep looks again)."""
+def _record_quietly(job_ids: list[int], **fields) -> None:
+    """Note the send's outcome on these jobs in one UPDATE: `sent_at` (and the failed send's message gone from a
+    job still queued), or the message of a failed send on those still queued. A database fault here is only
+    logged (the sweep looks again)."""
+    if not job_ids:
+        return
     try:
+        jobs = Job.objects.filter(pk__in=job_ids)
         if "sent_at" in fields:
-            # one UPDATE: the time it went out, and the failed send's message gone from a job still queued
             cleared = Case(When(status=Job.Status.QUEUED, message=SEND_FAILED_MESSAGE, then=Value("")), default=F("message"))
-            Job.objects.filter(pk=job_id).update(**fields, message=cleared)
+            jobs.update(**fields, message=cleared)
         else:
-            Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(**fields)
+            jobs.filter(status=Job.Status.QUEUED).update(**fields)
     except Exception:
-        logger.warning("job %s: could not record the send", job_id, exc_info=True)
+        logger.warning("jobs %s: could not record the send", job_ids[:5], exc_info=True)
 
 
 def _task_of(job: Job):
