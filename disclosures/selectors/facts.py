@@ -288,7 +288,7 @@ def catalog_names(*, fiscal_year_id: int, codes: dict[str, list[str]]) -> dict[t
     return catalog_names_many(fiscal_year_id=fiscal_year_id, codes=[codes])[0]
 
 
-#: A 功能分类 类 (three digits): the query's regex, applied again to tell each code set's names apart.
+#: A 功能分类 类 (three digits): in the query, and again to tell each code set's names apart.
 _CLASS_CODE = re.compile(r"[0-9]{3}")
 
 
@@ -298,7 +298,7 @@ def catalog_names_many(*, fiscal_year_id: int, codes: list[dict[str, list[str]]]
     for kinds in codes:
         for kind, some in kinds.items():
             wanted.setdefault(kind, set()).update(some)
-    condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=r"^[0-9]{3}$")
+    condition = Q(kind=CatalogItem.Kind.FUNCTION, code__regex=f"^{_CLASS_CODE.pattern}$")
     for kind, union in wanted.items():
         if union:
             condition |= Q(kind=kind, code__in=sorted(union))
