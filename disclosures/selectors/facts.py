@@ -44,6 +44,7 @@ from disclosures.models import (
     Unit,
 )
 from disclosures.money import ZERO
+from disclosures.selectors.compiled import FilingQuery
 
 T = TypeVar("T")
 
@@ -101,6 +102,32 @@ COMPARABLE_EXPENSE_GROUPS = ("dept_economic_item__code", "expense_kind", "fundin
 COMPARABLE_INCOME_GROUPS = ("category", "source")
 
 
+def _sums(model: type[ExpenseLine] | type[IncomeLine], groups: tuple[str, ...]) -> FilingQuery:
+    """A filing's lines of `model` summed per `groups`: the groups' values, then the 年初预算, the effective
+    budget (调整预算 where entered) and the 决算 (compiled once: selectors.compiled)."""
+    query = FilingQuery(
+        lambda filing_id: (
+            model.objects.filter(filing_id=filing_id)
+            .values(*groups)
+            .annotate(
+                initial_sum=Sum("budget_amount"),
+                budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
+                actual_sum=Sum("actual_amount"),
+            )
+            .order_by()
+        )
+    )
+    if query.columns != (*groups, "initial_sum", "budget_sum", "actual_sum"):
+        raise ValueError(f"unexpected columns {query.columns}")
+    return query
+
+
+_EXPENSE = _sums(ExpenseLine, EXPENSE_GROUPS)
+_INCOME = _sums(IncomeLine, INCOME_GROUPS)
+_COMPARABLE_EXPENSE = _sums(ExpenseLine, COMPARABLE_EXPENSE_GROUPS)
+_COMPARABLE_INCOME = _sums(IncomeLine, COMPARABLE_INCOME_GROUPS)
+
+
 class FilingFacts:
     """The facts of one filing (its department and year loaded), each part read at most once.
 
@@ -125,59 +152,41 @@ class FilingFacts:
     @cached_property
     def expense(self) -> list[Fact]:
         """The expense lines summed per 功能分类 × 经济分类 (部门 and 政府) × kind × source × unit × project."""
-        rows = (
-            ExpenseLine.objects.filter(filing=self.filing)
-            .values(*(COMPARABLE_EXPENSE_GROUPS if self.comparable else EXPENSE_GROUPS))
-            .annotate(
-                initial_sum=Sum("budget_amount"),
-                budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
-                actual_sum=Sum("actual_amount"),
-            )
-            .order_by()
-        )
+        if self.comparable:
+            return [
+                Fact("expense", "", dept or "", "", kind, source, "", 0, nature or "", None, _money(budget), _money(initial), _money(actual))
+                for dept, kind, source, nature, initial, budget, actual in _COMPARABLE_EXPENSE.rows(self.filing.pk)
+            ]
         return [
             Fact(
-                fact="expense",
-                function=row.get("function_item__code") or "",
-                dept_economic=row["dept_economic_item__code"] or "",
-                gov_economic=row.get("gov_economic_item__code") or "",
-                kind=row["expense_kind"],
-                source=row["funding_source"],
-                unit=row.get("unit_id", 0),
-                unit_nature=row["unit__nature"] or "",
-                project=row.get("project_id"),
-                initial=_money(row["initial_sum"]),
-                budget=_money(row["budget_sum"]),
-                actual=_money(row["actual_sum"]),
+                "expense",
+                function or "",
+                dept or "",
+                gov or "",
+                kind,
+                source,
+                "",
+                unit,
+                nature or "",
+                project,
+                _money(budget),
+                _money(initial),
+                _money(actual),
             )
-            for row in rows
+            for function, dept, gov, kind, source, unit, nature, project, initial, budget, actual in _EXPENSE.rows(self.filing.pk)
         ]
 
     @cached_property
     def income(self) -> list[Fact]:
         """The income lines summed per category × source × 功能分类 × unit."""
-        rows = (
-            IncomeLine.objects.filter(filing=self.filing)
-            .values(*(COMPARABLE_INCOME_GROUPS if self.comparable else INCOME_GROUPS))
-            .annotate(
-                initial_sum=Sum("budget_amount"),
-                budget_sum=Sum(Coalesce("adjusted_amount", "budget_amount")),
-                actual_sum=Sum("actual_amount"),
-            )
-            .order_by()
-        )
+        if self.comparable:
+            return [
+                Fact("income", "", "", "", "", source, category, 0, "", None, _money(budget), _money(initial), _money(actual))
+                for category, source, initial, budget, actual in _COMPARABLE_INCOME.rows(self.filing.pk)
+            ]
         return [
-            Fact(
-                fact="income",
-                function=row.get("function_item__code") or "",
-                category=row["category"],
-                source=row["source"],
-                unit=row.get("unit_id", 0),
-                initial=_money(row["initial_sum"]),
-                budget=_money(row["budget_sum"]),
-                actual=_money(row["actual_sum"]),
-            )
-            for row in rows
+            Fact("income", function or "", "", "", "", source, category, unit, "", None, _money(budget), _money(initial), _money(actual))
+            for category, source, function, unit, initial, budget, actual in _INCOME.rows(self.filing.pk)
         ]
 
     @cached_property

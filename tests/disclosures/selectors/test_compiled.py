@@ -1,0 +1,84 @@
+"""FilingQuery: a per-filing read compiled once gives, for every filing, what its queryset gives, and is counted."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from disclosures.models import ExpenseLine, Filing
+from disclosures.selectors.compiled import FilingQuery
+from disclosures.selectors.facts import EXPENSE_GROUPS, filing_facts
+from tests.disclosures.seed003 import build_seed_003
+
+pytestmark = pytest.mark.django_db
+
+
+def _sums(filing_id: int):
+    return ExpenseLine.objects.filter(filing_id=filing_id).values(*EXPENSE_GROUPS).annotate(total=Sum("budget_amount")).order_by()
+
+
+@pytest.fixture
+def filings() -> list[Filing]:
+    this_year = build_seed_003()
+    last_year = build_seed_003(department=this_year.department, year=2018, with_prior=False)
+    Filing.objects.filter(pk=last_year.pk).update(status=Filing.Status.PUBLISHED)  # what last year's facts compare with
+    return [this_year, last_year]
+
+
+def test_rows_are_the_querysets_for_each_filing(filings):
+    query = FilingQuery(_sums)
+    assert query.columns == (*EXPENSE_GROUPS, "total")
+    for filing in filings:  # compiled with the first filing's connection, run again for the second
+        expected = sorted(tuple(row.values()) for row in _sums(filing.pk))
+        found = sorted(query.rows(filing.pk))
+        assert found == expected and found
+        assert all(isinstance(row[-1], Decimal) for row in found)  # the backend's converters applied (SQLite: a Decimal)
+
+
+def test_rows_of_a_filing_without_lines():
+    assert FilingQuery(_sums).rows(0) == []
+
+
+def test_each_run_is_one_counted_query(filings):
+    query = FilingQuery(_sums)
+    with CaptureQueriesContext(connection) as queries:
+        query.rows(filings[0].pk)
+        query.rows(filings[1].pk)
+    assert len(queries.captured_queries) == 2
+    assert all('FROM "disclosures_expenseline"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_query_without_the_filing_as_one_parameter_is_refused(filings):
+    query = FilingQuery(lambda filing_id: ExpenseLine.objects.values("funding_source").annotate(total=Sum("budget_amount")))
+    with pytest.raises(ValueError, match="not exactly one parameter"):
+        query.rows(filings[0].pk)
+
+
+def test_a_query_of_instances_is_refused():
+    with pytest.raises(ValueError, match="values"):
+        FilingQuery(lambda filing_id: ExpenseLine.objects.filter(filing_id=filing_id))
+
+
+def test_facts_are_read_as_before(filings):
+    """The facts read through the compiled queries are the GROUP BY of the lines, full and comparable."""
+    filing = filings[0]
+    facts = filing_facts(filing=filing)
+    expected = {
+        (row["function_item__code"], row["funding_source"], row["unit_id"]): row["total"]
+        for row in ExpenseLine.objects.filter(filing=filing)
+        .values("function_item__code", "funding_source", "unit_id")
+        .annotate(total=Sum("budget_amount"))
+        .order_by()
+    }
+    found: dict = {}
+    for fact in facts.expense:
+        key = (fact.function, fact.source, fact.unit)
+        found[key] = found.get(key, Decimal(0)) + fact.initial
+    assert found == expected
+    previous = facts.previous
+    assert previous is not None and previous.comparable
+    assert sum(f.initial for f in previous.expense) == ExpenseLine.objects.filter(filing=previous.filing).aggregate(s=Sum("budget_amount"))["s"]
+    assert all(f.unit == 0 and f.function == "" and f.project is None for f in previous.expense)
+    assert {f.fact for f in previous.income} <= {"income"}
