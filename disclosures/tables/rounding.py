@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from disclosures.money import AmountUnit, format_printed, in_unit, unit_label
 
-from .result import ResultCell, ResultRow
+from .result import ResultRow
 from .spec import Col
 
 ROUNDING_NOTE = "注：本表数据因四舍五入，合计数与分项之和可能存在尾差。"
@@ -129,43 +129,40 @@ def _column_names(columns: Sequence[Col], prefix: str = "") -> dict[str, str]:
 #: what a zero amount other than −0 prints (in_unit's result, not computed for the many zero cells)
 PRINTED_ZERO = Decimal("0.00")
 
-
-class _Amounts:
-    """The amount cells of the rows by key, and what each prints, computed once per cell: a cell is compared
-    as an item of its 类, a top-level row of the total and a part of its row's 合计 column."""
-
-    def __init__(self) -> None:
-        self._cells: dict[int, dict[str, ResultCell]] = {}
-        self._printed: dict[int, Decimal] = {}
-
-    def cell(self, row: ResultRow, key: str) -> ResultCell | None:
-        """The row's cell of this key (its first, as ResultRow.cell), or None when the row has no amount there."""
-        cells = self._cells.get(id(row))
-        if cells is None:
-            cells = self._cells[id(row)] = {}
-            for cell in row.cells:
-                cells.setdefault(cell.key, cell)
-        found = cells.get(key)
-        return found if found is not None and found.amount is not None else None
-
-    def printed(self, cell: ResultCell) -> Decimal:
-        found = self._printed.get(id(cell))
-        if found is None:
-            amount = cell.amount
-            found = PRINTED_ZERO if amount is None or (not amount and not amount.is_signed()) else in_unit(amount, cell.unit)
-            self._printed[id(cell)] = found
-        return found
+#: an amount cell: its amount in 元 and what it prints in its unit
+_Amount = tuple[Decimal, Decimal]
 
 
-def _compare(amounts: _Amounts, total: ResultCell | None, parts: list[ResultCell | None]) -> tuple[Decimal, Decimal] | None:
+def _amounts(row: ResultRow) -> dict[str, _Amount]:
+    """The row's amount cells by key (its first cell of a key, as ResultRow.cell), each with what it prints,
+    computed once per cell: a cell is compared as an item of its 类, a top-level row of the total and a part
+    of its row's 合计 column."""
+    found: dict[str, _Amount] = {}
+    seen: set[str] = set()
+    for cell in row.cells:
+        key = cell.key
+        if key in seen:
+            continue
+        seen.add(key)
+        amount = cell.amount
+        if amount is not None:
+            found[key] = (amount, PRINTED_ZERO if not amount and not amount.is_signed() else in_unit(amount, cell.unit))
+    return found
+
+
+def _compare(total: _Amount | None, parts: list[_Amount | None]) -> tuple[Decimal, Decimal] | None:
     """(printed total, sum of printed parts) when the total is their sum in 元 but not in print."""
-    present = [p for p in parts if p is not None]
-    if total is None or not parts or len(present) != len(parts):
+    if total is None or not parts:
         return None
-    if total.amount != sum((p.amount for p in present if p.amount is not None), Decimal(0)):
+    exact, printed_parts = Decimal(0), PRINTED_ZERO
+    for part in parts:
+        if part is None:
+            return None
+        exact += part[0]
+        printed_parts += part[1]
+    if total[0] != exact:
         return None
-    printed_parts = sum((amounts.printed(p) for p in present), Decimal("0.00"))
-    printed = amounts.printed(total)
+    printed = total[1]
     return (printed, printed_parts) if printed != printed_parts else None
 
 
@@ -178,20 +175,21 @@ def rounding_differences(*, rows: Sequence[ResultRow], columns: Sequence[Col], u
     keys = [c.key for c in _leaves(columns) if c.role == "amount"]
     found: list[RoundingDifference] = []
     seen: set[tuple[int, str]] = set()
-    amounts = _Amounts()
-    cell = amounts.cell
+    amounts = {id(row): _amounts(row) for row in rows}
 
-    def add(row: ResultRow, key: str, result) -> None:
+    def add(row: ResultRow, key: str, result: tuple[Decimal, Decimal] | None) -> None:
         if result is not None and (id(row), key) not in seen:
             seen.add((id(row), key))
             found.append(RoundingDifference(row=_row_name(row), column=names.get(key, ""), printed=result[0], parts=result[1], unit=unit))
 
     for parent, children in _row_relations(rows):
+        of_parent, of_children = amounts[id(parent)], [amounts[id(child)] for child in children]
         for key in keys:
-            add(parent, key, _compare(amounts, cell(parent, key), [cell(c, key) for c in children]))
+            add(parent, key, _compare(of_parent.get(key), [of_child.get(key) for of_child in of_children]))
     for total_key, part_keys in _column_relations(columns):
         for row in rows:
-            add(row, total_key, _compare(amounts, cell(row, total_key), [cell(row, k) for k in part_keys]))
+            of_row = amounts[id(row)]
+            add(row, total_key, _compare(of_row.get(total_key), [of_row.get(k) for k in part_keys]))
     return found
 
 

@@ -17,7 +17,9 @@ from disclosures.money import AmountUnit
 from disclosures.selectors.snapshot import table_to_snapshot
 from disclosures.tables import compute_table, compute_tables
 from disclosures.tables.html import render_table_html
-from disclosures.tables.rounding import ROUNDING_NOTE
+from disclosures.tables.result import ResultCell, ResultRow
+from disclosures.tables.rounding import ROUNDING_NOTE, rounding_differences
+from disclosures.tables.spec import Col, name_col
 from disclosures.tables.xlsx import render_workbook
 
 D = Decimal
@@ -102,3 +104,42 @@ def test_two_sided_summary_total_against_its_classes(maoxian_2019):
     differences = {d.cell: (d.printed, d.parts) for d in table.rounding}
     assert differences["本年支出合计 · 决算数"] == (D("382.32"), D("382.33"))
     assert table.footnotes == [ROUNDING_NOTE]
+
+
+def _row(kind: str, level: int, code: str, label: str, **amounts: Decimal | None) -> ResultRow:
+    cells = [ResultCell("name", text=label)] + [ResultCell(key, amount=amount) for key, amount in amounts.items()]
+    return ResultRow(cells=cells, kind=kind, level=level, code=code, label=label)
+
+
+def test_rounding_differences_by_rows_and_by_the_total_column():
+    """Rows: a 类 and its 款; columns: 合计 and its parts; each difference once, in the table's unit."""
+
+    columns = [name_col(), Col("合计", key="total"), Col("基本支出", key="basic"), Col("项目支出", key="project")]
+    rows = [
+        _row("subtotal", 1, "201", "一般公共服务支出", total=D("150.00"), basic=D("100.00"), project=D("50.00")),
+        _row("item", 2, "20101", "人大事务", total=D("50.00"), basic=D("50.00"), project=D("0")),
+        _row("item", 2, "20102", "政协事务", total=D("100.00"), basic=D("50.00"), project=D("50.00")),
+    ]
+    found = rounding_differences(rows=rows, columns=columns, unit=AmountUnit.WAN)
+    # 150 元 prints 0.02 万元 and its 款 0.01 + 0.01 (equal); 基本支出 of 201 prints 0.01 against 0.01 + 0.01;
+    # 政协事务's 合计 0.01 against 0.01 + 0.01
+    cells = {d.cell: (d.printed, d.parts) for d in found}
+    assert cells == {
+        "201 一般公共服务支出 · 基本支出": (D("0.01"), D("0.02")),
+        "20102 政协事务 · 合计": (D("0.01"), D("0.02")),
+    }
+    assert rounding_differences(rows=rows, columns=columns, unit=AmountUnit.YUAN) == []
+
+
+def test_rounding_differences_skip_a_missing_part_and_read_a_rows_first_cell_of_a_key():
+
+    columns = [name_col(), Col("合计", key="total"), Col("基本支出", key="basic"), Col("项目支出", key="project")]
+    missing = [
+        _row("subtotal", 1, "201", "一般公共服务支出", total=D("100.00"), basic=D("50.00"), project=None),
+        _row("item", 2, "20101", "人大事务", total=D("100.00"), basic=D("50.00"), project=None),
+    ]
+    assert rounding_differences(rows=missing, columns=columns, unit=AmountUnit.WAN) == []  # 项目支出 has no amount
+    doubled = _row("item", 1, "20101", "人大事务", total=D("100.00"), basic=D("50.00"), project=D("50.00"))
+    doubled.cells.append(ResultCell("total", amount=D("300.00")))  # a second cell of the key is not the row's 合计
+    found = rounding_differences(rows=[doubled], columns=columns, unit=AmountUnit.WAN)
+    assert [(d.cell, d.printed, d.parts) for d in found] == [("20101 人大事务 · 合计", D("0.01"), D("0.02"))]
