@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 #: the filing id the query is compiled with, then replaced by the real one (no filing has a negative id)
@@ -64,3 +64,17 @@ class FilingQuery:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         return [tuple(row) for row in compiled.compiler.results_iter(results=[fetched])]
+
+
+class FilingObjects:
+    """`objects(filing_id)`: the instances of `model` whose `filing_id` is the filing's (every concrete field
+    loaded, in the model's default order), read through a FilingQuery: compiled once, and each row made an
+    instance as Django's own iterator makes it (`Model.from_db`)."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.attnames = tuple(field.attname for field in model._meta.concrete_fields)
+        self.query = FilingQuery(lambda filing_id: model._default_manager.filter(filing_id=filing_id).values_list(*self.attnames))
+
+    def objects(self, filing_id: int, *, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+        return [self.model.from_db(using, self.attnames, row) for row in self.query.rows(filing_id, using=using)]

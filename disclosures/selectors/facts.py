@@ -44,7 +44,7 @@ from disclosures.models import (
     Unit,
 )
 from disclosures.money import ZERO
-from disclosures.selectors.compiled import FilingQuery
+from disclosures.selectors.compiled import FilingObjects, FilingQuery
 
 T = TypeVar("T")
 
@@ -126,6 +126,11 @@ _EXPENSE = _sums(ExpenseLine, EXPENSE_GROUPS)
 _INCOME = _sums(IncomeLine, INCOME_GROUPS)
 _COMPARABLE_EXPENSE = _sums(ExpenseLine, COMPARABLE_EXPENSE_GROUPS)
 _COMPARABLE_INCOME = _sums(IncomeLine, COMPARABLE_INCOME_GROUPS)
+#: a filing's other parts, each one read of a few rows (compiled once: selectors.compiled)
+_THREE_PUBLIC_STATS = FilingObjects(ThreePublicStats)
+_PROCUREMENTS = FilingObjects(Procurement)
+_ASSETS = FilingObjects(AssetHolding)
+_ENTERED_PRIOR = FilingQuery(lambda filing_id: PriorYearFigure.objects.filter(filing_id=filing_id).values_list("key", "amount"))
 
 
 class FilingFacts:
@@ -235,7 +240,7 @@ class FilingFacts:
     @cached_property
     def three_public_stats(self) -> ThreePublicStats | None:
         """The 三公 counts and entered budgets, if the filing has them (one row at most: not ordered for `first`)."""
-        return next(iter(ThreePublicStats.objects.filter(filing=self.filing)), None)
+        return next(iter(_THREE_PUBLIC_STATS.objects(self.filing.pk)), None)
 
     @cached_property
     def projects(self) -> list[Project]:
@@ -245,11 +250,11 @@ class FilingFacts:
 
     @cached_property
     def procurements(self) -> dict[str, Procurement]:
-        return {p.category: p for p in Procurement.objects.filter(filing=self.filing)}
+        return {p.category: p for p in _PROCUREMENTS.objects(self.filing.pk)}
 
     @cached_property
     def assets(self) -> dict[str, AssetHolding]:
-        return {a.kind: a for a in AssetHolding.objects.filter(filing=self.filing)}
+        return {a.kind: a for a in _ASSETS.objects(self.filing.pk)}
 
     @cached_property
     def previous(self) -> FilingFacts | None:
@@ -262,7 +267,7 @@ class FilingFacts:
     @cached_property
     def entered_prior(self) -> dict[str, Decimal]:
         """Last year's figures the department entered (PriorYearFigure), by key."""
-        return dict(PriorYearFigure.objects.filter(filing=self.filing).values_list("key", "amount"))
+        return dict(_ENTERED_PRIOR.rows(self.filing.pk))
 
 
 def _prepared(filing: Filing) -> Filing:

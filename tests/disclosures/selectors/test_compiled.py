@@ -82,3 +82,19 @@ def test_facts_are_read_as_before(filings):
     assert sum(f.initial for f in previous.expense) == ExpenseLine.objects.filter(filing=previous.filing).aggregate(s=Sum("budget_amount"))["s"]
     assert all(f.unit == 0 and f.function == "" and f.project is None for f in previous.expense)
     assert {f.fact for f in previous.income} <= {"income"}
+
+
+def test_objects_are_the_models_instances(filings):
+    from disclosures.models import Procurement, ThreePublicStats
+    from disclosures.selectors.compiled import FilingObjects
+
+    for model in (ThreePublicStats, Procurement):
+        read = FilingObjects(model)
+        for filing in filings:
+            expected = list(model.objects.filter(filing=filing))
+            found = read.objects(filing.pk)
+            assert [(type(o), o.pk) for o in found] == [(type(o), o.pk) for o in expected]
+            fields = [f.attname for f in model._meta.concrete_fields]
+            assert [[getattr(o, f) for f in fields] for o in found] == [[getattr(o, f) for f in fields] for o in expected]
+            assert all(o._state.db == "default" and not o._state.adding for o in found)
+    assert any(FilingObjects(ThreePublicStats).objects(f.pk) for f in filings)  # the seed has its 三公 statistics
