@@ -260,17 +260,22 @@ def _code_rows(
     all_classes: bool = False,
     numbered: bool = False,
 ) -> list[_Row]:
+    # the facts by their code first (a code has many facts: units, sources, kinds), then each code's facts under
+    # the code and its 类/款; the positions of a row become a set, so their order does not matter
+    facts = data.facts
+    by_full_code: dict[str, list[int]] = {}
+    for position in data.passing(base):
+        by_full_code.setdefault(getattr(facts[position], field_name), []).append(position)
+    lengths = [CODE_LENGTHS[level] for level in range(1, min(depth, max_level) + 1)]
     by_code: dict[str, list[int]] = {}
     unclassified = False
-    for position in sorted(data.passing(base)):
-        code = getattr(data.facts[position], field_name)
+    for code, positions in by_full_code.items():
         if not code:
             unclassified = True
             continue
-        for level in range(1, min(depth, max_level) + 1):
-            length = CODE_LENGTHS[level]
+        for length in lengths:
             if len(code) >= length:
-                by_code.setdefault(code[:length], []).append(position)
+                by_code.setdefault(code[:length], []).extend(positions)
     if all_classes:
         for code in data.function_classes:
             by_code.setdefault(code, [])
