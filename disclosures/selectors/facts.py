@@ -202,19 +202,14 @@ class FilingFacts:
     @cached_property
     def catalog_codes(self) -> dict[str, list[str]]:
         """The catalog codes the facts use and their parents (类/款), by catalog kind, sorted."""
-        wanted: dict[str, set[str]] = {
-            CatalogItem.Kind.FUNCTION: set(),
-            CatalogItem.Kind.DEPT_ECONOMIC: set(),
-            CatalogItem.Kind.GOV_ECONOMIC: set(),
+        lines = self.lines
+        # each distinct code once (a filing's facts repeat their codes per unit, source and kind), then its 类/款
+        used = {
+            CatalogItem.Kind.FUNCTION: {fact.function for fact in lines},
+            CatalogItem.Kind.DEPT_ECONOMIC: {fact.dept_economic for fact in lines},
+            CatalogItem.Kind.GOV_ECONOMIC: {fact.gov_economic for fact in lines},
         }
-        for fact in self.lines:
-            for catalog_kind, code in (
-                (CatalogItem.Kind.FUNCTION, fact.function),
-                (CatalogItem.Kind.DEPT_ECONOMIC, fact.dept_economic),
-                (CatalogItem.Kind.GOV_ECONOMIC, fact.gov_economic),
-            ):
-                if code:
-                    wanted[catalog_kind].update(code[:n] for n in (3, 5, 7) if n <= len(code))
+        wanted = {kind: {code[:n] for code in codes if code for n in (3, 5, 7) if n <= len(code)} for kind, codes in used.items()}
         return {str(kind): sorted(codes) for kind, codes in wanted.items()}
 
     @cached_property

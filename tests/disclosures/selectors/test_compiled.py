@@ -98,3 +98,14 @@ def test_objects_are_the_models_instances(filings):
             assert [[getattr(o, f) for f in fields] for o in found] == [[getattr(o, f) for f in fields] for o in expected]
             assert all(o._state.db == "default" and not o._state.adding for o in found)
     assert any(FilingObjects(ThreePublicStats).objects(f.pk) for f in filings)  # the seed has its 三公 statistics
+
+
+def test_catalog_codes_are_every_used_code_and_its_parents(filings):
+    """Each distinct code of the facts once, with its 类 and 款, by catalog kind, sorted."""
+    facts = filing_facts(filing=filings[0])
+    expected: dict[str, set[str]] = {"function": set(), "dept_economic": set(), "gov_economic": set()}
+    for fact in facts.lines:
+        for kind, code in (("function", fact.function), ("dept_economic", fact.dept_economic), ("gov_economic", fact.gov_economic)):
+            expected[kind].update(code[:n] for n in (3, 5, 7) if code and n <= len(code))
+    assert facts.catalog_codes == {kind: sorted(codes) for kind, codes in expected.items()}
+    assert facts.catalog_codes["function"] and facts.catalog_codes["dept_economic"]
