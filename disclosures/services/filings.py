@@ -112,13 +112,19 @@ class CopyReport:
 
 @dataclass(frozen=True)
 class ProjectsCopied:
-    """What a copy hook is given: last year's filing, the new one and its projects, each new project (saved,
-    with its pk) under the pk of the project it was copied from."""
+    """What a copy hook is given: the filing copied from, the new one and its projects, each new project (saved,
+    with its pk) under the pk of the project it was copied from.
+
+    Two copies call the hooks: 新建填报 from last year's filing (a new year: what is planned comes along, never
+    what was achieved), and a correction (公开更正, workflow.filing_correct: a new version of the same filing,
+    `correction`), which must carry everything the published version holds, so that publishing it unchanged
+    publishes the same figures."""
 
     source: Filing
     filing: Filing
     projects: Mapping[int, Project]
     keep_amounts: bool
+    correction: bool = False
 
 
 @dataclass
@@ -145,6 +151,11 @@ def register_copy_hook(key: str, *, label: str, copy: Callable[[ProjectsCopied],
     """Register (or replace) what follows a project into the filing a copy from last year creates; called
     from an app's `ready()`. The hook must read and write in bulk: its queries may not grow with the rows."""
     COPY_HOOKS[key] = CopyHook(label=label, copy=copy)
+
+
+def copy_hooks_run(copied: ProjectsCopied) -> list[HookCopied]:
+    """Every registered hook, in order, on the projects just copied (in the copy's transaction)."""
+    return [hook.copy(copied) for hook in COPY_HOOKS.values()]
 
 
 def copied_with_projects() -> list[str]:
@@ -284,9 +295,7 @@ def _copy_lines(*, source: Filing, filing: Filing, keep_amounts: bool) -> CopyRe
             projects[project.pk] = _copy(project, filing=filing, cleared=None if keep_amounts else _PROJECT_CLEARED, result_summary="")
         Project.objects.bulk_create(projects.values())
         report.copied["项目"] = len(projects)
-        copied = ProjectsCopied(source=source, filing=filing, projects=projects, keep_amounts=keep_amounts)
-        for hook in COPY_HOOKS.values():
-            done = hook.copy(copied)
+        for done in copy_hooks_run(ProjectsCopied(source=source, filing=filing, projects=projects, keep_amounts=keep_amounts)):
             report.copied[done.label] = report.copied.get(done.label, 0) + done.count
             report.skipped += done.skipped
 
