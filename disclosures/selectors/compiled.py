@@ -5,7 +5,9 @@ Django builds and compiles a queryset again every time it is evaluated: for the 
 year runs the same few queries for every one of its filings, differing only in the filing's id.
 `FilingQuery` compiles its queryset once per database connection (the SQL text, its parameters and the
 compiler's converters, which turn what a backend returns into Django's values: a Decimal from SQLite's
-sums) and then only executes it. It runs through the connection's own cursor, so it is logged, wrapped
+sums) and then only executes it. The compiled query is kept on the connection object itself (a compiler
+refers to its connection): it lives as long as that connection, one per thread, and a thread's connection
+is not kept alive by the query after the thread ends. It runs through the connection's own cursor, so it is logged, wrapped
 and counted (assertNumQueries, django_assert_num_queries) like any other query.
 
 Only for a query whose shape never changes: the queryset is built once, with a placeholder for the
@@ -16,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+
+#: the attribute of a connection (DatabaseWrapper) holding its compiled queries, by FilingQuery
+_CACHE = "_gongkai_filing_queries"
 
 #: the filing id the query is compiled with, then replaced by the real one (no filing has a negative id)
 PLACEHOLDER = -7_654_321
@@ -43,7 +47,6 @@ class FilingQuery:
             raise ValueError("FilingQuery needs a values() query without extra select")
         #: the names of the columns of each row
         self.columns: tuple[str, ...] = (*query.values_select, *query.annotation_select)
-        self._compiled: WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = WeakKeyDictionary()
 
     def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
         compiler = self.build(PLACEHOLDER).query.get_compiler(connection=connection)
@@ -55,9 +58,13 @@ class FilingQuery:
 
     def rows(self, filing_id: int, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
         connection = connections[using]
-        compiled = self._compiled.get(connection)
+        cache: dict[FilingQuery, _Compiled] | None = getattr(connection, _CACHE, None)
+        if cache is None:
+            cache = {}
+            setattr(connection, _CACHE, cache)
+        compiled = cache.get(self)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection)
+            compiled = cache[self] = self._compile(connection)
         params = list(compiled.params)
         params[compiled.position] = filing_id
         with connection.cursor() as cursor:

@@ -109,3 +109,30 @@ def test_catalog_codes_are_every_used_code_and_its_parents(filings):
             expected[kind].update(code[:n] for n in (3, 5, 7) if code and n <= len(code))
     assert facts.catalog_codes == {kind: sorted(codes) for kind, codes in expected.items()}
     assert facts.catalog_codes["function"] and facts.catalog_codes["dept_economic"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_threads_connection_is_not_kept_alive_by_the_compiled_query():
+    """Each thread has its own connection (a web server's request threads): the query compiled for one must
+    not keep it, closed, in memory after the thread ends."""
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    query = FilingQuery(_sums)
+    found: list = []
+
+    def in_a_thread() -> None:
+        wrapper = connections["default"]
+        found.append((weakref.ref(wrapper), query.rows(0)))
+        wrapper.close()
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    ref, rows = found[0]
+    assert rows == []
+    gc.collect()
+    assert ref() is None
