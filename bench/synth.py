@@ -26,7 +26,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from disclosures.models import (
@@ -204,7 +204,17 @@ def build_county(*, start: int, stop: int, years: tuple[int, int] = (2023, 2024)
         rng = random.Random(seed * 100_003 + index)
         with transaction.atomic():
             _department(rng, index, fiscal_years, catalogs, rule_set, info)
+    analyze()
     return info
+
+
+def analyze() -> None:
+    """Gather PostgreSQL's statistics of the county just loaded, as autovacuum does a minute or so after a
+    bulk load: measured at once without them, the facts' queries are planned with row counts that are far off
+    (~1–1.5 ms of the server's CPU a filing more than on an analyzed database). Nothing to do on SQLite."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _department(rng, index, fiscal_years, catalogs, rule_set, info: CountyInfo) -> None:
