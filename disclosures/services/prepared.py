@@ -51,18 +51,19 @@ def snapshot_prepare(*, filing: Filing | None = None, facts: FilingFacts | None 
         locked = filing_lock(pk=filing.pk)
         if locked.status != Filing.Status.APPROVED or locked.data_revision != filing.data_revision:
             return None
-        prepared, _ = PreparedSnapshot.objects.update_or_create(
+        # A filing's prepared row is written (here) and removed (at publication) only under the filing's row
+        # lock, held now: the row found stale or absent is replaced by a DELETE and an INSERT, where
+        # update_or_create locked it first and inserted in a savepoint of its own.
+        PreparedSnapshot.objects.filter(filing=locked).delete()
+        return PreparedSnapshot.objects.create(
             filing=locked,
-            defaults={
-                "data_revision": filing.data_revision,
-                "schema": SNAPSHOT_SCHEMA,
-                "inputs_digest": digest,
-                "catalog_codes": facts.catalog_codes,
-                "missing_reasons": missing,
-                "body": body,
-            },
+            data_revision=filing.data_revision,
+            schema=SNAPSHOT_SCHEMA,
+            inputs_digest=digest,
+            catalog_codes=facts.catalog_codes,
+            missing_reasons=missing,
+            body=body,
         )
-    return prepared
 
 
 def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, published_at: datetime.datetime, parts: list[dict]) -> bool:

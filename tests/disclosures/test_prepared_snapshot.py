@@ -315,3 +315,23 @@ def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, 
     assert computing.call_count == 1
     assert stored(approved_filing)["filing"]["department"] in ("茂县信访局", "茂县人民来访接待局")
     assert not PreparedSnapshot.objects.exists()
+
+
+def test_preparing_writes_the_row_in_two_statements_and_replaces_a_stale_one(approved_filing):
+    """Issue #13: update_or_create locked the prepared row, then inserted it in a savepoint of its own (four
+    statements). The row is written and removed only under the filing's lock, held here: a DELETE and an
+    INSERT. A row left stale (another data revision) is replaced by the fresh one, nothing else kept."""
+    with CaptureQueriesContext(connection) as queries:
+        first = snapshot_prepare(filing=approved_filing)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert first is not None and PreparedSnapshot.objects.get().pk == first.pk
+    assert [s.split(" ", 1)[0] for s in statements if s.startswith(("DELETE", "INSERT", "UPDATE"))] == ["DELETE", "INSERT"]
+    assert not [s for s in statements if "disclosures_preparedsnapshot" in s and "FOR UPDATE" in s]
+    assert len([s for s in statements if s.startswith("SAVEPOINT")]) <= 1  # the preparation's own transaction only
+
+    PreparedSnapshot.objects.filter(pk=first.pk).update(data_revision=F("data_revision") + 1, body={"stale": True})
+    second = snapshot_prepare(filing=approved_filing)
+    assert second is not None and second.pk != first.pk
+    row = PreparedSnapshot.objects.get()
+    assert row.pk == second.pk and row.data_revision == approved_filing.data_revision and "stale" not in row.body
+    assert prepared_snapshot_usable(filing=Filing.objects.select_related("department", "fiscal_year").get(pk=approved_filing.pk)) == row
