@@ -810,10 +810,15 @@ def _json_fields(cls: type) -> tuple[tuple[str, str | None], ...] | None:
 class _Json:
     """Figures → JSON values. The 万元 text of an amount is formatted once per value: a filing's figures hold
     about a thousand amounts, most of them repeated (zeros above all). Keyed by the value and its sign, so
-    that −0 keeps its own text; equal non-zero values print alike whatever their exponent."""
+    that −0 keeps its own text; equal non-zero values print alike whatever their exponent.
+
+    A Figure's whole dict is likewise built once per value (its four amounts, and their signs when one
+    is signed: −0 again): a filing's ~900 Figures hold ~250 distinct ones, a third of them NO_FIGURE.
+    Each Figure gets its own copy, so that no two places of the result share a dict."""
 
     def __init__(self) -> None:
         self.texts: dict[tuple[Decimal, bool], str] = {}
+        self.figures: dict[tuple, dict] = {}
 
     def wan(self, amount: Decimal) -> str:
         key = (amount, amount.is_signed())
@@ -823,19 +828,28 @@ class _Json:
         return text
 
     def figure(self, value: Figure) -> dict:
-        completion = value.completion
-        return {
-            "amount": self.wan(value.amount),
-            "budget": self.wan(value.budget),
-            "actual": self.wan(value.actual),
-            "initial_budget": self.wan(value.initial_budget),
-            "completion": None if completion is None else f"{completion:.1f}",
-        }
+        amount, budget, actual, initial = value.amount, value.budget, value.actual, value.initial_budget
+        signs = (amount.is_signed(), budget.is_signed(), actual.is_signed(), initial.is_signed())
+        key = (amount, budget, actual, initial, signs) if True in signs else (amount, budget, actual, initial)
+        found = self.figures.get(key)
+        if found is None:
+            completion = value.completion
+            found = self.figures[key] = {
+                "amount": self.wan(amount),
+                "budget": self.wan(budget),
+                "actual": self.wan(actual),
+                "initial_budget": self.wan(initial),
+                "completion": None if completion is None else f"{completion:.1f}",
+            }
+        return found.copy()
 
     def value(self, value, unit: str | None = None):
+        cls = type(value)
+        if cls is str or cls is int or cls is bool or value is None:  # most values: what the checks below return as is
+            return value
         if isinstance(value, Figure):
             return self.figure(value)
-        fields = _json_fields(type(value))
+        fields = _json_fields(cls)
         if fields is not None:
             return {name: self.value(getattr(value, name), field_unit) for name, field_unit in fields}
         if isinstance(value, dict):
