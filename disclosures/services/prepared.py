@@ -30,7 +30,7 @@ from disclosures.selectors.snapshot import (
     snapshot_inputs,
     unwritten_reasons,
 )
-from disclosures.services.locking import filing_lock
+from disclosures.services.locking import filing_lock_state
 
 
 def snapshot_prepare(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> PreparedSnapshot | None:
@@ -48,15 +48,15 @@ def snapshot_prepare(*, filing: Filing | None = None, facts: FilingFacts | None 
     missing = [slot.label for slot in unwritten_reasons(filing_sections(facts))]
     digest = inputs_digest(snapshot_inputs(facts))
     with transaction.atomic():
-        locked = filing_lock(pk=filing.pk)
-        if locked.status != Filing.Status.APPROVED or locked.data_revision != filing.data_revision:
+        status, data_revision = filing_lock_state(pk=filing.pk)
+        if status != Filing.Status.APPROVED or data_revision != filing.data_revision:
             return None
         # A filing's prepared row is written (here) and removed (at publication) only under the filing's row
         # lock, held now: the row found stale or absent is replaced by a DELETE and an INSERT, where
         # update_or_create locked it first and inserted in a savepoint of its own.
-        PreparedSnapshot.objects.filter(filing=locked).delete()
+        PreparedSnapshot.objects.filter(filing_id=filing.pk).delete()
         return PreparedSnapshot.objects.create(
-            filing=locked,
+            filing=filing,
             data_revision=filing.data_revision,
             schema=SNAPSHOT_SCHEMA,
             inputs_digest=digest,
