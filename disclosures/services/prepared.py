@@ -15,6 +15,7 @@ before. Either way the published snapshot (`selectors.snapshot.published_snapsho
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Subquery
@@ -55,15 +56,15 @@ def snapshot_prepare(*, filing: Filing | None = None, facts: FilingFacts | None 
         # lock, held now: the row found stale or absent is replaced by a DELETE and an INSERT, where
         # update_or_create locked it first and inserted in a savepoint of its own.
         PreparedSnapshot.objects.filter(filing_id=filing.pk).delete()
-        return PreparedSnapshot.objects.create(
-            filing=filing,
-            data_revision=filing.data_revision,
-            schema=SNAPSHOT_SCHEMA,
-            inputs_digest=digest,
-            catalog_codes=facts.catalog_codes,
-            missing_reasons=missing,
-            body=body,
-        )
+        values: dict[str, Any] = {
+            "data_revision": filing.data_revision,
+            "schema": SNAPSHOT_SCHEMA,
+            "inputs_digest": digest,
+            "catalog_codes": facts.catalog_codes,
+            "missing_reasons": missing,
+            "body": body,  # a dict, stored as its JSON text (json_text.JSONTextField: a TextField to the type checker)
+        }
+        return PreparedSnapshot.objects.create(filing=filing, **values)
 
 
 def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, published_at: datetime.datetime, parts: list[dict]) -> bool:
