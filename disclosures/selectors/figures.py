@@ -462,15 +462,24 @@ def _function_label(code: str, names: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _function_rows(acc: _Acc, basic: _Acc, project: _Acc, names: dict[str, str]) -> list[FunctionRow]:
+#: A 功能分类 code's level by its length: 类, 款, 项.
+_FUNCTION_LEVELS = {3: 1, 5: 2, 7: 3}
+
+
+def _function_rows(acc: _Acc, basic: _Acc, project: _Acc, names: dict[str, str], labels: dict[str, str]) -> list[FunctionRow]:
+    """The rows of these sums by 功能分类 code. `labels`: each code's label, built once for the four sets of
+    rows of one filing's figures (all sources, 一般公共预算, 政府性基金, 国有资本经营)."""
     rows = []
     for code in sorted(acc.keys()):
+        label = labels.get(code)
+        if label is None:
+            label = labels[code] = _function_label(code, names)
         rows.append(
             FunctionRow(
                 code=code,
                 name=names.get(code, code),
-                level={3: 1, 5: 2, 7: 3}.get(len(code), 3),
-                label=_function_label(code, names),
+                level=_FUNCTION_LEVELS.get(len(code), 3),
+                label=label,
                 total=acc.get(code),
                 basic=basic.get(code),
                 project=project.get(code),
@@ -479,8 +488,10 @@ def _function_rows(acc: _Acc, basic: _Acc, project: _Acc, names: dict[str, str])
     return rows
 
 
-def _fund_figures(kind: str, facts: list[Fact], names: dict[str, str], econ_names: dict[str, str], *, rows: bool = True) -> FundExpenseFigures:
-    """The totals of these expense facts and, with `rows`, their 功能分类 and 经济分类 rows."""
+def _fund_figures(
+    kind: str, facts: list[Fact], names: dict[str, str], econ_names: dict[str, str], *, rows: bool = True, labels: dict[str, str] | None = None
+) -> FundExpenseFigures:
+    """The totals of these expense facts and, with `rows`, their 功能分类 and 经济分类 rows (`labels`: see _function_rows)."""
     by_kind = _Acc(kind)
     func, func_basic, func_project = _Acc(kind), _Acc(kind), _Acc(kind)
     econ = _Acc(kind)
@@ -509,7 +520,7 @@ def _fund_figures(kind: str, facts: list[Fact], names: dict[str, str], econ_name
         personnel=personnel,
         public=public,
         project=project,
-        function_rows=_function_rows(func, func_basic, func_project, names),
+        function_rows=_function_rows(func, func_basic, func_project, names, {} if labels is None else labels),
         economic_rows=economic_rows,
     )
 
@@ -733,7 +744,8 @@ def _build(facts: FilingFacts, *, with_prior: bool, comparable_only: bool = Fals
         splits[s.value] = SourceSplit(
             source=s.value, label=s.label, total=p + u + j + o, basic=p + u, personnel=p, public=u, project=j, other_kinds=o
         )
-    all_sources = _fund_figures(kind, rows, names, econ_names, rows=with_rows)
+    labels: dict[str, str] = {}
+    all_sources = _fund_figures(kind, rows, names, econ_names, rows=with_rows, labels=labels)
     expense = ExpenseFigures(
         total=personnel + public + project + upper + business + subsidy,
         basic=personnel + public,
@@ -754,9 +766,13 @@ def _build(facts: FilingFacts, *, with_prior: bool, comparable_only: bool = Fals
         kind=kind,
         income=_income_figures(facts),
         expense=expense,
-        gpb=_fund_figures(kind, gpb_rows, names, econ_names, rows=with_rows),
-        gov_fund=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.GOVERNMENT_FUND], names, econ_names, rows=with_rows),
-        state_capital=_fund_figures(kind, [fact for fact in rows if fact.source == FundingSource.STATE_CAPITAL], names, econ_names, rows=with_rows),
+        gpb=_fund_figures(kind, gpb_rows, names, econ_names, rows=with_rows, labels=labels),
+        gov_fund=_fund_figures(
+            kind, [fact for fact in rows if fact.source == FundingSource.GOVERNMENT_FUND], names, econ_names, rows=with_rows, labels=labels
+        ),
+        state_capital=_fund_figures(
+            kind, [fact for fact in rows if fact.source == FundingSource.STATE_CAPITAL], names, econ_names, rows=with_rows, labels=labels
+        ),
         three_public=three_public_figures(facts=facts),
         operating_costs=_operating_costs(facts, gpb_rows, econ_names),
         procurement=_procurement(facts),
@@ -810,10 +826,15 @@ def _json_fields(cls: type) -> tuple[tuple[str, str | None], ...] | None:
 class _Json:
     """Figures → JSON values. The 万元 text of an amount is formatted once per value: a filing's figures hold
     about a thousand amounts, most of them repeated (zeros above all). Keyed by the value and its sign, so
-    that −0 keeps its own text; equal non-zero values print alike whatever their exponent."""
+    that −0 keeps its own text; equal non-zero values print alike whatever their exponent.
+
+    A Figure's whole dict is likewise built once per value (its four amounts, and their signs when one
+    is signed: −0 again): a filing's ~900 Figures hold ~250 distinct ones, a third of them NO_FIGURE.
+    Each Figure gets its own copy, so that no two places of the result share a dict."""
 
     def __init__(self) -> None:
         self.texts: dict[tuple[Decimal, bool], str] = {}
+        self.figures: dict[tuple, dict] = {}
 
     def wan(self, amount: Decimal) -> str:
         key = (amount, amount.is_signed())
@@ -823,19 +844,28 @@ class _Json:
         return text
 
     def figure(self, value: Figure) -> dict:
-        completion = value.completion
-        return {
-            "amount": self.wan(value.amount),
-            "budget": self.wan(value.budget),
-            "actual": self.wan(value.actual),
-            "initial_budget": self.wan(value.initial_budget),
-            "completion": None if completion is None else f"{completion:.1f}",
-        }
+        amount, budget, actual, initial = value.amount, value.budget, value.actual, value.initial_budget
+        signs = (amount.is_signed(), budget.is_signed(), actual.is_signed(), initial.is_signed())
+        key = (amount, budget, actual, initial, signs) if True in signs else (amount, budget, actual, initial)
+        found = self.figures.get(key)
+        if found is None:
+            completion = value.completion
+            found = self.figures[key] = {
+                "amount": self.wan(amount),
+                "budget": self.wan(budget),
+                "actual": self.wan(actual),
+                "initial_budget": self.wan(initial),
+                "completion": None if completion is None else f"{completion:.1f}",
+            }
+        return found.copy()
 
     def value(self, value, unit: str | None = None):
+        cls = type(value)
+        if cls is str or cls is int or cls is bool or value is None:  # most values: what the checks below return as is
+            return value
         if isinstance(value, Figure):
             return self.figure(value)
-        fields = _json_fields(type(value))
+        fields = _json_fields(cls)
         if fields is not None:
             return {name: self.value(getattr(value, name), field_unit) for name, field_unit in fields}
         if isinstance(value, dict):

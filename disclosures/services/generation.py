@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from disclosures.models import Filing, FilingDocument, PublicationDocument
@@ -162,11 +162,15 @@ def documents_swap_in(
         with transaction.atomic():
             locked = FilingDocument.objects.select_for_update().filter(filing=filing, format__in=list(contents))
             existing = {document.format: document for document in locked}
+            fresh = _documents_create(filing=filing, contents=contents, saved=saved, existing=existing, job=job, revision=revision, draft=draft)
             for format, content in contents.items():
+                if format in fresh:
+                    documents.append(fresh[format])
+                    continue
                 values = {"file": saved[format], "size": len(content), "job": job, "data_revision": revision, "draft": draft}
                 document = existing.get(format)
                 created = False
-                if document is None:  # its first document of this format (get_or_create: another job may create it meanwhile)
+                if document is None:  # another job created it since the lock's read: get_or_create finds it
                     document, created = FilingDocument.objects.select_for_update().get_or_create(filing=filing, format=format, defaults=values)
                 if not created:
                     replaced.append(document.file.name)
@@ -190,6 +194,38 @@ def documents_swap_in(
 
     transaction.on_commit(delete_replaced)
     return documents
+
+
+def _documents_create(
+    *,
+    filing: Filing,
+    contents: dict[str, bytes],
+    saved: dict[str, str],
+    existing: dict[str, FilingDocument],
+    job: Job | None,
+    revision: int,
+    draft: bool,
+) -> dict[str, FilingDocument]:
+    """The filing's first documents of the formats `existing` lacks, checked and created in one INSERT (in a
+    savepoint of its own), by format. When another job created one of them meanwhile, the INSERT fails as a
+    whole and none is created here: documents_swap_in then finds or creates each as get_or_create does."""
+    fresh = [
+        FilingDocument(filing=filing, format=format, file=saved[format], size=len(content), job=job, data_revision=revision, draft=draft)
+        for format, content in contents.items()
+        if format not in existing
+    ]
+    if not fresh:
+        return {}
+    for document in fresh:
+        # The filing is the row this job read and the job its own (both also foreign keys in the database),
+        # and the unique (filing, format) is the INSERT's to enforce: their checks' queries are left out.
+        document.full_clean(exclude=["filing", "job"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            FilingDocument.objects.bulk_create(fresh)
+    except IntegrityError:
+        return {}
+    return {document.format: document for document in fresh}
 
 
 def current_document_filings(*, filings: Iterable[Filing], formats: Iterable[str]) -> set[int]:

@@ -15,6 +15,7 @@ before. Either way the published snapshot (`selectors.snapshot.published_snapsho
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Subquery
@@ -30,7 +31,7 @@ from disclosures.selectors.snapshot import (
     snapshot_inputs,
     unwritten_reasons,
 )
-from disclosures.services.locking import filing_lock
+from disclosures.services.locking import filing_lock_state
 
 
 def snapshot_prepare(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> PreparedSnapshot | None:
@@ -48,21 +49,22 @@ def snapshot_prepare(*, filing: Filing | None = None, facts: FilingFacts | None 
     missing = [slot.label for slot in unwritten_reasons(filing_sections(facts))]
     digest = inputs_digest(snapshot_inputs(facts))
     with transaction.atomic():
-        locked = filing_lock(pk=filing.pk)
-        if locked.status != Filing.Status.APPROVED or locked.data_revision != filing.data_revision:
+        status, data_revision = filing_lock_state(pk=filing.pk)
+        if status != Filing.Status.APPROVED or data_revision != filing.data_revision:
             return None
-        prepared, _ = PreparedSnapshot.objects.update_or_create(
-            filing=locked,
-            defaults={
-                "data_revision": filing.data_revision,
-                "schema": SNAPSHOT_SCHEMA,
-                "inputs_digest": digest,
-                "catalog_codes": facts.catalog_codes,
-                "missing_reasons": missing,
-                "body": body,
-            },
-        )
-    return prepared
+        # A filing's prepared row is written (here) and removed (at publication) only under the filing's row
+        # lock, held now: the row found stale or absent is replaced by a DELETE and an INSERT, where
+        # update_or_create locked it first and inserted in a savepoint of its own.
+        PreparedSnapshot.objects.filter(filing_id=filing.pk).delete()
+        values: dict[str, Any] = {
+            "data_revision": filing.data_revision,
+            "schema": SNAPSHOT_SCHEMA,
+            "inputs_digest": digest,
+            "catalog_codes": facts.catalog_codes,
+            "missing_reasons": missing,
+            "body": body,  # a dict, stored as its JSON text (json_text.JSONTextField: a TextField to the type checker)
+        }
+        return PreparedSnapshot.objects.create(filing=filing, **values)
 
 
 def prepared_snapshot_publish(*, filing: Filing, prepared: PreparedSnapshot, published_at: datetime.datetime, parts: list[dict]) -> bool:

@@ -20,6 +20,8 @@ from disclosures.models import CatalogItem, ExpenseLine, Filing, Notification, P
 from disclosures.selectors import snapshot as snapshot_module
 from disclosures.selectors.snapshot import build_snapshot, prepared_snapshot_usable, published_snapshot
 from disclosures.services import generation, workflow
+from disclosures.selectors.facts import filing_facts
+from disclosures.services.locking import filing_lock, filing_lock_state
 from disclosures.services.prepared import snapshot_prepare
 from disclosures.tasks import publish_filings, publish_year
 from jobs.models import Job
@@ -315,3 +317,62 @@ def test_a_preparation_replaced_while_publishing_is_not_copied(approved_filing, 
     assert computing.call_count == 1
     assert stored(approved_filing)["filing"]["department"] in ("茂县信访局", "茂县人民来访接待局")
     assert not PreparedSnapshot.objects.exists()
+
+
+def test_preparing_writes_the_row_in_two_statements_and_replaces_a_stale_one(approved_filing):
+    """Issue #13: update_or_create locked the prepared row, then inserted it in a savepoint of its own (four
+    statements). The row is written and removed only under the filing's lock, held here: a DELETE and an
+    INSERT. A row left stale (another data revision) is replaced by the fresh one, nothing else kept."""
+    with CaptureQueriesContext(connection) as queries:
+        first = snapshot_prepare(filing=approved_filing)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert first is not None and PreparedSnapshot.objects.get().pk == first.pk
+    assert [s.split(" ", 1)[0] for s in statements if s.startswith(("DELETE", "INSERT", "UPDATE"))] == ["DELETE", "INSERT"]
+    assert not [s for s in statements if "disclosures_preparedsnapshot" in s and "FOR UPDATE" in s]
+    assert len([s for s in statements if s.startswith("SAVEPOINT")]) <= 1  # the preparation's own transaction only
+
+    PreparedSnapshot.objects.filter(pk=first.pk).update(data_revision=F("data_revision") + 1, body={"stale": True})
+    second = snapshot_prepare(filing=approved_filing)
+    assert second is not None and second.pk != first.pk
+    row = PreparedSnapshot.objects.get()
+    assert row.pk == second.pk and row.data_revision == approved_filing.data_revision and "stale" not in row.body
+    assert prepared_snapshot_usable(filing=Filing.objects.select_related("department", "fiscal_year").get(pk=approved_filing.pk)) == row
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections need PostgreSQL (SQLite serialises whole transactions)")
+@pytest.mark.django_db(transaction=True)
+def test_a_preparation_waits_for_the_filings_lock_and_sees_the_revision_its_holder_wrote(approved_filing):
+    """The preparation locks the filing row (reading only its status and data revision under the lock): while
+    another connection holds the lock and bumps the data revision, it waits, then finds the data it was built
+    from out of date and stores nothing."""
+    PreparedSnapshot.objects.all().delete()  # what the approval's documents job may have prepared
+    facts = filing_facts(filing=Filing.objects.select_related("department", "fiscal_year").get(pk=approved_filing.pk))
+    locked, release = threading.Event(), threading.Event()
+
+    def bump_and_hold():
+        with transaction.atomic(), lock_triggers_lifted():
+            filing_lock(pk=approved_filing.pk)
+            Filing.objects.filter(pk=approved_filing.pk).update(data_revision=F("data_revision") + 1)
+            locked.set()
+            release.wait(30)
+
+    holder = _Thread(bump_and_hold)
+    holder.start()
+    assert locked.wait(30)
+    preparing = _Thread(lambda: snapshot_prepare(facts=facts))
+    preparing.start()
+    preparing.join(1.5)
+    assert preparing.is_alive(), f"the preparation did not wait for the filing's row lock: {preparing.error!r} {preparing.result!r}"
+    release.set()
+    holder.join(30)
+    preparing.join(60)
+    assert holder.error is None and preparing.error is None
+    assert preparing.result is None and not PreparedSnapshot.objects.exists()
+
+
+def test_the_lock_state_is_the_status_and_revision_read_in_one_query(approved_filing):
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        state = filing_lock_state(pk=approved_filing.pk)
+    assert state == (S.APPROVED, approved_filing.data_revision)
+    [statement] = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert "JOIN" not in statement and ("FOR UPDATE" in statement or connection.vendor == "sqlite")

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from disclosures.models import ExpenseLine, Filing, FundingSource, PriorYearFigure
 from disclosures.money import from_wan, to_wan
 from disclosures.selectors.facts import filing_facts
-from disclosures.selectors.figures import figures_as_dict, filing_figures, prior_figures
+from disclosures.selectors.figures import Figure, _Json, figures_as_dict, filing_figures, prior_figures
 from tests.disclosures.seed003 import build_seed_003
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,19 @@ def test_figures_as_dict_in_wan(filing):
     assert data["changes"]["total"]["pct"] == "23.3"
     assert data["procurement"]["sme_share"] == "10.0%"
     assert data["projects"]["rows"][0]["plan"] == [None, None, None, None]
+
+
+def test_each_figures_text_is_built_once_per_value_and_sign():
+    """figures_as_dict builds a Figure's dict once per value (issue #13: a filing's ~900 Figures hold ~250
+    distinct ones): equal values print alike whatever their exponent, −0 keeps its own text, and no two
+    places of the result share a dict."""
+    json = _Json()
+    zero, zero_again, minus_zero = Figure(), Figure(amount=Decimal("0.00")), Figure(amount=Decimal("-0"))
+    part = Figure(amount=Decimal("12345.6"), budget=Decimal("20000"), actual=Decimal("12345.60"))
+    same_part = Figure(amount=Decimal("12345.60"), budget=Decimal("20000.00"), actual=Decimal("12345.6"))
+    texts = [json.figure(f) for f in (zero, zero_again, minus_zero, part, same_part, minus_zero)]
+    assert texts[0] == texts[1] == {"amount": "0.00", "budget": "0.00", "actual": "0.00", "initial_budget": "0.00", "completion": None}
+    assert texts[2]["amount"] == "-0.00" and texts[5] == texts[2]
+    assert texts[3] == texts[4] == {"amount": "1.23", "budget": "2.00", "actual": "1.23", "initial_budget": "0.00", "completion": "61.7"}
+    assert len({id(t) for t in texts}) == len(texts)
+    assert json.value([zero, "text", 3, None, True]) == [texts[0], "text", 3, None, True]

@@ -14,6 +14,7 @@ from disclosures.models import Filing, FilingDocument
 from jobs.models import Job
 from disclosures.services import generation
 from disclosures.services.generation import filing_generate_documents
+from disclosures.tables.html import is_draft_document
 from disclosures import tasks
 from disclosures.tasks import generate_filing_documents
 from tests.disclosures.seed003 import build_seed_003
@@ -303,3 +304,38 @@ def test_swapping_in_documents_locks_and_writes_their_rows_only(filing, django_a
     rows = {d.format: (d.file.name, d.size, d.job_id, d.data_revision) for d in filing.documents.all()}
     assert rows == {"xlsx": (second[0].file.name, 5, job.pk, 7), "html": (second[1].file.name, 9, job.pk, 7)}
     assert not any(default_storage.exists(d.file.name) for d in first) and all(default_storage.exists(d.file.name) for d in second)
+
+
+def test_a_filings_first_documents_are_created_in_one_insert(filing, django_assert_num_queries, django_capture_on_commit_callbacks):
+    """Issue #13: each first document was created by get_or_create: a SELECT … FOR UPDATE, a savepoint, an INSERT
+    and its release, per format. The formats the lock's read did not find are inserted together, in one
+    savepoint: savepoint, lock, savepoint, INSERT, release, release."""
+    job = Job.objects.create(kind=Job.Kind.GENERATE_FILING, filing=filing, params={"formats": ["xlsx", "html"]})
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(6):
+        documents = generation.documents_swap_in(filing=filing, contents={"xlsx": b"PK-1", "html": b"<p>1</p>"}, job=job, data_revision=3)
+    rows = {d.format: (d.pk, d.file.name, d.size, d.job_id, d.data_revision, d.draft) for d in filing.documents.all()}
+    assert rows == {d.format: (d.pk, d.file.name, d.size, job.pk, 3, is_draft_document(filing)) for d in documents}
+    assert [d.format for d in documents] == ["xlsx", "html"] and all(d.generated_at is not None for d in documents)
+    assert all(read(d) == content for d, content in zip(documents, [b"PK-1", b"<p>1</p>"], strict=True))
+
+
+def test_a_first_document_another_job_created_meanwhile_is_found_and_replaced(filing, monkeypatch, django_capture_on_commit_callbacks):
+    """Another job created the xlsx row after this job's locked read found none: the INSERT of both fails in
+    its savepoint, nothing of it is kept, and each format is found (and replaced) or created as get_or_create
+    does."""
+    other = generation.documents_swap_in(filing=filing, contents={"xlsx": b"PK-other"})[0]
+    reads = []
+    select_for_update = FilingDocument.objects.select_for_update
+
+    def missing_the_first_time(*args, **kwargs):
+        reads.append(1)
+        return FilingDocument.objects.none() if len(reads) == 1 else select_for_update(*args, **kwargs)
+
+    monkeypatch.setattr(FilingDocument.objects, "select_for_update", missing_the_first_time)
+    with django_capture_on_commit_callbacks(execute=True):
+        documents = generation.documents_swap_in(filing=filing, contents={"xlsx": b"PK-1", "html": b"<p>1</p>"})
+    assert len(reads) == 3  # the lock's read, then get_or_create of each format
+    xlsx, html = documents
+    assert xlsx.pk == other.pk and read(xlsx) == b"PK-1" and read(html) == b"<p>1</p>"
+    assert sorted(filing.documents.values_list("format", flat=True)) == ["html", "xlsx"]
+    assert not default_storage.exists(other.file.name)
