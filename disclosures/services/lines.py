@@ -315,15 +315,21 @@ def _compile_condition(condition: models.Q, model: type[models.Model]) -> Predic
         if part is None:
             return None
         parts.append(part)
-    combine = all if condition.connector == models.Q.AND else any
+    conjunction = condition.connector == models.Q.AND
     negated = condition.negated
 
     def holds(instance: models.Model) -> bool | None:
-        results = [part(instance) for part in parts]
-        if None in results:
+        # every part is asked (one that cannot be decided makes the whole undecided), without a list of them
+        found, undecided = conjunction, False
+        for part in parts:
+            result = part(instance)
+            if result is None:
+                undecided = True
+            elif bool(result) is not conjunction:
+                found = not conjunction
+        if undecided:
             return None
-        held = combine(results)
-        return not held if negated else held
+        return not found if negated else found
 
     return holds
 
@@ -372,6 +378,11 @@ def _check_constraint_errors(instance: models.Model) -> list[str]:
     return messages
 
 
+@functools.cache
+def _relations(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(field.name for field in model._meta.concrete_fields if field.is_relation)
+
+
 def line_batch_errors(*, instance: models.Model, filing: Filing) -> dict[str, list[str]]:
     """What expense_line_save / income_line_save / project_save refuse, for one instance of a batch.
 
@@ -381,9 +392,8 @@ def line_batch_errors(*, instance: models.Model, filing: Filing) -> dict[str, li
     natural key, which is the model's unique constraint.
     """
     errors = RULES[type(instance)](instance, filing)
-    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
     try:
-        instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=_relations(type(instance)), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 
 from disclosures.imports import apply as apply_module
 from disclosures.imports.apply import ImportFailed, apply_rows, import_staged, import_write
@@ -351,3 +351,23 @@ def test_a_batch_instance_is_the_one_new_instance_and_assign_build(filing):
         for name in ("filing", "unit", "function_item", "dept_economic_item", "project"):
             field = ExpenseLine._meta.get_field(name)
             assert field.get_cached_value(built, None) == getattr(expected, name), name
+
+
+def test_the_compiled_check_constraints_decide_as_the_constraints_do(filing):
+    """line_batch_errors() checks the CheckConstraints through predicates compiled once per model: for
+    every combination of the values they read, the messages are those of the constraints' own validate()."""
+    year = filing.fiscal_year
+    project = Project.objects.create(filing=filing, code="P-1", name="信访工作经费")
+    economic = item(year, "dept_economic", "30101")
+    amounts = [Decimal("-1"), Decimal("0"), Decimal("5.5"), None]
+    checks = [c for c in ExpenseLine._meta.constraints if isinstance(c, models.CheckConstraint)]
+    combinations = itertools.product(amounts, amounts, [None, project], ExpenseKind.values, [None, economic])
+    for budget, adjusted, linked, kind, economic_item in combinations:
+        line = _line(filing, budget_amount=budget, adjusted_amount=adjusted, project=linked, expense_kind=kind, dept_economic_item=economic_item)
+        expected = []
+        for constraint in checks:
+            try:
+                constraint.validate(ExpenseLine, line)
+            except ValidationError as error:
+                expected.extend(error.messages)
+        assert lines._check_constraint_errors(line) == expected, (budget, adjusted, linked, kind, economic_item)
