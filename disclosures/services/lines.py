@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 
 from disclosures.models import (
     CatalogItem,
@@ -420,27 +420,29 @@ def lines_bulk_write(*, filing: Filing, model: type[models.Model], new: list, ch
 
 
 def _insert_new(model: type[models.Model], objs: list) -> None:
-    """INSERT new objects of `model` in one statement: the rows bulk_create() writes, without its insert compiler.
+    """INSERT new objects of `model`: the rows bulk_create() writes, without its insert compiler.
 
     The columns are bulk_create's (every concrete field but the auto-incremented key) and each value goes
     through the field's own pre_save() and get_db_prep_save(), as there; what is left out is the compiler's
     work per value (a placeholder, an expression check and a parameter list for each of them: on SQLite, where
-    a statement takes 999 parameters, 76 lines each, that was most of the CPU of writing a 50,000-line import)
-    and the primary keys asked back, which the batch path does not read. PostgreSQL gets the statement
-    bulk_create sends it, INSERT … SELECT * FROM UNNEST(one array per column); SQLite one single-row INSERT
-    executed for every row (executemany: compiled once). The objects' related objects must be saved ones, as
-    line_batch_errors() checked them (they come from lookups of the database). Any other case (another
-    database, a key that is not auto-incremented, a database default or a generated column) is bulk_create's.
+    Django takes a statement to hold 999 parameters, 76 lines each, that was most of the CPU of writing a
+    50,000-line import) and the primary keys asked back, which the batch path does not read. PostgreSQL gets
+    the statement bulk_create sends it, INSERT … SELECT * FROM UNNEST(one array per column), for all the
+    objects; SQLite multi-row INSERT … VALUES statements of as many rows as its library's parameter limit
+    allows (a batch of 1,000 lines is one statement). The values must be plain ones (no expressions) and the
+    related objects saved ones, as line_batch_errors() checked them (they come from lookups of the
+    database). Any other case (another database, a key that is not auto-incremented, a database default, a
+    generated column, a field with a placeholder of its own) is bulk_create's.
     """
     if not objs:
         return
-    connection = transaction.get_connection()
+    connection = connections[router.db_for_write(model)]
     opts = model._meta
     fields = [field for field in opts.concrete_fields if not field.primary_key]
     if (
         connection.vendor not in ("postgresql", "sqlite")
         or not isinstance(opts.pk, models.AutoField)
-        or any(field.generated or field.has_db_default() for field in fields)
+        or any(field.generated or field.has_db_default() or hasattr(field, "get_placeholder") for field in fields)
     ):
         model.objects.bulk_create(objs)
         return
