@@ -234,7 +234,7 @@ def parse_sheet(
             if row.status in ("new", "update"):
                 _register(resource, row.values, context)
                 if spool is not None:
-                    spool.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+                    spool.write(staged_line(row.number, row.values))
             shown = index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN)
             if spool is None or shown or row.warnings:
                 preview.rows.append(row)
@@ -369,6 +369,15 @@ def _private_file(path: Path):
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8")
 
 
+#: json.dumps(ensure_ascii=False, default=str) builds an encoder at every call: one for every staged row
+_encode_row = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
+def staged_line(number: int, values: dict) -> str:
+    """A staged row as its line of the JSON Lines file: [row number, values], Decimals as their text."""
+    return _encode_row([number, values]) + "\n"
+
+
 def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filename: str) -> str:
     """Store the clean rows of an error-free preview; returns the token the apply step needs.
 
@@ -391,7 +400,7 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
         with preview.spool.open("rb") as spooled:
             header["digest"], header["lines"] = _rows_digest(spooled)
     else:
-        lines = [json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n" for row in preview.data_rows]
+        lines = [staged_line(row.number, row.values) for row in preview.data_rows]
         header["digest"], header["lines"] = _rows_digest(line.encode("utf-8") for line in lines)
     with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
