@@ -239,11 +239,12 @@ def parse_amount(value, *, allow_negative: bool = False) -> Decimal:
         raise AmountError(f"“{value}”不是有效的金额")
     if number.adjusted() >= AMOUNT_MAX_INTEGER_DIGITS:
         raise AmountError(f"金额“{value}”过大：最多{AMOUNT_MAX_INTEGER_DIGITS}位整数（不超过 99,999,999,999,999.99 元）")
-    if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+    cents = number.quantize(CENT, rounding=ROUND_HALF_UP)
+    if number != cents:
         raise AmountError(f"金额“{value}”超过两位小数")
     if number < 0 and not allow_negative:
         raise AmountError("金额不能为负数")
-    return number.quantize(CENT)
+    return cents  # equal to the number, so whatever the rounding its quantization is this one
 
 
 #: 万元 typed with up to six decimals is an exact amount in 元 (two decimals).
@@ -256,7 +257,9 @@ def parse_amount_in(value, unit: str = AmountUnit.YUAN) -> Decimal:
     '382.312' in 万元 is 3,823,120.00 元; a 万元 figure with more than six decimals is not a whole number of
     分 and is refused (never rounded silently). Separators ('1,036.03') are accepted as in `parse_amount`.
     """
-    if AmountUnit(unit) == AmountUnit.YUAN or value is None or (isinstance(value, str) and not value.strip()):
+    if unit not in _DIVISORS:
+        unit = AmountUnit(unit)  # ValueError for a unit that is neither (an upload reads every amount: no enum built then)
+    if unit == AmountUnit.YUAN or value is None or (isinstance(value, str) and not value.strip()):
         return parse_amount(value)
     text = str(value).strip().replace(",", "").replace("，", "")
     if len(text) > AMOUNT_MAX_TEXT_LENGTH or (isinstance(value, str) and "e" in text.lower()):

@@ -3,10 +3,11 @@
 A row whose natural key (e.g. unit × 功能科目 × 经济科目 × 支出类型 × 资金来源 × 项目 for an expense line)
 matches an existing object updates it; other rows are added. Nothing is deleted by an upload.
 
-Expense lines, income lines and projects are written in batches (bulk_create / bulk_update) after each
-row has passed disclosures.services.lines.line_batch_errors — the per-row services' own rules, run against
-the catalog, units and projects loaded once (ImportContext) instead of ~26 queries per row. The other
-sheets, a few rows each, are saved row by row through the services.
+Expense lines, income lines and projects are written in batches (lines_bulk_write: one INSERT statement per
+batch of new rows, bulk_update for the changed ones) after each row has passed
+disclosures.services.lines.line_batch_errors — the per-row services' own rules, run against the catalog,
+units and projects loaded once (ImportContext) instead of ~26 queries per row. The other sheets, a few rows
+each, are saved row by row through the services.
 """
 
 from __future__ import annotations

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import struct
 
 BLOOM_BITS = 1 << 23  # 1 MiB, whatever the number of rows
+BLOOM_MASK = BLOOM_BITS - 1  # a bit's index is a 32-bit word of the digest modulo BLOOM_BITS, a power of two
+_WORDS = struct.Struct("<III")  # the digest's first three little-endian 32-bit words: the filter's three bits
 PENDING_ROWS = 1000  # new keys written to the table in one executemany
 
 
@@ -36,17 +39,19 @@ class SeenKeys:
     def first_seen(self, key: tuple, number: int) -> int | None:
         """The row number `key` was first met on; None (and `number` remembered) when it is new."""
         digest = self._digest(key)
-        bits = [int.from_bytes(digest[start : start + 4], "little") % BLOOM_BITS for start in (0, 4, 8)]
+        first, second, third = _WORDS.unpack_from(digest)
+        first, second, third = first & BLOOM_MASK, second & BLOOM_MASK, third & BLOOM_MASK
         bloom = self._bloom
-        if all(bloom[bit >> 3] & (1 << (bit & 7)) for bit in bits):
-            first = self._pending.get(digest)
-            if first is not None:
-                return first
+        if bloom[first >> 3] & (1 << (first & 7)) and bloom[second >> 3] & (1 << (second & 7)) and bloom[third >> 3] & (1 << (third & 7)):
+            met = self._pending.get(digest)
+            if met is not None:
+                return met
             found = self._db.execute("SELECT number FROM seen WHERE digest = ?", (digest,)).fetchone()
             if found is not None:
                 return found[0]
-        for bit in bits:
-            bloom[bit >> 3] |= 1 << (bit & 7)
+        bloom[first >> 3] |= 1 << (first & 7)
+        bloom[second >> 3] |= 1 << (second & 7)
+        bloom[third >> 3] |= 1 << (third & 7)
         self._pending[digest] = number
         if len(self._pending) >= PENDING_ROWS:
             self._flush()

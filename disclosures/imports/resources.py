@@ -9,7 +9,9 @@ filing, so a workbook exported from a filing imports back into an identical fili
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from import_export import fields, resources
 
@@ -134,6 +136,18 @@ def name_column(attribute: str, header: str, example: str) -> Column:
     )
 
 
+@dataclass(frozen=True)
+class _BatchPlan:
+    """How SheetResource.batch_instance fills the model's concrete fields, by their positions."""
+
+    template: list  # the values of the fields no column sets, where their default is a constant
+    defaults: list[tuple[int, Any]]  # fields no column sets whose default is computed for each object
+    plain: list[tuple[int, str]]  # (position, attribute) of the plain input columns
+    related: list[tuple[int, str, Any, str]]  # (position, attribute, field, the context's lookup) of the relations
+    filing: int  # the position of filing_id
+    filing_field: Any
+
+
 class SheetResource(resources.ModelResource):
     """A sheet of an upload workbook: its columns, natural key, row rules and how a row becomes an object."""
 
@@ -233,35 +247,60 @@ class SheetResource(resources.ModelResource):
         """new_instance() and assign() in one step for the batch path (tens of thousands of rows): the model
         is built from column values and foreign-key ids, and the related objects, which come from the
         context's lookups of this filing, are put in its cache instead of through each relation's
-        descriptor (whose checks were most of the cost of building a line)."""
+        descriptor (whose checks were most of the cost of building a line).
+
+        The values are given by position, one for each concrete field in order, as Django builds the objects
+        it reads (Model.from_db): the keyword path of Model.__init__ was most of what was left. A field that no
+        column sets (the key, a derived field) gets its default, as a keyword-built object gets it."""
         model = self._meta.model
-        plain, related = self._batch_plan()
-        kwargs = {name: values.get(name) for name in plain}
+        plan = self._batch_plan()
+        args = plan.template.copy()
+        for index, field in plan.defaults:
+            args[index] = field.get_default()
+        for index, attribute in plan.plain:
+            args[index] = values.get(attribute)
+        args[plan.filing] = context.filing.pk
         objects = []
-        for attribute, field, lookup in related:
+        for index, attribute, field, lookup in plan.related:
             value = values.get(attribute)
             obj = getattr(context, lookup)(value) if value else None
-            kwargs[field.attname] = None if obj is None else obj.pk
+            args[index] = None if obj is None else obj.pk
             objects.append((field, obj))
-        instance = model(filing_id=context.filing.pk, **kwargs)
-        model._meta.get_field("filing").set_cached_value(instance, context.filing)
+        instance = model(*args)
+        plan.filing_field.set_cached_value(instance, context.filing)
         for field, obj in objects:
             field.set_cached_value(instance, obj)
         return instance
 
-    def _batch_plan(self) -> tuple[list[str], list[tuple]]:
-        """The input columns split into plain fields and relations with the context's lookup of each."""
+    def _batch_plan(self) -> _BatchPlan:
+        """Where each concrete field's value comes from: an input column (plain, or a relation with the
+        context's lookup of it), the filing, or the field's default."""
         plan = self.__dict__.get("_plan")
         if plan is None:
-            plain, related = [], []
+            model_fields = self._meta.model._meta.concrete_fields
+            position = {field.name: index for index, field in enumerate(model_fields)}
             lookups = {w.CatalogCodeWidget: "catalog_item", w.UnitWidget: "unit_by_code", w.ProjectCodeWidget: "project_by_code"}
+            plain, related = [], []
             for column in self.input_columns():
                 field = self._meta.model._meta.get_field(column.attribute)
                 if field.is_relation:
-                    related.append((column.attribute, field, lookups[type(column.widget)]))
+                    related.append((position[field.name], column.attribute, field, lookups[type(column.widget)]))
                 else:
-                    plain.append(column.attribute)
-            plan = self.__dict__["_plan"] = (plain, related)
+                    plain.append((position[field.name], column.attribute))
+            filing_field = self._meta.model._meta.get_field("filing")
+            given = {index for index, *_ in plain} | {index for index, *_ in related} | {position["filing"]}
+            template: list = [None] * len(model_fields)
+            defaults = []
+            for index, field in enumerate(model_fields):
+                if index in given:
+                    continue
+                if field.has_default() and callable(field.default):
+                    defaults.append((index, field))  # a new value for each object
+                else:
+                    template[index] = field.get_default()
+            plan = self.__dict__["_plan"] = _BatchPlan(
+                template=template, defaults=defaults, plain=plain, related=related, filing=position["filing"], filing_field=filing_field
+            )
         return plan
 
     def export_rows(self, queryset) -> list[list]:

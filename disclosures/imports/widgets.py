@@ -34,6 +34,15 @@ def refuse_formula(value) -> None:
         raise ValueError(value.message)
 
 
+def clean_text(value) -> str:
+    """refuse_formula() then cell_text(): the text of a cell that is neither a formula nor over-long.
+    A text cell, most cells of an upload, takes the short way (each cell of a large upload is read here)."""
+    if type(value) is str:
+        return value.strip()
+    refuse_formula(value)
+    return cell_text(value)
+
+
 class TextWidget(widgets.CharWidget):
     def __init__(self, *, max_length: int | None = None, required: bool = False):
         super().__init__(coerce_to_string=True, allow_blank=True)
@@ -41,8 +50,7 @@ class TextWidget(widgets.CharWidget):
         self.required = required
 
     def clean(self, value, row=None, **kwargs):
-        refuse_formula(value)
-        text = cell_text(value)
+        text = clean_text(value)
         if text.startswith("="):
             raise ValueError("文字不能以“=”开头")
         if self.required and not text:
@@ -67,7 +75,8 @@ class AmountWidget(widgets.DecimalWidget):
         self.unit = unit
 
     def clean(self, value, row=None, **kwargs):
-        refuse_formula(value)
+        if isinstance(value, (Formula, TooLong)):
+            refuse_formula(value)
         if self.nullable and (value is None or (isinstance(value, str) and not value.strip())):
             return None
         try:
@@ -87,8 +96,7 @@ class PercentWidget(widgets.DecimalWidget):
         super().__init__(coerce_to_string=False)
 
     def clean(self, value, row=None, **kwargs):
-        refuse_formula(value)
-        text = cell_text(value).rstrip("%").strip()
+        text = clean_text(value).rstrip("%").strip()
         if not text:
             return None
         try:
@@ -110,8 +118,7 @@ class CountWidget(widgets.IntegerWidget):
         super().__init__(coerce_to_string=False)
 
     def clean(self, value, row=None, **kwargs):
-        refuse_formula(value)
-        text = cell_text(value)
+        text = clean_text(value)
         if not text:
             return 0
         if not text.isdigit():
@@ -151,17 +158,17 @@ class ChoiceWidget(widgets.Widget):
         return [str(display) for _, display in self.choices]
 
     def clean(self, value, row=None, **kwargs):
-        refuse_formula(value)
-        text = cell_text(value)
+        text = clean_text(value)
         if not text:
             if self.default is not None:
                 return self.default
             if self.required:
                 raise ValueError(f"必须填写{self.label}")
             return None
-        if text not in self.by_text:
-            raise ValueError(f"“{text}”不是有效的{self.label}，应为：{'、'.join(self.labels)}")
-        return self.by_text[text]
+        try:
+            return self.by_text[text]
+        except KeyError:
+            raise ValueError(f"“{text}”不是有效的{self.label}，应为：{'、'.join(self.labels)}") from None
 
     def render(self, value, obj=None, **kwargs):
         return dict(self.choices).get(value, value or "")
@@ -181,24 +188,26 @@ class CatalogCodeWidget(widgets.Widget):
         self.lengths = lengths
         self.required = required
 
+    @property
+    def kind_label(self) -> str:
+        return CatalogItem.Kind(self.kind).label
+
     def clean(self, value, row=None, *, context, **kwargs):
-        refuse_formula(value)
-        code = cell_text(value)
-        kind_label = CatalogItem.Kind(self.kind).label
+        code = clean_text(value)
         if not code:
             if self.required:
-                raise ValueError(f"必须填写{kind_label}科目编码")
+                raise ValueError(f"必须填写{self.kind_label}科目编码")
             return None
         if not code.isdigit() or len(code) not in self.lengths:
             digits = "或".join(str(n) for n in self.lengths)
-            raise ValueError(f"“{code}”不是{digits}位的{kind_label}科目编码")
+            raise ValueError(f"“{code}”不是{digits}位的{self.kind_label}科目编码")
         pk = context.catalog_pk(self.kind, code)
         if pk is None:
             other_years = context.catalog_years_of(self.kind, code)
             if other_years:
                 years = "、".join(f"{y}年" for y in other_years)
-                raise ValueError(f"科目“{code}”是{years}的科目，不在{context.year}年{kind_label}中")
-            raise ValueError(f"科目“{code}”不在{context.year}年{kind_label}中")
+                raise ValueError(f"科目“{code}”是{years}的科目，不在{context.year}年{self.kind_label}中")
+            raise ValueError(f"科目“{code}”不在{context.year}年{self.kind_label}中")
         return pk
 
     def render(self, value, obj=None, **kwargs):
@@ -209,8 +218,7 @@ class UnitWidget(widgets.Widget):
     """A unit of the department by code or name → its code; blank means 部门本级."""
 
     def clean(self, value, row=None, *, context, **kwargs):
-        refuse_formula(value)
-        text = cell_text(value)
+        text = clean_text(value)
         if not text:
             if context.main_unit_code is None:
                 raise ValueError("必须填写预算单位（本部门没有设置部门本级）")
@@ -228,8 +236,7 @@ class ProjectCodeWidget(widgets.Widget):
     """A project of the filing by its code (existing, or in the same workbook)."""
 
     def clean(self, value, row=None, *, context, **kwargs):
-        refuse_formula(value)
-        code = cell_text(value)
+        code = clean_text(value)
         if not code:
             return None
         if code not in context.project_codes:

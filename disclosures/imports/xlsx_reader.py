@@ -345,6 +345,11 @@ class XlsxFile:
 
         Values: str, int, float, bool, None, Formula or TooLong. `merged` (if given) receives the
         first five <mergeCell> refs and then one None per further range, once the sheet has been read.
+
+        The handlers run about fifty times a row (a cell is <c>, <v> or <is><t>, and their ends), so the
+        parse's state is kept in closure variables and element names are compared by their local part
+        looked up in a small cache, not split again for every element: most of a large upload's preview
+        was spent here.
         """
         title, info = self.sheet_member(sheet)
         strings = self.shared_strings()
@@ -352,89 +357,120 @@ class XlsxFile:
         max_cells = settings.XLSX_MAX_CELLS
         cell_limit = settings.IMPORT_MAX_CELL_CHARS
         ready: list[tuple[int, list]] = []
-        state = {
-            "row": 0,
-            "cells": None,
-            "col": 0,
-            "type": None,
-            "value": None,
-            "formula": None,
-            "capture": None,
-            "cell_count": 0,
-            "row_count": 0,
-            "in_is": False,
-            "merge_count": 0,
-        }
         merged_refs = merged if merged is not None else []
+        local_names: dict[str, str] = {}
+        column_numbers: dict[str, int] = {}
+        row = 0  # the current row's number
+        row_count = 0
+        cells: dict[int, object] | None = None
+        width = 0  # the last column of the current row with a value (when no column was written twice)
+        rewritten = False
+        col = 0
+        cell_type: str | None = None
+        # The text of the cell's <v> (or inline string) and of its <f>: None when the cell has none; only
+        # the first `cell_limit` characters are kept, the length is counted. `capture` says which one the
+        # character data goes to (0: neither, 1: the value, 2: the formula).
+        value_parts: list[str] | None = None
+        value_length = 0
+        formula_parts: list[str] | None = None
+        formula_length = 0
+        capture = 0
+        cell_count = 0
+        in_is = False
+        merge_count = 0
 
         def start(name, attrs):
-            local = _local(name)
+            nonlocal row, row_count, cells, width, rewritten, col, cell_type, value_parts, value_length
+            nonlocal formula_parts, formula_length, capture, cell_count, in_is, merge_count
+            local = local_names.get(name) or _local_name(name, local_names)
             if local == "c":
-                state["cell_count"] += 1
-                if state["cell_count"] > max_cells:
+                cell_count += 1
+                if cell_count > max_cells:
                     raise WorkbookError(f"“{title}”工作表的单元格超过 {max_cells} 个的上限，不予读取。请删除多余的行列或分批上传。")
                 ref = attrs.get("r")
-                state["col"] = column_number(ref) if ref else state["col"] + 1
-                state["type"] = attrs.get("t")
-                state["value"] = None
-                state["formula"] = None
-            elif local == "v":
-                state["value"] = state["capture"] = _Text(cell_limit)
-            elif local == "f":
-                state["formula"] = state["capture"] = _Text(cell_limit)
+                if ref:
+                    letters = ref.rstrip(DIGITS)
+                    col = column_numbers.get(letters) or _column_of(ref, letters, column_numbers)
+                else:
+                    col += 1
+                cell_type = attrs.get("t")
+                value_parts = formula_parts = None
+                capture = 0
+            elif local == "t":
+                if in_is and value_parts is not None:
+                    capture = 1
             elif local == "is":
-                state["in_is"] = True
-                state["value"] = _Text(cell_limit)
-            elif local == "t" and state["in_is"]:
-                state["capture"] = state["value"]
+                in_is = True
+                value_parts, value_length = [], 0
+            elif local == "v":
+                value_parts, value_length = [], 0
+                capture = 1
+            elif local == "f":
+                formula_parts, formula_length = [], 0
+                capture = 2
             elif local == "rPh":
-                state["in_is"] = False
+                in_is = False
             elif local == "row":
-                state["row_count"] += 1
+                row_count += 1
                 ref = attrs.get("r")
-                number = state["row"] + 1
+                number = row + 1
                 if ref:
                     try:
                         number = int(ref)
                     except ValueError:
                         number = 0
-                    if number <= state["row"]:
+                    if number <= row:
                         raise WorkbookError(f"“{title}”工作表的行号“{ref[:20]}”无效或顺序错误，文件已损坏。")
-                if number > EXCEL_MAX_ROWS or state["row_count"] > EXCEL_MAX_ROWS:
+                if number > EXCEL_MAX_ROWS or row_count > EXCEL_MAX_ROWS:
                     raise WorkbookError(f"“{title}”工作表超过 Excel 的 {EXCEL_MAX_ROWS} 行上限，不予读取。")
-                state["row"] = number
-                state["cells"] = {}
-                state["col"] = 0
+                row = number
+                cells = {}
+                col = width = 0
+                rewritten = False
             elif local == "mergeCell":
-                state["merge_count"] += 1
-                merged_refs.append(attrs.get("ref", "")[:40] if state["merge_count"] <= 5 else None)
-                if state["merge_count"] > max_cells:
+                merge_count += 1
+                merged_refs.append(attrs.get("ref", "")[:40] if merge_count <= 5 else None)
+                if merge_count > max_cells:
                     raise WorkbookError(f"“{title}”工作表的合并单元格过多，不予读取。")
 
         def end(name):
-            local = _local(name)
-            if local in ("v", "f", "t"):
-                state["capture"] = None
-            elif local == "is":
-                state["in_is"] = False
-            elif local == "c":
-                value = _cell_value(state, strings, title)
-                col = state["col"]
+            nonlocal cells, width, rewritten, capture, in_is
+            local = local_names.get(name) or _local_name(name, local_names)
+            if local == "c":
+                value = _cell_value(
+                    cell_type, value_parts, value_length, formula_parts, formula_length, cell_limit=cell_limit, strings=strings, title=title, row=row
+                )
                 if col > max_columns or col < 1:
                     if value not in (None, ""):
-                        raise WorkbookError(f"“{title}”工作表第{state['row']}行第{col}列有内容，超过 {max_columns} 列的上限，不予读取。")
-                elif state["cells"] is not None:
-                    state["cells"][col] = value
+                        raise WorkbookError(f"“{title}”工作表第{row}行第{col}列有内容，超过 {max_columns} 列的上限，不予读取。")
+                elif cells is not None:
+                    count = len(cells)
+                    cells[col] = value
+                    if len(cells) == count:
+                        rewritten = True
+                    elif col > width and value not in (None, ""):
+                        width = col
+            elif local == "t" or local == "v" or local == "f":
+                capture = 0
+            elif local == "is":
+                in_is = False
             elif local == "row":
-                cells = state["cells"] or {}
-                width = max((c for c, v in cells.items() if v not in (None, "")), default=0)
-                ready.append((state["row"], [cells.get(c) for c in range(1, width + 1)]))
-                state["cells"] = None
+                found = cells or {}
+                if rewritten:
+                    width = max((c for c, v in found.items() if v not in (None, "")), default=0)
+                ready.append((row, list(map(found.get, range(1, width + 1)))))
+                cells = None
 
         def text(data):
-            capture = state["capture"]
-            if capture is not None:
-                capture.add(data)
+            nonlocal value_length, formula_length
+            if capture == 1:
+                if value_length < cell_limit:
+                    value_parts.append(data[: cell_limit - value_length])
+                value_length += len(data)
+            elif capture == 2:
+                if formula_length < cell_limit:
+                    formula_parts.append(data[: cell_limit - formula_length])
+                formula_length += len(data)
 
         parser = _parser(start, end, text)
         for chunk in _Bounded(self.archive, info).chunks():
@@ -446,22 +482,58 @@ class XlsxFile:
         yield from ready
 
 
-def _cell_value(state: dict, strings: list, title: str):
-    if state["formula"] is not None:
-        formula = state["formula"].value()
-        return Formula("=" + (formula.head if isinstance(formula, TooLong) else formula))
-    kind = state["type"]
-    raw = state["value"]
-    if raw is None:
+#: Element names (namespace and local part) whose local part is kept; the cache stops growing here, so a
+#: sheet of made-up element names costs a split per element and no memory.
+LOCAL_NAMES_KEPT = 64
+
+
+DIGITS = "0123456789"
+#: Column letters whose number is kept (a sheet of this many columns is far wider than any upload's).
+COLUMN_NUMBERS_KEPT = 256
+
+
+def _column_of(ref: str, letters: str, cache: dict[str, int]) -> int:
+    """column_number(ref), kept for `letters` (ref without its row digits) when they are plain A–Z letters,
+    whose column number is then the same whatever row follows them."""
+    number = column_number(ref)
+    if number and len(cache) < COLUMN_NUMBERS_KEPT and letters.isascii() and letters.isalpha():
+        cache[letters] = number
+    return number
+
+
+def _local_name(name: str, cache: dict[str, str]) -> str:
+    local = name.rpartition("}")[2]
+    if len(cache) < LOCAL_NAMES_KEPT:
+        cache[name] = local
+    return local
+
+
+def _cell_value(
+    kind: str | None,
+    value_parts: list[str] | None,
+    value_length: int,
+    formula_parts: list[str] | None,
+    formula_length: int,
+    *,
+    cell_limit: int,
+    strings: list,
+    title: str,
+    row: int,
+):
+    """The value of a cell from its type and the text of its <v> (or inline string) and <f>."""
+    if formula_parts is not None:
+        formula = "".join(formula_parts)
+        return Formula("=" + (formula[:30] if formula_length > cell_limit else formula))
+    if value_parts is None:
         return None
-    value = raw.value()
-    if isinstance(value, TooLong):
-        return value
+    value = value_parts[0] if len(value_parts) == 1 else "".join(value_parts)
+    if value_length > cell_limit:
+        return TooLong(length=value_length, head=value[:30])
     if kind == "s":
         try:
             return strings[int(value)]
         except (ValueError, IndexError):
-            raise WorkbookError(f"“{title}”工作表第{state['row']}行引用了不存在的共享字符串，文件已损坏。") from None
+            raise WorkbookError(f"“{title}”工作表第{row}行引用了不存在的共享字符串，文件已损坏。") from None
     if kind == "b":
         return value.strip() == "1"
     if kind in ("str", "inlineStr", "e", "d"):

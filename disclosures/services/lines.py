@@ -15,10 +15,12 @@ Refusals raise django.core.exceptions.ValidationError with Chinese messages.
 from __future__ import annotations
 
 import functools
+import operator
+import sqlite3
 from collections.abc import Callable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 
 from disclosures.models import (
     CatalogItem,
@@ -313,15 +315,21 @@ def _compile_condition(condition: models.Q, model: type[models.Model]) -> Predic
         if part is None:
             return None
         parts.append(part)
-    combine = all if condition.connector == models.Q.AND else any
+    conjunction = condition.connector == models.Q.AND
     negated = condition.negated
 
     def holds(instance: models.Model) -> bool | None:
-        results = [part(instance) for part in parts]
-        if None in results:
+        # every part is asked (one that cannot be decided makes the whole undecided), without a list of them
+        found, undecided = conjunction, False
+        for part in parts:
+            result = part(instance)
+            if result is None:
+                undecided = True
+            elif bool(result) is not conjunction:
+                found = not conjunction
+        if undecided:
             return None
-        held = combine(results)
-        return not held if negated else held
+        return not found if negated else found
 
     return holds
 
@@ -370,6 +378,11 @@ def _check_constraint_errors(instance: models.Model) -> list[str]:
     return messages
 
 
+@functools.cache
+def _relations(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(field.name for field in model._meta.concrete_fields if field.is_relation)
+
+
 def line_batch_errors(*, instance: models.Model, filing: Filing) -> dict[str, list[str]]:
     """What expense_line_save / income_line_save / project_save refuse, for one instance of a batch.
 
@@ -379,9 +392,8 @@ def line_batch_errors(*, instance: models.Model, filing: Filing) -> dict[str, li
     natural key, which is the model's unique constraint.
     """
     errors = RULES[type(instance)](instance, filing)
-    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
     try:
-        instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=_relations(type(instance)), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -399,12 +411,69 @@ def lines_bulk_write(*, filing: Filing, model: type[models.Model], new: list, ch
     with filing_write(filing=filing):
         try:
             with transaction.atomic():
-                if new:
-                    model.objects.bulk_create(new, batch_size=batch_size)
+                for start in range(0, len(new), batch_size):
+                    _insert_new(model, new[start : start + batch_size])
                 if changed:
                     model.objects.bulk_update(changed, fields, batch_size=batch_size)
         except IntegrityError as exc:
             raise ValidationError(f"数据库拒绝保存：{exc}") from exc
+
+
+def _insert_new(model: type[models.Model], objs: list) -> None:
+    """INSERT new objects of `model`: the rows bulk_create() writes, without its insert compiler.
+
+    The columns are bulk_create's (every concrete field but the auto-incremented key) and each value goes
+    through the field's own pre_save() and get_db_prep_save(), as there; what is left out is the compiler's
+    work per value (a placeholder, an expression check and a parameter list for each of them: on SQLite, where
+    Django takes a statement to hold 999 parameters, 76 lines each, that was most of the CPU of writing a
+    50,000-line import) and the primary keys asked back, which the batch path does not read. PostgreSQL gets
+    the statement bulk_create sends it, INSERT … SELECT * FROM UNNEST(one array per column), for all the
+    objects; SQLite multi-row INSERT … VALUES statements of as many rows as its library's parameter limit
+    allows (a batch of 1,000 lines is one statement). The values must be plain ones (no expressions) and the
+    related objects saved ones, as line_batch_errors() checked them (they come from lookups of the
+    database). Any other case (another database, a key that is not auto-incremented, a database default, a
+    generated column, a field with a placeholder of its own) is bulk_create's.
+    """
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    fields = [field for field in opts.concrete_fields if not field.primary_key]
+    if (
+        connection.vendor not in ("postgresql", "sqlite")
+        or not isinstance(opts.pk, models.AutoField)
+        or any(field.generated or field.has_db_default() or hasattr(field, "get_placeholder") for field in fields)
+    ):
+        model.objects.bulk_create(objs)
+        return
+    values = [
+        (operator.attrgetter(field.attname) if type(field).pre_save is models.Field.pre_save else functools.partial(field.pre_save, add=True), field)
+        for field in fields
+    ]
+    rows = [[field.get_db_prep_save(value(obj), connection) for value, field in values] for obj in objs]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the types without their parameters, as bulk_create writes them (varchar[], not varchar(12)[])
+            arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+            cursor.execute(f"INSERT INTO {quote(opts.db_table)} ({columns}) SELECT * FROM UNNEST({arrays})", [list(column) for column in zip(*rows)])
+        else:
+            per_statement = max(1, _sqlite_max_parameters(connection) // len(fields))
+            row_sql = f"({', '.join(['%s'] * len(fields))})"
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                cursor.execute(
+                    f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}",
+                    [value for row in chunk for value in row],
+                )
+
+
+def _sqlite_max_parameters(connection) -> int:
+    """The parameters one SQLite statement takes: the linked library's limit (32,766 since SQLite 3.32),
+    where Django assumes the 999 of older versions."""
+    connection.ensure_connection()
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 def line_delete(*, line: models.Model, user=None) -> None:

@@ -42,3 +42,15 @@ def test_expired_previews_are_refused_and_removed(monkeypatch, tmp_path):
     monkeypatch.setattr(staging.time, "time", lambda: old + 2 * staging.STAGING_MAX_AGE + 100)
     with pytest.raises(StagingError, match="超过1小时"):
         load_staged(token=later, filing_id=1, user_id=2)
+
+
+def test_a_staged_line_is_the_json_it_was():
+    """Staged rows are encoded by one encoder made once (json.dumps made one a row): the same text."""
+    import json
+    from decimal import Decimal
+
+    from disclosures.imports.preview import staged_line
+
+    values = {"unit": "901001", "budget_amount": Decimal("1036.03"), "adjusted_amount": None, "note": '引号" 反斜杠\\ \u2028', "function_item": 17}
+    assert staged_line(5, values) == json.dumps([5, values], ensure_ascii=False, default=str) + "\n"
+    assert json.loads(staged_line(5, values)) == [5, {**values, "budget_amount": "1036.03"}]
