@@ -8,10 +8,10 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         from disclosures.parts import register_part
-        from evaluations.publication import PART_KEY, performance_parts
+        from evaluations.publication import PART_KEY, performance_parts, performance_parts_many
 
         from .checks import register_checks
 
         register_checks()
         # the performance targets / self-evaluations a published filing carries (disclosures never imports evaluations)
-        register_part(PART_KEY, performance_parts)
+        register_part(PART_KEY, performance_parts, many=performance_parts_many)

@@ -106,14 +106,14 @@ def test_a_filing_raising_in_a_chunk_fails_alone(approved_filing, others, review
     """An unexpected error rolls the chunk back; its filings are then published one by one and only the
     broken one is reported failed."""
     broken = others[0]
-    real = workflow.publication_parts
+    real = workflow.publication_parts_many
 
-    def parts(*, filing):
-        if filing.pk == broken.pk:
+    def parts(*, facts=(), filings=()):
+        if broken.pk in [one.filing.pk for one in facts] + [filing.pk for filing in filings]:
             raise RuntimeError("磁盘已满")
-        return real(filing=filing)
+        return real(facts=facts, filings=filings)
 
-    with mock.patch.object(workflow, "publication_parts", parts), publication_jobs_run():
+    with mock.patch.object(workflow, "publication_parts_many", parts), publication_jobs_run():
         publish_year(fiscal_year=FiscalYear.objects.get(year=2019), filings=[approved_filing, *others], user=reviewer)
     job = Job.objects.get(kind=Job.Kind.PUBLISH_FILINGS)
     assert job.status == Job.Status.DONE
