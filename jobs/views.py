@@ -5,11 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from jobs.models import Job
-from jobs.selectors import job_get_for_user, jobs_visible_to
-
-#: Jobs one combined bar may follow (a county-wide generation queues two jobs per filing).
-MAX_JOBS_PER_BAR = 1000
+from jobs.selectors import job_get_for_user, job_ids_parsed, jobs_progress_of
 
 
 @login_required
@@ -36,24 +32,17 @@ def job_status(request, pk: int):
 @login_required
 @require_GET
 def jobs_progress(request):
-    """Several jobs as one: `?ids=1,2,3` (those the user may see). Progress is their mean (a finished job
-    counts 100); done when all are done, failed when all have ended and one failed."""
-    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()][:MAX_JOBS_PER_BAR]
-    jobs = list(jobs_visible_to(request.user).filter(pk__in=ids).values_list("status", "progress"))
-    ended = [status for status, _ in jobs if status in (Job.Status.DONE, Job.Status.FAILED)]
-    failed = sum(1 for status in ended if status == Job.Status.FAILED)
-    finished = len(ended) == len(jobs)
-    progress = round(sum(100 if status in (Job.Status.DONE, Job.Status.FAILED) else value for status, value in jobs) / len(jobs)) if jobs else 100
-    status = (Job.Status.FAILED if failed else Job.Status.DONE) if finished else Job.Status.RUNNING
+    """Several jobs as one: `?ids=1,2,3` (those the user may see; selectors.jobs_progress_of)."""
+    summary = jobs_progress_of(user=request.user, ids=job_ids_parsed(request.GET.get("ids", "")))
     return JsonResponse(
         {
-            "status": status,
-            "status_display": Job.Status(status).label,
-            "progress": progress,
-            "message": f"已完成 {len(ended) - failed}/{len(jobs)} 项" + (f"，失败 {failed} 项" if failed else ""),
+            "status": summary.status,
+            "status_display": summary.status_display,
+            "progress": summary.progress,
+            "message": summary.message,
             "error": "",
-            "finished": finished,
-            "count": len(jobs),
+            "finished": summary.finished,
+            "count": summary.count,
         },
         json_dumps_params={"ensure_ascii": False},
         headers={"Cache-Control": "no-store"},

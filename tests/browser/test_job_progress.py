@@ -64,6 +64,7 @@ def test_a_finished_batch_page_shows_its_outcome_and_stays(page, live_server, lo
     job_finish(job.pk, {"published": [], "skipped": [], "failed": []})
     login_as(page, reviewer)
     page.goto(f"{live_server.url}/bureau/years/2019/publish/?batch=publish-2019-done")
+    assert page.inner_text(".job-progress-status") == "已完成"  # drawn finished, not 排队中 until a poll
     page.evaluate("() => { window.stayed = true; }")
     wait_until(page, "document.querySelector('.job-progress-status').textContent === '已完成'")
     page.wait_for_timeout(1500)

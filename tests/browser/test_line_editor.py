@@ -237,3 +237,23 @@ def test_accountant_path_from_new_filing_to_submit(page, live_server, login, scr
     assert "已提交" in page.inner_text("main")
     page.goto(live_server.url + reverse("disclosures:line_editor", args=[filing.pk, "expense"]))
     assert page.locator("#row-new").count() == 0 and "当前不能修改" in page.inner_text("main")
+
+
+@pytest.mark.parametrize("width", [1280, 1400])
+def test_the_row_actions_stay_in_view_on_a_narrow_screen(page, live_server, login, demo, width):
+    """At 1400 px the grid is wider than its box: its last column, 操作 (删除, 添加), was clipped and could be
+    reached only by scrolling sideways. It stays at the box's right edge, over the scrolled columns."""
+    filing = Filing.objects.get(department=demo.accountant.membership.department, status=Filing.Status.DRAFT)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, "maoxian", demo.passwords["maoxian"])
+    page.goto(live_server.url + reverse("disclosures:line_editor_home", args=[filing.pk]))
+    box = page.locator(".grid-box").bounding_box()
+    assert page.evaluate("() => { const b = document.querySelector('.grid-box'); return b.scrollWidth > b.clientWidth; }")
+    for selector in (
+        "#line-grid thead th:last-child",
+        "#line-grid tbody tr.grid-row:not(.new-row) td.row-actions button",
+        "#row-new [data-grid-add]",
+    ):
+        cell = page.locator(selector).first.bounding_box()
+        assert cell["x"] + cell["width"] <= box["x"] + box["width"] + 0.5, selector
+    page.locator("#line-grid tbody tr.grid-row:not(.new-row) td.row-actions button").first.click(trial=True)

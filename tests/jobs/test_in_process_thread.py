@@ -65,6 +65,30 @@ def test_several_jobs_report_as_one_bar(client, accountant, reviewer):
     assert (data["progress"], data["finished"], data["status"], data["message"]) == (100, True, "failed", "已完成 1/2 项，失败 1 项")
 
 
+def test_the_bar_is_drawn_with_the_jobs_state_when_the_page_is_served(rf, accountant, reviewer):
+    """The combined bar said 排队中 at 0 % until its first poll, even on a page opened after its jobs ended;
+    it is drawn with their state, and a finished bar is not polled (data-finished)."""
+    from django.template import Context, Template
+
+    done = Job.objects.create(kind=Job.Kind.PING, status=Job.Status.DONE, progress=100, created_by=accountant)
+    running = Job.objects.create(kind=Job.Kind.PING, status=Job.Status.RUNNING, progress=40, created_by=accountant)
+    hidden = Job.objects.create(kind=Job.Kind.PING, status=Job.Status.RUNNING, progress=0, created_by=reviewer)
+    request = rf.get("/")
+    request.user = accountant
+    template = Template('{% load jobs_progress %}{% jobs_progress ids=ids label="批量公开" reload=True %}')
+
+    html = template.render(Context({"request": request, "ids": f"{done.pk},{hidden.pk}"}))
+    assert '<progress max="100" value="100">100%</progress>' in html
+    assert '<span class="job-progress-status">已完成</span>' in html
+    assert '<span class="job-progress-message">已完成 1/1 项</span>' in html
+    assert "data-finished" in html and "data-reload-on-done" in html
+
+    html = template.render(Context({"request": request, "ids": f"{done.pk},{running.pk}"}))
+    assert '<progress max="100" value="70">70%</progress>' in html
+    assert '<span class="job-progress-status">运行中</span>' in html
+    assert "data-finished" not in html
+
+
 def test_a_command_that_queues_a_job_runs_it_before_it_exits(settings, accountant):
     """`make run` loads the demo with a management command before the server starts: the publication jobs
     it queued ran in threads of that command, which died when it exited and left the jobs RUNNING at 30%,
