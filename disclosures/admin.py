@@ -45,6 +45,7 @@ from .models import (
     FilingDocument,
     FiscalYear,
     IncomeLine,
+    Notification,
     Procurement,
     Project,
     ReviewComment,
@@ -715,3 +716,43 @@ class FilingDocumentAdmin(ReviewCommentAdmin):
     list_display = ("filing", "format", "size", "generated_at")
     list_filter = ("format",)
     search_fields = ("filing__department__name",)
+
+
+class NotificationReadFilter(admin.SimpleListFilter):
+    title = "阅读状态"
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return (("no", "未读"), ("yes", "已读"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(read_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(HiddenIs404Mixin, ReadOnlyAdmin):
+    """The messages (消息) the workflow and the overdue reminder send, for the bureau's administrators to
+    follow: read only (they are written by disclosures.services.notifications, read by their recipient on
+    /messages/). A reviewer sees every message; anyone else who has been given the view permission sees only
+    the messages addressed to them, about filings they may see."""
+
+    list_display = ("created_at", "recipient", "filing", "kind", "title", "read_shown", "emailed_at")
+    list_filter = ("kind", NotificationReadFilter)
+    list_select_related = ("recipient", "filing__department", "filing__fiscal_year")
+    search_fields = ("title", "body", "recipient__username", "filing__department__name")
+    date_hierarchy = "created_at"
+    fields = ("recipient", "filing", "kind", "title", "body", "link", "created_at", "read_at", "emailed_at")
+    readonly_fields = fields
+
+    @admin.display(description="已读", boolean=True, ordering="read_at")
+    def read_shown(self, obj):
+        return obj.read_at is not None
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if sees_everything(request.user):
+            return qs
+        visible = access.filings_visible_to(request.user).values("pk")
+        return qs.filter(Q(filing__in=visible) | Q(filing__isnull=True), recipient=request.user)

@@ -5,11 +5,15 @@ The catalog of the year must exist (the lines' codes belong to the filing's year
 codes only where the new year's catalog has them: the others are left out and reported, code by code, so
 the department enters them again under the year's codes. Amounts are copied or cleared, as the user chose.
 Refusals raise CreateRefused with a Chinese message meant for the user.
+
+What other apps keep per project (evaluations: the performance targets) follows the copied projects through
+the hooks registered with `register_copy_hook` at the app's `ready()`: disclosures does not know what they
+copy, and never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -84,6 +88,7 @@ class CopyReport:
     copied: dict[str, int] = field(default_factory=dict)  # 支出明细 / 收入明细 / 项目 / … → rows copied
     missing: list[MissingCode] = field(default_factory=list)
     unmapped: list[MissingCode] = field(default_factory=list)  # 部门经济分类 without a 政府经济分类 in the new year
+    skipped: list[str] = field(default_factory=list)  # what a copy hook could not copy, one Chinese sentence each
 
     @property
     def skipped_lines(self) -> int:
@@ -94,11 +99,68 @@ class CopyReport:
         amounts = "保留上年金额" if self.keep_amounts else "金额已清零"
         return f"已从{self.source}复制{parts}（{amounts}）。"
 
-    def problems(self) -> list[str]:
+    def code_problems(self) -> list[str]:
         """One Chinese sentence per code that kept lines from being copied."""
         found = [f"{m.kind_label}{m.code} {m.name}：{self.year}年分类科目中没有该编码，{m.lines}条明细未复制" for m in self.missing]
         found += [f"{m.kind_label}{m.code} {m.name}：{self.year}年分类科目中没有对应的政府经济分类，{m.lines}条明细未复制" for m in self.unmapped]
         return found
+
+    def problems(self) -> list[str]:
+        """Everything that was not copied: the codes, then what the copy hooks skipped."""
+        return [*self.code_problems(), *self.skipped]
+
+
+@dataclass(frozen=True)
+class ProjectsCopied:
+    """What a copy hook is given: the filing copied from, the new one and its projects, each new project (saved,
+    with its pk) under the pk of the project it was copied from.
+
+    Two copies call the hooks: 新建填报 from last year's filing (a new year: what is planned comes along, never
+    what was achieved), and a correction (公开更正, workflow.filing_correct: a new version of the same filing,
+    `correction`), which must carry everything the published version holds, so that publishing it unchanged
+    publishes the same figures."""
+
+    source: Filing
+    filing: Filing
+    projects: Mapping[int, Project]
+    keep_amounts: bool
+    correction: bool = False
+
+
+@dataclass
+class HookCopied:
+    """What a copy hook did: `count` rows of `label` (shown in the copy's summary, e.g. 绩效指标12), and one
+    Chinese sentence per row it could not copy (listed to the user and in the 操作记录)."""
+
+    label: str
+    count: int
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CopyHook:
+    label: str  # what it copies, e.g. 绩效目标: named on the 新建填报 page
+    copy: Callable[[ProjectsCopied], HookCopied]
+
+
+#: key → hook, in registration order; each runs once per copy, in the copy's transaction, after the projects.
+COPY_HOOKS: dict[str, CopyHook] = {}
+
+
+def register_copy_hook(key: str, *, label: str, copy: Callable[[ProjectsCopied], HookCopied]) -> None:
+    """Register (or replace) what follows a project into the filing a copy from last year creates; called
+    from an app's `ready()`. The hook must read and write in bulk: its queries may not grow with the rows."""
+    COPY_HOOKS[key] = CopyHook(label=label, copy=copy)
+
+
+def copy_hooks_run(copied: ProjectsCopied) -> list[HookCopied]:
+    """Every registered hook, in order, on the projects just copied (in the copy's transaction)."""
+    return [hook.copy(copied) for hook in COPY_HOOKS.values()]
+
+
+def copied_with_projects() -> list[str]:
+    """What the registered hooks copy with the projects, for the 新建填报 page."""
+    return [hook.label for hook in COPY_HOOKS.values()]
 
 
 @dataclass
@@ -233,6 +295,9 @@ def _copy_lines(*, source: Filing, filing: Filing, keep_amounts: bool) -> CopyRe
             projects[project.pk] = _copy(project, filing=filing, cleared=None if keep_amounts else _PROJECT_CLEARED, result_summary="")
         Project.objects.bulk_create(projects.values())
         report.copied["项目"] = len(projects)
+        for done in copy_hooks_run(ProjectsCopied(source=source, filing=filing, projects=projects, keep_amounts=keep_amounts)):
+            report.copied[done.label] = report.copied.get(done.label, 0) + done.count
+            report.skipped += done.skipped
 
         new_lines = []
         for line in ExpenseLine.objects.filter(filing=source).select_related("unit", "function_item", "dept_economic_item").order_by("pk"):

@@ -32,6 +32,7 @@ from disclosures.models import (
 )
 from disclosures.services import notifications
 from disclosures.services.audit import audit_record, audit_transition, audit_transitions
+from disclosures.services.filings import ProjectsCopied, copy_hooks_run
 from disclosures.checks import run_checks
 from disclosures.selectors.facts import FilingFacts, filing_facts
 from disclosures.parts import publication_parts_many
@@ -424,16 +425,15 @@ def _clone(instance, **overrides):
 
 
 def _copy_related(*, original: Filing, copy: Filing) -> None:
-    project_map: dict[int, int] = {}
+    """Everything of the original into its correction; what other apps keep per project (evaluations: the
+    targets, the self-evaluations and their results) through the copy hooks, as a correction."""
+    projects: dict[int, Project] = {}
     for project in Project.objects.filter(filing=original).order_by("pk"):
         old_pk = project.pk
-        indicators = list(project.indicators.all()) if hasattr(project, "indicators") else []
-        new = _clone(project, filing=copy)
-        project_map[old_pk] = new.pk
-        for indicator in indicators:
-            _clone(indicator, project=new)
+        projects[old_pk] = _clone(project, filing=copy)
+    copy_hooks_run(ProjectsCopied(source=original, filing=copy, projects=projects, keep_amounts=True, correction=True))
     for line in ExpenseLine.objects.filter(filing=original).order_by("pk"):
-        _clone(line, filing=copy, project_id=project_map.get(line.project_id) if line.project_id else None)
+        _clone(line, filing=copy, project_id=projects[line.project_id].pk if line.project_id else None)
     for model in _COPIED_PER_FILING[2:]:
         for row in model.objects.filter(filing=original).order_by("pk"):
             _clone(row, filing=copy)

@@ -25,17 +25,22 @@ def _report_messages(request, created: filings.CreatedFiling) -> None:
     if report is None:
         return
     messages.info(request, f"{created.filing}：{report.summary()}")
-    problems = report.problems()
+    problems = report.code_problems()
     if problems:
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = f"；另有{len(problems) - len(shown)}个编码见操作记录" if len(problems) > len(shown) else ""
         messages.warning(
             request,
             f"{created.filing}：以下科目编码在{created.filing.fiscal_year.year}年分类科目中不存在，相关明细未复制，请按新科目补录："
-            + "；".join(shown)
-            + more
+            + _listed(problems, "个编码")
             + "。",
         )
+    if report.skipped:
+        messages.warning(request, f"{created.filing}：以下内容未复制，请补录：" + _listed(report.skipped, "项") + "。")
+
+
+def _listed(problems: list[str], counted: str) -> str:
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    more = f"；另有{len(problems) - len(shown)}{counted}见操作记录" if len(problems) > len(shown) else ""
+    return "；".join(shown) + more
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,7 +69,12 @@ def filing_new(request):
             _report_messages(request, created)
             return redirect("disclosures:filing_detail", pk=created.filing.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "disclosures/entry/filing_new.html", {"form": form, "department": department, "years": years}, status=status)
+    return render(
+        request,
+        "disclosures/entry/filing_new.html",
+        {"form": form, "department": department, "years": years, "copied_with_projects": filings.copied_with_projects()},
+        status=status,
+    )
 
 
 @require_POST
@@ -94,7 +104,11 @@ def bureau_create_missing(request, year: int):
             )
             for department, kind in missing
         ]
-        return render(request, "bureau/create_missing.html", {"year": year, "rows": rows, "form": form, "data": data})
+        return render(
+            request,
+            "bureau/create_missing.html",
+            {"year": year, "rows": rows, "form": form, "data": data, "copied_with_projects": filings.copied_with_projects()},
+        )
     try:
         created = filings.filings_create_missing(user=request.user, year=year, kinds=kinds, **options)
     except filings.CreateRefused as refused:

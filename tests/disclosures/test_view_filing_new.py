@@ -104,3 +104,19 @@ def test_accountant_cannot_create_for_the_county(client, accountant, catalog_202
     response = client.post(missing_url(2020), {"kind": "", "amounts": "clear", "confirm": "yes"})
     assert response.status_code == 403
     assert not Filing.objects.exists()
+
+
+def test_what_a_copy_hook_skipped_is_shown(client, accountant, seed_filing, catalog_2020, monkeypatch):
+    from disclosures.services import filings
+
+    def hook(copied):
+        return filings.HookCopied(label="测试行", count=1, skipped=["测试行X：新年度不适用，未复制"])
+
+    monkeypatch.setattr(filings, "COPY_HOOKS", {"test": filings.CopyHook(label="测试行", copy=hook)})
+    client.force_login(accountant)
+    page = client.get(NEW).content.decode()
+    assert "项目（含测试行）" in page
+    response = client.post(NEW, {"year": "2020", "kind": "final", "copy_from_last_year": "on", "amounts": "keep"}, follow=True)
+    page = response.content.decode()
+    assert "测试行1" in page and "以下内容未复制，请补录：测试行X：新年度不适用，未复制。" in page
+    assert "分类科目中不存在" not in page

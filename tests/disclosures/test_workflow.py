@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from disclosures.models import AuditEntry, ExpenseLine, Filing, IncomeLine, Project, ReviewComment
 from jobs.models import Job
 from disclosures.narrative import sections as narrative_sections
+from disclosures.parts import publication_parts
 from disclosures.selectors import snapshot as snapshot_module
 from disclosures.public_stamp import public_stamp_invalidate
 from disclosures.services import workflow
@@ -233,6 +234,50 @@ def test_correction_copies_the_project_indicators(clean_filing, accountant, revi
     assert (copied.target_value, copied.unit, copied.project.code) == (3, "件", "XF-02")
     assert Indicator.objects.filter(project__filing=correction).count() == 10  # 3 per project + the new one
     assert Indicator.objects.filter(project=project).count() == 4
+
+
+def test_correction_of_a_final_account_keeps_its_self_evaluations(clean_filing, accountant, reviewer):
+    """A correction copied the projects' indicators but not their self-evaluations: the 决算's correction had
+    none, and publishing it unchanged published empty 绩效自评 forms. It copies each self-evaluation with its
+    scores and results (a reviewer's adjustment included); the original's stay as they are."""
+    from evaluations import services as evaluation_services
+    from evaluations.models import IndicatorResult, SelfEvaluation
+    from evaluations.scoring.engine import evaluation_score
+
+    assert clean_filing.kind == "final"
+    project = Project.objects.get(filing=clean_filing, code="XF-02")
+    evaluation = evaluation_services.evaluation_start(owner=project, user=accountant)
+    IndicatorResult.objects.filter(evaluation=evaluation).update(actual_value=Decimal("1"), reason="按计划完成")
+    SelfEvaluation.objects.filter(pk=evaluation.pk).update(executed_amount=Decimal("12000.00"), goal_result="完成年度目标")
+    evaluation_score(evaluation=SelfEvaluation.objects.get(pk=evaluation.pk))
+    first = IndicatorResult.objects.filter(evaluation=evaluation).order_by("indicator__order", "pk").first()
+    IndicatorResult.objects.filter(pk=first.pk).update(adjusted_score=Decimal("0.50"), adjust_comment="佐证不足", adjusted_by=reviewer)
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    workflow.filing_approve(filing=clean_filing, user=reviewer)
+    published_filing = workflow.filing_publish(filing=clean_filing, user=reviewer)
+
+    correction = workflow.filing_correct(filing=published_filing, user=reviewer, note="更正项目支出")
+
+    def evaluated(filing):
+        found = SelfEvaluation.objects.get(project__filing=filing, project__code="XF-02")
+        results = [
+            (r.indicator.name, r.actual_value, r.reason, r.score, r.adjusted_score, r.adjust_comment, r.indicator.project.filing_id)
+            for r in found.results.select_related("indicator__project").order_by("indicator__order", "indicator__name")
+        ]
+        figures = (found.status, found.executed_amount, found.goal_result, found.total_score, found.grade, found.explanation)
+        return found, figures, results
+
+    original, original_figures, original_results = evaluated(published_filing)
+    copied, copied_figures, copied_results = evaluated(correction)
+    assert copied.pk != original.pk and copied.status == SelfEvaluation.Status.SCORED
+    assert copied_figures == original_figures
+    assert [r[:-1] for r in copied_results] == [r[:-1] for r in original_results]
+    assert {r[-1] for r in copied_results} == {correction.pk} and {r[-1] for r in original_results} == {published_filing.pk}
+    assert ("佐证不足", Decimal("0.50")) in [(r[5], r[4]) for r in copied_results]
+    assert (
+        SelfEvaluation.objects.filter(project__filing=correction).count() == SelfEvaluation.objects.filter(project__filing=published_filing).count()
+    )
+    assert publication_parts(filing=correction) == publication_parts(filing=published_filing)
 
 
 def test_correction_needs_a_note_a_published_filing_and_the_department(published_filing, accountant, outsider):

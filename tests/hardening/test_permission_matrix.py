@@ -104,7 +104,10 @@ def world(demo, settings, tmp_path):
     # the public sees a publication once its frozen documents exist
     PublicationDocument.objects.create(filing=published, format="xlsx", file=ContentFile(workbook, name="p.xlsx"), size=len(workbook), sha256="")
     message = Notification.objects.create(recipient=demo.users["maoxian"], filing=own.filing, kind="returned", title="矩阵消息", link="/workspace/")
-    return {"demo": demo, "own": own, "other": other, "published": published, "message": message}
+    other_message = Notification.objects.create(
+        recipient=demo.users["wangcheng"], filing=other.filing, kind="returned", title="矩阵外部门消息", link="/workspace/"
+    )
+    return {"demo": demo, "own": own, "other": other, "published": published, "message": message, "other_message": other_message}
 
 
 # url name → (category, kwargs(side, world)). Owned routes point at `side`'s objects.
@@ -371,6 +374,7 @@ def _own_and_other(model, world):
         "departmenttarget": (own.target, other.target),
         "unit": (own.filing.department.units.first(), other.filing.department.units.first()),
         "department": (own.filing.department, other.filing.department),
+        "notification": (world["message"], world["other_message"]),
     }
     return by_model.get(model._meta.model_name, (None, None))
 

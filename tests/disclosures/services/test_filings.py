@@ -127,3 +127,37 @@ def test_only_the_bureau_creates_missing_filings(accountant, catalog_2020):
 def test_years_with_catalog(catalog_2020, catalog_2021):
     FiscalYear.objects.create(year=2022)
     assert filings.years_with_catalog() == [2021, 2020]
+
+
+def test_copy_hooks_get_the_copied_projects_in_the_copys_transaction(accountant, seed_filing, catalog_2020, monkeypatch):
+    """What other apps keep per project follows through the registered copy hooks (evaluations registers
+    the indicators'); what a hook cannot copy is reported with the codes, in the summary and the 操作记录."""
+    seen = []
+
+    def hook(copied: filings.ProjectsCopied) -> filings.HookCopied:
+        seen.append({old: (new.pk, new.filing_id, new.code) for old, new in copied.projects.items()})
+        assert copied.source == seed_filing and not copied.keep_amounts
+        return filings.HookCopied(label="测试行", count=2, skipped=["测试行X：新年度不适用，未复制"])
+
+    monkeypatch.setattr(filings, "COPY_HOOKS", {"test": filings.CopyHook(label="测试行", copy=hook)})
+    created = filings.filing_start(user=accountant, department=seed_filing.department, year=2020, kind="final", copy_from_last_year=True)
+    old_projects = dict(Project.objects.filter(filing=seed_filing).values_list("pk", "code"))
+    assert {old: code for old, (_, _, code) in seen[0].items()} == old_projects
+    assert {(pk, filing_id) for pk, filing_id, _ in seen[0].values()} == set(
+        Project.objects.filter(filing=created.filing).values_list("pk", "filing_id")
+    )
+    report = created.report
+    assert "项目3、测试行2、支出明细28" in report.summary()
+    assert report.problems() == ["测试行X：新年度不适用，未复制"] and report.code_problems() == []
+    assert "测试行X：新年度不适用，未复制" in AuditEntry.objects.get(filing=created.filing, action="复制上年填报").comment
+
+
+def test_a_failing_copy_hook_leaves_no_filing(accountant, seed_filing, catalog_2020, monkeypatch):
+    def hook(copied):
+        raise RuntimeError("hook failed")
+
+    monkeypatch.setattr(filings, "COPY_HOOKS", {"test": filings.CopyHook(label="测试行", copy=hook)})
+    with pytest.raises(RuntimeError):
+        filings.filing_start(user=accountant, department=seed_filing.department, year=2020, kind="final", copy_from_last_year=True)
+    assert not Filing.objects.filter(fiscal_year=catalog_2020).exists()
+    assert not Project.objects.exclude(filing=seed_filing).exists()
