@@ -1,4 +1,5 @@
-"""JSON stored as its text: the column type of the snapshots (a published filing's and a prepared one's).
+"""JSON stored as its text: the column type of the snapshots (a published filing's and a prepared one's) and of
+a publication's performance parts (migration 0020).
 
 A snapshot is megabytes of JSON that the database never looks into (only whether it is NULL). As PostgreSQL
 `jsonb` (Django's JSONField), the server parsed the text into its binary form on every write — ~16 ms of

@@ -293,7 +293,7 @@ class Filing(models.Model):
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     published_snapshot = JSONTextField("公开快照", null=True, blank=True, editable=False)
-    published_parts = models.JSONField(
+    published_parts = JSONTextField(
         "公开的绩效部分",
         null=True,
         blank=True,

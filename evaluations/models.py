@@ -76,10 +76,34 @@ class DepartmentTarget(models.Model):
 
     def amount_unit(self, kind: str = "") -> str:
         """The unit the department publishes this year in (万元 or 元): its filing's of `kind` (budget for the
-        targets, final for the self-evaluation), else any of the year's, newest version first; else 万元."""
-        filings = Filing.objects.filter(department_id=self.department_id, fiscal_year_id=self.fiscal_year_id).order_by("-version")
-        filing = (filings.filter(kind=kind).first() if kind else None) or filings.first()
-        return filing.amount_unit if filing is not None else AmountUnit.WAN
+        targets, final for the self-evaluation), else any of the year's, newest version first; else 万元.
+        The year's filings are read in one query, or given (`year_filings_read`, for many targets at once)."""
+        filings = self.__dict__.get("year_filings")
+        if filings is None:
+            filings = year_filings_units(self.department_id, self.fiscal_year_id)
+        return next((unit for of_kind, unit in filings if of_kind == kind), None) or next((unit for _kind, unit in filings), AmountUnit.WAN)
+
+
+def year_filings_units(department_id: int, fiscal_year_id: int) -> list[tuple[str, str]]:
+    """(kind, amount unit) of a department's filings of a year, newest version first."""
+    rows = Filing.objects.filter(department_id=department_id, fiscal_year_id=fiscal_year_id).order_by("-version", "pk")
+    return list(rows.values_list("kind", "amount_unit"))
+
+
+def year_filings_read(targets: list[DepartmentTarget]) -> None:
+    """Read the filings `DepartmentTarget.amount_unit` chooses from, of all these targets in one query."""
+    if not targets:
+        return
+    condition = Q()
+    for target in targets:
+        condition |= Q(department_id=target.department_id, fiscal_year_id=target.fiscal_year_id)
+    found: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for department_id, fiscal_year_id, kind, unit in (
+        Filing.objects.filter(condition).order_by("-version", "pk").values_list("department_id", "fiscal_year_id", "kind", "amount_unit")
+    ):
+        found.setdefault((department_id, fiscal_year_id), []).append((kind, unit))
+    for target in targets:
+        target.__dict__["year_filings"] = found.get((target.department_id, target.fiscal_year_id), [])
 
 
 class Indicator(models.Model):

@@ -12,13 +12,15 @@ printed 未完成, never with a partial total.
 
 from __future__ import annotations
 
-from django.db.models import prefetch_related_objects
+from collections.abc import Sequence
 
-from disclosures.models import Filing, Project
+from django.db.models import Q, prefetch_related_objects
+
+from disclosures.models import Filing
 from disclosures.money import format_fraction, unit_label
 from disclosures.parts import Part
 from disclosures.parts.grid import Grid, head, label, money, num, text
-from disclosures.selectors.facts import FilingFacts
+from disclosures.selectors.facts import FilingFacts, facts_projects_read
 from evaluations.documents.layouts import (
     completion_grid,
     department_evaluation_grid,
@@ -26,7 +28,7 @@ from evaluations.documents.layouts import (
     project_evaluation_grid,
     targets_grid,
 )
-from evaluations.models import DepartmentTarget, SelfEvaluation
+from evaluations.models import DepartmentTarget, SelfEvaluation, year_filings_read
 from evaluations.scoring import score_sheet
 from evaluations.scoring.engine import ScoreSheet
 
@@ -34,40 +36,76 @@ PART_KEY = "performance"
 
 
 def performance_parts(facts: FilingFacts) -> list[Part]:
-    if facts.filing.kind == Filing.Kind.BUDGET:
-        return _budget_parts(facts)
-    return _final_parts(facts)
+    return performance_parts_many([facts])[facts.filing.pk]
 
 
-def _projects(facts: FilingFacts) -> list[Project]:
-    """The filing's projects as its facts read them (with their unit and the filing, its department and year),
-    shared with the snapshot's project list, and their indicators (read once for both)."""
-    projects = facts.projects
-    prefetch_related_objects(projects, "indicators")
-    return projects
+def performance_parts_many(facts: Sequence[FilingFacts]) -> dict[int, list[Part]]:
+    """The parts of each of these filings (by pk), what their forms print read for all of them together:
+    the projects, their indicators, the self-evaluations with their rule sets and results, the departments'
+    targets with theirs, in a fixed number of queries whatever the number of filings."""
+    read = _Read(facts)
+    return {one.filing.pk: (_budget_parts(one, read) if one.filing.kind == Filing.Kind.BUDGET else _final_parts(one, read)) for one in facts}
 
 
-def _department_target(filing: Filing, *, indicators: bool) -> DepartmentTarget | None:
-    """The department's target of the filing's year (one at most), holding the filing's department and year;
-    with `indicators`, its indicators read with it."""
-    targets = DepartmentTarget.objects.filter(department_id=filing.department_id, fiscal_year_id=filing.fiscal_year_id)
-    target = next(iter(targets.prefetch_related("indicators") if indicators else targets), None)
-    if target is not None:
-        target.department, target.fiscal_year = filing.department, filing.fiscal_year
-    return target
+class _Read:
+    """What the performance forms of many filings print. The projects are their facts' (with their unit and
+    the filing, its department and year: shared with the snapshot's project list) and their indicators are read
+    once for both; each evaluation prints its project as read here and its results read with it, so the
+    forms read nothing more per project."""
+
+    def __init__(self, facts: Sequence[FilingFacts]) -> None:
+        facts_projects_read(facts)
+        projects = [project for one in facts for project in one.projects]
+        prefetch_related_objects(projects, "indicators")
+        filings = {one.filing.pk: one.filing for one in facts}
+        condition = Q()
+        for filing in filings.values():
+            condition |= Q(department_id=filing.department_id, fiscal_year_id=filing.fiscal_year_id)
+        #: the department's target of a filing's year (one at most), by (department, year)
+        self.targets = {(t.department_id, t.fiscal_year_id): t for t in DepartmentTarget.objects.filter(condition)} if filings else {}
+        for filing in filings.values():
+            target = self.targets.get((filing.department_id, filing.fiscal_year_id))
+            if target is not None:
+                target.department, target.fiscal_year = filing.department, filing.fiscal_year
+        targets = list(self.targets.values())
+        prefetch_related_objects(targets, "indicators")
+        year_filings_read(targets)
+        finals = [one for one in facts if one.filing.kind != Filing.Kind.BUDGET]
+        evaluated = [project for one in finals for project in one.projects]
+        final_years = {(one.filing.department_id, one.filing.fiscal_year_id) for one in finals}
+        final_targets = [target for key, target in self.targets.items() if key in final_years]
+        #: the self-evaluations of the final accounts' projects by project pk, and of their departments' targets by target pk
+        self.evaluations: dict[int, SelfEvaluation] = {}
+        self.department_evaluations: dict[int, SelfEvaluation] = {}
+        if evaluated or final_targets:
+            by_project = {project.pk: project for project in evaluated}
+            by_target = {target.pk: target for target in final_targets}
+            rows = SelfEvaluation.objects.filter(Q(project__in=list(by_project)) | Q(department_target__in=list(by_target)))
+            for evaluation in rows.select_related("rule_set").prefetch_related("results"):
+                if evaluation.project_id is not None:
+                    evaluation.project = by_project[evaluation.project_id]
+                    self.evaluations[evaluation.project_id] = evaluation
+                else:
+                    evaluation.department_target = by_target[evaluation.department_target_id]
+                    self.department_evaluations[evaluation.department_target_id] = evaluation
+            # the 部门整体支出绩效自评表 prints the number of the department's units
+            prefetch_related_objects([by_target[pk].department for pk in self.department_evaluations], "units")
+
+    def target(self, filing: Filing) -> DepartmentTarget | None:
+        return self.targets.get((filing.department_id, filing.fiscal_year_id))
 
 
-def _budget_parts(facts: FilingFacts) -> list[Part]:
+def _budget_parts(facts: FilingFacts, read: _Read) -> list[Part]:
     filing = facts.filing
-    projects = _projects(facts)
-    target = _department_target(filing, indicators=True)
+    projects = facts.projects
+    target = read.target(filing)
     grids = [targets_grid(project=project) for project in projects]
     paragraphs = []
     if projects:
         with_targets = sum(1 for project in projects if project.indicators.all())
         which = "均编制了绩效目标" if with_targets == len(projects) else f"其中{with_targets}个编制了绩效目标"
         paragraphs.append(f"本部门{filing.fiscal_year.year}年项目支出共{len(projects)}个，{which}，各项目绩效目标表如下。")
-    if target is not None and target.indicators.exists():
+    if target is not None and target.indicators.all():
         grids.append(department_targets_grid(target=target))
         paragraphs.append("部门整体支出绩效目标见部门整体支出绩效目标表。")
     if not grids:
@@ -75,19 +113,12 @@ def _budget_parts(facts: FilingFacts) -> list[Part]:
     return [Part(PART_KEY, "绩效目标表", paragraphs, grids)]
 
 
-def _final_parts(facts: FilingFacts) -> list[Part]:
+def _final_parts(facts: FilingFacts, read: _Read) -> list[Part]:
     filing = facts.filing
-    projects = _projects(facts)
-    # each evaluation prints its project as read above (indicators, unit, department loaded) and its
-    # results read in one query for all: the forms read nothing more per project
-    evaluations = {
-        e.project_id: e for e in SelfEvaluation.objects.filter(project__in=projects).select_related("rule_set").prefetch_related("results")
-    }
-    for project in projects:
-        if project.pk in evaluations:
-            evaluations[project.pk].project = project
-    target = _department_target(filing, indicators=False)
-    department_evaluation = getattr(target, "self_evaluation", None) if target is not None else None
+    projects = facts.projects
+    evaluations = {project.pk: read.evaluations[project.pk] for project in projects if project.pk in read.evaluations}
+    target = read.target(filing)
+    department_evaluation = read.department_evaluations.get(target.pk) if target is not None else None
     if not evaluations and department_evaluation is None:
         return []
     sheets: list[tuple[str, SelfEvaluation, ScoreSheet]] = [

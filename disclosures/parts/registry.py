@@ -8,15 +8,19 @@ dependency one way: the providers import disclosures, never the reverse.
 A provider takes a filing's facts (selectors.facts: the filing, its projects, … read once and shared with the
 tables, the text and the snapshot) and returns its parts, each a `Part`: a heading, paragraphs and printed
 forms (Grids). `publication_parts` returns them as JSON, the form they take in the published snapshot.
+
+A provider may also give the parts of many filings at once (`register_part(…, many=…)`): what it reads is
+then read for all of them together, in a fixed number of queries. A chunk of a year's publication takes its
+parts so (`publication_parts_many`), and one filing's parts are the same provider's of a list of one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from disclosures.models import Filing
-from disclosures.selectors.facts import FilingFacts, facts_of
+from disclosures.selectors.facts import FilingFacts, facts_of, filing_facts
 
 from .grid import Grid, grid_from_dict, placed_rows
 
@@ -33,24 +37,49 @@ class Part:
 
 
 PartProvider = Callable[[FilingFacts], list[Part]]
+#: The parts of many filings by filing pk, what they read read for all together.
+ManyPartProvider = Callable[[Sequence[FilingFacts]], dict[int, list[Part]]]
+
+
+@dataclass(frozen=True)
+class Provider:
+    one: PartProvider
+    many: ManyPartProvider | None = None
+
+    def parts_of(self, facts: Sequence[FilingFacts]) -> dict[int, list[Part]]:
+        if self.many is not None:
+            return self.many(facts)
+        return {found.filing.pk: self.one(found) for found in facts}
+
 
 #: key → provider, in registration order (the order of the parts in the documents).
-PROVIDERS: dict[str, PartProvider] = {}
+PROVIDERS: dict[str, Provider] = {}
 
 
-def register_part(key: str, provider: PartProvider) -> None:
-    """Register (or replace) the provider of a part; called from an app's `ready()`."""
-    PROVIDERS[key] = provider
+def register_part(key: str, provider: PartProvider, *, many: ManyPartProvider | None = None) -> None:
+    """Register (or replace) the provider of a part; called from an app's `ready()`. `many`, when given,
+    returns the same parts as `provider` for each of many filings (by pk), reading for all of them together:
+    the registry then calls it for one filing too, so that a filing's parts have one source."""
+    PROVIDERS[key] = Provider(provider, many)
 
 
 def publication_parts(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> list[dict]:
     """Every registered provider's parts of this filing, from its facts (given, or read as needed), as JSON
     (what the snapshot stores)."""
     found = facts_of(filing=filing, facts=facts)
-    parts: list[dict] = []
+    return publication_parts_many(facts=[found])[found.filing.pk]
+
+
+def publication_parts_many(*, filings: Sequence[Filing] = (), facts: Sequence[FilingFacts] = ()) -> dict[int, list[dict]]:
+    """`publication_parts` of many filings (their departments and years loaded; or their facts, whose
+    projects are then shared with whatever else reads them), by filing pk: each provider reads what it needs
+    for all of them together."""
+    every = [*facts, *(filing_facts(filing=filing) for filing in filings)]
+    found: dict[int, list[dict]] = {one.filing.pk: [] for one in every}
     for provider in PROVIDERS.values():
-        parts += [part.to_dict() for part in provider(found)]
-    return parts
+        for pk, parts in provider.parts_of(every).items():
+            found[pk] += [part.to_dict() for part in parts]
+    return found
 
 
 @dataclass

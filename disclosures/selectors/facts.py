@@ -22,7 +22,7 @@ A computation derived from the facts that several of them need (the figures) is 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -279,6 +279,25 @@ def _prepared(filing: Filing) -> Filing:
 def filing_facts(*, filing: Filing) -> FilingFacts:
     """The facts of `filing`, read as they are needed and then kept (see FilingFacts)."""
     return FilingFacts(_prepared(filing))
+
+
+def facts_projects_read(facts: Sequence[FilingFacts]) -> None:
+    """Read `FilingFacts.projects` of these facts, those not read yet, in one query for all: the same projects,
+    in the same order, each holding its facts' filing (a chunk of a publication reads them so)."""
+    unread: dict[int, list[FilingFacts]] = {}
+    for one in facts:
+        if "projects" not in one.__dict__:
+            unread.setdefault(one.filing.pk, []).append(one)
+    if not unread:
+        return
+    found: dict[int, list[Project]] = {pk: [] for pk in unread}
+    filings = {pk: some[0].filing for pk, some in unread.items()}
+    for project in Project.objects.filter(filing_id__in=sorted(unread)).select_related("unit").order_by("order", "code"):
+        project.filing = filings[project.filing_id]
+        found[project.filing_id].append(project)
+    for pk, some in unread.items():
+        for one in some:  # facts of the same filing given twice share its projects
+            one.__dict__["projects"] = found[pk]
 
 
 def facts_of(*, filing: Filing | None = None, facts: FilingFacts | None = None) -> FilingFacts:

@@ -35,7 +35,7 @@ from disclosures.services.audit import audit_record, audit_transition, audit_tra
 from disclosures.services.filings import ProjectsCopied, copy_hooks_run
 from disclosures.checks import run_checks
 from disclosures.selectors.facts import FilingFacts, filing_facts
-from disclosures.parts import publication_parts
+from disclosures.parts import publication_parts_many
 from disclosures.selectors.snapshot import filing_sections, prepared_snapshots_usable, snapshot_body, unwritten_reasons
 from disclosures.public_stamp import public_stamp_replace_on_commit
 from disclosures.services.locking import filing_lock, filings_lock
@@ -237,8 +237,8 @@ def filings_publish_together(*, filings: Sequence[Filing], user) -> Publication:
     What the filings share is read and written together: their row locks (one query, in pk order), their
     prepared rows and current inputs (selectors.snapshot.prepared_snapshots_usable), the prepared rows'
     delete, the audit entries, the documents' jobs, the notifications (one statement each), the public
-    stamp's replacement. The performance parts (not locked with the filing: frozen now) and the copy are
-    per filing.
+    stamp's replacement, the performance parts (not locked with the filing: frozen now; `publication_parts_many`).
+    The copy is per filing.
     """
     if not can_publish(user):
         raise NotPermitted("没有公开权限。")
@@ -276,11 +276,17 @@ def filings_publish_together(*, filings: Sequence[Filing], user) -> Publication:
                 continue
             checked.append((filing, locked, prepared, facts))
         now = timezone.now()
+        # The performance parts are not locked with the filing: frozen now, beside the snapshot's body, read for
+        # all the filings together (the facts read for the reasons' check share their projects with the snapshot).
+        parts = publication_parts_many(
+            facts=[facts for _f, _l, _p, facts in checked if facts is not None],
+            filings=[locked for _f, locked, _p, facts in checked if facts is None],
+        )
         published: list[tuple[Filing, Filing, str]] = []  # (the caller's, the locked, the status before)
         copied = False
         for filing, locked, prepared, facts in checked:
             try:
-                copied = _publish_one(locked=locked, prepared=prepared, facts=facts, now=now) or copied
+                copied = _publish_one(locked=locked, prepared=prepared, facts=facts, parts=parts[locked.pk], now=now) or copied
             except WorkflowError as error:
                 outcome.refused.append(Refusal(filing, error))
                 continue
@@ -307,18 +313,18 @@ def filings_publish_together(*, filings: Sequence[Filing], user) -> Publication:
     return outcome
 
 
-def _publish_one(*, locked: Filing, prepared: PreparedSnapshot | None, facts: FilingFacts | None, now) -> bool:
-    """Write one checked filing's publication: its status, moment and parts, and its snapshot copied from the
-    prepared row (returns True) or computed (False). The snapshot computed because the prepared row changed
-    after the check must pass the reasons' check too: a refusal leaves the filing unwritten."""
+def _publish_one(*, locked: Filing, prepared: PreparedSnapshot | None, facts: FilingFacts | None, parts: list[dict], now) -> bool:
+    """Write one checked filing's publication: its status, moment and parts (`publication_parts` of it, computed
+    now), and its snapshot copied from the prepared row (returns True) or computed (False). The snapshot computed
+    because the prepared row changed after the check must pass the reasons' check too: a refusal leaves the
+    filing unwritten."""
     locked.published_at = now
     locked.status = Status.PUBLISHED
     # The publication sets its status, time and snapshot, nothing the constraints or the other fields'
     # validators look at (their checks cost queries: the foreign keys'); the snapshot is JSON built here
     # or copied by the database, not encoded a second time to be checked.
     locked.clean_fields(exclude=[f.name for f in Filing._meta.concrete_fields if f.name not in ("status", "published_at")])
-    # The performance parts are not locked with the filing: frozen now, beside the snapshot's body.
-    locked.published_parts = publication_parts(filing=locked)
+    locked.published_parts = parts
     if prepared is not None and prepared_snapshot_publish(filing=locked, prepared=prepared, published_at=now, parts=locked.published_parts):
         locked.updated_at = now
         del locked.published_snapshot  # read back only if someone asks for it

@@ -24,13 +24,21 @@ from evaluations.scoring.numbers import num as plain
 from .grid import Grid, head, label, money, num, text
 
 COMPARATOR_PRINTED = {"eq": "=", "ge": ">=", "le": "<=", "gt": ">", "lt": "<", "qualitative": "定性"}
+# The choices' labels looked up once (the forms print one per indicator: the enum's and the model's display
+# lookups cost more than the rest of the cell).
+LEVEL1_LABELS: dict[str, str] = dict(Indicator.Level1.choices)
+LEVEL2_LABELS: dict[str, str] = dict(Indicator.Level2.choices)
+COMPARATOR_LABELS: dict[str, str] = dict(Indicator.Comparator.choices)
+BAND_LABELS: dict[str, str] = dict(IndicatorResult.Band.choices)
 
 
 def target_display(indicator: Indicator) -> str:
     """'≥95%', '=100%', or the qualitative text."""
     if indicator.comparator == Indicator.Comparator.QUALITATIVE or indicator.target_value is None:
         return indicator.target_text or "—"
-    return format_indicator(comparator=indicator.get_comparator_display(), value=indicator.target_value, unit=indicator.unit)
+    return format_indicator(
+        comparator=COMPARATOR_LABELS.get(indicator.comparator, indicator.comparator), value=indicator.target_value, unit=indicator.unit
+    )
 
 
 def actual_display(result: IndicatorResult | None) -> str:
@@ -42,7 +50,7 @@ def actual_display(result: IndicatorResult | None) -> str:
     if result.actual_text:
         parts.append(result.actual_text)
     if result.band:
-        parts.append(f"（{result.get_band_display()}）")
+        parts.append(f"（{BAND_LABELS.get(result.band, result.band)}）")
     return " ".join(parts)
 
 
@@ -55,10 +63,10 @@ def _tree_rows(indicators):
             for n, i in enumerate(items):
                 row = []
                 if first1:
-                    row.append(label(Indicator.Level1(level1).label, rowspan=len(group)))
+                    row.append(label(LEVEL1_LABELS[level1], rowspan=len(group)))
                     first1 = False
                 if n == 0:
-                    row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
+                    row.append(text(LEVEL2_LABELS[level2], rowspan=len(items)))
                 yield row, i
 
 
@@ -132,7 +140,7 @@ def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reaso
     ordered = _ordered([line.indicator for line in sheet.lines])
     for level1, group in _spans(ordered, key=lambda i: i.level1):
         first1 = True
-        title = Indicator.Level1(level1).label
+        title = LEVEL1_LABELS[level1]
         if level1_points and level1 in group_points:
             title += f"（{plain(group_points[level1])}分）"
         for level2, items in _spans(group, key=lambda i: i.level2):
@@ -143,7 +151,7 @@ def _indicator_rows(grid: Grid, sheet: ScoreSheet, *, level1_points: bool, reaso
                     row.append(label(title, rowspan=len(group)))
                     first1 = False
                 if n == 0:
-                    row.append(text(Indicator.Level2(level2).label, rowspan=len(items)))
+                    row.append(text(LEVEL2_LABELS[level2], rowspan=len(items)))
                 score = text("未计分") if line.pending else num(line.final_score)
                 row += [
                     text(i.name),

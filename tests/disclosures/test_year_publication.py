@@ -101,14 +101,14 @@ def test_running_again_publishes_nothing_twice(client, reviewer, approved_filing
 
 
 def test_a_failing_filing_is_reported_and_the_others_are_published(reviewer, approved_filing, missing_reasons_filing):
-    real = workflow.publication_parts
+    real = workflow.publication_parts_many
 
-    def failing(*, filing):
-        if filing.pk == approved_filing.pk:
+    def failing(*, facts=(), filings=()):
+        if approved_filing.pk in [one.filing.pk for one in facts] + [filing.pk for filing in filings]:
             raise RuntimeError("磁盘已满")
-        return real(filing=filing)
+        return real(facts=facts, filings=filings)
 
-    with mock.patch.object(workflow, "publication_parts", failing), publication_jobs_run():
+    with mock.patch.object(workflow, "publication_parts_many", failing), publication_jobs_run():
         publish_year(fiscal_year=FiscalYear.objects.get(year=2019), filings=[approved_filing, missing_reasons_filing], user=reviewer)
     job = Job.objects.get(kind=Job.Kind.PUBLISH_FILINGS)
     assert job.status == Job.Status.DONE
