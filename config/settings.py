@@ -238,9 +238,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The disclosure PDF is printed by headless Chromium (disclosures.tables.pdf): CHROMIUM is its command or
-# path (Debian's `chromium` package, which .ci/install-debian-packages installs; the browser tests use the
-# same one); a document not printed within PDF_TIMEOUT_SECONDS fails its job with that message.
-CHROMIUM = os.environ.get("CHROMIUM", "chromium")
+# path, by default Chromium's headless shell (Debian's `chromium-headless-shell`, which
+# .ci/install-debian-packages installs; `chromium`, the whole browser, prints the same pages with more memory
+# and time); a document not printed within PDF_TIMEOUT_SECONDS fails its job with that message.
+CHROMIUM = os.environ.get("CHROMIUM", "chromium-headless-shell")
 PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "300"))
 
 # The default set of disclosure tables (disclosures.tables.registry), for departments without a
