@@ -53,6 +53,13 @@ def catalog_2019(db):
 
 
 @pytest.fixture
+def catalog_2021(db):
+    year = FiscalYear.objects.get_or_create(year=2021)[0]
+    catalog_load_starter(fiscal_year=year)
+    return year
+
+
+@pytest.fixture
 def entry_group(db, accountant, outsider):
     group, _ = Group.objects.get_or_create(name="部门填报人")
     codenames = [f"{action}_{model}" for model in ENTRY_MODELS for action in ("view", "add", "change", "delete")]

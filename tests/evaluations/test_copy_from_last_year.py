@@ -10,21 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from disclosures.models import AuditEntry, Filing, FiscalYear, Project
+from disclosures.models import AuditEntry, Filing, Project
 from disclosures.services import filings
-from disclosures.services.catalog import catalog_load_starter
 from evaluations import services as evaluation_services
 from evaluations.models import Indicator, IndicatorResult, SelfEvaluation
 from evaluations.services import INDICATOR_FIELDS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalog_2021(db):
-    year = FiscalYear.objects.get_or_create(year=2021)[0]
-    catalog_load_starter(fiscal_year=year)
-    return year
 
 
 def targets(filing) -> dict[str, list[tuple]]:

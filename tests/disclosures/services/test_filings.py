@@ -9,16 +9,8 @@ from django.db.models import Sum
 
 from disclosures.models import AuditEntry, CatalogItem, ExpenseLine, Filing, FiscalYear, IncomeLine, Project
 from disclosures.services import filings
-from disclosures.services.catalog import catalog_load_starter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalog_2021(db):
-    year = FiscalYear.objects.get_or_create(year=2021)[0]
-    catalog_load_starter(fiscal_year=year)
-    return year
 
 
 def test_accountant_creates_an_empty_draft_of_the_own_department(accountant, department, catalog_2020):
