@@ -198,3 +198,20 @@ def test_a_refused_save_keeps_every_input_lists_the_errors_and_scores_nothing(
     assert evaluation.executed_amount == Decimal("391234.56")
     assert Job.objects.get(kind=Job.Kind.SCORE_EVALUATION).status == Job.Status.DONE
     assert evaluation.total_score is not None and evaluation.total_score > Decimal("90") and evaluation.grade == "优"
+
+
+def test_index_tells_a_corrections_projects_from_the_published_versions(client, accountant, reviewer, clean_filing):
+    """After 发起更正 each project of a final account stood twice in the list, under the same 部门决算, with the
+    same self-evaluation: the correction's rows say which version they belong to."""
+    from disclosures.services import workflow
+
+    workflow.filing_submit(filing=clean_filing, user=accountant)
+    workflow.filing_approve(filing=clean_filing, user=reviewer)
+    published = workflow.filing_publish(filing=clean_filing, user=reviewer)
+    workflow.filing_correct(filing=published, user=accountant, note="更正")
+    client.force_login(accountant)
+    page = client.get(reverse("evaluations:index")).content.decode()
+    projects = published.projects.count()
+    assert projects > 0
+    assert page.count("<td>部门决算（第2版）</td>") == projects
+    assert page.count("<td>部门决算</td>") == projects
