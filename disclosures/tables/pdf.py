@@ -70,8 +70,8 @@ CHROMIUM_FLAGS = (
 
 #: Chromium's own process model (a browser process, its renderer and helpers), slower (~6 s of CPU for the
 #: largest filing) but the one Chromium supports: `--single-process` is a debugging mode, and once in a full
-#: test run under load its process died of SIGSEGV. A document whose single-process print is killed by a
-#: signal is printed again this way.
+#: test run under load its process died of SIGSEGV, and the headless shell at times dies of SIGTRAP as it exits
+#: after writing the PDF. A document whose single-process print is killed by a signal is printed again this way.
 MULTI_PROCESS_FLAGS = tuple(flag for flag in CHROMIUM_FLAGS if flag not in ("--single-process", "--no-zygote"))
 
 
@@ -106,13 +106,19 @@ def render_pdf(html: str) -> bytes:
         source, target = folder / "document.html", folder / "document.pdf"
         source.write_text(print_html(html), encoding="utf-8")
         completed = _print(command, CHROMIUM_FLAGS, folder=folder, profile="profile", source=source, target=target)
-        if completed.returncode < 0:
+        if _killed_by_signal(completed.returncode):
             target.unlink(missing_ok=True)
             completed = _print(command, MULTI_PROCESS_FLAGS, folder=folder, profile="profile-retry", source=source, target=target)
         if completed.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
             detail = completed.stderr.decode("utf-8", "replace").strip()[-1500:]
             raise PdfRenderingError(f"Chromium 未能生成 PDF（退出码 {completed.returncode}）：{detail}")
         return target.read_bytes()
+
+
+def _killed_by_signal(returncode: int) -> bool:
+    """A negative code is the signal that killed the process; 128 + the signal is what a shell that ran it
+    without exec returns (Debian's /usr/bin/chromium-headless-shell is such a script: SIGTRAP is 133)."""
+    return returncode < 0 or returncode > 128
 
 
 def _print(command: str, flags: tuple[str, ...], *, folder: Path, profile: str, source: Path, target: Path) -> subprocess.CompletedProcess:

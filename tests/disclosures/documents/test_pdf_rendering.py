@@ -155,6 +155,27 @@ def test_a_single_process_chromium_killed_by_a_signal_is_printed_again_by_the_mu
     assert len(calls) == 2 and "--single-process" in calls[0] and "--single-process" not in calls[1]
 
 
+WRAPPED_AND_TRAPPED = """#!/bin/sh
+echo "$*" >> "{log}"
+case " $* " in *" --single-process "*) {chromium} "$@"; sh -c 'kill -TRAP $$'; exit $? ;; esac
+exec {chromium} "$@"
+"""
+
+
+def test_a_wrapped_single_process_print_that_dies_of_a_signal_is_printed_again(settings, tmp_path):
+    """In a full test run the headless shell wrote the PDF, then died of SIGTRAP as it exited; Debian's
+    /usr/bin/chromium-headless-shell runs it without exec, so the job saw exit code 133, not a signal, failed,
+    and the publication never became public. A shell's 128 + signal is a signal too: printed again."""
+    script, log = tmp_path / "chromium", tmp_path / "calls.log"
+    script.write_text(WRAPPED_AND_TRAPPED.format(log=log, chromium=pdf.chromium_command()))
+    script.chmod(0o755)
+    settings.CHROMIUM = str(script)
+    document = pdf.render_pdf("<!doctype html><html><head><meta charset='utf-8'></head><body><p>科目名称 1,234.56</p></body></html>")
+    assert "科目名称 1,234.56" in "".join(_pages(document))
+    calls = log.read_text().splitlines()
+    assert len(calls) == 2 and "--single-process" in calls[0] and "--single-process" not in calls[1]
+
+
 def test_a_chromium_killed_twice_fails_with_the_signal(settings, tmp_path):
     settings.CHROMIUM, _log = _crashing_chromium(tmp_path, always=True)
     with pytest.raises(pdf.PdfRenderingError, match="退出码 -11"):
