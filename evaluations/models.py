@@ -5,7 +5,9 @@ use the same indicator tree. A self-evaluation records actuals per indicator; it
 by the rule set's registry of rules and stored with the explanation of how they were computed.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -90,13 +92,20 @@ def year_filings_units(department_id: int, fiscal_year_id: int) -> list[tuple[st
     return list(rows.values_list("kind", "amount_unit"))
 
 
+def department_years(rows: Iterable[Any]) -> Q:
+    """The rows of the (department, year) pairs of these rows (filings, targets: anything with a
+    `department_id` and a `fiscal_year_id`), one condition for a query of all of them."""
+    condition = Q()
+    for row in rows:
+        condition |= Q(department_id=row.department_id, fiscal_year_id=row.fiscal_year_id)
+    return condition
+
+
 def year_filings_read(targets: list[DepartmentTarget]) -> None:
     """Read the filings `DepartmentTarget.amount_unit` chooses from, of all these targets in one query."""
     if not targets:
         return
-    condition = Q()
-    for target in targets:
-        condition |= Q(department_id=target.department_id, fiscal_year_id=target.fiscal_year_id)
+    condition = department_years(targets)
     found: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for department_id, fiscal_year_id, kind, unit in (
         Filing.objects.filter(condition).order_by("-version", "pk").values_list("department_id", "fiscal_year_id", "kind", "amount_unit")

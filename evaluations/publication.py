@@ -28,7 +28,7 @@ from evaluations.documents.layouts import (
     project_evaluation_grid,
     targets_grid,
 )
-from evaluations.models import DepartmentTarget, SelfEvaluation, year_filings_read
+from evaluations.models import DepartmentTarget, SelfEvaluation, department_years, year_filings_read
 from evaluations.scoring import score_sheet
 from evaluations.scoring.engine import ScoreSheet
 
@@ -58,11 +58,10 @@ class _Read:
         projects = [project for one in facts for project in one.projects]
         prefetch_related_objects(projects, "indicators")
         filings = {one.filing.pk: one.filing for one in facts}
-        condition = Q()
-        for filing in filings.values():
-            condition |= Q(department_id=filing.department_id, fiscal_year_id=filing.fiscal_year_id)
         #: the department's target of a filing's year (one at most), by (department, year)
-        self.targets = {(t.department_id, t.fiscal_year_id): t for t in DepartmentTarget.objects.filter(condition)} if filings else {}
+        self.targets = (
+            {(t.department_id, t.fiscal_year_id): t for t in DepartmentTarget.objects.filter(department_years(filings.values()))} if filings else {}
+        )
         for filing in filings.values():
             target = self.targets.get((filing.department_id, filing.fiscal_year_id))
             if target is not None:
