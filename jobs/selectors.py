@@ -80,4 +80,4 @@ def jobs_progress_of(*, user, ids: Iterable[int]) -> JobsProgress:
 
 def job_ids_parsed(text: str) -> list[int]:
     """Job pks from a comma-separated string (`?ids=1,2,3`, the bar's markup); anything else is ignored."""
-    return [int(part) for part in text.split(",") if part.strip().isdigit()][:MAX_JOBS_PER_BAR]
+    return [int(part) for part in text.split(",") if part.strip().isdigit()]
